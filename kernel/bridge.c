@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching and detaching bridges, and keeping them consistent with the
+ * devices underneath: a bridge is detached when it or one of its ports goes
+ * away, leaves it or moves to another namespace, and a third port may not
+ * join an attached bridge.
+ */
+#include <linux/if_bridge.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+
+#include "bridge.h"
+#include "hook.h"
+#include "netns.h"
+#include "rules.h"
+
+struct sis_bridge *sis_bridge_find(struct sis_net *sn,
+				   const struct net_device *br_dev)
+{
+	struct sis_bridge *sb;
+
+	list_for_each_entry_rcu(sb, &sn->bridges, list, lockdep_rtnl_is_held())
+		if (sb->br_dev == br_dev)
+			return sb;
+	return NULL;
+}
+
+int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
+		      u32 host_ifindex, struct netlink_ext_ack *extack)
+{
+	struct net_device *lower, *host = NULL, *other = NULL;
+	struct list_head *iter;
+	struct sis_bridge *sb;
+	unsigned int ports = 0;
+	int err;
+
+	ASSERT_RTNL();
+
+	if (!netif_is_bridge_master(br_dev)) {
+		NL_SET_ERR_MSG(extack, "device is not a bridge");
+		return -EINVAL;
+	}
+	if (sis_bridge_find(sn, br_dev)) {
+		NL_SET_ERR_MSG(extack, "bridge is already attached");
+		return -EEXIST;
+	}
+	netdev_for_each_lower_dev(br_dev, lower, iter) {
+		ports++;
+		if (lower->ifindex == host_ifindex)
+			host = lower;
+		else
+			other = lower;
+	}
+	if (ports != 2) {
+		NL_SET_ERR_MSG(extack,
+			       "bridge must have exactly two ports (host and network)");
+		return -EINVAL;
+	}
+	if (!host) {
+		NL_SET_ERR_MSG(extack, "host port is not a port of this bridge");
+		return -EINVAL;
+	}
+
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	if (!sb)
+		return -ENOMEM;
+	sb->stats = sis_count_alloc(SIS_DIR_INDEX_COUNT);
+	if (!sb->stats) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	sb->net = dev_net(br_dev);
+	sb->br_dev = br_dev;
+	sb->host_dev = host;
+	sb->net_dev = other;
+	sb->next_rule_id = 1;
+	INIT_LIST_HEAD(&sb->rules);
+
+	sb->hook_ops.hook = sis_hook;
+	sb->hook_ops.priv = sb;
+	sb->hook_ops.pf = NFPROTO_BRIDGE;
+	sb->hook_ops.hooknum = NF_BR_FORWARD;
+	sb->hook_ops.priority = NF_BR_PRI_FIRST;
+	err = nf_register_net_hook(sb->net, &sb->hook_ops);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "cannot register the bridge netfilter hook");
+		goto err_free;
+	}
+
+	netdev_hold(br_dev, &sb->br_tracker, GFP_KERNEL);
+	netdev_hold(host, &sb->host_tracker, GFP_KERNEL);
+	netdev_hold(other, &sb->net_tracker, GFP_KERNEL);
+	list_add_tail_rcu(&sb->list, &sn->bridges);
+	sn->gen++;
+	return 0;
+
+err_free:
+	free_percpu(sb->stats);
+	kfree(sb);
+	return err;
+}
+
+static void sis_bridge_free_rcu(struct rcu_head *head)
+{
+	struct sis_bridge *sb = container_of(head, struct sis_bridge, rcu);
+
+	free_percpu(sb->stats);
+	kfree(sb);
+}
+
+void sis_bridge_detach(struct sis_bridge *sb)
+{
+	struct sis_net *sn = sis_net(sb->net);
+	struct sis_rule *rule, *tmp;
+
+	ASSERT_RTNL();
+
+	list_del_rcu(&sb->list);
+	sn->gen++;
+	/* Waits for every running instance of the hook to finish. */
+	nf_unregister_net_hook(sb->net, &sb->hook_ops);
+
+	list_for_each_entry_safe(rule, tmp, &sb->rules, list) {
+		list_del_rcu(&rule->list);
+		sis_rule_destroy_rcu(rule);
+	}
+	netdev_put(sb->net_dev, &sb->net_tracker);
+	netdev_put(sb->host_dev, &sb->host_tracker);
+	netdev_put(sb->br_dev, &sb->br_tracker);
+	call_rcu(&sb->rcu, sis_bridge_free_rcu);
+}
+
+void sis_bridge_detach_all(struct sis_net *sn)
+{
+	struct sis_bridge *sb, *tmp;
+
+	list_for_each_entry_safe(sb, tmp, &sn->bridges, list)
+		sis_bridge_detach(sb);
+}
+
+int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule)
+{
+	ASSERT_RTNL();
+
+	if (sb->n_rules >= SIS_MAX_RULES)
+		return -ENOSPC;
+	rule->id = sb->next_rule_id++;
+	list_add_tail_rcu(&rule->list, &sb->rules);
+	sb->n_rules++;
+	sis_net(sb->net)->gen++;
+	return 0;
+}
+
+int sis_bridge_rule_del(struct sis_bridge *sb, u32 id)
+{
+	struct sis_rule *rule;
+
+	ASSERT_RTNL();
+
+	list_for_each_entry(rule, &sb->rules, list) {
+		if (rule->id != id)
+			continue;
+		list_del_rcu(&rule->list);
+		sb->n_rules--;
+		sis_net(sb->net)->gen++;
+		sis_rule_destroy_rcu(rule);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* The attached bridge @dev is, or is a port of, if any. */
+static struct sis_bridge *sis_bridge_of(struct sis_net *sn,
+					const struct net_device *dev)
+{
+	struct sis_bridge *sb;
+
+	list_for_each_entry(sb, &sn->bridges, list)
+		if (sb->br_dev == dev || sb->host_dev == dev ||
+		    sb->net_dev == dev)
+			return sb;
+	return NULL;
+}
+
+static int sis_bridge_netdev_event(struct notifier_block *nb,
+				   unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+	struct netdev_notifier_changeupper_info *info = ptr;
+	struct sis_net *sn = sis_net(dev_net(dev));
+	struct sis_bridge *sb;
+
+	switch (event) {
+	case NETDEV_PRECHANGEUPPER:
+		/* A third port would bypass the host/network split. */
+		if (!info->linking || !sis_bridge_find(sn, info->upper_dev))
+			break;
+		NL_SET_ERR_MSG(netdev_notifier_info_to_extack(&info->info),
+			       "bridge is attached to SIS and must keep exactly two ports");
+		return notifier_from_errno(-EBUSY);
+	case NETDEV_CHANGEUPPER:
+		if (info->linking)
+			break;
+		sb = sis_bridge_find(sn, info->upper_dev);
+		if (sb && (sb->host_dev == dev || sb->net_dev == dev)) {
+			pr_info("%s: port %s left the bridge, detached\n",
+				sb->br_dev->name, dev->name);
+			sis_bridge_detach(sb);
+		}
+		break;
+	case NETDEV_UNREGISTER:
+		/* Also sent when a device moves to another namespace. */
+		while ((sb = sis_bridge_of(sn, dev))) {
+			pr_info("%s: %s unregistered, detached\n",
+				sb->br_dev->name, dev->name);
+			sis_bridge_detach(sb);
+		}
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sis_bridge_notifier = {
+	.notifier_call = sis_bridge_netdev_event,
+};
+
+int sis_bridge_notifier_register(void)
+{
+	return register_netdevice_notifier(&sis_bridge_notifier);
+}
+
+/*
+ * Unregistering replays NETDEV_UNREGISTER for every device of every
+ * namespace, which detaches every bridge still attached.
+ */
+void sis_bridge_notifier_unregister(void)
+{
+	unregister_netdevice_notifier(&sis_bridge_notifier);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * An attached bridge: the bridge device, its host-facing and network-facing
+ * ports, the netfilter hook that watches frames between them, counters and
+ * prevent rules.
+ *
+ * Locking: attach, detach and every change to a bridge's rules happen under
+ * RTNL (netlink requests take it; netdevice notifiers run under it). The
+ * per-netns list of bridges and each bridge's rule list are RCU lists: the
+ * hook and dumps read them under RCU only, and freeing is RCU-deferred.
+ */
+#ifndef _SIS_BRIDGE_H
+#define _SIS_BRIDGE_H
+
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/sis.h>
+
+#include "stats.h"
+
+struct sis_net;
+struct sis_rule;
+
+enum sis_dir_index {
+	SIS_DIR_INDEX_IN,
+	SIS_DIR_INDEX_OUT,
+	SIS_DIR_INDEX_COUNT
+};
+
+struct sis_bridge {
+	struct list_head list;		/* sis_net.bridges, RCU */
+	struct net *net;
+	struct net_device *br_dev;
+	struct net_device *host_dev;
+	struct net_device *net_dev;
+	netdevice_tracker br_tracker;
+	netdevice_tracker host_tracker;
+	netdevice_tracker net_tracker;
+	struct nf_hook_ops hook_ops;	/* .priv is this bridge */
+	/* [SIS_DIR_INDEX_IN], [SIS_DIR_INDEX_OUT] */
+	struct sis_pcpu_count __percpu *stats;
+	struct list_head rules;		/* struct sis_rule, RCU */
+	unsigned int n_rules;
+	u32 next_rule_id;
+	struct rcu_head rcu;
+};
+
+int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
+		      u32 host_ifindex, struct netlink_ext_ack *extack);
+void sis_bridge_detach(struct sis_bridge *sb);
+void sis_bridge_detach_all(struct sis_net *sn);
+struct sis_bridge *sis_bridge_find(struct sis_net *sn,
+				   const struct net_device *br_dev);
+
+int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule);
+int sis_bridge_rule_del(struct sis_bridge *sb, u32 id);
+
+int sis_bridge_notifier_register(void);
+void sis_bridge_notifier_unregister(void);
+
+#endif /* _SIS_BRIDGE_H */

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The datapath. Each attached bridge registers this function at the bridge
+ * family's FORWARD hook of its namespace, so it sees every frame the bridge
+ * forwards from one port to the other (unicast, flooded, broadcast), before
+ * any other bridge filter. It takes no lock and allocates nothing: the caller
+ * holds RCU with bottom halves disabled, counters are per CPU.
+ */
+#include <linux/netfilter_bridge.h>
+#include <kunit/visibility.h>
+
+#include "hook.h"
+#include "rules.h"
+
+unsigned int sis_hook(void *priv, struct sk_buff *skb,
+		      const struct nf_hook_state *state)
+{
+	struct sis_bridge *sb = priv;
+	unsigned int len = sis_frame_len(skb);
+	struct sis_rule *rule;
+	u8 dir;
+
+	dir = sis_bridge_dir(sb, state->in);
+	if (!dir)
+		return NF_ACCEPT;	/* another bridge of this namespace */
+
+	list_for_each_entry_rcu(rule, &sb->rules, list) {
+		if (!(rule->dir & dir) || !sis_rule_match(rule, skb))
+			continue;
+		sis_count_frame(rule->stats, len, false);
+		sis_count_frame(sb->stats + dir - 1, len, true);
+		return NF_DROP;
+	}
+
+	sis_count_frame(sb->stats + dir - 1, len, false);
+	return NF_ACCEPT;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_hook);

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SIS: a self-securing network interface on a two-port Linux bridge.
+ * See Documentation/architecture.md.
+ */
+#include <linux/module.h>
+#include <linux/rcupdate.h>
+
+#include "bridge.h"
+#include "netlink.h"
+#include "netns.h"
+
+static int __init sis_init(void)
+{
+	int err;
+
+	err = sis_netns_register();
+	if (err)
+		goto err_netns;
+	err = sis_bridge_notifier_register();
+	if (err)
+		goto err_notifier;
+	err = sis_genl_register();
+	if (err)
+		goto err_genl;
+	return 0;
+
+err_genl:
+	sis_bridge_notifier_unregister();
+err_notifier:
+	sis_netns_unregister();
+err_netns:
+	return err;
+}
+
+static void __exit sis_exit(void)
+{
+	sis_genl_unregister();
+	/* Detaches every bridge still attached, in every namespace. */
+	sis_bridge_notifier_unregister();
+	sis_netns_unregister();
+	/* Rules and bridges are freed from RCU callbacks. */
+	rcu_barrier();
+}
+
+module_init(sis_init);
+module_exit(sis_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("SIS: self-securing network interface");
+MODULE_AUTHOR("SIS developers");

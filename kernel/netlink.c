@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "sis" generic netlink family: the administrator's interface. The
+ * commands and their attributes are documented in uapi/linux/sis.h.
+ *
+ * Every operation is an administrator operation (CAP_NET_ADMIN over the
+ * namespace). Requests that change state take RTNL; dumps read under RCU and
+ * mark themselves inconsistent when the namespace's generation moved.
+ */
+#include <linux/filter.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "bridge.h"
+#include "netlink.h"
+#include "netns.h"
+#include "rules.h"
+
+static struct genl_family sis_genl_family;
+
+static const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1] = {
+	[SIS_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_RULE_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
+	[SIS_RULE_A_BPF] = { .type = NLA_BINARY,
+			     .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_RULE_A_EXPR] = { .type = NLA_NUL_STRING,
+			      .len = SIS_RULE_EXPR_MAX - 1 },
+};
+
+static const struct nla_policy sis_bridge_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy sis_attach_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_HOST_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_policy),
+};
+
+/* A required attribute: a missing one is named in the extended ack. */
+#define SIS_NL_REQUIRE(info, type, msg) ({				\
+	struct genl_info *__info = (info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__info, type);		\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG(__info->extack, msg);			\
+	__missing;							\
+})
+
+#define SIS_NL_REQUIRE_BRIDGE(info)					\
+	SIS_NL_REQUIRE(info, SIS_A_IFINDEX, "missing bridge (SIS_A_IFINDEX)")
+
+/* The bridge device named by SIS_A_IFINDEX, under RTNL. */
+static struct net_device *sis_nl_bridge_dev(struct genl_info *info)
+{
+	struct net_device *dev;
+
+	dev = __dev_get_by_index(genl_info_net(info),
+				 nla_get_u32(info->attrs[SIS_A_IFINDEX]));
+	if (!dev)
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SIS_A_IFINDEX],
+				    "no device with this index in this namespace");
+	return dev;
+}
+
+/* The attached bridge named by SIS_A_IFINDEX, under RTNL. */
+static struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err)
+{
+	struct net_device *dev = sis_nl_bridge_dev(info);
+	struct sis_bridge *sb;
+
+	if (!dev) {
+		*err = -ENODEV;
+		return NULL;
+	}
+	sb = sis_bridge_find(sis_net(genl_info_net(info)), dev);
+	if (!sb) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SIS_A_IFINDEX],
+				    "bridge is not attached");
+		*err = -ENOENT;
+	}
+	return sb;
+}
+
+static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net_device *br_dev;
+	u32 host;
+	int err;
+
+	if (SIS_NL_REQUIRE_BRIDGE(info) ||
+	    SIS_NL_REQUIRE(info, SIS_A_HOST_IFINDEX,
+			   "missing host port (SIS_A_HOST_IFINDEX)"))
+		return -EINVAL;
+	host = nla_get_u32(info->attrs[SIS_A_HOST_IFINDEX]);
+
+	rtnl_lock();
+	br_dev = sis_nl_bridge_dev(info);
+	if (!br_dev) {
+		err = -ENODEV;
+	} else if (!__dev_get_by_index(genl_info_net(info), host)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[SIS_A_HOST_IFINDEX],
+				    "no host port device with this index");
+		err = -ENODEV;
+	} else {
+		err = sis_bridge_attach(sis_net(genl_info_net(info)), br_dev,
+					host, info->extack);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sis_bridge *sb;
+	int err = 0;
+
+	if (SIS_NL_REQUIRE_BRIDGE(info))
+		return -EINVAL;
+
+	rtnl_lock();
+	sb = sis_nl_attached(info, &err);
+	if (sb)
+		sis_bridge_detach(sb);
+	rtnl_unlock();
+	return err;
+}
+
+static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_RULE_A_MAX + 1], *bpf, *nest;
+	struct sis_rule *rule;
+	struct sis_bridge *sb;
+	struct sk_buff *msg;
+	unsigned int len;
+	void *hdr;
+	int err;
+
+	if (SIS_NL_REQUIRE_BRIDGE(info) ||
+	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
+			       sis_rule_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,
+			      SIS_RULE_A_BPF)) {
+		NL_SET_ERR_MSG(info->extack, "rule has no filter program");
+		return -EINVAL;
+	}
+	if (tb[SIS_RULE_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_RULE_A_ID],
+				    "rule ids are chosen by the kernel");
+		return -EINVAL;
+	}
+	bpf = tb[SIS_RULE_A_BPF];
+	len = nla_len(bpf);
+	if (!len || len % sizeof(struct sock_filter)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bpf,
+				    "filter program is not a whole number of BPF instructions");
+		return -EINVAL;
+	}
+
+	rule = sis_rule_create(nla_data(bpf), len / sizeof(struct sock_filter),
+			       tb[SIS_RULE_A_DIR] ?
+			       nla_get_u8(tb[SIS_RULE_A_DIR]) : SIS_DIR_ANY,
+			       tb[SIS_RULE_A_EXPR] ?
+			       nla_data(tb[SIS_RULE_A_EXPR]) : NULL,
+			       info->extack);
+	if (IS_ERR(rule))
+		return PTR_ERR(rule);
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg) {
+		err = -ENOMEM;
+		goto err_rule;
+	}
+
+	rtnl_lock();
+	sb = sis_nl_attached(info, &err);
+	if (sb) {
+		err = sis_bridge_rule_add(sb, rule);
+		if (err == -ENOSPC)
+			NL_SET_ERR_MSG(info->extack,
+				       "bridge has the maximum number of prevent rules");
+	}
+	rtnl_unlock();
+	if (err)
+		goto err_msg;
+
+	/* The rule is live; only its id is reported back. */
+	hdr = genlmsg_put_reply(msg, info, &sis_genl_family, 0,
+				SIS_CMD_PREVENT_ADD);
+	if (!hdr)
+		goto nospace;
+	if (nla_put_u32(msg, SIS_A_IFINDEX,
+			nla_get_u32(info->attrs[SIS_A_IFINDEX])))
+		goto nospace;
+	nest = nla_nest_start(msg, SIS_A_RULE);
+	if (!nest || nla_put_u32(msg, SIS_RULE_A_ID, rule->id))
+		goto nospace;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+nospace:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+err_msg:
+	nlmsg_free(msg);
+err_rule:
+	sis_rule_destroy(rule);
+	return err;
+}
+
+static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_RULE_A_MAX + 1];
+	struct sis_bridge *sb;
+	int err;
+
+	if (SIS_NL_REQUIRE_BRIDGE(info) ||
+	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
+			       sis_rule_policy, info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,
+			      SIS_RULE_A_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing rule id");
+		return -EINVAL;
+	}
+
+	rtnl_lock();
+	sb = sis_nl_attached(info, &err);
+	if (sb) {
+		err = sis_bridge_rule_del(sb, nla_get_u32(tb[SIS_RULE_A_ID]));
+		if (err)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_RULE_A_ID],
+					    "no prevent rule with this id");
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sis_nl_put_stats(struct sk_buff *skb, int type,
+			    struct sis_pcpu_count __percpu *pc)
+{
+	struct nlattr *nest;
+	struct sis_count sum;
+
+	sis_count_read(pc, &sum);
+	nest = nla_nest_start(skb, type);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, SIS_STATS_A_FRAMES, sum.frames,
+			      SIS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, SIS_STATS_A_BYTES, sum.bytes,
+			      SIS_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, SIS_STATS_A_DROPPED, sum.dropped,
+			      SIS_STATS_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sis_nl_put_rule(struct sk_buff *skb, const struct sis_rule *rule)
+{
+	struct nlattr *nest = nla_nest_start(skb, SIS_A_RULE);
+	struct sis_count sum;
+
+	if (!nest)
+		return -EMSGSIZE;
+	sis_count_read(rule->stats, &sum);
+	if (nla_put_u32(skb, SIS_RULE_A_ID, rule->id) ||
+	    nla_put_u8(skb, SIS_RULE_A_DIR, rule->dir) ||
+	    nla_put_string(skb, SIS_RULE_A_EXPR, rule->expr) ||
+	    nla_put_u64_64bit(skb, SIS_RULE_A_MATCHES, sum.frames,
+			      SIS_RULE_A_PAD) ||
+	    nla_put_u64_64bit(skb, SIS_RULE_A_BYTES, sum.bytes,
+			      SIS_RULE_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sis_nl_put_bridge_head(struct sk_buff *skb,
+				  const struct sis_bridge *sb)
+{
+	if (nla_put_string(skb, SIS_A_IFNAME, sb->br_dev->name) ||
+	    nla_put_u32(skb, SIS_A_HOST_IFINDEX, sb->host_dev->ifindex) ||
+	    nla_put_string(skb, SIS_A_HOST_IFNAME, sb->host_dev->name) ||
+	    nla_put_u32(skb, SIS_A_NET_IFINDEX, sb->net_dev->ifindex) ||
+	    nla_put_string(skb, SIS_A_NET_IFNAME, sb->net_dev->name) ||
+	    sis_nl_put_stats(skb, SIS_A_STATS_IN,
+			     sb->stats + SIS_DIR_INDEX_IN) ||
+	    sis_nl_put_stats(skb, SIS_A_STATS_OUT,
+			     sb->stats + SIS_DIR_INDEX_OUT))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/*
+ * One bridge, starting at rule number *cursor. Returns 0 when the bridge is
+ * complete, -EMSGSIZE when the message is full; *cursor then names the first
+ * rule still to send (and a message may have been added with fewer rules).
+ */
+static int sis_nl_fill_bridge(struct sk_buff *skb, struct netlink_callback *cb,
+			      const struct sis_bridge *sb, unsigned long *cursor)
+{
+	const struct sis_rule *rule;
+	unsigned long i = 0;
+	int err = 0;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_BRIDGE);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+
+	if (nla_put_u32(skb, SIS_A_IFINDEX, sb->br_dev->ifindex) ||
+	    (!*cursor && sis_nl_put_bridge_head(skb, sb))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	list_for_each_entry_rcu(rule, &sb->rules, list) {
+		if (i++ < *cursor)
+			continue;
+		err = sis_nl_put_rule(skb, rule);
+		if (err)
+			break;
+		(*cursor)++;
+	}
+	genlmsg_end(skb, hdr);
+	return err;
+}
+
+static int sis_nl_get_start(struct netlink_callback *cb)
+{
+	struct nlattr *tb[SIS_A_MAX + 1];
+	int err;
+
+	/* Already validated by the genl core; parsed again for the filter
+	 * because 6.1 and 6.12 hand dumps their attributes differently.
+	 */
+	err = genlmsg_parse(cb->nlh, &sis_genl_family, tb, SIS_A_MAX,
+			    sis_bridge_policy, cb->extack);
+	if (err)
+		return err;
+	cb->args[2] = tb[SIS_A_IFINDEX] ? nla_get_u32(tb[SIS_A_IFINDEX]) : 0;
+	return 0;
+}
+
+/* cb->args: [0] bridge position, [1] rule position, [2] ifindex filter */
+static int sis_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct sis_net *sn = sis_net(sock_net(skb->sk));
+	unsigned long pos = 0;
+	struct sis_bridge *sb;
+	int err = 0;
+
+	rcu_read_lock();
+	cb->seq = READ_ONCE(sn->gen);
+	list_for_each_entry_rcu(sb, &sn->bridges, list) {
+		if (pos++ < cb->args[0])
+			continue;
+		if (!cb->args[2] || sb->br_dev->ifindex == cb->args[2]) {
+			err = sis_nl_fill_bridge(skb, cb, sb, &cb->args[1]);
+			if (err)
+				break;
+		}
+		cb->args[0] = pos;
+		cb->args[1] = 0;
+	}
+	rcu_read_unlock();
+
+	/* Nothing fit in an empty message: cannot make progress. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static const struct genl_ops sis_genl_ops[] = {
+	{
+		.cmd = SIS_CMD_ATTACH,
+		.doit = sis_nl_attach,
+		.policy = sis_attach_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_DETACH,
+		.doit = sis_nl_detach,
+		.policy = sis_bridge_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_GET_BRIDGE,
+		.start = sis_nl_get_start,
+		.dumpit = sis_nl_get_dumpit,
+		.policy = sis_bridge_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_PREVENT_ADD,
+		.doit = sis_nl_prevent_add,
+		.policy = sis_prevent_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_PREVENT_DEL,
+		.doit = sis_nl_prevent_del,
+		.policy = sis_prevent_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static struct genl_family sis_genl_family __ro_after_init = {
+	.name = SIS_GENL_NAME,
+	.version = SIS_GENL_VERSION,
+	.maxattr = SIS_A_MAX,
+	.netnsok = true,
+	.resv_start_op = 0,	/* strict checks for every command */
+	.module = THIS_MODULE,
+	.ops = sis_genl_ops,
+	.n_ops = ARRAY_SIZE(sis_genl_ops),
+};
+
+int __init sis_genl_register(void)
+{
+	return genl_register_family(&sis_genl_family);
+}
+
+void sis_genl_unregister(void)
+{
+	genl_unregister_family(&sis_genl_family);
+}

@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the datapath: direction classification, prevent-rule
+ * matching on constructed frames, the kernel's rejection of bad programs,
+ * and the hook's verdicts and counters.
+ *
+ * The filter programs are what `tcpdump -dd EXPR` (libpcap) prints, so the
+ * kernel side is tested on exactly what sisctl sends.
+ */
+#include <kunit/test.h>
+#include <linux/etherdevice.h>
+#include <linux/filter.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/module.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/skbuff.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+
+#include "../hook.h"
+#include "../rules.h"
+
+/* tcpdump -dd icmp */
+static const struct sock_filter f_icmp[] = {
+	{ 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 3, 0x00000800 },
+	{ 0x30, 0, 0, 0x00000017 }, { 0x15, 0, 1, 0x00000001 },
+	{ 0x06, 0, 0, 0x00040000 }, { 0x06, 0, 0, 0x00000000 },
+};
+
+/* tcpdump -dd 'udp dst port 9999' */
+static const struct sock_filter f_udp9999[] = {
+	{ 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 4, 0x000086dd },
+	{ 0x30, 0, 0, 0x00000014 }, { 0x15, 0, 11, 0x00000011 },
+	{ 0x28, 0, 0, 0x00000038 }, { 0x15, 8, 9, 0x0000270f },
+	{ 0x15, 0, 8, 0x00000800 }, { 0x30, 0, 0, 0x00000017 },
+	{ 0x15, 0, 6, 0x00000011 }, { 0x28, 0, 0, 0x00000014 },
+	{ 0x45, 4, 0, 0x00001fff }, { 0xb1, 0, 0, 0x0000000e },
+	{ 0x48, 0, 0, 0x00000010 }, { 0x15, 0, 1, 0x0000270f },
+	{ 0x06, 0, 0, 0x00040000 }, { 0x06, 0, 0, 0x00000000 },
+};
+
+/* tcpdump -dd 'tcp[tcpflags] & tcp-syn != 0' */
+static const struct sock_filter f_tcpsyn[] = {
+	{ 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 8, 0x00000800 },
+	{ 0x30, 0, 0, 0x00000017 }, { 0x15, 0, 6, 0x00000006 },
+	{ 0x28, 0, 0, 0x00000014 }, { 0x45, 4, 0, 0x00001fff },
+	{ 0xb1, 0, 0, 0x0000000e }, { 0x50, 0, 0, 0x0000001b },
+	{ 0x45, 0, 1, 0x00000002 }, { 0x06, 0, 0, 0x00040000 },
+	{ 0x06, 0, 0, 0x00000000 },
+};
+
+/* tcpdump -dd arp */
+static const struct sock_filter f_arp[] = {
+	{ 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 1, 0x00000806 },
+	{ 0x06, 0, 0, 0x00040000 }, { 0x06, 0, 0, 0x00000000 },
+};
+
+enum frame_kind {
+	FRAME_ICMP4,
+	FRAME_UDP4_9999,
+	FRAME_UDP4_53,
+	FRAME_UDP4_9999_FRAG,	/* a non-first fragment: no UDP header */
+	FRAME_UDP6_9999,
+	FRAME_TCP4_SYN,
+	FRAME_TCP4_ACK,
+	FRAME_ARP,
+};
+
+#define FRAME_PAYLOAD 32
+
+/*
+ * Build a frame as the bridge's forward hook sees it: the MAC header set,
+ * skb->data at the network header.
+ */
+static struct sk_buff *build_frame(struct kunit *test, enum frame_kind kind)
+{
+	struct sk_buff *skb = alloc_skb(256, GFP_KERNEL);
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	struct ipv6hdr *ip6h;
+	struct udphdr *uh;
+	struct tcphdr *th;
+	u8 proto;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_reset_mac_header(skb);
+	eth = skb_put_zero(skb, ETH_HLEN);
+	eth_broadcast_addr(eth->h_dest);
+	eth->h_source[5] = 1;
+
+	switch (kind) {
+	case FRAME_ARP:
+		eth->h_proto = htons(ETH_P_ARP);
+		skb_put_zero(skb, 28);
+		goto out;
+	case FRAME_UDP6_9999:
+		eth->h_proto = htons(ETH_P_IPV6);
+		ip6h = skb_put_zero(skb, sizeof(*ip6h));
+		ip6h->version = 6;
+		ip6h->nexthdr = IPPROTO_UDP;
+		ip6h->hop_limit = 64;
+		ip6h->payload_len = htons(sizeof(*uh) + FRAME_PAYLOAD);
+		uh = skb_put_zero(skb, sizeof(*uh));
+		uh->source = htons(40000);
+		uh->dest = htons(9999);
+		skb_put_zero(skb, FRAME_PAYLOAD);
+		goto out;
+	default:
+		break;
+	}
+
+	eth->h_proto = htons(ETH_P_IP);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->saddr = htonl(0x0a000001);
+	iph->daddr = htonl(0x0a000002);
+	switch (kind) {
+	case FRAME_ICMP4:
+		proto = IPPROTO_ICMP;
+		skb_put_zero(skb, 8 + FRAME_PAYLOAD);
+		break;
+	case FRAME_TCP4_SYN:
+	case FRAME_TCP4_ACK:
+		proto = IPPROTO_TCP;
+		th = skb_put_zero(skb, sizeof(*th));
+		th->source = htons(40000);
+		th->dest = htons(80);
+		th->doff = 5;
+		th->syn = kind == FRAME_TCP4_SYN;
+		th->ack = kind == FRAME_TCP4_ACK;
+		break;
+	case FRAME_UDP4_9999_FRAG:
+		iph->frag_off = htons(185);	/* offset 1480 */
+		fallthrough;
+	default:
+		proto = IPPROTO_UDP;
+		/* A fragment's payload starts with bytes that look like a
+		 * header to port 9999, which must not fool the filter.
+		 */
+		uh = skb_put_zero(skb, sizeof(*uh));
+		uh->source = htons(40000);
+		uh->dest = htons(kind == FRAME_UDP4_53 ? 53 : 9999);
+		skb_put_zero(skb, FRAME_PAYLOAD);
+		break;
+	}
+	iph->protocol = proto;
+	iph->tot_len = htons(skb->len - ETH_HLEN);
+out:
+	skb_pull(skb, ETH_HLEN);
+	skb_reset_network_header(skb);
+	return skb;
+}
+
+enum filter_id {
+	FILTER_ICMP,
+	FILTER_UDP9999,
+	FILTER_TCPSYN,
+	FILTER_ARP,
+};
+
+static const struct {
+	const struct sock_filter *insns;
+	unsigned int len;
+} filters[] = {
+	[FILTER_ICMP] = { f_icmp, ARRAY_SIZE(f_icmp) },
+	[FILTER_UDP9999] = { f_udp9999, ARRAY_SIZE(f_udp9999) },
+	[FILTER_TCPSYN] = { f_tcpsyn, ARRAY_SIZE(f_tcpsyn) },
+	[FILTER_ARP] = { f_arp, ARRAY_SIZE(f_arp) },
+};
+
+static struct sis_rule *filter_rule(struct kunit *test, enum filter_id id,
+				    u8 dir)
+{
+	struct sis_rule *rule;
+
+	rule = sis_rule_create(filters[id].insns, filters[id].len, dir, NULL,
+			       NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rule));
+	return rule;
+}
+
+struct match_case {
+	const char *name;
+	enum filter_id filter;
+	enum frame_kind frame;
+	bool match;
+};
+
+static const struct match_case match_cases[] = {
+	{ "icmp matches icmp", FILTER_ICMP, FRAME_ICMP4, true },
+	{ "icmp ignores udp", FILTER_ICMP, FRAME_UDP4_9999, false },
+	{ "icmp ignores arp", FILTER_ICMP, FRAME_ARP, false },
+	{ "udp 9999 matches v4", FILTER_UDP9999, FRAME_UDP4_9999, true },
+	{ "udp 9999 matches v6", FILTER_UDP9999, FRAME_UDP6_9999, true },
+	{ "udp 9999 ignores port 53", FILTER_UDP9999, FRAME_UDP4_53, false },
+	{ "udp 9999 ignores later fragments", FILTER_UDP9999,
+	  FRAME_UDP4_9999_FRAG, false },
+	{ "udp 9999 ignores tcp", FILTER_UDP9999, FRAME_TCP4_SYN, false },
+	{ "tcp syn matches syn", FILTER_TCPSYN, FRAME_TCP4_SYN, true },
+	{ "tcp syn ignores ack", FILTER_TCPSYN, FRAME_TCP4_ACK, false },
+	{ "arp matches arp", FILTER_ARP, FRAME_ARP, true },
+	{ "arp ignores icmp", FILTER_ARP, FRAME_ICMP4, false },
+};
+
+static void match_case_desc(const struct match_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(match, match_cases, match_case_desc);
+
+static void sis_test_rule_match(struct kunit *test)
+{
+	const struct match_case *c = test->param_value;
+	struct sis_rule *rule;
+	struct sk_buff *skb;
+	unsigned int len;
+	bool res;
+
+	rule = filter_rule(test, c->filter, SIS_DIR_ANY);
+	skb = build_frame(test, c->frame);
+	len = skb->len;
+
+	local_bh_disable();
+	res = sis_rule_match(rule, skb);
+	local_bh_enable();
+
+	KUNIT_EXPECT_EQ(test, res, c->match);
+	/* The frame is left as the bridge gave it. */
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)skb->data,
+			    (void *)skb_network_header(skb));
+	kfree_skb(skb);
+	sis_rule_destroy(rule);
+}
+
+struct bad_case {
+	const char *name;
+	struct sock_filter insns[3];
+	unsigned int len;
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "empty program", { }, 0 },
+	{ "no return", { { BPF_LD | BPF_W | BPF_ABS, 0, 0, 0 } }, 1 },
+	{ "unknown opcode", { { 0xffff, 0, 0, 0 },
+			      { BPF_RET | BPF_K, 0, 0, 1 } }, 2 },
+	{ "jump out of range", { { BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 1 },
+				 { BPF_RET | BPF_K, 0, 0, 1 } }, 2 },
+	{ "scratch read before write", { { BPF_LD | BPF_MEM, 0, 0, 3 },
+					 { BPF_RET | BPF_A, 0, 0, 0 } }, 2 },
+	{ "too long", { }, BPF_MAXINSNS + 1 },
+};
+
+static void bad_case_desc(const struct bad_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(bad, bad_cases, bad_case_desc);
+
+static void sis_test_rule_rejected(struct kunit *test)
+{
+	const struct bad_case *c = test->param_value;
+	struct sock_filter *insns;
+	struct sis_rule *rule;
+
+	/* "too long" needs a buffer of its length; contents do not matter. */
+	insns = kunit_kcalloc(test, max(c->len, 3U), sizeof(*insns),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, insns);
+	memcpy(insns, c->insns, sizeof(c->insns));
+
+	rule = sis_rule_create(insns, c->len, SIS_DIR_ANY, NULL, NULL);
+	KUNIT_EXPECT_TRUE(test, IS_ERR(rule));
+	if (!IS_ERR(rule))
+		sis_rule_destroy(rule);
+}
+
+struct hook_env {
+	struct net_device *host, *net, *other;
+	struct sis_bridge sb;
+};
+
+static struct hook_env *hook_env_new(struct kunit *test)
+{
+	struct hook_env *env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	/* Only their addresses matter to the hook. */
+	env->host = kunit_kzalloc(test, sizeof(*env->host), GFP_KERNEL);
+	env->net = kunit_kzalloc(test, sizeof(*env->net), GFP_KERNEL);
+	env->other = kunit_kzalloc(test, sizeof(*env->other), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env->host);
+	KUNIT_ASSERT_NOT_NULL(test, env->net);
+	KUNIT_ASSERT_NOT_NULL(test, env->other);
+	env->sb.host_dev = env->host;
+	env->sb.net_dev = env->net;
+	env->sb.stats = sis_count_alloc(SIS_DIR_INDEX_COUNT);
+	KUNIT_ASSERT_FALSE(test, !env->sb.stats);
+	INIT_LIST_HEAD(&env->sb.rules);
+	return env;
+}
+
+static void hook_env_free(struct hook_env *env)
+{
+	struct sis_rule *rule, *tmp;
+
+	list_for_each_entry_safe(rule, tmp, &env->sb.rules, list) {
+		list_del(&rule->list);
+		sis_rule_destroy(rule);
+	}
+	free_percpu(env->sb.stats);
+}
+
+static void sis_test_direction(struct kunit *test)
+{
+	struct hook_env *env = hook_env_new(test);
+
+	KUNIT_EXPECT_EQ(test, sis_bridge_dir(&env->sb, env->net), SIS_DIR_IN);
+	KUNIT_EXPECT_EQ(test, sis_bridge_dir(&env->sb, env->host),
+			SIS_DIR_OUT);
+	KUNIT_EXPECT_EQ(test, sis_bridge_dir(&env->sb, env->other), 0);
+	KUNIT_EXPECT_EQ(test, sis_bridge_dir(&env->sb, NULL), 0);
+	hook_env_free(env);
+}
+
+static unsigned int run_hook(struct hook_env *env, struct net_device *in,
+			     struct sk_buff *skb)
+{
+	struct nf_hook_state state = {
+		.hook = NF_BR_FORWARD,
+		.pf = NFPROTO_BRIDGE,
+		.in = in,
+	};
+	unsigned int verdict;
+
+	rcu_read_lock();
+	local_bh_disable();
+	verdict = sis_hook(&env->sb, skb, &state);
+	local_bh_enable();
+	rcu_read_unlock();
+	return verdict;
+}
+
+struct hook_case {
+	const char *name;
+	u8 rule_dir;
+	bool from_host;
+	enum frame_kind frame;
+	unsigned int verdict;
+};
+
+static const struct hook_case hook_cases[] = {
+	{ "out rule drops outgoing match", SIS_DIR_OUT, true,
+	  FRAME_UDP4_9999, NF_DROP },
+	{ "out rule passes incoming match", SIS_DIR_OUT, false,
+	  FRAME_UDP4_9999, NF_ACCEPT },
+	{ "in rule drops incoming match", SIS_DIR_IN, false,
+	  FRAME_UDP4_9999, NF_DROP },
+	{ "in rule passes outgoing match", SIS_DIR_IN, true,
+	  FRAME_UDP4_9999, NF_ACCEPT },
+	{ "any rule drops outgoing match", SIS_DIR_ANY, true,
+	  FRAME_UDP6_9999, NF_DROP },
+	{ "any rule drops incoming match", SIS_DIR_ANY, false,
+	  FRAME_UDP6_9999, NF_DROP },
+	{ "any rule passes non-match", SIS_DIR_ANY, false,
+	  FRAME_UDP4_53, NF_ACCEPT },
+};
+
+static void hook_case_desc(const struct hook_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(hook, hook_cases, hook_case_desc);
+
+static void sis_test_hook(struct kunit *test)
+{
+	const struct hook_case *c = test->param_value;
+	struct hook_env *env = hook_env_new(test);
+	struct sis_count dir_count, other_count, rule_count;
+	unsigned int idx, frame_len, verdict;
+	struct sis_rule *rule;
+	struct sk_buff *skb;
+	bool drop = c->verdict == NF_DROP;
+
+	rule = filter_rule(test, FILTER_UDP9999, c->rule_dir);
+	list_add_tail(&rule->list, &env->sb.rules);
+
+	skb = build_frame(test, c->frame);
+	frame_len = skb->len + ETH_HLEN;
+	verdict = run_hook(env, c->from_host ? env->host : env->net, skb);
+	KUNIT_EXPECT_EQ(test, verdict, c->verdict);
+	kfree_skb(skb);
+
+	idx = c->from_host ? SIS_DIR_INDEX_OUT : SIS_DIR_INDEX_IN;
+	sis_count_read(env->sb.stats + idx, &dir_count);
+	sis_count_read(env->sb.stats + (SIS_DIR_INDEX_COUNT - 1 - idx),
+		       &other_count);
+	sis_count_read(rule->stats, &rule_count);
+	KUNIT_EXPECT_EQ(test, dir_count.frames, 1);
+	KUNIT_EXPECT_EQ(test, dir_count.bytes, frame_len);
+	KUNIT_EXPECT_EQ(test, dir_count.dropped, drop ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, other_count.frames, 0);
+	KUNIT_EXPECT_EQ(test, rule_count.frames, drop ? 1 : 0);
+	KUNIT_EXPECT_EQ(test, rule_count.bytes, drop ? frame_len : 0);
+	hook_env_free(env);
+}
+
+static void sis_test_hook_other_bridge(struct kunit *test)
+{
+	struct hook_env *env = hook_env_new(test);
+	struct sis_count in, out;
+	struct sis_rule *rule;
+	struct sk_buff *skb;
+
+	rule = filter_rule(test, FILTER_ICMP, SIS_DIR_ANY);
+	list_add_tail(&rule->list, &env->sb.rules);
+
+	/* A frame of another bridge in the namespace is not ours. */
+	skb = build_frame(test, FRAME_ICMP4);
+	KUNIT_EXPECT_EQ(test, run_hook(env, env->other, skb), NF_ACCEPT);
+	kfree_skb(skb);
+	sis_count_read(env->sb.stats + SIS_DIR_INDEX_IN, &in);
+	sis_count_read(env->sb.stats + SIS_DIR_INDEX_OUT, &out);
+	KUNIT_EXPECT_EQ(test, in.frames + out.frames, 0);
+	hook_env_free(env);
+}
+
+static void sis_test_hook_first_match(struct kunit *test)
+{
+	struct hook_env *env = hook_env_new(test);
+	struct sis_rule *r1, *r2;
+	struct sis_count c1, c2;
+	struct sk_buff *skb;
+
+	/* Two matching rules: the first one in list order counts the drop. */
+	r1 = filter_rule(test, FILTER_ICMP, SIS_DIR_ANY);
+	r2 = filter_rule(test, FILTER_ICMP, SIS_DIR_ANY);
+	list_add_tail(&r1->list, &env->sb.rules);
+	list_add_tail(&r2->list, &env->sb.rules);
+
+	skb = build_frame(test, FRAME_ICMP4);
+	KUNIT_EXPECT_EQ(test, run_hook(env, env->net, skb), NF_DROP);
+	kfree_skb(skb);
+	sis_count_read(r1->stats, &c1);
+	sis_count_read(r2->stats, &c2);
+	KUNIT_EXPECT_EQ(test, c1.frames, 1);
+	KUNIT_EXPECT_EQ(test, c2.frames, 0);
+	hook_env_free(env);
+}
+
+static struct kunit_case sis_hook_cases[] = {
+	KUNIT_CASE(sis_test_direction),
+	KUNIT_CASE_PARAM(sis_test_rule_match, match_gen_params),
+	KUNIT_CASE_PARAM(sis_test_rule_rejected, bad_gen_params),
+	KUNIT_CASE_PARAM(sis_test_hook, hook_gen_params),
+	KUNIT_CASE(sis_test_hook_other_bridge),
+	KUNIT_CASE(sis_test_hook_first_match),
+	{}
+};
+
+static struct kunit_suite sis_hook_suite = {
+	.name = "sis_hook",
+	.test_cases = sis_hook_cases,
+};
+
+kunit_test_suite(sis_hook_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for the SIS datapath");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
