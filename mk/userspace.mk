@@ -1,0 +1,65 @@
+# Userspace: libsis, sisctl and their host unit tests (included by Makefile).
+#
+#   make userspace       $(BUILD)/libsis.a and $(BUILD)/sisctl
+#   make unit            build and run the host unit tests (TAP on stdout)
+
+VERSION		:= 0.1
+
+US_PKGS		:= libnl-genl-3.0 libpcap jansson
+US_OBJDIR	:= $(BUILD)/obj
+# -I uapi first: <linux/sis.h> must be this tree's, never an installed one.
+US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+		   -I uapi -I lib/include -DSISCTL_VERSION='"$(VERSION)"'
+# pkg-config runs once, and only when something userspace is built.
+US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
+US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
+
+LIBSIS_SRCS	:= lib/nl.c
+SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/filter.c \
+		   tools/sisctl/prevent.c tools/sisctl/show.c tools/sisctl/util.c
+SISCTL_MAIN	:= tools/sisctl/main.c
+UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c))
+
+us_objs		= $(patsubst %.c,$(US_OBJDIR)/%.o,$(1))
+LIBSIS_OBJS	:= $(call us_objs,$(LIBSIS_SRCS))
+SISCTL_OBJS	:= $(call us_objs,$(SISCTL_SRCS))
+SISCTL_MAIN_OBJ	:= $(call us_objs,$(SISCTL_MAIN))
+UNIT_OBJS	:= $(call us_objs,$(UNIT_SRCS))
+US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS)
+
+.PHONY: userspace unit us-deps
+
+userspace: $(BUILD)/sisctl $(BUILD)/libsis.a
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+us-deps:
+	@pkg-config --exists $(US_PKGS) || { \
+		echo "userspace: missing $(US_PKGS) development files (make setup)" >&2; \
+		exit 1; }
+
+$(US_OBJDIR)/%.o: %.c | us-deps
+	@mkdir -p $(@D)
+	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The unit tests also see library internals.
+$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl
+
+# Flags and VERSION live here.
+$(US_ALL_OBJS): mk/userspace.mk
+
+$(BUILD)/libsis.a: $(LIBSIS_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
+	$(CC) -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+# sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
+US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a
+	$(CC) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+-include $(US_ALL_OBJS:.o=.d)

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sisctl attach BRIDGE host PORT, sisctl detach BRIDGE */
+#include <errno.h>
+#include <string.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "sisctl.h"
+
+int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host)
+{
+	if (nla_put_u32(msg, SIS_A_IFINDEX, bridge) < 0 ||
+	    nla_put_u32(msg, SIS_A_HOST_IFINDEX, host) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+int detach_fill(struct nl_msg *msg, uint32_t bridge)
+{
+	if (nla_put_u32(msg, SIS_A_IFINDEX, bridge) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int usage_attach(FILE *f)
+{
+	fprintf(f, "Usage: sisctl attach BRIDGE host PORT\n");
+	return f == stdout ? 0 : 1;
+}
+
+static int usage_detach(FILE *f)
+{
+	fprintf(f, "Usage: sisctl detach BRIDGE\n");
+	return f == stdout ? 0 : 1;
+}
+
+/* Send a request without reply and report its outcome. */
+static int run(uint8_t cmd, uint32_t bridge, uint32_t host)
+{
+	char extack[SIS_EXTACK_MAX];
+	struct sis_nl *nl;
+	struct nl_msg *msg;
+	int r;
+
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	msg = sis_nl_msg(nl, cmd, 0);
+	if (!msg) {
+		sis_nl_close(nl);
+		return sisctl_result(-ENOMEM, NULL);
+	}
+	r = cmd == SIS_CMD_ATTACH ? attach_fill(msg, bridge, host) :
+				    detach_fill(msg, bridge);
+	if (!r)
+		r = sis_nl_request(nl, msg, NULL, NULL, extack, sizeof(extack));
+	else
+		extack[0] = '\0';
+	nlmsg_free(msg);
+	sis_nl_close(nl);
+	return sisctl_result(r, extack);
+}
+
+int cmd_attach(const struct sisctl *o, int argc, char **argv)
+{
+	uint32_t bridge, host;
+
+	(void)o;
+	if (argc == 2 && is_help(argv[1]))
+		return usage_attach(stdout);
+	if (argc != 4 || strcmp(argv[2], "host"))
+		return usage_attach(stderr);
+	if (sisctl_ifindex(argv[1], &bridge) < 0 ||
+	    sisctl_ifindex(argv[3], &host) < 0)
+		return 1;
+	return run(SIS_CMD_ATTACH, bridge, host);
+}
+
+int cmd_detach(const struct sisctl *o, int argc, char **argv)
+{
+	uint32_t bridge;
+
+	(void)o;
+	if (argc == 2 && is_help(argv[1]))
+		return usage_detach(stdout);
+	if (argc != 2)
+		return usage_detach(stderr);
+	if (sisctl_ifindex(argv[1], &bridge) < 0)
+		return 1;
+	return run(SIS_CMD_DETACH, bridge, 0);
+}

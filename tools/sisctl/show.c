@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sisctl show [BRIDGE] */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "sisctl.h"
+
+/* Dumps interrupted by a concurrent change are retried this often. */
+#define SHOW_TRIES 3
+
+static int usage(FILE *f)
+{
+	fprintf(f, "Usage: sisctl show [BRIDGE]\n");
+	return f == stdout ? 0 : 1;
+}
+
+void show_free(struct sisctl_bridges *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		for (size_t j = 0; j < l->v[i].nrules; j++)
+			free(l->v[i].rules[j].expr);
+		free(l->v[i].rules);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static struct sisctl_bridge *bridge_get(struct sisctl_bridges *l,
+					uint32_t ifindex)
+{
+	struct sisctl_bridge *b;
+
+	/* A bridge's messages are consecutive, but do not rely on it. */
+	for (size_t i = l->n; i-- > 0;)
+		if (l->v[i].ifindex == ifindex)
+			return &l->v[i];
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 4;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!v)
+			return NULL;
+		l->v = v;
+		l->cap = cap;
+	}
+	b = &l->v[l->n++];
+	memset(b, 0, sizeof(*b));
+	b->ifindex = ifindex;
+	return b;
+}
+
+static int parse_stats(struct sisctl_stats *s, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_STATS_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_STATS_A_MAX, nest, sisctl_stats_policy) < 0)
+		return -EPROTO;
+	if (tb[SIS_STATS_A_FRAMES])
+		s->frames = nla_get_u64(tb[SIS_STATS_A_FRAMES]);
+	if (tb[SIS_STATS_A_BYTES])
+		s->bytes = nla_get_u64(tb[SIS_STATS_A_BYTES]);
+	if (tb[SIS_STATS_A_DROPPED])
+		s->dropped = nla_get_u64(tb[SIS_STATS_A_DROPPED]);
+	return 0;
+}
+
+static int add_rule(struct sisctl_bridge *b, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_RULE_A_MAX + 1];
+	struct sisctl_rule *r;
+
+	if (nla_parse_nested(tb, SIS_RULE_A_MAX, nest, sisctl_rule_policy) < 0 ||
+	    !tb[SIS_RULE_A_ID])
+		return -EPROTO;
+	if (b->nrules == b->rules_cap) {
+		size_t cap = b->rules_cap ? 2 * b->rules_cap : 8;
+		void *v = realloc(b->rules, cap * sizeof(*b->rules));
+
+		if (!v)
+			return -ENOMEM;
+		b->rules = v;
+		b->rules_cap = cap;
+	}
+	r = &b->rules[b->nrules];
+	memset(r, 0, sizeof(*r));
+	r->id = nla_get_u32(tb[SIS_RULE_A_ID]);
+	r->dir = tb[SIS_RULE_A_DIR] ? nla_get_u8(tb[SIS_RULE_A_DIR]) : SIS_DIR_ANY;
+	r->expr = strdup(tb[SIS_RULE_A_EXPR] ?
+			 nla_get_string(tb[SIS_RULE_A_EXPR]) : "");
+	if (!r->expr)
+		return -ENOMEM;
+	if (tb[SIS_RULE_A_MATCHES])
+		r->matches = nla_get_u64(tb[SIS_RULE_A_MATCHES]);
+	if (tb[SIS_RULE_A_BYTES])
+		r->bytes = nla_get_u64(tb[SIS_RULE_A_BYTES]);
+	b->nrules++;
+	return 0;
+}
+
+/* Add one SIS_CMD_GET_BRIDGE dump message to l. */
+int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+	struct nlattr *tb[SIS_A_MAX + 1], *a;
+	struct sisctl_bridge *b;
+	struct genlmsghdr *g;
+	int rem, r;
+
+	if (!genlmsg_valid_hdr(h, 0) ||
+	    genlmsg_parse(h, 0, tb, SIS_A_MAX, sisctl_policy) < 0 ||
+	    !tb[SIS_A_IFINDEX])
+		return -EPROTO;
+	b = bridge_get(l, nla_get_u32(tb[SIS_A_IFINDEX]));
+	if (!b)
+		return -ENOMEM;
+
+	if (tb[SIS_A_IFNAME])
+		nla_strlcpy(b->ifname, tb[SIS_A_IFNAME], sizeof(b->ifname));
+	if (tb[SIS_A_HOST_IFINDEX])
+		b->host_ifindex = nla_get_u32(tb[SIS_A_HOST_IFINDEX]);
+	if (tb[SIS_A_HOST_IFNAME])
+		nla_strlcpy(b->host_ifname, tb[SIS_A_HOST_IFNAME],
+			    sizeof(b->host_ifname));
+	if (tb[SIS_A_NET_IFINDEX])
+		b->net_ifindex = nla_get_u32(tb[SIS_A_NET_IFINDEX]);
+	if (tb[SIS_A_NET_IFNAME])
+		nla_strlcpy(b->net_ifname, tb[SIS_A_NET_IFNAME],
+			    sizeof(b->net_ifname));
+	if (tb[SIS_A_STATS_IN] && parse_stats(&b->in, tb[SIS_A_STATS_IN]) < 0)
+		return -EPROTO;
+	if (tb[SIS_A_STATS_OUT] && parse_stats(&b->out, tb[SIS_A_STATS_OUT]) < 0)
+		return -EPROTO;
+
+	/* genlmsg_parse() keeps only the last SIS_A_RULE: walk them all. */
+	g = nlmsg_data(h);
+	nla_for_each_attr(a, genlmsg_attrdata(g, 0), genlmsg_attrlen(g, 0), rem) {
+		if (nla_type(a) != SIS_A_RULE)
+			continue;
+		r = add_rule(b, a);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static const char *name_or_index(const char *name, uint32_t ifindex,
+				 char *buf, size_t len)
+{
+	if (name[0])
+		return name;
+	snprintf(buf, len, "if%" PRIu32, ifindex);
+	return buf;
+}
+
+/* Filter text on one line: control characters become spaces. */
+static void put_clean(FILE *f, const char *s)
+{
+	for (; *s; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+}
+
+void show_text(FILE *f, const struct sisctl_bridges *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sisctl_bridge *b = &l->v[i];
+		char n1[24], n2[24], n3[24];
+
+		fprintf(f, "bridge %s host %s net %s\n",
+			name_or_index(b->ifname, b->ifindex, n1, sizeof(n1)),
+			name_or_index(b->host_ifname, b->host_ifindex, n2, sizeof(n2)),
+			name_or_index(b->net_ifname, b->net_ifindex, n3, sizeof(n3)));
+		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
+			" dropped %" PRIu64 "\n",
+			"in", b->in.frames, b->in.bytes, b->in.dropped);
+		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
+			" dropped %" PRIu64 "\n",
+			"out", b->out.frames, b->out.bytes, b->out.dropped);
+		for (size_t j = 0; j < b->nrules; j++) {
+			const struct sisctl_rule *r = &b->rules[j];
+
+			fprintf(f, "\tprevent %" PRIu32 " dir %s matches %" PRIu64
+				" bytes %" PRIu64, r->id, dir_name(r->dir),
+				r->matches, r->bytes);
+			if (r->expr[0]) {
+				fputs(": ", f);
+				put_clean(f, r->expr);
+			}
+			fputc('\n', f);
+		}
+	}
+}
+
+/* A JSON string even from bytes that are not UTF-8 (those become '?'). */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+
+	if (j)
+		return j;
+	c = strdup(s);
+	if (!c)
+		return NULL;
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j;
+}
+
+static json_t *jname(const char *name)
+{
+	return name[0] ? jstr(name) : json_null();
+}
+
+/* Counters are u64; JSON integers here are signed 64-bit. */
+static json_t *jint(uint64_t v)
+{
+	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
+static json_t *jport(const char *name, uint32_t ifindex)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "ifname", jname(name));
+	json_object_set_new(o, "ifindex", jint(ifindex));
+	return o;
+}
+
+static json_t *jstats(const struct sisctl_stats *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "frames", jint(s->frames));
+	json_object_set_new(o, "bytes", jint(s->bytes));
+	json_object_set_new(o, "dropped", jint(s->dropped));
+	return o;
+}
+
+json_t *show_json(const struct sisctl_bridges *l)
+{
+	json_t *arr = json_array();
+
+	if (!arr)
+		return NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const struct sisctl_bridge *b = &l->v[i];
+		json_t *o = json_object(), *stats = json_object();
+		json_t *rules = json_array();
+
+		if (!o || !stats || !rules) {
+			json_decref(o);
+			json_decref(stats);
+			json_decref(rules);
+			json_decref(arr);
+			return NULL;
+		}
+		json_object_set_new(o, "bridge", jname(b->ifname));
+		json_object_set_new(o, "ifindex", jint(b->ifindex));
+		json_object_set_new(o, "host", jport(b->host_ifname, b->host_ifindex));
+		json_object_set_new(o, "net", jport(b->net_ifname, b->net_ifindex));
+		json_object_set_new(stats, "in", jstats(&b->in));
+		json_object_set_new(stats, "out", jstats(&b->out));
+		json_object_set_new(o, "stats", stats);
+		for (size_t j = 0; j < b->nrules; j++) {
+			const struct sisctl_rule *r = &b->rules[j];
+			json_t *jr = json_object();
+
+			json_object_set_new(jr, "id", jint(r->id));
+			json_object_set_new(jr, "dir", json_string(dir_name(r->dir)));
+			json_object_set_new(jr, "filter", jstr(r->expr));
+			json_object_set_new(jr, "matches", jint(r->matches));
+			json_object_set_new(jr, "bytes", jint(r->bytes));
+			json_array_append_new(rules, jr);
+		}
+		json_object_set_new(o, "prevent", rules);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+static int show_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	return show_merge(arg, nlh);
+}
+
+static int dump(uint32_t ifindex, struct sisctl_bridges *l, char *extack,
+		size_t extack_len)
+{
+	struct sis_nl *nl;
+	struct nl_msg *msg;
+	int r, tries = 0;
+
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	do {
+		show_free(l);
+		msg = sis_nl_msg(nl, SIS_CMD_GET_BRIDGE, 0);
+		if (!msg) {
+			r = -ENOMEM;
+			break;
+		}
+		r = ifindex && nla_put_u32(msg, SIS_A_IFINDEX, ifindex) < 0 ?
+		    -EMSGSIZE : 0;
+		if (!r)
+			r = sis_nl_dump(nl, msg, show_cb, l, extack, extack_len);
+		nlmsg_free(msg);
+	} while (r == -EINTR && !extack[0] && ++tries < SHOW_TRIES);
+	sis_nl_close(nl);
+	if (r == -EINTR && !extack[0])
+		snprintf(extack, extack_len,
+			 "the bridges kept changing during the dump, try again");
+	return sisctl_result(r, extack);
+}
+
+int cmd_show(const struct sisctl *o, int argc, char **argv)
+{
+	struct sisctl_bridges l = { 0 };
+	char extack[SIS_EXTACK_MAX] = "";
+	uint32_t ifindex = 0;
+	int ret;
+
+	if (argc > 2)
+		return usage(stderr);
+	if (argc == 2) {
+		if (is_help(argv[1]))
+			return usage(stdout);
+		if (sisctl_ifindex(argv[1], &ifindex) < 0)
+			return 1;
+	}
+	ret = dump(ifindex, &l, extack, sizeof(extack));
+	if (ret) {
+		show_free(&l);
+		return ret;
+	}
+	if (o->json) {
+		json_t *j = show_json(&l);
+
+		if (!j) {
+			show_free(&l);
+			return sisctl_result(-ENOMEM, NULL);
+		}
+		sisctl_json_print(o, j);
+		json_decref(j);
+	} else {
+		show_text(stdout, &l);
+	}
+	show_free(&l);
+	return 0;
+}
