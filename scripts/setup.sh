@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install everything SIS needs on a Debian 12 machine (idempotent, quiet when done).
+set -euo pipefail
+
+pkgs=(
+	# guest kernel build
+	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev dwarves
+	cpio kmod xz-utils rsync
+	# 6.1 compile check, style and static analysis
+	linux-headers-amd64 sparse
+	# userspace
+	pkg-config libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libpcap-dev
+	libjansson-dev
+	# guest runtime (the guest uses the host's root file system read-only)
+	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump ethtool procps
+	util-linux python3 nftables libnetfilter-queue-dev
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f '${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	echo "setup: installing ${missing[*]}" >&2
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "setup: run as root (apt-get)" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Malformed and hostile requests to the "sis" family: each one is refused
+ * with the right errno and a human-readable extended ack message, and
+ * changes nothing (the bridge stays attached with no rules).
+ *
+ * Run by netlink.sh inside the appliance namespace, with SIS_BRIDGE and
+ * SIS_HOST naming an attached bridge and its host port.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/filter.h>
+#include <linux/netlink.h>
+#include <linux/sis.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/netlink.h>
+
+#include "kselftest_harness.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+struct reply {
+	int error;		/* 0 or a negative errno */
+	char msg[256];		/* extended ack message */
+	int rules;		/* SIS_A_RULE seen in a dump */
+	int bridges;		/* distinct bridge messages with a name */
+};
+
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nlmsghdr *hdr = (struct nlmsghdr *)((char *)e - NLMSG_HDRLEN);
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct reply *r = arg;
+	unsigned int off = NLMSG_HDRLEN + sizeof(*e);
+
+	(void)nla;
+	r->error = e->error;
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
+		return NL_STOP;
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX,
+		      (struct nlattr *)((char *)hdr + off),
+		      hdr->nlmsg_len - off, NULL) == 0 &&
+	    tb[NLMSGERR_ATTR_MSG])
+		snprintf(r->msg, sizeof(r->msg), "%s",
+			 (char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+	return NL_STOP;
+}
+
+static int on_valid(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct nlattr *a;
+	struct reply *r = arg;
+	int rem;
+
+	nlmsg_for_each_attr(a, hdr, GENL_HDRLEN, rem) {
+		if (nla_type(a) == SIS_A_RULE)
+			r->rules++;
+		if (nla_type(a) == SIS_A_IFNAME)
+			r->bridges++;
+	}
+	return NL_OK;
+}
+
+static int on_ack(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	((struct reply *)arg)->error = 0;
+	return NL_STOP;
+}
+
+static int on_finish(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_STOP;
+}
+
+struct ctx {
+	struct nl_sock *sk;
+	int family;
+	int br, host;
+};
+
+typedef void (*fill_fn)(struct nl_msg *msg, const struct ctx *c);
+
+static int request(const struct ctx *c, uint8_t cmd, int flags,
+		   fill_fn fill, bool reserved, struct reply *r)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	void *hdr;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->error = 1;
+	hdr = genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+			  NLM_F_REQUEST | NLM_F_ACK | flags, cmd,
+			  SIS_GENL_VERSION);
+	if (reserved)
+		((struct genlmsghdr *)hdr - 1)->reserved = 1;
+	if (fill)
+		fill(msg, c);
+	nl_cb_err(cb, NL_CB_CUSTOM, on_error, r);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_valid, r);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, r);
+	err = nl_send_auto(c->sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs(c->sk, cb);
+	if (r->error == 1 && flags & NLM_F_DUMP)
+		r->error = 0;
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err;
+}
+
+/* Request fillers: one malformation each. */
+static void put_br(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u32(m, SIS_A_IFINDEX, c->br);
+}
+
+static void put_host_only(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->host);
+}
+
+static void put_attach_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->host);
+}
+
+static void put_ifindex_u8(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u8(m, SIS_A_IFINDEX, 1);
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->host);
+}
+
+static void put_ifindex_zero(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u32(m, SIS_A_IFINDEX, 0);
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->host);
+}
+
+static void put_unknown_attr(struct nl_msg *m, const struct ctx *c)
+{
+	put_attach_ok(m, c);
+	nla_put_u32(m, SIS_A_MAX + 5, 1);
+}
+
+static void put_unknown_bridge(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u32(m, SIS_A_IFINDEX, 999999);
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->host);
+}
+
+static void put_host_is_bridge(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	nla_put_u32(m, SIS_A_HOST_IFINDEX, c->br);
+}
+
+static const struct sock_filter ret_all[] = {
+	{ BPF_RET | BPF_K, 0, 0, 0x40000 },
+};
+
+static const struct sock_filter jump_out[] = {
+	{ BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 1 },
+	{ BPF_RET | BPF_K, 0, 0, 0x40000 },
+};
+
+static void put_rule(struct nl_msg *m, const struct ctx *c,
+		     const void *bpf, int bpf_len, int dir, const char *expr,
+		     int expr_len, int id)
+{
+	struct nlattr *nest;
+
+	put_br(m, c);
+	nest = nla_nest_start(m, SIS_A_RULE);
+	if (bpf)
+		nla_put(m, SIS_RULE_A_BPF, bpf_len, bpf);
+	if (dir >= 0)
+		nla_put_u8(m, SIS_RULE_A_DIR, dir);
+	if (expr)
+		nla_put(m, SIS_RULE_A_EXPR, expr_len, expr);
+	if (id)
+		nla_put_u32(m, SIS_RULE_A_ID, id);
+	nla_nest_end(m, nest);
+}
+
+static void put_rule_no_nest(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+}
+
+static void put_rule_no_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, NULL, 0, SIS_DIR_IN, "x", 2, 0);
+}
+
+static void put_rule_bad_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, jump_out, sizeof(jump_out), -1, NULL, 0, 0);
+}
+
+static void put_rule_odd_len(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all) - 1, -1, NULL, 0, 0);
+}
+
+static void put_rule_too_long(struct nl_msg *m, const struct ctx *c)
+{
+	size_t n = BPF_MAXINSNS + 1;
+	struct sock_filter *f = calloc(n, sizeof(*f));
+
+	f[n - 1] = ret_all[0];
+	put_rule(m, c, f, n * sizeof(*f), -1, NULL, 0, 0);
+	free(f);
+}
+
+static void put_rule_bad_dir(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all), 9, NULL, 0, 0);
+}
+
+static void put_rule_dir_zero(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all), 0, NULL, 0, 0);
+}
+
+static void put_rule_long_expr(struct nl_msg *m, const struct ctx *c)
+{
+	char expr[SIS_RULE_EXPR_MAX + 1];
+
+	memset(expr, 'a', sizeof(expr) - 1);
+	expr[sizeof(expr) - 1] = 0;
+	put_rule(m, c, ret_all, sizeof(ret_all), -1, expr, sizeof(expr), 0);
+}
+
+static void put_rule_unterminated(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all), -1, "icmp", 4, 0);
+}
+
+static void put_rule_with_id(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all), -1, NULL, 0, 5);
+}
+
+static void put_rule_unknown_nested(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *nest;
+
+	put_br(m, c);
+	nest = nla_nest_start(m, SIS_A_RULE);
+	nla_put(m, SIS_RULE_A_BPF, sizeof(ret_all), ret_all);
+	nla_put_u32(m, SIS_RULE_A_MAX + 3, 1);
+	nla_nest_end(m, nest);
+}
+
+static void put_del_no_id(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, NULL, 0, -1, NULL, 0, 0);
+}
+
+static void put_del_unknown_id(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, NULL, 0, -1, NULL, 0, 77);
+}
+
+FIXTURE(sis) {
+	struct ctx c;
+};
+
+FIXTURE_VARIANT(sis) {
+	uint8_t cmd;
+	fill_fn fill;
+	bool reserved;
+	int error;
+	const char *msg;	/* substring of the extack message */
+};
+
+#define REJECT(name_, cmd_, fill_, err_, msg_)			\
+	FIXTURE_VARIANT_ADD(sis, name_) {			\
+		.cmd = cmd_, .fill = fill_, .error = -(err_),	\
+		.msg = msg_,					\
+	}
+
+REJECT(attach_no_bridge, SIS_CMD_ATTACH, put_host_only, EINVAL,
+       "missing bridge");
+REJECT(attach_no_host, SIS_CMD_ATTACH, put_br, EINVAL, "missing host port");
+REJECT(attach_ifindex_u8, SIS_CMD_ATTACH, put_ifindex_u8, ERANGE, "");
+REJECT(attach_ifindex_zero, SIS_CMD_ATTACH, put_ifindex_zero, ERANGE, "");
+REJECT(attach_unknown_attr, SIS_CMD_ATTACH, put_unknown_attr, EINVAL,
+       "Unknown attribute");
+REJECT(attach_unknown_bridge, SIS_CMD_ATTACH, put_unknown_bridge, ENODEV,
+       "no device with this index");
+REJECT(attach_again, SIS_CMD_ATTACH, put_attach_ok, EEXIST,
+       "already attached");
+REJECT(attach_host_is_bridge, SIS_CMD_ATTACH, put_host_is_bridge, EEXIST,
+       "already attached");
+REJECT(detach_no_bridge, SIS_CMD_DETACH, NULL, EINVAL, "missing bridge");
+REJECT(unknown_command, 99, put_br, EOPNOTSUPP, "");
+REJECT(prevent_no_rule, SIS_CMD_PREVENT_ADD, put_rule_no_nest, EINVAL,
+       "missing rule");
+REJECT(prevent_no_bpf, SIS_CMD_PREVENT_ADD, put_rule_no_bpf, EINVAL,
+       "no filter program");
+REJECT(prevent_bad_bpf, SIS_CMD_PREVENT_ADD, put_rule_bad_bpf, EINVAL,
+       "BPF checker");
+REJECT(prevent_odd_len, SIS_CMD_PREVENT_ADD, put_rule_odd_len, EINVAL,
+       "whole number of BPF instructions");
+REJECT(prevent_too_long, SIS_CMD_PREVENT_ADD, put_rule_too_long, ERANGE,
+       "");
+REJECT(prevent_bad_dir, SIS_CMD_PREVENT_ADD, put_rule_bad_dir, ERANGE, "");
+REJECT(prevent_dir_zero, SIS_CMD_PREVENT_ADD, put_rule_dir_zero, ERANGE, "");
+REJECT(prevent_long_expr, SIS_CMD_PREVENT_ADD, put_rule_long_expr, ERANGE,
+       "");
+REJECT(prevent_unterminated, SIS_CMD_PREVENT_ADD, put_rule_unterminated,
+       EINVAL, "");
+REJECT(prevent_with_id, SIS_CMD_PREVENT_ADD, put_rule_with_id, EINVAL,
+       "rule ids are chosen by the kernel");
+REJECT(prevent_unknown_nested, SIS_CMD_PREVENT_ADD, put_rule_unknown_nested,
+       EINVAL, "Unknown attribute");
+REJECT(prevent_del_no_id, SIS_CMD_PREVENT_DEL, put_del_no_id, EINVAL,
+       "missing rule id");
+REJECT(prevent_del_unknown, SIS_CMD_PREVENT_DEL, put_del_unknown_id, ENOENT,
+       "no prevent rule with this id");
+
+FIXTURE_VARIANT_ADD(sis, reserved_field) {
+	.cmd = SIS_CMD_ATTACH, .fill = put_attach_ok, .reserved = true,
+	.error = -EINVAL, .msg = "reserved",
+};
+
+FIXTURE_SETUP(sis)
+{
+	int one = 1;
+
+	self->c.br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
+	self->c.host = (int)if_nametoindex(getenv("SIS_HOST") ?: "hp0");
+	ASSERT_NE(0, self->c.br);
+	ASSERT_NE(0, self->c.host);
+	self->c.sk = nl_socket_alloc();
+	ASSERT_NE(NULL, self->c.sk);
+	ASSERT_EQ(0, genl_connect(self->c.sk));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
+				NETLINK_EXT_ACK, &one, sizeof(one)));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
+				NETLINK_CAP_ACK, &one, sizeof(one)));
+	self->c.family = genl_ctrl_resolve(self->c.sk, SIS_GENL_NAME);
+	ASSERT_LT(0, self->c.family);
+}
+
+FIXTURE_TEARDOWN(sis)
+{
+	nl_socket_free(self->c.sk);
+}
+
+TEST_F(sis, rejected)
+{
+	struct reply r;
+
+	request(&self->c, variant->cmd, 0, variant->fill, variant->reserved,
+		&r);
+	EXPECT_EQ(variant->error, r.error);
+	if (variant->msg[0])
+		EXPECT_NE(NULL, strstr(r.msg, variant->msg)) {
+			TH_LOG("extack message: \"%s\"", r.msg);
+		}
+	/* Every rejection says something a person can read. */
+	EXPECT_NE(0, r.msg[0]);
+
+	/* Nothing changed: one bridge, attached, no rules. */
+	request(&self->c, SIS_CMD_GET_BRIDGE, NLM_F_DUMP, NULL, false, &r);
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(1, r.bridges);
+	EXPECT_EQ(0, r.rules);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the test guest (scripts/vm.sh): loads sis.ko, runs the KUnit
+# suites and every kselftest, writing TAP to $SIS_OUT/results/NAME.tap.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${SIS_OUT:-/tmp}/results
+mkdir -p "$out"
+cd "$top"
+
+tests=(attach traffic prevent perm netlink teardown)
+
+if insmod kernel/sis.ko; then
+	echo "ok 1 - insmod sis.ko" >"$out/module-load.tap"
+else
+	echo "not ok 1 - insmod sis.ko" >"$out/module-load.tap"
+	exit 1
+fi
+
+echo "== kunit"
+if insmod kernel/sis_kunit.ko; then
+	for suite in /sys/kernel/debug/kunit/sis_*; do
+		cp "$suite/results" "$out/kunit-$(basename "$suite").tap"
+	done
+	rmmod sis_kunit
+else
+	echo "not ok 1 - insmod sis_kunit.ko" >"$out/kunit.tap"
+fi
+
+for t in "${tests[@]}"; do
+	echo "== $t"
+	timeout -k 10 900 bash "selftests/$t.sh" >"$out/$t.tap" 2>"$out/$t.log"
+	rc=$?
+	case $rc in
+	0) ;;
+	4) echo "ok 1 - $t # SKIP $(tail -n 1 "$out/$t.log")" >>"$out/$t.tap" ;;
+	124) echo "not ok 999 - $t timed out" >>"$out/$t.tap" ;;
+	*) grep -q '^not ok' "$out/$t.tap" ||
+		echo "not ok 999 - $t exited $rc" >>"$out/$t.tap" ;;
+	esac
+done
+
+if rmmod sis; then
+	echo "ok 1 - rmmod sis" >"$out/module-unload.tap"
+else
+	echo "not ok 1 - rmmod sis" >"$out/module-unload.tap"
+fi
+exit 0
