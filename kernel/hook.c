@@ -16,13 +16,14 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
 {
 	struct sis_bridge *sb = priv;
-	unsigned int len = sis_frame_len(skb);
 	struct sis_rule *rule;
+	unsigned int len;
 	u8 dir;
 
 	dir = sis_bridge_dir(sb, state->in);
 	if (!dir)
 		return NF_ACCEPT;	/* another bridge of this namespace */
+	len = sis_frame_len(skb);
 
 	list_for_each_entry_rcu(rule, &sb->rules, list) {
 		if (!(rule->dir & dir) || !sis_rule_match(rule, skb))

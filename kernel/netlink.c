@@ -44,11 +44,11 @@ static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
 
 /* A required attribute: a missing one is named in the extended ack. */
 #define SIS_NL_REQUIRE(info, type, msg) ({				\
-	struct genl_info *__info = (info);				\
-	bool __missing = GENL_REQ_ATTR_CHECK(__info, type);		\
+	struct genl_info *__sis_info = (info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__sis_info, type);		\
 									\
 	if (__missing)							\
-		NL_SET_ERR_MSG(__info->extack, msg);			\
+		NL_SET_ERR_MSG(__sis_info->extack, msg);		\
 	__missing;							\
 })
 
