@@ -32,12 +32,11 @@ check_eq "refusals left nothing attached" "$(sis show)" ""
 
 check "attach br0 host hp0" sis attach br0 host hp0
 check_eq "show names the host and net ports" \
-	"$(sis_json 'b["host"]["ifname"], b["net"]["ifname"]')" \
-	"('hp0', 'np0')"
+	"$(sis_json '[$b.host.ifname, $b.net.ifname]')" '["hp0","np0"]'
 check_fail "attach: already attached" "already attached" \
 	sis attach br0 host np0
 check_eq "host port unchanged by refused re-attach" \
-	"$(sis_json 'b["host"]["ifname"]')" "hp0"
+	"$(sis_json '$b.host.ifname')" "hp0"
 
 out=$(ip -n "$NS_B" link set spare master br0 2>&1) && rc=0 || rc=$?
 if [ "$rc" != 0 ] && [[ "$out" == *"must keep exactly two ports"* ]]; then
@@ -55,11 +54,9 @@ ip -n "$NS_B" link set a1 master br1
 ip -n "$NS_B" link set b1 master br1
 check "attach a second bridge" sis attach br1 host b1
 check_eq "both bridges listed" \
-	"$(sis -j show | python3 -c 'import json,sys; print(sorted(b["bridge"] for b in json.load(sys.stdin)))')" \
-	"['br0', 'br1']"
+	"$(sis -j show | jq -c '[.[].bridge] | sort')" '["br0","br1"]'
 check_eq "show BRIDGE lists only that bridge" \
-	"$(sis -j show br1 | python3 -c 'import json,sys; print([b["bridge"] for b in json.load(sys.stdin)])')" \
-	"['br1']"
+	"$(sis -j show br1 | jq -c '[.[].bridge]')" '["br1"]'
 
 # State is per namespace: nothing shows in the host's namespace.
 check_eq "other namespace sees no bridge" \
@@ -80,6 +77,6 @@ check_fail "attach refused with three ports" "exactly two ports" \
 check "port leaves" ip -n "$NS_B" link set spare nomaster
 check "re-attach after detach" sis attach br0 host hp0
 check_eq "counters start from zero" \
-	"$(sis_json 'b["stats"]["in"]["frames"] + b["stats"]["out"]["frames"]')" "0"
+	"$(sis_json '$b.stats.in.frames + $b.stats.out.frames')" "0"
 
 tap_done

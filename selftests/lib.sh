@@ -12,6 +12,7 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SISCTL=${SISCTL:-$TOP/build/sisctl}
+UDPIO=$TOP/build/selftests/udpio
 SUFFIX=$$-$RANDOM
 NS_H=sis-h-$SUFFIX
 NS_N=sis-n-$SUFFIX
@@ -88,56 +89,62 @@ sis() {
 	ip netns exec "$NS_B" "$SISCTL" "$@"
 }
 
-# JSON field of `sisctl -j show`: sis_json 'expr over b' where b is the
-# first bridge object, e.g. sis_json 'b["stats"]["in"]["frames"]'.
+# sis_json JQ: a jq filter over `sisctl -j show`, where $b is the first
+# bridge, e.g. sis_json '$b.stats.in.frames'. Compact output, raw strings.
 sis_json() {
-	sis -j show | python3 -c '
-import json, sys
-d = json.load(sys.stdin)
-b = d[0] if d else None
-print(eval(sys.argv[1]))' "$1"
+	sis -j show | jq -rc ".[0] as \$b | $1"
 }
 
-ns_quiet() {
-	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1
-}
+MAC_H=02:53:49:53:00:01
+MAC_N=02:53:49:53:00:02
 
-mac_of() {
-	ip -n "$1" -j link show "$2" | python3 -c \
-		'import json,sys; print(json.load(sys.stdin)[0]["address"])'
-}
-
+# Every process start costs most of a second in a KASAN guest under TCG,
+# so the topology is built with a few `ip -batch` runs.
 setup_topology() {
 	local ns
+	ip -batch - <<-EOF
+		netns add $NS_H
+		netns add $NS_N
+		netns add $NS_B
+	EOF
 	for ns in "$NS_H" "$NS_N" "$NS_B"; do
-		ip netns add "$ns"
-		ns_quiet "$ns"
-		ip -n "$ns" link set lo up
+		ip netns exec "$ns" sh -c '
+			echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
+			echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6'
 	done
-	ip -n "$NS_B" link add br0 type bridge stp_state 0 mcast_snooping 0
-	ip link add h0 netns "$NS_H" type veth peer name hp0 netns "$NS_B"
-	ip link add n0 netns "$NS_N" type veth peer name np0 netns "$NS_B"
-	ip -n "$NS_B" link set hp0 master br0
-	ip -n "$NS_B" link set np0 master br0
-	for dev in br0 hp0 np0; do
-		ip -n "$NS_B" link set "$dev" up
-	done
-	ip -n "$NS_H" addr add 10.0.0.1/24 dev h0
-	ip -n "$NS_N" addr add 10.0.0.2/24 dev n0
-	ip -n "$NS_H" link set h0 up
-	ip -n "$NS_N" link set n0 up
-	ip -n "$NS_H" neigh replace 10.0.0.2 lladdr "$(mac_of "$NS_N" n0)" \
-		dev h0 nud permanent
-	ip -n "$NS_N" neigh replace 10.0.0.1 lladdr "$(mac_of "$NS_H" h0)" \
-		dev n0 nud permanent
+	ip -batch - <<-EOF
+		link add br0 netns $NS_B type bridge stp_state 0 mcast_snooping 0
+		link add h0 netns $NS_H address $MAC_H type veth peer name hp0 netns $NS_B
+		link add n0 netns $NS_N address $MAC_N type veth peer name np0 netns $NS_B
+	EOF
+	ip -n "$NS_B" -batch - <<-EOF
+		link set lo up
+		link set hp0 master br0
+		link set np0 master br0
+		link set br0 up
+		link set hp0 up
+		link set np0 up
+	EOF
+	ip -n "$NS_H" -batch - <<-EOF
+		link set lo up
+		addr add 10.0.0.1/24 dev h0
+		link set h0 up
+		neigh replace 10.0.0.2 lladdr $MAC_N dev h0 nud permanent
+	EOF
+	ip -n "$NS_N" -batch - <<-EOF
+		link set lo up
+		addr add 10.0.0.2/24 dev n0
+		link set n0 up
+		neigh replace 10.0.0.1 lladdr $MAC_H dev n0 nud permanent
+	EOF
 }
 
 cleanup_topology() {
-	local ns
-	for ns in "$NS_H" "$NS_N" "$NS_B"; do
-		ip netns del "$ns" 2>/dev/null
-	done
+	ip -force -batch - >/dev/null 2>&1 <<-EOF
+		netns del $NS_H
+		netns del $NS_N
+		netns del $NS_B
+	EOF
 	return 0
 }
 
@@ -152,39 +159,34 @@ tx_bytes() {
 
 # udp_send NS DST PORT COUNT SIZE: COUNT datagrams of SIZE bytes.
 udp_send() {
-	ip netns exec "$1" python3 - "$2" "$3" "$4" "$5" <<'PY'
-import socket, sys, time
-dst, port, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for i in range(count):
-    s.sendto(bytes([i % 256]) * size, (dst, port))
-    time.sleep(0.002)
-PY
+	ip netns exec "$1" "$UDPIO" send "$2" "$3" "$4" "$5"
 }
 
-# udp_count_bg NS PORT SECONDS FILE: count the datagrams received on PORT
-# within SECONDS, in the background, into FILE. Returns once bound.
+# udp_count_bg NS PORT EXPECT FILE: count the datagrams received on PORT
+# into FILE, in the background. The receiver stops when EXPECT have come, or
+# once udp_count_end FILE was called and nothing arrived for a second (so a
+# test that expects drops waits no longer than it must). Returns once bound.
 udp_count_bg() {
-	rm -f "$4.ready"
-	ip netns exec "$1" python3 - "$2" "$3" "$4.ready" >"$4" <<'PY' &
-import socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", int(sys.argv[1])))
-open(sys.argv[3], "w").close()
-s.settimeout(0.2)
-n, end = 0, time.time() + float(sys.argv[2])
-while time.time() < end:
-    try:
-        s.recv(65536)
-        n += 1
-    except socket.timeout:
-        pass
-print(n)
-PY
+	rm -f "$4.ready" "$4.stop"
+	ip netns exec "$1" "$UDPIO" recv "$2" "$3" "$4.ready" "$4.stop" >"$4" &
 	local i
-	for i in $(seq 200); do
+	for i in $(seq 600); do
 		[ -e "$4.ready" ] && return 0
 		sleep 0.05
 	done
 	return 1
+}
+
+# udp_count_end FILE...: the senders are done; wait for the counts.
+udp_count_end() {
+	local f
+	for f in "$@"; do
+		touch "$f.stop"
+	done
+	wait
+}
+
+# tcp_try NS IP PORT SECS: connect; 0 connected, 1 refused, 124 no answer.
+tcp_try() {
+	ip netns exec "$1" timeout "$4" bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
 }

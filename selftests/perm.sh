@@ -25,7 +25,7 @@ check_fail "nobody: prevent add" "Operation not permitted" \
 check_fail "nobody: prevent del" "Operation not permitted" \
 	as_nobody prevent del br0 "$id"
 check_eq "still attached with its rule" \
-	"$(sis_json '(b["host"]["ifname"], [r["id"] for r in b["prevent"]])')" \
-	"('hp0', [$id])"
+	"$(sis_json '[$b.host.ifname, [$b.prevent[].id]]')" \
+	"[\"hp0\",[$id]]"
 
 tap_done

@@ -8,7 +8,8 @@ out=${SIS_OUT:-/tmp}/results
 mkdir -p "$out"
 cd "$top"
 
-tests=(attach traffic prevent perm netlink teardown)
+lane_a=(prevent perm netlink)
+lane_b=(attach traffic)
 
 if insmod kernel/sis.ko; then
 	echo "ok 1 - insmod sis.ko" >"$out/module-load.tap"
@@ -27,10 +28,12 @@ else
 	echo "not ok 1 - insmod sis_kunit.ko" >"$out/kunit.tap"
 fi
 
-for t in "${tests[@]}"; do
-	echo "== $t"
+run_one() {
+	local t=$1 start rc
+	start=$(date +%s)
 	timeout -k 10 900 bash "selftests/$t.sh" >"$out/$t.tap" 2>"$out/$t.log"
 	rc=$?
+	echo "== $t: exit $rc, $(($(date +%s) - start)) s"
 	case $rc in
 	0) ;;
 	4) echo "ok 1 - $t # SKIP $(tail -n 1 "$out/$t.log")" >>"$out/$t.tap" ;;
@@ -38,7 +41,21 @@ for t in "${tests[@]}"; do
 	*) grep -q '^not ok' "$out/$t.tap" ||
 		echo "not ok 999 - $t exited $rc" >>"$out/$t.tap" ;;
 	esac
-done
+}
+
+lane() {
+	local t
+	for t in "$@"; do
+		run_one "$t"
+	done
+}
+
+# Each test has its own namespaces, so two lanes share the two CPUs; the
+# teardown test unloads the module and runs alone, last.
+lane "${lane_a[@]}" &
+lane "${lane_b[@]}" &
+wait
+run_one teardown
 
 if rmmod sis; then
 	echo "ok 1 - rmmod sis" >"$out/module-unload.tap"

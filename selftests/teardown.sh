@@ -8,11 +8,12 @@ trap 'kill $(jobs -p) 2>/dev/null; cleanup_topology; ip netns del sis-away-$SUFF
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
-# traffic: ping flood and a UDP stream in both directions, in the background.
+# traffic: ping floods both ways and a TCP stream, in the background, each
+# bounded in time (a stream whose path was cut would otherwise hang).
 traffic() {
-	ip netns exec "$NS_H" ping -f -q -w 6 10.0.0.2 >/dev/null 2>&1 &
-	ip netns exec "$NS_N" ping -f -q -w 6 10.0.0.1 >/dev/null 2>&1 &
-	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -u -b 50M -t 5 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" timeout -k 1 5 ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
+	ip netns exec "$NS_N" timeout -k 1 5 ping -f -q 10.0.0.1 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" timeout -k 1 5 iperf3 -c 10.0.0.2 -t 4 >/dev/null 2>&1 &
 	sleep 1
 }
 
@@ -47,8 +48,8 @@ wait
 fresh
 traffic
 ip netns add "sis-away-$SUFFIX"
-check "move the bridge to another namespace" \
-	ip -n "$NS_B" link set br0 netns "sis-away-$SUFFIX"
+check "move the host port to another namespace" \
+	ip -n "$NS_B" link set hp0 netns "sis-away-$SUFFIX"
 check_eq "detached in the old namespace" "$(sis show)" ""
 check_eq "not attached in the new one" \
 	"$(ip netns exec "sis-away-$SUFFIX" "$SISCTL" show)" ""

@@ -11,8 +11,8 @@ check "attach" sis attach br0 host hp0
 # counters_match WHAT: SIS's counters equal the veth ends' tx deltas.
 counters_match() {
 	local got want
-	got=$(sis_json '[b["stats"][d][k] for d in ("in","out") for k in ("frames","bytes")]')
-	want="[$(( $(tx_packets "$NS_N" n0) - n_pk0 )), $(( $(tx_bytes "$NS_N" n0) - n_by0 )), $(( $(tx_packets "$NS_H" h0) - h_pk0 )), $(( $(tx_bytes "$NS_H" h0) - h_by0 ))]"
+	got=$(sis_json '[$b.stats.in.frames, $b.stats.in.bytes, $b.stats.out.frames, $b.stats.out.bytes]')
+	want="[$(( $(tx_packets "$NS_N" n0) - n_pk0 )),$(( $(tx_bytes "$NS_N" n0) - n_by0 )),$(( $(tx_packets "$NS_H" h0) - h_pk0 )),$(( $(tx_bytes "$NS_H" h0) - h_by0 ))]"
 	check_eq "$1: counters equal veth tx (in frames, bytes, out frames, bytes)" "$got" "$want"
 }
 
@@ -25,32 +25,32 @@ snapshot
 check "ping host -> net" ip netns exec "$NS_H" ping -c 10 -i 0.05 -W 2 10.0.0.2
 # 10 echo requests out, 10 replies in, each 98 bytes on the wire.
 check_eq "ping: exact frames and bytes" \
-	"$(sis_json '[b["stats"][d][k] for d in ("in","out") for k in ("frames","bytes","dropped")]')" \
-	"[10, 980, 0, 10, 980, 0]"
+	"$(sis_json '[$b.stats.in.frames, $b.stats.in.bytes, $b.stats.in.dropped, $b.stats.out.frames, $b.stats.out.bytes, $b.stats.out.dropped]')" \
+	"[10,980,0,10,980,0]"
 counters_match "ping"
 
 out=$(mktemp)
-udp_count_bg "$NS_N" 7000 4 "$out"
+udp_count_bg "$NS_N" 7000 20 "$out"
+udp_count_bg "$NS_H" 7001 7 "$out.h"
 udp_send "$NS_H" 10.0.0.2 7000 20 100
-udp_count_bg "$NS_H" 7001 4 "$out.h"
 udp_send "$NS_N" 10.0.0.1 7001 7 300
-wait
+udp_count_end "$out" "$out.h"
 check_eq "udp host -> net: all 20 datagrams arrive" "$(cat "$out")" 20
 check_eq "udp net -> host: all 7 datagrams arrive" "$(cat "$out.h")" 7
 # 20 x (14 + 20 + 8 + 100) out, 7 x (14 + 20 + 8 + 300) in, on top of ping.
 check_eq "udp: exact frames and bytes" \
-	"$(sis_json '[b["stats"][d][k] for d in ("in","out") for k in ("frames","bytes")]')" \
-	"[17, $((980 + 7 * 342)), 30, $((980 + 20 * 142))]"
+	"$(sis_json '[$b.stats.in.frames, $b.stats.in.bytes, $b.stats.out.frames, $b.stats.out.bytes]')" \
+	"[17,$((980 + 7 * 342)),30,$((980 + 20 * 142))]"
 counters_match "ping + udp"
 
-snapshot0_in=$(sis_json 'b["stats"]["in"]["frames"]')
+snapshot0_in=$(sis_json '$b.stats.in.frames')
 ip netns exec "$NS_N" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
 sleep 0.5
 data=$(ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -n 2M -J 2>/dev/null |
-	python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bytes"])' 2>/dev/null)
+	jq '.end.sum_received.bytes')
 check_eq "tcp: iperf3 moves 2 MiB through the bridge" "$data" 2097152
 check "tcp: frames counted in both directions" \
-	test "$(sis_json 'b["stats"]["in"]["frames"]')" -gt "$snapshot0_in"
+	test "$(sis_json '$b.stats.in.frames')" -gt "$snapshot0_in"
 # Counters are read after both ends have settled.
 sleep 0.5
 counters_match "ping + udp + tcp"
@@ -65,6 +65,6 @@ ip -n "$NS_H" neigh del 10.0.0.2 dev h0
 check "ARP: dynamic neighbour resolution works" \
 	ip netns exec "$NS_H" ping -c 1 -W 2 10.0.0.2
 check_eq "nothing dropped" \
-	"$(sis_json 'b["stats"]["in"]["dropped"] + b["stats"]["out"]["dropped"]')" 0
+	"$(sis_json '$b.stats.in.dropped + $b.stats.out.dropped')" 0
 
 tap_done
