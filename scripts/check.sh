@@ -84,6 +84,8 @@ host_test "build: selftests" \
 	gcc -Wall -Werror -O2 -I uapi -I "$ksrc/tools/testing/selftests" \
 	$(pkg-config --cflags libnl-genl-3.0) -o "$build/selftests/netlink" \
 	selftests/netlink.c $(pkg-config --libs libnl-genl-3.0)
+host_test "build: selftests/udpio" \
+	gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/udpio" selftests/udpio.c
 
 log "booting the test guest (about 5-10 minutes under TCG)"
 scripts/vm.sh --timeout 2400 --out "$out" -- selftests/run.sh

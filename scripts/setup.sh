@@ -13,7 +13,7 @@ pkgs=(
 	libjansson-dev
 	# guest runtime (the guest uses the host's root file system read-only)
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump ethtool procps
-	util-linux python3 nftables libnetfilter-queue-dev
+	util-linux python3 jq nftables libnetfilter-queue-dev
 )
 
 missing=()

@@ -42,7 +42,7 @@ if [ "$flavor" = bench ]; then
 	cpu=(-smp 1 -icount shift=0,sleep=off)
 	mem=1024
 else
-	cpu=(-smp "$(nproc)")
+	cpu=(-smp "${SIS_VM_SMP:-$(nproc)}")
 	mem=3072
 fi
 
@@ -51,7 +51,7 @@ append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$top/scripts/guest-init.sh panic=-1 oops=panic_off"
 append+=" loglevel=6 printk.devkmsg=on kmemleak=on"
 
-qemu=(qemu-system-x86_64 -machine pc -cpu max,la57=off -m "$mem" "${cpu[@]}"
+qemu=(qemu-system-x86_64 -machine pc -cpu "${SIS_VM_CPU:-max,la57=off}" -m "$mem" "${cpu[@]}"
 	-nographic -no-reboot -nodefaults -serial stdio
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$append"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make bench`: throughput and latency through the bridge, with and without
+# SIS, measured side by side in one boot of the non-debug kernel on one
+# virtual CPU with -icount (guest time counts instructions, so the ratios
+# repeat; see Documentation/performance.md).
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+build=${BUILD:-build}
+out=$top/$build/bench
+
+scripts/setup.sh
+kdir=$(scripts/kernel.sh bench)
+make -s userspace
+
+# Out-of-tree objects land in the source tree: build the bench module in a
+# copy so it never mixes with the debug kernel's.
+mod=$build/bench-mod
+rm -rf "$mod"
+mkdir -p "$mod"
+cp -r Kbuild kernel uapi "$mod/"
+find "$mod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
+make -s -C "$kdir" M="$top/$mod" modules
+
+rm -rf "$out"
+mkdir -p "$out"
+scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
+	env SIS_MODULE="$top/$mod/kernel/sis.ko" \
+	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" scripts/bench-guest.sh
+cat "$out/bench.txt"
