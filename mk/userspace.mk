@@ -53,8 +53,9 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# --as-needed: libpcap is dlopen()ed by filter.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))

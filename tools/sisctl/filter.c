@@ -1,10 +1,55 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Filter expressions compiled to classic BPF by libpcap, as tcpdump does. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
 
 #include "sisctl.h"
+
+#ifndef LIBPCAP_SONAME
+#define LIBPCAP_SONAME "libpcap.so.0.8"
+#endif
+
+/*
+ * libpcap is loaded when a filter is compiled, not when sisctl starts:
+ * Debian's brings the D-Bus, systemd and libgcrypt libraries along, whose
+ * loading is most of sisctl's start-up, and only `prevent add` needs it.
+ */
+static struct {
+	pcap_t *(*open_dead)(int, int);
+	int (*compile)(pcap_t *, struct bpf_program *, const char *, int,
+		       bpf_u_int32);
+	char *(*geterr)(pcap_t *);
+	void (*freecode)(struct bpf_program *);
+	void (*close)(pcap_t *);
+} pcap;
+
+static int pcap_load(char *err, size_t err_len)
+{
+	void *h;
+
+	if (pcap.close)
+		return 0;
+	h = dlopen(LIBPCAP_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		snprintf(err, err_len, "cannot load libpcap: %s", dlerror());
+		return -1;
+	}
+	pcap.open_dead = dlsym(h, "pcap_open_dead");
+	pcap.compile = dlsym(h, "pcap_compile");
+	pcap.geterr = dlsym(h, "pcap_geterr");
+	pcap.freecode = dlsym(h, "pcap_freecode");
+	pcap.close = dlsym(h, "pcap_close");
+	if (!pcap.open_dead || !pcap.compile || !pcap.geterr ||
+	    !pcap.freecode || !pcap.close) {
+		snprintf(err, err_len, "%s lacks pcap_compile and friends",
+			 LIBPCAP_SONAME);
+		pcap.close = NULL;
+		return -1;
+	}
+	return 0;
+}
 
 /* The snap length only bounds loads; the kernel runs on the whole frame. */
 #define FILTER_SNAPLEN 262144
@@ -40,29 +85,31 @@ int filter_compile(const char *expr, struct sock_filter **insns,
 		return -1;
 	}
 
-	p = pcap_open_dead(DLT_EN10MB, FILTER_SNAPLEN);
+	if (pcap_load(err, err_len) < 0)
+		return -1;
+	p = pcap.open_dead(DLT_EN10MB, FILTER_SNAPLEN);
 	if (!p) {
 		snprintf(err, err_len, "cannot initialize libpcap");
 		return -1;
 	}
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, err_len, "%s", pcap_geterr(p));
-		pcap_close(p);
+	if (pcap.compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, err_len, "%s", pcap.geterr(p));
+		pcap.close(p);
 		return -1;
 	}
-	pcap_close(p);
+	pcap.close(p);
 
 	if (!prog.bf_len || prog.bf_len > BPF_MAXINSNS) {
 		snprintf(err, err_len,
 			 "program has %u instructions, the kernel takes 1 to %d",
 			 prog.bf_len, BPF_MAXINSNS);
-		pcap_freecode(&prog);
+		pcap.freecode(&prog);
 		return -1;
 	}
 	f = calloc(prog.bf_len, sizeof(*f));
 	if (!f) {
 		snprintf(err, err_len, "out of memory");
-		pcap_freecode(&prog);
+		pcap.freecode(&prog);
 		return -1;
 	}
 	for (unsigned int i = 0; i < prog.bf_len; i++) {
@@ -73,6 +120,6 @@ int filter_compile(const char *expr, struct sock_filter **insns,
 	}
 	*insns = f;
 	*len = prog.bf_len;
-	pcap_freecode(&prog);
+	pcap.freecode(&prog);
 	return 0;
 }
