@@ -132,6 +132,16 @@ static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* The bridge and rule nest of a prevent request, the nest parsed into tb. */
+static int sis_nl_parse_rule(struct genl_info *info, struct nlattr **tb)
+{
+	if (SIS_NL_REQUIRE_BRIDGE(info) ||
+	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
+		return -EINVAL;
+	return nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
+				sis_rule_policy, info->extack);
+}
+
 static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_RULE_A_MAX + 1], *bpf, *nest;
@@ -142,11 +152,7 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	if (SIS_NL_REQUIRE_BRIDGE(info) ||
-	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
-			       sis_rule_policy, info->extack);
+	err = sis_nl_parse_rule(info, tb);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,
@@ -225,11 +231,7 @@ static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 	struct sis_bridge *sb;
 	int err;
 
-	if (SIS_NL_REQUIRE_BRIDGE(info) ||
-	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
-			       sis_rule_policy, info->extack);
+	err = sis_nl_parse_rule(info, tb);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,

@@ -125,17 +125,17 @@ setup_topology() {
 		link set hp0 up
 		link set np0 up
 	EOF
-	ip -n "$NS_H" -batch - <<-EOF
+	end_setup "$NS_H" h0 10.0.0.1 10.0.0.2 "$MAC_N"
+	end_setup "$NS_N" n0 10.0.0.2 10.0.0.1 "$MAC_H"
+}
+
+# end_setup NS DEV ADDR PEER_ADDR PEER_MAC: one end of the bridge.
+end_setup() {
+	ip -n "$1" -batch - <<-EOF
 		link set lo up
-		addr add 10.0.0.1/24 dev h0
-		link set h0 up
-		neigh replace 10.0.0.2 lladdr $MAC_N dev h0 nud permanent
-	EOF
-	ip -n "$NS_N" -batch - <<-EOF
-		link set lo up
-		addr add 10.0.0.2/24 dev n0
-		link set n0 up
-		neigh replace 10.0.0.1 lladdr $MAC_H dev n0 nud permanent
+		addr add $3/24 dev $2
+		link set $2 up
+		neigh replace $4 lladdr $5 dev $2 nud permanent
 	EOF
 }
 

@@ -392,4 +392,93 @@ TEST_F(sis, rejected)
 	EXPECT_EQ(0, r.rules);
 }
 
+/*
+ * Fill the bridge to SIS_MAX_RULES rules with long expressions: one more is
+ * refused, and the dump spreads the bridge over several messages with
+ * every rule in them. The rules stay for netlink.sh to read with sisctl.
+ */
+FIXTURE(rules) {
+	struct ctx c;
+};
+
+FIXTURE_SETUP(rules)
+{
+	int one = 1;
+
+	self->c.br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
+	ASSERT_NE(0, self->c.br);
+	self->c.sk = nl_socket_alloc();
+	ASSERT_EQ(0, genl_connect(self->c.sk));
+	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
+				NETLINK_EXT_ACK, &one, sizeof(one)));
+	self->c.family = genl_ctrl_resolve(self->c.sk, SIS_GENL_NAME);
+	ASSERT_LT(0, self->c.family);
+}
+
+FIXTURE_TEARDOWN(rules)
+{
+	nl_socket_free(self->c.sk);
+}
+
+static const struct sock_filter ret_none[] = {
+	{ BPF_RET | BPF_K, 0, 0, 0 },
+};
+
+static char long_expr[SIS_RULE_EXPR_MAX];
+
+static void put_long_rule(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_none, sizeof(ret_none), SIS_DIR_ANY, long_expr,
+		 sizeof(long_expr), 0);
+}
+
+struct dump_count {
+	int messages, rules;
+};
+
+static int count_dump(struct nl_msg *msg, void *arg)
+{
+	struct dump_count *d = arg;
+	struct nlattr *a;
+	int rem;
+
+	d->messages++;
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem)
+		d->rules += nla_type(a) == SIS_A_RULE;
+	return NL_OK;
+}
+
+TEST_F(rules, fill_to_limit)
+{
+	struct dump_count d = { 0 };
+	struct nl_msg *msg;
+	struct reply r;
+	int i;
+
+	memset(long_expr, 'x', sizeof(long_expr) - 1);
+	for (i = 0; i < SIS_MAX_RULES; i++) {
+		request(&self->c, SIS_CMD_PREVENT_ADD, 0, put_long_rule, false,
+			&r);
+		ASSERT_EQ(0, r.error) {
+			TH_LOG("rule %d: %s", i + 1, r.msg);
+		}
+	}
+	request(&self->c, SIS_CMD_PREVENT_ADD, 0, put_long_rule, false, &r);
+	EXPECT_EQ(-ENOSPC, r.error);
+	EXPECT_NE(NULL, strstr(r.msg, "maximum number of prevent rules"));
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, self->c.family, 0,
+		    NLM_F_REQUEST | NLM_F_DUMP, SIS_CMD_GET_BRIDGE,
+		    SIS_GENL_VERSION);
+	nl_socket_modify_cb(self->c.sk, NL_CB_VALID, NL_CB_CUSTOM, count_dump,
+			    &d);
+	ASSERT_LE(0, nl_send_auto(self->c.sk, msg));
+	ASSERT_LE(0, nl_recvmsgs_default(self->c.sk));
+	nlmsg_free(msg);
+	EXPECT_EQ(SIS_MAX_RULES, d.rules);
+	EXPECT_LT(1, d.messages);
+	TH_LOG("%d rules in %d dump messages", d.rules, d.messages);
+}
+
 TEST_HARNESS_MAIN

@@ -11,4 +11,16 @@ sis attach br0 host hp0
 # The harness prints its own TAP; drop ours (nothing printed yet but the
 # version line, which the harness repeats).
 ip netns exec "$NS_B" env SIS_BRIDGE=br0 SIS_HOST=hp0 "$bin" | grep -v '^TAP version'
-exit "${PIPESTATUS[0]}"
+rc=${PIPESTATUS[0]}
+
+# The bridge now holds SIS_MAX_RULES rules over several dump messages:
+# sisctl shows them as one bridge. Numbering continues after the harness.
+n=$(sis -j show | jq -c '[length, (.[0].prevent | length)]')
+if [ "$n" = "[1,256]" ]; then
+	echo "ok 100 - sisctl merges a bridge dumped over several messages"
+else
+	echo "not ok 100 - sisctl merges a bridge dumped over several messages"
+	echo "# got $n, want [1,256]"
+	rc=1
+fi
+exit "$rc"
