@@ -114,7 +114,10 @@ static int request(const struct ctx *c, uint8_t cmd, int flags,
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, on_ack, r);
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, on_finish, r);
 	err = nl_send_auto(c->sk, msg);
-	if (err >= 0)
+	/* A reply (prevent add's rule id) comes before the ack. */
+	while (err >= 0 && r->error == 1 && !(flags & NLM_F_DUMP))
+		err = nl_recvmsgs(c->sk, cb);
+	if (err >= 0 && flags & NLM_F_DUMP)
 		err = nl_recvmsgs(c->sk, cb);
 	if (r->error == 1 && flags & NLM_F_DUMP)
 		r->error = 0;
