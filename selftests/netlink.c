@@ -349,23 +349,27 @@ FIXTURE_VARIANT_ADD(sis, reserved_field) {
 	.error = -EINVAL, .msg = "reserved",
 };
 
-FIXTURE_SETUP(sis)
+/* The bridge from the environment and a socket with extended acks. */
+static int ctx_open(struct ctx *c)
 {
 	int one = 1;
 
-	self->c.br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
-	self->c.host = (int)if_nametoindex(getenv("SIS_HOST") ?: "hp0");
-	ASSERT_NE(0, self->c.br);
-	ASSERT_NE(0, self->c.host);
-	self->c.sk = nl_socket_alloc();
-	ASSERT_NE(NULL, self->c.sk);
-	ASSERT_EQ(0, genl_connect(self->c.sk));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
-				NETLINK_EXT_ACK, &one, sizeof(one)));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
-				NETLINK_CAP_ACK, &one, sizeof(one)));
-	self->c.family = genl_ctrl_resolve(self->c.sk, SIS_GENL_NAME);
-	ASSERT_LT(0, self->c.family);
+	c->br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
+	c->host = (int)if_nametoindex(getenv("SIS_HOST") ?: "hp0");
+	c->sk = nl_socket_alloc();
+	if (!c->br || !c->host || !c->sk || genl_connect(c->sk) ||
+	    setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		       &one, sizeof(one)) ||
+	    setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_CAP_ACK,
+		       &one, sizeof(one)))
+		return -1;
+	c->family = genl_ctrl_resolve(c->sk, SIS_GENL_NAME);
+	return c->family > 0 ? 0 : -1;
+}
+
+FIXTURE_SETUP(sis)
+{
+	ASSERT_EQ(0, ctx_open(&self->c));
 }
 
 FIXTURE_TEARDOWN(sis)
@@ -406,16 +410,7 @@ FIXTURE(rules) {
 
 FIXTURE_SETUP(rules)
 {
-	int one = 1;
-
-	self->c.br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
-	ASSERT_NE(0, self->c.br);
-	self->c.sk = nl_socket_alloc();
-	ASSERT_EQ(0, genl_connect(self->c.sk));
-	ASSERT_EQ(0, setsockopt(nl_socket_get_fd(self->c.sk), SOL_NETLINK,
-				NETLINK_EXT_ACK, &one, sizeof(one)));
-	self->c.family = genl_ctrl_resolve(self->c.sk, SIS_GENL_NAME);
-	ASSERT_LT(0, self->c.family);
+	ASSERT_EQ(0, ctx_open(&self->c));
 }
 
 FIXTURE_TEARDOWN(rules)
