@@ -2,12 +2,14 @@
 # PID 1 of the test guest: set up a writable scratch world on top of the
 # host's read-only root, run the requested command, report, power off.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-export HOME=/tmp/home LANG=C.UTF-8 TERM=dumb
+export HOME=/tmp/home LANG=C TERM=dumb
 
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
+# devtmpfs has no /dev/fd: bash's process substitution needs it.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug

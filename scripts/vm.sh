@@ -8,7 +8,8 @@
 # (124 when the guest timed out, 125 when it died without saying).
 # DIR (writable in the guest as $SIS_OUT) receives console.log and whatever
 # CMD writes there. --bench boots the non-debug kernel on one virtual CPU
-# with -icount, so that guest time counts instructions.
+# with -icount, so that guest time counts instructions. SIS_VM_APPEND adds
+# to the kernel command line.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +50,7 @@ fi
 append="console=ttyS0 root=sisroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 append+=" init=$top/scripts/guest-init.sh panic=-1 oops=panic_off"
-append+=" loglevel=6 printk.devkmsg=on kmemleak=on"
+append+=" ${SIS_VM_APPEND:-} loglevel=6 printk.devkmsg=on kmemleak=on"
 
 qemu=(qemu-system-x86_64 -machine pc -cpu "${SIS_VM_CPU:-max,la57=off}" -m "$mem" "${cpu[@]}"
 	-nographic -no-reboot -nodefaults -serial stdio

@@ -2,18 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Attach/detach lifecycle and every refusal, with the message sisctl prints.
 source "$(dirname "$0")/lib.sh"
-trap cleanup_topology EXIT
+trap cleanup EXIT
 
 setup_topology
-ip -n "$NS_B" link add solo type bridge
-ip -n "$NS_B" link add d0 type dummy
-ip -n "$NS_B" link set d0 master solo
-ip -n "$NS_B" link add trio type bridge
-for i in 1 2 3; do
-	ip -n "$NS_B" link add "t$i" type dummy
-	ip -n "$NS_B" link set "t$i" master trio
-done
-ip -n "$NS_B" link add spare type dummy
+ip -n "$NS_B" -batch - <<EOF
+link add solo type bridge
+link add d0 type dummy
+link set d0 master solo
+link add trio type bridge
+link add t1 type dummy
+link add t2 type dummy
+link add t3 type dummy
+link set t1 master trio
+link set t2 master trio
+link set t3 master trio
+link add spare type dummy
+EOF
 
 check_fail "attach: unknown bridge" 'Cannot find device "nope"' \
 	sis attach nope host hp0
@@ -47,11 +51,13 @@ else
 fi
 
 # A second bridge in the same namespace, attached at the same time.
-ip -n "$NS_B" link add br1 type bridge
-ip -n "$NS_B" link add a1 type dummy
-ip -n "$NS_B" link add b1 type dummy
-ip -n "$NS_B" link set a1 master br1
-ip -n "$NS_B" link set b1 master br1
+ip -n "$NS_B" -batch - <<EOF
+link add br1 type bridge
+link add a1 type dummy
+link add b1 type dummy
+link set a1 master br1
+link set b1 master br1
+EOF
 check "attach a second bridge" sis attach br1 host b1
 check_eq "both bridges listed" \
 	"$(sis -j show | jq -c '[.[].bridge] | sort')" '["br0","br1"]'
@@ -60,9 +66,9 @@ check_eq "show BRIDGE lists only that bridge" \
 
 # State is per namespace: nothing shows in the host's namespace.
 check_eq "other namespace sees no bridge" \
-	"$(ip netns exec "$NS_H" "$SISCTL" show)" ""
+	"$("$SISCTL" -n "$NS_H" show)" ""
 check_fail "other namespace cannot detach" 'Cannot find device "br0"' \
-	ip netns exec "$NS_H" "$SISCTL" detach br0
+	"$SISCTL" -n "$NS_H" detach br0
 
 check "detach br1" sis detach br1
 check_fail "detach: not attached" "bridge is not attached" sis detach br1

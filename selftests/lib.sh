@@ -17,6 +17,7 @@ SUFFIX=$$-$RANDOM
 NS_H=sis-h-$SUFFIX
 NS_N=sis-n-$SUFFIX
 NS_B=sis-b-$SUFFIX
+TMPD=$(mktemp -d)
 KSFT_SKIP=4
 
 tap_n=0
@@ -85,8 +86,19 @@ tap_done() {
 	[ "$tap_failed" = 0 ]
 }
 
+# Every process start costs about half a second in a KASAN + kmemleak guest
+# under TCG: helpers below use sisctl -n rather than ip netns exec, bash
+# builtins rather than sleep/seq/cat, and one ip call where several would do.
 sis() {
-	ip netns exec "$NS_B" "$SISCTL" "$@"
+	"$SISCTL" -n "$NS_B" "$@"
+}
+
+# nap SECS: sleep without starting a process (a read that times out on a
+# pipe nobody writes to).
+exec {nap_fd}<> <(:)
+nap() {
+	read -r -t "$1" -u "$nap_fd" _
+	return 0
 }
 
 # sis_json JQ: a jq filter over `sisctl -j show`, where $b is the first
@@ -98,8 +110,16 @@ sis_json() {
 MAC_H=02:53:49:53:00:01
 MAC_N=02:53:49:53:00:02
 
-# Every process start costs most of a second in a KASAN guest under TCG,
-# so the topology is built with a few `ip -batch` runs.
+# ipv6_off_by_default: the kernel was booted with ipv6.disable_ipv6=1 (as
+# `make check` boots the test guest), so every new device starts with IPv6
+# off, saving a process start per namespace.
+ipv6_off_by_default() {
+	local off=0
+	read -r off </sys/module/ipv6/parameters/disable_ipv6 2>/dev/null
+	[ "$off" = 1 ]
+}
+
+# The topology is built with a few `ip -batch` runs.
 setup_topology() {
 	local ns
 	ip -batch - <<-EOF
@@ -107,6 +127,7 @@ setup_topology() {
 		netns add $NS_N
 		netns add $NS_B
 	EOF
+	ipv6_off_by_default ||
 	for ns in "$NS_H" "$NS_N" "$NS_B"; do
 		ip netns exec "$ns" sh -c '
 			echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6
@@ -148,13 +169,20 @@ cleanup_topology() {
 	return 0
 }
 
-# Frames/bytes a veth end has sent: what the bridge port behind it receives.
-tx_packets() {
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_packets"
+# cleanup: what every test's EXIT trap runs.
+cleanup() {
+	cleanup_topology
+	rm -rf "$TMPD"
 }
 
-tx_bytes() {
-	ip netns exec "$1" cat "/sys/class/net/$2/statistics/tx_bytes"
+# tx_stats NS DEV: set TX_PACKETS and TX_BYTES to what DEV (a veth end) has
+# sent, which is what the bridge port behind it received.
+tx_stats() {
+	local line
+	line=$(ip -n "$1" -s -o link show dev "$2") || return 1
+	line=${line##*TX:}
+	line=${line#*\\}
+	read -r TX_BYTES TX_PACKETS _ <<<"$line"
 }
 
 # udp_send NS DST PORT COUNT SIZE: COUNT datagrams of SIZE bytes.
@@ -162,28 +190,35 @@ udp_send() {
 	ip netns exec "$1" "$UDPIO" send "$2" "$3" "$4" "$5"
 }
 
-# udp_count_bg NS PORT EXPECT FILE: count the datagrams received on PORT
-# into FILE, in the background. The receiver stops when EXPECT have come, or
-# once udp_count_end FILE was called and nothing arrived for a second (so a
-# test that expects drops waits no longer than it must). Returns once bound.
+# udp_count_bg NS PORT EXPECT: start a receiver counting the datagrams that
+# arrive on PORT; returns once it is bound. It stops when EXPECT have come,
+# or once udp_count_end was called and nothing arrived for a second (so a
+# test that expects drops waits no longer than it must).
+udp_fds=()
+udp_round=0
 udp_count_bg() {
-	rm -f "$4.ready" "$4.stop"
-	ip netns exec "$1" "$UDPIO" recv "$2" "$3" "$4.ready" "$4.stop" >"$4" &
-	local i
-	for i in $(seq 600); do
-		[ -e "$4.ready" ] && return 0
-		sleep 0.05
-	done
-	return 1
+	local fd line= stop=$TMPD/udp-stop.$BASHPID.$udp_round
+	exec {fd}< <(exec ip netns exec "$1" "$UDPIO" recv "$2" "$3" "$stop")
+	read -r -t 60 -u "$fd" line
+	udp_fds+=("$fd")
+	[ "$line" = ready ]
 }
 
-# udp_count_end FILE...: the senders are done; wait for the counts.
+# udp_count_end: the senders are done; UDP_COUNTS gets each receiver's
+# count, in the order they were started. (The stop file is named after the
+# shell too: a $(...) subshell's udp_round does not come back.)
 udp_count_end() {
-	local f
-	for f in "$@"; do
-		touch "$f.stop"
+	local fd n
+	: >"$TMPD/udp-stop.$BASHPID.$udp_round"
+	udp_round=$((udp_round + 1))
+	UDP_COUNTS=()
+	for fd in "${udp_fds[@]}"; do
+		n=
+		read -r -t 150 -u "$fd" n
+		UDP_COUNTS+=("${n:-none}")
+		exec {fd}<&-
 	done
-	wait
+	udp_fds=()
 }
 
 # tcp_try NS IP PORT SECS: connect; 0 connected, 1 refused, 124 no answer.

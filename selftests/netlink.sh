@@ -3,14 +3,14 @@
 # Malformed netlink requests (netlink.c, kselftest harness) against an
 # attached bridge with no rules.
 source "$(dirname "$0")/lib.sh"
-trap cleanup_topology EXIT
+trap cleanup EXIT
 bin=$TOP/build/selftests/netlink
 
 setup_topology
 sis attach br0 host hp0
 # The harness prints its own TAP; drop ours (nothing printed yet but the
 # version line, which the harness repeats).
-ip netns exec "$NS_B" env SIS_BRIDGE=br0 SIS_HOST=hp0 "$bin" | grep -v '^TAP version'
+SIS_BRIDGE=br0 SIS_HOST=hp0 ip netns exec "$NS_B" "$bin" | grep -v '^TAP version'
 rc=${PIPESTATUS[0]}
 
 # The bridge now holds SIS_MAX_RULES rules over several dump messages:

@@ -3,7 +3,7 @@
 # Every administrator operation needs CAP_NET_ADMIN: an unprivileged user
 # (nobody) is refused with a clear EPERM and changes nothing.
 source "$(dirname "$0")/lib.sh"
-trap cleanup_topology EXIT
+trap cleanup EXIT
 
 setup_topology
 check "attach as root" sis attach br0 host hp0

@@ -3,20 +3,19 @@
 # Prevent rules drop exactly what they match, only in their direction, and
 # count it; bad filters and ids are refused and change nothing.
 source "$(dirname "$0")/lib.sh"
-trap cleanup_topology EXIT
+trap cleanup EXIT
 
 setup_topology
 check "attach" sis attach br0 host hp0
 
 # udp_through SRC_NS DST PORT COUNT: datagrams that arrived.
 udp_through() {
-	local dst_ns=$NS_N f
+	local dst_ns=$NS_N
 	[ "$1" = "$NS_N" ] && dst_ns=$NS_H
-	f=$(mktemp)
-	udp_count_bg "$dst_ns" "$3" "$4" "$f"
+	udp_count_bg "$dst_ns" "$3" "$4"
 	udp_send "$1" "$2" "$3" "$4" 58
-	udp_count_end "$f"
-	cat "$f"
+	udp_count_end
+	echo "${UDP_COUNTS[0]}"
 }
 
 id1=$(sis prevent add br0 dir out udp dst port 9999)
@@ -62,13 +61,14 @@ check_fail "unknown direction refused" "invalid direction" \
 	sis prevent add br0 dir sideways icmp
 check_fail "delete unknown id" "no prevent rule with this id" \
 	sis prevent del br0 42
+ip -n "$NS_B" link add br9 type bridge
 check_fail "rule on an unattached bridge" "bridge is not attached" \
-	ip netns exec "$NS_B" sh -c "ip link add br9 type bridge && $SISCTL prevent add br9 icmp"
+	sis prevent add br9 icmp
 after=$(sis -j show)
 check_eq "refusals changed nothing" "$after" "$before"
 
 # Sixteen rules, none matching: traffic flows and nothing is counted.
-for i in $(seq 16); do
+for ((i = 1; i <= 16; i++)); do
 	sis prevent add br0 dir any udp dst port $((20000 + i)) >/dev/null
 done
 check_eq "16 more rules listed" "$(sis_json '$b.prevent | length')" 17

@@ -4,17 +4,17 @@
 # bridge, a move to another namespace, the namespace itself, and the module.
 # Each leaves no attachment, no leak (kmemleak) and no splat behind.
 source "$(dirname "$0")/lib.sh"
-trap 'kill $(jobs -p) 2>/dev/null; cleanup_topology; ip netns del sis-away-$SUFFIX 2>/dev/null; true' EXIT
+trap 'kill $(jobs -p) 2>/dev/null; cleanup; ip netns del sis-away-$SUFFIX 2>/dev/null; true' EXIT
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
 # traffic: ping floods both ways and a TCP stream, in the background, each
 # bounded in time (a stream whose path was cut would otherwise hang).
 traffic() {
-	ip netns exec "$NS_H" timeout -k 1 5 ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
-	ip netns exec "$NS_N" timeout -k 1 5 ping -f -q 10.0.0.1 >/dev/null 2>&1 &
-	ip netns exec "$NS_H" timeout -k 1 5 iperf3 -c 10.0.0.2 -t 4 >/dev/null 2>&1 &
-	sleep 1
+	ip netns exec "$NS_H" timeout -k 1 3 ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
+	ip netns exec "$NS_N" timeout -k 1 3 ping -f -q 10.0.0.1 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" timeout -k 1 4 iperf3 -c 10.0.0.2 -t 2 >/dev/null 2>&1 &
+	nap 1
 }
 
 fresh() {
@@ -52,7 +52,7 @@ check "move the host port to another namespace" \
 	ip -n "$NS_B" link set hp0 netns "sis-away-$SUFFIX"
 check_eq "detached in the old namespace" "$(sis show)" ""
 check_eq "not attached in the new one" \
-	"$(ip netns exec "sis-away-$SUFFIX" "$SISCTL" show)" ""
+	"$("$SISCTL" -n "sis-away-$SUFFIX" show)" ""
 ip netns del "sis-away-$SUFFIX"
 wait
 
@@ -72,7 +72,7 @@ check "attach again" sis attach br0 host hp0
 
 if [ -w "$KMEMLEAK" ]; then
 	cleanup_topology
-	sleep 1
+	nap 1
 	echo scan >"$KMEMLEAK"
 	echo scan >"$KMEMLEAK"
 	leaks=$(cat "$KMEMLEAK")

@@ -3,7 +3,7 @@
 # Traffic crosses an attached bridge untouched, and the per-direction
 # counters are exact: they equal what each veth end sent.
 source "$(dirname "$0")/lib.sh"
-trap cleanup_topology EXIT
+trap cleanup EXIT
 
 setup_topology
 check "attach" sis attach br0 host hp0
@@ -12,13 +12,18 @@ check "attach" sis attach br0 host hp0
 counters_match() {
 	local got want
 	got=$(sis_json '[$b.stats.in.frames, $b.stats.in.bytes, $b.stats.out.frames, $b.stats.out.bytes]')
-	want="[$(( $(tx_packets "$NS_N" n0) - n_pk0 )),$(( $(tx_bytes "$NS_N" n0) - n_by0 )),$(( $(tx_packets "$NS_H" h0) - h_pk0 )),$(( $(tx_bytes "$NS_H" h0) - h_by0 ))]"
+	tx_stats "$NS_N" n0
+	want="[$((TX_PACKETS - n_pk0)),$((TX_BYTES - n_by0))"
+	tx_stats "$NS_H" h0
+	want+=",$((TX_PACKETS - h_pk0)),$((TX_BYTES - h_by0))]"
 	check_eq "$1: counters equal veth tx (in frames, bytes, out frames, bytes)" "$got" "$want"
 }
 
 snapshot() {
-	n_pk0=$(tx_packets "$NS_N" n0); n_by0=$(tx_bytes "$NS_N" n0)
-	h_pk0=$(tx_packets "$NS_H" h0); h_by0=$(tx_bytes "$NS_H" h0)
+	tx_stats "$NS_N" n0
+	n_pk0=$TX_PACKETS n_by0=$TX_BYTES
+	tx_stats "$NS_H" h0
+	h_pk0=$TX_PACKETS h_by0=$TX_BYTES
 }
 
 snapshot
@@ -29,14 +34,13 @@ check_eq "ping: exact frames and bytes" \
 	"[10,980,0,10,980,0]"
 counters_match "ping"
 
-out=$(mktemp)
-udp_count_bg "$NS_N" 7000 20 "$out"
-udp_count_bg "$NS_H" 7001 7 "$out.h"
+udp_count_bg "$NS_N" 7000 20
+udp_count_bg "$NS_H" 7001 7
 udp_send "$NS_H" 10.0.0.2 7000 20 100
 udp_send "$NS_N" 10.0.0.1 7001 7 300
-udp_count_end "$out" "$out.h"
-check_eq "udp host -> net: all 20 datagrams arrive" "$(cat "$out")" 20
-check_eq "udp net -> host: all 7 datagrams arrive" "$(cat "$out.h")" 7
+udp_count_end
+check_eq "udp host -> net: all 20 datagrams arrive" "${UDP_COUNTS[0]}" 20
+check_eq "udp net -> host: all 7 datagrams arrive" "${UDP_COUNTS[1]}" 7
 # 20 x (14 + 20 + 8 + 100) out, 7 x (14 + 20 + 8 + 300) in, on top of ping.
 check_eq "udp: exact frames and bytes" \
 	"$(sis_json '[$b.stats.in.frames, $b.stats.in.bytes, $b.stats.out.frames, $b.stats.out.bytes]')" \
@@ -45,14 +49,14 @@ counters_match "ping + udp"
 
 snapshot0_in=$(sis_json '$b.stats.in.frames')
 ip netns exec "$NS_N" iperf3 -s -1 -D -B 10.0.0.2 >/dev/null
-sleep 0.5
+nap 0.5
 data=$(ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -n 2M -J 2>/dev/null |
 	jq '.end.sum_received.bytes')
 check_eq "tcp: iperf3 moves 2 MiB through the bridge" "$data" 2097152
 check "tcp: frames counted in both directions" \
 	test "$(sis_json '$b.stats.in.frames')" -gt "$snapshot0_in"
 # Counters are read after both ends have settled.
-sleep 0.5
+nap 0.5
 counters_match "ping + udp + tcp"
 
 # IPv6 and ARP cross too (everything does, not only IPv4).
