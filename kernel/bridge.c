@@ -14,6 +14,7 @@
 #include "hook.h"
 #include "netns.h"
 #include "rules.h"
+#include "ruleset.h"
 
 struct sis_bridge *sis_bridge_find(struct sis_net *sn,
 				   const struct net_device *br_dev)
@@ -109,6 +110,17 @@ static void sis_bridge_free_rcu(struct rcu_head *head)
 	kfree(sb);
 }
 
+/* Publish a new compiled ruleset, the old one freed after readers left. */
+static void sis_bridge_set_ruleset(struct sis_bridge *sb,
+				   struct sis_ruleset *rs)
+{
+	struct sis_ruleset *old = rtnl_dereference(sb->ruleset);
+
+	rcu_assign_pointer(sb->ruleset, rs);
+	if (old)
+		sis_ruleset_free_rcu(old);
+}
+
 void sis_bridge_detach(struct sis_bridge *sb)
 {
 	struct sis_net *sn = sis_net(sb->net);
@@ -121,6 +133,7 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	/* Waits for every running instance of the hook to finish. */
 	nf_unregister_net_hook(sb->net, &sb->hook_ops);
 
+	sis_bridge_set_ruleset(sb, NULL);
 	list_for_each_entry_safe(rule, tmp, &sb->rules, list) {
 		list_del_rcu(&rule->list);
 		sis_rule_destroy_rcu(rule);
@@ -139,21 +152,38 @@ void sis_bridge_detach_all(struct sis_net *sn)
 		sis_bridge_detach(sb);
 }
 
-int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule)
+/*
+ * Rules change in two steps: the new ruleset is compiled first, so that a
+ * failure changes nothing, then the list and the ruleset are updated.
+ */
+int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule,
+			struct netlink_ext_ack *extack)
 {
+	struct sis_ruleset *rs;
+
 	ASSERT_RTNL();
 
-	if (sb->n_rules >= SIS_MAX_RULES)
+	if (sb->n_rules >= SIS_MAX_RULES) {
+		NL_SET_ERR_MSG(extack,
+			       "bridge has the maximum number of prevent rules");
 		return -ENOSPC;
+	}
+	rs = sis_ruleset_build(rtnl_dereference(sb->ruleset), &sb->rules,
+			       NULL, rule, extack);
+	if (IS_ERR(rs))
+		return PTR_ERR(rs);
 	rule->id = sb->next_rule_id++;
 	list_add_tail_rcu(&rule->list, &sb->rules);
 	sb->n_rules++;
+	sis_bridge_set_ruleset(sb, rs);
 	sis_net(sb->net)->gen++;
 	return 0;
 }
 
-int sis_bridge_rule_del(struct sis_bridge *sb, u32 id)
+int sis_bridge_rule_del(struct sis_bridge *sb, u32 id,
+			struct netlink_ext_ack *extack)
 {
+	struct sis_ruleset *rs;
 	struct sis_rule *rule;
 
 	ASSERT_RTNL();
@@ -161,12 +191,18 @@ int sis_bridge_rule_del(struct sis_bridge *sb, u32 id)
 	list_for_each_entry(rule, &sb->rules, list) {
 		if (rule->id != id)
 			continue;
+		rs = sis_ruleset_build(rtnl_dereference(sb->ruleset),
+				       &sb->rules, rule, NULL, extack);
+		if (IS_ERR(rs))
+			return PTR_ERR(rs);
 		list_del_rcu(&rule->list);
 		sb->n_rules--;
+		sis_bridge_set_ruleset(sb, rs);
 		sis_net(sb->net)->gen++;
 		sis_rule_destroy_rcu(rule);
 		return 0;
 	}
+	NL_SET_ERR_MSG(extack, "no prevent rule with this id");
 	return -ENOENT;
 }
 

@@ -6,8 +6,9 @@
  *
  * Locking: attach, detach and every change to a bridge's rules happen under
  * RTNL (netlink requests take it; netdevice notifiers run under it). The
- * per-netns list of bridges and each bridge's rule list are RCU lists: the
- * hook and dumps read them under RCU only, and freeing is RCU-deferred.
+ * per-netns list of bridges and each bridge's rule list are RCU lists, and
+ * the compiled ruleset an RCU pointer: the hook and dumps read them under RCU
+ * only, and freeing is RCU-deferred.
  */
 #ifndef _SIS_BRIDGE_H
 #define _SIS_BRIDGE_H
@@ -20,6 +21,7 @@
 
 struct sis_net;
 struct sis_rule;
+struct sis_ruleset;
 
 enum sis_dir_index {
 	SIS_DIR_INDEX_IN,
@@ -40,6 +42,7 @@ struct sis_bridge {
 	/* [SIS_DIR_INDEX_IN], [SIS_DIR_INDEX_OUT] */
 	struct sis_pcpu_count __percpu *stats;
 	struct list_head rules;		/* struct sis_rule, RCU */
+	struct sis_ruleset __rcu *ruleset;	/* rules compiled, or NULL */
 	unsigned int n_rules;
 	u32 next_rule_id;
 	struct rcu_head rcu;
@@ -52,8 +55,10 @@ void sis_bridge_detach_all(struct sis_net *sn);
 struct sis_bridge *sis_bridge_find(struct sis_net *sn,
 				   const struct net_device *br_dev);
 
-int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule);
-int sis_bridge_rule_del(struct sis_bridge *sb, u32 id);
+int sis_bridge_rule_add(struct sis_bridge *sb, struct sis_rule *rule,
+			struct netlink_ext_ack *extack);
+int sis_bridge_rule_del(struct sis_bridge *sb, u32 id,
+			struct netlink_ext_ack *extack);
 
 int sis_bridge_notifier_register(void);
 void sis_bridge_notifier_unregister(void);

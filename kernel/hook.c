@@ -11,11 +11,13 @@
 
 #include "hook.h"
 #include "rules.h"
+#include "ruleset.h"
 
 unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
 {
 	struct sis_bridge *sb = priv;
+	const struct sis_ruleset *rs;
 	struct sis_rule *rule;
 	unsigned int len;
 	u8 dir;
@@ -25,12 +27,14 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;	/* another bridge of this namespace */
 	len = sis_frame_len(skb);
 
-	list_for_each_entry_rcu(rule, &sb->rules, list) {
-		if (!(rule->dir & dir) || !sis_rule_match(rule, skb))
-			continue;
-		sis_count_frame(rule->stats, len, false);
-		sis_count_frame(sb->stats + dir - 1, len, true);
-		return NF_DROP;
+	rs = rcu_dereference(sb->ruleset);
+	if (rs) {
+		rule = sis_ruleset_match(rs, dir - 1, skb);
+		if (rule) {
+			sis_count_frame(rule->stats, len, false);
+			sis_count_frame(sb->stats + dir - 1, len, true);
+			return NF_DROP;
+		}
 	}
 
 	sis_count_frame(sb->stats + dir - 1, len, false);

@@ -150,6 +150,7 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 	struct sk_buff *msg;
 	unsigned int len;
 	void *hdr;
+	u32 id;
 	int err;
 
 	err = sis_nl_parse_rule(info, tb);
@@ -190,17 +191,14 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
-	if (sb) {
-		err = sis_bridge_rule_add(sb, rule);
-		if (err == -ENOSPC)
-			NL_SET_ERR_MSG(info->extack,
-				       "bridge has the maximum number of prevent rules");
-	}
+	if (sb)
+		err = sis_bridge_rule_add(sb, rule, info->extack);
+	/* Once unlocked, the rule may be deleted: keep only its id. */
+	id = rule->id;
 	rtnl_unlock();
 	if (err)
 		goto err_msg;
 
-	/* The rule is live; only its id is reported back. */
 	hdr = genlmsg_put_reply(msg, info, &sis_genl_family, 0,
 				SIS_CMD_PREVENT_ADD);
 	if (!hdr)
@@ -209,7 +207,7 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 			nla_get_u32(info->attrs[SIS_A_IFINDEX])))
 		goto nospace;
 	nest = nla_nest_start(msg, SIS_A_RULE);
-	if (!nest || nla_put_u32(msg, SIS_RULE_A_ID, rule->id))
+	if (!nest || nla_put_u32(msg, SIS_RULE_A_ID, id))
 		goto nospace;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -243,10 +241,10 @@ static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
 	if (sb) {
-		err = sis_bridge_rule_del(sb, nla_get_u32(tb[SIS_RULE_A_ID]));
-		if (err)
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_RULE_A_ID],
-					    "no prevent rule with this id");
+		err = sis_bridge_rule_del(sb, nla_get_u32(tb[SIS_RULE_A_ID]),
+					  info->extack);
+		if (err == -ENOENT)
+			NL_SET_BAD_ATTR(info->extack, tb[SIS_RULE_A_ID]);
 	}
 	rtnl_unlock();
 	return err;

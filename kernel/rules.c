@@ -2,8 +2,10 @@
 /*
  * Prevent rules. The program comes from userspace as classic BPF (libpcap
  * compiles it); bpf_prog_create() checks it with the kernel's own classic BPF
- * checker and converts it, exactly as for a socket filter.
+ * checker, exactly as for a socket filter. The rule keeps the checked
+ * instructions for the ruleset compiler (ruleset.c).
  */
+#include <linux/sis.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -20,41 +22,50 @@ struct sis_rule *sis_rule_create(const struct sock_filter *insns,
 		.filter = (struct sock_filter *)insns,
 	};
 	struct sis_rule *rule;
+	struct bpf_prog *prog;
+	unsigned int i;
 	int err;
+
+	if (len > SIS_RULE_INSNS_MAX) {
+		static_assert(SIS_RULE_INSNS_MAX == 4000);
+		NL_SET_ERR_MSG(extack,
+			       "filter program is too long (over 4000 instructions)");
+		return ERR_PTR(-EINVAL);
+	}
+	/* The check; the program itself is run as part of a chunk. */
+	err = bpf_prog_create(&prog, &fprog);
+	if (err) {
+		NL_SET_ERR_MSG(extack,
+			       "filter program rejected by the kernel's classic BPF checker");
+		return ERR_PTR(err);
+	}
+	bpf_prog_destroy(prog);
 
 	rule = kzalloc(sizeof(*rule), GFP_KERNEL);
 	if (!rule)
 		return ERR_PTR(-ENOMEM);
-
+	rule->insns = kmemdup(insns, len * sizeof(*insns), GFP_KERNEL);
 	rule->stats = sis_count_alloc(1);
 	rule->expr = kstrdup(expr ? expr : "", GFP_KERNEL);
-	if (!rule->stats || !rule->expr) {
-		err = -ENOMEM;
-		goto err_free;
+	if (!rule->insns || !rule->stats || !rule->expr) {
+		sis_rule_destroy(rule);
+		return ERR_PTR(-ENOMEM);
 	}
-
-	err = bpf_prog_create(&rule->prog, &fprog);
-	if (err) {
-		NL_SET_ERR_MSG(extack,
-			       "filter program rejected by the kernel's classic BPF checker");
-		goto err_free;
-	}
+	rule->len = len;
+	for (i = 0; i < len; i++)
+		if (insns[i].code == (BPF_RET | BPF_A))
+			rule->ret_a = true;
+	rule->block_len = sis_rule_block_len(rule);
 	rule->dir = dir;
 	return rule;
-
-err_free:
-	kfree(rule->expr);
-	free_percpu(rule->stats);
-	kfree(rule);
-	return ERR_PTR(err);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_rule_create);
 
 void sis_rule_destroy(struct sis_rule *rule)
 {
-	bpf_prog_destroy(rule->prog);
 	free_percpu(rule->stats);
 	kfree(rule->expr);
+	kfree(rule->insns);
 	kfree(rule);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_rule_destroy);
@@ -69,21 +80,3 @@ void sis_rule_destroy_rcu(struct sis_rule *rule)
 {
 	call_rcu(&rule->rcu, sis_rule_free_rcu);
 }
-
-/*
- * Run the rule on a frame whose skb->data points at the network header, as
- * in the bridge's forward hook. The program sees the frame from its Ethernet
- * header on, as libpcap expects for DLT_EN10MB. Called under RCU with
- * bottom halves disabled.
- */
-bool sis_rule_match(const struct sis_rule *rule, struct sk_buff *skb)
-{
-	unsigned int mac_len = skb->data - skb_mac_header(skb);
-	u32 res;
-
-	__skb_push(skb, mac_len);
-	res = bpf_prog_run_save_cb(rule->prog, skb);
-	__skb_pull(skb, mac_len);
-	return res != 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(sis_rule_match);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Prevent rules: a classic BPF program run on the whole Ethernet frame, a
- * direction mask and per-CPU match counters.
+ * direction mask and per-CPU match counters. The datapath runs the rules
+ * compiled together (ruleset.h), so a rule keeps its checked program as
+ * instructions.
  */
 #ifndef _SIS_RULES_H
 #define _SIS_RULES_H
@@ -17,7 +19,10 @@ struct netlink_ext_ack;
 
 struct sis_rule {
 	struct list_head list;		/* sis_bridge.rules, RCU */
-	struct bpf_prog *prog;
+	struct sock_filter *insns;	/* accepted by the classic checker */
+	unsigned int len;
+	unsigned int block_len;		/* its length in a chunk */
+	bool ret_a;			/* has a "return A" */
 	struct sis_pcpu_count __percpu *stats;	/* .dropped unused */
 	char *expr;
 	u32 id;
@@ -30,7 +35,15 @@ struct sis_rule *sis_rule_create(const struct sock_filter *insns,
 				 struct netlink_ext_ack *extack);
 void sis_rule_destroy(struct sis_rule *rule);
 void sis_rule_destroy_rcu(struct sis_rule *rule);
-bool sis_rule_match(const struct sis_rule *rule, struct sk_buff *skb);
+
+/*
+ * A rule's length inside a chunk: A and X cleared first, and for a "return
+ * A" three more instructions (ruleset.c).
+ */
+static inline unsigned int sis_rule_block_len(const struct sis_rule *rule)
+{
+	return 2 + rule->len + (rule->ret_a ? 3 : 0);
+}
 
 /* Length of the frame as it is on the wire, from the Ethernet header on. */
 static inline unsigned int sis_frame_len(const struct sk_buff *skb)

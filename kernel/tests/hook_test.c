@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests of the datapath: direction classification, prevent-rule
- * matching on constructed frames, the kernel's rejection of bad programs,
- * and the hook's verdicts and counters.
+ * matching on constructed frames, the ruleset compiler (rules concatenated
+ * into chunks behave exactly as the rules alone), the kernel's rejection of
+ * bad programs, and the hook's verdicts and counters.
  *
  * The filter programs are what `tcpdump -dd EXPR` (libpcap) prints, so the
  * kernel side is tested on exactly what sisctl sends.
@@ -22,6 +23,7 @@
 
 #include "../hook.h"
 #include "../rules.h"
+#include "../ruleset.h"
 
 /* tcpdump -dd icmp */
 static const struct sock_filter f_icmp[] = {
@@ -56,6 +58,32 @@ static const struct sock_filter f_tcpsyn[] = {
 static const struct sock_filter f_arp[] = {
 	{ 0x28, 0, 0, 0x0000000c }, { 0x15, 0, 1, 0x00000806 },
 	{ 0x06, 0, 0, 0x00040000 }, { 0x06, 0, 0, 0x00000000 },
+};
+
+/* Hand-written: "ld len; ret a" matches every frame. */
+static const struct sock_filter f_ret_len[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0), BPF_STMT(BPF_RET | BPF_A, 0),
+};
+
+/* "ret a" with A as the program starts: 0, so it never matches. */
+static const struct sock_filter f_ret_a0[] = {
+	BPF_STMT(BPF_RET | BPF_A, 0),
+};
+
+/* "txa; ret a": X starts at 0 too. */
+static const struct sock_filter f_ret_x0[] = {
+	BPF_STMT(BPF_MISC | BPF_TXA, 0), BPF_STMT(BPF_RET | BPF_A, 0),
+};
+
+/* IPv4 through scratch memory, returning A: M[3] = ethertype. */
+static const struct sock_filter f_mem_ipv4[] = {
+	BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
+	BPF_STMT(BPF_ST, 3),
+	BPF_STMT(BPF_LD | BPF_IMM, 0),
+	BPF_STMT(BPF_LD | BPF_MEM, 3),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 1, 0),
+	BPF_STMT(BPF_LD | BPF_IMM, 0),
+	BPF_STMT(BPF_RET | BPF_A, 0),
 };
 
 enum frame_kind {
@@ -162,6 +190,10 @@ enum filter_id {
 	FILTER_UDP9999,
 	FILTER_TCPSYN,
 	FILTER_ARP,
+	FILTER_RET_LEN,
+	FILTER_RET_A0,
+	FILTER_RET_X0,
+	FILTER_MEM_IPV4,
 };
 
 static const struct {
@@ -172,6 +204,10 @@ static const struct {
 	[FILTER_UDP9999] = { f_udp9999, ARRAY_SIZE(f_udp9999) },
 	[FILTER_TCPSYN] = { f_tcpsyn, ARRAY_SIZE(f_tcpsyn) },
 	[FILTER_ARP] = { f_arp, ARRAY_SIZE(f_arp) },
+	[FILTER_RET_LEN] = { f_ret_len, ARRAY_SIZE(f_ret_len) },
+	[FILTER_RET_A0] = { f_ret_a0, ARRAY_SIZE(f_ret_a0) },
+	[FILTER_RET_X0] = { f_ret_x0, ARRAY_SIZE(f_ret_x0) },
+	[FILTER_MEM_IPV4] = { f_mem_ipv4, ARRAY_SIZE(f_mem_ipv4) },
 };
 
 static struct sis_rule *filter_rule(struct kunit *test, enum filter_id id,
@@ -206,6 +242,13 @@ static const struct match_case match_cases[] = {
 	{ "tcp syn ignores ack", FILTER_TCPSYN, FRAME_TCP4_ACK, false },
 	{ "arp matches arp", FILTER_ARP, FRAME_ARP, true },
 	{ "arp ignores icmp", FILTER_ARP, FRAME_ICMP4, false },
+	{ "ret a with the length matches", FILTER_RET_LEN, FRAME_ARP, true },
+	{ "ret a with A as started", FILTER_RET_A0, FRAME_ICMP4, false },
+	{ "ret a with X as started", FILTER_RET_X0, FRAME_ICMP4, false },
+	{ "scratch memory: ipv4 matches", FILTER_MEM_IPV4, FRAME_TCP4_ACK,
+	  true },
+	{ "scratch memory: ipv6 does not", FILTER_MEM_IPV4, FRAME_UDP6_9999,
+	  false },
 };
 
 static void match_case_desc(const struct match_case *c, char *desc)
@@ -215,29 +258,208 @@ static void match_case_desc(const struct match_case *c, char *desc)
 
 KUNIT_ARRAY_PARAM(match, match_cases, match_case_desc);
 
-static void sis_test_rule_match(struct kunit *test)
-{
-	const struct match_case *c = test->param_value;
-	struct sis_rule *rule;
-	struct sk_buff *skb;
-	unsigned int len;
-	bool res;
+/* A list of rules, compiled; freed by rules_free(). */
+struct rules {
+	struct list_head list;
+	struct sis_ruleset *rs;
+};
 
-	rule = filter_rule(test, c->filter, SIS_DIR_ANY);
-	skb = build_frame(test, c->frame);
-	len = skb->len;
+static void rules_init(struct rules *r)
+{
+	INIT_LIST_HEAD(&r->list);
+	r->rs = NULL;
+}
+
+static struct sis_rule *rules_add(struct kunit *test, struct rules *r,
+				  enum filter_id id, u8 dir)
+{
+	struct sis_rule *rule = filter_rule(test, id, dir);
+
+	list_add_tail(&rule->list, &r->list);
+	return rule;
+}
+
+/* Compile the list, as a bridge does, sharing chunks with the last build. */
+static void rules_build(struct kunit *test, struct rules *r)
+{
+	struct sis_ruleset *rs;
+
+	rs = sis_ruleset_build(r->rs, &r->list, NULL, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs));
+	if (r->rs)
+		sis_ruleset_free(r->rs);
+	r->rs = rs;
+}
+
+static void rules_free(struct rules *r)
+{
+	struct sis_rule *rule, *tmp;
+
+	if (r->rs)
+		sis_ruleset_free(r->rs);
+	list_for_each_entry_safe(rule, tmp, &r->list, list) {
+		list_del(&rule->list);
+		sis_rule_destroy(rule);
+	}
+}
+
+/* The rule of direction @d matching a frame of kind @kind, or NULL. */
+static struct sis_rule *rules_match(struct kunit *test, struct rules *r,
+				    enum sis_dir_index d, enum frame_kind kind)
+{
+	struct sk_buff *skb = build_frame(test, kind);
+	struct sis_rule *rule = NULL;
+	unsigned int len = skb->len;
 
 	local_bh_disable();
-	res = sis_rule_match(rule, skb);
+	if (r->rs)
+		rule = sis_ruleset_match(r->rs, d, skb);
 	local_bh_enable();
 
-	KUNIT_EXPECT_EQ(test, res, c->match);
 	/* The frame is left as the bridge gave it. */
 	KUNIT_EXPECT_EQ(test, skb->len, len);
 	KUNIT_EXPECT_PTR_EQ(test, (void *)skb->data,
 			    (void *)skb_network_header(skb));
 	kfree_skb(skb);
-	sis_rule_destroy(rule);
+	return rule;
+}
+
+static void sis_test_rule_match(struct kunit *test)
+{
+	const struct match_case *c = test->param_value;
+	struct sis_rule *rule, *got;
+	struct rules r;
+
+	rules_init(&r);
+	rule = rules_add(test, &r, c->filter, SIS_DIR_ANY);
+	rules_build(test, &r);
+	got = rules_match(test, &r, SIS_DIR_INDEX_IN, c->frame);
+	KUNIT_EXPECT_PTR_EQ(test, got, c->match ? rule : NULL);
+	rules_free(&r);
+}
+
+/* A rule runs in a chunk as it runs alone, whatever ran before it. */
+static void sis_test_ruleset_isolation(struct kunit *test)
+{
+	struct sis_rule *mem, *udp;
+	struct rules r;
+
+	rules_init(&r);
+	/* Each leaves A, X or scratch memory set and does not match. */
+	rules_add(test, &r, FILTER_ARP, SIS_DIR_ANY);	/* A = 0x800 */
+	rules_add(test, &r, FILTER_RET_A0, SIS_DIR_ANY);
+	udp = rules_add(test, &r, FILTER_UDP9999, SIS_DIR_ANY); /* X = 20 */
+	rules_add(test, &r, FILTER_RET_X0, SIS_DIR_ANY);
+	mem = rules_add(test, &r, FILTER_MEM_IPV4, SIS_DIR_ANY);
+	rules_build(test, &r);
+	KUNIT_EXPECT_EQ(test, r.rs->n_chunks[SIS_DIR_INDEX_IN], 1);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_UDP4_53), mem);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_OUT,
+					      FRAME_UDP6_9999), udp);
+	rules_free(&r);
+}
+
+/* Forty rules over three chunks: the first match wins, in any chunk. */
+static void sis_test_ruleset_chunks(struct kunit *test)
+{
+	struct sis_rule *first = NULL, *rule;
+	struct sis_ruleset *old;
+	struct sis_chunk *shared;
+	struct rules r;
+	unsigned int i;
+
+	rules_init(&r);
+	for (i = 0; i < 40; i++) {
+		rule = rules_add(test, &r, i == 36 || i == 38 ? FILTER_ICMP :
+				 FILTER_ARP, i == 38 ? SIS_DIR_OUT : SIS_DIR_ANY);
+		if (i == 36)
+			first = rule;
+	}
+	rules_build(test, &r);
+	KUNIT_EXPECT_EQ(test, r.rs->n_chunks[SIS_DIR_INDEX_IN], 3);
+	KUNIT_EXPECT_EQ(test, r.rs->chunks[SIS_DIR_INDEX_IN][2]->n_rules, 7);
+	KUNIT_EXPECT_EQ(test, r.rs->chunks[SIS_DIR_INDEX_OUT][2]->n_rules, 8);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_ICMP4), first);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_OUT,
+					      FRAME_ICMP4), first);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_TCP4_SYN), NULL);
+
+	/* Adding a rule rebuilds only the last chunk; the full ones are shared. */
+	old = r.rs;
+	shared = old->chunks[SIS_DIR_INDEX_IN][0];
+	rules_add(test, &r, FILTER_TCPSYN, SIS_DIR_IN);
+	r.rs = sis_ruleset_build(old, &r.list, NULL, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(r.rs));
+	KUNIT_EXPECT_PTR_EQ(test, r.rs->chunks[SIS_DIR_INDEX_IN][0], shared);
+	KUNIT_EXPECT_EQ(test, refcount_read(&shared->ref), 2);
+	KUNIT_EXPECT_PTR_NE(test, r.rs->chunks[SIS_DIR_INDEX_IN][2],
+			    old->chunks[SIS_DIR_INDEX_IN][2]);
+	sis_ruleset_free(old);
+	KUNIT_EXPECT_EQ(test, refcount_read(&shared->ref), 1);
+	KUNIT_EXPECT_NOT_NULL(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+						FRAME_TCP4_SYN));
+	rules_free(&r);
+}
+
+/* Rules of the longest length accepted take a chunk each. */
+static void sis_test_ruleset_long_rules(struct kunit *test)
+{
+	struct sock_filter *insns;
+	struct sis_rule *rule[2];
+	struct rules r;
+	unsigned int i, k;
+
+	insns = kunit_kcalloc(test, SIS_RULE_INSNS_MAX, sizeof(*insns),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, insns);
+	rules_init(&r);
+	for (k = 0; k < 2; k++) {
+		/* "ld #k" over and over, then "ret a": matches if k. */
+		for (i = 0; i < SIS_RULE_INSNS_MAX - 1; i++)
+			insns[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, k);
+		insns[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_A, 0);
+		rule[k] = sis_rule_create(insns, SIS_RULE_INSNS_MAX,
+					  SIS_DIR_ANY, NULL, NULL);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(rule[k]));
+		list_add_tail(&rule[k]->list, &r.list);
+	}
+	rules_build(test, &r);
+	KUNIT_EXPECT_EQ(test, r.rs->n_chunks[SIS_DIR_INDEX_IN], 2);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_ARP), rule[1]);
+	rules_free(&r);
+}
+
+/* Deleting a rule leaves the others matching; no rules, no ruleset. */
+static void sis_test_ruleset_delete(struct kunit *test)
+{
+	struct sis_rule *icmp, *arp;
+	struct sis_ruleset *rs;
+	struct rules r;
+
+	rules_init(&r);
+	icmp = rules_add(test, &r, FILTER_ICMP, SIS_DIR_IN);
+	arp = rules_add(test, &r, FILTER_ARP, SIS_DIR_IN);
+	rules_build(test, &r);
+
+	rs = sis_ruleset_build(r.rs, &r.list, icmp, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(rs));
+	sis_ruleset_free(r.rs);
+	r.rs = rs;
+	list_del(&icmp->list);
+	sis_rule_destroy(icmp);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_ICMP4), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, rules_match(test, &r, SIS_DIR_INDEX_IN,
+					      FRAME_ARP), arp);
+	KUNIT_EXPECT_EQ(test, r.rs->n_chunks[SIS_DIR_INDEX_OUT], 0);
+
+	KUNIT_EXPECT_NULL(test, sis_ruleset_build(r.rs, &r.list, arp, NULL,
+						  NULL));
+	rules_free(&r);
 }
 
 struct bad_case {
@@ -256,6 +478,7 @@ static const struct bad_case bad_cases[] = {
 	{ "scratch read before write", { { BPF_LD | BPF_MEM, 0, 0, 3 },
 					 { BPF_RET | BPF_A, 0, 0, 0 } }, 2 },
 	{ "too long", { }, BPF_MAXINSNS + 1 },
+	{ "longer than a chunk allows", { }, SIS_RULE_INSNS_MAX + 1 },
 };
 
 static void bad_case_desc(const struct bad_case *c, char *desc)
@@ -308,10 +531,23 @@ static struct hook_env *hook_env_new(struct kunit *test)
 	return env;
 }
 
+/* Compile the rules added to env->sb.rules, as a bridge does. */
+static void hook_env_commit(struct kunit *test, struct hook_env *env)
+{
+	struct sis_ruleset *rs;
+
+	rs = sis_ruleset_build(NULL, &env->sb.rules, NULL, NULL, NULL);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(rs));
+	RCU_INIT_POINTER(env->sb.ruleset, rs);
+}
+
 static void hook_env_free(struct hook_env *env)
 {
+	struct sis_ruleset *rs = rcu_dereference_protected(env->sb.ruleset, 1);
 	struct sis_rule *rule, *tmp;
 
+	if (rs)
+		sis_ruleset_free(rs);
 	list_for_each_entry_safe(rule, tmp, &env->sb.rules, list) {
 		list_del(&rule->list);
 		sis_rule_destroy(rule);
@@ -393,6 +629,7 @@ static void sis_test_hook(struct kunit *test)
 
 	rule = filter_rule(test, FILTER_UDP9999, c->rule_dir);
 	list_add_tail(&rule->list, &env->sb.rules);
+	hook_env_commit(test, env);
 
 	skb = build_frame(test, c->frame);
 	frame_len = skb->len + ETH_HLEN;
@@ -423,6 +660,7 @@ static void sis_test_hook_other_bridge(struct kunit *test)
 
 	rule = filter_rule(test, FILTER_ICMP, SIS_DIR_ANY);
 	list_add_tail(&rule->list, &env->sb.rules);
+	hook_env_commit(test, env);
 
 	/* A frame of another bridge in the namespace is not ours. */
 	skb = build_frame(test, FRAME_ICMP4);
@@ -446,6 +684,7 @@ static void sis_test_hook_first_match(struct kunit *test)
 	r2 = filter_rule(test, FILTER_ICMP, SIS_DIR_ANY);
 	list_add_tail(&r1->list, &env->sb.rules);
 	list_add_tail(&r2->list, &env->sb.rules);
+	hook_env_commit(test, env);
 
 	skb = build_frame(test, FRAME_ICMP4);
 	KUNIT_EXPECT_EQ(test, run_hook(env, env->net, skb), NF_DROP);
@@ -460,6 +699,10 @@ static void sis_test_hook_first_match(struct kunit *test)
 static struct kunit_case sis_hook_cases[] = {
 	KUNIT_CASE(sis_test_direction),
 	KUNIT_CASE_PARAM(sis_test_rule_match, match_gen_params),
+	KUNIT_CASE(sis_test_ruleset_isolation),
+	KUNIT_CASE(sis_test_ruleset_chunks),
+	KUNIT_CASE(sis_test_ruleset_long_rules),
+	KUNIT_CASE(sis_test_ruleset_delete),
 	KUNIT_CASE_PARAM(sis_test_rule_rejected, bad_gen_params),
 	KUNIT_CASE_PARAM(sis_test_hook, hook_gen_params),
 	KUNIT_CASE(sis_test_hook_other_bridge),

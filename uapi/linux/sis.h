@@ -55,7 +55,7 @@
  *     SIS_A_IFINDEX: u32 (required)
  *     SIS_A_RULE: nest (required)
  *       SIS_RULE_A_BPF: binary, a classic BPF program (struct sock_filter
- *         array, at most BPF_MAXINSNS instructions) run on the whole frame
+ *         array, at most SIS_RULE_INSNS_MAX instructions) run on the whole frame
  *         starting at the Ethernet header, as libpcap compiles for
  *         DLT_EN10MB; non-zero return means "matches" (required)
  *       SIS_RULE_A_DIR: u8, enum sis_dir, default SIS_DIR_ANY
@@ -78,6 +78,7 @@
 
 #define SIS_RULE_EXPR_MAX	1024
 #define SIS_MAX_RULES		256
+#define SIS_RULE_INSNS_MAX	4000	/* below BPF_MAXINSNS: see ruleset.h */
 
 enum sis_cmd {
 	SIS_CMD_UNSPEC,

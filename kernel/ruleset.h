@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A bridge's prevent rules compiled for the datapath.
+ *
+ * Running each rule's program on its own costs a program call (prologue,
+ * epilogue, header length set-up) per rule per frame. Instead, the rules that
+ * apply to a direction are concatenated, in order, into "chunks" of up to
+ * SIS_CHUNK_RULES rules: one classic BPF program each, checked and JITed by
+ * the kernel like any other. In a chunk every rule runs exactly as it would
+ * alone (A and X start at zero, its scratch memory is its own); its "no
+ * match" returns become jumps to the next rule and its "match" returns
+ * return the rule's position in the chunk, plus one. So a frame costs one
+ * program call per chunk, and the first matching rule is found as before.
+ *
+ * A ruleset is immutable once published. Changing the rules builds a new
+ * one under RTNL, reusing the unchanged chunks (refcounted), and frees the
+ * old one after an RCU grace period.
+ */
+#ifndef _SIS_RULESET_H
+#define _SIS_RULESET_H
+
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/refcount.h>
+#include <linux/skbuff.h>
+
+#include "bridge.h"
+
+#define SIS_CHUNK_RULES	16
+
+struct bpf_prog;
+struct netlink_ext_ack;
+struct sis_rule;
+
+struct sis_chunk {
+	refcount_t ref;			/* rulesets using this chunk */
+	struct bpf_prog *prog;
+	unsigned int n_rules;
+	struct sis_rule *rules[SIS_CHUNK_RULES];
+};
+
+struct sis_ruleset {
+	struct rcu_head rcu;
+	unsigned int n_chunks[SIS_DIR_INDEX_COUNT];
+	struct sis_chunk **chunks[SIS_DIR_INDEX_COUNT];
+	struct sis_chunk *slots[];	/* storage for both directions */
+};
+
+struct sis_ruleset *sis_ruleset_build(const struct sis_ruleset *old,
+				      const struct list_head *rules,
+				      const struct sis_rule *skip,
+				      struct sis_rule *extra,
+				      struct netlink_ext_ack *extack);
+void sis_ruleset_free(struct sis_ruleset *rs);
+void sis_ruleset_free_rcu(struct sis_ruleset *rs);
+struct sis_rule *sis_ruleset_match(const struct sis_ruleset *rs,
+				   enum sis_dir_index d, struct sk_buff *skb);
+
+#endif /* _SIS_RULESET_H */
