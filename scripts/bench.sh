@@ -26,6 +26,6 @@ make -s -C "$kdir" M="$top/$mod" modules
 rm -rf "$out"
 mkdir -p "$out"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
-	env SIS_MODULE="$top/$mod/kernel/sis.ko" \
+	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" scripts/bench-guest.sh
 cat "$out/bench.txt"
