@@ -2,6 +2,7 @@
 #
 #   make userspace       $(BUILD)/libsis.a and $(BUILD)/sisctl
 #   make unit            build and run the host unit tests (TAP on stdout)
+#   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline
 
 VERSION		:= 0.1
 
@@ -62,5 +63,21 @@ US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a
 	$(CC) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+# The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that
+# `make userspace` does not need libnetfilter_queue.
+BENCH_PKGS	:= libnetfilter_queue
+BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
+
+.PHONY: bench-tools
+bench-tools: $(BUILD)/nfq-null
+
+$(BUILD)/nfq-null: tools/bench/nfq-null.c mk/userspace.mk
+	@pkg-config --exists $(BENCH_PKGS) || { \
+		echo "bench-tools: missing $(BENCH_PKGS) development files (make setup)" >&2; \
+		exit 1; }
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $$(pkg-config --cflags $(BENCH_PKGS)) -o $@ $< \
+		$$(pkg-config --libs $(BENCH_PKGS))
 
 -include $(US_ALL_OBJS:.o=.d)
