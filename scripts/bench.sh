@@ -12,7 +12,7 @@ out=$top/$build/bench
 
 scripts/setup.sh
 kdir=$(scripts/kernel.sh bench)
-make -s userspace
+make -s userspace bench-tools
 
 # Out-of-tree objects land in the source tree: build the bench module in a
 # copy so it never mixes with the debug kernel's.
@@ -27,5 +27,6 @@ rm -rf "$out"
 mkdir -p "$out"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
+	SIS_NFQ_NULL="$top/$build/nfq-null" \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" scripts/bench-guest.sh
 cat "$out/bench.txt"
