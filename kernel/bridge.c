@@ -15,6 +15,7 @@
 #include "netns.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "scanner.h"
 
 struct sis_bridge *sis_bridge_find(struct sis_net *sn,
 				   const struct net_device *br_dev)
@@ -77,6 +78,7 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	sb->net_dev = other;
 	sb->next_rule_id = 1;
 	INIT_LIST_HEAD(&sb->rules);
+	INIT_LIST_HEAD(&sb->scanners);
 
 	sb->hook_ops.hook = sis_hook;
 	sb->hook_ops.priv = sb;
@@ -133,6 +135,7 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	/* Waits for every running instance of the hook to finish. */
 	nf_unregister_net_hook(sb->net, &sb->hook_ops);
 
+	sis_scanner_del_all(sb);
 	sis_bridge_set_ruleset(sb, NULL);
 	list_for_each_entry_safe(rule, tmp, &sb->rules, list) {
 		list_del_rcu(&rule->list);

@@ -44,6 +44,8 @@ struct sis_bridge {
 	struct list_head rules;		/* struct sis_rule, RCU */
 	struct sis_ruleset __rcu *ruleset;	/* rules compiled, or NULL */
 	unsigned int n_rules;
+	struct list_head scanners;	/* struct sis_scanner, RCU */
+	unsigned int n_scanners;
 	u32 next_rule_id;
 	struct rcu_head rcu;
 };

@@ -17,9 +17,7 @@
 #include "netns.h"
 #include "rules.h"
 
-static struct genl_family sis_genl_family;
-
-static const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1] = {
+const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1] = {
 	[SIS_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_RULE_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
 	[SIS_RULE_A_BPF] = { .type = NLA_BINARY,
@@ -42,19 +40,6 @@ static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
 	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_policy),
 };
 
-/* A required attribute: a missing one is named in the extended ack. */
-#define SIS_NL_REQUIRE(info, type, msg) ({				\
-	struct genl_info *__sis_info = (info);				\
-	bool __missing = GENL_REQ_ATTR_CHECK(__sis_info, type);		\
-									\
-	if (__missing)							\
-		NL_SET_ERR_MSG(__sis_info->extack, msg);		\
-	__missing;							\
-})
-
-#define SIS_NL_REQUIRE_BRIDGE(info)					\
-	SIS_NL_REQUIRE(info, SIS_A_IFINDEX, "missing bridge (SIS_A_IFINDEX)")
-
 /* The bridge device named by SIS_A_IFINDEX, under RTNL. */
 static struct net_device *sis_nl_bridge_dev(struct genl_info *info)
 {
@@ -69,7 +54,7 @@ static struct net_device *sis_nl_bridge_dev(struct genl_info *info)
 }
 
 /* The attached bridge named by SIS_A_IFINDEX, under RTNL. */
-static struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err)
+struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err)
 {
 	struct net_device *dev = sis_nl_bridge_dev(info);
 	struct sis_bridge *sb;
@@ -429,9 +414,58 @@ static const struct genl_ops sis_genl_ops[] = {
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = SIS_CMD_SCANNER_ADD,
+		.doit = sis_nl_scanner_add,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_SCANNER_DEL,
+		.doit = sis_nl_scanner_del,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_GET_SCANNER,
+		.dumpit = sis_nl_scanner_get_dumpit,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_CAP_ADD,
+		.doit = sis_nl_cap_add,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_CAP_DEL,
+		.doit = sis_nl_cap_del,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_INJECT_ADD,
+		.doit = sis_nl_inject_add,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_INJECT_DEL,
+		.doit = sis_nl_inject_del,
+		.policy = sis_scanner_req_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
-static struct genl_family sis_genl_family __ro_after_init = {
+struct genl_family sis_genl_family __ro_after_init = {
 	.name = SIS_GENL_NAME,
 	.version = SIS_GENL_VERSION,
 	.maxattr = SIS_A_MAX,

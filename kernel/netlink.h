@@ -1,6 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The "sis" generic netlink family (netlink.c) and what its command files
+ * share: netlink.c has the family, the bridge and prevent-rule commands;
+ * netlink_scanner.c the scanner declarations.
+ */
 #ifndef _SIS_NETLINK_H
 #define _SIS_NETLINK_H
+
+#include <linux/sis.h>
+#include <net/genetlink.h>
+
+struct sis_bridge;
+
+extern struct genl_family sis_genl_family;
+extern const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1];
+
+/* A required attribute: a missing one is named in the extended ack. */
+#define SIS_NL_REQUIRE(info, type, msg) ({				\
+	struct genl_info *__sis_info = (info);				\
+	bool __missing = GENL_REQ_ATTR_CHECK(__sis_info, type);		\
+									\
+	if (__missing)							\
+		NL_SET_ERR_MSG(__sis_info->extack, msg);		\
+	__missing;							\
+})
+
+#define SIS_NL_REQUIRE_BRIDGE(info)					\
+	SIS_NL_REQUIRE(info, SIS_A_IFINDEX, "missing bridge (SIS_A_IFINDEX)")
+
+struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err);
+
+int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_scanner_get_dumpit(struct sk_buff *skb,
+			      struct netlink_callback *cb);
+extern const struct nla_policy sis_scanner_req_policy[SIS_A_MAX + 1];
 
 int sis_genl_register(void);
 void sis_genl_unregister(void);

@@ -13,32 +13,50 @@
 
 #include "rules.h"
 
-struct sis_rule *sis_rule_create(const struct sock_filter *insns,
-				 unsigned int len, u8 dir, const char *expr,
-				 struct netlink_ext_ack *extack)
+/**
+ * sis_filter_prog - check a classic BPF program from userspace
+ * @insns: the program
+ * @len: its length in instructions
+ * @prog: set to the checked (and JITed) program on success
+ * @extack: for the error message
+ *
+ * Return: 0, or a negative error with a message in @extack.
+ */
+int sis_filter_prog(const struct sock_filter *insns, unsigned int len,
+		    struct bpf_prog **prog, struct netlink_ext_ack *extack)
 {
 	struct sock_fprog_kern fprog = {
 		.len = len,
 		.filter = (struct sock_filter *)insns,
 	};
-	struct sis_rule *rule;
-	struct bpf_prog *prog;
-	unsigned int i;
 	int err;
 
 	if (len > SIS_RULE_INSNS_MAX) {
 		static_assert(SIS_RULE_INSNS_MAX == 4000);
 		NL_SET_ERR_MSG(extack,
 			       "filter program is too long (over 4000 instructions)");
-		return ERR_PTR(-EINVAL);
+		return -EINVAL;
 	}
-	/* The check; the program itself is run as part of a chunk. */
-	err = bpf_prog_create(&prog, &fprog);
-	if (err) {
+	err = bpf_prog_create(prog, &fprog);
+	if (err)
 		NL_SET_ERR_MSG(extack,
 			       "filter program rejected by the kernel's classic BPF checker");
+	return err;
+}
+
+struct sis_rule *sis_rule_create(const struct sock_filter *insns,
+				 unsigned int len, u8 dir, const char *expr,
+				 struct netlink_ext_ack *extack)
+{
+	struct sis_rule *rule;
+	struct bpf_prog *prog;
+	unsigned int i;
+	int err;
+
+	/* The check; the program itself is run as part of a chunk. */
+	err = sis_filter_prog(insns, len, &prog, extack);
+	if (err)
 		return ERR_PTR(err);
-	}
 	bpf_prog_destroy(prog);
 
 	rule = kzalloc(sizeof(*rule), GFP_KERNEL);

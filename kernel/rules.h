@@ -30,6 +30,8 @@ struct sis_rule {
 	struct rcu_head rcu;
 };
 
+int sis_filter_prog(const struct sock_filter *insns, unsigned int len,
+		    struct bpf_prog **prog, struct netlink_ext_ack *extack);
 struct sis_rule *sis_rule_create(const struct sock_filter *insns,
 				 unsigned int len, u8 dir, const char *expr,
 				 struct netlink_ext_ack *extack);

@@ -281,6 +281,125 @@ static void put_del_unknown_id(struct nl_msg *m, const struct ctx *c)
 	put_rule(m, c, NULL, 0, -1, NULL, 0, 77);
 }
 
+
+/* Scanner declarations. */
+static void put_scanner_nest(struct nl_msg *m, const char *name, long uid,
+			     long timeout)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_SCANNER | NLA_F_NESTED);
+
+	if (name)
+		nla_put_string(m, SIS_SCANNER_A_NAME, name);
+	if (uid >= 0)
+		nla_put_u32(m, SIS_SCANNER_A_UID, uid);
+	if (timeout >= 0)
+		nla_put_u32(m, SIS_SCANNER_A_TIMEOUT_MS, timeout);
+	nla_nest_end(m, n);
+}
+
+static void put_scanner_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "s1", 65534, -1);
+}
+
+static void put_scanner_no_nest(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+}
+
+static void put_scanner_no_uid(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "s1", -1, -1);
+}
+
+static void put_scanner_bad_name(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "no spaces", 65534, -1);
+}
+
+static void put_scanner_timeout0(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "s1", 65534, 0);
+}
+
+static void put_scanner_name(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, "s1", -1, -1);
+}
+
+static void put_cap(struct nl_msg *m, const char *name, int rights,
+		    bool bpf)
+{
+	struct nlattr *n;
+
+	put_scanner_nest(m, "s1", -1, -1);
+	n = nla_nest_start(m, SIS_A_CAP | NLA_F_NESTED);
+	nla_put_string(m, SIS_CAP_A_NAME, name);
+	if (rights >= 0)
+		nla_put_u8(m, SIS_CAP_A_RIGHTS, rights);
+	if (bpf)
+		nla_put(m, SIS_CAP_A_BPF, sizeof(ret_all), ret_all);
+	nla_put_string(m, SIS_CAP_A_EXPR, "all");
+	nla_nest_end(m, n);
+}
+
+static void put_cap_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_cap(m, "c1", SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, true);
+}
+
+static void put_cap_contain_only(struct nl_msg *m, const struct ctx *c)
+{
+	put_cap(m, "c2", SIS_RIGHT_CONTAIN, true);
+}
+
+static void put_cap_no_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_cap(m, "c2", SIS_RIGHT_READ, false);
+}
+
+static void put_cap_del(struct nl_msg *m, const struct ctx *c)
+{
+	put_cap(m, "c1", -1, false);
+}
+
+static void put_inject(struct nl_msg *m, unsigned int len)
+{
+	static const uint8_t frame[SIS_INJECT_FRAME_MAX + 1];
+	struct nlattr *n;
+
+	put_scanner_nest(m, "s1", -1, -1);
+	n = nla_nest_start(m, SIS_A_INJECT | NLA_F_NESTED);
+	nla_put_u32(m, SIS_INJECT_A_ID, 7);
+	if (len)
+		nla_put(m, SIS_INJECT_A_FRAME, len, frame);
+	nla_nest_end(m, n);
+}
+
+static void put_inject_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_inject(m, 60);
+}
+
+static void put_inject_short(struct nl_msg *m, const struct ctx *c)
+{
+	put_inject(m, 10);
+}
+
+static void put_inject_long(struct nl_msg *m, const struct ctx *c)
+{
+	put_inject(m, SIS_INJECT_FRAME_MAX + 1);
+}
+
+static void put_inject_del(struct nl_msg *m, const struct ctx *c)
+{
+	put_inject(m, 0);
+}
+
 FIXTURE(sis) {
 	struct ctx c;
 };
@@ -321,6 +440,20 @@ FIXTURE_VARIANT_ADD(sis, unknown_command) {
 };
 REJECT(prevent_no_rule, SIS_CMD_PREVENT_ADD, put_rule_no_nest, EINVAL,
        "missing rule");
+REJECT(scanner_no_nest, SIS_CMD_SCANNER_ADD, put_scanner_no_nest, EINVAL,
+       "missing scanner");
+REJECT(scanner_no_uid, SIS_CMD_SCANNER_ADD, put_scanner_no_uid, EINVAL,
+       "a name and a user");
+REJECT(scanner_bad_name, SIS_CMD_SCANNER_ADD, put_scanner_bad_name, EINVAL,
+       "scanner names are");
+REJECT(scanner_timeout0, SIS_CMD_SCANNER_ADD, put_scanner_timeout0, EINVAL,
+       "verdict timeout");
+REJECT(scanner_del_unknown, SIS_CMD_SCANNER_DEL, put_scanner_name, ENOENT,
+       "no scanner with this name");
+REJECT(cap_unknown_scanner, SIS_CMD_CAP_ADD, put_cap_ok, ENOENT,
+       "no scanner with this name");
+REJECT(inject_unknown_scanner, SIS_CMD_INJECT_ADD, put_inject_ok, ENOENT,
+       "no scanner with this name");
 REJECT(prevent_no_bpf, SIS_CMD_PREVENT_ADD, put_rule_no_bpf, EINVAL,
        "no filter program");
 REJECT(prevent_bad_bpf, SIS_CMD_PREVENT_ADD, put_rule_bad_bpf, EINVAL,
@@ -399,25 +532,124 @@ TEST_F(sis, rejected)
 	EXPECT_EQ(0, r.rules);
 }
 
+/* Count the scanners, capabilities and injections of a scanner dump. */
+struct scanner_count {
+	int scanners, caps, injects;
+};
+
+static int count_scanners(struct nl_msg *msg, void *arg)
+{
+	struct scanner_count *d = arg;
+	struct nlattr *a;
+	int rem;
+
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		d->scanners += nla_type(a) == SIS_A_SCANNER;
+		d->caps += nla_type(a) == SIS_A_CAP;
+		d->injects += nla_type(a) == SIS_A_INJECT;
+	}
+	return NL_OK;
+}
+
+static struct scanner_count dump_scanners(const struct ctx *c)
+{
+	struct scanner_count d = { 0 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+		    NLM_F_REQUEST | NLM_F_DUMP, SIS_CMD_GET_SCANNER,
+		    SIS_GENL_VERSION);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, count_scanners, &d);
+	if (nl_send_auto(c->sk, msg) < 0 || nl_recvmsgs(c->sk, cb) < 0)
+		d.scanners = -1;
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return d;
+}
+
+/* The bridge netlink.sh attached, for tests that change it step by step. */
+FIXTURE(attached) {
+	struct ctx c;
+};
+
+FIXTURE_SETUP(attached)
+{
+	ASSERT_EQ(0, ctx_open(&self->c));
+}
+
+FIXTURE_TEARDOWN(attached)
+{
+	nl_socket_free(self->c.sk);
+}
+
+/* expect(cmd, fill, error, message): one request and its outcome. */
+#define EXPECT_REQ(cmd_, fill_, err_, msg_) do {			\
+	struct reply r_;						\
+									\
+	request(&self->c, cmd_, 0, fill_, false, &r_);			\
+	EXPECT_EQ(-(err_), r_.error) {					\
+		TH_LOG(#fill_ ": \"%s\"", r_.msg);			\
+	}								\
+	if ((msg_)[0])							\
+		EXPECT_NE(NULL, strstr(r_.msg, msg_)) {			\
+			TH_LOG(#fill_ ": \"%s\"", r_.msg);		\
+		}							\
+} while (0)
+
+/*
+ * A scanner's declaration, capability table and injections: added, refused
+ * when duplicated or malformed, dumped, deleted, and gone with the bridge.
+ */
+TEST_F(attached, scanner_lifecycle)
+{
+	struct scanner_count d;
+
+	EXPECT_REQ(SIS_CMD_SCANNER_ADD, put_scanner_ok, 0, "");
+	EXPECT_REQ(SIS_CMD_SCANNER_ADD, put_scanner_ok, EEXIST,
+		   "scanner with this name exists");
+	EXPECT_REQ(SIS_CMD_CAP_ADD, put_cap_ok, 0, "");
+	EXPECT_REQ(SIS_CMD_CAP_ADD, put_cap_ok, EEXIST, "capability");
+	EXPECT_REQ(SIS_CMD_CAP_ADD, put_cap_contain_only, EINVAL,
+		   "contain without read");
+	EXPECT_REQ(SIS_CMD_CAP_ADD, put_cap_no_bpf, EINVAL,
+		   "filter program");
+	EXPECT_REQ(SIS_CMD_INJECT_ADD, put_inject_ok, 0, "");
+	EXPECT_REQ(SIS_CMD_INJECT_ADD, put_inject_ok, EEXIST, "injection");
+	EXPECT_REQ(SIS_CMD_INJECT_ADD, put_inject_short, ERANGE,
+		   "size out of range");
+	EXPECT_REQ(SIS_CMD_INJECT_ADD, put_inject_long, ERANGE,
+		   "size out of range");
+
+	d = dump_scanners(&self->c);
+	EXPECT_EQ(1, d.scanners);
+	EXPECT_EQ(1, d.caps);
+	EXPECT_EQ(1, d.injects);
+
+	EXPECT_REQ(SIS_CMD_CAP_DEL, put_cap_del, 0, "");
+	EXPECT_REQ(SIS_CMD_CAP_DEL, put_cap_del, ENOENT, "no capability");
+	EXPECT_REQ(SIS_CMD_INJECT_DEL, put_inject_del, 0, "");
+	EXPECT_REQ(SIS_CMD_INJECT_DEL, put_inject_del, ENOENT,
+		   "no injection");
+	d = dump_scanners(&self->c);
+	EXPECT_EQ(1, d.scanners);
+	EXPECT_EQ(0, d.caps + d.injects);
+	EXPECT_REQ(SIS_CMD_SCANNER_DEL, put_scanner_name, 0, "");
+	EXPECT_REQ(SIS_CMD_SCANNER_DEL, put_scanner_name, ENOENT, "");
+
+	/* Detaching the bridge deletes its scanners; attach it again. */
+	EXPECT_REQ(SIS_CMD_SCANNER_ADD, put_scanner_ok, 0, "");
+	EXPECT_REQ(SIS_CMD_CAP_ADD, put_cap_ok, 0, "");
+	EXPECT_REQ(SIS_CMD_DETACH, put_br, 0, "");
+	EXPECT_EQ(0, dump_scanners(&self->c).scanners);
+	EXPECT_REQ(SIS_CMD_ATTACH, put_attach_ok, 0, "");
+}
+
 /*
  * Fill the bridge to SIS_MAX_RULES rules with long expressions: one more is
  * refused, and the dump spreads the bridge over several messages with
  * every rule in them. The rules stay for netlink.sh to read with sisctl.
  */
-FIXTURE(rules) {
-	struct ctx c;
-};
-
-FIXTURE_SETUP(rules)
-{
-	ASSERT_EQ(0, ctx_open(&self->c));
-}
-
-FIXTURE_TEARDOWN(rules)
-{
-	nl_socket_free(self->c.sk);
-}
-
 static const struct sock_filter ret_none[] = {
 	{ BPF_RET | BPF_K, 0, 0, 0 },
 };
@@ -446,7 +678,7 @@ static int count_dump(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-TEST_F(rules, fill_to_limit)
+TEST_F(attached, fill_to_limit)
 {
 	struct dump_count d = { 0 };
 	struct nl_msg *msg;

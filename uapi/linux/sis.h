@@ -4,8 +4,9 @@
  *
  * Family name: "sis" (SIS_GENL_NAME), version SIS_GENL_VERSION. All state is
  * per network namespace: a request acts on the bridges of the namespace of the
- * socket that sends it. Every command below is an administrator command: it
- * needs CAP_NET_ADMIN in the user namespace that owns the network namespace.
+ * socket that sends it. The commands marked (admin), and the bridge and
+ * prevent commands, need CAP_NET_ADMIN in the user namespace that owns the
+ * network namespace.
  * Unknown attributes, unknown flag bits and oversized values are rejected,
  * and each rejection carries an extended ack message.
  *
@@ -69,9 +70,132 @@
  * SIS_CMD_PREVENT_DEL
  *   Request: SIS_A_IFINDEX: u32, SIS_A_RULE: nest with SIS_RULE_A_ID.
  *   Errors: ENOENT (no such bridge or rule).
+ *
+ * Scanners (paper section 3.2, Table 1)
+ * -------------------------------------
+ * A scanner is declared by the administrator on an attached bridge, with the
+ * Unix user its process runs as and a capability table: what it may read,
+ * what it may contain (hold until it passes or cuts), and which frames it
+ * may inject. The scanner process itself is unprivileged; the kernel checks
+ * every request it makes against that table. Scanner names are unique in a
+ * namespace. Detaching the bridge deletes its scanners.
+ *
+ * SIS_CMD_SCANNER_ADD (admin)
+ *   Request: SIS_A_IFINDEX: u32, the bridge (required), SIS_A_SCANNER: nest
+ *     SIS_SCANNER_A_NAME: string, at most SIS_NAME_MAX bytes with the NUL,
+ *       letters, digits, '-', '_' and '.' (required)
+ *     SIS_SCANNER_A_UID: u32, the user the scanner process runs as, in the
+ *       caller's user namespace (required)
+ *     SIS_SCANNER_A_TIMEOUT_MS: u32, verdict timeout for a held frame,
+ *       1..SIS_TIMEOUT_MS_MAX, default SIS_TIMEOUT_MS_DEFAULT
+ *     SIS_SCANNER_A_FAIL: u8, enum sis_fail, default SIS_FAIL_CLOSED
+ *     SIS_SCANNER_A_MAX_HELD: u32, frames held at once, default
+ *       SIS_MAX_HELD_DEFAULT
+ *     SIS_SCANNER_A_MAX_BYTES: u32, bytes held at once, default
+ *       SIS_MAX_BYTES_DEFAULT
+ *   Errors: ENOENT (bridge not attached), EEXIST (name in use), ENOSPC
+ *   (SIS_MAX_SCANNERS).
+ *
+ * SIS_CMD_SCANNER_DEL (admin)
+ *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. Frames the scanner
+ *   holds get its fail policy at once; its process is told (SIS_CMD_DETACHED).
+ *
+ * SIS_CMD_CAP_ADD, SIS_CMD_CAP_DEL (admin)
+ *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME, SIS_A_CAP: nest
+ *     SIS_CAP_A_NAME: string, unique in the scanner (required)
+ *     SIS_CAP_A_DIR: u8, enum sis_dir, default SIS_DIR_ANY (add only)
+ *     SIS_CAP_A_RIGHTS: u8, mask of enum sis_rights, SIS_RIGHT_READ at least
+ *       (add only, required)
+ *     SIS_CAP_A_BPF, SIS_CAP_A_EXPR: the frames it covers, as
+ *       SIS_RULE_A_BPF and SIS_RULE_A_EXPR (add only, BPF required)
+ *   Deleting a capability ends the subscriptions made under it.
+ *
+ * SIS_CMD_INJECT_ADD, SIS_CMD_INJECT_DEL (admin)
+ *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME, SIS_A_INJECT: nest
+ *     SIS_INJECT_A_ID: u32, chosen by the administrator, unique in the
+ *       scanner (required)
+ *     SIS_INJECT_A_DIR: u8, enum sis_dir: the direction(s) it may be sent
+ *       in, default SIS_DIR_ANY (add only)
+ *     SIS_INJECT_A_FRAME: binary, the whole Ethernet frame,
+ *       ETH_ZLEN..SIS_INJECT_FRAME_MAX bytes (add only, required)
+ *
+ * SIS_CMD_GET_SCANNER (dump, admin)
+ *   Every scanner of the namespace, one message each (a scanner with many
+ *   capabilities may span consecutive messages, each repeating SIS_A_IFINDEX
+ *   and SIS_A_SCANNER): SIS_A_IFINDEX (its bridge), SIS_A_SCANNER (its
+ *   declaration: name, uid, timeout, fail policy, limits), then one SIS_A_CAP
+ *   per capability (with SIS_CAP_A_MATCHES) and one SIS_A_INJECT per
+ *   injection (with SIS_INJECT_A_LEN and SIS_INJECT_A_SENT, without the
+ *   frame). The process attributes (SIS_SCANNER_A_PID and the counters) and
+ *   SIS_A_SUB come with the scanner process commands.
+ *
+ * Scanner processes (unprivileged)
+ * --------------------------------
+ * The commands of this part are reserved: this version of the module
+ * answers them with EOPNOTSUPP.
+ *
+ * SIS_CMD_SCANNER_ATTACH
+ *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The socket's
+ *   opener must run as the scanner's user (else EPERM), and no other
+ *   socket may be attached as that scanner (else EBUSY). The socket is the
+ *   scanner from then on: frames arrive on it as SIS_CMD_FRAME messages,
+ *   and closing it releases everything the scanner holds (fail policy).
+ *
+ * SIS_CMD_SUBSCRIBE
+ *   Request: SIS_A_SUB: nest
+ *     SIS_SUB_A_CAP: string, the capability it subscribes under (required)
+ *     SIS_SUB_A_RIGHTS: u8, mask of enum sis_rights, within the
+ *       capability's (required)
+ *     SIS_SUB_A_BPF, SIS_SUB_A_EXPR: its own filter (BPF required; a frame is
+ *       delivered only when both it and the capability's filter match, in
+ *       the capability's direction)
+ *     SIS_SUB_A_SNAPLEN: u32, bytes of each frame to deliver, default all
+ *   Reply: SIS_A_SUB with SIS_SUB_A_ID.
+ *
+ * SIS_CMD_UNSUBSCRIBE
+ *   Request: SIS_A_SUB: nest with SIS_SUB_A_ID.
+ *
+ * SIS_CMD_FRAME (kernel to scanner; several may share one datagram)
+ *   SIS_A_FRAME: nest
+ *     SIS_FRAME_A_NUM: u64, the scanner's frame number (1, 2, ...)
+ *     SIS_FRAME_A_SUB: u32, the subscription it matched (the first, if
+ *       several of the scanner's did)
+ *     SIS_FRAME_A_DIR: u8, SIS_DIR_IN or SIS_DIR_OUT
+ *     SIS_FRAME_A_LEN: u32, the frame's length on the wire
+ *     SIS_FRAME_A_HELD: flag, present when the frame waits for this
+ *       scanner's verdict
+ *     SIS_FRAME_A_DATA: binary, the frame from its Ethernet header (at most
+ *       the subscription's snaplen)
+ *
+ * SIS_CMD_VERDICT
+ *   Request: SIS_A_VERDICTS: binary, an array of struct sis_verdict. Each
+ *   names a held frame by number; numbers not held by this scanner (never
+ *   held, already decided, released by timeout) are counted as stale and
+ *   skipped, the others applied.
+ *
+ * SIS_CMD_INJECT
+ *   Request: SIS_A_INJECT: nest with SIS_INJECT_A_ID and SIS_INJECT_A_DIR
+ *   (SIS_DIR_IN or SIS_DIR_OUT, allowed by the registration). The kernel sends
+ *   the registered frame out of the port facing that direction.
+ *
+ * SIS_CMD_ALERT (scanner to kernel, and kernel to the "alerts" group)
+ *   Request: SIS_A_ALERT: nest
+ *     SIS_ALERT_A_MSG: binary, at most SIS_ALERT_MSG_MAX bytes (required)
+ *     SIS_ALERT_A_FRAME_NUM: u64, a frame the scanner holds, to attach
+ *   Alerts are rate-limited per scanner (SIS_ALERT_BURST, then
+ *   SIS_ALERT_RATE per second); dropped ones are counted. The multicast
+ *   group SIS_MCGRP_ALERTS (CAP_NET_ADMIN to join) receives SIS_CMD_ALERT
+ *   with SIS_A_IFINDEX and SIS_A_ALERT: SIS_ALERT_A_SCANNER,
+ *   SIS_ALERT_A_TIME (u64, ns since the epoch), SIS_ALERT_A_MSG and, when a
+ *   frame was attached, SIS_ALERT_A_DIR and SIS_ALERT_A_DATA.
+ *
+ * SIS_CMD_DETACHED (kernel to scanner)
+ *   The scanner was deleted (or its bridge detached): nothing more comes.
  */
 #ifndef _UAPI_LINUX_SIS_H
 #define _UAPI_LINUX_SIS_H
+
+#include <linux/types.h>
 
 #define SIS_GENL_NAME		"sis"
 #define SIS_GENL_VERSION	1
@@ -80,6 +204,21 @@
 #define SIS_MAX_RULES		256
 #define SIS_RULE_INSNS_MAX	4000	/* below BPF_MAXINSNS: see ruleset.h */
 
+#define SIS_NAME_MAX		32	/* scanner and capability names */
+#define SIS_MAX_SCANNERS	64	/* per bridge */
+#define SIS_MAX_CAPS		64	/* per scanner */
+#define SIS_MAX_INJECTS		64	/* per scanner */
+#define SIS_MAX_SUBS		64	/* per scanner */
+#define SIS_INJECT_FRAME_MAX	1518
+#define SIS_TIMEOUT_MS_DEFAULT	1000
+#define SIS_TIMEOUT_MS_MAX	600000
+#define SIS_MAX_HELD_DEFAULT	1024
+#define SIS_MAX_BYTES_DEFAULT	(4 << 20)
+#define SIS_ALERT_MSG_MAX	1024
+#define SIS_ALERT_BURST		10
+#define SIS_ALERT_RATE		10	/* per second, after the burst */
+#define SIS_MCGRP_ALERTS	"alerts"
+
 enum sis_cmd {
 	SIS_CMD_UNSPEC,
 	SIS_CMD_ATTACH,
@@ -87,6 +226,21 @@ enum sis_cmd {
 	SIS_CMD_GET_BRIDGE,
 	SIS_CMD_PREVENT_ADD,
 	SIS_CMD_PREVENT_DEL,
+	SIS_CMD_SCANNER_ADD,
+	SIS_CMD_SCANNER_DEL,
+	SIS_CMD_GET_SCANNER,
+	SIS_CMD_CAP_ADD,
+	SIS_CMD_CAP_DEL,
+	SIS_CMD_INJECT_ADD,
+	SIS_CMD_INJECT_DEL,
+	SIS_CMD_SCANNER_ATTACH,
+	SIS_CMD_SUBSCRIBE,
+	SIS_CMD_UNSUBSCRIBE,
+	SIS_CMD_FRAME,
+	SIS_CMD_VERDICT,
+	SIS_CMD_INJECT,
+	SIS_CMD_ALERT,
+	SIS_CMD_DETACHED,
 	__SIS_CMD_MAX
 };
 
@@ -97,6 +251,29 @@ enum sis_dir {
 	SIS_DIR_IN = 1,		/* network to host */
 	SIS_DIR_OUT = 2,	/* host to network */
 	SIS_DIR_ANY = 3,
+};
+
+/* What a capability or subscription allows, as a mask. */
+enum sis_rights {
+	SIS_RIGHT_READ = 1,	/* copies of matching frames */
+	SIS_RIGHT_CONTAIN = 2,	/* matching frames wait for a verdict */
+};
+
+/* What happens to a held frame when its scanner cannot decide. */
+enum sis_fail {
+	SIS_FAIL_CLOSED,	/* cut */
+	SIS_FAIL_OPEN,		/* pass */
+};
+
+enum sis_verdict_code {
+	SIS_VERDICT_PASS = 1,
+	SIS_VERDICT_CUT = 2,
+};
+
+struct sis_verdict {
+	__u64 frame;		/* SIS_FRAME_A_NUM */
+	__u32 verdict;		/* enum sis_verdict_code */
+	__u32 reserved;		/* zero */
 };
 
 enum sis_attr {
@@ -110,6 +287,13 @@ enum sis_attr {
 	SIS_A_STATS_IN,
 	SIS_A_STATS_OUT,
 	SIS_A_RULE,
+	SIS_A_SCANNER,
+	SIS_A_CAP,
+	SIS_A_INJECT,
+	SIS_A_SUB,
+	SIS_A_FRAME,
+	SIS_A_VERDICTS,
+	SIS_A_ALERT,
 	__SIS_A_LAST
 };
 
@@ -139,5 +323,102 @@ enum sis_rule_attr {
 };
 
 #define SIS_RULE_A_MAX (__SIS_RULE_A_LAST - 1)
+
+enum sis_scanner_attr {
+	SIS_SCANNER_A_UNSPEC,
+	SIS_SCANNER_A_PAD,
+	SIS_SCANNER_A_NAME,
+	SIS_SCANNER_A_UID,
+	SIS_SCANNER_A_TIMEOUT_MS,
+	SIS_SCANNER_A_FAIL,
+	SIS_SCANNER_A_MAX_HELD,
+	SIS_SCANNER_A_MAX_BYTES,
+	SIS_SCANNER_A_PID,		/* u32, the attached process (dumps) */
+	SIS_SCANNER_A_HELD,		/* u32, frames held now (dumps) */
+	SIS_SCANNER_A_HELD_BYTES,	/* u32, their bytes (dumps) */
+	SIS_SCANNER_A_FRAMES,		/* u64, frames delivered (dumps) */
+	SIS_SCANNER_A_PASSED,		/* u64, pass verdicts (dumps) */
+	SIS_SCANNER_A_CUT,		/* u64, cut verdicts (dumps) */
+	SIS_SCANNER_A_TIMEOUTS,		/* u64, fail policy on timeout */
+	SIS_SCANNER_A_OVERFLOWS,	/* u64, fail policy on a full queue */
+	SIS_SCANNER_A_RELEASED,		/* u64, fail policy on exit/delete */
+	SIS_SCANNER_A_STALE,		/* u64, verdicts for no held frame */
+	SIS_SCANNER_A_LOST,		/* u64, copies not delivered */
+	SIS_SCANNER_A_ALERTS,		/* u64, alerts sent */
+	SIS_SCANNER_A_ALERTS_DROPPED,	/* u64, alerts over the rate */
+	__SIS_SCANNER_A_LAST
+};
+
+#define SIS_SCANNER_A_MAX (__SIS_SCANNER_A_LAST - 1)
+
+enum sis_cap_attr {
+	SIS_CAP_A_UNSPEC,
+	SIS_CAP_A_PAD,
+	SIS_CAP_A_NAME,
+	SIS_CAP_A_DIR,
+	SIS_CAP_A_RIGHTS,
+	SIS_CAP_A_BPF,
+	SIS_CAP_A_EXPR,
+	SIS_CAP_A_MATCHES,		/* u64, frames matched (dumps) */
+	__SIS_CAP_A_LAST
+};
+
+#define SIS_CAP_A_MAX (__SIS_CAP_A_LAST - 1)
+
+enum sis_inject_attr {
+	SIS_INJECT_A_UNSPEC,
+	SIS_INJECT_A_PAD,
+	SIS_INJECT_A_ID,
+	SIS_INJECT_A_DIR,
+	SIS_INJECT_A_FRAME,
+	SIS_INJECT_A_LEN,		/* u32, the frame's length (dumps) */
+	SIS_INJECT_A_SENT,		/* u64, times injected (dumps) */
+	__SIS_INJECT_A_LAST
+};
+
+#define SIS_INJECT_A_MAX (__SIS_INJECT_A_LAST - 1)
+
+enum sis_sub_attr {
+	SIS_SUB_A_UNSPEC,
+	SIS_SUB_A_PAD,
+	SIS_SUB_A_ID,
+	SIS_SUB_A_CAP,
+	SIS_SUB_A_RIGHTS,
+	SIS_SUB_A_BPF,
+	SIS_SUB_A_EXPR,
+	SIS_SUB_A_SNAPLEN,
+	SIS_SUB_A_MATCHES,		/* u64, frames delivered (dumps) */
+	__SIS_SUB_A_LAST
+};
+
+#define SIS_SUB_A_MAX (__SIS_SUB_A_LAST - 1)
+
+enum sis_frame_attr {
+	SIS_FRAME_A_UNSPEC,
+	SIS_FRAME_A_PAD,
+	SIS_FRAME_A_NUM,
+	SIS_FRAME_A_SUB,
+	SIS_FRAME_A_DIR,
+	SIS_FRAME_A_LEN,
+	SIS_FRAME_A_HELD,
+	SIS_FRAME_A_DATA,
+	__SIS_FRAME_A_LAST
+};
+
+#define SIS_FRAME_A_MAX (__SIS_FRAME_A_LAST - 1)
+
+enum sis_alert_attr {
+	SIS_ALERT_A_UNSPEC,
+	SIS_ALERT_A_PAD,
+	SIS_ALERT_A_SCANNER,
+	SIS_ALERT_A_TIME,
+	SIS_ALERT_A_MSG,
+	SIS_ALERT_A_FRAME_NUM,
+	SIS_ALERT_A_DIR,
+	SIS_ALERT_A_DATA,
+	__SIS_ALERT_A_LAST
+};
+
+#define SIS_ALERT_A_MAX (__SIS_ALERT_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_SIS_H */

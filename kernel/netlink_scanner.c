@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The administrator's scanner commands of the "sis" family: declare and
+ * delete scanners, their capabilities and injections, and dump them
+ * (uapi/linux/sis.h documents each). All take RTNL, like every other change
+ * to an attached bridge.
+ */
+#include <linux/etherdevice.h>
+#include <linux/filter.h>
+#include <linux/rtnetlink.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "bridge.h"
+#include "netlink.h"
+#include "netns.h"
+#include "scanner.h"
+
+static const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
+	[SIS_SCANNER_A_NAME] = { .type = NLA_NUL_STRING,
+				 .len = SIS_NAME_MAX - 1 },
+	[SIS_SCANNER_A_UID] = { .type = NLA_U32 },
+	[SIS_SCANNER_A_TIMEOUT_MS] = { .type = NLA_U32 },	/* checked below */
+	[SIS_SCANNER_A_FAIL] = NLA_POLICY_MAX(NLA_U8, SIS_FAIL_OPEN),
+	[SIS_SCANNER_A_MAX_HELD] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_SCANNER_A_MAX_BYTES] = NLA_POLICY_MIN(NLA_U32, ETH_ZLEN),
+};
+
+static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
+	[SIS_CAP_A_NAME] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
+	[SIS_CAP_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
+	[SIS_CAP_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
+					      SIS_RIGHT_READ |
+					      SIS_RIGHT_CONTAIN),
+	[SIS_CAP_A_BPF] = { .type = NLA_BINARY,
+			    .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_CAP_A_EXPR] = { .type = NLA_NUL_STRING,
+			     .len = SIS_RULE_EXPR_MAX - 1 },
+};
+
+static const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1] = {
+	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
+	[SIS_INJECT_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
+	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
+						SIS_INJECT_FRAME_MAX),
+};
+
+const struct nla_policy sis_scanner_req_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_policy),
+	[SIS_A_CAP] = NLA_POLICY_NESTED(sis_cap_policy),
+	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_policy),
+};
+
+/* The nests of a request, parsed into tb; -EINVAL if missing. */
+static int sis_nl_scanner_nest(struct genl_info *info, struct nlattr **tb)
+{
+	if (SIS_NL_REQUIRE(info, SIS_A_SCANNER,
+			   "missing scanner (SIS_A_SCANNER)"))
+		return -EINVAL;
+	return nla_parse_nested(tb, SIS_SCANNER_A_MAX,
+				info->attrs[SIS_A_SCANNER], sis_scanner_policy,
+				info->extack);
+}
+
+static int sis_nl_cap_nest(struct genl_info *info, struct nlattr **tb)
+{
+	if (SIS_NL_REQUIRE(info, SIS_A_CAP, "missing capability (SIS_A_CAP)"))
+		return -EINVAL;
+	return nla_parse_nested(tb, SIS_CAP_A_MAX, info->attrs[SIS_A_CAP],
+				sis_cap_policy, info->extack);
+}
+
+static int sis_nl_inject_nest(struct genl_info *info, struct nlattr **tb)
+{
+	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
+			   "missing injection (SIS_A_INJECT)"))
+		return -EINVAL;
+	return nla_parse_nested(tb, SIS_INJECT_A_MAX,
+				info->attrs[SIS_A_INJECT], sis_inject_policy,
+				info->extack);
+}
+
+/* The scanner a request names (SIS_A_SCANNER / SIS_SCANNER_A_NAME). */
+static struct sis_scanner *sis_nl_scanner(struct genl_info *info,
+					  struct nlattr **tb, int *err)
+{
+	struct sis_scanner *sc;
+
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
+			      SIS_SCANNER_A_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing scanner name");
+		*err = -EINVAL;
+		return NULL;
+	}
+	sc = sis_scanner_find(sis_net(genl_info_net(info)),
+			      nla_data(tb[SIS_SCANNER_A_NAME]));
+	if (!sc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SCANNER_A_NAME],
+				    "no scanner with this name");
+		*err = -ENOENT;
+	}
+	return sc;
+}
+
+int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
+	struct sis_scanner_conf conf = {
+		.timeout_ms = SIS_TIMEOUT_MS_DEFAULT,
+		.max_held = SIS_MAX_HELD_DEFAULT,
+		.max_bytes = SIS_MAX_BYTES_DEFAULT,
+		.fail = SIS_FAIL_CLOSED,
+	};
+	struct sis_bridge *sb;
+	const char *name;
+	int err;
+
+	if (SIS_NL_REQUIRE_BRIDGE(info))
+		return -EINVAL;
+	err = sis_nl_scanner_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
+			      SIS_SCANNER_A_NAME) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
+			      SIS_SCANNER_A_UID)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a scanner needs a name and a user");
+		return -EINVAL;
+	}
+	name = nla_data(tb[SIS_SCANNER_A_NAME]);
+	if (!sis_name_valid(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SCANNER_A_NAME],
+				    "scanner names are letters, digits, '-', '_' and '.'");
+		return -EINVAL;
+	}
+	conf.uid = make_kuid(current_user_ns(),
+			     nla_get_u32(tb[SIS_SCANNER_A_UID]));
+	if (!uid_valid(conf.uid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SCANNER_A_UID],
+				    "user id not valid in this user namespace");
+		return -EINVAL;
+	}
+	if (tb[SIS_SCANNER_A_TIMEOUT_MS]) {
+		conf.timeout_ms = nla_get_u32(tb[SIS_SCANNER_A_TIMEOUT_MS]);
+		if (!conf.timeout_ms || conf.timeout_ms > SIS_TIMEOUT_MS_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[SIS_SCANNER_A_TIMEOUT_MS],
+					    "verdict timeout must be 1 ms to 10 minutes");
+			return -EINVAL;
+		}
+	}
+	if (tb[SIS_SCANNER_A_FAIL])
+		conf.fail = nla_get_u8(tb[SIS_SCANNER_A_FAIL]);
+	if (tb[SIS_SCANNER_A_MAX_HELD])
+		conf.max_held = nla_get_u32(tb[SIS_SCANNER_A_MAX_HELD]);
+	if (tb[SIS_SCANNER_A_MAX_BYTES])
+		conf.max_bytes = nla_get_u32(tb[SIS_SCANNER_A_MAX_BYTES]);
+
+	rtnl_lock();
+	sb = sis_nl_attached(info, &err);
+	if (sb)
+		err = sis_scanner_add(sb, name, &conf, info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
+	struct sis_scanner *sc;
+	int err;
+
+	err = sis_nl_scanner_nest(info, tb);
+	if (err)
+		return err;
+	rtnl_lock();
+	sc = sis_nl_scanner(info, tb, &err);
+	if (sc)
+		sis_scanner_del(sc);
+	rtnl_unlock();
+	return err;
+}
+
+int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_CAP_A_MAX + 1];
+	struct nlattr *bpf;
+	struct sis_scanner *sc;
+	struct sis_cap *cap;
+	const char *name;
+	unsigned int len;
+	int err;
+
+	err = sis_nl_scanner_nest(info, stb);
+	if (err)
+		return err;
+	err = sis_nl_cap_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
+			      SIS_CAP_A_NAME) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
+			      SIS_CAP_A_RIGHTS) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
+			      SIS_CAP_A_BPF)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a capability needs a name, rights and a filter program");
+		return -EINVAL;
+	}
+	name = nla_data(tb[SIS_CAP_A_NAME]);
+	if (!sis_name_valid(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
+				    "capability names are letters, digits, '-', '_' and '.'");
+		return -EINVAL;
+	}
+	if (!(nla_get_u8(tb[SIS_CAP_A_RIGHTS]) & SIS_RIGHT_READ)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_RIGHTS],
+				    "contain without read is not a right");
+		return -EINVAL;
+	}
+	bpf = tb[SIS_CAP_A_BPF];
+	len = nla_len(bpf);
+	if (!len || len % sizeof(struct sock_filter)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, bpf,
+				    "filter program is not a whole number of BPF instructions");
+		return -EINVAL;
+	}
+	cap = sis_cap_create(name, tb[SIS_CAP_A_DIR] ?
+			     nla_get_u8(tb[SIS_CAP_A_DIR]) : SIS_DIR_ANY,
+			     nla_get_u8(tb[SIS_CAP_A_RIGHTS]), nla_data(bpf),
+			     len / sizeof(struct sock_filter),
+			     tb[SIS_CAP_A_EXPR] ?
+			     nla_data(tb[SIS_CAP_A_EXPR]) : NULL,
+			     info->extack);
+	if (IS_ERR(cap))
+		return PTR_ERR(cap);
+
+	rtnl_lock();
+	sc = sis_nl_scanner(info, stb, &err);
+	if (sc)
+		err = sis_cap_add(sc, cap, info->extack);
+	rtnl_unlock();
+	if (err)
+		sis_cap_destroy(cap);
+	return err;
+}
+
+int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_CAP_A_MAX + 1];
+	struct sis_scanner *sc;
+	struct sis_cap *cap;
+	int err;
+
+	err = sis_nl_scanner_nest(info, stb);
+	if (err)
+		return err;
+	err = sis_nl_cap_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
+			      SIS_CAP_A_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing capability name");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	sc = sis_nl_scanner(info, stb, &err);
+	if (sc) {
+		cap = sis_cap_find(sc, nla_data(tb[SIS_CAP_A_NAME]));
+		if (cap) {
+			sis_cap_del(sc, cap);
+		} else {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
+					    "the scanner has no capability with this name");
+			err = -ENOENT;
+		}
+	}
+	rtnl_unlock();
+	return err;
+}
+
+int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_INJECT_A_MAX + 1];
+	struct sis_scanner *sc;
+	int err;
+
+	err = sis_nl_scanner_nest(info, stb);
+	if (err)
+		return err;
+	err = sis_nl_inject_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
+			      SIS_INJECT_A_ID) ||
+	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
+			      SIS_INJECT_A_FRAME)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "an injection needs an id and a frame");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	sc = sis_nl_scanner(info, stb, &err);
+	if (sc)
+		err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
+				     tb[SIS_INJECT_A_DIR] ?
+				     nla_get_u8(tb[SIS_INJECT_A_DIR]) :
+				     SIS_DIR_ANY,
+				     nla_data(tb[SIS_INJECT_A_FRAME]),
+				     nla_len(tb[SIS_INJECT_A_FRAME]),
+				     info->extack);
+	rtnl_unlock();
+	return err;
+}
+
+int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_INJECT_A_MAX + 1];
+	struct sis_scanner *sc;
+	struct sis_inject *inj;
+	int err;
+
+	err = sis_nl_scanner_nest(info, stb);
+	if (err)
+		return err;
+	err = sis_nl_inject_nest(info, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
+			      SIS_INJECT_A_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing injection id");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	sc = sis_nl_scanner(info, stb, &err);
+	if (sc) {
+		inj = sis_inject_find(sc, nla_get_u32(tb[SIS_INJECT_A_ID]));
+		if (inj) {
+			sis_inject_del(sc, inj);
+		} else {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
+					    "the scanner has no injection with this id");
+			err = -ENOENT;
+		}
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sis_nl_put_scanner_head(struct sk_buff *skb,
+				   const struct sis_scanner *sc)
+{
+	const struct sis_scanner_conf *c = &sc->conf;
+	struct nlattr *nest = nla_nest_start(skb, SIS_A_SCANNER);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, SIS_SCANNER_A_NAME, sc->name) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_UID,
+			from_kuid_munged(current_user_ns(), c->uid)) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_TIMEOUT_MS, c->timeout_ms) ||
+	    nla_put_u8(skb, SIS_SCANNER_A_FAIL, c->fail) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_MAX_HELD, c->max_held) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_MAX_BYTES, c->max_bytes)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sis_nl_put_cap(struct sk_buff *skb, const struct sis_cap *cap)
+{
+	struct nlattr *nest = nla_nest_start(skb, SIS_A_CAP);
+	struct sis_count sum;
+
+	if (!nest)
+		return -EMSGSIZE;
+	sis_count_read(cap->stats, &sum);
+	if (nla_put_string(skb, SIS_CAP_A_NAME, cap->name) ||
+	    nla_put_u8(skb, SIS_CAP_A_DIR, cap->dir) ||
+	    nla_put_u8(skb, SIS_CAP_A_RIGHTS, cap->rights) ||
+	    nla_put_string(skb, SIS_CAP_A_EXPR, cap->expr) ||
+	    nla_put_u64_64bit(skb, SIS_CAP_A_MATCHES, sum.frames,
+			      SIS_CAP_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int sis_nl_put_inject(struct sk_buff *skb,
+			     const struct sis_inject *inj)
+{
+	struct nlattr *nest = nla_nest_start(skb, SIS_A_INJECT);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, SIS_INJECT_A_ID, inj->id) ||
+	    nla_put_u8(skb, SIS_INJECT_A_DIR, inj->dir) ||
+	    nla_put_u32(skb, SIS_INJECT_A_LEN, inj->len) ||
+	    nla_put_u64_64bit(skb, SIS_INJECT_A_SENT,
+			      atomic64_read(&inj->sent), SIS_INJECT_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * One scanner from item *cursor on (its capabilities, then its injections).
+ * Returns 0 when complete, -EMSGSIZE when the message is full; *cursor then
+ * names the first item still to send.
+ */
+static int sis_nl_fill_scanner(struct sk_buff *skb, struct netlink_callback *cb,
+			       const struct sis_scanner *sc,
+			       unsigned long *cursor)
+{
+	const struct sis_inject *inj;
+	const struct sis_cap *cap;
+	unsigned long i = 0;
+	int err = 0;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_SCANNER);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+
+	if (nla_put_u32(skb, SIS_A_IFINDEX, sc->sb->br_dev->ifindex) ||
+	    sis_nl_put_scanner_head(skb, sc)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	list_for_each_entry(cap, &sc->caps, list) {
+		if (i++ < *cursor)
+			continue;
+		err = sis_nl_put_cap(skb, cap);
+		if (err)
+			goto out;
+		(*cursor)++;
+	}
+	list_for_each_entry(inj, &sc->injects, list) {
+		if (i++ < *cursor)
+			continue;
+		err = sis_nl_put_inject(skb, inj);
+		if (err)
+			goto out;
+		(*cursor)++;
+	}
+out:
+	genlmsg_end(skb, hdr);
+	return err;
+}
+
+/* cb->args: [0] scanner position, [1] item position in that scanner */
+int sis_nl_scanner_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct sis_net *sn = sis_net(sock_net(skb->sk));
+	const struct sis_scanner *sc;
+	const struct sis_bridge *sb;
+	unsigned long pos = 0;
+	int err = 0;
+
+	rtnl_lock();
+	cb->seq = sn->gen;
+	list_for_each_entry(sb, &sn->bridges, list) {
+		list_for_each_entry(sc, &sb->scanners, list) {
+			if (pos++ < cb->args[0])
+				continue;
+			err = sis_nl_fill_scanner(skb, cb, sc, &cb->args[1]);
+			if (err)
+				goto out;
+			cb->args[0] = pos;
+			cb->args[1] = 0;
+		}
+	}
+out:
+	rtnl_unlock();
+	/* Nothing fit in an empty message: cannot make progress. */
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
