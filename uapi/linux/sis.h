@@ -123,74 +123,101 @@
  *   Every scanner of the namespace, one message each (a scanner with many
  *   capabilities may span consecutive messages, each repeating SIS_A_IFINDEX
  *   and SIS_A_SCANNER): SIS_A_IFINDEX (its bridge), SIS_A_SCANNER (its
- *   declaration: name, uid, timeout, fail policy, limits), then one SIS_A_CAP
- *   per capability (with SIS_CAP_A_MATCHES) and one SIS_A_INJECT per
- *   injection (with SIS_INJECT_A_LEN and SIS_INJECT_A_SENT, without the
- *   frame). The process attributes (SIS_SCANNER_A_PID and the counters) and
- *   SIS_A_SUB come with the scanner process commands.
+ *   declaration: name, uid, timeout, fail policy, limits; then, if a process
+ *   is attached, SIS_SCANNER_A_PID; and always the counters HELD to
+ *   ALERTS_DROPPED), then one SIS_A_CAP per capability (with
+ *   SIS_CAP_A_MATCHES), one SIS_A_INJECT per injection (with
+ *   SIS_INJECT_A_LEN and SIS_INJECT_A_SENT, without the frame) and one
+ *   SIS_A_SUB per subscription of the attached process (ID, CAP, RIGHTS,
+ *   EXPR, SNAPLEN, MATCHES).
  *
  * Scanner processes (unprivileged)
  * --------------------------------
- * The commands of this part are reserved: this version of the module
- * answers them with EOPNOTSUPP.
+ * A scanner process talks to the family through one socket, the one it
+ * attached with. Requests from any other socket get ENOTCONN.
  *
  * SIS_CMD_SCANNER_ATTACH
- *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The socket's
- *   opener must run as the scanner's user (else EPERM), and no other
- *   socket may be attached as that scanner (else EBUSY). The socket is the
- *   scanner from then on: frames arrive on it as SIS_CMD_FRAME messages,
- *   and closing it releases everything the scanner holds (fail policy).
+ *   Request: SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The caller, and
+ *   the opener of the socket, must run as the scanner's user (effective
+ *   uid; else EPERM), and no other socket may be attached as that scanner
+ *   (else EBUSY). The socket is the scanner from then on: frames arrive on
+ *   it as SIS_CMD_FRAME messages, and closing it releases everything the
+ *   scanner holds (fail policy) and ends its subscriptions.
  *
  * SIS_CMD_SUBSCRIBE
  *   Request: SIS_A_SUB: nest
  *     SIS_SUB_A_CAP: string, the capability it subscribes under (required)
- *     SIS_SUB_A_RIGHTS: u8, mask of enum sis_rights, within the
- *       capability's (required)
+ *     SIS_SUB_A_RIGHTS: u8, mask of enum sis_rights, SIS_RIGHT_READ at
+ *       least, within the capability's (required)
  *     SIS_SUB_A_BPF, SIS_SUB_A_EXPR: its own filter (BPF required; a frame is
  *       delivered only when both it and the capability's filter match, in
  *       the capability's direction)
- *     SIS_SUB_A_SNAPLEN: u32, bytes of each frame to deliver, default all
- *   Reply: SIS_A_SUB with SIS_SUB_A_ID.
+ *     SIS_SUB_A_SNAPLEN: u32, bytes of each frame to deliver, default (and
+ *       0) all of it
+ *   Reply: SIS_CMD_SUBSCRIBE with SIS_A_SUB: nest with SIS_SUB_A_ID.
+ *   Errors: ENOENT (no such capability), EPERM (rights beyond the
+ *   capability's), ENOSPC (SIS_MAX_SUBS).
+ *   A frame matching several subscriptions of one scanner is delivered to
+ *   it once, held if any of them has SIS_RIGHT_CONTAIN.
  *
  * SIS_CMD_UNSUBSCRIBE
- *   Request: SIS_A_SUB: nest with SIS_SUB_A_ID.
+ *   Request: SIS_A_SUB: nest with SIS_SUB_A_ID. Frames already delivered
+ *   stay held until decided. Errors: ENOENT.
  *
- * SIS_CMD_FRAME (kernel to scanner; several may share one datagram)
+ * SIS_CMD_FRAME (kernel to scanner)
+ *   Several may share one datagram: the kernel batches the frames of a burst
+ *   and sends them together. Sequence number 0, no NLM_F_MULTI.
  *   SIS_A_FRAME: nest
- *     SIS_FRAME_A_NUM: u64, the scanner's frame number (1, 2, ...)
- *     SIS_FRAME_A_SUB: u32, the subscription it matched (the first, if
- *       several of the scanner's did)
+ *     SIS_FRAME_A_NUM: u64, the scanner's frame number (1, 2, ...: every
+ *       frame delivered to the scanner, held or not, takes the next one)
+ *     SIS_FRAME_A_SUB: u32, the subscription it matched (a containing one
+ *       first, else the first)
  *     SIS_FRAME_A_DIR: u8, SIS_DIR_IN or SIS_DIR_OUT
- *     SIS_FRAME_A_LEN: u32, the frame's length on the wire
+ *     SIS_FRAME_A_LEN: u32, the frame's length, Ethernet header included
+ *       (a GSO aggregate is one frame, and may be longer than the MTU)
  *     SIS_FRAME_A_HELD: flag, present when the frame waits for this
  *       scanner's verdict
  *     SIS_FRAME_A_DATA: binary, the frame from its Ethernet header (at most
  *       the subscription's snaplen)
+ *   If the socket's receive buffer is full, frames are not delivered: a held
+ *   frame gets the fail policy at once (counted in SIS_SCANNER_A_LOST, as
+ *   copies are), and the next receive on the socket fails with ENOBUFS.
  *
  * SIS_CMD_VERDICT
- *   Request: SIS_A_VERDICTS: binary, an array of struct sis_verdict. Each
- *   names a held frame by number; numbers not held by this scanner (never
- *   held, already decided, released by timeout) are counted as stale and
- *   skipped, the others applied.
+ *   Request: SIS_A_VERDICTS: binary, an array of 1..SIS_VERDICTS_MAX struct
+ *   sis_verdict. Each names a held frame by number; numbers not held by
+ *   this scanner (never held, already decided, released by timeout) are
+ *   counted as stale and skipped, the others applied. A held frame goes on
+ *   when every scanner holding it has passed it, and is dropped as soon as
+ *   one cuts it. Scanners normally send it without NLM_F_ACK: only
+ *   malformed requests are answered (EINVAL).
  *
  * SIS_CMD_INJECT
  *   Request: SIS_A_INJECT: nest with SIS_INJECT_A_ID and SIS_INJECT_A_DIR
  *   (SIS_DIR_IN or SIS_DIR_OUT, allowed by the registration). The kernel sends
- *   the registered frame out of the port facing that direction.
+ *   the registered frame out of the port facing that direction: "in" out of
+ *   the host port, "out" out of the network port.
+ *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN.
  *
  * SIS_CMD_ALERT (scanner to kernel, and kernel to the "alerts" group)
  *   Request: SIS_A_ALERT: nest
- *     SIS_ALERT_A_MSG: binary, at most SIS_ALERT_MSG_MAX bytes (required)
+ *     SIS_ALERT_A_MSG: binary, 1..SIS_ALERT_MSG_MAX bytes (required)
  *     SIS_ALERT_A_FRAME_NUM: u64, a frame the scanner holds, to attach
+ *       (ENOENT if it holds no such frame)
  *   Alerts are rate-limited per scanner (SIS_ALERT_BURST, then
- *   SIS_ALERT_RATE per second); dropped ones are counted. The multicast
- *   group SIS_MCGRP_ALERTS (CAP_NET_ADMIN to join) receives SIS_CMD_ALERT
- *   with SIS_A_IFINDEX and SIS_A_ALERT: SIS_ALERT_A_SCANNER,
- *   SIS_ALERT_A_TIME (u64, ns since the epoch), SIS_ALERT_A_MSG and, when a
- *   frame was attached, SIS_ALERT_A_DIR and SIS_ALERT_A_DATA.
+ *   SIS_ALERT_RATE per second): over the rate, the request succeeds but the
+ *   alert is counted in SIS_SCANNER_A_ALERTS_DROPPED and not sent. The
+ *   multicast group SIS_MCGRP_ALERTS (CAP_NET_ADMIN to join) receives
+ *   SIS_CMD_ALERT with SIS_A_IFINDEX (the bridge) and SIS_A_ALERT:
+ *   SIS_ALERT_A_SCANNER (string), SIS_ALERT_A_TIME (u64, ns since the
+ *   epoch), SIS_ALERT_A_MSG and, when a frame was attached,
+ *   SIS_ALERT_A_FRAME_NUM, SIS_ALERT_A_DIR, SIS_ALERT_A_LEN (its length)
+ *   and SIS_ALERT_A_DATA (its first SIS_ALERT_DATA_MAX bytes at most).
  *
  * SIS_CMD_DETACHED (kernel to scanner)
- *   The scanner was deleted (or its bridge detached): nothing more comes.
+ *   SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The scanner was deleted (or
+ *   its bridge detached): nothing more comes, and the socket may attach
+ *   again to another scanner.
  */
 #ifndef _UAPI_LINUX_SIS_H
 #define _UAPI_LINUX_SIS_H
@@ -215,6 +242,8 @@
 #define SIS_MAX_HELD_DEFAULT	1024
 #define SIS_MAX_BYTES_DEFAULT	(4 << 20)
 #define SIS_ALERT_MSG_MAX	1024
+#define SIS_ALERT_DATA_MAX	16384
+#define SIS_VERDICTS_MAX	4000	/* struct sis_verdict per request */
 #define SIS_ALERT_BURST		10
 #define SIS_ALERT_RATE		10	/* per second, after the burst */
 #define SIS_MCGRP_ALERTS	"alerts"
@@ -416,6 +445,7 @@ enum sis_alert_attr {
 	SIS_ALERT_A_FRAME_NUM,
 	SIS_ALERT_A_DIR,
 	SIS_ALERT_A_DATA,
+	SIS_ALERT_A_LEN,
 	__SIS_ALERT_A_LAST
 };
 
