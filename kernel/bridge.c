@@ -130,12 +130,16 @@ void sis_bridge_detach(struct sis_bridge *sb)
 
 	ASSERT_RTNL();
 
+	/*
+	 * Scanners first, while the hook is still there: the frames they
+	 * hold get their fail policy, and those that go on resume after it.
+	 */
+	sis_scanner_del_all(sb);
 	list_del_rcu(&sb->list);
 	sn->gen++;
 	/* Waits for every running instance of the hook to finish. */
 	nf_unregister_net_hook(sb->net, &sb->hook_ops);
 
-	sis_scanner_del_all(sb);
 	sis_bridge_set_ruleset(sb, NULL);
 	list_for_each_entry_safe(rule, tmp, &sb->rules, list) {
 		list_del_rcu(&rule->list);

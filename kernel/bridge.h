@@ -46,6 +46,7 @@ struct sis_bridge {
 	unsigned int n_rules;
 	struct list_head scanners;	/* struct sis_scanner, RCU */
 	unsigned int n_scanners;
+	atomic_t n_subs;		/* subscriptions of its scanners */
 	u32 next_rule_id;
 	struct rcu_head rcu;
 };

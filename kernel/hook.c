@@ -3,8 +3,10 @@
  * The datapath. Each attached bridge registers this function at the bridge
  * family's FORWARD hook of its namespace, so it sees every frame the bridge
  * forwards from one port to the other (unicast, flooded, broadcast), before
- * any other bridge filter. It takes no lock and allocates nothing: the caller
- * holds RCU with bottom halves disabled, counters are per CPU.
+ * any other bridge filter. Prevent rules come first; then, only while some
+ * scanner has a subscription, the scanners (scan.c). Up to there it takes
+ * no lock and allocates nothing: the caller holds RCU with bottom halves
+ * disabled, counters are per CPU.
  */
 #include <linux/netfilter_bridge.h>
 #include <kunit/visibility.h>
@@ -12,6 +14,7 @@
 #include "hook.h"
 #include "rules.h"
 #include "ruleset.h"
+#include "scan.h"
 
 unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
@@ -19,7 +22,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	struct sis_bridge *sb = priv;
 	const struct sis_ruleset *rs;
 	struct sis_rule *rule;
-	unsigned int len;
+	unsigned int len, verdict;
 	u8 dir;
 
 	dir = sis_bridge_dir(sb, state->in);
@@ -37,7 +40,11 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		}
 	}
 
-	sis_count_frame(sb->stats + dir - 1, len, false);
-	return NF_ACCEPT;
+	verdict = NF_ACCEPT;
+	if (atomic_read(&sb->n_subs))
+		verdict = sis_scan(sb, dir, skb, state);
+	/* A held frame counts as forwarded until it is cut (held.c). */
+	sis_count_frame(sb->stats + dir - 1, len, verdict == NF_DROP);
+	return verdict;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_hook);

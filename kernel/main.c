@@ -7,6 +7,7 @@
 #include <linux/rcupdate.h>
 
 #include "bridge.h"
+#include "held.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -20,12 +21,22 @@ static int __init sis_init(void)
 	err = sis_bridge_notifier_register();
 	if (err)
 		goto err_notifier;
+	err = sis_held_init();
+	if (err)
+		goto err_held;
+	err = sis_nl_proc_register();
+	if (err)
+		goto err_proc;
 	err = sis_genl_register();
 	if (err)
 		goto err_genl;
 	return 0;
 
 err_genl:
+	sis_nl_proc_unregister();
+err_proc:
+	sis_held_exit();
+err_held:
 	sis_bridge_notifier_unregister();
 err_notifier:
 	sis_netns_unregister();
@@ -36,11 +47,16 @@ err_netns:
 static void __exit sis_exit(void)
 {
 	sis_genl_unregister();
-	/* Detaches every bridge still attached, in every namespace. */
+	sis_nl_proc_unregister();
+	/*
+	 * Detaches every bridge still attached, in every namespace: scanners
+	 * release what they hold.
+	 */
 	sis_bridge_notifier_unregister();
 	sis_netns_unregister();
-	/* Rules and bridges are freed from RCU callbacks. */
+	/* Rules, scanners and bridges are freed from RCU callbacks. */
 	rcu_barrier();
+	sis_held_exit();
 }
 
 module_init(sis_init);

@@ -9,12 +9,16 @@
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 #include <net/netlink.h>
 
 #include "bridge.h"
+#include "netlink.h"
 #include "netns.h"
+#include "queue.h"
 #include "rules.h"
 #include "scanner.h"
+#include "subscription.h"
 
 /* Names: 1..SIS_NAME_MAX - 1 of letters, digits, '-', '_' and '.'. */
 bool sis_name_valid(const char *name)
@@ -39,6 +43,20 @@ struct sis_scanner *sis_scanner_find(struct sis_net *sn, const char *name)
 	list_for_each_entry(sb, &sn->bridges, list)
 		list_for_each_entry(sc, &sb->scanners, list)
 			if (!strcmp(sc->name, name))
+				return sc;
+	return NULL;
+}
+
+/* The scanner a socket is attached as. Under RTNL or RCU. */
+struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid)
+{
+	struct sis_scanner *sc;
+	struct sis_bridge *sb;
+
+	list_for_each_entry_rcu(sb, &sn->bridges, list, lockdep_rtnl_is_held())
+		list_for_each_entry_rcu(sc, &sb->scanners, list,
+					lockdep_rtnl_is_held())
+			if (READ_ONCE(sc->portid) == portid)
 				return sc;
 	return NULL;
 }
@@ -70,6 +88,8 @@ int sis_scanner_add(struct sis_bridge *sb, const char *name,
 	sc->conf = *conf;
 	INIT_LIST_HEAD(&sc->caps);
 	INIT_LIST_HEAD(&sc->injects);
+	INIT_LIST_HEAD(&sc->subs);
+	sis_queue_init(sc);
 	list_add_tail_rcu(&sc->list, &sb->scanners);
 	sb->n_scanners++;
 	sn->gen++;
@@ -84,6 +104,7 @@ void sis_cap_destroy(struct sis_cap *cap)
 	kfree(cap->expr);
 	kfree(cap);
 }
+EXPORT_SYMBOL_IF_KUNIT(sis_cap_destroy);
 
 static void sis_cap_free_rcu(struct rcu_head *head)
 {
@@ -95,16 +116,39 @@ static void sis_scanner_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct sis_scanner, rcu));
 }
 
+/*
+ * The scanner's process is gone (or must go): its subscriptions end, every
+ * frame it holds gets the fail policy. Returns the socket it was attached
+ * with, 0 if none.
+ */
+u32 sis_scanner_detach(struct sis_scanner *sc)
+{
+	u32 portid;
+
+	ASSERT_RTNL();
+
+	sis_sub_del_all(sc);
+	portid = sis_queue_release(sc);
+	if (portid)
+		sis_net(sc->sb->net)->gen++;
+	return portid;
+}
+
 void sis_scanner_del(struct sis_scanner *sc)
 {
 	struct sis_inject *inj, *itmp;
 	struct sis_cap *cap, *ctmp;
+	u32 portid;
 
 	ASSERT_RTNL();
 
 	list_del_rcu(&sc->list);
 	sc->sb->n_scanners--;
 	sis_net(sc->sb->net)->gen++;
+	portid = sis_scanner_detach(sc);
+	if (portid)
+		sis_nl_detached(sc->sb->net, portid, sc->name);
+	sis_queue_stop(sc);
 	list_for_each_entry_safe(cap, ctmp, &sc->caps, list) {
 		list_del_rcu(&cap->list);
 		call_rcu(&cap->rcu, sis_cap_free_rcu);
@@ -165,6 +209,7 @@ err_free:
 	sis_cap_destroy(cap);
 	return ERR_PTR(err);
 }
+EXPORT_SYMBOL_IF_KUNIT(sis_cap_create);
 
 int sis_cap_add(struct sis_scanner *sc, struct sis_cap *cap,
 		struct netlink_ext_ack *extack)

@@ -6,16 +6,27 @@
  * it may inject.
  *
  * Locking: scanners belong to an attached bridge (sis_bridge.scanners) and
- * are created, changed and deleted under RTNL; their lists are RCU lists so
- * that the datapath can read them. Detaching a bridge deletes its scanners.
+ * are created, changed and deleted under RTNL; their lists (capabilities,
+ * injections, subscriptions) are RCU lists written under RTNL, so that the
+ * datapath can read them. Detaching a bridge deletes its scanners.
+ *
+ * The scanner's process side (queue.c) is guarded by sis_scanner.lock, a
+ * BH spinlock: the attached socket, the frame numbers, the held frames in
+ * number order (which is also deadline order, the timeout being per
+ * scanner), the batch of messages not yet sent and the counters. It nests
+ * inside RTNL and inside nothing else; no other lock is taken under it.
  */
 #ifndef _SIS_SCANNER_H
 #define _SIS_SCANNER_H
 
 #include <linux/atomic.h>
+#include <linux/interrupt.h>
 #include <linux/list.h>
+#include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
 #include <linux/sis.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
 #include <linux/uidgid.h>
 
 #include "stats.h"
@@ -55,6 +66,23 @@ struct sis_scanner_conf {
 	u8 fail;			/* enum sis_fail */
 };
 
+/* What happened to the frames of a scanner (SIS_SCANNER_A_FRAMES...). */
+struct sis_scanner_counts {
+	u64 frames;
+	u64 passed;
+	u64 cut;
+	u64 timeouts;
+	u64 overflows;
+	u64 released;
+	u64 stale;
+	u64 lost;
+	u64 alerts;
+	u64 alerts_dropped;
+};
+
+/* Frame numbers whose "held" bit a verdict can still check. */
+#define SIS_RECENT_FRAMES	4096
+
 struct sis_scanner {
 	struct list_head list;		/* sis_bridge.scanners, RCU */
 	struct sis_bridge *sb;
@@ -62,17 +90,40 @@ struct sis_scanner {
 	struct sis_scanner_conf conf;
 	struct list_head caps;		/* struct sis_cap */
 	struct list_head injects;	/* struct sis_inject */
+	struct list_head subs;		/* struct sis_sub */
 	unsigned int n_caps;
 	unsigned int n_injects;
+	unsigned int n_subs;
+	u32 next_sub_id;
+
+	/* The process side, under lock (see above). */
+	spinlock_t lock;
+	u32 portid;			/* attached socket, 0: none */
+	pid_t pid;			/* its process, for dumps */
+	u64 last_num;			/* last frame number given */
+	struct list_head held;		/* struct sis_hold, number order */
+	unsigned int n_held;
+	unsigned int held_bytes;
+	struct sk_buff *batch;		/* SIS_CMD_FRAME messages to send */
+	u64 batch_held_from;		/* first held number in it, 0: none */
+	unsigned int batch_frames;	/* frames in it */
+	struct sis_scanner_counts counts;
+	struct ratelimit_state alert_rs;
+	struct timer_list timer;	/* the oldest held frame's deadline */
+	struct tasklet_struct flush;	/* sends the batch after a burst */
+	DECLARE_BITMAP(recent_held, SIS_RECENT_FRAMES);
+
 	struct rcu_head rcu;
 };
 
 bool sis_name_valid(const char *name);
 struct sis_scanner *sis_scanner_find(struct sis_net *sn, const char *name);
+struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid);
 int sis_scanner_add(struct sis_bridge *sb, const char *name,
 		    const struct sis_scanner_conf *conf,
 		    struct netlink_ext_ack *extack);
 void sis_scanner_del(struct sis_scanner *sc);
+u32 sis_scanner_detach(struct sis_scanner *sc);
 void sis_scanner_del_all(struct sis_bridge *sb);
 
 struct sis_cap *sis_cap_find(struct sis_scanner *sc, const char *name);

@@ -35,6 +35,16 @@ static inline void sis_count_frame(struct sis_pcpu_count __percpu *pc,
 	u64_stats_update_end(&c->syncp);
 }
 
+/* A frame already counted turned out to be dropped (a cut held frame). */
+static inline void sis_count_drop(struct sis_pcpu_count __percpu *pc)
+{
+	struct sis_pcpu_count *c = this_cpu_ptr(pc);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->dropped);
+	u64_stats_update_end(&c->syncp);
+}
+
 static inline void sis_count_read(struct sis_pcpu_count __percpu *pc,
 				  struct sis_count *sum)
 {

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What differs between the supported kernels (6.1 and 6.12). */
+#ifndef _SIS_COMPAT_H
+#define _SIS_COMPAT_H
+
+#include <linux/netlink.h>
+
+#ifndef NL_SET_ERR_MSG_FMT
+/* Before 6.2 extended acks carry only static strings: keep the format. */
+#define NL_SET_ERR_MSG_FMT(extack, fmt, args...) NL_SET_ERR_MSG(extack, fmt)
+#endif
+
+#endif /* _SIS_COMPAT_H */

@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Delivery, held frames and verdicts of one scanner (queue.h). */
+#include <linux/jiffies.h>
+#include <linux/spinlock.h>
+#include <kunit/visibility.h>
+#include <net/genetlink.h>
+
+#include "bridge.h"
+#include "compat.h"
+#include "held.h"
+#include "netlink.h"
+#include "queue.h"
+#include "scanner.h"
+#include "subscription.h"
+
+static bool sis_fail_cut(const struct sis_scanner *sc)
+{
+	return sc->conf.fail == SIS_FAIL_CLOSED;
+}
+
+/* Size of one SIS_CMD_FRAME message carrying snap bytes of data. */
+static size_t sis_frame_msg_size(unsigned int snap)
+{
+	size_t payload = nla_total_size(0) +		/* SIS_A_FRAME */
+			 nla_total_size_64bit(sizeof(u64)) +	/* NUM */
+			 nla_total_size(sizeof(u32)) +	/* SUB */
+			 nla_total_size(sizeof(u8)) +	/* DIR */
+			 nla_total_size(sizeof(u32)) +	/* LEN */
+			 nla_total_size(0) +		/* HELD */
+			 nla_total_size(snap);		/* DATA */
+
+	return nlmsg_total_size(GENL_HDRLEN + payload);
+}
+
+/*
+ * Send the batch. If the socket cannot take it (receive buffer full, or
+ * gone), its frames are lost: the held ones among them are moved to *lost
+ * with the fail policy's decision. Under sc->lock.
+ */
+static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
+{
+	struct sk_buff *skb = sc->batch;
+	struct sis_hold *hold, *tmp;
+	u64 from = sc->batch_held_from;
+	int err;
+
+	if (!skb)
+		return;
+	sc->batch = NULL;
+	sc->batch_held_from = 0;
+	err = genlmsg_unicast(sc->sb->net, skb, sc->portid);
+	if (!err)
+		return;
+	sc->counts.lost += sc->batch_frames;
+	if (!from)
+		return;
+	list_for_each_entry_safe_reverse(hold, tmp, &sc->held, list) {
+		if (hold->num < from)
+			break;
+		hold->cut = sis_fail_cut(sc);
+		sc->n_held--;
+		sc->held_bytes -= hold->len;
+		list_move(&hold->list, lost);
+	}
+}
+
+static void sis_queue_flush(struct tasklet_struct *t)
+{
+	struct sis_scanner *sc = from_tasklet(sc, t, flush);
+	LIST_HEAD(lost);
+
+	spin_lock_bh(&sc->lock);
+	sis_batch_send(sc, &lost);
+	spin_unlock_bh(&sc->lock);
+	sis_holds_finish(&lost);
+}
+
+/* Append a SIS_CMD_FRAME message to the batch, sending it first if full. */
+static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
+			   const struct sk_buff *skb, unsigned int len, u8 dir,
+			   u64 num, bool held, struct list_head *lost)
+{
+	unsigned int snap = sub->snaplen ? min(sub->snaplen, len) : len;
+	size_t size = sis_frame_msg_size(snap);
+	struct nlattr *nest, *data;
+	void *hdr;
+
+	if (sc->batch && skb_tailroom(sc->batch) < size)
+		sis_batch_send(sc, lost);
+	if (!sc->batch) {
+		sc->batch = nlmsg_new(max_t(size_t, size, NLMSG_DEFAULT_SIZE),
+				      GFP_ATOMIC);
+		if (!sc->batch)
+			return -ENOMEM;
+		sc->batch_frames = 0;
+	}
+	hdr = genlmsg_put(sc->batch, 0, 0, &sis_genl_family, 0, SIS_CMD_FRAME);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(sc->batch, SIS_A_FRAME);
+	if (!nest ||
+	    nla_put_u64_64bit(sc->batch, SIS_FRAME_A_NUM, num,
+			      SIS_FRAME_A_PAD) ||
+	    nla_put_u32(sc->batch, SIS_FRAME_A_SUB, sub->id) ||
+	    nla_put_u8(sc->batch, SIS_FRAME_A_DIR, dir) ||
+	    nla_put_u32(sc->batch, SIS_FRAME_A_LEN, len) ||
+	    (held && nla_put_flag(sc->batch, SIS_FRAME_A_HELD)))
+		goto err_cancel;
+	data = nla_reserve(sc->batch, SIS_FRAME_A_DATA, snap);
+	if (!data)
+		goto err_cancel;
+	sis_copy_frame(skb, nla_data(data), snap);
+	nla_nest_end(sc->batch, nest);
+	genlmsg_end(sc->batch, hdr);
+	sc->batch_frames++;
+	if (held && !sc->batch_held_from)
+		sc->batch_held_from = num;
+	return 0;
+
+err_cancel:
+	genlmsg_cancel(sc->batch, hdr);
+	return -EMSGSIZE;
+}
+
+/*
+ * The datapath could not hold a frame for the scanner (out of memory):
+ * counted as lost. Returns whether the fail policy cuts it.
+ */
+bool sis_queue_lost(struct sis_scanner *sc)
+{
+	spin_lock(&sc->lock);
+	sc->counts.lost++;
+	spin_unlock(&sc->lock);
+	return sis_fail_cut(sc);
+}
+
+/*
+ * Deliver a frame (skb->data at its Ethernet header, len bytes long) to an
+ * attached scanner, as a copy or, when h is given, held until the scanner
+ * decides. A frame the scanner cannot hold (limits, memory) gets its fail
+ * policy at once. Datapath context: RCU, bottom halves disabled.
+ */
+void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
+		       const struct sk_buff *skb, unsigned int len, u8 dir,
+		       struct sis_held *h)
+{
+	struct sis_hold *hold = NULL;
+	bool fail = false;
+	LIST_HEAD(lost);
+	u64 num;
+
+	spin_lock(&sc->lock);
+	if (!sc->portid)
+		goto out;	/* the process left: its subscriptions go too */
+	if (h) {
+		if (sc->n_held >= sc->conf.max_held ||
+		    sc->held_bytes + len > sc->conf.max_bytes) {
+			sc->counts.overflows++;
+			fail = true;
+			goto out;
+		}
+		hold = sis_hold_alloc();
+		if (!hold) {
+			sc->counts.lost++;
+			fail = true;
+			goto out;
+		}
+	}
+	num = sc->last_num + 1;
+	if (sis_batch_frame(sc, sub, skb, len, dir, num, h, &lost)) {
+		sc->counts.lost++;
+		fail = !!h;
+		goto out;
+	}
+	sc->last_num = num;
+	sc->counts.frames++;
+	if (h) {
+		__set_bit(num % SIS_RECENT_FRAMES, sc->recent_held);
+		hold->frame = h;
+		hold->num = num;
+		hold->len = len;
+		hold->deadline = jiffies + msecs_to_jiffies(sc->conf.timeout_ms);
+		atomic_inc(&h->pending);
+		if (list_empty(&sc->held))
+			mod_timer(&sc->timer, hold->deadline);
+		list_add_tail(&hold->list, &sc->held);
+		sc->n_held++;
+		sc->held_bytes += len;
+		hold = NULL;
+	} else {
+		__clear_bit(num % SIS_RECENT_FRAMES, sc->recent_held);
+	}
+	sis_count_frame(sub->stats, len, false);
+	sis_count_frame(sub->cap->stats, len, false);
+	tasklet_schedule(&sc->flush);
+out:
+	spin_unlock(&sc->lock);
+	if (hold)
+		sis_hold_free(hold);
+	if (fail && sis_fail_cut(sc))
+		WRITE_ONCE(h->cut, true);
+	sis_holds_finish(&lost);
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_deliver);
+
+/* Verdict timeouts: the oldest held frames first, the fail policy decides. */
+static void sis_queue_timeout(struct timer_list *t)
+{
+	struct sis_scanner *sc = from_timer(sc, t, timer);
+	struct sis_hold *hold, *tmp;
+	LIST_HEAD(expired);
+
+	spin_lock_bh(&sc->lock);
+	list_for_each_entry_safe(hold, tmp, &sc->held, list) {
+		if (time_before(jiffies, hold->deadline)) {
+			mod_timer(&sc->timer, hold->deadline);
+			break;
+		}
+		hold->cut = sis_fail_cut(sc);
+		sc->n_held--;
+		sc->held_bytes -= hold->len;
+		sc->counts.timeouts++;
+		list_move_tail(&hold->list, &expired);
+	}
+	spin_unlock_bh(&sc->lock);
+	sis_holds_finish(&expired);
+}
+
+void sis_queue_init(struct sis_scanner *sc)
+{
+	spin_lock_init(&sc->lock);
+	INIT_LIST_HEAD(&sc->held);
+	timer_setup(&sc->timer, sis_queue_timeout, 0);
+	tasklet_setup(&sc->flush, sis_queue_flush);
+	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_BURST);
+	ratelimit_set_flags(&sc->alert_rs, RATELIMIT_MSG_ON_RELEASE);
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_init);
+
+int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
+		     struct netlink_ext_ack *extack)
+{
+	int err = 0;
+
+	spin_lock_bh(&sc->lock);
+	if (sc->portid) {
+		NL_SET_ERR_MSG(extack,
+			       "another process is attached as this scanner");
+		err = -EBUSY;
+	} else {
+		sc->portid = portid;
+		sc->pid = pid;
+		sc->last_num = 0;
+		bitmap_zero(sc->recent_held, SIS_RECENT_FRAMES);
+	}
+	spin_unlock_bh(&sc->lock);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_attach);
+
+/*
+ * The process is gone, or the scanner is: every frame it holds gets the
+ * fail policy at once and unsent frames are dropped. Returns the socket
+ * that was attached, 0 if none. Process context.
+ */
+u32 sis_queue_release(struct sis_scanner *sc)
+{
+	struct sis_hold *hold;
+	LIST_HEAD(released);
+	u32 portid;
+
+	spin_lock_bh(&sc->lock);
+	portid = sc->portid;
+	sc->portid = 0;
+	sc->pid = 0;
+	nlmsg_free(sc->batch);
+	sc->batch = NULL;
+	sc->batch_held_from = 0;
+	list_for_each_entry(hold, &sc->held, list)
+		hold->cut = sis_fail_cut(sc);
+	sc->counts.released += sc->n_held;
+	list_splice_init(&sc->held, &released);
+	sc->n_held = 0;
+	sc->held_bytes = 0;
+	spin_unlock_bh(&sc->lock);
+	timer_delete(&sc->timer);
+	sis_holds_finish(&released);
+	return portid;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_release);
+
+/* After the last release: nothing may run any more. Process context. */
+void sis_queue_stop(struct sis_scanner *sc)
+{
+	WARN_ON_ONCE(!list_empty(&sc->held) || sc->batch);
+	tasklet_kill(&sc->flush);
+	timer_delete_sync(&sc->timer);
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_stop);
+
+static int sis_verdict_check(const struct sis_scanner *sc,
+			     const struct sis_verdict *v, unsigned int i,
+			     struct netlink_ext_ack *extack)
+{
+	if (v->reserved ||
+	    (v->verdict != SIS_VERDICT_PASS && v->verdict != SIS_VERDICT_CUT)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "verdict %u: unknown verdict code or reserved bits set",
+				   i);
+		return -EINVAL;
+	}
+	if (!v->frame || v->frame > sc->last_num) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "verdict %u: frame %llu was never delivered",
+				   i, v->frame);
+		return -EINVAL;
+	}
+	if (v->frame + SIS_RECENT_FRAMES > sc->last_num &&
+	    !test_bit(v->frame % SIS_RECENT_FRAMES, sc->recent_held)) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "verdict %u: frame %llu was delivered read-only",
+				   i, v->frame);
+		return -EPERM;
+	}
+	return 0;
+}
+
+/*
+ * Apply a scanner's verdicts. The whole request is checked first, so that
+ * a bad one changes nothing. Held frames are kept in number order and
+ * verdicts mostly come in that order, so the search starts at the oldest.
+ */
+int sis_queue_verdicts(struct sis_scanner *sc, const struct sis_verdict *v,
+		       unsigned int n, struct netlink_ext_ack *extack)
+{
+	struct sis_hold *hold;
+	LIST_HEAD(decided);
+	unsigned int i;
+	int err = 0;
+
+	spin_lock_bh(&sc->lock);
+	for (i = 0; i < n; i++) {
+		err = sis_verdict_check(sc, &v[i], i, extack);
+		if (err)
+			goto out;
+	}
+	for (i = 0; i < n; i++) {
+		bool found = false;
+
+		list_for_each_entry(hold, &sc->held, list) {
+			if (hold->num >= v[i].frame) {
+				found = hold->num == v[i].frame;
+				break;
+			}
+		}
+		if (!found) {
+			sc->counts.stale++;
+			continue;
+		}
+		hold->cut = v[i].verdict == SIS_VERDICT_CUT;
+		if (hold->cut)
+			sc->counts.cut++;
+		else
+			sc->counts.passed++;
+		sc->n_held--;
+		sc->held_bytes -= hold->len;
+		list_move_tail(&hold->list, &decided);
+	}
+out:
+	spin_unlock_bh(&sc->lock);
+	sis_holds_finish(&decided);
+	return err;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_verdicts);
+
+/* A copy of a frame the scanner holds, for an alert. */
+int sis_queue_copy_held(struct sis_scanner *sc, u64 num, void *to,
+			unsigned int max, unsigned int *len, u8 *dir)
+{
+	struct sis_hold *hold;
+	int err = -ENOENT;
+
+	spin_lock_bh(&sc->lock);
+	list_for_each_entry(hold, &sc->held, list) {
+		if (hold->num != num)
+			continue;
+		*len = hold->len;
+		*dir = hold->frame->dir;
+		sis_copy_frame(hold->frame->skb, to, min(max, hold->len));
+		err = 0;
+		break;
+	}
+	spin_unlock_bh(&sc->lock);
+	return err;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A scanner's process side: the socket it attached with, the frames
+ * delivered to it (numbered 1, 2, ... per attachment), those it holds, its
+ * verdicts and its fail policy (paper section 4.2). Locking: scanner.h.
+ *
+ * Delivery is batched: SIS_CMD_FRAME messages are appended to one netlink
+ * skb per scanner, sent when it is full or, from a tasklet, once the
+ * current softirq burst is over, so that a busy scanner gets many frames
+ * per wake-up and per receive call.
+ */
+#ifndef _SIS_QUEUE_H
+#define _SIS_QUEUE_H
+
+#include <linux/skbuff.h>
+#include <linux/sis.h>
+
+struct netlink_ext_ack;
+struct sis_held;
+struct sis_scanner;
+struct sis_sub;
+
+void sis_queue_init(struct sis_scanner *sc);
+void sis_queue_stop(struct sis_scanner *sc);
+
+int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
+		     struct netlink_ext_ack *extack);
+u32 sis_queue_release(struct sis_scanner *sc);
+
+void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
+		       const struct sk_buff *skb, unsigned int len, u8 dir,
+		       struct sis_held *h);
+bool sis_queue_lost(struct sis_scanner *sc);
+
+int sis_queue_verdicts(struct sis_scanner *sc, const struct sis_verdict *v,
+		       unsigned int n, struct netlink_ext_ack *extack);
+
+int sis_queue_copy_held(struct sis_scanner *sc, u64 num, void *to,
+			unsigned int max, unsigned int *len, u8 *dir);
+
+#endif /* _SIS_QUEUE_H */
