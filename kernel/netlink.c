@@ -463,7 +463,53 @@ static const struct genl_ops sis_genl_ops[] = {
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = SIS_CMD_SCANNER_ATTACH,
+		.doit = sis_nl_scanner_attach,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_SUBSCRIBE,
+		.doit = sis_nl_subscribe,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_UNSUBSCRIBE,
+		.doit = sis_nl_unsubscribe,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_VERDICT,
+		.doit = sis_nl_verdict,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_INJECT,
+		.doit = sis_nl_inject,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_ALERT,
+		.doit = sis_nl_alert,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
 };
+
+/* Alerts tell what scanners saw: for the administrator's eyes only. */
+static const struct genl_multicast_group sis_mcgrps[] = {
+	[SIS_MCGRP_ALERTS_ID] = {
+		.name = SIS_MCGRP_ALERTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static bool sis_genl_live;
 
 struct genl_family sis_genl_family __ro_after_init = {
 	.name = SIS_GENL_NAME,
@@ -474,14 +520,26 @@ struct genl_family sis_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = sis_genl_ops,
 	.n_ops = ARRAY_SIZE(sis_genl_ops),
+	.mcgrps = sis_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(sis_mcgrps),
 };
 
 int __init sis_genl_register(void)
 {
-	return genl_register_family(&sis_genl_family);
+	int err = genl_register_family(&sis_genl_family);
+
+	WRITE_ONCE(sis_genl_live, !err);
+	return err;
 }
 
 void sis_genl_unregister(void)
 {
+	WRITE_ONCE(sis_genl_live, false);
 	genl_unregister_family(&sis_genl_family);
+}
+
+/* Whether messages of the family may still be sent (not at module exit). */
+bool sis_genl_is_live(void)
+{
+	return READ_ONCE(sis_genl_live);
 }

@@ -39,8 +39,27 @@ int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_scanner_get_dumpit(struct sk_buff *skb,
 			      struct netlink_callback *cb);
 extern const struct nla_policy sis_scanner_req_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1];
+extern const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1];
+extern const struct nla_policy sis_proc_policy[SIS_A_MAX + 1];
+
+/* netlink_proc.c: the scanner processes' commands */
+enum sis_mcgrp {
+	SIS_MCGRP_ALERTS_ID,
+};
+
+int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_inject(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_alert(struct sk_buff *skb, struct genl_info *info);
+void sis_nl_detached(struct net *net, u32 portid, const char *name);
+int sis_nl_proc_register(void);
+void sis_nl_proc_unregister(void);
 
 int sis_genl_register(void);
+bool sis_genl_is_live(void);
 void sis_genl_unregister(void);
 
 #endif /* _SIS_NETLINK_H */

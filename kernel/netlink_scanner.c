@@ -15,8 +15,9 @@
 #include "netlink.h"
 #include "netns.h"
 #include "scanner.h"
+#include "subscription.h"
 
-static const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
+const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_NAME] = { .type = NLA_NUL_STRING,
 				 .len = SIS_NAME_MAX - 1 },
 	[SIS_SCANNER_A_UID] = { .type = NLA_U32 },
@@ -38,7 +39,7 @@ static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
 			     .len = SIS_RULE_EXPR_MAX - 1 },
 };
 
-static const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1] = {
+const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
 	[SIS_INJECT_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
 	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
@@ -270,6 +271,7 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 	if (sc) {
 		cap = sis_cap_find(sc, nla_data(tb[SIS_CAP_A_NAME]));
 		if (cap) {
+			sis_sub_del_cap(sc, cap);
 			sis_cap_del(sc, cap);
 		} else {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
@@ -349,8 +351,36 @@ int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int sis_nl_put_counts(struct sk_buff *skb, struct sis_scanner *sc)
+{
+	struct sis_scanner_counts c;
+	unsigned int held, held_bytes;
+	pid_t pid;
+
+	spin_lock_bh(&sc->lock);
+	c = sc->counts;
+	held = sc->n_held;
+	held_bytes = sc->held_bytes;
+	pid = sc->portid ? sc->pid : 0;
+	spin_unlock_bh(&sc->lock);
+
+	if ((pid && nla_put_u32(skb, SIS_SCANNER_A_PID, pid)) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_HELD, held) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_HELD_BYTES, held_bytes))
+		return -EMSGSIZE;
+#define PUT(attr, v) \
+	nla_put_u64_64bit(skb, SIS_SCANNER_A_##attr, c.v, SIS_SCANNER_A_PAD)
+	if (PUT(FRAMES, frames) || PUT(PASSED, passed) || PUT(CUT, cut) ||
+	    PUT(TIMEOUTS, timeouts) || PUT(OVERFLOWS, overflows) ||
+	    PUT(RELEASED, released) || PUT(STALE, stale) || PUT(LOST, lost) ||
+	    PUT(ALERTS, alerts) || PUT(ALERTS_DROPPED, alerts_dropped))
+		return -EMSGSIZE;
+#undef PUT
+	return 0;
+}
+
 static int sis_nl_put_scanner_head(struct sk_buff *skb,
-				   const struct sis_scanner *sc)
+				   struct sis_scanner *sc)
 {
 	const struct sis_scanner_conf *c = &sc->conf;
 	struct nlattr *nest = nla_nest_start(skb, SIS_A_SCANNER);
@@ -363,7 +393,8 @@ static int sis_nl_put_scanner_head(struct sk_buff *skb,
 	    nla_put_u32(skb, SIS_SCANNER_A_TIMEOUT_MS, c->timeout_ms) ||
 	    nla_put_u8(skb, SIS_SCANNER_A_FAIL, c->fail) ||
 	    nla_put_u32(skb, SIS_SCANNER_A_MAX_HELD, c->max_held) ||
-	    nla_put_u32(skb, SIS_SCANNER_A_MAX_BYTES, c->max_bytes)) {
+	    nla_put_u32(skb, SIS_SCANNER_A_MAX_BYTES, c->max_bytes) ||
+	    sis_nl_put_counts(skb, sc)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -411,16 +442,39 @@ static int sis_nl_put_inject(struct sk_buff *skb,
 	return 0;
 }
 
+static int sis_nl_put_sub(struct sk_buff *skb, const struct sis_sub *sub)
+{
+	struct nlattr *nest = nla_nest_start(skb, SIS_A_SUB);
+	struct sis_count sum;
+
+	if (!nest)
+		return -EMSGSIZE;
+	sis_count_read(sub->stats, &sum);
+	if (nla_put_u32(skb, SIS_SUB_A_ID, sub->id) ||
+	    nla_put_string(skb, SIS_SUB_A_CAP, sub->cap->name) ||
+	    nla_put_u8(skb, SIS_SUB_A_RIGHTS, sub->rights) ||
+	    nla_put_string(skb, SIS_SUB_A_EXPR, sub->expr) ||
+	    nla_put_u32(skb, SIS_SUB_A_SNAPLEN, sub->snaplen) ||
+	    nla_put_u64_64bit(skb, SIS_SUB_A_MATCHES, sum.frames,
+			      SIS_SUB_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /*
- * One scanner from item *cursor on (its capabilities, then its injections).
+ * One scanner from item *cursor on (its capabilities, its injections, then
+ * its subscriptions).
  * Returns 0 when complete, -EMSGSIZE when the message is full; *cursor then
  * names the first item still to send.
  */
 static int sis_nl_fill_scanner(struct sk_buff *skb, struct netlink_callback *cb,
-			       const struct sis_scanner *sc,
-			       unsigned long *cursor)
+			       struct sis_scanner *sc, unsigned long *cursor)
 {
 	const struct sis_inject *inj;
+	const struct sis_sub *sub;
 	const struct sis_cap *cap;
 	unsigned long i = 0;
 	int err = 0;
@@ -453,6 +507,14 @@ static int sis_nl_fill_scanner(struct sk_buff *skb, struct netlink_callback *cb,
 			goto out;
 		(*cursor)++;
 	}
+	list_for_each_entry(sub, &sc->subs, list) {
+		if (i++ < *cursor)
+			continue;
+		err = sis_nl_put_sub(skb, sub);
+		if (err)
+			goto out;
+		(*cursor)++;
+	}
 out:
 	genlmsg_end(skb, hdr);
 	return err;
@@ -462,8 +524,8 @@ out:
 int sis_nl_scanner_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sis_net *sn = sis_net(sock_net(skb->sk));
-	const struct sis_scanner *sc;
 	const struct sis_bridge *sb;
+	struct sis_scanner *sc;
 	unsigned long pos = 0;
 	int err = 0;
 

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scanner processes' commands of the "sis" family (uapi/linux/sis.h,
+ * "Scanner processes"): attach, subscribe, verdicts, inject and alert. They
+ * need no privilege: each is checked against what the administrator
+ * declared for the scanner the sending socket is attached as. Closing that
+ * socket (NETLINK_URELEASE) releases the scanner.
+ *
+ * Subscriptions change under RTNL, like the capabilities they depend on;
+ * verdicts, injections and alerts find their scanner under RCU only.
+ */
+#include <linux/cred.h>
+#include <linux/etherdevice.h>
+#include <linux/file.h>
+#include <linux/filter.h>
+#include <linux/ktime.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "bridge.h"
+#include "compat.h"
+#include "netlink.h"
+#include "netns.h"
+#include "queue.h"
+#include "scanner.h"
+#include "subscription.h"
+
+static const struct nla_policy sis_sub_policy[SIS_SUB_A_MAX + 1] = {
+	[SIS_SUB_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_SUB_A_CAP] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
+	[SIS_SUB_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
+					      SIS_RIGHT_READ |
+					      SIS_RIGHT_CONTAIN),
+	[SIS_SUB_A_BPF] = { .type = NLA_BINARY,
+			    .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_SUB_A_EXPR] = { .type = NLA_NUL_STRING,
+			     .len = SIS_RULE_EXPR_MAX - 1 },
+	[SIS_SUB_A_SNAPLEN] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy sis_alert_policy[SIS_ALERT_A_MAX + 1] = {
+	[SIS_ALERT_A_MSG] = NLA_POLICY_RANGE(NLA_BINARY, 1, SIS_ALERT_MSG_MAX),
+	[SIS_ALERT_A_FRAME_NUM] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static int sis_verdicts_validate(const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) % sizeof(struct sis_verdict)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "verdicts are not a whole number of struct sis_verdict");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct nla_policy sis_proc_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_policy),
+	[SIS_A_SUB] = NLA_POLICY_NESTED(sis_sub_policy),
+	[SIS_A_VERDICTS] = {
+		.type = NLA_BINARY,
+		.len = SIS_VERDICTS_MAX * sizeof(struct sis_verdict),
+		.validation_type = NLA_VALIDATE_FUNCTION,
+		.validate = sis_verdicts_validate,
+	},
+	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_policy),
+	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_policy),
+};
+
+/* The scanner the sending socket is attached as (RTNL or RCU). */
+static struct sis_scanner *sis_nl_self(struct genl_info *info)
+{
+	struct sis_scanner *sc;
+
+	sc = sis_scanner_by_portid(sis_net(genl_info_net(info)),
+				   info->snd_portid);
+	if (!sc)
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket is not attached as a scanner");
+	return sc;
+}
+
+/* The sender, and whoever opened its socket, run as the scanner's user. */
+static bool sis_nl_is_user(const struct sk_buff *skb, kuid_t uid)
+{
+	const struct socket *sock = NETLINK_CB(skb).sk->sk_socket;
+
+	return uid_eq(current_euid(), uid) && sock && sock->file &&
+	       uid_eq(sock->file->f_cred->euid, uid);
+}
+
+int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
+	struct sis_scanner *sc, *other;
+	struct sis_net *sn;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_SCANNER,
+			   "missing scanner (SIS_A_SCANNER)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_SCANNER_A_MAX,
+			       info->attrs[SIS_A_SCANNER], sis_scanner_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
+			      SIS_SCANNER_A_NAME)) {
+		NL_SET_ERR_MSG(info->extack, "missing scanner name");
+		return -EINVAL;
+	}
+
+	rtnl_lock();
+	sn = sis_net(genl_info_net(info));
+	sc = sis_scanner_find(sn, nla_data(tb[SIS_SCANNER_A_NAME]));
+	other = sis_scanner_by_portid(sn, info->snd_portid);
+	if (!sc) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SCANNER_A_NAME],
+				    "no scanner with this name");
+		err = -ENOENT;
+	} else if (!sis_nl_is_user(skb, sc->conf.uid)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "the scanner runs as another user");
+		err = -EPERM;
+	} else if (other) {
+		NL_SET_ERR_MSG(info->extack,
+			       "this socket is already attached as a scanner");
+		err = -EBUSY;
+	} else {
+		err = sis_queue_attach(sc, info->snd_portid,
+				       task_tgid_vnr(current), info->extack);
+		if (!err)
+			sn->gen++;
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int sis_nl_sub_reply(struct genl_info *info, u32 id)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(0) + nla_total_size(sizeof(u32)),
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sis_genl_family, 0,
+				SIS_CMD_SUBSCRIBE);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, SIS_A_SUB);
+	if (!nest || nla_put_u32(msg, SIS_SUB_A_ID, id))
+		goto err_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_SUB_A_MAX + 1], *nest = info->attrs[SIS_A_SUB];
+	struct sis_scanner *sc;
+	struct sis_sub *sub;
+	struct sis_cap *cap;
+	unsigned int len;
+	u32 id = 0;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_CAP) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_RIGHTS) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_BPF)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a subscription needs a capability, rights and a filter program");
+		return -EINVAL;
+	}
+	len = nla_len(tb[SIS_SUB_A_BPF]);
+	if (!len || len % sizeof(struct sock_filter)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SUB_A_BPF],
+				    "filter program is not a whole number of BPF instructions");
+		return -EINVAL;
+	}
+
+	rtnl_lock();
+	sc = sis_nl_self(info);
+	if (!sc) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	cap = sis_cap_find(sc, nla_data(tb[SIS_SUB_A_CAP]));
+	if (!cap) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SUB_A_CAP],
+				    "the scanner has no capability with this name");
+		err = -ENOENT;
+		goto out;
+	}
+	sub = sis_sub_create(cap, nla_get_u8(tb[SIS_SUB_A_RIGHTS]),
+			     tb[SIS_SUB_A_SNAPLEN] ?
+			     nla_get_u32(tb[SIS_SUB_A_SNAPLEN]) : 0,
+			     nla_data(tb[SIS_SUB_A_BPF]),
+			     len / sizeof(struct sock_filter),
+			     tb[SIS_SUB_A_EXPR] ?
+			     nla_data(tb[SIS_SUB_A_EXPR]) : NULL,
+			     info->extack);
+	if (IS_ERR(sub)) {
+		err = PTR_ERR(sub);
+		goto out;
+	}
+	err = sis_sub_add(sc, sub, info->extack);
+	if (err)
+		sis_sub_destroy(sub);
+	else
+		id = sub->id;
+out:
+	rtnl_unlock();
+	return err ? err : sis_nl_sub_reply(info, id);
+}
+
+int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_SUB_A_MAX + 1], *nest = info->attrs[SIS_A_SUB];
+	struct sis_scanner *sc;
+	struct sis_sub *sub;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing subscription id");
+		return -EINVAL;
+	}
+	rtnl_lock();
+	sc = sis_nl_self(info);
+	if (!sc) {
+		err = -ENOTCONN;
+	} else {
+		sub = sis_sub_find(sc, nla_get_u32(tb[SIS_SUB_A_ID]));
+		if (sub) {
+			sis_sub_del(sc, sub);
+		} else {
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SUB_A_ID],
+					    "no subscription with this id");
+			err = -ENOENT;
+		}
+	}
+	rtnl_unlock();
+	return err;
+}
+
+int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[SIS_A_VERDICTS];
+	struct sis_scanner *sc;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_VERDICTS,
+			   "missing verdicts (SIS_A_VERDICTS)"))
+		return -EINVAL;
+	if (!nla_len(attr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no verdicts");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	sc = sis_nl_self(info);
+	if (sc)
+		err = sis_queue_verdicts(sc, nla_data(attr),
+					 nla_len(attr) / sizeof(struct sis_verdict),
+					 info->extack);
+	else
+		err = -ENOTCONN;
+	rcu_read_unlock();
+	return err;
+}
+
+static struct sis_inject *sis_inject_find_rcu(struct sis_scanner *sc, u32 id)
+{
+	struct sis_inject *inj;
+
+	list_for_each_entry_rcu(inj, &sc->injects, list)
+		if (inj->id == id)
+			return inj;
+	return NULL;
+}
+
+/* Send the registered frame out of the port facing dir. Under RCU. */
+static int sis_inject_send(struct sis_scanner *sc, struct sis_inject *inj,
+			   u8 dir, struct netlink_ext_ack *extack)
+{
+	struct net_device *dev = dir == SIS_DIR_IN ? sc->sb->host_dev :
+						     sc->sb->net_dev;
+	struct sk_buff *skb;
+
+	if (!netif_running(dev) || !netif_carrier_ok(dev)) {
+		NL_SET_ERR_MSG(extack, "the port for this direction is down");
+		return -ENETDOWN;
+	}
+	skb = alloc_skb(LL_RESERVED_SPACE(dev) + inj->len, GFP_ATOMIC);
+	if (!skb)
+		return -ENOMEM;
+	skb_reserve(skb, LL_RESERVED_SPACE(dev));
+	skb_put_data(skb, inj->frame, inj->len);
+	skb->dev = dev;
+	skb_reset_mac_header(skb);
+	skb->protocol = eth_hdr(skb)->h_proto;
+	skb_set_network_header(skb, ETH_HLEN);
+	atomic64_inc(&inj->sent);
+	/* Like every transmit, a full queue may still drop it. */
+	dev_queue_xmit(skb);
+	return 0;
+}
+
+int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_INJECT_A_MAX + 1], *nest = info->attrs[SIS_A_INJECT];
+	struct sis_inject *inj;
+	struct sis_scanner *sc;
+	u8 dir;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
+			   "missing injection (SIS_A_INJECT)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_INJECT_A_MAX, nest, sis_inject_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_INJECT_A_ID) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_INJECT_A_DIR)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "an injection needs an id and a direction");
+		return -EINVAL;
+	}
+	if (tb[SIS_INJECT_A_FRAME]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_FRAME],
+				    "scanners inject registered frames only, by id");
+		return -EPERM;
+	}
+	dir = nla_get_u8(tb[SIS_INJECT_A_DIR]);
+	if (dir != SIS_DIR_IN && dir != SIS_DIR_OUT) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_DIR],
+				    "inject in one direction: in or out");
+		return -EINVAL;
+	}
+
+	rcu_read_lock();
+	sc = sis_nl_self(info);
+	if (!sc) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	inj = sis_inject_find_rcu(sc, nla_get_u32(tb[SIS_INJECT_A_ID]));
+	if (!inj) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
+				    "no injection registered with this id");
+		err = -ENOENT;
+	} else if (!(inj->dir & dir)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_DIR],
+				    "this injection is not allowed in this direction");
+		err = -EPERM;
+	} else {
+		err = sis_inject_send(sc, inj, dir, info->extack);
+	}
+out:
+	rcu_read_unlock();
+	return err;
+}
+
+struct sis_alert {
+	char scanner[SIS_NAME_MAX];
+	int ifindex;
+	u64 frame_num;
+	unsigned int len;		/* the frame's, 0: none attached */
+	u8 dir;
+	u8 data[];			/* SIS_ALERT_DATA_MAX */
+};
+
+static int sis_alert_send(struct net *net, const struct sis_alert *a,
+			  const struct nlattr *msg_attr)
+{
+	unsigned int data_len = min_t(unsigned int, a->len, SIS_ALERT_DATA_MAX);
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + nla_total_size(0) +
+			  nla_total_size(SIS_NAME_MAX) +
+			  2 * nla_total_size_64bit(sizeof(u64)) +
+			  nla_total_size(nla_len(msg_attr)) +
+			  nla_total_size(sizeof(u8)) +
+			  nla_total_size(sizeof(u32)) +
+			  nla_total_size(data_len), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &sis_genl_family, 0, SIS_CMD_ALERT);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, SIS_A_ALERT);
+	if (nla_put_u32(msg, SIS_A_IFINDEX, a->ifindex) || !nest ||
+	    nla_put_string(msg, SIS_ALERT_A_SCANNER, a->scanner) ||
+	    nla_put_u64_64bit(msg, SIS_ALERT_A_TIME, ktime_get_real_ns(),
+			      SIS_ALERT_A_PAD) ||
+	    nla_put(msg, SIS_ALERT_A_MSG, nla_len(msg_attr),
+		    nla_data(msg_attr)))
+		goto err_free;
+	if (a->len &&
+	    (nla_put_u64_64bit(msg, SIS_ALERT_A_FRAME_NUM, a->frame_num,
+			       SIS_ALERT_A_PAD) ||
+	     nla_put_u8(msg, SIS_ALERT_A_DIR, a->dir) ||
+	     nla_put_u32(msg, SIS_ALERT_A_LEN, a->len) ||
+	     nla_put(msg, SIS_ALERT_A_DATA, data_len, a->data)))
+		goto err_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	/* Nobody listening is no error for the scanner. */
+	genlmsg_multicast_netns(&sis_genl_family, net, msg, 0,
+				SIS_MCGRP_ALERTS_ID, GFP_KERNEL);
+	return 0;
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_ALERT_A_MAX + 1], *nest = info->attrs[SIS_A_ALERT];
+	struct sis_scanner *sc;
+	struct sis_alert *a;
+	bool send = false;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_ALERT, "missing alert (SIS_A_ALERT)"))
+		return -EINVAL;
+	err = nla_parse_nested(tb, SIS_ALERT_A_MAX, nest, sis_alert_policy,
+			       info->extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_ALERT_A_MSG)) {
+		NL_SET_ERR_MSG(info->extack, "missing alert message");
+		return -EINVAL;
+	}
+	a = kzalloc(struct_size(a, data, tb[SIS_ALERT_A_FRAME_NUM] ?
+				SIS_ALERT_DATA_MAX : 0), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+
+	rcu_read_lock();
+	sc = sis_nl_self(info);
+	if (!sc) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	if (tb[SIS_ALERT_A_FRAME_NUM]) {
+		a->frame_num = nla_get_u64(tb[SIS_ALERT_A_FRAME_NUM]);
+		err = sis_queue_copy_held(sc, a->frame_num, a->data,
+					  SIS_ALERT_DATA_MAX, &a->len, &a->dir);
+		if (err) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[SIS_ALERT_A_FRAME_NUM],
+					    "the scanner holds no frame with this number");
+			goto out;
+		}
+	}
+	strscpy(a->scanner, sc->name, sizeof(a->scanner));
+	a->ifindex = sc->sb->br_dev->ifindex;
+	spin_lock_bh(&sc->lock);
+	send = __ratelimit(&sc->alert_rs);
+	if (send)
+		sc->counts.alerts++;
+	else
+		sc->counts.alerts_dropped++;
+	spin_unlock_bh(&sc->lock);
+out:
+	rcu_read_unlock();
+	if (send)
+		err = sis_alert_send(genl_info_net(info), a,
+				     tb[SIS_ALERT_A_MSG]);
+	kfree(a);
+	return err;
+}
+
+/* Tell a scanner's process that the scanner is gone. */
+void sis_nl_detached(struct net *net, u32 portid, const char *name)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	if (!sis_genl_is_live())
+		return;
+	msg = genlmsg_new(nla_total_size(0) + nla_total_size(SIS_NAME_MAX),
+			  GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &sis_genl_family, 0, SIS_CMD_DETACHED);
+	nest = hdr ? nla_nest_start(msg, SIS_A_SCANNER) : NULL;
+	if (!nest || nla_put_string(msg, SIS_SCANNER_A_NAME, name)) {
+		nlmsg_free(msg);
+		return;
+	}
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	genlmsg_unicast(net, msg, portid);
+}
+
+/* A socket closed: if it was a scanner's, the scanner is released. */
+static int sis_nl_urelease(struct notifier_block *nb, unsigned long event,
+			   void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct sis_scanner *sc;
+	struct sis_net *sn;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	sn = sis_net(n->net);
+	rcu_read_lock();
+	sc = sis_scanner_by_portid(sn, n->portid);
+	rcu_read_unlock();
+	if (!sc)
+		return NOTIFY_DONE;	/* not a scanner's: the usual case */
+
+	/* The notifier chain may sleep: settle it under RTNL. */
+	rtnl_lock();
+	sc = sis_scanner_by_portid(sn, n->portid);
+	if (sc)
+		sis_scanner_detach(sc);
+	rtnl_unlock();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sis_nl_notifier = {
+	.notifier_call = sis_nl_urelease,
+};
+
+int __init sis_nl_proc_register(void)
+{
+	return netlink_register_notifier(&sis_nl_notifier);
+}
+
+void sis_nl_proc_unregister(void)
+{
+	netlink_unregister_notifier(&sis_nl_notifier);
+}
