@@ -1,0 +1,751 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the scanner datapath: which subscription a frame belongs
+ * to (capability and subscription filters, directions, rights), frame
+ * numbering and the messages a scanner reads, verdict aggregation over
+ * several scanners, limits, timeouts, releases and fail policies, and the
+ * refusal of bad verdicts.
+ *
+ * The scanner process is a netlink socket opened in the kernel: frames
+ * reach it through the real delivery path (batch, tasklet, unicast).
+ */
+#include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/filter.h>
+#include <linux/module.h>
+#include <linux/net.h>
+#include <linux/netfilter_bridge.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "frames.h"
+#include "../bridge.h"
+#include "../held.h"
+#include "../queue.h"
+#include "../scanner.h"
+#include "../subscription.h"
+
+struct scan_env {
+	struct kunit *test;
+	struct socket *sock;		/* the scanner processes' socket */
+	u32 portid;
+	struct sis_bridge sb;
+	struct sis_scanner scanners[2];
+	struct sis_scanner *sc[2];	/* those in use */
+	struct sis_cap *caps[4];
+	unsigned int n_caps;
+	atomic_t forwarded;		/* frames handed to okfn */
+	atomic_t freed;			/* frames freed, forwarded or not */
+	u8 buf[65536];
+};
+
+static struct scan_env *cur_env;
+
+static int scan_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	atomic_inc(&cur_env->forwarded);
+	kfree_skb(skb);
+	return 0;
+}
+
+static void scan_destructor(struct sk_buff *skb)
+{
+	atomic_inc(&cur_env->freed);
+}
+
+static void scan_env_release(void *data)
+{
+	struct scan_env *env = data;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(env->sc); i++) {
+		struct sis_scanner *sc = env->sc[i];
+		struct sis_sub *sub, *tmp;
+
+		if (!sc)
+			continue;
+		sis_queue_release(sc);
+		sis_queue_stop(sc);
+		list_for_each_entry_safe(sub, tmp, &sc->subs, list) {
+			list_del(&sub->list);
+			sis_sub_destroy(sub);
+		}
+	}
+	for (i = 0; i < env->n_caps; i++)
+		sis_cap_destroy(env->caps[i]);
+	sock_release(env->sock);
+	cur_env = NULL;
+}
+
+static struct scan_env *scan_env_new(struct kunit *test)
+{
+	struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+	struct scan_env *env;
+	int len, err;
+
+	env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	env->test = test;
+	err = sock_create_kern(&init_net, PF_NETLINK, SOCK_RAW,
+			       NETLINK_GENERIC, &env->sock);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	err = kernel_bind(env->sock, (struct sockaddr *)&addr, sizeof(addr));
+	KUNIT_ASSERT_EQ(test, err, 0);
+	len = kernel_getsockname(env->sock, (struct sockaddr *)&addr);
+	KUNIT_ASSERT_GT(test, len, 0);
+	env->portid = addr.nl_pid;
+	env->sb.net = &init_net;
+	INIT_LIST_HEAD(&env->sb.scanners);
+	cur_env = env;
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, scan_env_release,
+							env), 0);
+	return env;
+}
+
+static struct sis_scanner *scan_scanner(struct scan_env *env, unsigned int i,
+					u8 fail, u32 max_held, u32 timeout_ms)
+{
+	struct sis_scanner *sc = &env->scanners[i];
+
+	snprintf(sc->name, sizeof(sc->name), "s%u", i);
+	sc->sb = &env->sb;
+	sc->conf.fail = fail;
+	sc->conf.max_held = max_held;
+	sc->conf.max_bytes = SIS_MAX_BYTES_DEFAULT;
+	sc->conf.timeout_ms = timeout_ms;
+	INIT_LIST_HEAD(&sc->caps);
+	INIT_LIST_HEAD(&sc->injects);
+	INIT_LIST_HEAD(&sc->subs);
+	sis_queue_init(sc);
+	KUNIT_ASSERT_EQ(env->test,
+			sis_queue_attach(sc, env->portid, 1, NULL), 0);
+	env->sc[i] = sc;
+	return sc;
+}
+
+static struct sis_cap *scan_cap(struct scan_env *env, enum filter_id f, u8 dir,
+				u8 rights)
+{
+	const struct sis_test_filter *flt = &sis_test_filters[f];
+	struct sis_cap *cap;
+
+	KUNIT_ASSERT_LT(env->test, env->n_caps, ARRAY_SIZE(env->caps));
+	cap = sis_cap_create("cap", dir, rights, flt->insns, flt->len, NULL,
+			     NULL);
+	KUNIT_ASSERT_FALSE(env->test, IS_ERR(cap));
+	env->caps[env->n_caps++] = cap;
+	return cap;
+}
+
+static struct sis_sub *scan_sub(struct scan_env *env, struct sis_scanner *sc,
+				struct sis_cap *cap, enum filter_id f,
+				u8 rights, u32 snaplen)
+{
+	const struct sis_test_filter *flt = &sis_test_filters[f];
+	struct sis_sub *sub;
+
+	sub = sis_sub_create(cap, rights, snaplen, flt->insns, flt->len, NULL,
+			     NULL);
+	KUNIT_ASSERT_FALSE(env->test, IS_ERR(sub));
+	sub->id = ++sc->next_sub_id;
+	list_add_tail(&sub->list, &sc->subs);
+	return sub;
+}
+
+/* A frame as the hook holds it, with the test's okfn and destructor. */
+static struct sis_held *scan_held(struct scan_env *env, enum frame_kind kind,
+				  u8 dir)
+{
+	struct nf_hook_state state = {
+		.hook = NF_BR_FORWARD,
+		.pf = NFPROTO_BRIDGE,
+		.net = &init_net,
+		.okfn = scan_okfn,
+	};
+	struct sk_buff *skb = sis_test_build_frame(env->test, kind);
+	struct sis_held *h;
+
+	skb->destructor = scan_destructor;
+	h = sis_held_new(skb, &state, NULL, NULL, dir);
+	KUNIT_ASSERT_NOT_NULL(env->test, h);
+	return h;
+}
+
+/*
+ * The datapath's context, from a frame's first delivery to the end of the
+ * hook: batches are sent from a tasklet, never before the hook returns.
+ */
+static void hook_begin(void)
+	__acquires(RCU)
+{
+	local_bh_disable();
+	rcu_read_lock();
+}
+
+static void hook_end(void)
+	__releases(RCU)
+{
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/* What the datapath does for one scanner: deliver with MAC pushed. */
+static void scan_deliver(struct sis_scanner *sc, struct sis_sub *sub,
+			 struct sk_buff *skb, u8 dir, struct sis_held *h)
+{
+	unsigned int mac_len = skb->data - skb_mac_header(skb);
+
+	__skb_push(skb, mac_len);
+	sis_queue_deliver(sc, sub, skb, skb->len, dir, h);
+	__skb_pull(skb, mac_len);
+}
+
+static unsigned int scan_commit(struct sis_held *h)
+{
+	struct sk_buff *skb = h->skb;
+	unsigned int verdict = sis_held_commit(h);
+
+	/* What the hook's caller does with a frame that was not stolen. */
+	if (verdict == NF_ACCEPT)
+		scan_okfn(&init_net, NULL, skb);
+	else if (verdict == NF_DROP)
+		kfree_skb(skb);
+	return verdict;
+}
+
+static int scan_verdict(struct sis_scanner *sc, u64 num, u32 code)
+{
+	struct sis_verdict v = { .frame = num, .verdict = code };
+
+	return sis_queue_verdicts(sc, &v, 1, NULL);
+}
+
+struct scan_frame {
+	u64 num;
+	u32 sub, len, caplen;
+	u8 dir;
+	bool held;
+};
+
+/* One SIS_CMD_FRAME message. */
+static void scan_parse(struct kunit *test, struct nlmsghdr *nlh,
+		       struct scan_frame *f)
+{
+	struct nlattr *tb[SIS_A_MAX + 1], *ftb[SIS_FRAME_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+	int err;
+
+	KUNIT_ASSERT_EQ(test, gh->cmd, SIS_CMD_FRAME);
+	err = nlmsg_parse_deprecated(nlh, GENL_HDRLEN, tb, SIS_A_MAX, NULL,
+				     NULL);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	KUNIT_ASSERT_NOT_NULL(test, tb[SIS_A_FRAME]);
+	err = nla_parse_nested_deprecated(ftb, SIS_FRAME_A_MAX,
+					  tb[SIS_A_FRAME], NULL, NULL);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	f->num = nla_get_u64(ftb[SIS_FRAME_A_NUM]);
+	f->sub = nla_get_u32(ftb[SIS_FRAME_A_SUB]);
+	f->dir = nla_get_u8(ftb[SIS_FRAME_A_DIR]);
+	f->len = nla_get_u32(ftb[SIS_FRAME_A_LEN]);
+	f->held = !!ftb[SIS_FRAME_A_HELD];
+	f->caplen = nla_len(ftb[SIS_FRAME_A_DATA]);
+}
+
+/* Read up to max SIS_CMD_FRAME messages, waiting up to a second. */
+static unsigned int scan_read(struct scan_env *env, struct scan_frame *f,
+			      unsigned int max)
+{
+	unsigned int n = 0, tries = 0;
+
+	while (n < max && tries++ < 50) {
+		struct kvec iov = { env->buf, sizeof(env->buf) };
+		struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+		struct nlmsghdr *nlh;
+		int len;
+
+		len = kernel_recvmsg(env->sock, &msg, &iov, 1, iov.iov_len,
+				     MSG_DONTWAIT);
+		if (len == -EAGAIN) {
+			msleep(20);
+			continue;
+		}
+		KUNIT_ASSERT_GT(env->test, len, 0);
+		nlmsg_for_each_msg(nlh, (struct nlmsghdr *)env->buf, len, len) {
+			KUNIT_ASSERT_LT(env->test, n, max);
+			scan_parse(env->test, nlh, &f[n++]);
+		}
+	}
+	return n;
+}
+
+/* Capability and subscription filters, directions and rights. */
+struct match_case {
+	const char *name;
+	enum filter_id cap_filter;
+	u8 cap_dir, cap_rights;
+	enum filter_id sub_filter;
+	u8 sub_rights;
+	enum frame_kind frame;
+	u8 dir;
+	int expect;			/* 0: none, else the rights */
+};
+
+static const struct match_case match_cases[] = {
+	{ "both filters match", FILTER_ICMP, SIS_DIR_ANY, SIS_RIGHT_READ,
+	  FILTER_RET_LEN, SIS_RIGHT_READ, FRAME_ICMP4, SIS_DIR_IN,
+	  SIS_RIGHT_READ },
+	{ "capability filter rejects", FILTER_ICMP, SIS_DIR_ANY,
+	  SIS_RIGHT_READ, FILTER_RET_LEN, SIS_RIGHT_READ, FRAME_UDP4_9999,
+	  SIS_DIR_IN, 0 },
+	{ "subscription filter rejects", FILTER_RET_LEN, SIS_DIR_ANY,
+	  SIS_RIGHT_READ, FILTER_UDP9999, SIS_RIGHT_READ, FRAME_ICMP4,
+	  SIS_DIR_OUT, 0 },
+	{ "capability direction rejects", FILTER_RET_LEN, SIS_DIR_IN,
+	  SIS_RIGHT_READ, FILTER_ICMP, SIS_RIGHT_READ, FRAME_ICMP4,
+	  SIS_DIR_OUT, 0 },
+	{ "capability direction allows", FILTER_RET_LEN, SIS_DIR_OUT,
+	  SIS_RIGHT_READ, FILTER_ICMP, SIS_RIGHT_READ, FRAME_ICMP4,
+	  SIS_DIR_OUT, SIS_RIGHT_READ },
+	{ "contain", FILTER_RET_LEN, SIS_DIR_ANY,
+	  SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, FILTER_TCPSYN,
+	  SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, FRAME_TCP4_SYN, SIS_DIR_IN,
+	  SIS_RIGHT_READ | SIS_RIGHT_CONTAIN },
+	{ "read under a contain capability", FILTER_RET_LEN, SIS_DIR_ANY,
+	  SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, FILTER_ARP, SIS_RIGHT_READ,
+	  FRAME_ARP, SIS_DIR_IN, SIS_RIGHT_READ },
+};
+
+KUNIT_ARRAY_PARAM_DESC(match, match_cases, name);
+
+static void sis_test_sub_match(struct kunit *test)
+{
+	const struct match_case *c = test->param_value;
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	struct sis_cap *cap = scan_cap(env, c->cap_filter, c->cap_dir,
+				       c->cap_rights);
+	struct sk_buff *skb = sis_test_build_frame(test, c->frame);
+	struct sis_sub *sub;
+
+	scan_sub(env, sc, cap, c->sub_filter, c->sub_rights, 0);
+	__skb_push(skb, ETH_HLEN);
+	rcu_read_lock();
+	sub = sis_sub_match(sc, c->dir, skb);
+	KUNIT_EXPECT_EQ(test, sub ? sub->rights : 0, c->expect);
+	rcu_read_unlock();
+	kfree_skb(skb);
+}
+
+/* Rights never exceed the capability's; read is always among them. */
+static void sis_test_sub_rights(struct kunit *test)
+{
+	const struct sis_test_filter *f = &sis_test_filters[FILTER_ICMP];
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *ro = scan_cap(env, FILTER_ICMP, SIS_DIR_ANY,
+				      SIS_RIGHT_READ);
+	struct sis_sub *sub;
+
+	sub = sis_sub_create(ro, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0,
+			     f->insns, f->len, NULL, NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sub), -EPERM);
+	sub = sis_sub_create(ro, SIS_RIGHT_CONTAIN, 0, f->insns, f->len, NULL,
+			     NULL);
+	KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(sub), -EINVAL);
+}
+
+/* A containing subscription wins over an earlier read-only one. */
+static void sis_test_sub_prefers_contain(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_sub *all, *icmp;
+	struct sk_buff *icmp_skb = sis_test_build_frame(test, FRAME_ICMP4);
+	struct sk_buff *arp_skb = sis_test_build_frame(test, FRAME_ARP);
+
+	all = scan_sub(env, sc, cap, FILTER_RET_LEN, SIS_RIGHT_READ, 0);
+	icmp = scan_sub(env, sc, cap, FILTER_ICMP,
+			SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	__skb_push(icmp_skb, ETH_HLEN);
+	__skb_push(arp_skb, ETH_HLEN);
+	rcu_read_lock();
+	KUNIT_EXPECT_PTR_EQ(test, sis_sub_match(sc, SIS_DIR_IN, icmp_skb), icmp);
+	KUNIT_EXPECT_PTR_EQ(test, sis_sub_match(sc, SIS_DIR_IN, arp_skb), all);
+	rcu_read_unlock();
+	kfree_skb(icmp_skb);
+	kfree_skb(arp_skb);
+}
+
+/* Copies and held frames share one numbering; the header says which. */
+static void sis_test_numbering(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_sub *ro = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ, 20);
+	struct sis_sub *co = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sk_buff *a = sis_test_build_frame(test, FRAME_ARP);
+	struct sk_buff *b = sis_test_build_frame(test, FRAME_UDP4_53);
+	struct sis_held *h = scan_held(env, FRAME_ICMP4, SIS_DIR_OUT);
+	unsigned int len = h->skb->len + ETH_HLEN;
+	struct scan_frame f[3];
+
+	unsigned int verdict;
+
+	hook_begin();
+	scan_deliver(sc, ro, a, SIS_DIR_IN, NULL);
+	hook_end();
+	hook_begin();
+	scan_deliver(sc, co, h->skb, SIS_DIR_OUT, h);
+	verdict = scan_commit(h);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, verdict, NF_STOLEN);
+	hook_begin();
+	scan_deliver(sc, ro, b, SIS_DIR_IN, NULL);
+	hook_end();
+	KUNIT_ASSERT_EQ(test, scan_read(env, f, 3), 3);
+
+	KUNIT_EXPECT_EQ(test, f[0].num, 1);
+	KUNIT_EXPECT_FALSE(test, f[0].held);
+	KUNIT_EXPECT_EQ(test, f[0].sub, ro->id);
+	KUNIT_EXPECT_EQ(test, f[0].dir, SIS_DIR_IN);
+	KUNIT_EXPECT_EQ(test, f[0].len, a->len + ETH_HLEN);
+	KUNIT_EXPECT_EQ(test, f[0].caplen, 20);	/* snaplen */
+	KUNIT_EXPECT_EQ(test, f[1].num, 2);
+	KUNIT_EXPECT_TRUE(test, f[1].held);
+	KUNIT_EXPECT_EQ(test, f[1].sub, co->id);
+	KUNIT_EXPECT_EQ(test, f[1].dir, SIS_DIR_OUT);
+	KUNIT_EXPECT_EQ(test, f[1].caplen, len);	/* the whole frame */
+	KUNIT_EXPECT_EQ(test, f[2].num, 3);
+	KUNIT_EXPECT_FALSE(test, f[2].held);
+	KUNIT_EXPECT_EQ(test, sc->counts.frames, 3);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 1);
+	KUNIT_EXPECT_EQ(test, sc->held_bytes, len);
+
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 2, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 1);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 0);
+	KUNIT_EXPECT_EQ(test, sc->held_bytes, 0);
+	kfree_skb(a);
+	kfree_skb(b);
+}
+
+/* Two scanners hold one frame: it goes on only if both pass it. */
+struct agg_case {
+	const char *name;
+	u32 first, second;
+	bool forwarded;
+};
+
+static const struct agg_case agg_cases[] = {
+	{ "pass, pass", SIS_VERDICT_PASS, SIS_VERDICT_PASS, true },
+	{ "pass, cut", SIS_VERDICT_PASS, SIS_VERDICT_CUT, false },
+	{ "cut, pass", SIS_VERDICT_CUT, SIS_VERDICT_PASS, false },
+	{ "cut, cut", SIS_VERDICT_CUT, SIS_VERDICT_CUT, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(agg, agg_cases, name);
+
+static void sis_test_aggregation(struct kunit *test)
+{
+	const struct agg_case *c = test->param_value;
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *a = scan_scanner(env, 0, SIS_FAIL_OPEN, 16, 1000);
+	struct sis_scanner *b = scan_scanner(env, 1, SIS_FAIL_OPEN, 16, 1000);
+	struct sis_sub *sa = scan_sub(env, a, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_sub *sb = scan_sub(env, b, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h = scan_held(env, FRAME_TCP4_SYN, SIS_DIR_IN);
+
+	unsigned int verdict;
+
+	hook_begin();
+	scan_deliver(a, sa, h->skb, SIS_DIR_IN, h);
+	scan_deliver(b, sb, h->skb, SIS_DIR_IN, h);
+	verdict = scan_commit(h);
+	hook_end();
+	KUNIT_ASSERT_EQ(test, verdict, NF_STOLEN);
+
+	KUNIT_EXPECT_EQ(test, scan_verdict(a, 1, c->first), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 0);
+	KUNIT_EXPECT_EQ(test, scan_verdict(b, 1, c->second), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), c->forwarded);
+	KUNIT_EXPECT_EQ(test, a->counts.passed + a->counts.cut, 1);
+	KUNIT_EXPECT_EQ(test, b->counts.passed + b->counts.cut, 1);
+}
+
+/* A scanner that decided before the hook returned: no steal at all. */
+static void sis_test_decided_in_hook(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_OPEN, 16, 1000);
+	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h = scan_held(env, FRAME_ICMP4, SIS_DIR_IN);
+
+	unsigned int verdict;
+	int err;
+
+	hook_begin();
+	scan_deliver(sc, sub, h->skb, SIS_DIR_IN, h);
+	err = scan_verdict(sc, 1, SIS_VERDICT_CUT);	/* from another CPU */
+	verdict = scan_commit(h);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, verdict, NF_DROP);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 1);
+}
+
+/* Over the limit, the fail policy decides at once. */
+struct limit_case {
+	const char *name;
+	u8 fail;
+	u32 max_held, max_bytes;
+	unsigned int verdict;
+};
+
+static const struct limit_case limit_cases[] = {
+	{ "frames, fail closed", SIS_FAIL_CLOSED, 1, SIS_MAX_BYTES_DEFAULT,
+	  NF_DROP },
+	{ "frames, fail open", SIS_FAIL_OPEN, 1, SIS_MAX_BYTES_DEFAULT,
+	  NF_ACCEPT },
+	{ "bytes, fail closed", SIS_FAIL_CLOSED, 16, 100, NF_DROP },
+	{ "bytes, fail open", SIS_FAIL_OPEN, 16, 100, NF_ACCEPT },
+};
+
+KUNIT_ARRAY_PARAM_DESC(limit, limit_cases, name);
+
+static void sis_test_limits(struct kunit *test)
+{
+	const struct limit_case *c = test->param_value;
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, c->fail, c->max_held,
+					      1000);
+	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h1 = scan_held(env, FRAME_ARP, SIS_DIR_IN);
+	struct sis_held *h2 = scan_held(env, FRAME_UDP4_9999, SIS_DIR_IN);
+
+	unsigned int v1, v2;
+
+	sc->conf.max_bytes = c->max_bytes;
+	hook_begin();
+	scan_deliver(sc, sub, h1->skb, SIS_DIR_IN, h1);
+	v1 = scan_commit(h1);
+	scan_deliver(sc, sub, h2->skb, SIS_DIR_IN, h2);
+	v2 = scan_commit(h2);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, v1, NF_STOLEN);
+	KUNIT_EXPECT_EQ(test, v2, c->verdict);
+	KUNIT_EXPECT_EQ(test, sc->counts.overflows, 1);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 1);
+	KUNIT_EXPECT_EQ(test, sc->last_num, 1);	/* not delivered */
+}
+
+struct fail_case {
+	const char *name;
+	u8 fail;
+	int forwarded;
+};
+
+static const struct fail_case fail_cases[] = {
+	{ "fail closed", SIS_FAIL_CLOSED, 0 },
+	{ "fail open", SIS_FAIL_OPEN, 2 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(fail, fail_cases, name);
+
+/* Undecided frames time out, oldest first, to the fail policy. */
+static void sis_test_timeout(struct kunit *test)
+{
+	const struct fail_case *c = test->param_value;
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, c->fail, 16, 20);
+	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h[2];
+	unsigned int i, v[2];
+
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		h[i] = scan_held(env, FRAME_ICMP4, SIS_DIR_IN);
+		hook_begin();
+		scan_deliver(sc, sub, h[i]->skb, SIS_DIR_IN, h[i]);
+		v[i] = scan_commit(h[i]);
+		hook_end();
+		KUNIT_EXPECT_EQ(test, v[i], NF_STOLEN);
+	}
+	for (i = 0; i < 100 && atomic_read(&env->freed) < 2; i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), c->forwarded);
+	KUNIT_EXPECT_EQ(test, sc->counts.timeouts, 2);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 0);
+	/* A verdict after the timeout is stale, not an error. */
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 1, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_EQ(test, sc->counts.stale, 1);
+}
+
+/* The process leaves: everything it holds gets the fail policy at once. */
+static void sis_test_release(struct kunit *test)
+{
+	const struct fail_case *c = test->param_value;
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, c->fail, 16, 600000);
+	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h[2];
+	unsigned int i, v[2];
+
+	for (i = 0; i < ARRAY_SIZE(h); i++) {
+		h[i] = scan_held(env, FRAME_TCP4_ACK, SIS_DIR_OUT);
+		hook_begin();
+		scan_deliver(sc, sub, h[i]->skb, SIS_DIR_OUT, h[i]);
+		v[i] = scan_commit(h[i]);
+		hook_end();
+		KUNIT_EXPECT_EQ(test, v[i], NF_STOLEN);
+	}
+	KUNIT_EXPECT_EQ(test, sis_queue_release(sc), env->portid);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), c->forwarded);
+	KUNIT_EXPECT_EQ(test, sc->counts.released, 2);
+	/* Detached: frames are not taken any more. */
+	h[0] = scan_held(env, FRAME_ICMP4, SIS_DIR_OUT);
+	hook_begin();
+	scan_deliver(sc, sub, h[0]->skb, SIS_DIR_OUT, h[0]);
+	v[0] = scan_commit(h[0]);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, v[0], NF_ACCEPT);
+}
+
+/* Bad verdicts are refused as a whole, and change nothing. */
+static void sis_test_verdict_refused(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16,
+					      600000);
+	struct sis_sub *ro = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ, 0);
+	struct sis_sub *co = scan_sub(env, sc, cap, FILTER_ICMP,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sk_buff *copy = sis_test_build_frame(test, FRAME_ARP);
+	struct sis_held *h = scan_held(env, FRAME_ICMP4, SIS_DIR_IN);
+	struct sis_verdict v[2] = {
+		{ .frame = 2, .verdict = SIS_VERDICT_PASS },
+		{ .frame = 1, .verdict = SIS_VERDICT_CUT },
+	};
+
+	unsigned int verdict;
+
+	hook_begin();
+	scan_deliver(sc, ro, copy, SIS_DIR_IN, NULL);		/* 1 */
+	hook_end();
+	hook_begin();
+	scan_deliver(sc, co, h->skb, SIS_DIR_IN, h);		/* 2 */
+	verdict = scan_commit(h);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, verdict, NF_STOLEN);
+
+	/* 1 was read-only: the whole request is refused, 2 stays held. */
+	KUNIT_EXPECT_EQ(test, sis_queue_verdicts(sc, v, 2, NULL), -EPERM);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 1);
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 3, SIS_VERDICT_PASS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 0, SIS_VERDICT_PASS), -EINVAL);
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 2, 7), -EINVAL);
+	v[0].reserved = 1;
+	KUNIT_EXPECT_EQ(test, sis_queue_verdicts(sc, v, 1, NULL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 0);
+
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 2, SIS_VERDICT_CUT), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 0);
+	/* Decided already: stale. */
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 2, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_EQ(test, sc->counts.stale, 1);
+	KUNIT_EXPECT_EQ(test, sc->counts.cut, 1);
+	kfree_skb(copy);
+}
+
+/* A full receive buffer loses frames; held ones get the fail policy. */
+static void sis_test_lost(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16,
+					      600000);
+	struct sis_sub *ro = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ, 0);
+	struct sis_sub *co = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sk_buff *copy = sis_test_build_frame(test, FRAME_ARP);
+	unsigned int i, verdict;
+	struct sis_held *h;
+
+	WRITE_ONCE(env->sock->sk->sk_rcvbuf, 1);
+	/* The first datagram still fits an empty buffer... */
+	hook_begin();
+	scan_deliver(sc, ro, copy, SIS_DIR_IN, NULL);
+	hook_end();
+	for (i = 0; i < 50 && !atomic_read(&env->sock->sk->sk_rmem_alloc); i++)
+		msleep(20);
+	KUNIT_ASSERT_NE(test, atomic_read(&env->sock->sk->sk_rmem_alloc), 0);
+	/* ...the next one does not. */
+	h = scan_held(env, FRAME_ICMP4, SIS_DIR_IN);
+	hook_begin();
+	scan_deliver(sc, co, h->skb, SIS_DIR_IN, h);
+	verdict = scan_commit(h);
+	hook_end();
+	KUNIT_EXPECT_EQ(test, verdict, NF_STOLEN);
+	for (i = 0; i < 50 && !atomic_read(&env->freed); i++)
+		msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 0);
+	KUNIT_EXPECT_EQ(test, sc->counts.lost, 1);
+	KUNIT_EXPECT_EQ(test, sc->n_held, 0);
+	kfree_skb(copy);
+}
+
+static struct kunit_case sis_scan_cases[] = {
+	KUNIT_CASE_PARAM(sis_test_sub_match, match_gen_params),
+	KUNIT_CASE(sis_test_sub_rights),
+	KUNIT_CASE(sis_test_sub_prefers_contain),
+	KUNIT_CASE(sis_test_numbering),
+	KUNIT_CASE_PARAM(sis_test_aggregation, agg_gen_params),
+	KUNIT_CASE(sis_test_decided_in_hook),
+	KUNIT_CASE_PARAM(sis_test_limits, limit_gen_params),
+	KUNIT_CASE_PARAM(sis_test_timeout, fail_gen_params),
+	KUNIT_CASE_PARAM(sis_test_release, fail_gen_params),
+	KUNIT_CASE(sis_test_verdict_refused),
+	KUNIT_CASE(sis_test_lost),
+	{}
+};
+
+static struct kunit_suite sis_scan_suite = {
+	.name = "sis_scan",
+	.test_cases = sis_scan_cases,
+};
+
+kunit_test_suite(sis_scan_suite);
+
