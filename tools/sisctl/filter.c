@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Filter expressions compiled to classic BPF by libpcap, as tcpdump does. */
+/*
+ * libpcap: filter expressions compiled to classic BPF, as tcpdump does, and
+ * capture files read (inject add) and written (monitor --pcap).
+ */
 #include <dlfcn.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
@@ -12,9 +16,9 @@
 #endif
 
 /*
- * libpcap is loaded when a filter is compiled, not when sisctl starts:
- * Debian's brings the D-Bus, systemd and libgcrypt libraries along, whose
- * loading is most of sisctl's start-up, and only `prevent add` needs it.
+ * libpcap is loaded when it is needed, not when sisctl starts: Debian's
+ * brings the D-Bus, systemd and libgcrypt libraries along, whose loading is
+ * most of sisctl's start-up, and only a few commands need it.
  */
 static struct {
 	pcap_t *(*open_dead)(int, int);
@@ -22,11 +26,36 @@ static struct {
 		       bpf_u_int32);
 	char *(*geterr)(pcap_t *);
 	void (*freecode)(struct bpf_program *);
+	pcap_t *(*open_offline)(const char *, char *);
+	int (*next_ex)(pcap_t *, struct pcap_pkthdr **, const u_char **);
+	int (*datalink)(pcap_t *);
+	pcap_dumper_t *(*dump_open)(pcap_t *, const char *);
+	void (*dump)(u_char *, const struct pcap_pkthdr *, const u_char *);
+	int (*dump_flush)(pcap_dumper_t *);
+	void (*dump_close)(pcap_dumper_t *);
 	void (*close)(pcap_t *);
 } pcap;
 
 static int pcap_load(char *err, size_t err_len)
 {
+	static const struct {
+		const char *name;
+		void **fn;
+	} syms[] = {
+		{ "pcap_open_dead", (void **)&pcap.open_dead },
+		{ "pcap_compile", (void **)&pcap.compile },
+		{ "pcap_geterr", (void **)&pcap.geterr },
+		{ "pcap_freecode", (void **)&pcap.freecode },
+		{ "pcap_open_offline", (void **)&pcap.open_offline },
+		{ "pcap_next_ex", (void **)&pcap.next_ex },
+		{ "pcap_datalink", (void **)&pcap.datalink },
+		{ "pcap_dump_open", (void **)&pcap.dump_open },
+		{ "pcap_dump", (void **)&pcap.dump },
+		{ "pcap_dump_flush", (void **)&pcap.dump_flush },
+		{ "pcap_dump_close", (void **)&pcap.dump_close },
+		/* Last: it tells that all of them are loaded. */
+		{ "pcap_close", (void **)&pcap.close },
+	};
 	void *h;
 
 	if (pcap.close)
@@ -36,17 +65,14 @@ static int pcap_load(char *err, size_t err_len)
 		snprintf(err, err_len, "cannot load libpcap: %s", dlerror());
 		return -1;
 	}
-	pcap.open_dead = dlsym(h, "pcap_open_dead");
-	pcap.compile = dlsym(h, "pcap_compile");
-	pcap.geterr = dlsym(h, "pcap_geterr");
-	pcap.freecode = dlsym(h, "pcap_freecode");
-	pcap.close = dlsym(h, "pcap_close");
-	if (!pcap.open_dead || !pcap.compile || !pcap.geterr ||
-	    !pcap.freecode || !pcap.close) {
-		snprintf(err, err_len, "%s lacks pcap_compile and friends",
-			 LIBPCAP_SONAME);
-		pcap.close = NULL;
-		return -1;
+	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		*syms[i].fn = dlsym(h, syms[i].name);
+		if (!*syms[i].fn) {
+			snprintf(err, err_len, "%s lacks %s", LIBPCAP_SONAME,
+				 syms[i].name);
+			pcap.close = NULL;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -122,4 +148,114 @@ int filter_compile(const char *expr, struct sock_filter **insns,
 	*len = prog.bf_len;
 	pcap.freecode(&prog);
 	return 0;
+}
+
+/*
+ * The first packet of a capture file (pcap or pcapng, Ethernet): its first
+ * min(caplen, size) bytes into buf, its captured and wire lengths.
+ */
+int pcapfile_read_first(const char *path, unsigned char *buf, size_t size,
+			size_t *caplen, size_t *len, char *err, size_t err_len)
+{
+	char errbuf[PCAP_ERRBUF_SIZE] = "";
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	pcap_t *p;
+	int r;
+
+	if (pcap_load(err, err_len) < 0)
+		return -1;
+	p = pcap.open_offline(path, errbuf);
+	if (!p) {
+		snprintf(err, err_len, "%s", errbuf);
+		return -1;
+	}
+	if (pcap.datalink(p) != DLT_EN10MB) {
+		snprintf(err, err_len,
+			 "\"%s\" is not an Ethernet capture (link type %d)",
+			 path, pcap.datalink(p));
+		pcap.close(p);
+		return -1;
+	}
+	r = pcap.next_ex(p, &h, &data);
+	if (r != 1) {
+		if (r == PCAP_ERROR_BREAK)
+			snprintf(err, err_len, "\"%s\" holds no packet", path);
+		else
+			snprintf(err, err_len, "\"%s\": %s", path,
+				 pcap.geterr(p));
+		pcap.close(p);
+		return -1;
+	}
+	*caplen = h->caplen;
+	*len = h->len;
+	memcpy(buf, data, h->caplen < size ? h->caplen : size);
+	pcap.close(p);
+	return 0;
+}
+
+struct pcapfile {
+	pcap_t *p;
+	pcap_dumper_t *d;
+};
+
+/* Records up to this long; alerts carry at most SIS_ALERT_DATA_MAX bytes. */
+#define PCAPFILE_SNAPLEN 262144
+
+/* A new pcap file of Ethernet frames, microsecond timestamps. */
+struct pcapfile *pcapfile_create(const char *path, char *err, size_t err_len)
+{
+	struct pcapfile *f;
+
+	if (pcap_load(err, err_len) < 0)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f) {
+		snprintf(err, err_len, "%s", strerror(ENOMEM));
+		return NULL;
+	}
+	f->p = pcap.open_dead(DLT_EN10MB, PCAPFILE_SNAPLEN);
+	if (!f->p) {
+		snprintf(err, err_len, "cannot initialize libpcap");
+		free(f);
+		return NULL;
+	}
+	f->d = pcap.dump_open(f->p, path);
+	if (!f->d) {
+		snprintf(err, err_len, "%s", pcap.geterr(f->p));
+		pcap.close(f->p);
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* One record, flushed so that readers see it at once: 0 or -errno. */
+int pcapfile_write(struct pcapfile *f, uint64_t time_ns, const void *data,
+		   size_t caplen, size_t len)
+{
+	struct pcap_pkthdr h = {
+		.ts.tv_sec = (time_t)(time_ns / 1000000000u),
+		.ts.tv_usec = (suseconds_t)(time_ns % 1000000000u / 1000u),
+		.caplen = (bpf_u_int32)caplen,
+		.len = (bpf_u_int32)(len < caplen ? caplen : len),
+	};
+
+	if (caplen > PCAPFILE_SNAPLEN)
+		return -EMSGSIZE;
+	pcap.dump((u_char *)f->d, &h, data);
+	return pcap.dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
+}
+
+int pcapfile_close(struct pcapfile *f)
+{
+	int r;
+
+	if (!f)
+		return 0;
+	r = pcap.dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
+	pcap.dump_close(f->d);
+	pcap.close(f->p);
+	free(f);
+	return r;
 }
