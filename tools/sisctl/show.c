@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sisctl show [BRIDGE] */
+/* sisctl show [BRIDGE], sisctl show scanner [NAME] */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -15,7 +15,8 @@
 
 static int usage(FILE *f)
 {
-	fprintf(f, "Usage: sisctl show [BRIDGE]\n");
+	fprintf(f, "Usage: sisctl show [BRIDGE]\n"
+		   "       sisctl show scanner [NAME]\n");
 	return f == stdout ? 0 : 1;
 }
 
@@ -158,15 +159,17 @@ static const char *name_or_index(const char *name, uint32_t ifindex,
 }
 
 /* Filter text on one line: control characters become spaces. */
-static void put_clean(FILE *f, const char *s)
+void put_clean(FILE *f, const char *s)
 {
 	for (; *s; s++)
 		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
 }
 
-void show_text(FILE *f, const struct sisctl_bridges *l)
+/* Each bridge, then its scanners. */
+void show_text(FILE *f, const struct sisctl_bridges *l,
+	       const struct sisctl_scanners *sl)
 {
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; l && i < l->n; i++) {
 		const struct sisctl_bridge *b = &l->v[i];
 		char n1[24], n2[24], n3[24];
 
@@ -192,11 +195,15 @@ void show_text(FILE *f, const struct sisctl_bridges *l)
 			}
 			fputc('\n', f);
 		}
+		for (size_t j = 0; sl && j < sl->n; j++)
+			if (sl->v[j].ifindex == b->ifindex)
+				scanner_text(f, &sl->v[j],
+					     b->ifname[0] ? b->ifname : NULL);
 	}
 }
 
 /* A JSON string even from bytes that are not UTF-8 (those become '?'). */
-static json_t *jstr(const char *s)
+json_t *jstr(const char *s)
 {
 	json_t *j = json_string(s);
 	char *c;
@@ -220,7 +227,7 @@ static json_t *jname(const char *name)
 }
 
 /* Counters are u64; JSON integers here are signed 64-bit. */
-static json_t *jint(uint64_t v)
+json_t *jint(uint64_t v)
 {
 	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
 }
@@ -244,21 +251,27 @@ static json_t *jstats(const struct sisctl_stats *s)
 	return o;
 }
 
-json_t *show_json(const struct sisctl_bridges *l)
+/*
+ * An array of bridges; each has its scanners in "scanners" (added after
+ * "prevent", so that consumers of the older output are not affected).
+ */
+json_t *show_json(const struct sisctl_bridges *l,
+		  const struct sisctl_scanners *sl)
 {
 	json_t *arr = json_array();
 
 	if (!arr)
 		return NULL;
-	for (size_t i = 0; i < l->n; i++) {
+	for (size_t i = 0; l && i < l->n; i++) {
 		const struct sisctl_bridge *b = &l->v[i];
 		json_t *o = json_object(), *stats = json_object();
-		json_t *rules = json_array();
+		json_t *rules = json_array(), *scanners = json_array();
 
-		if (!o || !stats || !rules) {
+		if (!o || !stats || !rules || !scanners) {
 			json_decref(o);
 			json_decref(stats);
 			json_decref(rules);
+			json_decref(scanners);
 			json_decref(arr);
 			return NULL;
 		}
@@ -281,6 +294,12 @@ json_t *show_json(const struct sisctl_bridges *l)
 			json_array_append_new(rules, jr);
 		}
 		json_object_set_new(o, "prevent", rules);
+		for (size_t j = 0; sl && j < sl->n; j++)
+			if (sl->v[j].ifindex == b->ifindex)
+				json_array_append_new(scanners,
+					scanner_json(&sl->v[j], b->ifname[0] ?
+						     b->ifname : NULL));
+		json_object_set_new(o, "scanners", scanners);
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -291,42 +310,160 @@ static int show_cb(const struct nlmsghdr *nlh, void *arg)
 	return show_merge(arg, nlh);
 }
 
-static int dump(uint32_t ifindex, struct sisctl_bridges *l, char *extack,
-		size_t extack_len)
+static int scanners_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	struct sis_nl *nl;
+	return scanners_merge(arg, nlh);
+}
+
+static void reset_bridges(void *arg)
+{
+	show_free(arg);
+}
+
+static void reset_scanners(void *arg)
+{
+	scanners_free(arg);
+}
+
+/*
+ * One dump, retried from scratch when a concurrent change interrupted it.
+ * Returns 0 or a negative errno, with the kernel's message in extack.
+ */
+static int dump(struct sis_nl *nl, uint8_t cmd, uint32_t ifindex,
+		sis_nl_msg_cb cb, void (*reset)(void *), void *arg,
+		const char *what, char *extack, size_t extack_len)
+{
 	struct nl_msg *msg;
 	int r, tries = 0;
 
-	if (sisctl_open(&nl) < 0)
-		return 1;
 	do {
-		show_free(l);
-		msg = sis_nl_msg(nl, SIS_CMD_GET_BRIDGE, 0);
-		if (!msg) {
-			r = -ENOMEM;
-			break;
-		}
+		reset(arg);
+		msg = sis_nl_msg(nl, cmd, 0);
+		if (!msg)
+			return -ENOMEM;
 		r = ifindex && nla_put_u32(msg, SIS_A_IFINDEX, ifindex) < 0 ?
 		    -EMSGSIZE : 0;
 		if (!r)
-			r = sis_nl_dump(nl, msg, show_cb, l, extack, extack_len);
+			r = sis_nl_dump(nl, msg, cb, arg, extack, extack_len);
 		nlmsg_free(msg);
 	} while (r == -EINTR && !extack[0] && ++tries < SHOW_TRIES);
-	sis_nl_close(nl);
 	if (r == -EINTR && !extack[0])
 		snprintf(extack, extack_len,
-			 "the bridges kept changing during the dump, try again");
-	return sisctl_result(r, extack);
+			 "the %s kept changing during the dump, try again", what);
+	return r;
+}
+
+static int print_json(const struct sisctl *o, json_t *j)
+{
+	if (!j)
+		return sisctl_result(-ENOMEM, NULL);
+	sisctl_json_print(o, j);
+	json_decref(j);
+	return 0;
+}
+
+/* sisctl show [BRIDGE]: bridges, and the scanners on them. */
+static int show_all(const struct sisctl *o, uint32_t ifindex)
+{
+	struct sisctl_bridges l = { 0 };
+	struct sisctl_scanners sl = { 0 };
+	char extack[SIS_EXTACK_MAX] = "";
+	struct sis_nl *nl;
+	int r, ret;
+
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	r = dump(nl, SIS_CMD_GET_BRIDGE, ifindex, show_cb, reset_bridges, &l,
+		 "bridges", extack, sizeof(extack));
+	/* A module older than scanners has none to show. */
+	if (!r) {
+		r = dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb, reset_scanners,
+			 &sl, "scanners", extack, sizeof(extack));
+		if (r == -EOPNOTSUPP && !extack[0]) {
+			scanners_free(&sl);
+			r = 0;
+		}
+	}
+	sis_nl_close(nl);
+	ret = sisctl_result(r, extack);
+	if (!ret) {
+		if (o->json)
+			ret = print_json(o, show_json(&l, &sl));
+		else
+			show_text(stdout, &l, &sl);
+	}
+	scanners_free(&sl);
+	show_free(&l);
+	return ret;
+}
+
+/* sisctl show scanner [NAME] */
+int show_scanners(const struct sisctl *o, const char *name)
+{
+	struct sisctl_scanners sl = { 0 };
+	char extack[SIS_EXTACK_MAX] = "";
+	bool found = false;
+	json_t *arr = NULL;
+	struct sis_nl *nl;
+	int r, ret;
+
+	if (name && !check_name("scanner", name))
+		return 1;
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	r = dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb, reset_scanners, &sl,
+		 "scanners", extack, sizeof(extack));
+	sis_nl_close(nl);
+	if (r == -EOPNOTSUPP && !extack[0])
+		snprintf(extack, sizeof(extack),
+			 "this sis module has no scanners (%s)", strerror(-r));
+	ret = sisctl_result(r, extack);
+	if (ret)
+		goto out;
+	if (o->json) {
+		arr = json_array();
+		if (!arr) {
+			ret = sisctl_result(-ENOMEM, NULL);
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < sl.n; i++) {
+		const struct sisctl_scanner *s = &sl.v[i];
+		char buf[IF_NAMESIZE];
+		const char *bridge;
+
+		if (name && strcmp(s->name, name))
+			continue;
+		found = true;
+		bridge = scanner_bridge_name(NULL, s->ifindex, buf, sizeof(buf));
+		if (arr)
+			json_array_append_new(arr, scanner_json(s, bridge));
+		else
+			scanner_text(stdout, s, bridge);
+	}
+	if (name && !found) {
+		json_decref(arr);
+		sisctl_error("no scanner \"%s\"", name);
+		ret = 1;
+		goto out;
+	}
+	if (arr)
+		ret = print_json(o, arr);
+out:
+	scanners_free(&sl);
+	return ret;
 }
 
 int cmd_show(const struct sisctl *o, int argc, char **argv)
 {
-	struct sisctl_bridges l = { 0 };
-	char extack[SIS_EXTACK_MAX] = "";
 	uint32_t ifindex = 0;
-	int ret;
 
+	if (argc >= 2 && (!strcmp(argv[1], "scanner") ||
+			  !strcmp(argv[1], "scanners"))) {
+		if (argc > 3)
+			return usage(stderr);
+		return show_scanners(o, argc == 3 ? argv[2] : NULL);
+	}
 	if (argc > 2)
 		return usage(stderr);
 	if (argc == 2) {
@@ -335,23 +472,5 @@ int cmd_show(const struct sisctl *o, int argc, char **argv)
 		if (sisctl_ifindex(argv[1], &ifindex) < 0)
 			return 1;
 	}
-	ret = dump(ifindex, &l, extack, sizeof(extack));
-	if (ret) {
-		show_free(&l);
-		return ret;
-	}
-	if (o->json) {
-		json_t *j = show_json(&l);
-
-		if (!j) {
-			show_free(&l);
-			return sisctl_result(-ENOMEM, NULL);
-		}
-		sisctl_json_print(o, j);
-		json_decref(j);
-	} else {
-		show_text(stdout, &l);
-	}
-	show_free(&l);
-	return 0;
+	return show_all(o, ifindex);
 }

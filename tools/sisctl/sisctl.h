@@ -18,6 +18,11 @@ struct nl_msg;
 extern const struct nla_policy sisctl_policy[SIS_A_MAX + 1];
 extern const struct nla_policy sisctl_rule_policy[SIS_RULE_A_MAX + 1];
 extern const struct nla_policy sisctl_stats_policy[SIS_STATS_A_MAX + 1];
+extern const struct nla_policy sisctl_scanner_policy[SIS_SCANNER_A_MAX + 1];
+extern const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1];
+extern const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1];
+extern const struct nla_policy sisctl_sub_policy[SIS_SUB_A_MAX + 1];
+extern const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1];
 
 /* Global options. */
 struct sisctl {
@@ -30,6 +35,10 @@ int cmd_attach(const struct sisctl *o, int argc, char **argv);
 int cmd_detach(const struct sisctl *o, int argc, char **argv);
 int cmd_prevent(const struct sisctl *o, int argc, char **argv);
 int cmd_show(const struct sisctl *o, int argc, char **argv);
+int cmd_scanner(const struct sisctl *o, int argc, char **argv);
+int cmd_cap(const struct sisctl *o, int argc, char **argv);
+int cmd_inject(const struct sisctl *o, int argc, char **argv);
+int cmd_monitor(const struct sisctl *o, int argc, char **argv);
 
 /* util.c */
 void sisctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -44,10 +53,24 @@ int parse_dir(const char *word, uint8_t *dir);
 const char *dir_name(uint8_t dir);
 int parse_u32(const char *s, uint32_t *v);
 char *join_args(int argc, char *const argv[]);
+bool valid_name(const char *name);
+void name_error(char *err, size_t err_len, const char *what, const char *name);
+bool check_name(const char *what, const char *name);
+const char *rights_name(uint8_t rights);
+const char *fail_name(uint8_t fail);
+typedef int (*sisctl_fill_fn)(struct nl_msg *msg, const void *arg);
+int sisctl_send(uint8_t cmd, size_t size, sisctl_fill_fn fill, const void *arg);
 
-/* filter.c */
+/* filter.c: libpcap, loaded on first use */
 int filter_compile(const char *expr, struct sock_filter **insns,
 		   unsigned int *len, char *err, size_t err_len);
+int pcapfile_read_first(const char *path, unsigned char *buf, size_t size,
+			size_t *caplen, size_t *len, char *err, size_t err_len);
+struct pcapfile;
+struct pcapfile *pcapfile_create(const char *path, char *err, size_t err_len);
+int pcapfile_write(struct pcapfile *f, uint64_t time_ns, const void *data,
+		   size_t caplen, size_t len);
+int pcapfile_close(struct pcapfile *f);
 
 /* attach.c */
 int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host);
@@ -96,7 +119,132 @@ struct sisctl_bridges {
 
 int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh);
 void show_free(struct sisctl_bridges *l);
-void show_text(FILE *f, const struct sisctl_bridges *l);
-json_t *show_json(const struct sisctl_bridges *l);
+
+/* show_scanner.c: SIS_CMD_GET_SCANNER dumps */
+struct sisctl_cap {
+	char name[SIS_NAME_MAX];
+	uint8_t dir, rights;
+	char *expr;
+	uint64_t matches;
+};
+
+struct sisctl_inject {
+	uint32_t id;
+	uint8_t dir;
+	uint32_t len;
+	uint64_t sent;
+};
+
+struct sisctl_sub {
+	uint32_t id;
+	char cap[SIS_NAME_MAX];
+	uint8_t rights;
+	char *expr;
+	uint32_t snaplen;
+	uint64_t matches;
+};
+
+struct sisctl_scanner_stats {
+	uint64_t frames, passed, cut, timeouts, overflows, released, stale,
+		 lost, alerts, alerts_dropped;
+};
+
+struct sisctl_scanner {
+	char name[SIS_NAME_MAX];
+	uint32_t ifindex, uid, timeout_ms, max_held, max_bytes;
+	uint8_t fail;
+	bool attached;
+	uint32_t pid, held, held_bytes;
+	struct sisctl_scanner_stats st;
+	struct sisctl_cap *caps;
+	size_t ncaps, caps_cap;
+	struct sisctl_inject *injects;
+	size_t ninjects, injects_cap;
+	struct sisctl_sub *subs;
+	size_t nsubs, subs_cap;
+};
+
+struct sisctl_scanners {
+	struct sisctl_scanner *v;
+	size_t n, cap;
+};
+
+int scanners_merge(struct sisctl_scanners *l, const struct nlmsghdr *nlh);
+void scanners_free(struct sisctl_scanners *l);
+const char *scanner_bridge_name(const struct sisctl_bridges *bl,
+				uint32_t ifindex, char *buf, size_t len);
+void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge);
+json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge);
+
+/* show.c: bl and sl may be NULL (nothing of that kind) */
+void show_text(FILE *f, const struct sisctl_bridges *bl,
+	       const struct sisctl_scanners *sl);
+json_t *show_json(const struct sisctl_bridges *bl,
+		  const struct sisctl_scanners *sl);
+json_t *jstr(const char *s);
+json_t *jint(uint64_t v);
+void put_clean(FILE *f, const char *s);
+int show_scanners(const struct sisctl *o, const char *name);
+
+/* scanner.c */
+struct scanner_add_args {
+	const char *name, *bridge;
+	uint32_t uid;
+	bool has_timeout, has_fail, has_max_held, has_max_bytes;
+	uint32_t timeout_ms, max_held, max_bytes;
+	uint8_t fail;
+};
+int parse_user(const char *s, uint32_t *uid);
+int scanner_add_parse(int argc, char *const argv[], struct scanner_add_args *a,
+		      char *err, size_t err_len);
+int scanner_add_fill(struct nl_msg *msg, const struct scanner_add_args *a,
+		     uint32_t bridge);
+int scanner_del_fill(struct nl_msg *msg, const char *name);
+
+/* cap.c */
+struct cap_add_args {
+	const char *scanner, *name;
+	uint8_t dir, rights;
+	char *expr;		/* joined filter words, malloc'ed */
+};
+int parse_rights(const char *s, uint8_t *rights);
+int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
+		  char *err, size_t err_len);
+int cap_add_fill(struct nl_msg *msg, const char *scanner, const char *name,
+		 uint8_t dir, uint8_t rights, const struct sock_filter *insns,
+		 unsigned int len, const char *expr);
+int cap_del_fill(struct nl_msg *msg, const char *scanner, const char *name);
+
+/* inject.c */
+struct inject_add_args {
+	const char *scanner, *file;
+	uint32_t id;
+	uint8_t dir;
+};
+int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
+		     char *err, size_t err_len);
+int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
+		      char *err, size_t err_len);
+int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
+		    uint8_t dir, const void *frame, size_t len);
+int inject_del_fill(struct nl_msg *msg, const char *scanner, uint32_t id);
+
+/* monitor.c */
+struct nl_sock;
+
+struct monitor {
+	bool json;
+	uint32_t count;		/* stop after this many alerts, 0: never */
+	uint32_t seen;
+	struct pcapfile *pcap;
+	FILE *out;
+	int error;		/* first error, a negative errno */
+};
+int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
+		  const char **pcap, char *err, size_t err_len);
+int monitor_format_time(char *buf, size_t len, uint64_t ns);
+int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh);
+int monitor_join(struct nl_sock *sk, const char *family, const char *group);
+int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd);
 
 #endif

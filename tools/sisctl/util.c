@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netlink/msg.h>
 
 #include "sisctl.h"
 
@@ -201,6 +202,89 @@ char *join_args(int argc, char *const argv[])
 	return s;
 }
 
+/* Scanner and capability names, as the kernel takes them. */
+bool valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!n || n >= SIS_NAME_MAX)
+		return false;
+	for (; *name; name++)
+		if (!(*name >= 'a' && *name <= 'z') &&
+		    !(*name >= 'A' && *name <= 'Z') &&
+		    !(*name >= '0' && *name <= '9') && !strchr("-_.", *name))
+			return false;
+	return true;
+}
+
+void name_error(char *err, size_t err_len, const char *what, const char *name)
+{
+	snprintf(err, err_len,
+		 "invalid %s name \"%s\": use 1 to %d letters, digits, '-', '_' and '.'",
+		 what, name, SIS_NAME_MAX - 1);
+}
+
+/* A name the kernel would refuse is refused here, with a clearer message. */
+bool check_name(const char *what, const char *name)
+{
+	char err[256];
+
+	if (valid_name(name))
+		return true;
+	name_error(err, sizeof(err), what, name);
+	sisctl_error("%s", err);
+	return false;
+}
+
+/* As `cap add` takes them. */
+const char *rights_name(uint8_t rights)
+{
+	switch (rights) {
+	case SIS_RIGHT_READ:
+		return "read";
+	case SIS_RIGHT_READ | SIS_RIGHT_CONTAIN:
+		return "read,contain";
+	case SIS_RIGHT_CONTAIN:
+		return "contain";
+	default:
+		return "unknown";
+	}
+}
+
+const char *fail_name(uint8_t fail)
+{
+	switch (fail) {
+	case SIS_FAIL_CLOSED:
+		return "closed";
+	case SIS_FAIL_OPEN:
+		return "open";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * Send one request without reply: fill adds the attributes (size is a hint
+ * for their length). Reports the outcome; the result is the exit code.
+ */
+int sisctl_send(uint8_t cmd, size_t size, sisctl_fill_fn fill, const void *arg)
+{
+	char extack[SIS_EXTACK_MAX] = "";
+	struct sis_nl *nl;
+	struct nl_msg *msg;
+	int r;
+
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	msg = sis_nl_msg(nl, cmd, size);
+	r = msg ? fill(msg, arg) : -ENOMEM;
+	if (!r)
+		r = sis_nl_request(nl, msg, NULL, NULL, extack, sizeof(extack));
+	nlmsg_free(msg);
+	sis_nl_close(nl);
+	return sisctl_result(r, extack);
+}
+
 const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX]		= { .type = NLA_U32 },
 	[SIS_A_IFNAME]		= { .type = NLA_STRING },
@@ -211,6 +295,11 @@ const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_STATS_IN]	= { .type = NLA_NESTED },
 	[SIS_A_STATS_OUT]	= { .type = NLA_NESTED },
 	[SIS_A_RULE]		= { .type = NLA_NESTED },
+	[SIS_A_SCANNER]		= { .type = NLA_NESTED },
+	[SIS_A_CAP]		= { .type = NLA_NESTED },
+	[SIS_A_INJECT]		= { .type = NLA_NESTED },
+	[SIS_A_SUB]		= { .type = NLA_NESTED },
+	[SIS_A_ALERT]		= { .type = NLA_NESTED },
 };
 
 const struct nla_policy sisctl_rule_policy[SIS_RULE_A_MAX + 1] = {
@@ -226,4 +315,63 @@ const struct nla_policy sisctl_stats_policy[SIS_STATS_A_MAX + 1] = {
 	[SIS_STATS_A_FRAMES]	= { .type = NLA_U64 },
 	[SIS_STATS_A_BYTES]	= { .type = NLA_U64 },
 	[SIS_STATS_A_DROPPED]	= { .type = NLA_U64 },
+};
+
+const struct nla_policy sisctl_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
+	[SIS_SCANNER_A_NAME]		= { .type = NLA_STRING },
+	[SIS_SCANNER_A_UID]		= { .type = NLA_U32 },
+	[SIS_SCANNER_A_TIMEOUT_MS]	= { .type = NLA_U32 },
+	[SIS_SCANNER_A_FAIL]		= { .type = NLA_U8 },
+	[SIS_SCANNER_A_MAX_HELD]	= { .type = NLA_U32 },
+	[SIS_SCANNER_A_MAX_BYTES]	= { .type = NLA_U32 },
+	[SIS_SCANNER_A_PID]		= { .type = NLA_U32 },
+	[SIS_SCANNER_A_HELD]		= { .type = NLA_U32 },
+	[SIS_SCANNER_A_HELD_BYTES]	= { .type = NLA_U32 },
+	[SIS_SCANNER_A_FRAMES]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_PASSED]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_CUT]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_TIMEOUTS]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_OVERFLOWS]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_RELEASED]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_STALE]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_LOST]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_ALERTS]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_ALERTS_DROPPED]	= { .type = NLA_U64 },
+};
+
+const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {
+	[SIS_CAP_A_NAME]	= { .type = NLA_STRING },
+	[SIS_CAP_A_DIR]		= { .type = NLA_U8 },
+	[SIS_CAP_A_RIGHTS]	= { .type = NLA_U8 },
+	[SIS_CAP_A_BPF]		= { .type = NLA_UNSPEC },
+	[SIS_CAP_A_EXPR]	= { .type = NLA_STRING },
+	[SIS_CAP_A_MATCHES]	= { .type = NLA_U64 },
+};
+
+const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1] = {
+	[SIS_INJECT_A_ID]	= { .type = NLA_U32 },
+	[SIS_INJECT_A_DIR]	= { .type = NLA_U8 },
+	[SIS_INJECT_A_FRAME]	= { .type = NLA_UNSPEC },
+	[SIS_INJECT_A_LEN]	= { .type = NLA_U32 },
+	[SIS_INJECT_A_SENT]	= { .type = NLA_U64 },
+};
+
+const struct nla_policy sisctl_sub_policy[SIS_SUB_A_MAX + 1] = {
+	[SIS_SUB_A_ID]		= { .type = NLA_U32 },
+	[SIS_SUB_A_CAP]		= { .type = NLA_STRING },
+	[SIS_SUB_A_RIGHTS]	= { .type = NLA_U8 },
+	[SIS_SUB_A_BPF]		= { .type = NLA_UNSPEC },
+	[SIS_SUB_A_EXPR]	= { .type = NLA_STRING },
+	[SIS_SUB_A_SNAPLEN]	= { .type = NLA_U32 },
+	[SIS_SUB_A_MATCHES]	= { .type = NLA_U64 },
+};
+
+const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1] = {
+	[SIS_ALERT_A_SCANNER]	= { .type = NLA_STRING },
+	[SIS_ALERT_A_TIME]	= { .type = NLA_U64 },
+	[SIS_ALERT_A_MSG]	= { .type = NLA_UNSPEC },
+	[SIS_ALERT_A_FRAME_NUM]	= { .type = NLA_U64 },
+	[SIS_ALERT_A_DIR]	= { .type = NLA_U8 },
+	[SIS_ALERT_A_DATA]	= { .type = NLA_UNSPEC },
+	[SIS_ALERT_A_LEN]	= { .type = NLA_U32 },
 };

@@ -72,6 +72,134 @@ int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n)
 	return 0;
 }
 
+const struct scanner_spec scanner_example[3] = {
+	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
+	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
+	  .attached = true, .pid = 4242, .counters = true,
+	  .held = 3, .held_bytes = 180,
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1 },
+	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+		      "tcp port 80", 12 } }, .ncaps = 1 },
+	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
+	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
+	  .attached = true, .pid = 4242, .counters = true,
+	  .held = 3, .held_bytes = 180,
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1 },
+	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
+	  .ncaps = 1,
+	  .injects = { { 1, SIS_DIR_OUT, 60, 7 } }, .ninjects = 1,
+	  .subs = { { 3, "web", SIS_RIGHT_READ, "tcp dst port 80", 0, 5 },
+		    { 4, "dns", SIS_RIGHT_READ, "", 96, 0 } }, .nsubs = 2 },
+	{ .ifindex = 8, .name = "probe", .uid = 4000000, .timeout_ms = 1000,
+	  .max_held = 1024, .max_bytes = 4194304, .fail = SIS_FAIL_CLOSED },
+};
+
+/* As kernel/netlink_scanner.c sends it, with the counters when asked. */
+struct nl_msg *scanner_msg(const struct scanner_spec *s)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	const struct sisctl_scanner_stats *st = &s->st;
+	struct nlattr *n;
+
+	genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, NLM_F_MULTI, SIS_CMD_GET_SCANNER,
+		    SIS_GENL_VERSION);
+	nla_put_u32(msg, SIS_A_IFINDEX, s->ifindex);
+	n = nla_nest_start(msg, SIS_A_SCANNER | NLA_F_NESTED);
+	nla_put_string(msg, SIS_SCANNER_A_NAME, s->name);
+	nla_put_u32(msg, SIS_SCANNER_A_UID, s->uid);
+	nla_put_u32(msg, SIS_SCANNER_A_TIMEOUT_MS, s->timeout_ms);
+	nla_put_u8(msg, SIS_SCANNER_A_FAIL, s->fail);
+	nla_put_u32(msg, SIS_SCANNER_A_MAX_HELD, s->max_held);
+	nla_put_u32(msg, SIS_SCANNER_A_MAX_BYTES, s->max_bytes);
+	if (s->attached)
+		nla_put_u32(msg, SIS_SCANNER_A_PID, s->pid);
+	if (s->counters) {
+		nla_put_u32(msg, SIS_SCANNER_A_HELD, s->held);
+		nla_put_u32(msg, SIS_SCANNER_A_HELD_BYTES, s->held_bytes);
+		nla_put_u64(msg, SIS_SCANNER_A_FRAMES, st->frames);
+		nla_put_u64(msg, SIS_SCANNER_A_PASSED, st->passed);
+		nla_put_u64(msg, SIS_SCANNER_A_CUT, st->cut);
+		nla_put_u64(msg, SIS_SCANNER_A_TIMEOUTS, st->timeouts);
+		nla_put_u64(msg, SIS_SCANNER_A_OVERFLOWS, st->overflows);
+		nla_put_u64(msg, SIS_SCANNER_A_RELEASED, st->released);
+		nla_put_u64(msg, SIS_SCANNER_A_STALE, st->stale);
+		nla_put_u64(msg, SIS_SCANNER_A_LOST, st->lost);
+		nla_put_u64(msg, SIS_SCANNER_A_ALERTS, st->alerts);
+		nla_put_u64(msg, SIS_SCANNER_A_ALERTS_DROPPED, st->alerts_dropped);
+	}
+	nla_nest_end(msg, n);
+	for (int i = 0; i < s->ncaps; i++) {
+		const struct cap_spec *c = &s->caps[i];
+
+		n = nla_nest_start(msg, SIS_A_CAP | NLA_F_NESTED);
+		nla_put_string(msg, SIS_CAP_A_NAME, c->name);
+		nla_put_u8(msg, SIS_CAP_A_DIR, c->dir);
+		nla_put_u8(msg, SIS_CAP_A_RIGHTS, c->rights);
+		nla_put_string(msg, SIS_CAP_A_EXPR, c->expr);
+		nla_put_u64(msg, SIS_CAP_A_MATCHES, c->matches);
+		nla_nest_end(msg, n);
+	}
+	for (int i = 0; i < s->ninjects; i++) {
+		const struct inject_spec *in = &s->injects[i];
+
+		n = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
+		nla_put_u32(msg, SIS_INJECT_A_ID, in->id);
+		nla_put_u8(msg, SIS_INJECT_A_DIR, in->dir);
+		nla_put_u32(msg, SIS_INJECT_A_LEN, in->len);
+		nla_put_u64(msg, SIS_INJECT_A_SENT, in->sent);
+		nla_nest_end(msg, n);
+	}
+	for (int i = 0; i < s->nsubs; i++) {
+		const struct sub_spec *sub = &s->subs[i];
+
+		n = nla_nest_start(msg, SIS_A_SUB | NLA_F_NESTED);
+		nla_put_u32(msg, SIS_SUB_A_ID, sub->id);
+		nla_put_string(msg, SIS_SUB_A_CAP, sub->cap);
+		nla_put_u8(msg, SIS_SUB_A_RIGHTS, sub->rights);
+		nla_put_string(msg, SIS_SUB_A_EXPR, sub->expr);
+		nla_put_u32(msg, SIS_SUB_A_SNAPLEN, sub->snaplen);
+		nla_put_u64(msg, SIS_SUB_A_MATCHES, sub->matches);
+		nla_nest_end(msg, n);
+	}
+	return msg;
+}
+
+int merge_scanners(struct sisctl_scanners *l, const struct scanner_spec *s, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct nl_msg *msg = scanner_msg(&s[i]);
+		int r = scanners_merge(l, nlmsg_hdr(msg));
+
+		nlmsg_free(msg);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+struct nl_msg *alert_msg(const struct alert_spec *a)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(65536);
+	struct nlattr *n;
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_ALERT, SIS_GENL_VERSION);
+	nla_put_u32(msg, SIS_A_IFINDEX, a->ifindex);
+	n = nla_nest_start(msg, SIS_A_ALERT | NLA_F_NESTED);
+	nla_put_string(msg, SIS_ALERT_A_SCANNER, a->scanner);
+	if (a->has_time)
+		nla_put_u64(msg, SIS_ALERT_A_TIME, a->time_ns);
+	nla_put(msg, SIS_ALERT_A_MSG, (int)a->msg_len, a->msg);
+	if (a->has_frame) {
+		nla_put_u64(msg, SIS_ALERT_A_FRAME_NUM, a->frame);
+		nla_put_u8(msg, SIS_ALERT_A_DIR, a->dir);
+		nla_put_u32(msg, SIS_ALERT_A_LEN, a->len);
+	}
+	if (a->data)
+		nla_put(msg, SIS_ALERT_A_DATA, (int)a->data_len, a->data);
+	nla_nest_end(msg, n);
+	return msg;
+}
+
 static char *slurp(FILE *f)
 {
 	long n;
@@ -101,6 +229,14 @@ void run_cmd(struct run *r, const struct sisctl *o, int argc, const char **argv)
 		fn = cmd_prevent;
 	else if (!strcmp(argv[0], "show"))
 		fn = cmd_show;
+	else if (!strcmp(argv[0], "scanner"))
+		fn = cmd_scanner;
+	else if (!strcmp(argv[0], "cap"))
+		fn = cmd_cap;
+	else if (!strcmp(argv[0], "inject"))
+		fn = cmd_inject;
+	else if (!strcmp(argv[0], "monitor"))
+		fn = cmd_monitor;
 
 	fflush(stdout);
 	fflush(stderr);

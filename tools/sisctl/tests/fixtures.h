@@ -30,6 +30,72 @@ extern const struct msg_spec example[4];
 struct nl_msg *dump_msg(const struct msg_spec *m);
 int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n);
 
+/* A SIS_CMD_GET_SCANNER dump message. */
+struct cap_spec {
+	const char *name;
+	uint8_t dir, rights;
+	const char *expr;
+	uint64_t matches;
+};
+
+struct inject_spec {
+	uint32_t id;
+	uint8_t dir;
+	uint32_t len;
+	uint64_t sent;
+};
+
+struct sub_spec {
+	uint32_t id;
+	const char *cap;
+	uint8_t rights;
+	const char *expr;
+	uint32_t snaplen;
+	uint64_t matches;
+};
+
+struct scanner_spec {
+	uint32_t ifindex;
+	const char *name;
+	uint32_t uid, timeout_ms, max_held, max_bytes;
+	uint8_t fail;
+	bool attached;
+	uint32_t pid;
+	bool counters;		/* held and the counters, as newer kernels send */
+	uint32_t held, held_bytes;
+	struct sisctl_scanner_stats st;
+	struct cap_spec caps[2];
+	int ncaps;
+	struct inject_spec injects[2];
+	int ninjects;
+	struct sub_spec subs[2];
+	int nsubs;
+};
+
+/* "ids" on br0 (ifindex 5) over two messages, then "probe" on br1 (8). */
+extern const struct scanner_spec scanner_example[3];
+
+struct nl_msg *scanner_msg(const struct scanner_spec *s);
+int merge_scanners(struct sisctl_scanners *l, const struct scanner_spec *s, int n);
+
+/* A SIS_CMD_ALERT message of the "alerts" group. */
+struct alert_spec {
+	uint32_t ifindex;
+	const char *scanner;
+	bool has_time;
+	uint64_t time_ns;
+	const void *msg;
+	size_t msg_len;
+	bool has_frame;
+	uint64_t frame;
+	uint8_t dir;
+	uint32_t len;
+	const void *data;
+	size_t data_len;
+};
+
+struct nl_msg *alert_msg(const struct alert_spec *a);
+
 /*
  * The fake libsis (fake_sis.c): while fake.on, sis_nl_open, sis_nl_msg,
  * sis_nl_request, sis_nl_dump and sis_nl_close of the sisctl code are

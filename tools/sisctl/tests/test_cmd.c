@@ -256,7 +256,7 @@ TAP_SUITE(cmd_show)
 	struct run r;
 
 	fake_start();
-	fake.ncalls = 1;
+	fake.ncalls = 2;
 	for (int i = 0; i < 4; i++)
 		fake.calls[0].replies[i] = dump_msg(&example[i]);
 	fake.calls[0].nreplies = 4;
@@ -270,7 +270,7 @@ TAP_SUITE(cmd_show)
 	run_free(&r);
 
 	fake_start();
-	fake.ncalls = 1;
+	fake.ncalls = 2;
 	for (int i = 0; i < 4; i++)
 		fake.calls[0].replies[i] = dump_msg(&example[i]);
 	fake.calls[0].nreplies = 4;
@@ -287,19 +287,19 @@ TAP_SUITE(cmd_show)
 	run_free(&r);
 
 	fake_start();
-	fake.ncalls = 1;
+	fake.ncalls = 2;
 	RUN(&r, &text_mode, "show");
 	tap_ok(r.ret == 0 && !r.out[0] && !r.err[0], "show: nothing attached, nothing printed");
 	run_free(&r);
 	fake_start();
-	fake.ncalls = 1;
+	fake.ncalls = 2;
 	RUN(&r, &json_mode, "show");
 	tap_ok(r.ret == 0 && !strcmp(r.out, "[]\n"), "show -j: nothing attached is []");
 	run_free(&r);
 
 	if (lo) {
 		fake_start();
-		fake.ncalls = 1;
+		fake.ncalls = 2;
 		RUN(&r, &text_mode, "show", "lo");
 		tap_ok(r.ret == 0 && sent(0, SIS_CMD_GET_BRIDGE, tb, &flags) &&
 		       (flags & NLM_F_DUMP) == NLM_F_DUMP && u32_is(tb[SIS_A_IFINDEX], lo),
@@ -311,14 +311,14 @@ TAP_SUITE(cmd_show)
 
 	/* An interrupted dump is retried from scratch. */
 	fake_start();
-	fake.ncalls = 2;
+	fake.ncalls = 3;
 	fake.calls[0].replies[0] = dump_msg(&example[0]);
 	fake.calls[0].nreplies = 1;
 	fake.calls[0].error = -EINTR;
 	fake.calls[1].replies[0] = dump_msg(&example[3]);
 	fake.calls[1].nreplies = 1;
 	RUN(&r, &text_mode, "show");
-	tap_ok(r.ret == 0 && fake.next == 2 && !strncmp(r.out, "bridge br1", 10) &&
+	tap_ok(r.ret == 0 && fake.next == 3 && !strncmp(r.out, "bridge br1", 10) &&
 	       !strstr(r.out, "br0"), "show: interrupted dump retried");
 	run_free(&r);
 

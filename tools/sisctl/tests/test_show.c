@@ -120,7 +120,7 @@ static char *text_of(const struct sisctl_bridges *l)
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	show_text(f, l);
+	show_text(f, l, NULL);
 	fclose(f);
 	return buf;
 }
@@ -215,14 +215,14 @@ TAP_SUITE(show_json_shape)
 	json_error_t err;
 	char *s;
 
-	j = show_json(&l);
+	j = show_json(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, "[]"), "json: nothing attached is []");
 	free(s);
 	json_decref(j);
 
 	merge_all(&l, example, 1);
-	j = show_json(&l);
+	j = show_json(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s,
 		"[{\"bridge\":\"br0\",\"ifindex\":5,"
@@ -231,7 +231,7 @@ TAP_SUITE(show_json_shape)
 		"\"stats\":{\"in\":{\"frames\":10,\"bytes\":980,\"dropped\":0},"
 		"\"out\":{\"frames\":10,\"bytes\":980,\"dropped\":2}},"
 		"\"prevent\":[{\"id\":1,\"dir\":\"out\",\"filter\":\"udp dst port 9999\","
-		"\"matches\":2,\"bytes\":84}]}]"),
+		"\"matches\":2,\"bytes\":84}],\"scanners\":[]}]"),
 	       "json: the documented example, key order included");
 	if (s && strncmp(s, "[{", 2))
 		tap_diag("%s", s);
@@ -241,13 +241,13 @@ TAP_SUITE(show_json_shape)
 
 	/* Parse the full output back and check its shape. */
 	merge_all(&l, example, ARRAY_SIZE(example));
-	j = show_json(&l);
+	j = show_json(&l, NULL);
 	s = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
 	back = s ? json_loads(s, 0, &err) : NULL;
 	tap_ok(json_is_array(back) && json_array_size(back) == 2,
 	       "json: parses back as an array of two");
 	b = json_array_get(back, 0);
-	tap_ok(json_is_object(b) && json_object_size(b) == 6 &&
+	tap_ok(json_is_object(b) && json_object_size(b) == 7 &&
 	       jstr_is(b, "bridge", "br0") && jint_is(b, "ifindex", 5),
 	       "json: bridge object");
 	p = json_object_get(b, "host");
@@ -286,7 +286,7 @@ TAP_SUITE(show_json_shape)
 		};
 
 		merge_all(&l, odd, 1);
-		j = show_json(&l);
+		j = show_json(&l, NULL);
 		s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		back = s ? json_loads(s, 0, &err) : NULL;
 		b = json_array_get(back, 0);
