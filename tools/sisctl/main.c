@@ -19,6 +19,10 @@ static const struct {
 	{ "detach", cmd_detach },
 	{ "prevent", cmd_prevent },
 	{ "show", cmd_show },
+	{ "scanner", cmd_scanner },
+	{ "cap", cmd_cap },
+	{ "inject", cmd_inject },
+	{ "monitor", cmd_monitor },
 };
 
 static int usage(FILE *f)
@@ -31,7 +35,20 @@ static int usage(FILE *f)
 		"  prevent add BRIDGE [dir in|out|any] FILTER...\n"
 		"                             drop frames matching a pcap filter, print the rule id\n"
 		"  prevent del BRIDGE ID      remove a rule\n"
-		"  show [BRIDGE]              attached bridges, counters and rules\n"
+		"  show [BRIDGE]              attached bridges, counters, rules and scanners\n"
+		"  show scanner [NAME]        scanners only\n"
+		"  scanner add NAME bridge BRIDGE user USER [timeout MS] [fail open|closed]\n"
+		"              [max-held FRAMES] [max-bytes BYTES]\n"
+		"                             declare a scanner, run by USER\n"
+		"  scanner del NAME           delete it\n"
+		"  cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...\n"
+		"                             let SCANNER read (and contain) matching frames\n"
+		"  cap del SCANNER CAP        remove a capability\n"
+		"  inject add SCANNER ID FILE [dir in|out|any]\n"
+		"                             let SCANNER send the frame in FILE (raw or pcap)\n"
+		"  inject del SCANNER ID      remove an injection\n"
+		"  monitor [-j] [--pcap FILE] [--count N]\n"
+		"                             print the scanners' alerts as they come\n"
 		"  help                       this text\n"
 		"Options:\n"
 		"  -j, --json                 JSON output\n"

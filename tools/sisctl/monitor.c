@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sisctl monitor [-j] [--pcap FILE] [--count N]
+ *
+ * Joins the family's "alerts" multicast group and prints each alert as it
+ * comes, one line each:
+ *
+ *   TIME bridge BRIDGE scanner NAME [frame NUM dir in|out len LEN]: MESSAGE
+ *
+ * TIME is local, ISO 8601 with milliseconds and the UTC offset. MESSAGE is
+ * last, so that it can hold anything: bytes outside printable ASCII are
+ * written \xNN, a backslash \\. With -j, one JSON object per line.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/signalfd.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/genl/ctrl.h>
+
+#include "sisctl.h"
+
+/* Room for bursts of alerts with frames (up to SIS_ALERT_DATA_MAX each). */
+#define MONITOR_RCVBUF (4 << 20)
+
+static int usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: sisctl monitor [-j] [--pcap FILE] [--count N]\n"
+		"Prints the scanners' alerts as they come, one per line (-j: one JSON\n"
+		"object per line). --pcap also writes the frames attached to alerts to\n"
+		"FILE, --count stops after N alerts. Needs CAP_NET_ADMIN.\n");
+	return f == stdout ? 0 : 1;
+}
+
+/* "--opt VALUE" or "--opt=VALUE": the value, or NULL if argv[*i] is not it. */
+static const char *opt_value(int argc, char *const argv[], int *i,
+			     const char *opt, bool *missing)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(argv[*i], opt, n))
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n])
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/*
+ * argv: the words after "monitor". On error returns -1 with a message in
+ * err.
+ */
+int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
+		  const char **pcap, char *err, size_t err_len)
+{
+	bool has_count = false;
+
+	*count = 0;
+	*pcap = NULL;
+	err[0] = '\0';
+	for (int i = 0; i < argc; i++) {
+		const char *opt = argv[i], *v;
+		bool missing = false;
+
+		if (!strcmp(opt, "-j") || !strcmp(opt, "--json")) {
+			*json = true;
+			continue;
+		}
+		v = opt_value(argc, argv, &i, "--pcap", &missing);
+		if (v) {
+			if (*pcap) {
+				snprintf(err, err_len, "--pcap given twice");
+				return -1;
+			}
+			if (!v[0] || !strcmp(v, "-")) {
+				snprintf(err, err_len,
+					 "--pcap needs a file name (standard output is for the alerts)");
+				return -1;
+			}
+			*pcap = v;
+			continue;
+		}
+		if (!missing) {
+			v = opt_value(argc, argv, &i, "--count", &missing);
+			if (v) {
+				if (has_count) {
+					snprintf(err, err_len, "--count given twice");
+					return -1;
+				}
+				has_count = true;
+				if (parse_u32(v, count) < 0 || !*count) {
+					snprintf(err, err_len,
+						 "invalid count \"%s\": use 1 to %u",
+						 v, UINT32_MAX);
+					return -1;
+				}
+				continue;
+			}
+		}
+		if (missing)
+			snprintf(err, err_len, "%s needs a value", opt);
+		else
+			snprintf(err, err_len, "unknown argument \"%s\"", opt);
+		return -1;
+	}
+	return 0;
+}
+
+/* Local time, ISO 8601: 2026-11-27T10:15:03.123+01:00. */
+int monitor_format_time(char *buf, size_t len, uint64_t ns)
+{
+	time_t sec = (time_t)(ns / 1000000000u);
+	unsigned int ms = (unsigned int)(ns % 1000000000u / 1000000u);
+	char date[32];
+	struct tm tm;
+	long off;
+
+	if (!localtime_r(&sec, &tm) ||
+	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
+		return -1;
+	off = tm.tm_gmtoff;
+	return snprintf(buf, len, "%s.%03u%c%02ld:%02ld", date, ms,
+			off < 0 ? '-' : '+', labs(off) / 3600,
+			labs(off) / 60 % 60);
+}
+
+struct alert {
+	uint32_t ifindex;
+	const char *scanner;
+	uint64_t time_ns;
+	const unsigned char *msg;
+	size_t msg_len;
+	bool has_frame;
+	uint64_t frame;
+	uint8_t dir;
+	uint32_t len;
+	const unsigned char *data;
+	size_t data_len;
+};
+
+static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+	struct nlattr *tb[SIS_A_MAX + 1], *atb[SIS_ALERT_A_MAX + 1];
+	struct timespec now;
+
+	memset(a, 0, sizeof(*a));
+	if (genlmsg_parse(h, 0, tb, SIS_A_MAX, sisctl_policy) < 0 ||
+	    !tb[SIS_A_ALERT] ||
+	    nla_parse_nested(atb, SIS_ALERT_A_MAX, tb[SIS_A_ALERT],
+			     sisctl_alert_policy) < 0)
+		return -EPROTO;
+	if (tb[SIS_A_IFINDEX])
+		a->ifindex = nla_get_u32(tb[SIS_A_IFINDEX]);
+	a->scanner = atb[SIS_ALERT_A_SCANNER] ?
+		     nla_get_string(atb[SIS_ALERT_A_SCANNER]) : "?";
+	if (atb[SIS_ALERT_A_TIME]) {
+		a->time_ns = nla_get_u64(atb[SIS_ALERT_A_TIME]);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &now);
+		a->time_ns = (uint64_t)now.tv_sec * 1000000000u +
+			     (uint64_t)now.tv_nsec;
+	}
+	if (atb[SIS_ALERT_A_MSG]) {
+		a->msg = nla_data(atb[SIS_ALERT_A_MSG]);
+		a->msg_len = (size_t)nla_len(atb[SIS_ALERT_A_MSG]);
+		/* A C string sent with its NUL. */
+		if (a->msg_len && !a->msg[a->msg_len - 1])
+			a->msg_len--;
+	}
+	if (atb[SIS_ALERT_A_FRAME_NUM]) {
+		a->has_frame = true;
+		a->frame = nla_get_u64(atb[SIS_ALERT_A_FRAME_NUM]);
+		if (atb[SIS_ALERT_A_DIR])
+			a->dir = nla_get_u8(atb[SIS_ALERT_A_DIR]);
+	}
+	if (atb[SIS_ALERT_A_DATA]) {
+		a->data = nla_data(atb[SIS_ALERT_A_DATA]);
+		a->data_len = (size_t)nla_len(atb[SIS_ALERT_A_DATA]);
+	}
+	if (atb[SIS_ALERT_A_LEN])
+		a->len = nla_get_u32(atb[SIS_ALERT_A_LEN]);
+	if (a->len < a->data_len)
+		a->len = (uint32_t)a->data_len;
+	return 0;
+}
+
+static void put_escaped(FILE *f, const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\')
+			fputs("\\\\", f);
+		else if (s[i] >= 0x20 && s[i] < 0x7f)
+			fputc(s[i], f);
+		else
+			fprintf(f, "\\x%02x", s[i]);
+	}
+}
+
+/* Valid UTF-8 without control characters (C0, DEL, C1). */
+static bool utf8_printable(const unsigned char *s, size_t n)
+{
+	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
+
+	for (size_t i = 0; i < n;) {
+		uint32_t c = s[i];
+		size_t len;
+
+		if (c < 0x80) {
+			len = 1;
+		} else if ((c & 0xe0) == 0xc0) {
+			len = 2;
+			c &= 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			len = 3;
+			c &= 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			len = 4;
+			c &= 0x07;
+		} else {
+			return false;
+		}
+		if (len > n - i)
+			return false;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			c = c << 6 | (s[i + k] & 0x3f);
+		}
+		if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+		    c < 0x20 || (c >= 0x7f && c < 0xa0))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+static json_t *jhex(const unsigned char *s, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *h = malloc(2 * n + 1);
+	json_t *j;
+
+	if (!h)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		h[2 * i] = digits[s[i] >> 4];
+		h[2 * i + 1] = digits[s[i] & 15];
+	}
+	h[2 * n] = '\0';
+	j = json_stringn(h, 2 * n);
+	free(h);
+	return j;
+}
+
+static const char *bridge_name(uint32_t ifindex, char *buf)
+{
+	return ifindex ? if_indextoname(ifindex, buf) : NULL;
+}
+
+static void alert_text(FILE *f, const struct alert *a, const char *time)
+{
+	char buf[IF_NAMESIZE];
+	const char *bridge = bridge_name(a->ifindex, buf);
+
+	fprintf(f, "%s bridge ", time);
+	if (bridge)
+		fputs(bridge, f);
+	else
+		fprintf(f, "if%u", a->ifindex);
+	fprintf(f, " scanner ");
+	put_escaped(f, (const unsigned char *)a->scanner, strlen(a->scanner));
+	if (a->has_frame)
+		fprintf(f, " frame %llu dir %s len %u",
+			(unsigned long long)a->frame, dir_name(a->dir), a->len);
+	fputs(": ", f);
+	put_escaped(f, a->msg, a->msg_len);
+	fputc('\n', f);
+}
+
+/*
+ * {"time", "time_ns", "bridge", "ifindex", "scanner", "message" (a string
+ * when the message is printable UTF-8) or "message_hex", and with a frame
+ * "frame", "dir", "len" and "data" (hex)}.
+ */
+static json_t *alert_json(const struct alert *a, const char *time)
+{
+	char buf[IF_NAMESIZE];
+	const char *bridge = bridge_name(a->ifindex, buf);
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "time", json_string(time));
+	json_object_set_new(o, "time_ns", jint(a->time_ns));
+	json_object_set_new(o, "bridge", bridge ? jstr(bridge) : json_null());
+	json_object_set_new(o, "ifindex", jint(a->ifindex));
+	json_object_set_new(o, "scanner", jstr(a->scanner));
+	if (utf8_printable(a->msg, a->msg_len))
+		json_object_set_new(o, "message",
+				    json_stringn((const char *)a->msg, a->msg_len));
+	else
+		json_object_set_new(o, "message_hex", jhex(a->msg, a->msg_len));
+	if (a->has_frame) {
+		json_object_set_new(o, "frame", jint(a->frame));
+		json_object_set_new(o, "dir", json_string(dir_name(a->dir)));
+		json_object_set_new(o, "len", jint(a->len));
+	}
+	if (a->data)
+		json_object_set_new(o, "data", jhex(a->data, a->data_len));
+	return o;
+}
+
+/*
+ * One message from the group: print it if it is an alert, and write its
+ * frame to the pcap file. A failed write is reported here and returned
+ * (also in m->error); anything else is skipped.
+ */
+int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+	char time[64];
+	struct alert a;
+	int r;
+
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0) ||
+	    g->cmd != SIS_CMD_ALERT)
+		return 0;
+	if (alert_parse(nlh, &a) < 0) {
+		fprintf(stderr, "Warning: malformed alert skipped.\n");
+		return 0;
+	}
+	if (monitor_format_time(time, sizeof(time), a.time_ns) < 0)
+		snprintf(time, sizeof(time), "%llu",
+			 (unsigned long long)a.time_ns);
+	if (m->json) {
+		json_t *j = alert_json(&a, time);
+
+		if (!j || json_dumpf(j, m->out, JSON_COMPACT) < 0) {
+			json_decref(j);
+			m->error = -ENOMEM;
+			sisctl_error("cannot format an alert as JSON");
+			return m->error;
+		}
+		json_decref(j);
+		fputc('\n', m->out);
+	} else {
+		alert_text(m->out, &a, time);
+	}
+	if (fflush(m->out) == EOF || ferror(m->out)) {
+		m->error = -(errno ? errno : EIO);
+		sisctl_error("write error: %s", strerror(-m->error));
+		return m->error;
+	}
+	if (m->pcap && a.data) {
+		r = pcapfile_write(m->pcap, a.time_ns, a.data, a.data_len, a.len);
+		if (r < 0) {
+			m->error = r;
+			sisctl_error("--pcap: write error: %s", strerror(-r));
+			return r;
+		}
+	}
+	m->seen++;
+	return 0;
+}
+
+/* Join family's multicast group: 0 or a negative errno. */
+int monitor_join(struct nl_sock *sk, const char *family, const char *group)
+{
+	int grp = genl_ctrl_resolve_grp(sk, family, group), r;
+
+	if (grp < 0)
+		return grp == -NLE_OBJ_NOTFOUND ? -ENOENT : sis_nl_errno(grp);
+	r = nl_socket_add_membership(sk, grp);
+	return r < 0 ? sis_nl_errno(r) : 0;
+}
+
+struct run_ctx {
+	struct monitor *m;
+	int family;
+};
+
+static bool monitor_done(const struct monitor *m)
+{
+	return m->error || (m->count && m->seen >= m->count);
+}
+
+static int on_msg(struct nl_msg *msg, void *arg)
+{
+	struct run_ctx *c = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+
+	if (h->nlmsg_type == c->family)
+		monitor_alert(c->m, h);
+	return monitor_done(c->m) ? NL_STOP : NL_OK;
+}
+
+/* Group messages come unrequested, with sequence number 0. */
+static int any_seq(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+/*
+ * Read alerts from sk (messages of family) until m->count alerts, an error,
+ * or stopfd (may be -1) becomes readable. 0, or a negative errno.
+ */
+int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
+{
+	struct run_ctx ctx = { .m = m, .family = family };
+	struct pollfd p[2] = {
+		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
+		{ .fd = stopfd, .events = POLLIN },
+	};
+	struct nl_cb *cb;
+	int r = 0;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_msg, &ctx);
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, any_seq, NULL);
+	r = nl_socket_set_nonblocking(sk);
+	if (r < 0) {
+		r = sis_nl_errno(r);
+		goto out;
+	}
+	while (!monitor_done(m)) {
+		if (poll(p, stopfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (stopfd >= 0 && p[1].revents)
+			break;
+		if (!p[0].revents)
+			continue;
+		r = nl_recvmsgs_report(sk, cb);
+		if (r >= 0 || r == -NLE_AGAIN) {
+			r = 0;
+			continue;
+		}
+		/* libnl reports the socket's ENOBUFS as NLE_NOMEM. */
+		if (r == -NLE_NOMEM && errno == ENOBUFS) {
+			fprintf(stderr,
+				"Warning: alerts were lost, the receive buffer was full.\n");
+			r = 0;
+			continue;
+		}
+		r = sis_nl_errno(r);
+		break;
+	}
+	if (!r)
+		r = m->error;
+out:
+	nl_cb_put(cb);
+	return r;
+}
+
+static void join_error(int r)
+{
+	if (r == -EPERM)
+		sisctl_error("joining the alerts group: %s (sisctl monitor needs CAP_NET_ADMIN)",
+			     strerror(EPERM));
+	else if (r == -ENOENT)
+		sisctl_error("the sis module has no \"%s\" group, it is older than sisctl",
+			     SIS_MCGRP_ALERTS);
+	else
+		sisctl_error("joining the alerts group: %s", strerror(-r));
+}
+
+int cmd_monitor(const struct sisctl *o, int argc, char **argv)
+{
+	struct monitor m = { .json = o->json, .out = stdout };
+	sigset_t stop, old;
+	const char *path;
+	struct sis_nl *nl;
+	struct nl_sock *sk;
+	char err[512];
+	int sfd, r, r2;
+
+	if (argc == 2 && is_help(argv[1]))
+		return usage(stdout);
+	if (monitor_parse(argc - 1, argv + 1, &m.json, &m.count, &path, err,
+			  sizeof(err)) < 0) {
+		sisctl_error("%s", err);
+		return 1;
+	}
+	if (sisctl_open(&nl) < 0)
+		return 1;
+	sk = sis_nl_sock(nl);
+	r = monitor_join(sk, SIS_GENL_NAME, SIS_MCGRP_ALERTS);
+	if (r < 0) {
+		join_error(r);
+		sis_nl_close(nl);
+		return 1;
+	}
+	nl_socket_set_buffer_size(sk, MONITOR_RCVBUF, 0);
+	if (path) {
+		m.pcap = pcapfile_create(path, err, sizeof(err));
+		if (!m.pcap) {
+			sisctl_error("--pcap: %s", err);
+			sis_nl_close(nl);
+			return 1;
+		}
+	}
+
+	/* SIGINT and SIGTERM end the loop, through a descriptor it polls. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &old);
+	sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		r = -errno;
+		sisctl_error("signalfd: %s", strerror(-r));
+	} else {
+		r = monitor_run(&m, sk, sis_nl_family(nl), sfd);
+		/* Errors of monitor_alert() are reported already. */
+		if (r < 0 && r != m.error)
+			sisctl_error("receiving alerts: %s", strerror(-r));
+	}
+	r2 = pcapfile_close(m.pcap);
+	if (r2 < 0 && r >= 0) {
+		sisctl_error("--pcap: write error: %s", strerror(-r2));
+		r = r2;
+	}
+	/* Take the signals that stopped us, which unblocking would deliver. */
+	if (sfd >= 0) {
+		struct signalfd_siginfo si;
+
+		while (read(sfd, &si, sizeof(si)) == sizeof(si))
+			;
+		close(sfd);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	sis_nl_close(nl);
+	return r < 0 ? 1 : 0;
+}

@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sisctl monitor: options, alert lines, JSON lines, pcap files, the loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+#include <netlink/netlink.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <pcap/pcap.h>
+
+#include "fixtures.h"
+#include "tap.h"
+
+/* 2026-11-27T10:15:03.123456789Z */
+#define T0 1795774503123456789ull
+
+TAP_SUITE(monitor_args)
+{
+	enum { OK, ERROR };
+	static const struct {
+		const char *name;
+		int argc;
+		const char *argv[6];
+		int want;
+		bool json;
+		uint32_t count;
+		const char *pcap;
+		const char *err;
+	} cases[] = {
+		{ "nothing", 0, { NULL }, OK, false, 0, NULL, NULL },
+		{ "-j", 1, { "-j" }, OK, true, 0, NULL, NULL },
+		{ "--json", 1, { "--json" }, OK, true, 0, NULL, NULL },
+		{ "all", 5, { "--pcap", "a.pcap", "-j", "--count", "3" }, OK, true, 3,
+		  "a.pcap", NULL },
+		{ "with =", 2, { "--pcap=b.pcap", "--count=1" }, OK, false, 1, "b.pcap",
+		  NULL },
+		{ "count 0", 2, { "--count", "0" }, ERROR, false, 0, NULL,
+		  "invalid count \"0\": use 1 to 4294967295" },
+		{ "count not a number", 2, { "--count", "ten" }, ERROR, false, 0, NULL,
+		  "invalid count \"ten\"" },
+		{ "count without value", 1, { "--count" }, ERROR, false, 0, NULL,
+		  "--count needs a value" },
+		{ "pcap without value", 1, { "--pcap" }, ERROR, false, 0, NULL,
+		  "--pcap needs a value" },
+		{ "pcap to stdout", 2, { "--pcap", "-" }, ERROR, false, 0, NULL,
+		  "--pcap needs a file name" },
+		{ "pcap twice", 4, { "--pcap", "a", "--pcap", "b" }, ERROR, false, 0, NULL,
+		  "--pcap given twice" },
+		{ "unknown option", 1, { "--follow" }, ERROR, false, 0, NULL,
+		  "unknown argument \"--follow\"" },
+		{ "unknown word", 1, { "all" }, ERROR, false, 0, NULL,
+		  "unknown argument \"all\"" },
+		{ "prefix of an option", 2, { "--pcapfile", "x" }, ERROR, false, 0, NULL,
+		  "unknown argument \"--pcapfile\"" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		bool json = false, good;
+		uint32_t count = 99;
+		const char *pcap = "x";
+		char err[256];
+		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
+				      &count, &pcap, err, sizeof(err));
+
+		if (cases[i].want == OK)
+			good = !r && json == cases[i].json && count == cases[i].count &&
+			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap);
+		else
+			good = r < 0 && strstr(err, cases[i].err);
+		if (!good)
+			tap_diag("got \"%s\"", err);
+		tap_ok(good, "monitor: %s", cases[i].name);
+	}
+}
+
+static void set_tz(const char *tz)
+{
+	if (tz)
+		setenv("TZ", tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+}
+
+TAP_SUITE(monitor_time)
+{
+	static const struct {
+		char tz[12];
+		uint64_t ns;
+		char want[32];
+	} cases[] = {
+		{ "UTC", T0, "2026-11-27T10:15:03.123+00:00" },
+		{ "EST5", T0, "2026-11-27T05:15:03.123-05:00" },
+		{ "IST-5:30", T0, "2026-11-27T15:45:03.123+05:30" },
+		{ "UTC", 0, "1970-01-01T00:00:00.000+00:00" },
+		{ "UTC", 999999999, "1970-01-01T00:00:00.999+00:00" },
+	};
+	const char *saved = getenv("TZ");
+	char *old = saved ? strdup(saved) : NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char buf[64] = "";
+
+		setenv("TZ", cases[i].tz, 1);
+		tzset();
+		monitor_format_time(buf, sizeof(buf), cases[i].ns);
+		tap_ok(!strcmp(buf, cases[i].want), "time %s in %s", cases[i].want,
+		       cases[i].tz);
+		if (strcmp(buf, cases[i].want))
+			tap_diag("got %s", buf);
+	}
+	set_tz(old);
+	free(old);
+}
+
+/* Feed one message to monitor_alert(), its output in *out. */
+static int feed(struct monitor *m, struct nl_msg *msg, char **out)
+{
+	size_t len = 0;
+	int r;
+
+	*out = NULL;
+	m->out = open_memstream(out, &len);
+	r = monitor_alert(m, nlmsg_hdr(msg));
+	fclose(m->out);
+	m->out = NULL;
+	nlmsg_free(msg);
+	return r;
+}
+
+/* stderr to /dev/null around a call that warns. */
+static int quiet(void)
+{
+	int saved = dup(STDERR_FILENO), null = open("/dev/null", O_WRONLY);
+
+	fflush(stderr);
+	dup2(null, STDERR_FILENO);
+	close(null);
+	return saved;
+}
+
+static void unquiet(int saved)
+{
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+}
+
+static unsigned char frame60[60];
+
+TAP_SUITE(monitor_text)
+{
+	uint32_t lo = if_nametoindex("lo");
+	const char *saved = getenv("TZ");
+	char *old = saved ? strdup(saved) : NULL, *out, want[256];
+	struct monitor m = { 0 };
+	int r, fd;
+
+	set_tz("UTC");
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = lo, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "port scan from 10.0.0.9", .msg_len = 23, .has_frame = true,
+		.frame = 42, .dir = SIS_DIR_IN, .len = 60, .data = frame60,
+		.data_len = 60 }), &out);
+	snprintf(want, sizeof(want),
+		 "2026-11-27T10:15:03.123+00:00 bridge %s scanner ids frame 42 dir in len 60: port scan from 10.0.0.9\n",
+		 lo ? "lo" : "if0");
+	tap_ok(!r && out && !strcmp(out, want) && m.seen == 1,
+	       "text: alert with a frame");
+	if (out && strcmp(out, want))
+		tap_diag("%s", out);
+	free(out);
+
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 999999, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "a\\b\nc\td\x01\x7f caf\xc3\xa9\0", .msg_len = 16 }), &out);
+	tap_ok(!r && out && !strcmp(out,
+		"2026-11-27T10:15:03.123+00:00 bridge if999999 scanner ids: "
+		"a\\\\b\\x0ac\\x09d\\x01\\x7f caf\\xc3\\xa9\n") && m.seen == 2,
+	       "text: no frame, bytes escaped, trailing NUL dropped");
+	free(out);
+
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 999999, .scanner = "s", .has_time = true, .time_ns = T0,
+		.msg = "x", .msg_len = 1, .has_frame = true, .frame = 7,
+		.dir = SIS_DIR_OUT, .len = 20000, .data = frame60, .data_len = 60 }),
+		 &out);
+	tap_ok(!r && out && strstr(out, " scanner s frame 7 dir out len 20000: x\n"),
+	       "text: the frame's length, not the data's");
+	free(out);
+
+	/* Other commands of the family are not alerts. */
+	{
+		struct nl_msg *msg = nlmsg_alloc();
+
+		genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_DETACHED, 1);
+		r = feed(&m, msg, &out);
+		tap_ok(!r && out && !out[0] && m.seen == 3, "text: not an alert, skipped");
+		free(out);
+	}
+	{
+		struct nl_msg *msg = nlmsg_alloc();
+
+		genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_ALERT, 1);
+		nla_put_u32(msg, SIS_A_IFINDEX, 1);
+		fd = quiet();
+		r = feed(&m, msg, &out);
+		unquiet(fd);
+		tap_ok(!r && out && !out[0] && m.seen == 3,
+		       "text: alert without SIS_A_ALERT, skipped");
+		free(out);
+	}
+	set_tz(old);
+	free(old);
+}
+
+static bool jstr_is(json_t *o, const char *key, const char *v)
+{
+	json_t *j = json_object_get(o, key);
+
+	return json_is_string(j) && !strcmp(json_string_value(j), v);
+}
+
+static bool jint_is(json_t *o, const char *key, json_int_t v)
+{
+	json_t *j = json_object_get(o, key);
+
+	return json_is_integer(j) && json_integer_value(j) == v;
+}
+
+TAP_SUITE(monitor_json)
+{
+	const char *saved = getenv("TZ");
+	char *old = saved ? strdup(saved) : NULL, *out, hex[121];
+	struct monitor m = { .json = true };
+	json_error_t e;
+	json_t *j;
+	int r;
+
+	for (size_t i = 0; i < sizeof(frame60); i++) {
+		frame60[i] = (unsigned char)(0xa0 + i);
+		snprintf(hex + 2 * i, 3, "%02x", frame60[i]);
+	}
+	set_tz("UTC");
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 999999, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "port scan", .msg_len = 9, .has_frame = true, .frame = 42,
+		.dir = SIS_DIR_OUT, .len = 1514, .data = frame60, .data_len = 60 }),
+		 &out);
+	j = out ? json_loads(out, 0, &e) : NULL;
+	tap_ok(!r && out && out[strlen(out) - 1] == '\n' && !strchr(out, '\n')[1] &&
+	       json_is_object(j), "json: one object on one line");
+	tap_ok(jstr_is(j, "time", "2026-11-27T10:15:03.123+00:00") &&
+	       jint_is(j, "time_ns", (json_int_t)T0) &&
+	       json_is_null(json_object_get(j, "bridge")) &&
+	       jint_is(j, "ifindex", 999999) && jstr_is(j, "scanner", "ids") &&
+	       jstr_is(j, "message", "port scan") && !json_object_get(j, "message_hex") &&
+	       jint_is(j, "frame", 42) && jstr_is(j, "dir", "out") &&
+	       jint_is(j, "len", 1514) && jstr_is(j, "data", hex) &&
+	       json_object_size(j) == 10, "json: every field");
+	if (out && !json_is_object(j))
+		tap_diag("%s", out);
+	json_decref(j);
+	free(out);
+
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 1, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "caf\xc3\xa9 \xe2\x82\xac", .msg_len = 9 }), &out);
+	j = out ? json_loads(out, 0, &e) : NULL;
+	tap_ok(!r && jstr_is(j, "message", "caf\xc3\xa9 \xe2\x82\xac") &&
+	       !json_object_get(j, "frame") && !json_object_get(j, "data") &&
+	       json_object_size(j) == 6, "json: UTF-8 message, no frame");
+	json_decref(j);
+	free(out);
+
+	{
+		static const struct {
+			const char *name, *msg;
+			size_t len;
+			const char *hex;
+		} bin[] = {
+			{ "invalid UTF-8", "caf\xe9", 4, "636166e9" },
+			{ "a newline", "a\nb", 3, "610a62" },
+			{ "a NUL inside", "a\0b", 3, "610062" },
+			{ "a C1 control", "\xc2\x85", 2, "c285" },
+			{ "an overlong form", "\xc0\xaf", 2, "c0af" },
+			{ "a surrogate", "\xed\xa0\x80", 3, "eda080" },
+			{ "a cut sequence", "\xe2\x82", 2, "e282" },
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(bin); i++) {
+			r = feed(&m, alert_msg(&(struct alert_spec){
+				.ifindex = 1, .scanner = "ids", .has_time = true,
+				.time_ns = T0, .msg = bin[i].msg, .msg_len = bin[i].len }),
+				 &out);
+			j = out ? json_loads(out, 0, &e) : NULL;
+			tap_ok(!r && jstr_is(j, "message_hex", bin[i].hex) &&
+			       !json_object_get(j, "message"),
+			       "json: %s is message_hex", bin[i].name);
+			json_decref(j);
+			free(out);
+		}
+	}
+	set_tz(old);
+	free(old);
+}
+
+TAP_SUITE(monitor_pcap)
+{
+	static unsigned char big[SIS_ALERT_DATA_MAX];
+	struct monitor m = { 0 };
+	char path[] = "/tmp/sisctl-test-XXXXXX", err[512] = "", ebuf[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	char *out;
+	pcap_t *p;
+	int fd, r;
+	bool good;
+
+	fd = mkstemp(path);
+	if (fd < 0) {
+		tap_ok(false, "pcap: temporary file");
+		return;
+	}
+	close(fd);
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (unsigned char)(i * 7);
+	for (size_t i = 0; i < sizeof(frame60); i++)
+		frame60[i] = (unsigned char)i;
+
+	m.pcap = pcapfile_create(path, err, sizeof(err));
+	tap_ok(m.pcap != NULL, "pcap: created");
+	if (!m.pcap) {
+		tap_diag("%s", err);
+		unlink(path);
+		return;
+	}
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 1, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "m1", .msg_len = 2, .has_frame = true, .frame = 1,
+		.dir = SIS_DIR_IN, .len = 60, .data = frame60, .data_len = 60 }), &out);
+	free(out);
+
+	/* Readable while monitor runs: each record is flushed. */
+	p = !r ? pcap_open_offline(path, ebuf) : NULL;
+	good = p && pcap_datalink(p) == DLT_EN10MB && pcap_next_ex(p, &h, &data) == 1 &&
+	       h->caplen == 60 && h->len == 60 && !memcmp(data, frame60, 60) &&
+	       h->ts.tv_sec == (time_t)(T0 / 1000000000) && h->ts.tv_usec == 123456 &&
+	       pcap_next_ex(p, &h, &data) == PCAP_ERROR_BREAK;
+	tap_ok(good, "pcap: first record readable at once, Ethernet, usec timestamp");
+	if (p)
+		pcap_close(p);
+
+	/* Without a frame: nothing written. A partial copy: len > caplen. */
+	r = feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 1, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = "no frame", .msg_len = 8 }), &out);
+	free(out);
+	r |= feed(&m, alert_msg(&(struct alert_spec){
+		.ifindex = 1, .scanner = "ids", .has_time = true, .time_ns = T0 + 1000000000,
+		.msg = "m3", .msg_len = 2, .has_frame = true, .frame = 3,
+		.dir = SIS_DIR_OUT, .len = 65000, .data = big, .data_len = sizeof(big) }),
+		&out);
+	free(out);
+	tap_ok(!r && pcapfile_close(m.pcap) == 0 && m.seen == 3, "pcap: closed");
+
+	p = pcap_open_offline(path, ebuf);
+	good = p && pcap_next_ex(p, &h, &data) == 1 && h->caplen == 60 &&
+	       pcap_next_ex(p, &h, &data) == 1 && h->caplen == sizeof(big) &&
+	       h->len == 65000 && !memcmp(data, big, sizeof(big)) &&
+	       h->ts.tv_sec == (time_t)(T0 / 1000000000 + 1) &&
+	       pcap_next_ex(p, &h, &data) == PCAP_ERROR_BREAK;
+	tap_ok(good, "pcap: two records, caplen the data, len the frame's");
+	if (p)
+		pcap_close(p);
+
+	{
+		unsigned char buf[SIS_INJECT_FRAME_MAX];
+		size_t caplen = 0, len = 0;
+
+		tap_ok(!pcapfile_read_first(path, buf, sizeof(buf), &caplen, &len, err,
+					    sizeof(err)) &&
+		       caplen == 60 && len == 60 && !memcmp(buf, frame60, 60),
+		       "pcap: read back by pcapfile_read_first");
+	}
+	unlink(path);
+
+	tap_ok(!pcapfile_create("/nonexistent/dir/x.pcap", err, sizeof(err)) &&
+	       strstr(err, "/nonexistent/dir/x.pcap"), "pcap: unwritable path refused");
+}
+
+/* Two NETLINK_USERSOCK sockets: tx sends to rx as the kernel would. */
+static bool socket_pair(struct nl_sock **rx, struct nl_sock **tx)
+{
+	*rx = nl_socket_alloc();
+	*tx = nl_socket_alloc();
+	if (!*rx || !*tx || nl_connect(*rx, NETLINK_USERSOCK) < 0 ||
+	    nl_connect(*tx, NETLINK_USERSOCK) < 0) {
+		nl_socket_free(*rx);
+		nl_socket_free(*tx);
+		return false;
+	}
+	nl_socket_set_peer_port(*tx, nl_socket_get_local_port(*rx));
+	nl_socket_disable_auto_ack(*tx);
+	return true;
+}
+
+static bool send_alert(struct nl_sock *tx, const char *text)
+{
+	struct nl_msg *msg = alert_msg(&(struct alert_spec){
+		.ifindex = 999999, .scanner = "ids", .has_time = true, .time_ns = T0,
+		.msg = text, .msg_len = strlen(text) });
+	int r = nl_send_auto(tx, msg);
+
+	nlmsg_free(msg);
+	return r >= 0;
+}
+
+TAP_SUITE(monitor_loop)
+{
+	struct nl_sock *rx, *tx;
+	struct monitor m = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	int pipefd[2], r;
+	bool sent;
+
+	if (!socket_pair(&rx, &tx)) {
+		tap_skip("no netlink sockets here", "loop: stops after --count alerts");
+		tap_skip("no netlink sockets here", "loop: other families are skipped");
+		tap_skip("no netlink sockets here", "loop: stops when told");
+		return;
+	}
+
+	/* Another family's message first: not counted. */
+	{
+		struct nl_msg *msg = alert_msg(&(struct alert_spec){
+			.ifindex = 999999, .scanner = "ids", .msg = "other",
+			.msg_len = 5 });
+
+		nlmsg_hdr(msg)->nlmsg_type = FAKE_FAMILY + 1;
+		sent = nl_send_auto(tx, msg) >= 0;
+		nlmsg_free(msg);
+	}
+	sent = sent && send_alert(tx, "one") && send_alert(tx, "two") &&
+	       send_alert(tx, "three");
+	m.count = 2;
+	m.out = open_memstream(&out, &len);
+	r = sent ? monitor_run(&m, rx, FAKE_FAMILY, -1) : -EIO;
+	fclose(m.out);
+	tap_ok(!r && m.seen == 2 && out && strstr(out, ": one\n") &&
+	       strstr(out, ": two\n") && !strstr(out, "three"),
+	       "loop: stops after --count alerts");
+	tap_ok(out && !strstr(out, "other"), "loop: other families are skipped");
+	free(out);
+
+	/* "three" waits; the stop descriptor wins over it. */
+	if (pipe(pipefd) < 0) {
+		tap_ok(false, "loop: stops when told");
+	} else {
+		out = NULL;
+		m = (struct monitor){ .out = open_memstream(&out, &len) };
+		r = write(pipefd[1], "x", 1) == 1 ?
+		    monitor_run(&m, rx, FAKE_FAMILY, pipefd[0]) : -EIO;
+		fclose(m.out);
+		tap_ok(!r && m.seen == 0 && out && !out[0], "loop: stops when told");
+		free(out);
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
+	nl_socket_free(rx);
+	nl_socket_free(tx);
+}
+
+TAP_SUITE(monitor_join_group)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk || genl_connect(sk) < 0) {
+		nl_socket_free(sk);
+		tap_skip("no generic netlink here", "join: nlctrl's notify group");
+		tap_skip("no generic netlink here", "join: a group the family lacks");
+		return;
+	}
+	tap_ok(monitor_join(sk, "nlctrl", "notify") == 0, "join: nlctrl's notify group");
+	tap_ok(monitor_join(sk, "nlctrl", SIS_MCGRP_ALERTS) == -ENOENT,
+	       "join: a group the family lacks");
+	nl_socket_free(sk);
+}
