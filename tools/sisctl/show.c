@@ -462,6 +462,8 @@ int cmd_show(const struct sisctl *o, int argc, char **argv)
 			  !strcmp(argv[1], "scanners"))) {
 		if (argc > 3)
 			return usage(stderr);
+		if (argc == 3 && is_help(argv[2]))
+			return usage(stdout);
 		return show_scanners(o, argc == 3 ? argv[2] : NULL);
 	}
 	if (argc > 2)

@@ -414,6 +414,10 @@ TAP_SUITE(cmd_show_scanners)
 	       "show scanner: module without scanners");
 	run_free(&r);
 
+	RUN(&r, &text_mode, "show", "scanner", "help");
+	tap_ok(r.ret == 0 && !strncmp(r.out, "Usage: sisctl show", 18),
+	       "show scanner help: usage on stdout");
+	run_free(&r);
 	RUN(&r, &text_mode, "show", "scanner", "a", "b");
 	tap_ok(r.ret == 1 && !strncmp(r.err, "Usage: sisctl show", 18),
 	       "show scanner: usage");
