@@ -412,8 +412,10 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 	hdr = genlmsg_put(msg, 0, 0, &sis_genl_family, 0, SIS_CMD_ALERT);
 	if (!hdr)
 		goto err_free;
+	if (nla_put_u32(msg, SIS_A_IFINDEX, a->ifindex))
+		goto err_free;
 	nest = nla_nest_start(msg, SIS_A_ALERT);
-	if (nla_put_u32(msg, SIS_A_IFINDEX, a->ifindex) || !nest ||
+	if (!nest ||
 	    nla_put_string(msg, SIS_ALERT_A_SCANNER, a->scanner) ||
 	    nla_put_u64_64bit(msg, SIS_ALERT_A_TIME, ktime_get_real_ns(),
 			      SIS_ALERT_A_PAD) ||
