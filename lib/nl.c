@@ -197,7 +197,8 @@ int sis_nl_family(const struct sis_nl *nl)
 	return nl->family;
 }
 
-struct nl_msg *sis_nl_msg(const struct sis_nl *nl, uint8_t cmd, size_t size)
+struct nl_msg *sis_nl_genlmsg(int family, uint8_t version, uint8_t cmd,
+			      size_t size)
 {
 	struct nl_msg *msg;
 
@@ -208,12 +209,17 @@ struct nl_msg *sis_nl_msg(const struct sis_nl *nl, uint8_t cmd, size_t size)
 		msg = nlmsg_alloc();
 	if (!msg)
 		return NULL;
-	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, 0,
-			 cmd, nl->version)) {
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+			 cmd, version)) {
 		nlmsg_free(msg);
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *sis_nl_msg(const struct sis_nl *nl, uint8_t cmd, size_t size)
+{
+	return sis_nl_genlmsg(nl->family, nl->version, cmd, size);
 }
 
 /* State of one request while its replies are read. */

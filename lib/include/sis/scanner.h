@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * libsis scanner API: the unprivileged side of SIS, as socket calls.
+ *
+ * NAME
+ *	sis_scanner_open, sis_scanner_attach, sis_scanner_fd, sis_subscribe,
+ *	sis_unsubscribe, sis_read, sis_read_extack, sis_pass, sis_cut,
+ *	sis_flush, sis_inject, sis_alert, sis_scanner_close - write a SIS
+ *	scanner process
+ *
+ * SYNOPSIS
+ *	#include <sis/scanner.h>
+ *
+ *	cc ... $(pkg-config --cflags --libs libsis)
+ *
+ * DESCRIPTION
+ *	The administrator declares a scanner on a SIS bridge (sisctl): its
+ *	name, the user it runs as and a table of capabilities, each naming the
+ *	frames it may read, or read and contain. A process running as that
+ *	user opens the scanner with sis_scanner_open(), subscribes under its
+ *	capabilities with sis_subscribe(), and reads frames with sis_read().
+ *	A frame delivered with held set waits in the kernel until the scanner
+ *	passes it (sis_pass) or cuts it (sis_cut), or until the scanner's
+ *	timeout gives it the fail policy. Closing the scanner, or the process
+ *	exiting, releases every frame it holds the same way.
+ *
+ *	Verdicts are batched: sis_pass() and sis_cut() only queue them. The
+ *	batch is sent when it holds SIS_VERDICTS_MAX verdicts, by sis_flush(),
+ *	before sis_read() would block or return -EAGAIN, before any other
+ *	request (so the kernel sees requests in program order) and by
+ *	sis_scanner_close().
+ *
+ *	A scanner is one netlink socket. Frames arrive on it in datagrams of
+ *	many frames; sis_read() hands them out one at a time. Frames that
+ *	arrive while a request waits for its answer are kept and returned by
+ *	later sis_read() calls, in order. Hence the event loop for poll(2) or
+ *	epoll(7): call sis_read() with SIS_READ_NONBLOCK until it returns
+ *	-EAGAIN, and only then wait for sis_scanner_fd() to become readable.
+ *	Waiting while sis_read() still has events to hand out could wait
+ *	forever.
+ *
+ *	A scanner handle must be used by one thread at a time.
+ *
+ * RETURN VALUE
+ *	Functions returning int return 0 (or a non-negative value) on success
+ *	and a negative errno on failure. Functions taking extack and
+ *	extack_len copy the kernel's extended ack message into extack (at most
+ *	extack_len bytes with the NUL; SIS_EXTACK_MAX is enough): the reason
+ *	for a failure, or a warning on success. It is the empty string when
+ *	there is none. The library writes its own reasons there too (for
+ *	example a filter that does not compile). extack may be NULL.
+ *
+ *	A request that waits for the kernel's answer fails with -ENOBUFS if
+ *	the answer was dropped because the receive buffer was full of
+ *	frames: whether the request took effect is then unknown. Frames that
+ *	were lost with it are reported by sis_read() (SIS_EVENT_LOST).
+ *
+ * SEE ALSO
+ *	uapi/linux/sis.h for the protocol, Documentation/scanner-api.md,
+ *	tools/scanners/ for examples.
+ */
+#ifndef SIS_SCANNER_H
+#define SIS_SCANNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sis/sis.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sis_scanner;
+
+/*
+ * sis_scanner_open - open a scanner socket and attach it as scanner name
+ *
+ *	Opens a generic netlink socket, resolves the "sis" family, asks for
+ *	the largest receive buffer the process may have (SO_RCVBUFFORCE if
+ *	privileged, else SO_RCVBUF up to net.core.rmem_max) and attaches it as
+ *	the scanner called name (SIS_CMD_SCANNER_ATTACH). On success *scp is
+ *	the new scanner.
+ *
+ *	name may be NULL: the socket is opened but not attached, and every
+ *	request fails with -ENOTCONN until sis_scanner_attach() succeeds.
+ *
+ *	Errors: -ENOENT (no "sis" family: module not loaded; or no scanner
+ *	called name), -EPERM (the process, or the opener of the socket, does
+ *	not run as the scanner's user), -EBUSY (another socket is attached as
+ *	that scanner), -EINVAL (name too long), -ENOMEM, and socket errors.
+ */
+int sis_scanner_open(const char *name, struct sis_scanner **scp,
+		     char *extack, size_t extack_len);
+
+/*
+ * sis_scanner_attach - attach an open scanner socket as scanner name
+ *
+ *	For a socket opened with a NULL name, or one whose scanner was deleted
+ *	(SIS_EVENT_DETACHED). Errors as sis_scanner_open().
+ */
+int sis_scanner_attach(struct sis_scanner *sc, const char *name,
+		       char *extack, size_t extack_len);
+
+/*
+ * sis_scanner_fd - the socket, for poll(2), epoll(7) or select(2)
+ *
+ *	Read from it only through sis_read(). Options may be set on it, e.g. a
+ *	smaller SO_RCVBUF.
+ */
+int sis_scanner_fd(const struct sis_scanner *sc);
+
+/*
+ * sis_subscribe - receive the frames of a capability that match a filter
+ *
+ *	cap names a capability of the scanner, rights is SIS_RIGHT_READ
+ *	(copies) or SIS_RIGHT_READ | SIS_RIGHT_CONTAIN (the frames are also
+ *	held until a verdict), within the capability's rights. filter is a
+ *	pcap-filter(7) expression for Ethernet frames, compiled here with
+ *	libpcap; NULL or "" means every frame of the capability. A frame is
+ *	delivered when both the capability's and the subscription's filters
+ *	match it. snaplen bounds the bytes of each frame delivered (0: the
+ *	whole frame; frame.len always gives the real length).
+ *
+ *	On success *id (may be NULL) is the subscription's id, which frames
+ *	carry in frame.sub.
+ *
+ *	Errors: -EINVAL (the filter does not compile: extack says why),
+ *	-ENOENT (no such capability), -EPERM (rights beyond the
+ *	capability's), -ENOSPC (SIS_MAX_SUBS), -ENOTCONN (not attached).
+ */
+int sis_subscribe(struct sis_scanner *sc, const char *cap, unsigned int rights,
+		  const char *filter, uint32_t snaplen, uint32_t *id,
+		  char *extack, size_t extack_len);
+
+/*
+ * sis_unsubscribe - end a subscription
+ *
+ *	Frames already delivered under it stay held until decided.
+ *	Errors: -ENOENT (no such subscription), -ENOTCONN.
+ */
+int sis_unsubscribe(struct sis_scanner *sc, uint32_t id,
+		    char *extack, size_t extack_len);
+
+/* What sis_read() returns. */
+enum sis_event_type {
+	SIS_EVENT_FRAME = 1,	/* a frame: see frame */
+	SIS_EVENT_LOST,		/* the receive buffer overflowed: frames lost */
+	SIS_EVENT_DETACHED,	/* the scanner was deleted: nothing more comes */
+};
+
+struct sis_frame {
+	uint64_t num;		/* frame number, 1, 2, ...: sis_pass(), sis_cut() */
+	uint32_t sub;		/* the subscription it matched */
+	uint32_t len;		/* its length, Ethernet header included */
+	uint32_t caplen;	/* bytes at data: len, or less by the snaplen */
+	uint8_t dir;		/* SIS_DIR_IN (to the host) or SIS_DIR_OUT */
+	bool held;		/* waits for this scanner's verdict */
+	const uint8_t *data;	/* from the Ethernet header, until the next sis_read */
+};
+
+struct sis_event {
+	enum sis_event_type type;
+	struct sis_frame frame;	/* SIS_EVENT_FRAME only */
+};
+
+/* sis_read() flags */
+#define SIS_READ_NONBLOCK	0x1
+
+/*
+ * sis_read - the next frame or event
+ *
+ *	Fills *ev and returns 0. Without SIS_READ_NONBLOCK it waits for one;
+ *	with it, it returns -EAGAIN when none is pending. In both cases the
+ *	queued verdicts are sent first when there is nothing to hand out.
+ *	frame.data stays valid until the next sis_read() on sc, whatever other
+ *	calls come in between.
+ *
+ *	SIS_EVENT_LOST: the kernel could not deliver frames because the
+ *	receive buffer was full; held ones got the fail policy. Reading goes
+ *	on normally. SIS_EVENT_DETACHED: the scanner was deleted (or its
+ *	bridge detached); later calls return -ENOTCONN unless the socket is
+ *	attached again.
+ *
+ *	Errors (each returned once; reading can go on): -EAGAIN, -EINTR (a
+ *	signal arrived while waiting), -EPROTO (a malformed message was
+ *	skipped), -ENOTCONN (after SIS_EVENT_DETACHED), the error of a
+ *	verdict request the kernel refused (usually -EINVAL; see
+ *	sis_read_extack()) or of sending the queued verdicts, and -EINVAL
+ *	for unknown flags.
+ */
+int sis_read(struct sis_scanner *sc, struct sis_event *ev, int flags);
+
+/*
+ * sis_read_extack - why the last sis_read() failed
+ *
+ *	The kernel's message for a refused verdict request, or the library's
+ *	for a malformed message; "" when there is none. Valid until the next
+ *	sis_read().
+ */
+const char *sis_read_extack(const struct sis_scanner *sc);
+
+/*
+ * sis_pass, sis_cut - give a held frame its verdict
+ *
+ *	num is frame.num of a held frame. The verdict is queued (see
+ *	DESCRIPTION) and 0 returned. When the queue is full and sending it
+ *	fails, the verdict is not queued and the error is returned; a send
+ *	that fails after queueing is retried, and reported, by the next call
+ *	that sends. Verdicts for frames no longer held (decided, timed out)
+ *	are counted by the kernel as stale and ignored.
+ *
+ *	Errors: -EINVAL (no frame with this number was handed out), -EPERM
+ *	(the frame was handed out read-only), and send errors. These
+ *	verdicts are refused here because the kernel would refuse the whole
+ *	batch holding them.
+ */
+int sis_pass(struct sis_scanner *sc, uint64_t num);
+int sis_cut(struct sis_scanner *sc, uint64_t num);
+
+/*
+ * sis_flush - send the queued verdicts now
+ *
+ *	One SIS_CMD_VERDICT request, without an ack: a refusal comes back
+ *	through sis_read(). Returns 0 when nothing was queued. On failure the
+ *	verdicts stay queued.
+ */
+int sis_flush(struct sis_scanner *sc);
+
+/*
+ * sis_inject - send a frame the administrator registered for this scanner
+ *
+ *	id is the registration's id, dir SIS_DIR_IN (out of the host port) or
+ *	SIS_DIR_OUT (out of the network port). Errors: -ENOENT (no such id),
+ *	-EPERM (direction not allowed), -ENETDOWN, -ENOTCONN.
+ */
+int sis_inject(struct sis_scanner *sc, uint32_t id, uint8_t dir,
+	       char *extack, size_t extack_len);
+
+/*
+ * sis_alert - raise an alert to the administrator's monitors
+ *
+ *	msg is 1..SIS_ALERT_MSG_MAX bytes, usually text (a NUL is not
+ *	needed). frame_num, if not 0, attaches a frame the scanner holds:
+ *	send the alert before the frame's verdict. An alert over the rate
+ *	limit succeeds but is dropped by the kernel. Errors: -ENOENT (frame
+ *	not held), -EINVAL (message empty or too long), -ENOTCONN.
+ */
+int sis_alert(struct sis_scanner *sc, const void *msg, size_t len,
+	      uint64_t frame_num, char *extack, size_t extack_len);
+
+/*
+ * sis_scanner_close - send the queued verdicts and close the scanner
+ *
+ *	The kernel releases the frames still held (fail policy) and ends the
+ *	subscriptions. sc may be NULL.
+ */
+void sis_scanner_close(struct sis_scanner *sc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIS_SCANNER_H */
