@@ -59,6 +59,7 @@ struct opts {
 	int nalerts;
 	const char *alert_frame;
 	enum verdict verdict;
+	enum verdict verdict_copies;	/* for frames not held */
 	long count;
 	bool dump;
 	unsigned int delay_ms;
@@ -95,8 +96,9 @@ static void usage(const char *fmt, const char *arg)
 		"usage: sis-scan [--name NAME] [--cap CAP [--rights read|contain]\n"
 		"                [--filter EXPR] [--snaplen N]]... [--unsubscribe ID]...\n"
 		"                [--inject ID:in|out]... [--alert MSG]... [--alert-frame MSG]\n"
-		"                [--verdict pass|cut|hold] [--count N] [--dump]\n"
-		"                [--delay MS] [--rcvbuf BYTES] [--uid UID[:GID]] [--open-first]\n"
+		"                [--verdict pass|cut|hold] [--verdict-copies pass|cut]\n"
+		"                [--count N] [--dump] [--delay MS] [--rcvbuf BYTES]\n"
+		"                [--uid UID[:GID]] [--open-first]\n"
 		"\n"
 		"  --name NAME         attach as scanner NAME (without: stay unattached)\n"
 		"  --cap CAP           subscribe under capability CAP; each --cap starts a\n"
@@ -111,6 +113,8 @@ static void usage(const char *fmt, const char *arg)
 		"                      verdict\n"
 		"  --verdict V         for held frames: pass (default), cut, or hold (never\n"
 		"                      answer)\n"
+		"  --verdict-copies V  also give verdict V to frames delivered read-only\n"
+		"                      (refused: EPERM)\n"
 		"  --count N           exit after N frames (0: once set up)\n"
 		"  --dump              print a line per frame\n"
 		"  --delay MS          sleep MS milliseconds per frame (a slow scanner)\n"
@@ -170,7 +174,7 @@ static void parse_user(struct opts *o, char *arg)
 enum {
 	OPT_NAME = 256, OPT_CAP, OPT_RIGHTS, OPT_FILTER, OPT_SNAPLEN,
 	OPT_UNSUB, OPT_INJECT, OPT_ALERT, OPT_ALERT_FRAME, OPT_VERDICT,
-	OPT_COUNT, OPT_DUMP, OPT_DELAY, OPT_RCVBUF, OPT_UID, OPT_OPEN_FIRST,
+	OPT_VERDICT_COPIES, OPT_COUNT, OPT_DUMP, OPT_DELAY, OPT_RCVBUF, OPT_UID, OPT_OPEN_FIRST,
 };
 
 static const struct option long_opts[] = {
@@ -184,6 +188,7 @@ static const struct option long_opts[] = {
 	{ "alert", required_argument, NULL, OPT_ALERT },
 	{ "alert-frame", required_argument, NULL, OPT_ALERT_FRAME },
 	{ "verdict", required_argument, NULL, OPT_VERDICT },
+	{ "verdict-copies", required_argument, NULL, OPT_VERDICT_COPIES },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "dump", no_argument, NULL, OPT_DUMP },
 	{ "delay", required_argument, NULL, OPT_DELAY },
@@ -220,16 +225,15 @@ static void parse_sub_opt(struct opts *o, int opt, const char *arg)
 		usage("bad rights: %s", arg);
 }
 
-static void parse_verdict(struct opts *o, const char *arg)
+static enum verdict parse_verdict(const char *arg, bool hold)
 {
 	if (!strcmp(arg, "pass"))
-		o->verdict = VERDICT_PASS;
-	else if (!strcmp(arg, "cut"))
-		o->verdict = VERDICT_CUT;
-	else if (!strcmp(arg, "hold"))
-		o->verdict = VERDICT_HOLD;
-	else
+		return VERDICT_PASS;
+	if (!strcmp(arg, "cut"))
+		return VERDICT_CUT;
+	if (!hold || strcmp(arg, "hold"))
 		usage("bad verdict: %s", arg);
+	return VERDICT_HOLD;
 }
 
 static void parse(struct opts *o, int argc, char **argv)
@@ -237,6 +241,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	int opt;
 
 	o->count = -1;
+	o->verdict_copies = VERDICT_HOLD;	/* none */
 	while ((opt = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_NAME:
@@ -262,7 +267,10 @@ static void parse(struct opts *o, int argc, char **argv)
 			o->alert_frame = optarg;
 			break;
 		case OPT_VERDICT:
-			parse_verdict(o, optarg);
+			o->verdict = parse_verdict(optarg, true);
+			break;
+		case OPT_VERDICT_COPIES:
+			o->verdict_copies = parse_verdict(optarg, false);
 			break;
 		case OPT_COUNT:
 			o->count = number(optarg, LONG_MAX);
@@ -352,9 +360,10 @@ static struct sis_scanner *setup(const struct opts *o)
 static void frame(struct sis_scanner *sc, const struct opts *o,
 		  const struct sis_frame *f)
 {
-	char extack[SIS_EXTACK_MAX];
+	enum verdict v = f->held ? o->verdict : o->verdict_copies;
+	char extack[SIS_EXTACK_MAX], step[64];
 	struct timespec ts;
-	int r = 0;
+	int r;
 
 	if (o->dump)
 		printf("%llu %s %u %u %u%s\n", (unsigned long long)f->num,
@@ -371,12 +380,13 @@ static void frame(struct sis_scanner *sc, const struct opts *o,
 		ts.tv_nsec = (long)(o->delay_ms % 1000) * 1000000;
 		nanosleep(&ts, NULL);
 	}
-	if (!f->held || o->verdict == VERDICT_HOLD)
+	if (v == VERDICT_HOLD)
 		return;
-	r = o->verdict == VERDICT_CUT ? sis_cut(sc, f->num) :
-					sis_pass(sc, f->num);
+	r = v == VERDICT_CUT ? sis_cut(sc, f->num) : sis_pass(sc, f->num);
+	snprintf(step, sizeof(step), "verdict: frame %llu",
+		 (unsigned long long)f->num);
 	if (r < 0)
-		die("verdict", r, NULL);
+		die(step, r, NULL);
 }
 
 /* Read until --count frames, a signal or the end of the scanner. */
