@@ -419,6 +419,9 @@ static int rx_fill(struct sis_scanner *sc, bool nonblock)
 			r = sis_flush(sc);
 			if (r < 0)
 				return r;
+			/* What came meanwhile makes the socket readable. */
+			if (nonblock)
+				return -EAGAIN;
 			r = -EAGAIN;
 		}
 	}
