@@ -80,7 +80,8 @@ static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 			   const struct sk_buff *skb, unsigned int len, u8 dir,
 			   u64 num, bool held, struct list_head *lost)
 {
-	unsigned int snap = sub->snaplen ? min(sub->snaplen, len) : len;
+	unsigned int snap = min3(sub->snaplen ?: len, len,
+				 (unsigned int)SIS_FRAME_DATA_MAX);
 	size_t size = sis_frame_msg_size(snap);
 	struct nlattr *nest, *data;
 	void *hdr;

@@ -81,7 +81,7 @@ struct sis_scanner_counts {
 };
 
 /* Frame numbers whose "held" bit a verdict can still check. */
-#define SIS_RECENT_FRAMES	4096
+#define SIS_RECENT_FRAMES	SIS_VERDICT_WINDOW
 
 struct sis_scanner {
 	struct list_head list;		/* sis_bridge.scanners, RCU */

@@ -1,6 +1,7 @@
 # Userspace: libsis, sisctl and their host unit tests (included by Makefile).
 #
-#   make userspace       $(BUILD)/libsis.a and $(BUILD)/sisctl
+#   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
+#                        scanners (sis-null, sis-dump, sis-scan)
 #   make unit            build and run the host unit tests (TAP on stdout)
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline
 
@@ -15,22 +16,29 @@ US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
 US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
 
-LIBSIS_SRCS	:= lib/nl.c
-SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/filter.c \
-		   tools/sisctl/prevent.c tools/sisctl/show.c tools/sisctl/util.c
+LIBSIS_SRCS	:= lib/filter.c lib/nl.c lib/scanner.c
+SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
+		   tools/sisctl/inject.c tools/sisctl/monitor.c \
+		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
+		   tools/sisctl/show_scanner.c tools/sisctl/util.c
 SISCTL_MAIN	:= tools/sisctl/main.c
 UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c))
+SCANNERS	:= sis-dump sis-null sis-scan
+SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 
 us_objs		= $(patsubst %.c,$(US_OBJDIR)/%.o,$(1))
 LIBSIS_OBJS	:= $(call us_objs,$(LIBSIS_SRCS))
 SISCTL_OBJS	:= $(call us_objs,$(SISCTL_SRCS))
 SISCTL_MAIN_OBJ	:= $(call us_objs,$(SISCTL_MAIN))
 UNIT_OBJS	:= $(call us_objs,$(UNIT_SRCS))
-US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS)
+SCANNER_OBJS	:= $(call us_objs,$(SCANNERS:%=tools/scanners/%.c))
+US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS) \
+		   $(SCANNER_OBJS)
 
 .PHONY: userspace unit us-deps
 
-userspace: $(BUILD)/sisctl $(BUILD)/libsis.a
+userspace: $(BUILD)/sisctl $(BUILD)/libsis.a $(SCANNER_BINS) $(BUILD)/libsis.pc \
+	   $(BUILD)/libsis-uninstalled.pc
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -57,6 +65,34 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 # --as-needed: libpcap is dlopen()ed by filter.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
 	$(CC) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+# Scanners link libpcap (filters) and libnl through libsis.a.
+$(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
+	$(CC) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+# libsis.pc for an install under PREFIX; libsis-uninstalled.pc, which
+# pkg-config prefers when PKG_CONFIG_PATH has $(BUILD), for this tree.
+PREFIX		?= /usr/local
+# $(call libsis_pc,PREFIX,INCLUDEDIR,LIBDIR,CFLAGS,OUTPUT)
+libsis_pc	= sed -e 's|@VERSION@|$(VERSION)|' -e 's|@PREFIX@|$(1)|' \
+		      -e 's|@INCLUDEDIR@|$(2)|' -e 's|@LIBDIR@|$(3)|' \
+		      -e 's|@CFLAGS@|$(4)|' lib/libsis.pc.in > $(5)
+
+$(BUILD)/libsis.pc: lib/libsis.pc.in mk/userspace.mk
+	@mkdir -p $(@D)
+	$(call libsis_pc,$(PREFIX),$${prefix}/include,$${prefix}/lib,-I$${includedir},$@)
+
+$(BUILD)/libsis-uninstalled.pc: lib/libsis.pc.in mk/userspace.mk
+	@mkdir -p $(@D)
+	$(call libsis_pc,$(CURDIR),$${prefix}/lib/include,$(abspath $(BUILD)),-I$${prefix}/uapi -I$${includedir},$@)
+
+.PHONY: install-libsis
+install-libsis: $(BUILD)/libsis.a
+	install -D -m 644 $(BUILD)/libsis.a $(DESTDIR)$(PREFIX)/lib/libsis.a
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/include/sis lib/include/sis/*.h
+	install -D -m 644 -t $(DESTDIR)$(PREFIX)/include/linux uapi/linux/sis.h
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	$(call libsis_pc,$(PREFIX),$${prefix}/include,$${prefix}/lib,-I$${includedir},$(DESTDIR)$(PREFIX)/lib/pkgconfig/libsis.pc)
 
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))

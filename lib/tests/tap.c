@@ -7,7 +7,7 @@
 
 #include "tap.h"
 
-#define MAX_SUITES 64
+#define MAX_SUITES 256
 
 static struct {
 	const char *name;

@@ -178,16 +178,21 @@
  *     SIS_FRAME_A_HELD: flag, present when the frame waits for this
  *       scanner's verdict
  *     SIS_FRAME_A_DATA: binary, the frame from its Ethernet header (at most
- *       the subscription's snaplen)
+ *       the subscription's snaplen, and at most SIS_FRAME_DATA_MAX bytes:
+ *       an attribute's length has 16 bits)
  *   If the socket's receive buffer is full, frames are not delivered: a held
  *   frame gets the fail policy at once (counted in SIS_SCANNER_A_LOST, as
  *   copies are), and the next receive on the socket fails with ENOBUFS.
  *
  * SIS_CMD_VERDICT
  *   Request: SIS_A_VERDICTS: binary, an array of 1..SIS_VERDICTS_MAX struct
- *   sis_verdict. Each names a held frame by number; numbers not held by
- *   this scanner (never held, already decided, released by timeout) are
- *   counted as stale and skipped, the others applied. A held frame goes on
+ *   sis_verdict. Each names a frame delivered held, by number. The request
+ *   is checked as a whole first and refused, changing nothing, if one
+ *   verdict has an unknown code or reserved bits set (EINVAL), names a
+ *   frame never delivered (EINVAL) or one delivered read-only (EPERM; the
+ *   kernel remembers this for the last SIS_VERDICT_WINDOW numbers). Then
+ *   each is applied; frames no longer held (decided already, released by
+ *   the timeout or a limit) are counted as stale and skipped. A held frame goes on
  *   when every scanner holding it has passed it, and is dropped as soon as
  *   one cuts it. Scanners normally send it without NLM_F_ACK: only
  *   malformed requests are answered (EINVAL).
@@ -244,6 +249,8 @@
 #define SIS_ALERT_MSG_MAX	1024
 #define SIS_ALERT_DATA_MAX	16384
 #define SIS_VERDICTS_MAX	4000	/* struct sis_verdict per request */
+#define SIS_VERDICT_WINDOW	4096	/* read-only numbers remembered */
+#define SIS_FRAME_DATA_MAX	65000
 #define SIS_ALERT_BURST		10
 #define SIS_ALERT_RATE		10	/* per second, after the burst */
 #define SIS_MCGRP_ALERTS	"alerts"
