@@ -400,6 +400,133 @@ static void put_inject_del(struct nl_msg *m, const struct ctx *c)
 	put_inject(m, 0);
 }
 
+/* Scanner process requests, malformed or from a socket never attached. */
+static void put_verdicts(struct nl_msg *m, size_t len)
+{
+	struct sis_verdict v[2] = {
+		{ .frame = 1, .verdict = SIS_VERDICT_PASS },
+		{ .frame = 2, .verdict = SIS_VERDICT_CUT },
+	};
+
+	nla_put(m, SIS_A_VERDICTS, len, v);
+}
+
+static void put_verdicts_odd(struct nl_msg *m, const struct ctx *c)
+{
+	put_verdicts(m, sizeof(struct sis_verdict) + 3);
+}
+
+static void put_verdicts_empty(struct nl_msg *m, const struct ctx *c)
+{
+	put_verdicts(m, 0);
+}
+
+static void put_verdicts_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_verdicts(m, 2 * sizeof(struct sis_verdict));
+}
+
+static void put_sub(struct nl_msg *m, const char *cap, int rights,
+		    size_t bpf_len)
+{
+	struct sock_filter all[] = { BPF_STMT(BPF_RET | BPF_K, 0xffff) };
+	struct nlattr *n = nla_nest_start(m, SIS_A_SUB | NLA_F_NESTED);
+
+	if (cap)
+		nla_put_string(m, SIS_SUB_A_CAP, cap);
+	if (rights >= 0)
+		nla_put_u8(m, SIS_SUB_A_RIGHTS, rights);
+	if (bpf_len)
+		nla_put(m, SIS_SUB_A_BPF, bpf_len, all);
+	nla_nest_end(m, n);
+}
+
+static void put_sub_no_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_sub(m, "icmp", SIS_RIGHT_READ, 0);
+}
+
+static void put_sub_odd_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_sub(m, "icmp", SIS_RIGHT_READ, 5);
+}
+
+static void put_sub_rights0(struct nl_msg *m, const struct ctx *c)
+{
+	put_sub(m, "icmp", 0, sizeof(struct sock_filter));
+}
+
+static void put_sub_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_sub(m, "icmp", SIS_RIGHT_READ, sizeof(struct sock_filter));
+}
+
+static void put_unsub_no_id(struct nl_msg *m, const struct ctx *c)
+{
+	put_sub(m, "icmp", -1, 0);
+}
+
+static void put_attach_unknown(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, "nosuch", -1, -1);
+}
+
+static void put_attach_no_name(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, NULL, 65534, -1);
+}
+
+static void put_scanner_inject(struct nl_msg *m, int dir, bool frame)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_INJECT | NLA_F_NESTED);
+	char bytes[64] = { 0 };
+
+	nla_put_u32(m, SIS_INJECT_A_ID, 1);
+	nla_put_u8(m, SIS_INJECT_A_DIR, dir);
+	if (frame)
+		nla_put(m, SIS_INJECT_A_FRAME, sizeof(bytes), bytes);
+	nla_nest_end(m, n);
+}
+
+static void put_scanner_inject_bytes(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_inject(m, SIS_DIR_IN, true);
+}
+
+static void put_scanner_inject_any(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_inject(m, SIS_DIR_ANY, false);
+}
+
+static void put_scanner_inject_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_inject(m, SIS_DIR_IN, false);
+}
+
+static void put_alert(struct nl_msg *m, size_t len)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_ALERT | NLA_F_NESTED);
+	static char msg[SIS_ALERT_MSG_MAX + 1];
+
+	nla_put(m, SIS_ALERT_A_MSG, len, msg);
+	nla_nest_end(m, n);
+}
+
+static void put_alert_empty(struct nl_msg *m, const struct ctx *c)
+{
+	put_alert(m, 0);
+}
+
+static void put_alert_long(struct nl_msg *m, const struct ctx *c)
+{
+	put_alert(m, SIS_ALERT_MSG_MAX + 1);
+}
+
+static void put_alert_ok(struct nl_msg *m, const struct ctx *c)
+{
+	put_alert(m, 5);
+}
+
 FIXTURE(sis) {
 	struct ctx c;
 };
@@ -476,6 +603,47 @@ REJECT(prevent_del_no_id, SIS_CMD_PREVENT_DEL, put_del_no_id, EINVAL,
        "missing rule id");
 REJECT(prevent_del_unknown, SIS_CMD_PREVENT_DEL, put_del_unknown_id, ENOENT,
        "no prevent rule with this id");
+
+REJECT(verdict_none, SIS_CMD_VERDICT, NULL, EINVAL, "missing verdicts");
+REJECT(verdict_odd, SIS_CMD_VERDICT, put_verdicts_odd, EINVAL,
+       "whole number of struct sis_verdict");
+REJECT(verdict_empty, SIS_CMD_VERDICT, put_verdicts_empty, EINVAL,
+       "no verdicts");
+REJECT(verdict_unattached, SIS_CMD_VERDICT, put_verdicts_ok, ENOTCONN,
+       "not attached as a scanner");
+REJECT(subscribe_no_nest, SIS_CMD_SUBSCRIBE, NULL, EINVAL,
+       "missing subscription");
+REJECT(subscribe_no_bpf, SIS_CMD_SUBSCRIBE, put_sub_no_bpf, EINVAL,
+       "needs a capability, rights and a filter");
+REJECT(subscribe_odd_bpf, SIS_CMD_SUBSCRIBE, put_sub_odd_bpf, EINVAL,
+       "whole number of BPF instructions");
+REJECT(subscribe_rights0, SIS_CMD_SUBSCRIBE, put_sub_rights0, ERANGE, "");
+REJECT(subscribe_unattached, SIS_CMD_SUBSCRIBE, put_sub_ok, ENOTCONN,
+       "not attached as a scanner");
+REJECT(unsubscribe_no_id, SIS_CMD_UNSUBSCRIBE, put_unsub_no_id, EINVAL,
+       "missing subscription id");
+REJECT(scanner_attach_no_nest, SIS_CMD_SCANNER_ATTACH, NULL, EINVAL,
+       "missing scanner");
+REJECT(scanner_attach_no_name, SIS_CMD_SCANNER_ATTACH, put_attach_no_name,
+       EINVAL, "missing scanner name");
+REJECT(scanner_attach_unknown, SIS_CMD_SCANNER_ATTACH, put_attach_unknown,
+       ENOENT, "no scanner with this name");
+REJECT(scanner_inject_bytes, SIS_CMD_INJECT, put_scanner_inject_bytes, EPERM,
+       "registered frames only");
+REJECT(scanner_inject_any, SIS_CMD_INJECT, put_scanner_inject_any, EINVAL,
+       "one direction");
+REJECT(scanner_inject_unattached, SIS_CMD_INJECT, put_scanner_inject_ok,
+       ENOTCONN, "not attached as a scanner");
+REJECT(alert_none, SIS_CMD_ALERT, NULL, EINVAL, "missing alert");
+REJECT(alert_empty, SIS_CMD_ALERT, put_alert_empty, ERANGE, "");
+REJECT(alert_long, SIS_CMD_ALERT, put_alert_long, ERANGE, "");
+REJECT(alert_unattached, SIS_CMD_ALERT, put_alert_ok, ENOTCONN,
+       "not attached as a scanner");
+/* The kernel sends these; nobody may. */
+FIXTURE_VARIANT_ADD(sis, frame_command) {
+	.cmd = SIS_CMD_FRAME, .fill = put_br, .error = -EOPNOTSUPP, .msg = "",
+	.core = true,
+};
 
 FIXTURE_VARIANT_ADD(sis, reserved_field) {
 	.cmd = SIS_CMD_ATTACH, .fill = put_attach_ok, .reserved = true,

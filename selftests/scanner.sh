@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Scanner processes (paper section 3.2 and 4.2): real unprivileged scanners
+# built on libsis (build/sis-scan, run as nobody) see exactly what their
+# capabilities and subscriptions allow, contain frames until every one of
+# them passes, are refused anything beyond their capability table, and
+# inject only registered frames (scanner-release.sh has the rest).
+#
+#   NS_H: h0 10.0.0.1 --- hp0 [br0, attached] np0 --- n0 10.0.0.2 :NS_N
+#                          NS_B: scanners run here, as nobody
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/scanner_lib.sh"
+
+setup_topology
+check "attach" sis attach br0 host hp0
+
+# --- read-only: exactly what the capability and the subscription allow ---
+check "declare scanner ro" sis scanner add ro bridge br0 user nobody
+check "capability: read icmp" sis cap add ro icmp rights read icmp
+scan_start --name ro --dump --cap icmp --filter 'icmp[icmptype] == icmp-echo' \
+	--cap icmp --filter udp
+ping_h -c 3 -i 0.2 -W 2
+check "ping works with a read-only scanner" ping_h -c 1 -W 2
+ip netns exec "$NS_H" "$UDPIO" send 10.0.0.2 9999 3 100
+wait_json "ro got its 4 frames" ro .stats.frames 4
+scan_stop
+check_eq "ro saw the 4 echo requests, out, numbered 1-4, none held" \
+	"$(awk '{print $1, $2, $6}' <<<"$SCAN_OUT" | tr '\n' ' ')" \
+	"1 out  2 out  3 out  4 out  "
+check_eq "copies have the frame's length" \
+	"$(awk '{print $3 == $4 && $3 == 98}' <<<"$SCAN_OUT" | sort -u)" 1
+check_eq "capability counted 4" "$(scanner_json ro '.caps[0].matches')" 4
+check_eq "subscriptions ended with the process" \
+	"$(scanner_json ro '[.pid, (.subs | length)]')" "[null,0]"
+
+# --- containment: cut every ICMP echo; TCP still flows ---
+check "declare scanner cutter" \
+	sis scanner add cutter bridge br0 user nobody timeout 5000
+check "capability: contain icmp" \
+	sis cap add cutter icmp rights read,contain icmp
+scan_start --name cutter --cap icmp --rights contain --verdict cut
+check_fail "ping is cut" "" ping_h -c 2 -i 0.3 -W 1
+tcp_try "$NS_H" 10.0.0.2 7 5
+check_eq "TCP still flows (connection refused by the far end)" "$?" 1
+check_eq "cutter cut the 2 echo requests" \
+	"$(scanner_json cutter '[.stats.cut, .held]')" "[2,0]"
+check_eq "the bridge counts them dropped" \
+	"$(sis_json '$b.stats.out.dropped')" 2
+
+# --- two contain scanners: one passes, one cuts: the frame is dropped ---
+check "declare scanner passer" sis scanner add passer bridge br0 user nobody
+check "capability: contain icmp" \
+	sis cap add passer icmp rights read,contain icmp
+cutter_pid=$SCAN_PID cutter_fd=$SCAN_FD
+scan_start --name passer --cap icmp --rights contain --verdict pass
+check_fail "pass + cut: ping is cut" "" ping_h -c 1 -W 1
+check_eq "passer passed it" "$(scanner_json passer .stats.passed)" 1
+scan_stop
+passer_out=$SCAN_OUT
+SCAN_PID=$cutter_pid SCAN_FD=$cutter_fd
+scan_stop
+check_eq "both exited cleanly" "$SCAN_RC" 0
+scan_start --name passer --cap icmp --rights contain --verdict pass
+check "passer alone: ping goes through" ping_h -c 2 -i 0.2 -W 2
+check_eq "passer passed echo and reply each time" \
+	"$(scanner_json passer '[.stats.passed, .stats.frames, .held]')" "[5,5,0]"
+scan_stop
+: "$passer_out"
+
+# --- refused: anything beyond the capability table ---
+check "declare scanner root-only, for root" \
+	sis scanner add root-only bridge br0 user root
+# A UDP datagram 10.0.0.2:5555 -> 10.0.0.1:9999, "hi", from n0 to h0.
+printf '%b' \
+	'\x02\x53\x49\x53\x00\x01\x02\x53\x49\x53\x00\x02\x08\x00' \
+	'\x45\x00\x00\x1e\x00\x00\x40\x00\x40\x11\x26\xcd' \
+	'\x0a\x00\x00\x02\x0a\x00\x00\x01' \
+	'\x15\xb3\x27\x0f\x00\x0a\x00\x00hi' \
+	'\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' \
+	>"$TMPD/frame.bin"
+check "register injection 1, inbound only" \
+	sis inject add ro 1 "$TMPD/frame.bin" dir in
+scan_refused "attach as another user's scanner" "EPERM" --name root-only
+scan_refused "attach with a socket root opened" "EPERM" \
+	--open-first --name ro
+scan_refused "attach as nobody's scanner that does not exist" "ENOENT" \
+	--name nosuch
+scan_refused "subscribe without attaching" "ENOTCONN" --cap icmp
+scan_refused "subscribe outside the capabilities" "ENOENT" \
+	--name ro --cap tcp
+scan_refused "contain on a read-only capability" "EPERM" \
+	--name ro --cap icmp --rights contain
+scan_refused "inject an unregistered id" "ENOENT" --name ro --inject 2:in
+scan_refused "inject in a direction not registered" "EPERM" \
+	--name ro --inject 1:out
+scan_start --name ro --cap icmp
+scan_refused "a second process as the same scanner" "EBUSY" --name ro
+scan_stop
+
+# A verdict on a frame delivered read-only is refused.
+scan_start --name ro --cap icmp --verdict-copies cut
+ping_h -c 1 -W 2
+check "ping still works: a read-only scanner cannot cut" ping_h -c 1 -W 2
+scan_stop
+check "the verdict was refused: EPERM" grep -q "EPERM" "$SCAN_ERR"
+check_eq "ro cut nothing" "$(scanner_json ro .stats.cut)" 0
+
+# --- inject: the registered frame, in the registered direction ---
+udp_count_bg "$NS_H" 9999 1
+scan_start --name ro --inject 1:in
+scan_stop
+udp_count_end
+check_eq "the host received the injected datagram" "${UDP_COUNTS[0]}" 1
+check_eq "injection 1 counted" "$(scanner_json ro '.injects[0].sent')" 1
+
+tap_done
