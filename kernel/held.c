@@ -182,6 +182,8 @@ void sis_holds_finish(struct list_head *holds)
 {
 	struct sis_hold *hold, *tmp;
 
+	if (list_empty(holds))
+		return;
 	local_bh_disable();
 	rcu_read_lock();
 	list_for_each_entry_safe(hold, tmp, holds, list) {

@@ -516,6 +516,8 @@ struct genl_family sis_genl_family __ro_after_init = {
 	.version = SIS_GENL_VERSION,
 	.maxattr = SIS_A_MAX,
 	.netnsok = true,
+	/* Handlers lock for themselves (RTNL, RCU, a scanner's lock). */
+	.parallel_ops = true,
 	.resv_start_op = 0,	/* strict checks for every command */
 	.module = THIS_MODULE,
 	.ops = sis_genl_ops,

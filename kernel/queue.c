@@ -18,6 +18,12 @@ static bool sis_fail_cut(const struct sis_scanner *sc)
 	return sc->conf.fail == SIS_FAIL_CLOSED;
 }
 
+/* How long frames may gather while a scanner is busy (queue.h). */
+#define SIS_COALESCE_US	50
+
+/* A batch's room, at least: a kmalloc-2k head with its shared info. */
+#define SIS_BATCH_SIZE	(SKB_WITH_OVERHEAD(2048) - NLMSG_HDRLEN)
+
 /* Size of one SIS_CMD_FRAME message carrying snap bytes of data. */
 static size_t sis_frame_msg_size(unsigned int snap)
 {
@@ -48,6 +54,7 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 		return;
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
+	sc->last_send = ktime_get();
 	err = genlmsg_unicast(sc->sb->net, skb, sc->portid);
 	if (!err)
 		return;
@@ -64,15 +71,24 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 	}
 }
 
-static void sis_queue_flush(struct tasklet_struct *t)
+/* Send what the batch holds now: the timer, or the end of verdicts. */
+static void sis_queue_send(struct sis_scanner *sc, bool end_verdicts)
 {
-	struct sis_scanner *sc = from_tasklet(sc, t, flush);
 	LIST_HEAD(lost);
 
 	spin_lock_bh(&sc->lock);
-	sis_batch_send(sc, &lost);
+	if (end_verdicts)
+		sc->in_verdicts = false;
+	if (sc->portid)
+		sis_batch_send(sc, &lost);
 	spin_unlock_bh(&sc->lock);
 	sis_holds_finish(&lost);
+}
+
+static enum hrtimer_restart sis_queue_flush(struct hrtimer *t)
+{
+	sis_queue_send(container_of(t, struct sis_scanner, flush), false);
+	return HRTIMER_NORESTART;
 }
 
 /* Append a SIS_CMD_FRAME message to the batch, sending it first if full. */
@@ -89,7 +105,8 @@ static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 	if (sc->batch && skb_tailroom(sc->batch) < size)
 		sis_batch_send(sc, lost);
 	if (!sc->batch) {
-		sc->batch = nlmsg_new(max_t(size_t, size, NLMSG_DEFAULT_SIZE),
+		/* Small: most bursts are a frame or two; slab, not pages. */
+		sc->batch = nlmsg_new(max_t(size_t, size, SIS_BATCH_SIZE),
 				      GFP_ATOMIC);
 		if (!sc->batch)
 			return -ENOMEM;
@@ -133,6 +150,42 @@ bool sis_queue_lost(struct sis_scanner *sc)
 	sc->counts.lost++;
 	spin_unlock(&sc->lock);
 	return sis_fail_cut(sc);
+}
+
+/*
+ * Send the batch now, or soon. What scanning costs most is a datagram per
+ * frame, and waking the scanner up for each:
+ * - while the scanner applies verdicts, the frames they let go and the
+ *   replies those cause wait in the batch until its request ends
+ *   (sis_queue_verdicts()): it reads them all right after, awake;
+ * - while it still owes verdicts, new frames wait for its next verdict
+ *   request the same way, SIS_COALESCE_US at most (a soft hrtimer);
+ * - copies, which delay no traffic, gather for SIS_COALESCE_US after a
+ *   datagram, like interrupt coalescing in a NIC;
+ * - anything else goes at once: a frame to a scanner that owes nothing (a
+ *   ping, a DNS query, the first frame of a burst) is never delayed.
+ * A full batch goes at once in every case (sis_batch_frame()).
+ */
+static void sis_queue_kick(struct sis_scanner *sc, bool held,
+			   struct list_head *lost)
+{
+	bool wait;
+
+	if (sc->in_verdicts)
+		return;
+	if (sc->n_held > held)
+		wait = true;
+	else if (!held)
+		wait = ktime_us_delta(ktime_get(), sc->last_send) <
+		       SIS_COALESCE_US;
+	else
+		wait = false;
+	if (!wait)
+		sis_batch_send(sc, lost);
+	else if (!hrtimer_is_queued(&sc->flush))
+		hrtimer_start(&sc->flush,
+			      ns_to_ktime(SIS_COALESCE_US * NSEC_PER_USEC),
+			      HRTIMER_MODE_REL_SOFT);
 }
 
 /*
@@ -182,7 +235,11 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 		hold->len = len;
 		hold->deadline = jiffies + msecs_to_jiffies(sc->conf.timeout_ms);
 		atomic_inc(&h->pending);
-		if (list_empty(&sc->held))
+		/*
+		 * A pending timer fires no later than this deadline: it was
+		 * set for an older frame, and re-arms for the oldest left.
+		 */
+		if (list_empty(&sc->held) && !timer_pending(&sc->timer))
 			mod_timer(&sc->timer, hold->deadline);
 		list_add_tail(&hold->list, &sc->held);
 		sc->n_held++;
@@ -193,7 +250,7 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 	}
 	sis_count_frame(sub->stats, len, false);
 	sis_count_frame(sub->cap->stats, len, false);
-	tasklet_schedule(&sc->flush);
+	sis_queue_kick(sc, h, &lost);
 out:
 	spin_unlock(&sc->lock);
 	if (hold)
@@ -232,7 +289,8 @@ void sis_queue_init(struct sis_scanner *sc)
 	spin_lock_init(&sc->lock);
 	INIT_LIST_HEAD(&sc->held);
 	timer_setup(&sc->timer, sis_queue_timeout, 0);
-	tasklet_setup(&sc->flush, sis_queue_flush);
+	hrtimer_init(&sc->flush, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+	sc->flush.function = sis_queue_flush;
 	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_BURST);
 	ratelimit_set_flags(&sc->alert_rs, RATELIMIT_MSG_ON_RELEASE);
 }
@@ -294,7 +352,7 @@ EXPORT_SYMBOL_IF_KUNIT(sis_queue_release);
 void sis_queue_stop(struct sis_scanner *sc)
 {
 	WARN_ON_ONCE(!list_empty(&sc->held) || sc->batch);
-	tasklet_kill(&sc->flush);
+	hrtimer_cancel(&sc->flush);
 	timer_delete_sync(&sc->timer);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_stop);
@@ -367,10 +425,15 @@ int sis_queue_verdicts(struct sis_scanner *sc, const struct sis_verdict *v,
 		sc->held_bytes -= hold->len;
 		list_move_tail(&hold->list, &decided);
 	}
+	sc->in_verdicts = true;
 out:
 	spin_unlock_bh(&sc->lock);
+	if (err)
+		return err;
 	sis_holds_finish(&decided);
-	return err;
+	/* What the frames it let go caused is for the scanner to read next. */
+	sis_queue_send(sc, true);
+	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_verdicts);
 

@@ -20,7 +20,7 @@
 #define _SIS_SCANNER_H
 
 #include <linux/atomic.h>
-#include <linux/interrupt.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/ratelimit.h>
 #include <linux/rcupdate.h>
@@ -107,10 +107,12 @@ struct sis_scanner {
 	struct sk_buff *batch;		/* SIS_CMD_FRAME messages to send */
 	u64 batch_held_from;		/* first held number in it, 0: none */
 	unsigned int batch_frames;	/* frames in it */
+	bool in_verdicts;		/* applying verdicts: send at the end */
 	struct sis_scanner_counts counts;
 	struct ratelimit_state alert_rs;
 	struct timer_list timer;	/* the oldest held frame's deadline */
-	struct tasklet_struct flush;	/* sends the batch after a burst */
+	struct hrtimer flush;		/* sends a batch being gathered */
+	ktime_t last_send;		/* when a batch was last sent */
 	DECLARE_BITMAP(recent_held, SIS_RECENT_FRAMES);
 
 	struct rcu_head rcu;
