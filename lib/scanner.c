@@ -85,6 +85,13 @@ struct sis_scanner {
 
 	unsigned int nverdicts;
 	struct sis_verdict verdicts[SIS_VERDICTS_MAX];
+	/*
+	 * The verdict request, built once: a busy scanner sends one per
+	 * wake-up, and allocating it each time costs more than the rest of
+	 * the request. vbase is its length without SIS_A_VERDICTS.
+	 */
+	struct nl_msg *vmsg;
+	uint32_t vbase;
 };
 
 static const struct nla_policy top_policy[SIS_A_MAX + 1] = {
@@ -171,7 +178,7 @@ int sis_scanner_parse(const struct nlmsghdr *nlh, int family,
 		      struct sis_event *ev, char *err, size_t err_len)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
-	struct nlattr *tb[SIS_A_MAX + 1];
+	struct nlattr *frame;
 
 	if (nlh->nlmsg_type != family)
 		return 0;
@@ -187,10 +194,12 @@ int sis_scanner_parse(const struct nlmsghdr *nlh, int family,
 	default:
 		return 0;
 	}
-	if (genlmsg_parse(h, 0, tb, SIS_A_MAX, top_policy) < 0 ||
-	    !tb[SIS_A_FRAME])
+	/* The one attribute of a frame message: found, not parsed. */
+	frame = nla_find(genlmsg_attrdata(genlmsg_hdr(h), 0),
+			 genlmsg_attrlen(genlmsg_hdr(h), 0), SIS_A_FRAME);
+	if (!frame)
 		return malformed(err, err_len, "frame: SIS_A_FRAME missing");
-	return parse_frame(tb[SIS_A_FRAME], ev, err, err_len);
+	return parse_frame(frame, ev, err, err_len);
 }
 
 /* Sending */
@@ -208,18 +217,25 @@ static int send_msg(struct sis_scanner *sc, struct nlmsghdr *nlh, int flags)
 int sis_flush(struct sis_scanner *sc)
 {
 	size_t size = sc->nverdicts * sizeof(sc->verdicts[0]);
-	struct nl_msg *msg;
+	struct nlmsghdr *nlh;
 	int r;
 
 	if (!sc->nverdicts)
 		return 0;
-	msg = sis_nl_genlmsg(sc->family, SIS_GENL_VERSION, SIS_CMD_VERDICT,
-			     size);
-	if (!msg)
-		return -ENOMEM;
-	r = nla_put(msg, SIS_A_VERDICTS, size, sc->verdicts) < 0 ? -EMSGSIZE :
-		send_msg(sc, nlmsg_hdr(msg), 0);
-	nlmsg_free(msg);
+	if (!sc->vmsg) {
+		sc->vmsg = sis_nl_genlmsg(sc->family, SIS_GENL_VERSION,
+					  SIS_CMD_VERDICT,
+					  sizeof(sc->verdicts));
+		if (!sc->vmsg)
+			return -ENOMEM;
+		sc->vbase = nlmsg_hdr(sc->vmsg)->nlmsg_len;
+	}
+	/* Back to the bare header: libnl appends at nlmsg_len. */
+	nlh = nlmsg_hdr(sc->vmsg);
+	nlh->nlmsg_len = sc->vbase;
+	nlh->nlmsg_flags = 0;
+	r = nla_put(sc->vmsg, SIS_A_VERDICTS, size, sc->verdicts) < 0 ?
+		-EMSGSIZE : send_msg(sc, nlh, 0);
 	if (!r)
 		sc->nverdicts = 0;
 	return r;
@@ -413,6 +429,17 @@ static int rx_fill(struct sis_scanner *sc, bool nonblock)
 {
 	int r = -EAGAIN;
 
+	/*
+	 * About to wait: the kernel must have every verdict first. One
+	 * request per wait, whatever is queued: a non-blocking peek first
+	 * would cost a third system call per wake-up.
+	 */
+	if (sc->nverdicts && !nonblock) {
+		r = sis_flush(sc);
+		if (r < 0)
+			return r;
+		r = -EAGAIN;
+	}
 	if (sc->nverdicts) {
 		r = rx_datagram(sc, &sc->rx, false);
 		if (r == -EAGAIN) {
@@ -796,6 +823,7 @@ void sis_scanner_close(struct sis_scanner *sc)
 	if (!sc)
 		return;
 	sis_flush(sc);
+	nlmsg_free(sc->vmsg);
 	sis_nl_close(sc->nl);
 	free(sc->rx.data);
 	free(sc->ackrx.data);

@@ -14,7 +14,6 @@
 #define _GNU_SOURCE	/* strerrorname_np() */
 #endif
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +62,6 @@ int main(int argc, char **argv)
 	struct sis_scanner *sc;
 	struct sis_event ev;
 	uint32_t snaplen = 0;
-	struct pollfd pfd;
 	int opt, r;
 
 	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
@@ -90,22 +88,20 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
-	pfd = (struct pollfd){ .fd = sis_scanner_fd(sc), .events = POLLIN };
+	/*
+	 * A blocking read sends the verdicts collected so far before it
+	 * waits: one request per wake-up, two system calls in all.
+	 */
 	for (;;) {
-		/* Everything there is, without waiting... */
-		r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
-		if (!r) {
-			if (ev.type == SIS_EVENT_FRAME && ev.frame.held)
-				sis_pass(sc, ev.frame.num);
-			else if (ev.type == SIS_EVENT_DETACHED)
-				break;
+		r = sis_read(sc, &ev, 0);
+		if (r == -EINTR)
 			continue;
-		}
-		/* ...then, the verdicts sent in one request, wait for more. */
-		if (r == -EAGAIN)
-			r = poll(&pfd, 1, -1) < 0 ? -errno : 0;
-		if (r < 0 && r != -EINTR)
+		if (r < 0)
 			die("read", r, sis_read_extack(sc));
+		if (ev.type == SIS_EVENT_FRAME && ev.frame.held)
+			sis_pass(sc, ev.frame.num);
+		else if (ev.type == SIS_EVENT_DETACHED)
+			break;
 	}
 	sis_scanner_close(sc);
 	return 0;
