@@ -9,6 +9,12 @@
 #             ICMP to NFQUEUE 0, where nfq-null --per-packet accepts each
 #             packet with its own verdict
 #   nfq-batch the same with nfq-null --batch (one verdict per socket drain)
+#   nfq-snap  nfq-batch copying the first 128 bytes of each packet only
+#   sis       attached; a scanner process (sis-null, as nobody) contains
+#             TCP and ICMP and passes every frame, each copied whole to it,
+#             as NFQUEUE copies them
+#   sis-snap  the same, the scanner asking for the first 128 bytes only
+#   sis-read  the same with a read-only subscription: copies, no verdicts
 # measures iperf3 TCP host->net (3 s) and ping RTT (200 echoes), then
 # prints medians and the ratios against plain.
 set -euo pipefail
@@ -17,6 +23,8 @@ rounds=${SIS_BENCH_ROUNDS:-3}
 res=$SIS_OUT/bench.txt
 nfq_null=${SIS_NFQ_NULL:-$TOP/build/nfq-null}
 nfq_log=$SIS_OUT/nfq-null.log
+sis_null=${SIS_NULL:-$TOP/build/sis-null}
+sis_log=$SIS_OUT/sis-null.log
 
 # The NFQUEUE baseline: the table `bridge nfq` and one nfq-null process.
 # The rule has no bypass, so without a listener on queue 0 the queued
@@ -34,7 +42,7 @@ nfq_table=0
 
 nfq_start() {
 	local line=
-	exec {nfq_fd}< <(exec ip netns exec "$NS_B" "$nfq_null" "$1" 2>>"$nfq_log")
+	exec {nfq_fd}< <(exec ip netns exec "$NS_B" "$nfq_null" "$@" 2>>"$nfq_log")
 	nfq_pid=$!
 	read -r -u "$nfq_fd" line || true
 	if [ "$line" != ready ]; then
@@ -80,9 +88,48 @@ nfq_stop() {
 	fi
 }
 
+# The SIS null scanner: declared on the attached bridge with a capability
+# for TCP and ICMP, run as nobody, every frame contained and passed.
+sis_pid=
+sis_fd=
+
+sis_start() {
+	local line=
+	sis attach br0 host hp0
+	sis scanner add null bridge br0 user nobody
+	sis cap add null tcp-icmp rights read,contain tcp or icmp
+	exec {sis_fd}< <(exec ip netns exec "$NS_B" setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$sis_null" -r "$2" -s "$1" \
+		null tcp-icmp 2>>"$sis_log")
+	sis_pid=$!
+	read -r -u "$sis_fd" line || true
+	if [ "$line" != ready ]; then
+		echo "bench: sis-null did not start (see $sis_log)" >&2
+		return 1
+	fi
+}
+
+# sis_stop: the scanner must have passed frames, and held none at the end.
+sis_stop() {
+	local passed
+	[ -n "$sis_pid" ] || return 0
+	passed=$(sis -j show scanner null | jq '.[0].stats | .passed + .frames')
+	sis -j show scanner null | jq -c '.[0].stats' >>"$sis_log"
+	kill -TERM "$sis_pid" 2>/dev/null || true
+	wait "$sis_pid" || true
+	exec {sis_fd}<&-
+	sis_pid=
+	echo "sis-null: $passed frames passed" >>"$sis_log"
+	if [ "${passed:-0}" = 0 ]; then
+		echo "bench: nothing went through the scanner" >&2
+		return 1
+	fi
+}
+
 bench_cleanup() {
 	nfq_table=0
 	nfq_stop >/dev/null 2>&1 || true
+	sis_stop >/dev/null 2>&1 || true
 	cleanup_topology
 }
 trap bench_cleanup EXIT
@@ -92,9 +139,11 @@ setup_topology
 ip netns exec "$NS_N" iperf3 -s -D -B 10.0.0.2 >/dev/null
 sleep 1
 : >"$nfq_log"
+: >"$sis_log"
 
 configure() {
 	nfq_stop
+	sis_stop
 	sis detach br0 2>/dev/null || true
 	case $1 in
 	plain) ;;
@@ -108,6 +157,10 @@ configure() {
 		;;
 	nfq) nfq_start --per-packet ;;
 	nfq-batch) nfq_start --batch ;;
+	nfq-snap) nfq_start --batch --copy 128 ;;
+	sis) sis_start 0 contain ;;
+	sis-snap) sis_start 128 contain ;;
+	sis-read) sis_start 128 read ;;
 	esac
 }
 
@@ -120,7 +173,7 @@ measure() {
 	echo "$bps $rtt"
 }
 
-configs=(plain attached rules16 nfq nfq-batch)
+read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read}"
 : >"$SIS_OUT/raw.txt"
 for r in $(seq "$rounds"); do
 	for c in "${configs[@]}"; do
@@ -130,6 +183,7 @@ for r in $(seq "$rounds"); do
 	done
 done
 nfq_stop
+sis_stop
 sis detach br0 2>/dev/null || true
 
 python3 - "$SIS_OUT/raw.txt" >"$res" <<'PY'
@@ -142,7 +196,9 @@ med = {c: (statistics.median(b for b, _ in v), statistics.median(t for _, t in v
 spread = {c: (max(b for b, _ in v) / min(b for b, _ in v) - 1) * 100 for c, v in by.items()}
 base_b, base_t = med["plain"]
 print("%-9s %12s %8s %10s %12s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us"))
-for c in ("plain", "attached", "rules16", "nfq", "nfq-batch"):
+for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read"):
+    if c not in med:
+        continue
     b, t = med[c]
     print("%-9s %12.3f %8.4f %10.2f %12.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t * 1000, (t - base_t) * 1000))
 print("rounds: %d (medians; spread = max/min - 1 over rounds)" % len(by["plain"]))

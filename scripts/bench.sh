@@ -27,6 +27,8 @@ rm -rf "$out"
 mkdir -p "$out"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
-	SIS_NFQ_NULL="$top/$build/nfq-null" \
-	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" scripts/bench-guest.sh
+	SIS_NFQ_NULL="$top/$build/nfq-null" SIS_NULL="$top/$build/sis-null" \
+	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
+	${SIS_BENCH_CONFIGS:+SIS_BENCH_CONFIGS="$SIS_BENCH_CONFIGS"} \
+	scripts/bench-guest.sh
 cat "$out/bench.txt"

@@ -158,8 +158,9 @@ static int run(struct nfq_handle *h, struct nfq_null *st)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: nfq-null [-q NUM] --per-packet|--batch\n"
+		"usage: nfq-null [-q NUM] [-c BYTES] --per-packet|--batch\n"
 		"  -q, --queue NUM   netfilter queue number (default 0)\n"
+		"  -c, --copy BYTES  bytes of each packet copied (default 65535)\n"
 		"  --per-packet      one NF_ACCEPT verdict per packet\n"
 		"  --batch           drain the socket, then one batch verdict\n");
 	exit(2);
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "queue", required_argument, NULL, 'q' },
+		{ "copy", required_argument, NULL, 'c' },
 		{ "per-packet", no_argument, NULL, 'p' },
 		{ "batch", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
@@ -176,13 +178,20 @@ int main(int argc, char **argv)
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct nfq_null st = { 0 };
-	unsigned long queue = 0;
+	unsigned long queue = 0, copy = COPY_RANGE;
 	struct nfq_handle *h;
 	int mode = -1, c, ret;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "q:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "q:c:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			errno = 0;
+			copy = strtoul(optarg, &end, 0);
+			if (errno || *end || end == optarg || !copy ||
+			    copy > COPY_RANGE)
+				usage();
+			break;
 		case 'q':
 			errno = 0;
 			queue = strtoul(optarg, &end, 0);
@@ -222,7 +231,7 @@ int main(int argc, char **argv)
 		nfq_close(h);
 		return 1;
 	}
-	if (nfq_set_mode(st.qh, NFQNL_COPY_PACKET, COPY_RANGE) < 0) {
+	if (nfq_set_mode(st.qh, NFQNL_COPY_PACKET, copy) < 0) {
 		perror("nfq-null: nfq_set_mode");
 		goto fail;
 	}
