@@ -48,6 +48,7 @@ struct sis_held *sis_held_new(struct sk_buff *skb,
 	h->ops = ops;
 	h->stats = stats;
 	h->cut = false;
+	h->first_taken = false;
 	h->dir = dir;
 	atomic_set(&h->pending, 1);
 	netdev_hold(state->in, &h->in_tracker, GFP_ATOMIC);
@@ -163,14 +164,25 @@ unsigned int sis_held_commit(struct sis_held *h)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_held_commit);
 
-struct sis_hold *sis_hold_alloc(void)
+/* A hold on h for one scanner; datapath only, one scanner at a time. */
+struct sis_hold *sis_hold_get(struct sis_held *h)
 {
+	if (!h->first_taken) {
+		h->first_taken = true;
+		return &h->first_hold;
+	}
 	return kmem_cache_alloc(sis_hold_cache, GFP_ATOMIC);
 }
 
-void sis_hold_free(struct sis_hold *hold)
+/* Before its decision is applied: that may free the frame it is part of. */
+void sis_hold_put(struct sis_hold *hold)
 {
-	kmem_cache_free(sis_hold_cache, hold);
+	struct sis_held *h = hold->frame;
+
+	if (hold == &h->first_hold)
+		h->first_taken = false;
+	else
+		kmem_cache_free(sis_hold_cache, hold);
 }
 
 /*
@@ -187,9 +199,12 @@ void sis_holds_finish(struct list_head *holds)
 	local_bh_disable();
 	rcu_read_lock();
 	list_for_each_entry_safe(hold, tmp, holds, list) {
+		struct sis_held *h = hold->frame;
+		bool cut = hold->cut;
+
 		list_del(&hold->list);
-		sis_held_decide(hold->frame, hold->cut);
-		sis_hold_free(hold);
+		sis_hold_put(hold);
+		sis_held_decide(h, cut);
 	}
 	rcu_read_unlock();
 	local_bh_enable();

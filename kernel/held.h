@@ -28,6 +28,16 @@
 
 #include "stats.h"
 
+/* One scanner's hold on a held frame (sis_scanner.held). */
+struct sis_hold {
+	struct list_head list;
+	struct sis_held *frame;
+	u64 num;			/* the scanner's frame number */
+	unsigned long deadline;		/* jiffies */
+	unsigned int len;		/* counted in sis_scanner.held_bytes */
+	bool cut;			/* the decision, once taken off */
+};
+
 struct sis_held {
 	struct sk_buff *skb;
 	struct nf_hook_state state;
@@ -39,17 +49,10 @@ struct sis_held {
 	struct sis_pcpu_count __percpu *stats;
 	atomic_t pending;
 	bool cut;
+	bool first_taken;		/* first_hold is in use */
 	u8 dir;				/* SIS_DIR_IN or SIS_DIR_OUT */
-};
-
-/* One scanner's hold on a held frame (sis_scanner.held). */
-struct sis_hold {
-	struct list_head list;
-	struct sis_held *frame;
-	u64 num;			/* the scanner's frame number */
-	unsigned long deadline;		/* jiffies */
-	unsigned int len;		/* counted in sis_scanner.held_bytes */
-	bool cut;			/* the decision, once taken off */
+	/* Most frames are held by one scanner: its hold comes with them. */
+	struct sis_hold first_hold;
 };
 
 int sis_held_init(void);
@@ -62,8 +65,8 @@ struct sis_held *sis_held_new(struct sk_buff *skb,
 unsigned int sis_held_commit(struct sis_held *h);
 void sis_held_decide(struct sis_held *h, bool cut);
 
-struct sis_hold *sis_hold_alloc(void);
-void sis_hold_free(struct sis_hold *hold);
+struct sis_hold *sis_hold_get(struct sis_held *h);
+void sis_hold_put(struct sis_hold *hold);
 void sis_holds_finish(struct list_head *holds);
 
 /* The frame from its Ethernet header, wherever skb->data is. */

@@ -213,12 +213,13 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 			fail = true;
 			goto out;
 		}
-		hold = sis_hold_alloc();
+		hold = sis_hold_get(h);
 		if (!hold) {
 			sc->counts.lost++;
 			fail = true;
 			goto out;
 		}
+		hold->frame = h;
 	}
 	num = sc->last_num + 1;
 	if (sis_batch_frame(sc, sub, skb, len, dir, num, h, &lost)) {
@@ -230,7 +231,6 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 	sc->counts.frames++;
 	if (h) {
 		__set_bit(num % SIS_RECENT_FRAMES, sc->recent_held);
-		hold->frame = h;
 		hold->num = num;
 		hold->len = len;
 		hold->deadline = jiffies + msecs_to_jiffies(sc->conf.timeout_ms);
@@ -254,7 +254,7 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 out:
 	spin_unlock(&sc->lock);
 	if (hold)
-		sis_hold_free(hold);
+		sis_hold_put(hold);
 	if (fail && sis_fail_cut(sc))
 		WRITE_ONCE(h->cut, true);
 	sis_holds_finish(&lost);

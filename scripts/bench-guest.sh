@@ -113,6 +113,11 @@ sis_start() {
 sis_stop() {
 	local passed
 	[ -n "$sis_pid" ] || return 0
+	if ! kill -0 "$sis_pid" 2>/dev/null; then
+		echo "bench: sis-null died (see $sis_log)" >&2
+		sis_pid=
+		return 1
+	fi
 	passed=$(sis -j show scanner null | jq '.[0].stats | .passed + .frames')
 	sis -j show scanner null | jq -c '.[0].stats' >>"$sis_log"
 	kill -TERM "$sis_pid" 2>/dev/null || true
