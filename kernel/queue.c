@@ -21,6 +21,9 @@ static bool sis_fail_cut(const struct sis_scanner *sc)
 /* How long frames may gather while a scanner is busy (queue.h). */
 #define SIS_COALESCE_US	50
 
+/* Frames whose copies are this long or longer are not copied. */
+#define SIS_ZEROCOPY_MIN	1024
+
 /* A batch's room, at least: a kmalloc-2k head with its shared info. */
 #define SIS_BATCH_SIZE	(SKB_WITH_OVERHEAD(2048) - NLMSG_HDRLEN)
 
@@ -91,9 +94,60 @@ static enum hrtimer_restart sis_queue_flush(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/*
+ * A long frame's data is not copied: the message refers to the frame's
+ * pages, as nfnetlink_queue does, and the only copy is the scanner's read.
+ * Such a message ends its datagram (its data follows in fragments), so it
+ * closes the batch. Under sc->lock.
+ */
+static int sis_batch_frame_zerocopy(struct sis_scanner *sc,
+				    const struct sis_sub *sub,
+				    struct sk_buff *skb, unsigned int len,
+				    u8 dir, u64 num, bool held,
+				    unsigned int snap, struct list_head *lost)
+{
+	unsigned int hlen = min(skb_zerocopy_headlen(skb), snap);
+	struct nlattr *nest, *data;
+	struct sk_buff *msg;
+	void *hdr;
+
+	sis_batch_send(sc, lost);
+	msg = nlmsg_new(sis_frame_msg_size(0) + hlen, GFP_ATOMIC);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &sis_genl_family, 0, SIS_CMD_FRAME);
+	nest = hdr ? nla_nest_start(msg, SIS_A_FRAME) : NULL;
+	if (!nest ||
+	    nla_put_u64_64bit(msg, SIS_FRAME_A_NUM, num, SIS_FRAME_A_PAD) ||
+	    nla_put_u32(msg, SIS_FRAME_A_SUB, sub->id) ||
+	    nla_put_u8(msg, SIS_FRAME_A_DIR, dir) ||
+	    nla_put_u32(msg, SIS_FRAME_A_LEN, len) ||
+	    (held && nla_put_flag(msg, SIS_FRAME_A_HELD)) ||
+	    skb_tailroom(msg) < sizeof(*data) + hlen)
+		goto err_free;
+	data = skb_put(msg, sizeof(*data));
+	data->nla_type = SIS_FRAME_A_DATA;
+	data->nla_len = nla_attr_size(snap);
+	if (skb_zerocopy(msg, skb, snap, hlen))
+		goto err_free;
+	/* The nest and the message end past the linear part. */
+	nest->nla_len = msg->len - ((unsigned char *)nest - msg->data);
+	nlmsg_hdr(msg)->nlmsg_len = msg->len;
+	sc->batch = msg;
+	sc->batch_frames = 1;
+	sc->batch_closed = true;
+	if (held)
+		sc->batch_held_from = num;
+	return 0;
+
+err_free:
+	kfree_skb(msg);
+	return -EMSGSIZE;
+}
+
 /* Append a SIS_CMD_FRAME message to the batch, sending it first if full. */
 static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
-			   const struct sk_buff *skb, unsigned int len, u8 dir,
+			   struct sk_buff *skb, unsigned int len, u8 dir,
 			   u64 num, bool held, struct list_head *lost)
 {
 	unsigned int snap = min3(sub->snaplen ?: len, len,
@@ -102,7 +156,11 @@ static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 	struct nlattr *nest, *data;
 	void *hdr;
 
-	if (sc->batch && skb_tailroom(sc->batch) < size)
+	if (snap >= SIS_ZEROCOPY_MIN && skb_is_nonlinear(skb))
+		return sis_batch_frame_zerocopy(sc, sub, skb, len, dir, num,
+						held, snap, lost);
+	if (sc->batch &&
+	    (sc->batch_closed || skb_tailroom(sc->batch) < size))
 		sis_batch_send(sc, lost);
 	if (!sc->batch) {
 		/* Small: most bursts are a frame or two; slab, not pages. */
@@ -111,6 +169,7 @@ static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 		if (!sc->batch)
 			return -ENOMEM;
 		sc->batch_frames = 0;
+		sc->batch_closed = false;
 	}
 	hdr = genlmsg_put(sc->batch, 0, 0, &sis_genl_family, 0, SIS_CMD_FRAME);
 	if (!hdr)
@@ -195,7 +254,7 @@ static void sis_queue_kick(struct sis_scanner *sc, bool held,
  * policy at once. Datapath context: RCU, bottom halves disabled.
  */
 void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
-		       const struct sk_buff *skb, unsigned int len, u8 dir,
+		       struct sk_buff *skb, unsigned int len, u8 dir,
 		       struct sis_held *h)
 {
 	struct sis_hold *hold = NULL;

@@ -30,7 +30,7 @@ int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
 u32 sis_queue_release(struct sis_scanner *sc);
 
 void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
-		       const struct sk_buff *skb, unsigned int len, u8 dir,
+		       struct sk_buff *skb, unsigned int len, u8 dir,
 		       struct sis_held *h);
 bool sis_queue_lost(struct sis_scanner *sc);
 

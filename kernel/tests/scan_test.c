@@ -227,6 +227,7 @@ struct scan_frame {
 	u32 sub, len, caplen;
 	u8 dir;
 	bool held;
+	const u8 *data;		/* in env->buf, until the next read */
 };
 
 /* One SIS_CMD_FRAME message. */
@@ -251,6 +252,7 @@ static void scan_parse(struct kunit *test, struct nlmsghdr *nlh,
 	f->len = nla_get_u32(ftb[SIS_FRAME_A_LEN]);
 	f->held = !!ftb[SIS_FRAME_A_HELD];
 	f->caplen = nla_len(ftb[SIS_FRAME_A_DATA]);
+	f->data = nla_data(ftb[SIS_FRAME_A_DATA]);
 }
 
 /* Read up to max SIS_CMD_FRAME messages, waiting up to a second. */
@@ -730,6 +732,43 @@ static void sis_test_lost(struct kunit *test)
 	kfree_skb(copy);
 }
 
+/* A long frame in page fragments reaches the scanner whole, uncopied. */
+static void sis_test_zerocopy(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ);
+	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				       SIS_RIGHT_READ, 0);
+	struct sk_buff *skb = sis_test_build_frame(test, FRAME_UDP4_9999);
+	unsigned int head = skb->len + ETH_HLEN, i;
+	struct page *page = alloc_page(GFP_KERNEL);
+	struct scan_frame f;
+	u8 *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	p = page_address(page);
+	for (i = 0; i < 3000; i++)
+		p[i] = i * 7;
+	skb_add_rx_frag(skb, 0, page, 0, 3000, PAGE_SIZE);
+	KUNIT_ASSERT_TRUE(test, skb_is_nonlinear(skb));
+
+	hook_begin();
+	scan_deliver(sc, sub, skb, SIS_DIR_IN, NULL);
+	hook_end();
+	/* The frame's pages are the message's: the skb may go first. */
+	kfree_skb(skb);
+	KUNIT_ASSERT_EQ(test, scan_read(env, &f, 1), 1);
+	KUNIT_EXPECT_EQ(test, f.len, head + 3000);
+	KUNIT_ASSERT_EQ(test, f.caplen, head + 3000);
+	KUNIT_EXPECT_EQ(test, f.data[12], 0x08);	/* IPv4 */
+	for (i = 0; i < 3000; i++)
+		if (f.data[head + i] != (u8)(i * 7))
+			break;
+	KUNIT_EXPECT_EQ(test, i, 3000);
+}
+
 static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_sub_match, match_gen_params),
 	KUNIT_CASE(sis_test_sub_rights),
@@ -742,6 +781,7 @@ static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_release, fail_gen_params),
 	KUNIT_CASE(sis_test_verdict_refused),
 	KUNIT_CASE(sis_test_lost),
+	KUNIT_CASE(sis_test_zerocopy),
 	{}
 };
 
