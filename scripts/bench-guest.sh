@@ -169,13 +169,19 @@ configure() {
 	esac
 }
 
+# measure: throughput, RTT (ping's own average, 1 us resolution), and the
+# time per exchange of 5000 back-to-back pings (ping -i 0: each echo is
+# sent when the previous reply arrives), from ping's total time: 0.2 us
+# resolution, and ping's own work is the same in every configuration.
 measure() {
-	local bps rtt
+	local bps rtt pp
 	bps=$(ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3 -J |
 		jq '.end.sum_received.bits_per_second')
 	rtt=$(ip netns exec "$NS_H" ping -c 200 -i 0.002 -q 10.0.0.2 |
 		sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
-	echo "$bps $rtt"
+	pp=$(ip netns exec "$NS_H" ping -c 5000 -i 0 -q 10.0.0.2 |
+		sed -n 's|.* received, .*time \([0-9]*\)ms.*|\1|p')
+	echo "$bps $rtt $(echo "$pp" | awk '{print $1 / 5}')"
 }
 
 read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read}"
@@ -195,17 +201,17 @@ python3 - "$SIS_OUT/raw.txt" >"$res" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
 by = {}
-for r, c, bps, rtt in rows:
-    by.setdefault(c, []).append((float(bps), float(rtt)))
-med = {c: (statistics.median(b for b, _ in v), statistics.median(t for _, t in v)) for c, v in by.items()}
-spread = {c: (max(b for b, _ in v) / min(b for b, _ in v) - 1) * 100 for c, v in by.items()}
-base_b, base_t = med["plain"]
-print("%-9s %12s %8s %10s %12s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us"))
+for r, c, bps, rtt, pp in rows:
+    by.setdefault(c, []).append((float(bps), float(rtt), float(pp)))
+med = {c: tuple(statistics.median(x[i] for x in v) for i in range(3)) for c, v in by.items()}
+spread = {c: (max(x[0] for x in v) / min(x[0] for x in v) - 1) * 100 for c, v in by.items()}
+base_b, base_t, base_p = med["plain"]
+print("%-9s %12s %8s %10s %12s %8s %10s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us", "pp us", "+pp us"))
 for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read"):
     if c not in med:
         continue
-    b, t = med[c]
-    print("%-9s %12.3f %8.4f %10.2f %12.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t * 1000, (t - base_t) * 1000))
-print("rounds: %d (medians; spread = max/min - 1 over rounds)" % len(by["plain"]))
+    b, t, p = med[c]
+    print("%-9s %12.3f %8.4f %10.2f %12.1f %8.1f %10.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t * 1000, (t - base_t) * 1000, p, p - base_p))
+print("rounds: %d (medians; spread = max/min - 1 over rounds; pp: per exchange of 5000 back-to-back pings)" % len(by["plain"]))
 PY
 cat "$res"
