@@ -7,7 +7,7 @@
  * refusal of bad verdicts.
  *
  * The scanner process is a netlink socket opened in the kernel: frames
- * reach it through the real delivery path (batch, tasklet, unicast).
+ * reach it through the real delivery path (batch, timer, unicast).
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -175,7 +175,7 @@ static struct sis_held *scan_held(struct scan_env *env, enum frame_kind kind,
 
 /*
  * The datapath's context, from a frame's first delivery to the end of the
- * hook: batches are sent from a tasklet, never before the hook returns.
+ * hook: RCU held, bottom halves disabled (no timer runs meanwhile).
  */
 static void hook_begin(void)
 	__acquires(RCU)
