@@ -1,9 +1,11 @@
 # Userspace: libsis, sisctl and their host unit tests (included by Makefile).
 #
 #   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
-#                        scanners (sis-null, sis-dump, sis-scan)
+#                        scanners (sis-null, sis-dump, sis-scan, sis-codered)
 #   make unit            build and run the host unit tests (TAP on stdout)
-#   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline
+#   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline, and
+#                        $(BUILD)/cr-latency, its DNS and connect latency probe
+#   make install-codered the Code-Red scanner, its unit and capability snippet
 
 VERSION		:= 0.1
 
@@ -22,7 +24,10 @@ SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
 		   tools/sisctl/show_scanner.c tools/sisctl/util.c
 SISCTL_MAIN	:= tools/sisctl/main.c
-UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c))
+CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
+CODERED_MAIN	:= tools/scanners/codered/main.c
+UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c \
+		   tools/scanners/codered/tests/*.c))
 SCANNERS	:= sis-dump sis-null sis-scan
 SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 
@@ -32,13 +37,15 @@ SISCTL_OBJS	:= $(call us_objs,$(SISCTL_SRCS))
 SISCTL_MAIN_OBJ	:= $(call us_objs,$(SISCTL_MAIN))
 UNIT_OBJS	:= $(call us_objs,$(UNIT_SRCS))
 SCANNER_OBJS	:= $(call us_objs,$(SCANNERS:%=tools/scanners/%.c))
+CODERED_OBJS	:= $(call us_objs,$(CODERED_SRCS))
+CODERED_MAIN_OBJ := $(call us_objs,$(CODERED_MAIN))
 US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS) \
-		   $(SCANNER_OBJS)
+		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ)
 
 .PHONY: userspace unit us-deps
 
 userspace: $(BUILD)/sisctl $(BUILD)/libsis.a $(SCANNER_BINS) $(BUILD)/libsis.pc \
-	   $(BUILD)/libsis-uninstalled.pc
+	   $(BUILD)/libsis-uninstalled.pc $(BUILD)/sis-codered
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -53,7 +60,7 @@ $(US_OBJDIR)/%.o: %.c | us-deps
 	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The unit tests also see library internals.
-$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl
+$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered
 
 # Flags and VERSION live here.
 $(US_ALL_OBJS): mk/userspace.mk
@@ -69,6 +76,11 @@ $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
 # Scanners link libpcap (filters) and libnl through libsis.a.
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
 	$(CC) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
+
+# The Code-Red scanner parses DNS with libresolv.
+$(BUILD)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(BUILD)/libsis.a
+	$(CC) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # libsis.pc for an install under PREFIX; libsis-uninstalled.pc, which
 # pkg-config prefers when PKG_CONFIG_PATH has $(BUILD), for this tree.
@@ -94,11 +106,25 @@ install-libsis: $(BUILD)/libsis.a
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	$(call libsis_pc,$(PREFIX),$${prefix}/include,$${prefix}/lib,-I$${includedir},$(DESTDIR)$(PREFIX)/lib/pkgconfig/libsis.pc)
 
+# The Code-Red scanner as an administrator installs it (Documentation/codered.md).
+SYSTEMDUNITDIR	?= /etc/systemd/system
+SYSUSERSDIR	?= /usr/lib/sysusers.d
+CR_DIR		:= tools/scanners/codered
+.PHONY: install-codered
+install-codered: $(BUILD)/sis-codered
+	install -D -m 755 $(BUILD)/sis-codered $(DESTDIR)$(PREFIX)/bin/sis-codered
+	install -D -m 755 $(CR_DIR)/sis-codered-caps.sh $(DESTDIR)$(PREFIX)/sbin/sis-codered-caps
+	sed 's|/usr/local|$(PREFIX)|g' $(CR_DIR)/sis-codered.service | \
+		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/sis-codered.service
+	install -D -m 644 $(CR_DIR)/sis-codered.sysusers $(DESTDIR)$(SYSUSERSDIR)/sis-codered.conf
+	install -D -m 644 Documentation/codered.md $(DESTDIR)$(PREFIX)/share/doc/sis/codered.md
+
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(BUILD)/libsis.a
+	$(CC) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
+		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that
 # `make userspace` does not need libnetfilter_queue.
@@ -106,7 +132,11 @@ BENCH_PKGS	:= libnetfilter_queue
 BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 
 .PHONY: bench-tools
-bench-tools: $(BUILD)/nfq-null
+bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency
+
+$(BUILD)/cr-latency: tools/bench/cr-latency.c mk/userspace.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $< -lresolv
 
 $(BUILD)/nfq-null: tools/bench/nfq-null.c mk/userspace.mk
 	@pkg-config --exists $(BENCH_PKGS) || { \

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * cr-latency: the latencies the Code-Red scanner could add, measured from
+ * the protected host (scripts/bench-guest.sh).
+ *
+ *	cr-latency dns SERVER FORMAT COUNT
+ *		COUNT lookups of different names (FORMAT with %d: 0, 1, ...),
+ *		A records, one UDP query each to SERVER port 53; times each
+ *		from send to reply.
+ *	cr-latency connect SERVER FORMAT COUNT PORT
+ *		for each name: look it up (not timed), then time a TCP connect
+ *		to its address and PORT: the SYN goes to a resolved address.
+ *	cr-latency listen PORT
+ *		accept and close connections on PORT, any address, forever.
+ *
+ * The measuring modes print "MEDIAN_US MEAN_US" over COUNT, after one
+ * untimed warm-up of each kind. Queries are built and replies parsed with
+ * libresolv.
+ */
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void fail(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+/* Look name up at server; its first A record to *addr. Returns the time. */
+static double lookup(int fd, const char *name, struct in_addr *addr)
+{
+	unsigned char q[512], r[4096];
+	double t0, t1;
+	ns_msg h;
+	ns_rr rr;
+	int qlen, rlen;
+
+	qlen = res_mkquery(ns_o_query, name, ns_c_in, ns_t_a, NULL, 0, NULL,
+			   q, sizeof(q));
+	if (qlen < 0)
+		fail("res_mkquery");
+	t0 = now_us();
+	if (send(fd, q, qlen, 0) != qlen)
+		fail("send");
+	do {
+		rlen = recv(fd, r, sizeof(r), 0);
+		if (rlen < 0)
+			fail("recv");
+	} while (rlen < 2 || memcmp(r, q, 2));	/* the id */
+	t1 = now_us();
+	if (ns_initparse(r, rlen, &h) < 0)
+		fail("ns_initparse");
+	for (int i = 0; i < ns_msg_count(h, ns_s_an); i++) {
+		if (ns_parserr(&h, ns_s_an, i, &rr) < 0)
+			fail("ns_parserr");
+		if (ns_rr_type(rr) == ns_t_a && ns_rr_rdlen(rr) == 4) {
+			memcpy(addr, ns_rr_rdata(rr), 4);
+			return t1 - t0;
+		}
+	}
+	fprintf(stderr, "cr-latency: no A record for %s\n", name);
+	exit(1);
+}
+
+static double connect_once(struct in_addr addr, int port)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET, .sin_port = htons(port), .sin_addr = addr,
+	};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	double t0, t;
+
+	if (fd < 0)
+		fail("socket");
+	t0 = now_us();
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		fail("connect");
+	t = now_us() - t0;
+	close(fd);
+	return t;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void report(double *v, int n)
+{
+	double sum = 0;
+
+	for (int i = 0; i < n; i++)
+		sum += v[i];
+	qsort(v, n, sizeof(*v), cmp);
+	printf("%.1f %.1f\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+	       sum / n);
+}
+
+static int dns_socket(const char *server)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0 || inet_pton(AF_INET, server, &sa.sin_addr) != 1)
+		fail(server);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		fail("connect");
+	return fd;
+}
+
+static void listen_forever(int port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		fail("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128))
+		fail("bind");
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c >= 0)
+			close(c);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct in_addr addr;
+	char name[256];
+	double *v;
+	int fd, n;
+
+	if (argc == 3 && !strcmp(argv[1], "listen"))
+		listen_forever(atoi(argv[2]));
+	if (argc < 5 || (strcmp(argv[1], "dns") && strcmp(argv[1], "connect")) ||
+	    (!strcmp(argv[1], "connect") && argc != 6)) {
+		fprintf(stderr,
+			"usage: cr-latency dns SERVER FORMAT COUNT\n"
+			"       cr-latency connect SERVER FORMAT COUNT PORT\n"
+			"       cr-latency listen PORT\n");
+		return 2;
+	}
+	n = atoi(argv[4]);
+	v = calloc(n > 0 ? n : 1, sizeof(*v));
+	if (n < 1 || !v)
+		return 2;
+	fd = dns_socket(argv[2]);
+	/* Warm-up: the code paths, the ARP-free route, the server's cache. */
+	snprintf(name, sizeof(name), argv[3], n);
+	lookup(fd, name, &addr);
+	if (argc == 6)
+		connect_once(addr, atoi(argv[5]));
+	for (int i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), argv[3], i);
+		v[i] = lookup(fd, name, &addr);
+		if (argc == 6)
+			v[i] = connect_once(addr, atoi(argv[5]));
+	}
+	report(v, n);
+	return 0;
+}
