@@ -78,6 +78,17 @@ host_test "kernel-doc: uapi header" \
 host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace
 make -s unit >"$res/unit.tap" 2>"$out/unit.log" || true
 
+# The Code-Red scanner: its wire parsing fuzzed for a bounded time, and its
+# systemd unit checked (syntax, and a sandbox exposure of 2 at most).
+host_test "fuzz: Code-Red DNS and frame parsing, 60 s, ASan+UBSan, no crash" \
+	scripts/fuzz-codered.sh 60
+sed "s|/usr/local/bin/sis-codered|$top/$build/sis-codered|" \
+	tools/scanners/codered/sis-codered.service >"$out/sis-codered.service"
+host_test "sis-codered.service: systemd-analyze verify" \
+	no_warnings systemd-analyze verify "$out/sis-codered.service"
+host_test "sis-codered.service: sandbox exposure at most 2.0" \
+	systemd-analyze security --offline=true --threshold=20 "$out/sis-codered.service"
+
 # The C kselftests, on the kernel tree's kselftest_harness.h.
 mkdir -p "$build/selftests"
 host_test "build: selftests" \

@@ -11,9 +11,13 @@ pkgs=(
 	# userspace
 	pkg-config libnl-3-dev libnl-genl-3-dev libnl-route-3-dev libpcap-dev
 	libjansson-dev
+	# the Code-Red scanner's fuzzing (libFuzzer) and unit check
+	clang libclang-rt-14-dev systemd
 	# guest runtime (the guest uses the host's root file system read-only)
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump ethtool procps
 	util-linux python3 jq nftables libnetfilter-queue-dev
+	# the Code-Red scanner's tests: a real resolver and real lookups
+	dnsmasq-base bind9-dnsutils
 )
 
 missing=()
