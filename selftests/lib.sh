@@ -81,6 +81,16 @@ check_eq() {
 	fi
 }
 
+# check_match DESC STRING PART: STRING contains PART.
+check_match() {
+	if [[ "$2" == *"$3"* ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "\"$2\" does not contain \"$3\""
+	fi
+}
+
 tap_done() {
 	echo "1..$tap_n"
 	[ "$tap_failed" = 0 ]

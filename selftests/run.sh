@@ -8,7 +8,7 @@ out=${SIS_OUT:-/tmp}/results
 mkdir -p "$out"
 cd "$top"
 
-lane_a=(prevent perm netlink scanner-release)
+lane_a=(prevent perm netlink scanner-release codered)
 lane_b=(attach traffic scanner)
 
 if insmod kernel/sis.ko; then
