@@ -7,31 +7,47 @@
 # every TCP frame. Each teardown releases what they hold, and leaves no
 # attachment, no leak (kmemleak) and no splat behind.
 source "$(dirname "$0")/lib.sh"
-trap 'kill -KILL $(jobs -p) 2>/dev/null; cleanup; ip netns del sis-away-$SUFFIX 2>/dev/null; true' EXIT
+trap 'traffic_stop; kill -KILL $(jobs -p) 2>/dev/null; cleanup; ip netns del sis-away-$SUFFIX 2>/dev/null; true' EXIT
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
-# traffic: ping floods both ways and a TCP stream, in the background, each
-# bounded in time (a stream whose path was cut would otherwise hang).
+# traffic: ping floods both ways and a TCP stream, in the background until
+# traffic_stop. They are not bounded in time: in a loaded guest a process
+# can take seconds to start, and traffic must still be flowing when the
+# teardown comes.
+traffic_pids=()
 traffic() {
-	ip netns exec "$NS_H" timeout -k 1 3 ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
-	ip netns exec "$NS_N" timeout -k 1 3 ping -f -q 10.0.0.1 >/dev/null 2>&1 &
-	ip netns exec "$NS_H" timeout -k 1 4 iperf3 -c 10.0.0.2 -t 2 >/dev/null 2>&1 &
-	nap 1
+	ip netns exec "$NS_H" ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
+	traffic_pids+=("$!")
+	ip netns exec "$NS_N" ping -f -q 10.0.0.1 >/dev/null 2>&1 &
+	traffic_pids+=("$!")
+	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3600 >/dev/null 2>&1 &
+	traffic_pids+=("$!")
+}
+
+# traffic_stop: a stream whose path was cut would hang: kill them all.
+traffic_stop() {
+	[ ${#traffic_pids[@]} = 0 ] && return 0
+	kill -KILL "${traffic_pids[@]}" 2>/dev/null
+	wait "${traffic_pids[@]}" 2>/dev/null
+	traffic_pids=()
 }
 
 SCAN=$TOP/build/sis-scan
 scan_pids=()
 
-# scanner NAME CAP FILTER VERDICT: declare it and start its process.
+# scanner NAME CAP FILTER VERDICT: declare it and start its process. Its
+# error output goes to $TMPD/NAME.err, for diagnostics.
 scanner() {
 	local fd line
 	sis scanner add "$1" bridge br0 user nobody fail open timeout 60000
 	sis cap add "$1" "$2" rights read,contain "$3"
 	exec {fd}< <(exec ip netns exec "$NS_B" "$SCAN" --uid "$(id -u nobody)" \
-		--name "$1" --cap "$2" --rights contain --verdict "$4" 2>/dev/null)
+		--name "$1" --cap "$2" --rights contain --verdict "$4" \
+		2>"$TMPD/$1.err")
 	scan_pids+=("$!")
 	while read -r -t 60 -u "$fd" line && [ "$line" != ready ]; do :; done
+	[ "$line" = ready ] || diag "scanner $1 did not start: $(cat "$TMPD/$1.err")"
 }
 
 scanners_stop() {
@@ -51,11 +67,11 @@ fresh() {
 	scanner pass tcp tcp pass
 }
 
-# check_held: wait (10 s at most) until the holding scanner holds frames:
-# the teardown must find some.
+# check_held: wait (60 s at most: a loaded guest is slow) until the holding
+# scanner holds frames: the teardown must find some.
 check_held() {
 	local held i
-	for i in $(seq 50); do
+	for i in $(seq 300); do
 		held=$(sis -j show scanner keep | jq '.[0].held')
 		[ "${held:-0}" -gt 0 ] && break
 		nap 0.2
@@ -64,7 +80,8 @@ check_held() {
 		ok "frames held at teardown: $held"
 	else
 		not_ok "frames held at teardown"
-		diag "held: $held"
+		diag "$(sis -j show)"
+		diag "keep's errors: $(cat "$TMPD/keep.err")"
 	fi
 }
 
@@ -73,7 +90,7 @@ traffic
 check_held
 check "delete the host port under traffic" ip -n "$NS_B" link del hp0
 check_eq "bridge detached" "$(sis show)" ""
-wait
+traffic_stop
 
 fresh
 traffic
@@ -81,14 +98,14 @@ check_held
 check "net port leaves the bridge under traffic" \
 	ip -n "$NS_B" link set np0 nomaster
 check_eq "bridge detached" "$(sis show)" ""
-wait
+traffic_stop
 
 fresh
 traffic
 check_held
 check "delete the bridge under traffic" ip -n "$NS_B" link del br0
 check_eq "bridge detached" "$(sis show)" ""
-wait
+traffic_stop
 
 fresh
 traffic
@@ -100,7 +117,7 @@ check_eq "detached in the old namespace" "$(sis show)" ""
 check_eq "not attached in the new one" \
 	"$("$SISCTL" -n "sis-away-$SUFFIX" show)" ""
 ip netns del "sis-away-$SUFFIX"
-wait
+traffic_stop
 
 fresh
 traffic
@@ -108,14 +125,14 @@ check_held
 check "delete the appliance namespace under traffic" ip netns del "$NS_B"
 # The scanners' sockets keep the namespace alive: it exits with them.
 scanners_stop
-wait
+traffic_stop
 
 fresh
 traffic
 check_held
 check "rmmod under traffic with a bridge attached" rmmod sis
 scanners_stop
-wait
+traffic_stop
 check "traffic flows with the module gone" \
 	ip netns exec "$NS_H" ping -c 2 -i 0.1 -W 2 10.0.0.2
 check "insmod again" insmod "$TOP/kernel/sis.ko"
