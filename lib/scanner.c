@@ -10,6 +10,7 @@
  * and go out in batches, without acks.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -613,6 +614,9 @@ static int request(struct sis_scanner *sc, struct nl_msg *msg,
 		} else if (!r) {
 			wait_datagram(sc, &w);
 		}
+		/* An answer is waited for whatever SO_RCVTIMEO says. */
+		if (r == -EAGAIN && !w.overrun)
+			continue;
 		if (r < 0 && r != -EINTR && !w.done)
 			return r;
 	}
@@ -873,7 +877,13 @@ static ssize_t sock_recv(void *ctx, void *buf, size_t len, bool block)
 		m.msg_name = &from;
 		m.msg_namelen = sizeof(from);
 		n = recvmsg(sc->fd, &m, MSG_TRUNC | (block ? 0 : MSG_DONTWAIT));
-		if (n < 0 && errno == EAGAIN && block) {
+		/*
+		 * A blocking socket says EAGAIN when its SO_RCVTIMEO expired:
+		 * the caller's bound on the wait. A socket the caller made
+		 * non-blocking is waited for here.
+		 */
+		if (n < 0 && errno == EAGAIN && block &&
+		    (fcntl(sc->fd, F_GETFL) & O_NONBLOCK)) {
 			r = sock_wait(sc->fd);
 			if (r < 0)
 				return r;

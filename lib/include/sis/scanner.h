@@ -170,8 +170,10 @@ struct sis_event {
 /*
  * sis_read - the next frame or event
  *
- *	Fills *ev and returns 0. Without SIS_READ_NONBLOCK it waits for one;
- *	with it, it returns -EAGAIN when none is pending. In both cases the
+ *	Fills *ev and returns 0. Without SIS_READ_NONBLOCK it waits for one,
+ *	or until the socket's SO_RCVTIMEO (if set on sis_scanner_fd()) runs
+ *	out, then returns -EAGAIN: a timer for a blocking event loop. With
+ *	SIS_READ_NONBLOCK it returns -EAGAIN when none is pending. In both cases the
  *	queued verdicts are sent first when there is nothing to hand out.
  *	frame.data stays valid until the next sis_read() on sc, whatever other
  *	calls come in between.
@@ -183,7 +185,8 @@ struct sis_event {
  *	attached again.
  *
  *	Errors (each returned once; reading can go on): -EAGAIN, -EINTR (a
- *	signal arrived while waiting), -EPROTO (a malformed message was
+ *	signal with a handler installed without SA_RESTART arrived while
+ *	waiting), -EPROTO (a malformed message was
  *	skipped), -ENOTCONN (after SIS_EVENT_DETACHED), the error of a
  *	verdict request the kernel refused (usually -EINVAL; see
  *	sis_read_extack()) or of sending the queued verdicts, and -EINVAL
