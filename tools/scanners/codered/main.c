@@ -17,7 +17,8 @@
  * host never asked about.
  *
  * It logs to stderr, prints "ready" on stdout once subscribed, and its
- * counters as one JSON object on stdout on SIGUSR1 and at exit.
+ * counters as one JSON object on stdout on SIGUSR1 and at exit (SIGTERM,
+ * SIGINT, or the scanner deleted).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* strerrorname_np() */
@@ -28,7 +29,6 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -37,9 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
-#include <sys/timerfd.h>
 
 #include <sis/scanner.h>
 
@@ -71,7 +69,7 @@ struct codered {
 	struct cr_table table;
 	struct cr_policy policy;
 	struct query *queries;
-	unsigned int nqueries;
+	unsigned int nqueries, nactive;
 	unsigned int query_timeout_ms;
 	bool accept_unsolicited;
 	bool syn_contained;
@@ -185,17 +183,30 @@ static void on_attack_end(void *ctx, uint64_t now)
 	logmsg("attack mode over");
 }
 
-/* The query slot of key and id, or NULL. */
+/*
+ * Queries awaiting a reply: a compact array of the live ones (usually a
+ * handful), pruned of expired ones as it is searched.
+ */
+static void query_drop(struct codered *cr, unsigned int i)
+{
+	cr->queries[i] = cr->queries[--cr->nactive];
+}
+
+/* The live query of key and id, or NULL. */
 static struct query *query_find(struct codered *cr,
 				const struct cr_question_key *key, uint16_t id,
 				uint64_t now)
 {
-	for (unsigned int i = 0; i < cr->nqueries; i++) {
+	for (unsigned int i = 0; i < cr->nactive;) {
 		struct query *q = &cr->queries[i];
 
-		if (q->expires > now && q->q.id == id &&
-		    !memcmp(&q->key, key, sizeof(*key)))
+		if (q->expires <= now) {
+			query_drop(cr, i);
+			continue;
+		}
+		if (q->q.id == id && !memcmp(&q->key, key, sizeof(*key)))
 			return q;
+		i++;
 	}
 	return NULL;
 }
@@ -213,7 +224,7 @@ static void on_query(struct codered *cr, const struct cr_packet *p,
 {
 	struct cr_question_key key;
 	struct cr_dns_question q;
-	struct query *slot = NULL;
+	struct query *slot;
 
 	if (cr_dns_parse_query(p->payload, p->payload_len, cr->seed, &q)) {
 		cr->n.queries_malformed++;
@@ -221,14 +232,13 @@ static void on_query(struct codered *cr, const struct cr_packet *p,
 	}
 	cr->n.queries++;
 	query_key(&key, &p->dst, p->sport);
-	/* Asked again (a retry): one slot. Else a free one, or the oldest. */
+	/* Asked again (a retry): one slot. Else a new one, or the oldest. */
 	slot = query_find(cr, &key, q.id, now);
-	for (unsigned int i = 0; !slot && i < cr->nqueries; i++)
-		if (cr->queries[i].expires <= now)
-			slot = &cr->queries[i];
-	if (!slot) {
+	if (!slot && cr->nactive < cr->nqueries) {
+		slot = &cr->queries[cr->nactive++];
+	} else if (!slot) {
 		slot = &cr->queries[0];
-		for (unsigned int i = 1; i < cr->nqueries; i++)
+		for (unsigned int i = 1; i < cr->nactive; i++)
 			if (cr->queries[i].expires < slot->expires)
 				slot = &cr->queries[i];
 		cr->n.queries_dropped++;
@@ -267,8 +277,8 @@ static void on_reply(struct codered *cr, const struct cr_packet *p,
 			       addr_str(&p->src, buf, sizeof(buf)), p->dport);
 		return;
 	}
-	if (q)
-		q->expires = 0;	/* answered: a second reply is unsolicited */
+	if (q)	/* answered: a second reply is unsolicited */
+		query_drop(cr, (unsigned int)(q - cr->queries));
 	cr->n.replies++;
 	cr->n.replies_truncated += !!r.truncated;
 	cr->n.addrs_dropped += r.dropped;
@@ -341,18 +351,35 @@ static void on_frame(struct codered *cr, const struct sis_frame *f)
 		verdict(cr, f->num, true);
 }
 
+/* s as a JSON string's contents. */
+static void json_escaped(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+}
+
 static void print_stats(struct codered *cr)
 {
 	const struct cr_policy_stats *ps = &cr->policy.stats;
 	const struct cr_table_stats *ts = &cr->table.stats;
 	uint64_t now = now_ms();
 
-	printf("{\"scanner\":\"%s\",\"attack\":%s,\"held\":%zu,"
+	printf("{\"scanner\":\"");
+	json_escaped(cr->name);
+	printf("\",\"attack\":%s,\"held\":%zu,"
 	       "\"random_last_minute\":%u,"
 	       "\"table\":{\"entries\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"max\":%zu,"
 	       "\"bytes\":%zu,\"added\":%" PRIu64 ",\"refreshed\":%" PRIu64
 	       ",\"pruned\":%" PRIu64 ",\"evicted\":%" PRIu64 "},",
-	       cr->name, cr_policy_attacked(&cr->policy) ? "true" : "false",
+	       cr_policy_attacked(&cr->policy) ? "true" : "false",
 	       cr_policy_held(&cr->policy),
 	       cr_policy_recent(&cr->policy, now, 60000),
 	       cr_table_entries(&cr->table), cr->table.v4.used,
@@ -415,18 +442,36 @@ static void subscribe(struct codered *cr, const char *cap, unsigned int rights,
 		cr->syn_contained = true;
 }
 
-static void arm(int tfd, uint64_t deadline_ms)
+/*
+ * The wait for frames ends by the policy's next deadline, and within a
+ * second anyway: a signal that comes just before the wait starts is then
+ * handled late, not never. The socket option is only set when it changes.
+ */
+static void set_wait(int fd, uint64_t deadline, uint64_t now)
 {
-	struct itimerspec its = { 0 };
+	static uint64_t set_ms;
+	uint64_t ms = 1000;
+	struct timeval tv;
 
-	if (deadline_ms != UINT64_MAX) {
-		/* 0 would disarm: a due deadline fires at once. */
-		if (!deadline_ms)
-			deadline_ms = 1;
-		its.it_value.tv_sec = deadline_ms / 1000;
-		its.it_value.tv_nsec = (deadline_ms % 1000) * 1000000;
-	}
-	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
+	if (deadline != UINT64_MAX)
+		ms = deadline <= now ? 1 : deadline - now < ms ? deadline - now : ms;
+	if (ms == set_ms)
+		return;
+	set_ms = ms;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		logmsg("SO_RCVTIMEO: %s", strerror(errno));
+}
+
+static volatile sig_atomic_t got_stop, got_stats;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		got_stats = 1;
+	else
+		got_stop = 1;
 }
 
 static void usage(int status)
@@ -509,9 +554,8 @@ int main(int argc, char **argv)
 	unsigned int table_max = 65536, max_queries = 1024;
 	static struct codered cr;
 	char extack[SIS_EXTACK_MAX];
-	struct pollfd pfd[3];
-	sigset_t sigs;
-	int opt, r, sfd, tfd;
+	struct sigaction sa;
+	int opt, r;
 
 	cr.name = "codered";
 	cr.query_timeout_ms = 30000;
@@ -574,16 +618,13 @@ int main(int argc, char **argv)
 					  cr.seed ^ 0x5bd1e995))
 		die("start", -ENOMEM, NULL);
 
-	/* Signals are read from a descriptor: no handler races the loop. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-	if (sfd < 0 || tfd < 0)
-		die("start", -errno, NULL);
+	/* No SA_RESTART: a signal ends the wait for frames (-EINTR). */
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 
 	r = sis_scanner_open(cr.name, &cr.sc, extack, sizeof(extack));
 	if (r < 0)
@@ -596,53 +637,41 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
-	pfd[0] = (struct pollfd){ .fd = sis_scanner_fd(cr.sc), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = tfd, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	for (;;) {
+	/*
+	 * Blocking reads: one system call per wake-up, which sends the
+	 * verdicts queued so far before it waits (scanner.h). The timeout
+	 * brings the policy's deadlines.
+	 */
+	while (!got_stop) {
 		struct sis_event ev;
+		uint64_t now = now_ms();
 
-		/* Hand out everything read before waiting (scanner.h). */
-		while ((r = sis_read(cr.sc, &ev, SIS_READ_NONBLOCK)) == 0) {
-			if (ev.type == SIS_EVENT_FRAME) {
-				on_frame(&cr, &ev.frame);
-			} else if (ev.type == SIS_EVENT_LOST) {
-				cr.n.lost++;
-				logmsg("frames lost: the receive buffer overflowed");
-			} else if (ev.type == SIS_EVENT_DETACHED) {
-				logmsg("scanner %s deleted: exiting", cr.name);
-				goto out;
-			}
+		if (got_stats) {
+			got_stats = 0;
+			print_stats(&cr);
 		}
-		if (r != -EAGAIN && r != -EINTR)
+		if (now >= cr_policy_deadline(&cr.policy))
+			cr_policy_tick(&cr.policy, now);
+		set_wait(sis_scanner_fd(cr.sc), cr_policy_deadline(&cr.policy),
+			 now);
+		r = sis_read(cr.sc, &ev, 0);
+		if (r == -EAGAIN || r == -EINTR)
+			continue;
+		if (r < 0) {
 			logmsg("read: %s", sis_read_extack(cr.sc)[0] ?
 			       sis_read_extack(cr.sc) : strerror(-r));
-		cr_policy_tick(&cr.policy, now_ms());
-		r = sis_flush(cr.sc);
-		if (r < 0)
-			logmsg("verdicts: %s", strerror(-r));
-		arm(tfd, cr_policy_deadline(&cr.policy));
-
-		if (poll(pfd, 3, -1) < 0 && errno != EINTR)
-			die("poll", -errno, NULL);
-		if (pfd[1].revents & POLLIN) {
-			uint64_t expirations;
-
-			if (read(tfd, &expirations, sizeof(expirations)) < 0)
-				(void)0;	/* re-armed above on every pass */
+			continue;
 		}
-		if (pfd[2].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGUSR1)
-				print_stats(&cr);
-			else
-				break;
+		if (ev.type == SIS_EVENT_FRAME) {
+			on_frame(&cr, &ev.frame);
+		} else if (ev.type == SIS_EVENT_LOST) {
+			cr.n.lost++;
+			logmsg("frames lost: the receive buffer overflowed");
+		} else if (ev.type == SIS_EVENT_DETACHED) {
+			logmsg("scanner %s deleted: exiting", cr.name);
+			break;
 		}
 	}
-out:
 	print_stats(&cr);
 	sis_scanner_close(cr.sc);
 	cr_policy_free(&cr.policy);
