@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -238,5 +239,34 @@ TAP_SUITE(lib_scanner_live)
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
 	tap_ok(r == -EOPNOTSUPP && drain(sc, &other) == 0,
 	       "live: socket usable after the overrun");
+	sis_scanner_close(sc);
+}
+
+/* SO_RCVTIMEO bounds a blocking read, not a request's wait. */
+TAP_SUITE(lib_scanner_live_timeout)
+{
+	struct timeval tv = { .tv_usec = 50000 };
+	char ext[SIS_EXTACK_MAX];
+	struct timespec t0, t1;
+	struct sis_scanner *sc;
+	struct sis_event ev;
+	long ms;
+	int r;
+
+	r = sis_scanner_open_family("nlctrl", &sc);
+	if (r < 0) {
+		tap_skip("no generic netlink here", "live: SO_RCVTIMEO ends a blocking read");
+		tap_skip("no generic netlink here", "live: requests wait for their answer");
+		return;
+	}
+	setsockopt(sis_scanner_fd(sc), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	r = sis_read(sc, &ev, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	tap_ok(r == -EAGAIN && ms >= 40, "live: SO_RCVTIMEO ends a blocking read");
+	tap_diag("read: %d after %ld ms", r, ms);
+	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
+	tap_ok(r == -EOPNOTSUPP, "live: requests wait for their answer");
 	sis_scanner_close(sc);
 }
