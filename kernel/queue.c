@@ -57,7 +57,6 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 		return;
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
-	sc->last_send = ktime_get();
 	err = genlmsg_unicast(sc->sb->net, skb, sc->portid);
 	if (!err)
 		return;
@@ -219,10 +218,11 @@ bool sis_queue_lost(struct sis_scanner *sc)
  *   (sis_queue_verdicts()): it reads them all right after, awake;
  * - while it still owes verdicts, new frames wait for its next verdict
  *   request the same way, SIS_COALESCE_US at most (a soft hrtimer);
- * - copies, which delay no traffic, gather for SIS_COALESCE_US after a
- *   datagram, like interrupt coalescing in a NIC;
- * - anything else goes at once: a frame to a scanner that owes nothing (a
- *   ping, a DNS query, the first frame of a burst) is never delayed.
+ * - copies, which delay no traffic, gather for SIS_COALESCE_US, like
+ *   interrupt coalescing in a NIC: a DNS query and its reply make one
+ *   wake-up, after the exchange rather than in the middle of it;
+ * - a held frame for a scanner that owes nothing (a SYN, the first frame
+ *   of a burst) goes at once, with the copies gathered before it.
  * A full batch goes at once in every case (sis_batch_frame()).
  */
 static void sis_queue_kick(struct sis_scanner *sc, bool held,
@@ -232,13 +232,8 @@ static void sis_queue_kick(struct sis_scanner *sc, bool held,
 
 	if (sc->in_verdicts)
 		return;
-	if (sc->n_held > held)
-		wait = true;
-	else if (!held)
-		wait = ktime_us_delta(ktime_get(), sc->last_send) <
-		       SIS_COALESCE_US;
-	else
-		wait = false;
+	/* Copies wait; so does a held frame while older ones are owed. */
+	wait = !held || sc->n_held > 1;
 	if (!wait)
 		sis_batch_send(sc, lost);
 	else if (!hrtimer_is_queued(&sc->flush))

@@ -113,7 +113,6 @@ struct sis_scanner {
 	struct ratelimit_state alert_rs;
 	struct timer_list timer;	/* the oldest held frame's deadline */
 	struct hrtimer flush;		/* sends a batch being gathered */
-	ktime_t last_send;		/* when a batch was last sent */
 	DECLARE_BITMAP(recent_held, SIS_RECENT_FRAMES);
 
 	struct rcu_head rcu;

@@ -438,6 +438,69 @@ static void sis_test_numbering(struct kunit *test)
 	kfree_skb(b);
 }
 
+/*
+ * Copies gather: the copies delivered before a held frame (a DNS reply
+ * before the SYN it resolved) reach the scanner in the same datagram,
+ * first. Delivered with bottom halves off, as in one softirq: the soft
+ * flush timer cannot run in between.
+ */
+static void sis_test_copies_gather(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_sub *ro = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ, 0);
+	struct sis_sub *co = scan_sub(env, sc, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sk_buff *query = sis_test_build_frame(test, FRAME_UDP4_53);
+	struct sk_buff *reply = sis_test_build_frame(test, FRAME_UDP4_53);
+	struct sis_held *h = scan_held(env, FRAME_TCP4_SYN, SIS_DIR_OUT);
+	struct kvec iov = { env->buf, sizeof(env->buf) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct scan_frame f[3];
+	struct nlmsghdr *nlh;
+	unsigned int n = 0;
+	int len;
+
+	hook_begin();
+	scan_deliver(sc, ro, query, SIS_DIR_OUT, NULL);
+	scan_deliver(sc, ro, reply, SIS_DIR_IN, NULL);
+	scan_deliver(sc, co, h->skb, SIS_DIR_OUT, h);
+	KUNIT_EXPECT_EQ(test, scan_commit(h), NF_STOLEN);
+	hook_end();
+
+	/* One datagram, sent when the held frame came. */
+	len = kernel_recvmsg(env->sock, &msg, &iov, 1, iov.iov_len, MSG_DONTWAIT);
+	KUNIT_ASSERT_GT(test, len, 0);
+	nlmsg_for_each_msg(nlh, (struct nlmsghdr *)env->buf, len, len) {
+		KUNIT_ASSERT_LT(test, n, 3);
+		scan_parse(test, nlh, &f[n++]);
+	}
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, f[0].num, 1);
+	KUNIT_EXPECT_EQ(test, f[0].dir, SIS_DIR_OUT);
+	KUNIT_EXPECT_FALSE(test, f[0].held);
+	KUNIT_EXPECT_EQ(test, f[1].num, 2);
+	KUNIT_EXPECT_EQ(test, f[1].dir, SIS_DIR_IN);
+	KUNIT_EXPECT_FALSE(test, f[1].held);
+	KUNIT_EXPECT_EQ(test, f[2].num, 3);
+	KUNIT_EXPECT_TRUE(test, f[2].held);
+
+	/* A copy alone still arrives: the flush timer sends it. */
+	hook_begin();
+	scan_deliver(sc, ro, query, SIS_DIR_OUT, NULL);
+	hook_end();
+	KUNIT_ASSERT_EQ(test, scan_read(env, f, 1), 1);
+	KUNIT_EXPECT_EQ(test, f[0].num, 4);
+
+	KUNIT_EXPECT_EQ(test, scan_verdict(sc, 3, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 1);
+	kfree_skb(query);
+	kfree_skb(reply);
+}
+
 /* Two scanners hold one frame: it goes on only if both pass it. */
 struct agg_case {
 	const char *name;
@@ -774,6 +837,7 @@ static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE(sis_test_sub_rights),
 	KUNIT_CASE(sis_test_sub_prefers_contain),
 	KUNIT_CASE(sis_test_numbering),
+	KUNIT_CASE(sis_test_copies_gather),
 	KUNIT_CASE_PARAM(sis_test_aggregation, agg_gen_params),
 	KUNIT_CASE(sis_test_decided_in_hook),
 	KUNIT_CASE_PARAM(sis_test_limits, limit_gen_params),
