@@ -144,6 +144,22 @@ err_free:
 	return -EMSGSIZE;
 }
 
+/*
+ * A batch starts at the size of its first frame; a second frame moves it to
+ * an skb with room for a burst (small: most bursts are a few frames; slab,
+ * not pages). If that fails the batch is sent as it is. Under sc->lock.
+ */
+static void sis_batch_grow(struct sis_scanner *sc)
+{
+	struct sk_buff *big = nlmsg_new(SIS_BATCH_SIZE, GFP_ATOMIC);
+
+	if (!big)
+		return;
+	skb_put_data(big, sc->batch->data, sc->batch->len);
+	consume_skb(sc->batch);
+	sc->batch = big;
+}
+
 /* Append a SIS_CMD_FRAME message to the batch, sending it first if full. */
 static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 			   struct sk_buff *skb, unsigned int len, u8 dir,
@@ -158,12 +174,20 @@ static int sis_batch_frame(struct sis_scanner *sc, const struct sis_sub *sub,
 	if (snap >= SIS_ZEROCOPY_MIN && skb_is_nonlinear(skb))
 		return sis_batch_frame_zerocopy(sc, sub, skb, len, dir, num,
 						held, snap, lost);
+	if (sc->batch && !sc->batch_closed && skb_tailroom(sc->batch) < size &&
+	    sc->batch->len + size <= SIS_BATCH_SIZE)
+		sis_batch_grow(sc);
 	if (sc->batch &&
 	    (sc->batch_closed || skb_tailroom(sc->batch) < size))
 		sis_batch_send(sc, lost);
 	if (!sc->batch) {
-		/* Small: most bursts are a frame or two; slab, not pages. */
-		sc->batch = nlmsg_new(max_t(size_t, size, SIS_BATCH_SIZE),
+		/*
+		 * A held frame mostly goes alone (a ping, a SYN, a reply let
+		 * go by a verdict): its own size, grown by a second frame
+		 * (sis_batch_grow()). Copies wait for company: room for it.
+		 */
+		sc->batch = nlmsg_new(held ? size :
+				      max_t(size_t, size, SIS_BATCH_SIZE),
 				      GFP_ATOMIC);
 		if (!sc->batch)
 			return -ENOMEM;
