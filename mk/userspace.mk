@@ -3,7 +3,8 @@
 #   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
 #                        scanners (sis-null, sis-dump, sis-scan, sis-codered)
 #   make unit            build and run the host unit tests (TAP on stdout)
-#   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline, and
+#   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
+#                        $(BUILD)/rtt, its ICMP round-trip timer, and
 #                        $(BUILD)/cr-latency, its DNS and connect latency probe
 #   make install-codered the Code-Red scanner, its unit and capability snippet
 
@@ -132,7 +133,11 @@ BENCH_PKGS	:= libnetfilter_queue
 BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 
 .PHONY: bench-tools
-bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency
+bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt
+
+$(BUILD)/rtt: tools/bench/rtt.c mk/userspace.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
 
 $(BUILD)/cr-latency: tools/bench/cr-latency.c mk/userspace.mk
 	@mkdir -p $(@D)

@@ -15,8 +15,17 @@
 #             as NFQUEUE copies them
 #   sis-snap  the same, the scanner asking for the first 128 bytes only
 #   sis-read  the same with a read-only subscription: copies, no verdicts
-# measures iperf3 TCP host->net (3 s) and ping RTT (200 echoes), then
+# measures iperf3 TCP host->net (3 s), the RTT of 200 echoes 2 ms apart
+# (build/rtt) and the time per exchange of 5000 back-to-back pings, then
 # prints medians and the ratios against plain.
+#
+# Then the Code-Red scanner (SIS_BENCH_CODERED=0 skips it): from the host,
+# 100 DNS lookups of different names served by dnsmasq on the network side,
+# and 100 TCP connects each to a freshly resolved address (cr-latency), one
+# every millisecond (a host looks names up now and then, not back to back),
+# without SIS (plain) and with sis-codered on the attached bridge; both on
+# the bare veths and with a 1 ms netem delay on the network side (a LAN
+# whose resolver answers in about 1 ms, as the paper's 1.5 ms did).
 set -euo pipefail
 source "$(dirname "$0")/../selftests/lib.sh" >/dev/null
 rounds=${SIS_BENCH_ROUNDS:-3}
@@ -25,6 +34,10 @@ nfq_null=${SIS_NFQ_NULL:-$TOP/build/nfq-null}
 nfq_log=$SIS_OUT/nfq-null.log
 sis_null=${SIS_NULL:-$TOP/build/sis-null}
 sis_log=$SIS_OUT/sis-null.log
+rtt_bin=${SIS_RTT:-$TOP/build/rtt}
+codered=${SIS_CODERED:-$TOP/build/sis-codered}
+cr_latency=${SIS_CR_LATENCY:-$TOP/build/cr-latency}
+cr_log=$SIS_OUT/sis-codered.log
 
 # The NFQUEUE baseline: the table `bridge nfq` and one nfq-null process.
 # The rule has no bypass, so without a listener on queue 0 the queued
@@ -131,20 +144,59 @@ sis_stop() {
 	fi
 }
 
+# The Code-Red scanner, declared with its shipped snippet, run as nobody.
+cr_pid=
+cr_fd=
+
+codered_start() {
+	local line=
+	sis attach br0 host hp0
+	SISCTL=$SISCTL SISCTL_NETNS=$NS_B sh "$TOP/tools/scanners/codered/sis-codered-caps.sh" \
+		br0 nobody
+	exec {cr_fd}< <(exec ip netns exec "$NS_B" setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$codered" 2>>"$cr_log")
+	cr_pid=$!
+	read -r -u "$cr_fd" line || true
+	if [ "$line" != ready ]; then
+		echo "bench: sis-codered did not start (see $cr_log)" >&2
+		return 1
+	fi
+}
+
+# codered_stop: it must have learned addresses and passed SYNs as known.
+codered_stop() {
+	local stats
+	[ -n "$cr_pid" ] || return 0
+	kill -TERM "$cr_pid" 2>/dev/null || true
+	wait "$cr_pid" || true
+	stats=$(cat <&"$cr_fd" | tail -n 1)
+	exec {cr_fd}<&-
+	cr_pid=
+	echo "$stats" >>"$cr_log"
+	if [ "$(echo "$stats" | jq '.syn.known > 0 and .syn.random == 0')" != true ]; then
+		echo "bench: sis-codered did not pass known SYNs: $stats" >&2
+		return 1
+	fi
+}
+
 bench_cleanup() {
 	nfq_table=0
 	nfq_stop >/dev/null 2>&1 || true
 	sis_stop >/dev/null 2>&1 || true
+	codered_stop >/dev/null 2>&1 || true
 	cleanup_topology
 }
 trap bench_cleanup EXIT
 
 insmod "$SIS_MODULE"
 setup_topology
+# build/rtt uses an ICMP datagram socket.
+ip netns exec "$NS_H" sysctl -qw net.ipv4.ping_group_range="0 0"
 ip netns exec "$NS_N" iperf3 -s -D -B 10.0.0.2 >/dev/null
 sleep 1
 : >"$nfq_log"
 : >"$sis_log"
+: >"$cr_log"
 
 configure() {
 	nfq_stop
@@ -169,7 +221,8 @@ configure() {
 	esac
 }
 
-# measure: throughput, RTT (ping's own average, 1 us resolution), and the
+# measure: throughput, RTT (the median of 200 echoes 2 ms apart, timed to
+# the nanosecond by build/rtt: ping's own figures stop at 1 us), and the
 # time per exchange of 5000 back-to-back pings (ping -i 0: each echo is
 # sent when the previous reply arrives), from ping's total time: 0.2 us
 # resolution, and ping's own work is the same in every configuration.
@@ -177,8 +230,7 @@ measure() {
 	local bps rtt pp
 	bps=$(ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3 -J |
 		jq '.end.sum_received.bits_per_second')
-	rtt=$(ip netns exec "$NS_H" ping -c 200 -i 0.002 -q 10.0.0.2 |
-		sed -n 's|.*= [0-9.]*/\([0-9.]*\)/.*|\1|p')
+	rtt=$(ip netns exec "$NS_H" "$rtt_bin" 10.0.0.2 200 2000 | cut -d' ' -f1)
 	pp=$(ip netns exec "$NS_H" ping -c 5000 -i 0 -q 10.0.0.2 |
 		sed -n 's|.* received, .*time \([0-9]*\)ms.*|\1|p')
 	echo "$bps $rtt $(echo "$pp" | awk '{print $1 / 5}')"
@@ -211,7 +263,67 @@ for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis",
     if c not in med:
         continue
     b, t, p = med[c]
-    print("%-9s %12.3f %8.4f %10.2f %12.1f %8.1f %10.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t * 1000, (t - base_t) * 1000, p, p - base_p))
-print("rounds: %d (medians; spread = max/min - 1 over rounds; pp: per exchange of 5000 back-to-back pings)" % len(by["plain"]))
+    print("%-9s %12.3f %8.4f %10.2f %12.2f %8.2f %10.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t, t - base_t, p, p - base_p))
+print("rounds: %d (medians; spread = max/min - 1 over rounds; RTT: median of 200 echoes 2 ms apart; pp: per exchange of 5000 back-to-back pings)" % len(by["plain"]))
 PY
 cat "$res"
+
+[ "${SIS_BENCH_CODERED:-1}" = 1 ] || exit 0
+
+# The names: bench0 .. bench100.sis.test, each its own address in
+# 10.0.2.0/24, which the network side answers on port 80.
+for i in $(seq 0 100); do
+	echo "10.0.2.$((i + 1)) bench$i.sis.test"
+done >"$SIS_OUT/cr-hosts"
+ip -n "$NS_N" route add local 10.0.2.0/24 dev lo
+ip -n "$NS_H" route add 10.0.2.0/24 via 10.0.0.2
+ip netns exec "$NS_N" dnsmasq -k -C /dev/null --no-resolv --no-hosts \
+	--addn-hosts="$SIS_OUT/cr-hosts" --listen-address=10.0.0.2 \
+	--bind-interfaces --local=/sis.test/ --local-ttl=300 --user=root \
+	--pid-file= --log-facility=/dev/null &
+exec {listen_fd}< <(exec ip netns exec "$NS_N" "$cr_latency" listen 80)
+read -r -u "$listen_fd" _
+# dnsmasq answers once it has read its hosts file.
+until ip netns exec "$NS_H" "$cr_latency" dns 10.0.0.2 bench%d.sis.test 1 >/dev/null 2>&1; do
+	sleep 0.1
+done
+
+: >"$SIS_OUT/raw-codered.txt"
+for r in $(seq "$rounds"); do
+	for delay in 0 1; do
+		if [ "$delay" = 1 ]; then
+			ip netns exec "$NS_N" tc qdisc replace dev n0 root netem delay 1ms
+		else
+			ip netns exec "$NS_N" tc qdisc del dev n0 root 2>/dev/null || true
+		fi
+		for c in plain codered; do
+			codered_stop
+			sis detach br0 2>/dev/null || true
+			[ "$c" = plain ] || codered_start
+			dns=$(ip netns exec "$NS_H" "$cr_latency" dns 10.0.0.2 bench%d.sis.test 100 1000)
+			conn=$(ip netns exec "$NS_H" "$cr_latency" connect 10.0.0.2 bench%d.sis.test 100 80 1000)
+			echo "$r $c $delay $dns $conn" | tee -a "$SIS_OUT/raw-codered.txt"
+		done
+	done
+done
+codered_stop
+sis detach br0 2>/dev/null || true
+
+python3 - "$SIS_OUT/raw-codered.txt" >"$SIS_OUT/codered.txt" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+by = {}
+for r, c, d, dmed, dmean, cmed, cmean in rows:
+    by.setdefault((c, d), []).append((float(dmed), float(cmed)))
+med = {k: tuple(statistics.median(x[i] for x in v) for i in range(2)) for k, v in by.items()}
+print()
+print("Code-Red scanner: medians of 100 lookups / 100 connects to resolved addresses, us")
+print("%-8s %-8s %10s %8s %12s %8s" % ("network", "config", "DNS us", "+DNS", "connect us", "+conn"))
+for d, label in (("0", "veth"), ("1", "+1 ms")):
+    base = med[("plain", d)]
+    for c in ("plain", "codered"):
+        m = med[(c, d)]
+        print("%-8s %-8s %10.1f %7.1f%% %12.1f %7.1f%%" % (label, c, m[0], (m[0] / base[0] - 1) * 100, m[1], (m[1] / base[1] - 1) * 100))
+print("rounds: %d" % len(by[("plain", "0")]))
+PY
+cat "$SIS_OUT/codered.txt" | tee -a "$res"

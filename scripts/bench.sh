@@ -28,6 +28,9 @@ mkdir -p "$out"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
 	SIS_NFQ_NULL="$top/$build/nfq-null" SIS_NULL="$top/$build/sis-null" \
+	SIS_CODERED="$top/$build/sis-codered" SIS_CR_LATENCY="$top/$build/cr-latency" \
+	SIS_RTT="$top/$build/rtt" \
+	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
 	${SIS_BENCH_CONFIGS:+SIS_BENCH_CONFIGS="$SIS_BENCH_CONFIGS"} \
 	scripts/bench-guest.sh
