@@ -3,18 +3,19 @@
  * cr-latency: the latencies the Code-Red scanner could add, measured from
  * the protected host (scripts/bench-guest.sh).
  *
- *	cr-latency dns SERVER FORMAT COUNT
+ *	cr-latency dns SERVER FORMAT COUNT [GAP_US]
  *		COUNT lookups of different names (FORMAT with %d: 0, 1, ...),
  *		A records, one UDP query each to SERVER port 53; times each
  *		from send to reply.
- *	cr-latency connect SERVER FORMAT COUNT PORT
+ *	cr-latency connect SERVER FORMAT COUNT PORT [GAP_US]
  *		for each name: look it up (not timed), then time a TCP connect
  *		to its address and PORT: the SYN goes to a resolved address.
  *	cr-latency listen PORT
  *		accept and close connections on PORT, any address, forever.
  *
  * The measuring modes print "MEDIAN_US MEAN_US" over COUNT, after one
- * untimed warm-up of each kind. Queries are built and replies parsed with
+ * untimed warm-up of each kind. GAP_US (0) is a pause before each: a host
+ * looks names up now and then, not back to back. Queries are built and replies parsed with
  * libresolv.
  */
 #include <arpa/inet.h>
@@ -149,20 +150,29 @@ static void listen_forever(int port)
 
 int main(int argc, char **argv)
 {
+	const char *cmd = argc > 1 ? argv[1] : "";
+	struct timespec gap = { 0 };
 	struct in_addr addr;
 	char name[256];
+	int fd, n, nargs;
 	double *v;
-	int fd, n;
 
-	if (argc == 3 && !strcmp(argv[1], "listen"))
+	if (argc == 3 && !strcmp(cmd, "listen"))
 		listen_forever(atoi(argv[2]));
-	if (argc < 5 || (strcmp(argv[1], "dns") && strcmp(argv[1], "connect")) ||
-	    (!strcmp(argv[1], "connect") && argc != 6)) {
+	nargs = !strcmp(cmd, "connect") ? 6 : 5;
+	if ((strcmp(cmd, "dns") && strcmp(cmd, "connect")) ||
+	    argc < nargs || argc > nargs + 1) {
 		fprintf(stderr,
-			"usage: cr-latency dns SERVER FORMAT COUNT\n"
-			"       cr-latency connect SERVER FORMAT COUNT PORT\n"
+			"usage: cr-latency dns SERVER FORMAT COUNT [GAP_US]\n"
+			"       cr-latency connect SERVER FORMAT COUNT PORT [GAP_US]\n"
 			"       cr-latency listen PORT\n");
 		return 2;
+	}
+	if (argc > nargs) {
+		long us = atol(argv[nargs]);
+
+		gap.tv_sec = us / 1000000;
+		gap.tv_nsec = us % 1000000 * 1000;
 	}
 	n = atoi(argv[4]);
 	v = calloc(n > 0 ? n : 1, sizeof(*v));
@@ -172,12 +182,13 @@ int main(int argc, char **argv)
 	/* Warm-up: the code paths, the ARP-free route, the server's cache. */
 	snprintf(name, sizeof(name), argv[3], n);
 	lookup(fd, name, &addr);
-	if (argc == 6)
+	if (nargs == 6)
 		connect_once(addr, atoi(argv[5]));
 	for (int i = 0; i < n; i++) {
+		nanosleep(&gap, NULL);
 		snprintf(name, sizeof(name), argv[3], i);
 		v[i] = lookup(fd, name, &addr);
-		if (argc == 6)
+		if (nargs == 6)
 			v[i] = connect_once(addr, atoi(argv[5]));
 	}
 	report(v, n);
