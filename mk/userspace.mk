@@ -135,11 +135,11 @@ BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 .PHONY: bench-tools
 bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt
 
-$(BUILD)/rtt: tools/bench/rtt.c mk/userspace.mk
+$(BUILD)/rtt: tools/bench/rtt.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 
-$(BUILD)/cr-latency: tools/bench/cr-latency.c mk/userspace.mk
+$(BUILD)/cr-latency: tools/bench/cr-latency.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -lresolv
 

@@ -30,13 +30,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
+#include "timing.h"
 
 static void fail(const char *what)
 {
@@ -96,24 +90,6 @@ static double connect_once(struct in_addr addr, int port)
 	t = now_us() - t0;
 	close(fd);
 	return t;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void report(double *v, int n)
-{
-	double sum = 0;
-
-	for (int i = 0; i < n; i++)
-		sum += v[i];
-	qsort(v, n, sizeof(*v), cmp);
-	printf("%.1f %.1f\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
-	       sum / n);
 }
 
 static int dns_socket(const char *server)
@@ -191,6 +167,6 @@ int main(int argc, char **argv)
 		if (nargs == 6)
 			v[i] = connect_once(addr, atoi(argv[5]));
 	}
-	report(v, n);
+	print_median_mean(v, n, "%.1f %.1f\n");
 	return 0;
 }

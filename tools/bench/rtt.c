@@ -19,26 +19,13 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "timing.h"
 
 int main(int argc, char **argv)
 {
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	struct timespec gap;
-	double *v, sum = 0;
+	double *v;
 	int fd, n;
 
 	if (argc != 4 || inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
@@ -80,13 +67,9 @@ int main(int argc, char **argv)
 			    h->un.echo.sequence == req.un.echo.sequence)
 				break;
 		}
-		if (i >= 0) {
+		if (i >= 0)
 			v[i] = now_us() - t0;
-			sum += v[i];
-		}
 	}
-	qsort(v, n, sizeof(*v), cmp);
-	printf("%.2f %.2f\n", n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
-	       sum / n);
+	print_median_mean(v, n, "%.2f %.2f\n");
 	return 0;
 }
