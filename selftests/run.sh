@@ -8,8 +8,8 @@ out=${SIS_OUT:-/tmp}/results
 mkdir -p "$out"
 cd "$top"
 
-lane_a=(prevent perm netlink scanner-release codered)
-lane_b=(attach traffic scanner)
+lane_a=(prevent netlink scanner-release codered)
+lane_b=(attach traffic scanner perm)
 
 if insmod kernel/sis.ko; then
 	echo "ok 1 - insmod sis.ko" >"$out/module-load.tap"

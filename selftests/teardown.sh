@@ -11,17 +11,18 @@ trap 'traffic_stop; kill -KILL $(jobs -p) 2>/dev/null; cleanup; ip netns del sis
 
 KMEMLEAK=/sys/kernel/debug/kmemleak
 
-# traffic: ping floods both ways and a TCP stream, in the background until
-# traffic_stop. They are not bounded in time: in a loaded guest a process
-# can take seconds to start, and traffic must still be flowing when the
-# teardown comes.
+# traffic: pings both ways (200 a second each) and a TCP stream (50 Mbit/s),
+# in the background until traffic_stop. They are not bounded in time: in a
+# loaded guest a process can take seconds to start, and traffic must still
+# be flowing when the teardown comes. Not floods: those would slow the
+# teardown itself to a crawl in a debug guest.
 traffic_pids=()
 traffic() {
-	ip netns exec "$NS_H" ping -f -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" ping -i 0.005 -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
-	ip netns exec "$NS_N" ping -f -q 10.0.0.1 >/dev/null 2>&1 &
+	ip netns exec "$NS_N" ping -i 0.005 -q 10.0.0.1 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
-	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3600 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -b 50M -t 3600 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
 }
 
