@@ -14,7 +14,10 @@ CODERED=$TOP/build/sis-codered
 CAPS=$TOP/tools/scanners/codered/sis-codered-caps.sh
 CR_PID=
 codered_cleanup() {
-	kill -KILL $(jobs -p) 2>/dev/null
+	local pids
+	pids=$(jobs -p)
+	disown -a	# killed on purpose: no "Killed" notices in the log
+	kill -KILL $pids 2>/dev/null
 	cleanup
 }
 trap codered_cleanup EXIT
