@@ -138,18 +138,3 @@ enum cr_dns_error cr_dns_parse_reply(const uint8_t *msg, size_t len,
 	}
 	return CR_DNS_OK;
 }
-
-const char *cr_dns_strerror(enum cr_dns_error e)
-{
-	switch (e) {
-	case CR_DNS_OK:
-		return "ok";
-	case CR_DNS_MALFORMED:
-		return "malformed";
-	case CR_DNS_NOT_REPLY:
-		return "not a reply";
-	case CR_DNS_NOT_QUERY:
-		return "not a standard query";
-	}
-	return "?";
-}

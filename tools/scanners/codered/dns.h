@@ -58,6 +58,4 @@ enum cr_dns_error cr_dns_parse_query(const uint8_t *msg, size_t len,
 enum cr_dns_error cr_dns_parse_reply(const uint8_t *msg, size_t len,
 				     uint64_t seed, struct cr_dns_reply *r);
 
-const char *cr_dns_strerror(enum cr_dns_error e);
-
 #endif

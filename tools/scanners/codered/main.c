@@ -340,7 +340,7 @@ static void on_frame(struct codered *cr, const struct sis_frame *f)
 		   p.sport == 53) {
 		on_reply(cr, &p, now);
 	} else if (p.proto == IPPROTO_TCP && f->dir == SIS_DIR_OUT &&
-		   (p.tcp_flags & 0x3f) == CR_TCP_SYN && !p.fragment) {
+		   (p.tcp_flags & CR_TCP_CLASSIC) == CR_TCP_SYN && !p.fragment) {
 		on_syn(cr, f, &p, now);
 		return;
 	} else {
@@ -374,13 +374,13 @@ static void print_stats(struct codered *cr)
 
 	printf("{\"scanner\":\"");
 	json_escaped(cr->name);
-	printf("\",\"attack\":%s,\"held\":%zu,"
+	printf("\",\"attack\":%s,\"held\":%zu,\"policy_bytes\":%zu,"
 	       "\"random_last_minute\":%u,"
 	       "\"table\":{\"entries\":%zu,\"ipv4\":%zu,\"ipv6\":%zu,\"max\":%zu,"
 	       "\"bytes\":%zu,\"added\":%" PRIu64 ",\"refreshed\":%" PRIu64
 	       ",\"pruned\":%" PRIu64 ",\"evicted\":%" PRIu64 "},",
 	       cr_policy_attacked(&cr->policy) ? "true" : "false",
-	       cr_policy_held(&cr->policy),
+	       cr_policy_held(&cr->policy), cr_policy_bytes(&cr->policy),
 	       cr_policy_recent(&cr->policy, now, 60000),
 	       cr_table_entries(&cr->table), cr->table.v4.used,
 	       cr->table.v6.used, cr->table.max, cr_table_bytes(&cr->table),

@@ -13,12 +13,9 @@
 
 #include "table.h"
 
-#define CR_TCP_FIN	0x01
 #define CR_TCP_SYN	0x02
-#define CR_TCP_RST	0x04
-#define CR_TCP_PSH	0x08
-#define CR_TCP_ACK	0x10
-#define CR_TCP_URG	0x20
+/* FIN, SYN, RST, PSH, ACK, URG: not ECN's ECE and CWR. */
+#define CR_TCP_CLASSIC	0x3f
 
 struct cr_packet {
 	struct cr_addr src, dst;
