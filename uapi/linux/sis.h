@@ -106,8 +106,15 @@
  *     SIS_CAP_A_DIR: u8, enum sis_dir, default SIS_DIR_ANY (add only)
  *     SIS_CAP_A_RIGHTS: u8, mask of enum sis_rights, SIS_RIGHT_READ at least
  *       (add only, required)
+ *     SIS_CAP_A_KIND: u8, enum sis_cap_kind, default SIS_CAP_FRAMES
+ *       (add only)
  *     SIS_CAP_A_BPF, SIS_CAP_A_EXPR: the frames it covers, as
- *       SIS_RULE_A_BPF and SIS_RULE_A_EXPR (add only, BPF required)
+ *       SIS_RULE_A_BPF and SIS_RULE_A_EXPR (add only; BPF required for
+ *       SIS_CAP_FRAMES; optional for SIS_CAP_STREAM, run on the first SYN)
+ *     SIS_CAP_A_HOST_PORTS, SIS_CAP_A_NET_PORTS: binary, arrays of 1 to
+ *       SIS_PORT_RANGES_MAX struct sis_port_range (lo <= hi), the TCP
+ *       ports of the host's and the network's end (SIS_CAP_STREAM only;
+ *       absent: any port). See "Streams" below.
  *   Deleting a capability ends the subscriptions made under it.
  *
  * SIS_CMD_INJECT_ADD, SIS_CMD_INJECT_DEL (admin)
@@ -223,6 +230,92 @@
  *   SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The scanner was deleted (or
  *   its bridge detached): nothing more comes, and the socket may attach
  *   again to another scanner.
+ *
+ * Streams (paper sections 3.2, 4.2 and 4.3)
+ * -----------------------------------------
+ * A capability of kind SIS_CAP_STREAM covers TCP connections instead of
+ * frames: those whose host-side and network-side ports are in its port
+ * lists (an absent list is any port) and whose first SYN matches its
+ * optional BPF filter. Its direction says which of a connection's two byte
+ * streams it covers: SIS_DIR_OUT is what the host sends, SIS_DIR_IN what it
+ * receives. A subscription under a stream capability (SIS_CMD_SUBSCRIBE as
+ * for frames; its own BPF filter, if any, must also match the first SYN)
+ * makes the kernel track every new connection it covers: two shadow TCBs,
+ * one per endpoint, and both byte streams reassembled in order. A
+ * connection is tracked only from its first SYN; one seen mid-stream is
+ * forwarded untouched and counted (SIS_SSTATS_A_MIDSTREAM).
+ *
+ * Overlap policy: the first data wins. Bytes of a stream are judged once,
+ * in order; a later segment carrying different bytes for any byte the
+ * kernel still keeps (not yet acknowledged by the receiver) is dropped
+ * (SIS_SSTATS_A_INCONSISTENT), so the receiver gets exactly the bytes the
+ * scanners judged.
+ *
+ * A read subscription receives the bytes as they become contiguous and
+ * never delays anything. A contain subscription also holds them: a segment
+ * is forwarded only when every containing scanner has passed all its bytes
+ * (SIS_CMD_STREAM_PASS). The kernel keeps the held segments and emits them
+ * itself once passed; a sender blocked by its window simply waits.
+ *
+ * SIS_CMD_STREAM (kernel to scanner)
+ *   Batched with SIS_CMD_FRAME messages, in one order per scanner.
+ *   SIS_A_STREAM: nest of enum sis_stream_attr
+ *     SIS_STREAM_A_CONN: u64, the connection (ids are never reused in a
+ *       namespace); SIS_STREAM_A_SUB: u32, the subscription
+ *     SIS_STREAM_A_EVENT: u8, enum sis_stream_event
+ *     SIS_STREAM_EV_OPEN (the handshake completed): SIS_STREAM_A_FAMILY (u8,
+ *       AF_INET or AF_INET6), SIS_STREAM_A_HOST_ADDR and _NET_ADDR (binary,
+ *       4 or 16 bytes), SIS_STREAM_A_HOST_PORT and _NET_PORT (u16, host
+ *       byte order), SIS_STREAM_A_INITIATOR (u8: SIS_DIR_OUT when the host
+ *       opened the connection, SIS_DIR_IN when the network did), and
+ *       SIS_STREAM_A_DIR (the directions the subscription covers)
+ *     SIS_STREAM_EV_DATA: SIS_STREAM_A_DIR (u8, SIS_DIR_IN or SIS_DIR_OUT),
+ *       SIS_STREAM_A_OFFSET (u64, of the first byte; 0 is the first byte
+ *       after the SYN), SIS_STREAM_A_DATA (binary, at most
+ *       SIS_FRAME_DATA_MAX bytes), SIS_STREAM_A_HELD (flag: the bytes wait
+ *       for this scanner's pass)
+ *     SIS_STREAM_EV_END: SIS_STREAM_A_DIR (the stream that ended, or
+ *       SIS_DIR_ANY for both), SIS_STREAM_A_REASON (u8, enum
+ *       sis_stream_end). After the end of both directions nothing more
+ *       comes for the connection.
+ *
+ * SIS_CMD_STREAM_PASS
+ *   Request: SIS_A_PASSES: binary, an array of 1..SIS_PASSES_MAX struct
+ *   sis_stream_pass. Each passes bytes [offset, offset + len) of one
+ *   direction of a connection the scanner contains; len SIS_PASS_ALL passes
+ *   the rest of the stream, and the scanner gets no more of it. Passes must
+ *   continue the bytes already passed (offset at most the end of those)
+ *   and cover only bytes delivered (else EINVAL); the request is checked as
+ *   a whole first. Passes for a connection that is gone, or for bytes
+ *   already passed, are ignored. EPERM: the scanner only reads that
+ *   direction. Sent without NLM_F_ACK, like verdicts.
+ *
+ * SIS_CMD_SET_BRIDGE (admin)
+ *   Request: SIS_A_IFINDEX (required), SIS_A_LIMITS: nest of enum
+ *   sis_limits_attr, each optional (unchanged when absent):
+ *     SIS_LIMITS_A_MAX_CONNS: u32, connections tracked at once (a new
+ *       connection over it is not tracked: its SYN is dropped if a
+ *       containing scanner it matches fails closed, else forwarded and
+ *       counted in SIS_SSTATS_A_UNTRACKED)
+ *     SIS_LIMITS_A_CONN_BYTES, SIS_LIMITS_A_CONN_SEGS: u32, bytes and
+ *       segments kept per direction of a connection (held, or kept until
+ *       acknowledged); a segment over either is dropped, not kept
+ *       (SIS_SSTATS_A_OVERLIMIT), and TCP sends it again later
+ *     SIS_LIMITS_A_SYN_MS, SIS_LIMITS_A_IDLE_MS, SIS_LIMITS_A_CLOSE_MS: u32,
+ *       how long a connection is kept with no segment, before it is
+ *       established, established, and once closing (FIN or RST seen; the
+ *       TIME_WAIT of the paper's shadow TCB)
+ *   Limits are also shown by SIS_CMD_GET_BRIDGE, with SIS_A_STREAM_STATS.
+ *
+ * SIS_CMD_GET_CONN (dump, admin)
+ *   Request: SIS_A_IFINDEX, optional. One message per tracked connection:
+ *   SIS_A_IFINDEX and SIS_A_CONN: nest of enum sis_conn_attr (ID, FAMILY,
+ *   addresses and ports as in SIS_STREAM_EV_OPEN, INITIATOR, HOST_STATE and
+ *   NET_STATE (u8, enum sis_tcp_state of each endpoint's shadow TCB),
+ *   AGE_MS, and SIS_CONN_A_IN / SIS_CONN_A_OUT: nests of enum
+ *   sis_conn_dir_attr: SEEN (u64, bytes reassembled), PASSED (u64, bytes
+ *   forwarded in order), HELD (u32, bytes held now), KEPT (u32, bytes kept
+ *   until acknowledged), WATCHERS (u32, scanners reading it).
  */
 #ifndef _UAPI_LINUX_SIS_H
 #define _UAPI_LINUX_SIS_H
@@ -254,6 +347,15 @@
 #define SIS_ALERT_BURST		10
 #define SIS_ALERT_RATE		10	/* per second, after the burst */
 #define SIS_MCGRP_ALERTS	"alerts"
+#define SIS_PORT_RANGES_MAX	16	/* per list of a stream capability */
+#define SIS_PASSES_MAX		1024	/* struct sis_stream_pass per request */
+#define SIS_PASS_ALL		(~(__u64)0)
+#define SIS_MAX_CONNS_DEFAULT	65536
+#define SIS_CONN_BYTES_DEFAULT	(4 << 20)	/* Snort 3's stream defaults */
+#define SIS_CONN_SEGS_DEFAULT	3072
+#define SIS_SYN_MS_DEFAULT	30000
+#define SIS_IDLE_MS_DEFAULT	3600000
+#define SIS_CLOSE_MS_DEFAULT	120000
 
 enum sis_cmd {
 	SIS_CMD_UNSPEC,
@@ -277,6 +379,10 @@ enum sis_cmd {
 	SIS_CMD_INJECT,
 	SIS_CMD_ALERT,
 	SIS_CMD_DETACHED,
+	SIS_CMD_STREAM,
+	SIS_CMD_STREAM_PASS,
+	SIS_CMD_SET_BRIDGE,
+	SIS_CMD_GET_CONN,
 	__SIS_CMD_MAX
 };
 
@@ -306,6 +412,55 @@ enum sis_verdict_code {
 	SIS_VERDICT_CUT = 2,
 };
 
+/* What a capability covers. */
+enum sis_cap_kind {
+	SIS_CAP_FRAMES,		/* frames matching its BPF filter */
+	SIS_CAP_STREAM,		/* TCP byte streams, by port */
+};
+
+/* A range of TCP ports, both included, host byte order. */
+struct sis_port_range {
+	__u16 lo;
+	__u16 hi;
+};
+
+enum sis_stream_event {
+	SIS_STREAM_EV_OPEN = 1,
+	SIS_STREAM_EV_DATA,
+	SIS_STREAM_EV_END,
+};
+
+enum sis_stream_end {
+	SIS_STREAM_END_FIN = 1,		/* the sender closed it, all bytes seen */
+	SIS_STREAM_END_RST,		/* reset */
+	SIS_STREAM_END_TIMEOUT,		/* no segment for the limit's time */
+	SIS_STREAM_END_LIMIT,		/* not reassembled any more (bounds) */
+	SIS_STREAM_END_GONE,		/* untracked: detach, unsubscribe */
+};
+
+/* A shadow TCB's state, as RFC 9293 names them. */
+enum sis_tcp_state {
+	SIS_TCP_CLOSED,
+	SIS_TCP_SYN_SENT,
+	SIS_TCP_SYN_RECV,
+	SIS_TCP_ESTABLISHED,
+	SIS_TCP_FIN_WAIT1,
+	SIS_TCP_FIN_WAIT2,
+	SIS_TCP_CLOSING,
+	SIS_TCP_TIME_WAIT,
+	SIS_TCP_CLOSE_WAIT,
+	SIS_TCP_LAST_ACK,
+	__SIS_TCP_STATE_MAX
+};
+
+struct sis_stream_pass {
+	__u64 conn;		/* SIS_STREAM_A_CONN */
+	__u64 offset;
+	__u64 len;		/* or SIS_PASS_ALL */
+	__u8 dir;		/* SIS_DIR_IN or SIS_DIR_OUT */
+	__u8 reserved[7];	/* zero */
+};
+
 struct sis_verdict {
 	__u64 frame;		/* SIS_FRAME_A_NUM */
 	__u32 verdict;		/* enum sis_verdict_code */
@@ -330,6 +485,11 @@ enum sis_attr {
 	SIS_A_FRAME,
 	SIS_A_VERDICTS,
 	SIS_A_ALERT,
+	SIS_A_STREAM,		/* nest of enum sis_stream_attr */
+	SIS_A_PASSES,		/* array of struct sis_stream_pass */
+	SIS_A_LIMITS,		/* nest of enum sis_limits_attr */
+	SIS_A_STREAM_STATS,	/* nest of enum sis_sstats_attr (dumps) */
+	SIS_A_CONN,		/* nest of enum sis_conn_attr (dumps) */
 	__SIS_A_LAST
 };
 
@@ -396,6 +556,9 @@ enum sis_cap_attr {
 	SIS_CAP_A_BPF,
 	SIS_CAP_A_EXPR,
 	SIS_CAP_A_MATCHES,		/* u64, frames matched (dumps) */
+	SIS_CAP_A_KIND,			/* u8, enum sis_cap_kind */
+	SIS_CAP_A_HOST_PORTS,		/* struct sis_port_range array */
+	SIS_CAP_A_NET_PORTS,		/* struct sis_port_range array */
 	__SIS_CAP_A_LAST
 };
 
@@ -457,5 +620,92 @@ enum sis_alert_attr {
 };
 
 #define SIS_ALERT_A_MAX (__SIS_ALERT_A_LAST - 1)
+
+enum sis_stream_attr {
+	SIS_STREAM_A_UNSPEC,
+	SIS_STREAM_A_PAD,
+	SIS_STREAM_A_CONN,
+	SIS_STREAM_A_SUB,
+	SIS_STREAM_A_EVENT,
+	SIS_STREAM_A_DIR,
+	SIS_STREAM_A_OFFSET,
+	SIS_STREAM_A_DATA,
+	SIS_STREAM_A_HELD,
+	SIS_STREAM_A_REASON,
+	SIS_STREAM_A_FAMILY,
+	SIS_STREAM_A_HOST_ADDR,
+	SIS_STREAM_A_HOST_PORT,
+	SIS_STREAM_A_NET_ADDR,
+	SIS_STREAM_A_NET_PORT,
+	SIS_STREAM_A_INITIATOR,
+	__SIS_STREAM_A_LAST
+};
+
+#define SIS_STREAM_A_MAX (__SIS_STREAM_A_LAST - 1)
+
+enum sis_limits_attr {
+	SIS_LIMITS_A_UNSPEC,
+	SIS_LIMITS_A_MAX_CONNS,
+	SIS_LIMITS_A_CONN_BYTES,
+	SIS_LIMITS_A_CONN_SEGS,
+	SIS_LIMITS_A_SYN_MS,
+	SIS_LIMITS_A_IDLE_MS,
+	SIS_LIMITS_A_CLOSE_MS,
+	__SIS_LIMITS_A_LAST
+};
+
+#define SIS_LIMITS_A_MAX (__SIS_LIMITS_A_LAST - 1)
+
+/* Stream counters of a bridge (SIS_A_STREAM_STATS, in bridge dumps). */
+enum sis_sstats_attr {
+	SIS_SSTATS_A_UNSPEC,
+	SIS_SSTATS_A_PAD,
+	SIS_SSTATS_A_CONNS,		/* u32, tracked now */
+	SIS_SSTATS_A_CONNS_TOTAL,	/* u64, tracked since attach */
+	SIS_SSTATS_A_UNTRACKED,		/* u64, not tracked: table full */
+	SIS_SSTATS_A_MIDSTREAM,		/* u64, segments of untracked conns */
+	SIS_SSTATS_A_INVALID,		/* u64, segments not acceptable */
+	SIS_SSTATS_A_INCONSISTENT,	/* u64, dropped: differed from judged */
+	SIS_SSTATS_A_OVERLIMIT,		/* u64, dropped: over a held limit */
+	SIS_SSTATS_A_RESETS,		/* u64, connections reset */
+	SIS_SSTATS_A_TIMEOUTS,		/* u64, connections expired */
+	SIS_SSTATS_A_DROPPED,		/* u64, SYNs dropped: table full */
+	__SIS_SSTATS_A_LAST
+};
+
+#define SIS_SSTATS_A_MAX (__SIS_SSTATS_A_LAST - 1)
+
+enum sis_conn_attr {
+	SIS_CONN_A_UNSPEC,
+	SIS_CONN_A_PAD,
+	SIS_CONN_A_ID,
+	SIS_CONN_A_FAMILY,
+	SIS_CONN_A_HOST_ADDR,
+	SIS_CONN_A_HOST_PORT,
+	SIS_CONN_A_NET_ADDR,
+	SIS_CONN_A_NET_PORT,
+	SIS_CONN_A_INITIATOR,
+	SIS_CONN_A_HOST_STATE,
+	SIS_CONN_A_NET_STATE,
+	SIS_CONN_A_AGE_MS,
+	SIS_CONN_A_IN,			/* nest of enum sis_conn_dir_attr */
+	SIS_CONN_A_OUT,
+	__SIS_CONN_A_LAST
+};
+
+#define SIS_CONN_A_MAX (__SIS_CONN_A_LAST - 1)
+
+enum sis_conn_dir_attr {
+	SIS_CONN_DIR_A_UNSPEC,
+	SIS_CONN_DIR_A_PAD,
+	SIS_CONN_DIR_A_SEEN,
+	SIS_CONN_DIR_A_PASSED,
+	SIS_CONN_DIR_A_HELD,
+	SIS_CONN_DIR_A_KEPT,
+	SIS_CONN_DIR_A_WATCHERS,
+	__SIS_CONN_DIR_A_LAST
+};
+
+#define SIS_CONN_DIR_A_MAX (__SIS_CONN_DIR_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_SIS_H */
