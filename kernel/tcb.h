@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shadow TCBs (paper sections 3.2 and 4.3): for each tracked connection,
+ * one TCB per endpoint, following the endpoint's TCP state machine
+ * (RFC 9293) from the segments seen on the wire, to tell which segments
+ * the receiver accepts and so which bytes belong to the streams.
+ *
+ * Pure logic: no skb, no locking (the caller holds the connection's lock).
+ * A segment is judged as its receiver would judge it on arrival, assuming
+ * it arrives; where the receiver's exact state cannot be known from the
+ * wire (delayed ACKs, segments lost after the bridge), the judgement is
+ * lenient: whatever Linux would accept is accepted.
+ *
+ * Rules, "to" being the receiver of a segment from "from":
+ * - Window: a segment is out of window if its end (seq + SYN + len + FIN)
+ *   is before to->rcv_nxt - to->max_win, or its seq after
+ *   to->rcv_nxt + to->max_win. This contains Linux's tcp_sequence() window
+ *   (RCV.WUP, the last ACK sent, .. RCV.NXT + RCV.WND) however far the
+ *   receiver got since its last ACK, and lets through old
+ *   retransmissions, keepalives at RCV.NXT - 1 and zero-window probes.
+ * - ACK: an ACK after to->snd_nxt acknowledges data never sent, one before
+ *   to->snd_una - from->max_win is too old (RFC 5961 section 5.2): both
+ *   make the segment invalid. Segments other than SYN and RST need ACK.
+ * - PAWS (RFC 7323): once both SYNs carried timestamps, a non-RST segment
+ *   whose TSval is more than 1 before the receiver's TS.Recent is invalid
+ *   (Linux's TCP_PAWS_WINDOW); TS.Recent takes the TSval of valid segments
+ *   that start at or before the last ACK the receiver sent. A TS.Recent of
+ *   0 is not enforced. Segments without timestamps are not refused.
+ * - TCP-MD5 and TCP-AO: a receiver whose SYN carried one drops segments
+ *   without it.
+ * - RST (RFC 5961 section 3): in SYN-SENT, valid iff its ACK acknowledges
+ *   the SYN (RESET), else INVALID. Otherwise INVALID out of window; RESET
+ *   when certain: to->rcv_nxt == from->snd_nxt (everything the sender sent
+ *   is acknowledged, so the receiver's RCV.NXT is known to be to->rcv_nxt)
+ *   and seq is RCV.NXT, or RCV.NXT - 1 after the sender's FIN while the
+ *   receiver is in CLOSE-WAIT, LAST-ACK or CLOSING (Linux's
+ *   tcp_reset_check()); any other in-window RST is RESET_MAYBE. PAWS does
+ *   not apply to RSTs.
+ * - SYN: the responder's first SYN (SYN-ACK, or a bare SYN in a
+ *   simultaneous open) is valid while the initiator is in SYN-SENT, a
+ *   SYN-ACK only if its ACK acknowledges the initiator's SYN. A SYN
+ *   retransmitted (same ISN) is valid while its receiver is in SYN-RECEIVED
+ *   or ESTABLISHED. A SYN without ACK and with a new ISN from an initiator
+ *   still in SYN-SENT restarts both TCBs (NEW_ISN). Any other SYN, and SYN
+ *   with FIN, is invalid; once sis_tcb_done() too: a new connection on the
+ *   same ports is the caller's to start, with sis_tcb_init_syn().
+ * - FIN: data after the sender's FIN, or a FIN elsewhere, is invalid.
+ *
+ * There is no clock: the 24-day expiry of TS.Recent (RFC 7323 section
+ * 5.5) is not followed, nor is any timer.
+ *
+ * Sequence numbers wrap; states and the 64-bit offset of snd_nxt follow
+ * connections of any length.
+ */
+#ifndef _SIS_TCB_H
+#define _SIS_TCB_H
+
+#include <linux/bits.h>
+#include <linux/sis.h>
+#include <linux/tcp.h>
+#include <linux/types.h>
+#include <net/tcp.h>
+
+#include "tcp_seq.h"
+
+/* TCP options seen in a segment (sis_tcp_seg.opts, sis_tcb.opts). */
+#define SIS_OPT_MSS		BIT(0)
+#define SIS_OPT_WSCALE		BIT(1)
+#define SIS_OPT_SACK_PERM	BIT(2)
+#define SIS_OPT_SACK		BIT(3)
+#define SIS_OPT_TS		BIT(4)
+#define SIS_OPT_MD5		BIT(5)
+#define SIS_OPT_AO		BIT(6)
+#define SIS_OPT_MPTCP		BIT(7)
+#define SIS_OPT_FASTOPEN	BIT(8)
+
+/* One segment, as parsed by sis_tcp_parse(). */
+struct sis_tcp_seg {
+	u32 seq, ack;
+	u32 len;		/* payload bytes */
+	u32 win;		/* the raw 16-bit window field */
+	u8 flags;		/* TCPHDR_* of <net/tcp.h>: the flags byte */
+	u8 wscale;		/* valid if SIS_OPT_WSCALE; at most 14 */
+	u16 mss;		/* valid if SIS_OPT_MSS */
+	u16 opts;		/* SIS_OPT_* seen */
+	u32 tsval, tsecr;	/* valid if SIS_OPT_TS */
+};
+
+int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
+		  struct sis_tcp_seg *seg);
+
+/* A connection request: SYN without ACK, RST or FIN. */
+static inline bool sis_tcp_seg_is_syn(const struct sis_tcp_seg *seg)
+{
+	return (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST |
+			      TCPHDR_FIN)) == TCPHDR_SYN;
+}
+
+/*
+ * A TCB's state is an enum sis_tcp_state (<linux/sis.h>, as reported over
+ * netlink); sis_tcp_state_name() gives the names ss(8) prints, in lower case.
+ */
+const char *sis_tcp_state_name(u8 state);
+
+/* One endpoint, as seen on the wire. */
+struct sis_tcb {
+	u8 state;		/* enum sis_tcp_state */
+	u8 wscale;		/* its window shift once both SYNs had WS, or 0 */
+	u8 syn_wscale;		/* the shift its SYN announced */
+	bool isn_valid;		/* its SYN seen: isn, mss, opts valid */
+	u16 mss;		/* from its SYN, 0 if none */
+	u16 opts;		/* SIS_OPT_* of its SYN */
+	u32 isn;
+	u32 snd_nxt;		/* highest seq + len (+ SYN, FIN) it sent */
+	u32 snd_una;		/* highest ACK it received from the peer */
+	/* Highest ACK it sent; the peer's ISN + 1 once the peer's SYN passed. */
+	u32 rcv_nxt;
+	u32 max_win;		/* largest window it advertised, scaled */
+	u32 fin_seq;		/* seq of its FIN, if fin_sent */
+	bool syn_acked;		/* an ACK from the peer covered its SYN */
+	bool fin_sent;
+	bool fin_acked;		/* an ACK from the peer covered its FIN */
+	u32 ts_recent;		/* TS.Recent (RFC 7323): the peer's TSval it keeps */
+	u64 snd_nxt_off;	/* the stream offset of snd_nxt (tcp_seq.h) */
+};
+
+/* What a segment is to its receiver (sis_tcb_segment()). */
+enum sis_tcb_verdict {
+	SIS_TCB_OK,		/* valid: state updated */
+	/* Not acceptable to the receiver: state unchanged, not reassembled. */
+	SIS_TCB_INVALID,
+	/* The initiator's SYN with a new ISN in SYN-SENT: both restarted. */
+	SIS_TCB_NEW_ISN,
+	SIS_TCB_RESET,		/* an RST the receiver certainly accepts: closed */
+	/* An RST in window, maybe accepted (RFC 5961): nothing torn down. */
+	SIS_TCB_RESET_MAYBE,
+};
+
+void sis_tcb_init_syn(struct sis_tcb *from, struct sis_tcb *to,
+		      const struct sis_tcp_seg *syn);
+enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
+				     const struct sis_tcp_seg *seg);
+bool sis_tcb_established(const struct sis_tcb *a, const struct sis_tcb *b);
+bool sis_tcb_done(const struct sis_tcb *a, const struct sis_tcb *b);
+
+/* Both SYNs carried option @opt (SIS_OPT_*): SACK_PERM, TS, ... in use. */
+static inline bool sis_tcb_negotiated(const struct sis_tcb *a,
+				      const struct sis_tcb *b, u16 opt)
+{
+	return a->isn_valid && b->isn_valid && (a->opts & b->opts & opt);
+}
+
+/*
+ * The stream offset of sequence number @seq sent by @tcb, whose SYN has
+ * been seen; false if before the stream's start (see sis_seq_off()).
+ */
+static inline bool sis_tcb_seq_off(const struct sis_tcb *tcb, u32 seq,
+				   u64 *off)
+{
+	return sis_seq_off(seq, tcb->snd_nxt, tcb->snd_nxt_off, off);
+}
+
+#endif /* _SIS_TCB_H */
