@@ -80,6 +80,10 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	INIT_LIST_HEAD(&sb->rules);
 	INIT_LIST_HEAD(&sb->scanners);
 
+	err = sis_conns_init(sb);
+	if (err)
+		goto err_free;
+
 	sb->hook_ops.hook = sis_hook;
 	sb->hook_ops.priv = sb;
 	sb->hook_ops.pf = NFPROTO_BRIDGE;
@@ -88,6 +92,7 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	err = nf_register_net_hook(sb->net, &sb->hook_ops);
 	if (err) {
 		NL_SET_ERR_MSG(extack, "cannot register the bridge netfilter hook");
+		sis_conns_destroy(sb);
 		goto err_free;
 	}
 
@@ -139,6 +144,8 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	sn->gen++;
 	/* Waits for every running instance of the hook to finish. */
 	nf_unregister_net_hook(sb->net, &sb->hook_ops);
+	/* Their watchers went with the scanners: nothing holds frames. */
+	sis_conns_destroy(sb);
 
 	sis_bridge_set_ruleset(sb, NULL);
 	list_for_each_entry_safe(rule, tmp, &sb->rules, list) {

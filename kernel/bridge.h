@@ -17,6 +17,7 @@
 #include <linux/netfilter.h>
 #include <linux/sis.h>
 
+#include "conn.h"
 #include "stats.h"
 
 struct sis_net;
@@ -46,7 +47,9 @@ struct sis_bridge {
 	unsigned int n_rules;
 	struct list_head scanners;	/* struct sis_scanner, RCU */
 	unsigned int n_scanners;
-	atomic_t n_subs;		/* subscriptions of its scanners */
+	atomic_t n_subs;		/* frame subscriptions of its scanners */
+	atomic_t n_stream_subs;		/* stream subscriptions */
+	struct sis_conns conns;		/* tracked TCP connections */
 	u32 next_rule_id;
 	struct rcu_head rcu;
 };

@@ -148,6 +148,15 @@ void sis_held_decide(struct sis_held *h, bool cut)
 EXPORT_SYMBOL_IF_KUNIT(sis_held_decide);
 
 /*
+ * The frame was handed on elsewhere (scan.c held it again): only the
+ * record goes. Its one pending decision must be the caller's.
+ */
+void sis_held_forget(struct sis_held *h)
+{
+	sis_held_free(h);
+}
+
+/*
  * The datapath is done with the frame. If no scanner still holds it
  * (none took it, or all decided already), the hook's own verdict says what
  * becomes of it; otherwise it now belongs to its scanners: NF_STOLEN.

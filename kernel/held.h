@@ -64,6 +64,7 @@ struct sis_held *sis_held_new(struct sk_buff *skb,
 			      struct sis_pcpu_count __percpu *stats, u8 dir);
 unsigned int sis_held_commit(struct sis_held *h);
 void sis_held_decide(struct sis_held *h, bool cut);
+void sis_held_forget(struct sis_held *h);
 
 struct sis_hold *sis_hold_get(struct sis_held *h);
 void sis_hold_put(struct sis_hold *hold);

@@ -11,6 +11,7 @@
 #include <linux/netfilter_bridge.h>
 #include <kunit/visibility.h>
 
+#include "conn.h"
 #include "hook.h"
 #include "rules.h"
 #include "ruleset.h"
@@ -41,7 +42,9 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	}
 
 	verdict = NF_ACCEPT;
-	if (atomic_read(&sb->n_subs))
+	if (atomic_read(&sb->n_stream_subs))
+		verdict = sis_conn_hook(sb, dir, skb, state);
+	if (verdict == NF_ACCEPT && atomic_read(&sb->n_subs))
 		verdict = sis_scan(sb, dir, skb, state);
 	/* A held frame counts as forwarded until it is cut (held.c). */
 	sis_count_frame(sb->stats + dir - 1, len, verdict == NF_DROP);

@@ -291,7 +291,8 @@ static int sis_nl_put_bridge_head(struct sk_buff *skb,
 	    sis_nl_put_stats(skb, SIS_A_STATS_IN,
 			     sb->stats + SIS_DIR_INDEX_IN) ||
 	    sis_nl_put_stats(skb, SIS_A_STATS_OUT,
-			     sb->stats + SIS_DIR_INDEX_OUT))
+			     sb->stats + SIS_DIR_INDEX_OUT) ||
+	    sis_nl_put_streams(skb, sb))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -498,6 +499,27 @@ static const struct genl_ops sis_genl_ops[] = {
 		.doit = sis_nl_alert,
 		.policy = sis_proc_policy,
 		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_STREAM_PASS,
+		.doit = sis_nl_stream_pass,
+		.policy = sis_proc_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
+		.cmd = SIS_CMD_SET_BRIDGE,
+		.doit = sis_nl_set_bridge,
+		.policy = sis_set_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SIS_CMD_GET_CONN,
+		.start = sis_nl_conn_start,
+		.dumpit = sis_nl_conn_dumpit,
+		.policy = sis_set_policy,
+		.maxattr = SIS_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -55,8 +55,17 @@ int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_inject(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_alert(struct sk_buff *skb, struct genl_info *info);
 void sis_nl_detached(struct net *net, u32 portid, const char *name);
+struct sis_scanner *sis_nl_self(struct genl_info *info);
 int sis_nl_proc_register(void);
 void sis_nl_proc_unregister(void);
+
+/* netlink_stream.c: streams */
+extern const struct nla_policy sis_set_policy[SIS_A_MAX + 1];
+int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb);
+int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_conn_start(struct netlink_callback *cb);
+int sis_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 int sis_genl_register(void);
 bool sis_genl_is_live(void);

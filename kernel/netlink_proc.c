@@ -57,6 +57,17 @@ static int sis_verdicts_validate(const struct nlattr *attr,
 	return 0;
 }
 
+static int sis_passes_validate(const struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) % sizeof(struct sis_stream_pass)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "passes are not a whole number of struct sis_stream_pass");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 const struct nla_policy sis_proc_policy[SIS_A_MAX + 1] = {
 	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_policy),
 	[SIS_A_SUB] = NLA_POLICY_NESTED(sis_sub_policy),
@@ -68,10 +79,16 @@ const struct nla_policy sis_proc_policy[SIS_A_MAX + 1] = {
 	},
 	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_policy),
 	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_policy),
+	[SIS_A_PASSES] = {
+		.type = NLA_BINARY,
+		.len = SIS_PASSES_MAX * sizeof(struct sis_stream_pass),
+		.validation_type = NLA_VALIDATE_FUNCTION,
+		.validate = sis_passes_validate,
+	},
 };
 
 /* The scanner the sending socket is attached as (RTNL or RCU). */
-static struct sis_scanner *sis_nl_self(struct genl_info *info)
+struct sis_scanner *sis_nl_self(struct genl_info *info)
 {
 	struct sis_scanner *sc;
 

@@ -27,7 +27,33 @@ const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_MAX_BYTES] = NLA_POLICY_MIN(NLA_U32, ETH_ZLEN),
 };
 
+static int sis_nl_ports_validate(const struct nlattr *attr,
+				 struct netlink_ext_ack *extack)
+{
+	const struct sis_port_range *r = nla_data(attr);
+	unsigned int i, n = nla_len(attr) / sizeof(*r);
+
+	if (!n || n > SIS_PORT_RANGES_MAX || nla_len(attr) % sizeof(*r)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "a port list is 1 to 16 struct sis_port_range");
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		if (!r[i].lo || r[i].lo > r[i].hi) {
+			NL_SET_ERR_MSG_ATTR(extack, attr,
+					    "ports are 1 to 65535, each range low to high");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
+	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
+	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+							sis_nl_ports_validate),
+	[SIS_CAP_A_NET_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
+						       sis_nl_ports_validate),
 	[SIS_CAP_A_NAME] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
 	[SIS_CAP_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
 	[SIS_CAP_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
@@ -184,6 +210,15 @@ int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* A checked port list (sis_nl_ports_validate()) into @r; its length. */
+static u8 sis_nl_ports(const struct nlattr *attr, struct sis_port_range *r)
+{
+	if (!attr)
+		return 0;
+	memcpy(r, nla_data(attr), nla_len(attr));
+	return nla_len(attr) / sizeof(*r);
+}
+
 int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_CAP_A_MAX + 1];
@@ -192,6 +227,7 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	struct sis_cap *cap;
 	const char *name;
 	unsigned int len;
+	u8 kind;
 	int err;
 
 	err = sis_nl_scanner_nest(info, stb);
@@ -200,14 +236,24 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	err = sis_nl_cap_nest(info, tb);
 	if (err)
 		return err;
+	kind = tb[SIS_CAP_A_KIND] ? nla_get_u8(tb[SIS_CAP_A_KIND]) :
+				     SIS_CAP_FRAMES;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
 			      SIS_CAP_A_NAME) ||
 	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
 			      SIS_CAP_A_RIGHTS) ||
-	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
-			      SIS_CAP_A_BPF)) {
+	    (kind == SIS_CAP_FRAMES &&
+	     NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
+			       SIS_CAP_A_BPF))) {
 		NL_SET_ERR_MSG(info->extack,
-			       "a capability needs a name, rights and a filter program");
+			       "a capability needs a name, rights and (for frames) a filter program");
+		return -EINVAL;
+	}
+	if (kind == SIS_CAP_FRAMES &&
+	    (tb[SIS_CAP_A_HOST_PORTS] || tb[SIS_CAP_A_NET_PORTS])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_HOST_PORTS] ?:
+				    tb[SIS_CAP_A_NET_PORTS],
+				    "port lists are for stream capabilities");
 		return -EINVAL;
 	}
 	name = nla_data(tb[SIS_CAP_A_NAME]);
@@ -222,21 +268,27 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	bpf = tb[SIS_CAP_A_BPF];
-	len = nla_len(bpf);
-	if (!len || len % sizeof(struct sock_filter)) {
+	len = bpf ? nla_len(bpf) : 0;
+	if (bpf && (!len || len % sizeof(struct sock_filter))) {
 		NL_SET_ERR_MSG_ATTR(info->extack, bpf,
 				    "filter program is not a whole number of BPF instructions");
 		return -EINVAL;
 	}
 	cap = sis_cap_create(name, tb[SIS_CAP_A_DIR] ?
 			     nla_get_u8(tb[SIS_CAP_A_DIR]) : SIS_DIR_ANY,
-			     nla_get_u8(tb[SIS_CAP_A_RIGHTS]), nla_data(bpf),
+			     nla_get_u8(tb[SIS_CAP_A_RIGHTS]),
+			     bpf ? nla_data(bpf) : NULL,
 			     len / sizeof(struct sock_filter),
 			     tb[SIS_CAP_A_EXPR] ?
 			     nla_data(tb[SIS_CAP_A_EXPR]) : NULL,
 			     info->extack);
 	if (IS_ERR(cap))
 		return PTR_ERR(cap);
+	cap->kind = kind;
+	cap->n_host_ports = sis_nl_ports(tb[SIS_CAP_A_HOST_PORTS],
+					 cap->host_ports);
+	cap->n_net_ports = sis_nl_ports(tb[SIS_CAP_A_NET_PORTS],
+					cap->net_ports);
 
 	rtnl_lock();
 	sc = sis_nl_scanner(info, stb, &err);
@@ -415,7 +467,16 @@ static int sis_nl_put_cap(struct sk_buff *skb, const struct sis_cap *cap)
 	    nla_put_u8(skb, SIS_CAP_A_RIGHTS, cap->rights) ||
 	    nla_put_string(skb, SIS_CAP_A_EXPR, cap->expr) ||
 	    nla_put_u64_64bit(skb, SIS_CAP_A_MATCHES, sum.frames,
-			      SIS_CAP_A_PAD)) {
+			      SIS_CAP_A_PAD) ||
+	    nla_put_u8(skb, SIS_CAP_A_KIND, cap->kind) ||
+	    (cap->n_host_ports &&
+	     nla_put(skb, SIS_CAP_A_HOST_PORTS,
+		     cap->n_host_ports * sizeof(cap->host_ports[0]),
+		     cap->host_ports)) ||
+	    (cap->n_net_ports &&
+	     nla_put(skb, SIS_CAP_A_NET_PORTS,
+		     cap->n_net_ports * sizeof(cap->net_ports[0]),
+		     cap->net_ports))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -7,6 +7,7 @@
 
 #include "bridge.h"
 #include "compat.h"
+#include "conn.h"
 #include "held.h"
 #include "netlink.h"
 #include "queue.h"
@@ -338,6 +339,126 @@ out:
 	sis_holds_finish(&lost);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_deliver);
+
+static size_t sis_stream_msg_size(const struct sis_stream_msg *m)
+{
+	size_t payload = nla_total_size(0) +		/* SIS_A_STREAM */
+			 nla_total_size_64bit(sizeof(u64)) +	/* CONN */
+			 nla_total_size(sizeof(u32)) +	/* SUB */
+			 3 * nla_total_size(sizeof(u8)) +	/* EVENT DIR REASON */
+			 nla_total_size_64bit(sizeof(u64)) +	/* OFFSET */
+			 nla_total_size(0) +		/* HELD */
+			 nla_total_size(m->len);	/* DATA */
+
+	if (m->event == SIS_STREAM_EV_OPEN)
+		payload += 2 * nla_total_size(sizeof(struct in6_addr)) +
+			   3 * nla_total_size(sizeof(u16)) +
+			   nla_total_size(sizeof(u8));
+	return nlmsg_total_size(GENL_HDRLEN + payload);
+}
+
+static int sis_stream_msg_fill(struct sk_buff *skb, const struct sis_stream_msg *m)
+{
+	const struct sis_conn_key *k = m->key;
+	struct nlattr *nest, *data;
+	unsigned int alen;
+
+	nest = nla_nest_start(skb, SIS_A_STREAM);
+	if (!nest ||
+	    nla_put_u64_64bit(skb, SIS_STREAM_A_CONN, m->conn,
+			      SIS_STREAM_A_PAD) ||
+	    nla_put_u32(skb, SIS_STREAM_A_SUB, m->sub) ||
+	    nla_put_u8(skb, SIS_STREAM_A_EVENT, m->event) ||
+	    nla_put_u8(skb, SIS_STREAM_A_DIR, m->dir))
+		return -EMSGSIZE;
+	switch (m->event) {
+	case SIS_STREAM_EV_OPEN:
+		alen = k->family == AF_INET ? 4 : 16;
+		if (nla_put_u8(skb, SIS_STREAM_A_FAMILY, k->family) ||
+		    nla_put(skb, SIS_STREAM_A_HOST_ADDR, alen,
+			    k->host_addr.s6_addr + 16 - alen) ||
+		    nla_put_u16(skb, SIS_STREAM_A_HOST_PORT,
+				ntohs(k->host_port)) ||
+		    nla_put(skb, SIS_STREAM_A_NET_ADDR, alen,
+			    k->net_addr.s6_addr + 16 - alen) ||
+		    nla_put_u16(skb, SIS_STREAM_A_NET_PORT,
+				ntohs(k->net_port)) ||
+		    nla_put_u8(skb, SIS_STREAM_A_INITIATOR, m->initiator))
+			return -EMSGSIZE;
+		break;
+	case SIS_STREAM_EV_DATA:
+		if (nla_put_u64_64bit(skb, SIS_STREAM_A_OFFSET, m->offset,
+				      SIS_STREAM_A_PAD) ||
+		    (m->held && nla_put_flag(skb, SIS_STREAM_A_HELD)))
+			return -EMSGSIZE;
+		data = nla_reserve(skb, SIS_STREAM_A_DATA, m->len);
+		if (!data ||
+		    skb_copy_bits(m->skb, m->data_off, nla_data(data), m->len))
+			return -EMSGSIZE;
+		break;
+	default:
+		if (nla_put_u8(skb, SIS_STREAM_A_REASON, m->reason))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/*
+ * Deliver a stream event (conn.c) to an attached scanner, in its batch with
+ * its frames. Held data goes at once, like a held frame; the rest gathers.
+ * Returns 0, or an error if it could not be delivered (counted as lost).
+ * Under the connection's lock, bottom halves disabled.
+ */
+int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
+{
+	size_t size = sis_stream_msg_size(m);
+	int err = -ENOTCONN;
+	LIST_HEAD(lost);
+	void *hdr;
+
+	spin_lock(&sc->lock);
+	if (!sc->portid)
+		goto out;
+	if (sc->batch && !sc->batch_closed && skb_tailroom(sc->batch) < size &&
+	    sc->batch->len + size <= SIS_BATCH_SIZE)
+		sis_batch_grow(sc);
+	if (sc->batch &&
+	    (sc->batch_closed || skb_tailroom(sc->batch) < size))
+		sis_batch_send(sc, &lost);
+	if (!sc->batch) {
+		sc->batch = nlmsg_new(max_t(size_t, size, SIS_BATCH_SIZE),
+				      GFP_ATOMIC);
+		err = -ENOMEM;
+		if (!sc->batch)
+			goto out_lost;
+		sc->batch_frames = 0;
+		sc->batch_closed = false;
+	}
+	err = -EMSGSIZE;
+	hdr = genlmsg_put(sc->batch, 0, 0, &sis_genl_family, 0,
+			  SIS_CMD_STREAM);
+	if (!hdr)
+		goto out_lost;
+	if (sis_stream_msg_fill(sc->batch, m)) {
+		genlmsg_cancel(sc->batch, hdr);
+		goto out_lost;
+	}
+	genlmsg_end(sc->batch, hdr);
+	sc->batch_frames++;
+	if (m->event == SIS_STREAM_EV_DATA)
+		sc->counts.stream_bytes += m->len;
+	sis_queue_kick(sc, m->held, &lost);
+	err = 0;
+	goto out;
+out_lost:
+	sc->counts.lost++;
+out:
+	spin_unlock(&sc->lock);
+	/* A lost batch may have held frames: finished by the caller. */
+	list_splice_tail(&lost, m->lost);
+	return err;
+}
 
 /* Verdict timeouts: the oldest held frames first, the fail policy decides. */
 static void sis_queue_timeout(struct timer_list *t)

@@ -18,6 +18,7 @@
 #include <linux/sis.h>
 
 struct netlink_ext_ack;
+struct sis_conn_key;
 struct sis_held;
 struct sis_scanner;
 struct sis_sub;
@@ -36,6 +37,26 @@ bool sis_queue_lost(struct sis_scanner *sc);
 
 int sis_queue_verdicts(struct sis_scanner *sc, const struct sis_verdict *v,
 		       unsigned int n, struct netlink_ext_ack *extack);
+
+/* A stream event for a scanner (conn.c). */
+struct sis_stream_msg {
+	u64 conn;
+	u32 sub;
+	u8 event;			/* enum sis_stream_event */
+	u8 dir;
+	u8 reason;			/* enum sis_stream_end, END */
+	u8 initiator;			/* OPEN */
+	bool held;			/* DATA */
+	u64 offset;			/* DATA */
+	const struct sk_buff *skb;	/* DATA: len bytes from data_off */
+	unsigned int data_off;
+	unsigned int len;
+	const struct sis_conn_key *key;	/* OPEN */
+	/* Where frames lost with the batch go, to finish unlocked. */
+	struct list_head *lost;
+};
+
+int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m);
 
 int sis_queue_copy_held(struct sis_scanner *sc, u64 num, void *to,
 			unsigned int max, unsigned int *len, u8 *dir);

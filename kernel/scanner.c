@@ -198,6 +198,8 @@ struct sis_cap *sis_cap_create(const char *name, u8 dir, u8 rights,
 		err = -ENOMEM;
 		goto err_free;
 	}
+	if (!insns)
+		return cap;	/* a stream capability without a filter */
 	err = sis_filter_prog(insns, len, &cap->prog, extack);
 	if (err) {
 		cap->prog = NULL;

@@ -42,7 +42,12 @@ struct sis_cap {
 	char name[SIS_NAME_MAX];
 	u8 dir;				/* enum sis_dir mask */
 	u8 rights;			/* enum sis_rights mask */
-	struct bpf_prog *prog;
+	u8 kind;			/* enum sis_cap_kind */
+	u8 n_host_ports;		/* SIS_CAP_STREAM: 0 is any port */
+	u8 n_net_ports;
+	struct sis_port_range host_ports[SIS_PORT_RANGES_MAX];
+	struct sis_port_range net_ports[SIS_PORT_RANGES_MAX];
+	struct bpf_prog *prog;		/* NULL: every frame (streams only) */
 	char *expr;
 	struct sis_pcpu_count __percpu *stats;	/* frames matched */
 	struct rcu_head rcu;
@@ -78,6 +83,7 @@ struct sis_scanner_counts {
 	u64 lost;
 	u64 alerts;
 	u64 alerts_dropped;
+	u64 stream_bytes;		/* stream data delivered */
 };
 
 /* Frame numbers whose "held" bit a verdict can still check. */
@@ -114,6 +120,8 @@ struct sis_scanner {
 	struct timer_list timer;	/* the oldest held frame's deadline */
 	struct hrtimer flush;		/* sends a batch being gathered */
 	DECLARE_BITMAP(recent_held, SIS_RECENT_FRAMES);
+	/* Stream bytes delivered held and not passed, all connections. */
+	atomic64_t stream_owed;
 
 	struct rcu_head rcu;
 };

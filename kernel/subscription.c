@@ -82,7 +82,10 @@ int sis_sub_add(struct sis_scanner *sc, struct sis_sub *sub,
 	sub->id = ++sc->next_sub_id;
 	list_add_tail_rcu(&sub->list, &sc->subs);
 	sc->n_subs++;
-	atomic_inc(&sc->sb->n_subs);
+	if (sub->cap->kind == SIS_CAP_STREAM)
+		atomic_inc(&sc->sb->n_stream_subs);
+	else
+		atomic_inc(&sc->sb->n_subs);
 	sis_net(sc->sb->net)->gen++;
 	return 0;
 }
@@ -103,7 +106,12 @@ void sis_sub_del(struct sis_scanner *sc, struct sis_sub *sub)
 
 	list_del_rcu(&sub->list);
 	sc->n_subs--;
-	atomic_dec(&sc->sb->n_subs);
+	if (sub->cap->kind == SIS_CAP_STREAM) {
+		atomic_dec(&sc->sb->n_stream_subs);
+		sis_conn_unwatch(sc->sb, sub);
+	} else {
+		atomic_dec(&sc->sb->n_subs);
+	}
 	sis_net(sc->sb->net)->gen++;
 	call_rcu(&sub->rcu, sis_sub_free_rcu);
 }
@@ -130,7 +138,8 @@ static bool sis_sub_matches(const struct sis_sub *sub, u8 dir,
 {
 	const struct sis_cap *cap = sub->cap;
 
-	return (cap->dir & dir) && bpf_prog_run(sub->prog, skb) &&
+	return cap->kind == SIS_CAP_FRAMES && (cap->dir & dir) &&
+	       bpf_prog_run(sub->prog, skb) &&
 	       bpf_prog_run(cap->prog, skb);
 }
 

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A bridge's table of tracked connections (conn.h): creation, lookup by
+ * address and by id, expiry and teardown. The datapath is in track.c; the
+ * scanners' passes and departures in watch.c.
+ */
+#include <linux/jhash.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "bridge.h"
+#include "conn.h"
+#include "held.h"
+#include "queue.h"
+#include "scanner.h"
+
+/* How often expired connections and overdue passes are looked for. */
+#define SIS_CONN_GC_INTERVAL	HZ
+
+static atomic64_t sis_conn_ids = ATOMIC64_INIT(0);
+
+static const struct rhashtable_params sis_conn_params = {
+	.head_offset = offsetof(struct sis_conn, node),
+	.key_offset = offsetof(struct sis_conn, key),
+	.key_len = sizeof(struct sis_conn_key),
+	.automatic_shrinking = true,
+};
+
+static const struct rhashtable_params sis_conn_id_params = {
+	.head_offset = offsetof(struct sis_conn, id_node),
+	.key_offset = offsetof(struct sis_conn, id),
+	.key_len = sizeof(u64),
+	.automatic_shrinking = true,
+};
+
+static void sis_conns_gc(struct work_struct *work);
+
+int sis_conns_init(struct sis_bridge *sb)
+{
+	struct sis_conns *cs = &sb->conns;
+	int err;
+
+	INIT_LIST_HEAD(&cs->list);
+	spin_lock_init(&cs->lock);
+	cs->limits = (struct sis_conn_limits) {
+		.max_conns = SIS_MAX_CONNS_DEFAULT,
+		.conn_bytes = SIS_CONN_BYTES_DEFAULT,
+		.conn_segs = SIS_CONN_SEGS_DEFAULT,
+		.syn_ms = SIS_SYN_MS_DEFAULT,
+		.idle_ms = SIS_IDLE_MS_DEFAULT,
+		.close_ms = SIS_CLOSE_MS_DEFAULT,
+	};
+	INIT_DELAYED_WORK(&cs->gc, sis_conns_gc);
+	err = rhashtable_init(&cs->table, &sis_conn_params);
+	if (err)
+		return err;
+	err = rhashtable_init(&cs->ids, &sis_conn_id_params);
+	if (err) {
+		rhashtable_destroy(&cs->table);
+		return err;
+	}
+	cs->gc_running = true;
+	return 0;
+}
+
+struct sis_conn *sis_conn_lookup(struct sis_bridge *sb,
+				 const struct sis_conn_key *key)
+{
+	return rhashtable_lookup(&sb->conns.table, key, sis_conn_params);
+}
+
+struct sis_conn *sis_conn_by_id(struct sis_bridge *sb, u64 id)
+{
+	return rhashtable_lookup(&sb->conns.ids, &id, sis_conn_id_params);
+}
+
+/*
+ * A new connection, not yet visible. Atomic context; NULL when the table
+ * is full or out of memory.
+ */
+struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
+				const struct sis_conn_key *key)
+{
+	struct sis_conn *c;
+	int i;
+
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c)
+		return NULL;
+	c->key = *key;
+	spin_lock_init(&c->lock);
+	INIT_LIST_HEAD(&c->lost);
+	c->born = jiffies;
+	c->last = c->born;
+	for (i = 0; i < SIS_STREAM_DIRS; i++)
+		sis_stream_init(&c->st[i]);
+	return c;
+}
+
+/*
+ * Make a new connection visible. Returns 0, -EEXIST if another CPU just
+ * made one for the same addresses, -ENOSPC if the table is full. The
+ * caller frees c on failure.
+ */
+int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
+{
+	struct sis_conns *cs = &sb->conns;
+	int err;
+
+	spin_lock(&cs->lock);
+	err = -ENOSPC;
+	if (cs->count >= cs->limits.max_conns || !cs->gc_running)
+		goto out;
+	c->id = atomic64_inc_return(&sis_conn_ids);
+	err = rhashtable_lookup_insert_fast(&cs->table, &c->node,
+					    sis_conn_params);
+	if (err)
+		goto out;
+	err = rhashtable_insert_fast(&cs->ids, &c->id_node,
+				     sis_conn_id_params);
+	if (err) {
+		rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
+		goto out;
+	}
+	list_add_tail_rcu(&c->list, &cs->list);
+	if (!cs->count++)
+		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
+	atomic64_inc(&cs->stats.total);
+out:
+	spin_unlock(&cs->lock);
+	return err;
+}
+
+/* Free what a segment list holds: held frames are dropped. */
+void sis_segs_free(struct list_head *segs)
+{
+	struct sis_seg *seg, *tmp;
+
+	if (list_empty(segs))
+		return;
+	local_bh_disable();
+	rcu_read_lock();
+	list_for_each_entry_safe(seg, tmp, segs, list) {
+		if (seg->held)
+			sis_held_decide(seg->held, true);
+		else
+			consume_skb(seg->skb);
+		kfree(seg);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/* Finish the frames lost while events were delivered; not locked. */
+void sis_conn_finish_lost(struct sis_conn *c)
+{
+	LIST_HEAD(lost);
+
+	spin_lock_bh(&c->lock);
+	list_splice_init(&c->lost, &lost);
+	spin_unlock_bh(&c->lock);
+	sis_holds_finish(&lost);
+}
+
+/*
+ * Take a connection out of the table: segments pass it by from now on.
+ * Its kept segments go on @done (held ones are dropped: a connection goes
+ * when it is over, or when nothing watches it any more, see watch.c).
+ * Any context; the connection's lock not held.
+ */
+void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
+		     struct list_head *done)
+{
+	struct sis_conns *cs = &sb->conns;
+	LIST_HEAD(lost);
+	int i;
+
+	spin_lock_bh(&c->lock);
+	if (c->dead) {
+		spin_unlock_bh(&c->lock);
+		return;
+	}
+	c->dead = true;
+	sis_conn_unaccount(c);
+	for (i = 0; i < SIS_STREAM_DIRS; i++)
+		sis_stream_flush(&c->st[i], done);
+	list_splice_init(&c->lost, &lost);
+	spin_unlock_bh(&c->lock);
+	sis_holds_finish(&lost);
+
+	spin_lock_bh(&cs->lock);
+	rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
+	rhashtable_remove_fast(&cs->ids, &c->id_node, sis_conn_id_params);
+	list_del_rcu(&c->list);
+	cs->count--;
+	spin_unlock_bh(&cs->lock);
+	kfree_rcu(c, rcu);
+}
+
+/* The connection after id @after in id order, under RCU (dumps). */
+struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after)
+{
+	struct sis_conn *c;
+
+	list_for_each_entry_rcu(c, &sb->conns.list, list)
+		if (c->id > after)
+			return c;
+	return NULL;
+}
+
+static unsigned long sis_conn_timeout(const struct sis_conns *cs,
+				      const struct sis_conn *c)
+{
+	u32 ms;
+
+	if (c->closing)
+		ms = cs->limits.close_ms;
+	else if (sis_tcb_established(&c->tcb[SIS_TCB_HOST],
+				     &c->tcb[SIS_TCB_NET]))
+		ms = cs->limits.idle_ms;
+	else
+		ms = cs->limits.syn_ms;
+	return msecs_to_jiffies(ms);
+}
+
+/*
+ * Once a second: connections quiet for longer than their state allows go
+ * (their scanners are told), and scanners that owe passes for longer than
+ * their timeout get their fail policy (watch.c).
+ */
+static void sis_conns_gc(struct work_struct *work)
+{
+	struct sis_conns *cs = container_of(to_delayed_work(work),
+					    struct sis_conns, gc);
+	struct sis_bridge *sb = container_of(cs, struct sis_bridge, conns);
+	unsigned long now = jiffies;
+	struct sis_conn *c;
+	LIST_HEAD(done);
+	LIST_HEAD(emit);
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &cs->list, list) {
+		bool expired;
+
+		spin_lock_bh(&c->lock);
+		expired = !c->dead &&
+			  time_after(now, c->last + sis_conn_timeout(cs, c));
+		if (expired) {
+			if (!c->closing)
+				atomic64_inc(&cs->stats.timeouts);
+			sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_TIMEOUT);
+		} else if (!c->dead) {
+			sis_conn_overdue(c, now, &done, &emit);
+		}
+		spin_unlock_bh(&c->lock);
+		if (expired)
+			sis_conn_unlink(sb, c, &done);
+		else
+			sis_conn_finish_lost(c);
+	}
+	rcu_read_unlock();
+	sis_conn_emit(sb, &emit);
+	sis_segs_free(&done);
+
+	spin_lock_bh(&cs->lock);
+	if (cs->count && cs->gc_running)
+		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
+	spin_unlock_bh(&cs->lock);
+}
+
+/*
+ * At detach, once the hook is gone and the bridge's scanners (so every
+ * watcher) with it: what is left goes.
+ */
+void sis_conns_destroy(struct sis_bridge *sb)
+{
+	struct sis_conns *cs = &sb->conns;
+	struct sis_conn *c;
+	LIST_HEAD(done);
+
+	spin_lock_bh(&cs->lock);
+	cs->gc_running = false;
+	spin_unlock_bh(&cs->lock);
+	cancel_delayed_work_sync(&cs->gc);
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &cs->list, list)
+		sis_conn_unlink(sb, c, &done);
+	rcu_read_unlock();
+	sis_segs_free(&done);
+	rhashtable_destroy(&cs->ids);
+	rhashtable_destroy(&cs->table);
+}

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Tracked TCP connections of a bridge (paper sections 3.2 and 4.3): those a
+ * stream subscription covers, from their first SYN on. Each has two shadow
+ * TCBs (tcb.h), one per endpoint, the two byte streams (stream.h) and the
+ * scanners that watch them.
+ *
+ * Locking:
+ * - sis_conns.lock (BH spinlock) guards the table's membership: the hash
+ *   table, the list and the count. Lookups are RCU (rhashtable); conns are
+ *   freed after a grace period.
+ * - sis_conn.lock (BH spinlock) guards everything in a conn: TCBs, streams,
+ *   watchers. It is taken with no other SIS lock held, except that
+ *   scanners' queue locks (scanner.h) nest inside it, to deliver events.
+ *   sis_conns.lock is never taken under it, nor it under sis_conns.lock.
+ * - Frames are never resumed or freed under either: segments that are
+ *   released go to a local list first (sis_conn_emit()).
+ * - Watchers point at scanners and subscriptions, which change under RTNL:
+ *   a subscription's watchers are removed, under RTNL, before it is freed.
+ */
+#ifndef _SIS_CONN_H
+#define _SIS_CONN_H
+
+#include <linux/in6.h>
+#include <linux/list.h>
+#include <linux/rhashtable-types.h>
+#include <linux/sis.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "stream.h"
+#include "tcb.h"
+
+struct netlink_ext_ack;
+struct nf_hook_state;
+struct sis_bridge;
+struct sis_scanner;
+struct sis_sub;
+
+/* Scanners watching one connection, at most. */
+#define SIS_CONN_WATCH_MAX	8
+
+/* The host's end and the network's end: the same for both directions. */
+struct sis_conn_key {
+	struct in6_addr host_addr;	/* IPv4: mapped, ::ffff:a.b.c.d */
+	struct in6_addr net_addr;
+	__be16 host_port;
+	__be16 net_port;
+	u8 family;
+	u8 pad[3];
+};
+
+/* One scanner's subscription to a connection. */
+struct sis_watch {
+	struct sis_scanner *sc;
+	struct sis_sub *sub;
+	u8 dirs;			/* directions it still reads */
+	u8 contain;			/* directions it contains */
+	u8 opened;			/* SIS_STREAM_EV_OPEN sent */
+	u8 ended;			/* directions whose end it was told */
+	u64 passed[SIS_STREAM_DIRS];	/* bytes it passed, if it contains */
+	u64 owed[SIS_STREAM_DIRS];	/* counted in its scanner's stream_owed */
+	unsigned long owed_since[SIS_STREAM_DIRS];	/* jiffies, 0: none */
+};
+
+struct sis_conn {
+	struct rhash_head node;		/* sis_conns.table */
+	struct rhash_head id_node;	/* sis_conns.ids */
+	struct list_head list;		/* sis_conns.list, RCU */
+	struct sis_conn_key key;
+	u64 id;
+	spinlock_t lock;		/* everything below */
+	bool dead;			/* unlinked: segments pass it by */
+	bool closing;			/* FIN or RST seen: close timeout */
+	u8 initiator;			/* SIS_DIR_OUT: the host sent the SYN */
+	unsigned long born;		/* jiffies */
+	unsigned long last;		/* jiffies of the last segment */
+	/* [SIS_TCB_HOST], [SIS_TCB_NET] */
+	struct sis_tcb tcb[2];
+	/* [SIS_DIR_INDEX_IN]: net to host bytes, [SIS_DIR_INDEX_OUT] */
+	struct sis_stream st[SIS_STREAM_DIRS];
+	/*
+	 * Frames a scanner held that were lost with its batch while an event
+	 * was delivered (struct sis_hold): finished after the lock is let go.
+	 */
+	struct list_head lost;
+	unsigned int n_watch;
+	struct sis_watch watch[SIS_CONN_WATCH_MAX];
+	struct rcu_head rcu;
+};
+
+#define SIS_TCB_HOST	0
+#define SIS_TCB_NET	1
+
+struct sis_conn_limits {
+	u32 max_conns;
+	u32 conn_bytes;
+	u32 conn_segs;
+	u32 syn_ms;
+	u32 idle_ms;
+	u32 close_ms;
+};
+
+/* Stream counters of a bridge, under sis_conns.lock or atomic. */
+struct sis_conn_stats {
+	atomic64_t total;
+	atomic64_t untracked;
+	atomic64_t midstream;
+	atomic64_t invalid;
+	atomic64_t inconsistent;
+	atomic64_t overlimit;
+	atomic64_t resets;
+	atomic64_t timeouts;
+	atomic64_t dropped;
+};
+
+/* A bridge's connection table. */
+struct sis_conns {
+	struct rhashtable table;	/* by key */
+	struct rhashtable ids;		/* by id */
+	struct list_head list;		/* by id, RCU */
+	spinlock_t lock;		/* table, list and count */
+	unsigned int count;
+	struct sis_conn_limits limits;
+	struct sis_conn_stats stats;
+	struct delayed_work gc;
+	bool gc_running;		/* cleared at detach: no re-arming */
+};
+
+/* conn.c: the table */
+int sis_conns_init(struct sis_bridge *sb);
+void sis_conns_destroy(struct sis_bridge *sb);
+struct sis_conn *sis_conn_lookup(struct sis_bridge *sb,
+				 const struct sis_conn_key *key);
+struct sis_conn *sis_conn_by_id(struct sis_bridge *sb, u64 id);
+struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
+				const struct sis_conn_key *key);
+int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c);
+void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
+		     struct list_head *done);
+struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after);
+void sis_segs_free(struct list_head *segs);
+void sis_conn_finish_lost(struct sis_conn *c);
+
+/* track.c: the datapath */
+unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
+			   const struct nf_hook_state *state);
+
+/* watch.c: the scanners' side, under the connection's lock where noted */
+void sis_conn_open(struct sis_conn *c);				/* locked */
+bool sis_conn_data(struct sis_conn *c, int d, u64 from, u64 to);	/* locked */
+void sis_conn_unaccount(struct sis_conn *c);			/* locked */
+void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason);	/* locked */
+void sis_conn_set_passed(struct sis_conn *c, int d);		/* locked */
+void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
+		     struct list_head *emit);				/* locked */
+void sis_conn_overdue(struct sis_conn *c, unsigned long now,
+		      struct list_head *done, struct list_head *emit);
+void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit);
+int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
+		    unsigned int n, struct netlink_ext_ack *extack);
+void sis_conn_unwatch(struct sis_bridge *sb, const struct sis_sub *sub);
+
+#endif /* _SIS_CONN_H */

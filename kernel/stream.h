@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One direction of a tracked TCP connection: its bytes, numbered from 0 (the
+ * byte after the SYN) with 64-bit offsets, and the segments the engine
+ * keeps (paper section 4.3, "Siphon's TCP reconstruction code").
+ *
+ * A segment is kept from its arrival until the receiver acknowledges it:
+ * held (not yet forwarded: a containing scanner has not passed all its
+ * bytes) or forwarded (a clone, kept so that a retransmission can be
+ * compared with what the scanners judged). Overlap policy: the first data
+ * wins. A segment that disagrees with a kept one on any byte is dropped, so
+ * the receiver never gets bytes other than those judged: it has the judged
+ * bytes below what it acknowledged, and every byte above comes from a kept
+ * segment or from an equal copy of it.
+ *
+ * Offsets, in order: acked <= passed <= seen, and every byte in
+ * [acked, seen) is in a kept segment (unless memory ran out for a clone,
+ * counted). Kept segments are sorted by start; they may overlap (equal
+ * bytes, by the policy above).
+ *
+ * Locking: the connection's lock (conn.h).
+ */
+#ifndef _SIS_STREAM_H
+#define _SIS_STREAM_H
+
+#include <linux/list.h>
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+struct sis_held;
+
+#define SIS_STREAM_DIRS	2
+
+struct sis_seg {
+	struct list_head list;		/* sis_stream.segs, by start */
+	u64 start;			/* offset of its first payload byte */
+	u64 end;			/* after its last one */
+	struct sk_buff *skb;		/* a clone, or the held frame's */
+	struct sis_held *held;		/* the frame while it waits, or NULL */
+	unsigned int data_off;		/* payload's offset from skb->data */
+};
+
+struct sis_stream {
+	u32 isn;			/* offset 0 is sequence isn + 1 */
+	bool isn_valid;
+	bool fin_seen;
+	bool cut;			/* fail closed: nothing more goes */
+	u8 contain;			/* containing watchers */
+	u64 fin;			/* offset of the FIN, if fin_seen */
+	u64 acked;			/* acknowledged by the receiver */
+	u64 passed;			/* every containing watcher passed */
+	u64 seen;			/* contiguous, delivered to watchers */
+	u64 top;			/* highest end of any segment seen */
+	u32 max_len;			/* longest payload kept so far */
+	struct list_head segs;
+	unsigned int n_segs;
+	unsigned int kept_bytes;	/* payload bytes of kept segments */
+	unsigned int held_bytes;	/* of those, held */
+};
+
+void sis_stream_init(struct sis_stream *st);
+
+/* Does the payload agree with every kept segment it overlaps? */
+bool sis_stream_consistent(const struct sis_stream *st, u64 start,
+			   const struct sk_buff *skb, unsigned int data_off,
+			   unsigned int len);
+/* Are all of [start, end) in kept segments, or acknowledged? */
+bool sis_stream_covered(const struct sis_stream *st, u64 start, u64 end);
+void sis_stream_insert(struct sis_stream *st, struct sis_seg *seg);
+/* The end of the bytes contiguous from st->seen, in kept segments. */
+u64 sis_stream_contiguous(const struct sis_stream *st);
+/* The same, just after @seg was inserted: only what follows it counts. */
+u64 sis_stream_contiguous_after(const struct sis_stream *st,
+				const struct sis_seg *seg);
+/* The kept segment holding byte @off that reaches furthest, or NULL. */
+const struct sis_seg *sis_stream_seg_at(const struct sis_stream *st, u64 off);
+/* Copy bytes [off, off + len) out of kept segments; false if missing. */
+bool sis_stream_copy(const struct sis_stream *st, u64 off, void *to,
+		     unsigned int len);
+/* Take off the forwarded segments below acked; on @done for freeing. */
+void sis_stream_ack(struct sis_stream *st, u64 acked, struct list_head *done);
+/* Take off the held segments now passed: on @emit, in order. */
+void sis_stream_release(struct sis_stream *st, struct list_head *emit);
+/* Take off every segment (connection gone, or cut): on @done. */
+void sis_stream_flush(struct sis_stream *st, struct list_head *done);
+
+#endif /* _SIS_STREAM_H */

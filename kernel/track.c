@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stream datapath (paper section 4.3): every TCP segment between the
+ * ports of a bridge with stream subscriptions comes here from the hook. A
+ * first SYN that a stream subscription covers creates a connection; the
+ * segments of a tracked connection go through its shadow TCBs and into
+ * its streams (stream.h), where they are judged once, in order, then held
+ * until passed or forwarded.
+ *
+ * Runs under RCU with bottom halves disabled. The connection's lock is
+ * held while a segment is applied; frames it releases are handed on after
+ * (watch.c, sis_conn_emit()).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+#include <kunit/visibility.h>
+
+#include "bridge.h"
+#include "conn.h"
+#include "held.h"
+#include "scanner.h"
+#include "subscription.h"
+#include "tcp_seq.h"
+
+/* A TCP segment as the engine needs it. */
+struct sis_pkt {
+	struct sis_conn_key key;
+	struct sis_tcp_seg seg;
+	unsigned int data_off;		/* payload, from skb->data */
+};
+
+static bool sis_pkt_csum_ok(struct sk_buff *skb, unsigned int thoff, u8 pf)
+{
+	if (skb->ip_summed == CHECKSUM_PARTIAL || skb_csum_unnecessary(skb))
+		return true;
+	return !nf_checksum(skb, NF_INET_PRE_ROUTING, thoff, IPPROTO_TCP, pf);
+}
+
+/*
+ * Find the TCP header of an IPv4 or IPv6 frame (skb->data at the network
+ * header). Fragments, and IPv6 with extension headers other than those
+ * ipv6_skip_exthdr() knows, are not TCP segments to the engine.
+ */
+static bool sis_pkt_parse(struct sk_buff *skb, u8 dir, struct sis_pkt *p)
+{
+	unsigned int thoff, tlen, doff;
+	const struct tcphdr *th;
+	u8 pf;
+
+	memset(&p->key, 0, sizeof(p->key));
+	if (skb->protocol == htons(ETH_P_IP)) {
+		const struct iphdr *iph;
+		unsigned int tot;
+
+		if (!pskb_may_pull(skb, sizeof(*iph)))
+			return false;
+		iph = (const struct iphdr *)skb->data;
+		if (iph->version != 4 || iph->ihl < 5 ||
+		    iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
+			return false;
+		thoff = iph->ihl * 4;
+		tot = ntohs(iph->tot_len);
+		if (!tot && skb_is_gso(skb))
+			tot = skb->len;		/* BIG TCP */
+		if (tot < thoff || tot > skb->len)
+			return false;
+		tlen = tot - thoff;
+		ipv6_addr_set_v4mapped(iph->saddr, dir == SIS_DIR_OUT ?
+				       &p->key.host_addr : &p->key.net_addr);
+		ipv6_addr_set_v4mapped(iph->daddr, dir == SIS_DIR_OUT ?
+				       &p->key.net_addr : &p->key.host_addr);
+		p->key.family = AF_INET;
+		pf = NFPROTO_IPV4;
+	} else if (skb->protocol == htons(ETH_P_IPV6)) {
+		const struct ipv6hdr *ip6h;
+		__be16 frag_off;
+		u8 nexthdr;
+		int off;
+
+		if (!pskb_may_pull(skb, sizeof(*ip6h)))
+			return false;
+		ip6h = (const struct ipv6hdr *)skb->data;
+		if (ip6h->version != 6)
+			return false;
+		tlen = ntohs(ip6h->payload_len);
+		if (!tlen && skb_is_gso(skb))
+			tlen = skb->len - sizeof(*ip6h);
+		if (tlen + sizeof(*ip6h) > skb->len)
+			return false;
+		p->key.host_addr = dir == SIS_DIR_OUT ? ip6h->saddr :
+							ip6h->daddr;
+		p->key.net_addr = dir == SIS_DIR_OUT ? ip6h->daddr :
+						       ip6h->saddr;
+		nexthdr = ip6h->nexthdr;
+		off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
+			return false;
+		thoff = off;
+		if (thoff > tlen + sizeof(*ip6h))
+			return false;
+		tlen -= thoff - sizeof(*ip6h);
+		p->key.family = AF_INET6;
+		pf = NFPROTO_IPV6;
+	} else {
+		return false;
+	}
+	if (tlen < sizeof(*th) || !pskb_may_pull(skb, thoff + sizeof(*th)))
+		return false;
+	th = (const struct tcphdr *)(skb->data + thoff);
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || doff > tlen ||
+	    !pskb_may_pull(skb, thoff + doff))
+		return false;
+	th = (const struct tcphdr *)(skb->data + thoff);
+	if (sis_tcp_parse(th, tlen - doff, &p->seg))
+		return false;
+	p->key.host_port = dir == SIS_DIR_OUT ? th->source : th->dest;
+	p->key.net_port = dir == SIS_DIR_OUT ? th->dest : th->source;
+	p->data_off = thoff + doff;
+	/* Chaff with a bad checksum never reaches the receiver's stream. */
+	return sis_pkt_csum_ok(skb, thoff, pf);
+}
+
+static bool sis_ports_match(const struct sis_port_range *r, unsigned int n,
+			    __be16 port)
+{
+	u16 p = ntohs(port);
+	unsigned int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (p >= r[i].lo && p <= r[i].hi)
+			return true;
+	return false;
+}
+
+/*
+ * The scanner's stream subscription for a new connection: a containing one
+ * if any covers it, else the first. @skb, the first SYN, has skb->data at
+ * its Ethernet header (NULL: ports only).
+ */
+static struct sis_sub *sis_stream_sub(struct sis_scanner *sc,
+				      const struct sis_conn_key *key,
+				      const struct sk_buff *skb)
+{
+	struct sis_sub *sub, *first = NULL;
+
+	list_for_each_entry_rcu(sub, &sc->subs, list) {
+		const struct sis_cap *cap = sub->cap;
+
+		if (cap->kind != SIS_CAP_STREAM ||
+		    !sis_ports_match(cap->host_ports, cap->n_host_ports,
+				     key->host_port) ||
+		    !sis_ports_match(cap->net_ports, cap->n_net_ports,
+				     key->net_port))
+			continue;
+		if (skb && ((cap->prog && !bpf_prog_run(cap->prog, skb)) ||
+			    (sub->prog && !bpf_prog_run(sub->prog, skb))))
+			continue;
+		if (!skb || (sub->rights & SIS_RIGHT_CONTAIN))
+			return sub;
+		if (!first)
+			first = sub;
+	}
+	return first;
+}
+
+/*
+ * Which scanners watch a new connection. Returns how many; *fail_closed
+ * says whether one that would contain it fails closed.
+ */
+static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
+				   struct sk_buff *skb, bool *fail_closed)
+{
+	unsigned int mac_len = skb->data - skb_mac_header(skb);
+	struct sis_scanner *sc;
+	unsigned int n = 0;
+
+	*fail_closed = false;
+	__skb_push(skb, mac_len);
+	list_for_each_entry_rcu(sc, &sb->scanners, list) {
+		struct sis_sub *sub = sis_stream_sub(sc, &c->key, skb);
+		struct sis_watch *w;
+
+		if (!sub)
+			continue;
+		if ((sub->rights & SIS_RIGHT_CONTAIN) &&
+		    sc->conf.fail == SIS_FAIL_CLOSED)
+			*fail_closed = true;
+		if (n == SIS_CONN_WATCH_MAX)
+			continue;
+		w = &c->watch[n++];
+		w->sc = sc;
+		w->sub = sub;
+		w->dirs = sub->cap->dir;
+		w->contain = sub->rights & SIS_RIGHT_CONTAIN ? w->dirs : 0;
+		sis_count_frame(sub->stats, skb->len, false);
+		sis_count_frame(sub->cap->stats, skb->len, false);
+	}
+	__skb_pull(skb, mac_len);
+	c->n_watch = n;
+	return n;
+}
+
+/* Is some stream subscription interested in these ports (mid-stream)? */
+static bool sis_conn_wanted(struct sis_bridge *sb,
+			    const struct sis_conn_key *key)
+{
+	struct sis_scanner *sc;
+
+	list_for_each_entry_rcu(sc, &sb->scanners, list)
+		if (sis_stream_sub(sc, key, NULL))
+			return true;
+	return false;
+}
+
+/* A first SYN: a new connection if a stream subscription covers it. */
+static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
+				 struct sk_buff *skb, struct sis_pkt *p,
+				 struct sis_conn **cp)
+{
+	struct sis_conns *cs = &sb->conns;
+	bool fail_closed = false;
+	struct sis_conn *c;
+	int d, err;
+
+	*cp = NULL;
+	c = sis_conn_alloc(sb, &p->key);
+	if (!c)
+		goto untracked;
+	if (!sis_conn_match(sb, c, skb, &fail_closed)) {
+		kfree(c);
+		return NF_ACCEPT;
+	}
+	c->initiator = dir;
+	sis_tcb_init_syn(&c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST :
+				 SIS_TCB_NET],
+			 &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET :
+				 SIS_TCB_HOST], &p->seg);
+	d = dir - 1;
+	c->st[d].isn = p->seg.seq;
+	c->st[d].isn_valid = true;
+	for (d = 0; d < SIS_STREAM_DIRS; d++)
+		sis_conn_set_passed(c, d);
+	err = sis_conn_insert(sb, c);
+	if (!err) {
+		*cp = c;
+		return NF_ACCEPT;
+	}
+	kfree(c);
+	if (err == -EEXIST)
+		return NF_ACCEPT;	/* another CPU's: a SYN retransmitted */
+untracked:
+	atomic64_inc(&cs->stats.untracked);
+	if (!fail_closed)
+		return NF_ACCEPT;
+	atomic64_inc(&cs->stats.dropped);
+	return NF_DROP;
+}
+
+/* Would @len more bytes put a containing scanner over its max-bytes? */
+static bool sis_conn_over_owed(const struct sis_conn *c, int d,
+			       unsigned int len)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++) {
+		const struct sis_watch *w = &c->watch[i];
+
+		if ((w->contain & BIT(d)) &&
+		    atomic64_read(&w->sc->stream_owed) + len >
+		    w->sc->conf.max_bytes)
+			return true;
+	}
+	return false;
+}
+
+/* The offset of sequence number @seq in stream @st, if it has one. */
+static bool sis_stream_off(const struct sis_stream *st, u32 seq, u64 *off)
+{
+	return sis_seq_off(seq, st->isn + 1 + (u32)st->seen, st->seen, off);
+}
+
+/* An acknowledgment from the receiver of stream @st. */
+static void sis_conn_ack(struct sis_conn *c, int d, u32 ack,
+			 struct list_head *done)
+{
+	struct sis_stream *st = &c->st[d];
+	u64 off;
+
+	if (!st->isn_valid || !sis_stream_off(st, ack, &off))
+		return;
+	/*
+	 * Never past what was forwarded: a forged ACK must not make bytes
+	 * not yet judged look received (nor a FIN's sequence number count).
+	 */
+	sis_stream_ack(st, min3(off, st->top, st->passed), done);
+}
+
+/*
+ * The payload of a segment of stream d: judged, held or forwarded, or
+ * dropped. Returns the hook's verdict for it.
+ */
+static unsigned int sis_conn_payload(struct sis_bridge *sb,
+				     struct sis_conn *c, int d,
+				     struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct sis_pkt *p, u64 start,
+				     struct list_head *done,
+				     struct list_head *emit)
+{
+	const struct sis_conn_limits *lim = &sb->conns.limits;
+	struct sis_conn_stats *stats = &sb->conns.stats;
+	struct sis_stream *st = &c->st[d];
+	unsigned int len = p->seg.len;
+	u64 end = start + len, seen;
+	struct sis_seg *seg;
+	bool hold;
+
+	if (st->cut)
+		return NF_DROP;
+	if (end <= st->acked)
+		return NF_ACCEPT;	/* the receiver has all of it */
+	if (!sis_stream_consistent(st, start, skb, p->data_off, len)) {
+		atomic64_inc(&stats->inconsistent);
+		return NF_DROP;
+	}
+	if (sis_stream_covered(st, start, end))
+		/* A copy: forwarded if passed, else its original will go. */
+		return end <= st->passed ? NF_ACCEPT : NF_DROP;
+	if (st->n_segs >= READ_ONCE(lim->conn_segs) ||
+	    st->kept_bytes + len > READ_ONCE(lim->conn_bytes) ||
+	    sis_conn_over_owed(c, d, len)) {
+		atomic64_inc(&stats->overlimit);
+		return NF_DROP;
+	}
+	seg = kmalloc(sizeof(*seg), GFP_ATOMIC);
+	if (!seg)
+		return st->contain ? NF_DROP : NF_ACCEPT;
+	hold = end > st->passed;
+	seg->start = start;
+	seg->end = end;
+	seg->data_off = p->data_off;
+	seg->held = NULL;
+	if (hold) {
+		seg->held = sis_held_new(skb, state, &sb->hook_ops,
+					 sb->stats + d, d + 1);
+		if (!seg->held) {
+			kfree(seg);
+			return NF_DROP;
+		}
+		seg->skb = skb;
+	} else {
+		seg->skb = skb_clone(skb, GFP_ATOMIC);
+		if (!seg->skb) {
+			kfree(seg);
+			return NF_ACCEPT;	/* uncompared; counted nowhere */
+		}
+	}
+	sis_stream_insert(st, seg);
+	st->top = max(st->top, end);
+	seen = sis_stream_contiguous_after(st, seg);
+	if (seen > st->seen) {
+		u64 from = st->seen;
+
+		st->seen = seen;
+		/* Watchers that could not take it may have let it go. */
+		if (sis_conn_data(c, d, from, seen))
+			sis_conn_repass(c, d, done, emit);
+	}
+	/* The held frame may already be on @emit: the hook is not its owner. */
+	return hold ? NF_STOLEN : NF_ACCEPT;
+}
+
+/* A segment of a tracked connection, under its lock. */
+static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
+				     u8 dir, struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct sis_pkt *p,
+				     struct list_head *done,
+				     struct list_head *emit)
+{
+	struct sis_conn_stats *stats = &sb->conns.stats;
+	const struct sis_tcp_seg *seg = &p->seg;
+	int d = dir - 1, o = !d;
+	unsigned int verdict = NF_ACCEPT;
+	struct sis_stream *st = &c->st[d];
+	struct sis_tcb *from, *to;
+	u64 start;
+
+	from = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST : SIS_TCB_NET];
+	to = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET : SIS_TCB_HOST];
+	c->last = jiffies;
+
+	switch (sis_tcb_segment(from, to, seg)) {
+	case SIS_TCB_INVALID:
+		atomic64_inc(&stats->invalid);
+		/* Never reassembled; not let through to a contained stream. */
+		return seg->len && st->contain ? NF_DROP : NF_ACCEPT;
+	case SIS_TCB_RESET_MAYBE:
+		return NF_ACCEPT;
+	case SIS_TCB_RESET:
+		atomic64_inc(&stats->resets);
+		c->closing = true;
+		sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_RST);
+		return NF_ACCEPT;
+	case SIS_TCB_NEW_ISN:
+		if (st->seen || st->n_segs)
+			return NF_DROP;	/* not a new connection after all */
+		st->isn = seg->seq;
+		st->isn_valid = true;
+		break;
+	default:
+		break;
+	}
+	if ((seg->flags & TCPHDR_SYN) && !st->isn_valid) {
+		st->isn = seg->seq;
+		st->isn_valid = true;
+	}
+	if (sis_tcb_established(&c->tcb[SIS_TCB_HOST], &c->tcb[SIS_TCB_NET]))
+		sis_conn_open(c);
+	if (seg->flags & TCPHDR_ACK)
+		sis_conn_ack(c, o, seg->ack, done);
+	if (!st->isn_valid)
+		return NF_ACCEPT;
+	if (!sis_stream_off(st, seg->seq + !!(seg->flags & TCPHDR_SYN),
+			    &start))
+		return NF_ACCEPT;	/* before the stream: old, harmless */
+	if (seg->len) {
+		sis_conn_open(c);
+		verdict = sis_conn_payload(sb, c, d, skb, state, p, start,
+					   done, emit);
+		if (verdict == NF_DROP)
+			return verdict;
+	}
+	if ((seg->flags & TCPHDR_FIN) && !st->fin_seen) {
+		st->fin_seen = true;
+		st->fin = start + seg->len;
+	}
+	if (st->fin_seen && st->seen >= st->fin)
+		sis_conn_end(c, d + 1, SIS_STREAM_END_FIN);
+	if (sis_tcb_done(&c->tcb[SIS_TCB_HOST], &c->tcb[SIS_TCB_NET]))
+		c->closing = true;
+	return verdict;
+}
+
+/*
+ * The hook's stream part. Returns NF_ACCEPT (go on: frame scanners, then
+ * the bridge), NF_DROP, or NF_STOLEN (held for stream scanners).
+ */
+unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
+			   const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+	struct sis_conn *c;
+	struct sis_pkt p;
+	LIST_HEAD(done);
+	LIST_HEAD(emit);
+
+	if (!sis_pkt_parse(skb, dir, &p))
+		return NF_ACCEPT;
+	c = sis_conn_lookup(sb, &p.key);
+	if (c && READ_ONCE(c->closing) && sis_tcp_seg_is_syn(&p.seg)) {
+		/* The addresses are used again: a new connection. */
+		sis_conn_unlink(sb, c, &done);
+		sis_segs_free(&done);
+		c = NULL;
+	}
+	if (!c) {
+		if (!sis_tcp_seg_is_syn(&p.seg)) {
+			if (sis_conn_wanted(sb, &p.key))
+				atomic64_inc(&sb->conns.stats.midstream);
+			return NF_ACCEPT;
+		}
+		verdict = sis_conn_new(sb, dir, skb, &p, &c);
+		if (!c || !p.seg.len)
+			return verdict;
+		/* A SYN with data (Fast Open): the data is judged too. */
+	}
+	spin_lock(&c->lock);
+	if (c->dead) {
+		spin_unlock(&c->lock);
+		return NF_ACCEPT;
+	}
+	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit);
+	spin_unlock(&c->lock);
+	if (unlikely(!list_empty(&c->lost)))
+		sis_conn_finish_lost(c);
+	sis_conn_emit(sb, &emit);
+	sis_segs_free(&done);
+	return verdict;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_conn_hook);

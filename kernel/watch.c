@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The scanners' side of tracked connections (paper section 4.2,
+ * "reconstructed-stream scanning interface"): events to the watchers,
+ * their passes, their timeouts and departures, and handing on the
+ * segments they let go.
+ *
+ * A segment of a contained direction goes when every containing watcher
+ * has passed all its bytes (sis_stream.passed is the lowest of their
+ * passes). A watcher that cannot go on (its events could not be delivered,
+ * it owes a pass for longer than its timeout, its subscription ends) gets
+ * its scanner's fail policy: open, it no longer holds anything back; closed,
+ * the direction is cut: what is held is dropped, and nothing more of it
+ * goes (killing the connection is for the active changes).
+ */
+#include <linux/netfilter.h>
+#include <linux/rtnetlink.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "bridge.h"
+#include "compat.h"
+#include "conn.h"
+#include "held.h"
+#include "queue.h"
+#include "scan.h"
+#include "scanner.h"
+#include "subscription.h"
+
+static struct sis_stream_msg sis_msg(struct sis_conn *c,
+				     const struct sis_watch *w, u8 event)
+{
+	return (struct sis_stream_msg) {
+		.conn = c->id,
+		.sub = w->sub->id,
+		.event = event,
+		.lost = &c->lost,
+	};
+}
+
+void sis_conn_set_passed(struct sis_conn *c, int d)
+{
+	struct sis_stream *st = &c->st[d];
+	u64 passed = U64_MAX;
+	unsigned int i;
+
+	st->contain = 0;
+	for (i = 0; i < c->n_watch; i++) {
+		const struct sis_watch *w = &c->watch[i];
+
+		if (w->contain & BIT(d)) {
+			passed = min(passed, w->passed[d]);
+			st->contain++;
+		}
+	}
+	st->passed = passed;
+}
+
+/*
+ * What a containing watcher owes (bytes given, not passed) counts against
+ * its scanner's max-bytes, over all its connections. Locked.
+ */
+static void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d)
+{
+	u64 seen = c->st[d].seen, owed = 0;
+
+	if (w->contain & BIT(d))
+		owed = seen - min(w->passed[d], seen);
+	if (owed != w->owed[d])
+		atomic64_add(owed - w->owed[d], &w->sc->stream_owed);
+	w->owed[d] = owed;
+}
+
+/* The connection goes: what its watchers owed is owed no more. Locked. */
+void sis_conn_unaccount(struct sis_conn *c)
+{
+	unsigned int i;
+	int d;
+
+	for (i = 0; i < c->n_watch; i++) {
+		c->watch[i].contain = 0;
+		for (d = 0; d < SIS_STREAM_DIRS; d++)
+			sis_watch_account(c, &c->watch[i], d);
+	}
+}
+
+/* The watcher cannot go on with direction d: its fail policy. Locked. */
+static void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
+{
+	if ((w->contain & BIT(d)) && w->sc->conf.fail == SIS_FAIL_CLOSED)
+		c->st[d].cut = true;
+	w->contain &= ~BIT(d);
+	w->dirs &= ~BIT(d);
+	w->owed_since[d] = 0;
+	sis_watch_account(c, w, d);
+}
+
+void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
+		     struct list_head *emit)
+{
+	struct sis_stream *st = &c->st[d];
+
+	sis_conn_set_passed(c, d);
+	if (st->cut)
+		sis_stream_flush(st, done);
+	else
+		sis_stream_release(st, emit);
+}
+
+void sis_conn_open(struct sis_conn *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++) {
+		struct sis_watch *w = &c->watch[i];
+		struct sis_stream_msg m;
+
+		if (w->opened)
+			continue;
+		w->opened = true;
+		m = sis_msg(c, w, SIS_STREAM_EV_OPEN);
+		m.dir = w->dirs;
+		m.initiator = c->initiator;
+		m.key = &c->key;
+		if (sis_queue_stream(w->sc, &m)) {
+			sis_watch_fail(c, w, 0);
+			sis_watch_fail(c, w, 1);
+		}
+	}
+}
+
+/*
+ * Bytes [from, to) of direction d are now contiguous: to the watchers.
+ * Returns whether one of them could not take them (and so its fail policy
+ * may let held segments go: sis_conn_repass()).
+ */
+bool sis_conn_data(struct sis_conn *c, int d, u64 from, u64 to)
+{
+	const struct sis_stream *st = &c->st[d];
+	bool failed = false;
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++) {
+		struct sis_watch *w = &c->watch[i];
+		struct sis_stream_msg m = sis_msg(c, w, SIS_STREAM_EV_DATA);
+		u64 off = from;
+
+		if (!(w->dirs & BIT(d)))
+			continue;
+		m.dir = d + 1;
+		m.held = w->contain & BIT(d);
+		while (off < to) {
+			const struct sis_seg *seg = sis_stream_seg_at(st, off);
+
+			if (WARN_ON_ONCE(!seg))
+				break;
+			m.offset = off;
+			m.skb = seg->skb;
+			m.data_off = seg->data_off + (off - seg->start);
+			m.len = min3(to, seg->end, off + SIS_FRAME_DATA_MAX) -
+				off;
+			if (sis_queue_stream(w->sc, &m)) {
+				sis_watch_fail(c, w, d);
+				failed = true;
+				break;
+			}
+			off += m.len;
+		}
+		if ((w->contain & BIT(d)) && !w->owed_since[d])
+			w->owed_since[d] = jiffies | 1;
+		sis_watch_account(c, w, d);
+	}
+	return failed;
+}
+
+void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++) {
+		struct sis_watch *w = &c->watch[i];
+		struct sis_stream_msg m = sis_msg(c, w, SIS_STREAM_EV_END);
+		u8 ending = dirs & w->dirs & ~w->ended;
+
+		if (!ending || !w->opened)
+			continue;
+		w->ended |= ending;
+		m.dir = ending;
+		m.reason = reason;
+		sis_queue_stream(w->sc, &m);
+	}
+}
+
+/* Watchers owing a pass for longer than their scanner's timeout. */
+void sis_conn_overdue(struct sis_conn *c, unsigned long now,
+		      struct list_head *done, struct list_head *emit)
+{
+	unsigned int i;
+	int d;
+
+	for (d = 0; d < SIS_STREAM_DIRS; d++) {
+		bool changed = false;
+
+		for (i = 0; i < c->n_watch; i++) {
+			struct sis_watch *w = &c->watch[i];
+			struct sis_scanner *sc = w->sc;
+			unsigned long due;
+
+			if (!w->owed_since[d])
+				continue;
+			due = w->owed_since[d] +
+			      msecs_to_jiffies(sc->conf.timeout_ms);
+			if (time_before(now, due))
+				continue;
+			spin_lock(&sc->lock);
+			sc->counts.timeouts++;
+			spin_unlock(&sc->lock);
+			if (sc->conf.fail == SIS_FAIL_CLOSED) {
+				sis_watch_fail(c, w, d);
+			} else {
+				/* Open: what it was given passes. */
+				w->passed[d] = c->st[d].seen;
+				w->owed_since[d] = 0;
+				sis_watch_account(c, w, d);
+			}
+			changed = true;
+		}
+		if (changed)
+			sis_conn_repass(c, d, done, emit);
+	}
+}
+
+/*
+ * Hand on the held segments on @emit, passed by every stream scanner, in
+ * order: frame scanners see them now (a frame scanner may hold one again),
+ * then the bridge's hooks after SIS's own. Any context but hard
+ * interrupts; no lock held.
+ */
+void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit)
+{
+	struct sis_seg *seg, *tmp;
+
+	if (list_empty(emit))
+		return;
+	local_bh_disable();
+	rcu_read_lock();
+	list_for_each_entry_safe(seg, tmp, emit, list) {
+		struct sis_held *h = seg->held;
+		unsigned int verdict = NF_ACCEPT;
+
+		if (atomic_read(&sb->n_subs))
+			verdict = sis_scan(sb, h->dir, h->skb, &h->state);
+		if (verdict == NF_STOLEN)
+			sis_held_forget(h);
+		else
+			sis_held_decide(h, verdict == NF_DROP);
+		kfree(seg);
+	}
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+static struct sis_watch *sis_watch_find(struct sis_conn *c,
+					const struct sis_scanner *sc)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++)
+		if (c->watch[i].sc == sc)
+			return &c->watch[i];
+	return NULL;
+}
+
+/*
+ * Check one pass against the connection's state, without changing it.
+ * @base: where the scanner's passes of this direction end, counting those
+ * earlier in the same request. Returns 1 if the pass is stale (nothing to
+ * do), 0 if it applies, or an error. Under RCU.
+ */
+static int sis_pass_check(struct sis_scanner *sc, const struct sis_stream_pass *p,
+			  unsigned int i, u64 base, struct netlink_ext_ack *extack)
+{
+	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
+	int d = p->dir - 1, ret = 1;
+	struct sis_watch *w;
+	u64 seen;
+
+	if (!c)
+		return 1;
+	spin_lock_bh(&c->lock);
+	w = c->dead ? NULL : sis_watch_find(c, sc);
+	if (!w || !(w->dirs & BIT(d)))
+		goto out;
+	if (!(w->contain & BIT(d))) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "pass %u: the scanner only reads this direction of connection %llu",
+				   i, p->conn);
+		ret = -EPERM;
+		goto out;
+	}
+	base = max(base, w->passed[d]);
+	seen = c->st[d].seen;
+	ret = 0;
+	if (p->offset > base) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "pass %u: offset %llu leaves a gap: bytes are passed up to %llu",
+				   i, p->offset, base);
+		ret = -EINVAL;
+	} else if (p->len != SIS_PASS_ALL && p->offset + p->len > seen) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "pass %u: bytes up to %llu were not delivered (%llu so far)",
+				   i, p->offset + p->len, seen);
+		ret = -EINVAL;
+	}
+out:
+	spin_unlock_bh(&c->lock);
+	return ret;
+}
+
+static void sis_pass_apply(struct sis_scanner *sc,
+			   const struct sis_stream_pass *p)
+{
+	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
+	int d = p->dir - 1;
+	struct sis_watch *w;
+	LIST_HEAD(done);
+	LIST_HEAD(emit);
+
+	if (!c)
+		return;
+	spin_lock_bh(&c->lock);
+	w = c->dead ? NULL : sis_watch_find(c, sc);
+	if (!w || !(w->contain & BIT(d)))
+		goto out;
+	if (p->len == SIS_PASS_ALL) {
+		w->contain &= ~BIT(d);
+		w->dirs &= ~BIT(d);
+		w->owed_since[d] = 0;
+	} else {
+		w->passed[d] = max(w->passed[d], p->offset + p->len);
+		if (w->passed[d] >= c->st[d].seen)
+			w->owed_since[d] = 0;
+		else
+			w->owed_since[d] = jiffies | 1;
+	}
+	sis_watch_account(c, w, d);
+	sis_conn_repass(c, d, &done, &emit);
+out:
+	spin_unlock_bh(&c->lock);
+	sis_conn_finish_lost(c);
+	sis_conn_emit(sc->sb, &emit);
+	sis_segs_free(&done);
+}
+
+/* Where the scanner's passes of p[i]'s direction end, earlier in p. */
+static u64 sis_pass_base(const struct sis_stream_pass *p, unsigned int i)
+{
+	unsigned int j = i;
+
+	while (j--)
+		if (p[j].conn == p[i].conn && p[j].dir == p[i].dir)
+			return p[j].len == SIS_PASS_ALL ? U64_MAX :
+			       p[j].offset + p[j].len;
+	return 0;
+}
+
+/*
+ * A scanner's passes (SIS_CMD_STREAM_PASS). All are checked first, so that
+ * a bad one changes nothing; then each is applied. Process context.
+ */
+int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
+		    unsigned int n, struct netlink_ext_ack *extack)
+{
+	static const u8 zero[sizeof(p->reserved)];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < n; i++) {
+		if ((p[i].dir != SIS_DIR_IN && p[i].dir != SIS_DIR_OUT) ||
+		    memcmp(p[i].reserved, zero, sizeof(zero)) || !p[i].len ||
+		    (p[i].len != SIS_PASS_ALL &&
+		     p[i].offset + p[i].len < p[i].offset)) {
+			NL_SET_ERR_MSG_FMT(extack,
+					   "pass %u: bad direction, length or reserved bits",
+					   i);
+			return -EINVAL;
+		}
+	}
+	rcu_read_lock();
+	for (i = 0; i < n; i++) {
+		err = sis_pass_check(sc, &p[i], i, sis_pass_base(p, i), extack);
+		if (err < 0) {
+			rcu_read_unlock();
+			return err;
+		}
+	}
+	for (i = 0; i < n; i++)
+		sis_pass_apply(sc, &p[i]);
+	rcu_read_unlock();
+	return 0;
+}
+
+/*
+ * A stream subscription ends (unsubscribe, scanner exit or deletion,
+ * capability deleted): its watchers go, with the scanner's fail policy
+ * for what they contained; a connection nothing watches any more is no
+ * longer tracked. Under RTNL, before the subscription is freed.
+ */
+void sis_conn_unwatch(struct sis_bridge *sb, const struct sis_sub *sub)
+{
+	struct sis_conn *c;
+	LIST_HEAD(done);
+	LIST_HEAD(emit);
+
+	ASSERT_RTNL();
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(c, &sb->conns.list, list) {
+		bool orphan = false;
+		unsigned int i;
+
+		spin_lock_bh(&c->lock);
+		for (i = 0; i < c->n_watch; i++) {
+			struct sis_watch *w = &c->watch[i];
+			int d;
+
+			if (w->sub != sub)
+				continue;
+			for (d = 0; d < SIS_STREAM_DIRS; d++)
+				sis_watch_fail(c, w, d);
+			c->watch[i] = c->watch[--c->n_watch];
+			for (d = 0; d < SIS_STREAM_DIRS; d++)
+				sis_conn_repass(c, d, &done, &emit);
+			orphan = !c->n_watch;
+			break;
+		}
+		spin_unlock_bh(&c->lock);
+		sis_conn_finish_lost(c);
+		if (orphan) {
+			/* Let go what it held first: nothing judges it now. */
+			sis_conn_emit(sb, &emit);
+			sis_conn_unlink(sb, c, &done);
+		}
+	}
+	rcu_read_unlock();
+	sis_conn_emit(sb, &emit);
+	sis_segs_free(&done);
+}
