@@ -56,14 +56,14 @@ void sis_scanner_set_io(struct sis_scanner *sc,
 			const struct sis_scanner_io *io, void *ctx);
 
 /*
- * Decode one message of the family: 1 with *ev filled for SIS_CMD_FRAME
- * and SIS_CMD_DETACHED, 0 for other commands, -EPROTO (reason in err) when
- * it is malformed.
+ * Decode one message of the family: 1 with *ev filled for SIS_CMD_FRAME,
+ * SIS_CMD_STREAM and SIS_CMD_DETACHED, 0 for other commands, -EPROTO
+ * (reason in err) when it is malformed.
  */
 int sis_scanner_parse(const struct nlmsghdr *nlh, int family,
 		      struct sis_event *ev, char *err, size_t err_len);
 
-/* Verdicts queued and not sent yet. */
+/* Verdicts or stream passes queued and not sent yet. */
 unsigned int sis_scanner_queued(const struct sis_scanner *sc);
 
 #endif

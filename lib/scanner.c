@@ -3,11 +3,12 @@
  * libsis scanners (include/sis/scanner.h).
  *
  * A scanner is one netlink socket that carries both the kernel's frames
- * (SIS_CMD_FRAME, sequence 0, many per datagram) and the answers to the
- * scanner's own requests. sis_read() hands out the messages of one
- * datagram at a time; a request reads until its ack and keeps everything
- * else in a queue that sis_read() empties first. Verdicts are queued here
- * and go out in batches, without acks.
+ * and stream events (SIS_CMD_FRAME and SIS_CMD_STREAM, sequence 0, many per
+ * datagram) and the answers to the scanner's own requests. sis_read()
+ * hands out the messages of one datagram at a time; a request reads until
+ * its ack and keeps everything else in a queue that sis_read() empties
+ * first. Verdicts and stream passes are queued here and go out in
+ * batches, without acks.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -84,16 +85,30 @@ struct sis_scanner {
 	uint64_t last_num;		/* highest frame number handed out */
 	uint64_t recent_held[RECENT_FRAMES / WORD_BITS];
 
+	/*
+	 * Verdicts and stream passes waiting to be sent. One of the two
+	 * queues at most is not empty: queueing into the other sends it
+	 * first, so that the kernel gets them in the order queued.
+	 */
 	unsigned int nverdicts;
 	struct sis_verdict verdicts[SIS_VERDICTS_MAX];
+	unsigned int npasses;
+	struct sis_stream_pass passes[SIS_PASSES_MAX];
 	/*
-	 * The verdict request, built once: a busy scanner sends one per
-	 * wake-up, and allocating it each time costs more than the rest of
-	 * the request. vbase is its length without SIS_A_VERDICTS.
+	 * The verdict and pass request, built once: a busy scanner sends one
+	 * per wake-up, and allocating it each time costs more than the rest
+	 * of the request. vbase is its length without its array.
 	 */
 	struct nl_msg *vmsg;
 	uint32_t vbase;
 };
+
+/* The larger of the two arrays a batch request carries. */
+#define BATCH_MAX_BYTES							\
+	(SIS_VERDICTS_MAX * sizeof(struct sis_verdict) >			\
+	 SIS_PASSES_MAX * sizeof(struct sis_stream_pass) ?			\
+	 SIS_VERDICTS_MAX * sizeof(struct sis_verdict) :			\
+	 SIS_PASSES_MAX * sizeof(struct sis_stream_pass))
 
 static const struct nla_policy top_policy[SIS_A_MAX + 1] = {
 	[SIS_A_SCANNER] = { .type = NLA_NESTED },
@@ -175,11 +190,151 @@ static int parse_frame(struct nlattr *nest, struct sis_event *ev,
 	return 1;
 }
 
+/*
+ * Stream events: the policy checks the attributes' lengths (at least
+ * their type's, at most maxlen), the functions below the rest.
+ */
+static const struct nla_policy stream_policy[SIS_STREAM_A_MAX + 1] = {
+	[SIS_STREAM_A_CONN] = { .type = NLA_U64 },
+	[SIS_STREAM_A_SUB] = { .type = NLA_U32 },
+	[SIS_STREAM_A_EVENT] = { .type = NLA_U8 },
+	[SIS_STREAM_A_DIR] = { .type = NLA_U8 },
+	[SIS_STREAM_A_OFFSET] = { .type = NLA_U64 },
+	[SIS_STREAM_A_DATA] = { .type = NLA_UNSPEC,
+				.maxlen = SIS_FRAME_DATA_MAX },
+	[SIS_STREAM_A_HELD] = { .type = NLA_FLAG },
+	[SIS_STREAM_A_REASON] = { .type = NLA_U8 },
+	[SIS_STREAM_A_FAMILY] = { .type = NLA_U8 },
+	[SIS_STREAM_A_HOST_ADDR] = { .type = NLA_UNSPEC,
+				     .minlen = 4, .maxlen = 16 },
+	[SIS_STREAM_A_HOST_PORT] = { .type = NLA_U16 },
+	[SIS_STREAM_A_NET_ADDR] = { .type = NLA_UNSPEC,
+				    .minlen = 4, .maxlen = 16 },
+	[SIS_STREAM_A_NET_PORT] = { .type = NLA_U16 },
+	[SIS_STREAM_A_INITIATOR] = { .type = NLA_U8 },
+};
+
+static bool one_dir(uint8_t dir)
+{
+	return dir == SIS_DIR_IN || dir == SIS_DIR_OUT;
+}
+
+static int parse_open(struct nlattr **tb, struct sis_event *ev,
+		      char *err, size_t err_len)
+{
+	struct sis_conn *c = &ev->conn;
+	int alen;
+
+	if (!tb[SIS_STREAM_A_FAMILY] || !tb[SIS_STREAM_A_HOST_ADDR] ||
+	    !tb[SIS_STREAM_A_NET_ADDR] || !tb[SIS_STREAM_A_HOST_PORT] ||
+	    !tb[SIS_STREAM_A_NET_PORT] || !tb[SIS_STREAM_A_INITIATOR] ||
+	    !tb[SIS_STREAM_A_DIR])
+		return malformed(err, err_len,
+				 "stream open: family, address, port, initiator or directions missing");
+	switch (nla_get_u8(tb[SIS_STREAM_A_FAMILY])) {
+	case AF_INET:
+		alen = 4;
+		break;
+	case AF_INET6:
+		alen = 16;
+		break;
+	default:
+		return malformed(err, err_len,
+				 "stream open: unknown address family");
+	}
+	if (nla_len(tb[SIS_STREAM_A_HOST_ADDR]) != alen ||
+	    nla_len(tb[SIS_STREAM_A_NET_ADDR]) != alen)
+		return malformed(err, err_len,
+				 "stream open: address length is not the family's");
+	ev->type = SIS_EVENT_CONN_OPEN;
+	c->family = nla_get_u8(tb[SIS_STREAM_A_FAMILY]);
+	memcpy(c->host_addr, nla_data(tb[SIS_STREAM_A_HOST_ADDR]), alen);
+	memcpy(c->net_addr, nla_data(tb[SIS_STREAM_A_NET_ADDR]), alen);
+	c->host_port = nla_get_u16(tb[SIS_STREAM_A_HOST_PORT]);
+	c->net_port = nla_get_u16(tb[SIS_STREAM_A_NET_PORT]);
+	c->initiator = nla_get_u8(tb[SIS_STREAM_A_INITIATOR]);
+	c->dirs = nla_get_u8(tb[SIS_STREAM_A_DIR]);
+	if (!one_dir(c->initiator) || !c->dirs || (c->dirs & ~SIS_DIR_ANY))
+		return malformed(err, err_len,
+				 "stream open: invalid initiator or directions");
+	return 1;
+}
+
+static int parse_data(struct nlattr **tb, struct sis_event *ev,
+		      char *err, size_t err_len)
+{
+	struct sis_stream_data *d = &ev->data;
+
+	if (!tb[SIS_STREAM_A_DIR] || !tb[SIS_STREAM_A_OFFSET] ||
+	    !tb[SIS_STREAM_A_DATA])
+		return malformed(err, err_len,
+				 "stream data: direction, offset or data missing");
+	ev->type = SIS_EVENT_STREAM_DATA;
+	d->dir = nla_get_u8(tb[SIS_STREAM_A_DIR]);
+	d->held = tb[SIS_STREAM_A_HELD];
+	d->offset = nla_get_u64(tb[SIS_STREAM_A_OFFSET]);
+	d->len = nla_len(tb[SIS_STREAM_A_DATA]);
+	d->data = nla_data(tb[SIS_STREAM_A_DATA]);
+	if (!one_dir(d->dir) || d->offset + d->len < d->offset)
+		return malformed(err, err_len,
+				 "stream data: invalid direction or offset");
+	return 1;
+}
+
+static int parse_end(struct nlattr **tb, struct sis_event *ev,
+		     char *err, size_t err_len)
+{
+	struct sis_conn_end *e = &ev->end;
+
+	if (!tb[SIS_STREAM_A_DIR] || !tb[SIS_STREAM_A_REASON])
+		return malformed(err, err_len,
+				 "stream end: direction or reason missing");
+	ev->type = SIS_EVENT_CONN_END;
+	e->dir = nla_get_u8(tb[SIS_STREAM_A_DIR]);
+	e->reason = nla_get_u8(tb[SIS_STREAM_A_REASON]);
+	if (!one_dir(e->dir) && e->dir != SIS_DIR_ANY)
+		return malformed(err, err_len, "stream end: invalid direction");
+	return 1;
+}
+
+static int parse_stream(struct nlattr *nest, struct sis_event *ev,
+			char *err, size_t err_len)
+{
+	struct nlattr *tb[SIS_STREAM_A_MAX + 1];
+	uint64_t conn;
+	uint32_t sub;
+
+	if (nla_parse_nested(tb, SIS_STREAM_A_MAX, nest, stream_policy) < 0)
+		return malformed(err, err_len, "stream: malformed attributes");
+	if (!tb[SIS_STREAM_A_CONN] || !tb[SIS_STREAM_A_SUB] ||
+	    !tb[SIS_STREAM_A_EVENT])
+		return malformed(err, err_len,
+				 "stream: connection, subscription or event missing");
+	conn = nla_get_u64(tb[SIS_STREAM_A_CONN]);
+	sub = nla_get_u32(tb[SIS_STREAM_A_SUB]);
+	memset(ev, 0, sizeof(*ev));
+	switch (nla_get_u8(tb[SIS_STREAM_A_EVENT])) {
+	case SIS_STREAM_EV_OPEN:
+		ev->conn.id = conn;
+		ev->conn.sub = sub;
+		return parse_open(tb, ev, err, err_len);
+	case SIS_STREAM_EV_DATA:
+		ev->data.conn = conn;
+		ev->data.sub = sub;
+		return parse_data(tb, ev, err, err_len);
+	case SIS_STREAM_EV_END:
+		ev->end.conn = conn;
+		ev->end.sub = sub;
+		return parse_end(tb, ev, err, err_len);
+	}
+	return malformed(err, err_len, "stream: unknown event");
+}
+
 int sis_scanner_parse(const struct nlmsghdr *nlh, int family,
 		      struct sis_event *ev, char *err, size_t err_len)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
-	struct nlattr *frame;
+	struct nlattr *frame, *stream;
 
 	if (nlh->nlmsg_type != family)
 		return 0;
@@ -188,6 +343,14 @@ int sis_scanner_parse(const struct nlmsghdr *nlh, int family,
 	switch (genlmsg_hdr(h)->cmd) {
 	case SIS_CMD_FRAME:
 		break;
+	case SIS_CMD_STREAM:
+		stream = nla_find(genlmsg_attrdata(genlmsg_hdr(h), 0),
+				  genlmsg_attrlen(genlmsg_hdr(h), 0),
+				  SIS_A_STREAM);
+		if (!stream)
+			return malformed(err, err_len,
+					 "stream: SIS_A_STREAM missing");
+		return parse_stream(stream, ev, err, err_len);
 	case SIS_CMD_DETACHED:
 		memset(ev, 0, sizeof(*ev));
 		ev->type = SIS_EVENT_DETACHED;
@@ -215,18 +378,15 @@ static int send_msg(struct sis_scanner *sc, struct nlmsghdr *nlh, int flags)
 	return sc->io->send(sc->ctx, nlh);
 }
 
-int sis_flush(struct sis_scanner *sc)
+/* Send one batch of verdicts or passes, with the request built once. */
+static int send_batch(struct sis_scanner *sc, uint8_t cmd, int attr,
+		      const void *items, size_t size)
 {
-	size_t size = sc->nverdicts * sizeof(sc->verdicts[0]);
 	struct nlmsghdr *nlh;
-	int r;
 
-	if (!sc->nverdicts)
-		return 0;
 	if (!sc->vmsg) {
-		sc->vmsg = sis_nl_genlmsg(sc->family, SIS_GENL_VERSION,
-					  SIS_CMD_VERDICT,
-					  sizeof(sc->verdicts));
+		sc->vmsg = sis_nl_genlmsg(sc->family, SIS_GENL_VERSION, cmd,
+					  BATCH_MAX_BYTES);
 		if (!sc->vmsg)
 			return -ENOMEM;
 		sc->vbase = nlmsg_hdr(sc->vmsg)->nlmsg_len;
@@ -235,10 +395,29 @@ int sis_flush(struct sis_scanner *sc)
 	nlh = nlmsg_hdr(sc->vmsg);
 	nlh->nlmsg_len = sc->vbase;
 	nlh->nlmsg_flags = 0;
-	r = nla_put(sc->vmsg, SIS_A_VERDICTS, size, sc->verdicts) < 0 ?
-		-EMSGSIZE : send_msg(sc, nlh, 0);
-	if (!r)
-		sc->nverdicts = 0;
+	genlmsg_hdr(nlh)->cmd = cmd;
+	if (nla_put(sc->vmsg, attr, size, items) < 0)
+		return -EMSGSIZE;
+	return send_msg(sc, nlh, 0);
+}
+
+int sis_flush(struct sis_scanner *sc)
+{
+	int r = 0;
+
+	if (sc->nverdicts) {
+		r = send_batch(sc, SIS_CMD_VERDICT, SIS_A_VERDICTS,
+			       sc->verdicts,
+			       sc->nverdicts * sizeof(sc->verdicts[0]));
+		if (!r)
+			sc->nverdicts = 0;
+	} else if (sc->npasses) {
+		r = send_batch(sc, SIS_CMD_STREAM_PASS, SIS_A_PASSES,
+			       sc->passes,
+			       sc->npasses * sizeof(sc->passes[0]));
+		if (!r)
+			sc->npasses = 0;
+	}
 	return r;
 }
 
@@ -272,8 +451,9 @@ static int verdict(struct sis_scanner *sc, uint64_t num, uint32_t code)
 		return -EINVAL;
 	if (frame_read_only(sc, num))
 		return -EPERM;
-	if (sc->nverdicts == SIS_VERDICTS_MAX) {
-		r = sis_flush(sc);	/* an earlier send failed */
+	/* Passes queued before, or a full queue whose send failed. */
+	if (sc->npasses || sc->nverdicts == SIS_VERDICTS_MAX) {
+		r = sis_flush(sc);
 		if (r < 0)
 			return r;
 	}
@@ -296,9 +476,34 @@ int sis_cut(struct sis_scanner *sc, uint64_t num)
 	return verdict(sc, num, SIS_VERDICT_CUT);
 }
 
+int sis_stream_pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		    uint64_t offset, uint64_t len)
+{
+	int r;
+
+	if ((dir != SIS_DIR_IN && dir != SIS_DIR_OUT) ||
+	    (len != SIS_PASS_ALL && offset + len < offset))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	/* Verdicts queued before, or a full queue whose send failed. */
+	if (sc->nverdicts || sc->npasses == SIS_PASSES_MAX) {
+		r = sis_flush(sc);
+		if (r < 0)
+			return r;
+	}
+	sc->passes[sc->npasses++] = (struct sis_stream_pass){
+		.conn = conn, .offset = offset, .len = len, .dir = dir,
+	};
+	/* A failure leaves the batch for the next call that sends. */
+	if (sc->npasses == SIS_PASSES_MAX)
+		sis_flush(sc);
+	return 0;
+}
+
 unsigned int sis_scanner_queued(const struct sis_scanner *sc)
 {
-	return sc->nverdicts;
+	return sc->nverdicts + sc->npasses;
 }
 
 /* Receiving */
@@ -396,7 +601,9 @@ static int handle(struct sis_scanner *sc, const struct nlmsghdr *nlh,
 		frame_seen(sc, &ev->frame);
 	if (r > 0 && ev->type == SIS_EVENT_DETACHED) {
 		sc->detached = true;
-		sc->nverdicts = 0;	/* its frames were released */
+		/* Its frames and streams were released. */
+		sc->nverdicts = 0;
+		sc->npasses = 0;
 	}
 	return r;
 }
@@ -435,13 +642,13 @@ static int rx_fill(struct sis_scanner *sc, bool nonblock)
 	 * request per wait, whatever is queued: a non-blocking peek first
 	 * would cost a third system call per wake-up.
 	 */
-	if (sc->nverdicts && !nonblock) {
+	if (sis_scanner_queued(sc) && !nonblock) {
 		r = sis_flush(sc);
 		if (r < 0)
 			return r;
 		r = -EAGAIN;
 	}
-	if (sc->nverdicts) {
+	if (sis_scanner_queued(sc)) {
 		r = rx_datagram(sc, &sc->rx, false);
 		if (r == -EAGAIN) {
 			r = sis_flush(sc);

@@ -1,7 +1,8 @@
 # Userspace: libsis, sisctl and their host unit tests (included by Makefile).
 #
 #   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
-#                        scanners (sis-null, sis-dump, sis-scan, sis-codered)
+#                        scanners (sis-null, sis-dump, sis-scan, sis-codered,
+#                        sis-stream)
 #   make unit            build and run the host unit tests (TAP on stdout)
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
 #                        $(BUILD)/rtt, its ICMP round-trip timer, and
@@ -42,11 +43,16 @@ CODERED_OBJS	:= $(call us_objs,$(CODERED_SRCS))
 CODERED_MAIN_OBJ := $(call us_objs,$(CODERED_MAIN))
 US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS) \
 		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ)
+# The stream scanner hashes with OpenSSL's libcrypto, its own pkg-config.
+STREAM_PKGS	:= libcrypto
+STREAM_OBJ	:= $(call us_objs,tools/scanners/sis-stream.c)
+US_ALL_OBJS	+= $(STREAM_OBJ)
 
 .PHONY: userspace unit us-deps
 
 userspace: $(BUILD)/sisctl $(BUILD)/libsis.a $(SCANNER_BINS) $(BUILD)/libsis.pc \
 	   $(BUILD)/libsis-uninstalled.pc $(BUILD)/sis-codered
+userspace: $(BUILD)/sis-stream
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests
@@ -82,6 +88,21 @@ $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
 $(BUILD)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(BUILD)/libsis.a
 	$(CC) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
+
+# sis-stream: a scanner like the others, plus libcrypto.
+$(STREAM_OBJ): tools/scanners/sis-stream.c | us-deps stream-deps
+	@mkdir -p $(@D)
+	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) $$(pkg-config --cflags $(STREAM_PKGS)) \
+		-MMD -MP -c -o $@ $<
+$(BUILD)/sis-stream: $(STREAM_OBJ) $(BUILD)/libsis.a
+	$(CC) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
+		$$(pkg-config --libs $(STREAM_PKGS))
+
+.PHONY: stream-deps
+stream-deps:
+	@pkg-config --exists $(STREAM_PKGS) || { \
+		echo "sis-stream: missing $(STREAM_PKGS) development files (make setup)" >&2; \
+		exit 1; }
 
 # libsis.pc for an install under PREFIX; libsis-uninstalled.pc, which
 # pkg-config prefers when PKG_CONFIG_PATH has $(BUILD), for this tree.

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
- * libsis scanners without a kernel: frame parsing, sis_read() over
- * scripted datagrams, verdict batches, requests that wait for an ack while
- * frames arrive, and filter compilation.
+ * libsis scanners without a kernel: frame and stream event parsing,
+ * sis_read() over scripted datagrams, verdict and stream pass batches,
+ * requests that wait for an ack while frames arrive, and filter
+ * compilation.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -46,6 +47,7 @@ static struct {
 	bool drop_probe;	/* the same for the ack of a probe */
 	bool frame_after_ack;	/* frame 100 in the ack's datagram */
 	bool refuse_verdicts;	/* answer verdicts with EINVAL */
+	bool refuse_passes;	/* answer stream passes with EINVAL */
 	/* Blocking receives found nothing: the test would hang. */
 	int blocked;
 	unsigned int queued_when_blocked;
@@ -219,6 +221,11 @@ static void answer(const struct nlmsghdr *h)
 	if (sent_cmd(h) == SIS_CMD_VERDICT && fk.refuse_verdicts) {
 		add(push(), ack_msg(h->nlmsg_seq, -EINVAL,
 				    "verdict 0: unknown verdict code"));
+		return;
+	}
+	if (sent_cmd(h) == SIS_CMD_STREAM_PASS && fk.refuse_passes) {
+		add(push(), ack_msg(h->nlmsg_seq, -EINVAL,
+				    "pass 0: bytes not delivered"));
 		return;
 	}
 	if (!(h->nlmsg_flags & NLM_F_ACK))
@@ -839,4 +846,639 @@ TAP_SUITE(lib_scanner_filter)
 	r = sis_filter_compile("udp", &f, &n, NULL, 0);
 	tap_ok(r == 0 && n > 1, "filter: no message buffer needed");
 	free(f);
+}
+
+/* Streams */
+
+/* An attribute left out of stream_msgx(), by its number. */
+#define OMIT(a)		(1u << (a))
+
+struct st {
+	uint8_t event;
+	uint64_t conn;
+	uint32_t sub;
+	uint8_t dir;		/* OPEN: the directions covered */
+	uint64_t offset;
+	uint32_t len;		/* DATA: bytes */
+	bool held;
+	uint8_t reason;
+	uint8_t family;		/* OPEN */
+	int alen;		/* OPEN: address bytes put (0: the family's) */
+	uint8_t initiator;	/* OPEN */
+	unsigned int omit;	/* OMIT() bits */
+	bool no_nest;		/* no SIS_A_STREAM */
+	bool short_conn;	/* SIS_STREAM_A_CONN as a u32 */
+};
+
+/* The bytes of a stream: each one tells its offset. */
+static uint8_t stream_byte(uint64_t conn, uint8_t dir, uint64_t off)
+{
+	return (uint8_t)(conn * 31 + dir * 7 + off);
+}
+
+static struct nl_msg *stream_msgx(const struct st *s)
+{
+	static const uint8_t host4[16] = { 10, 0, 0, 1 };
+	static const uint8_t net4[16] = { 192, 0, 2, 80 };
+	static const uint8_t host6[17] = {
+		0x20, 0x01, 0x0d, 0xb8, [15] = 1, [16] = 0xff,
+	};
+	static const uint8_t net6[17] = {
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0xff,
+	};
+	struct nl_msg *msg = nlmsg_alloc_size(s->len + 1024);
+	bool v6 = s->family == AF_INET6;
+	int alen = s->alen ? s->alen : v6 ? 16 : 4;
+	struct nlattr *nest, *data;
+
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, SIS_CMD_STREAM, SIS_GENL_VERSION);
+	if (s->no_nest)
+		return msg;
+	nest = nla_nest_start(msg, SIS_A_STREAM);
+#define PUT(attr, call)				\
+	do {					\
+		if (!(s->omit & OMIT(attr)))	\
+			call;			\
+	} while (0)
+	if (s->short_conn)
+		nla_put_u32(msg, SIS_STREAM_A_CONN, (uint32_t)s->conn);
+	else
+		PUT(SIS_STREAM_A_CONN,
+		    nla_put_u64(msg, SIS_STREAM_A_CONN, s->conn));
+	PUT(SIS_STREAM_A_SUB, nla_put_u32(msg, SIS_STREAM_A_SUB, s->sub));
+	PUT(SIS_STREAM_A_EVENT, nla_put_u8(msg, SIS_STREAM_A_EVENT, s->event));
+	PUT(SIS_STREAM_A_DIR, nla_put_u8(msg, SIS_STREAM_A_DIR, s->dir));
+	switch (s->event) {
+	case SIS_STREAM_EV_OPEN:
+		PUT(SIS_STREAM_A_FAMILY,
+		    nla_put_u8(msg, SIS_STREAM_A_FAMILY, s->family));
+		PUT(SIS_STREAM_A_HOST_ADDR,
+		    nla_put(msg, SIS_STREAM_A_HOST_ADDR, alen,
+			    v6 ? host6 : host4));
+		PUT(SIS_STREAM_A_HOST_PORT,
+		    nla_put_u16(msg, SIS_STREAM_A_HOST_PORT, 40000));
+		PUT(SIS_STREAM_A_NET_ADDR,
+		    nla_put(msg, SIS_STREAM_A_NET_ADDR, alen,
+			    v6 ? net6 : net4));
+		PUT(SIS_STREAM_A_NET_PORT,
+		    nla_put_u16(msg, SIS_STREAM_A_NET_PORT, 80));
+		PUT(SIS_STREAM_A_INITIATOR,
+		    nla_put_u8(msg, SIS_STREAM_A_INITIATOR, s->initiator));
+		break;
+	case SIS_STREAM_EV_DATA:
+		PUT(SIS_STREAM_A_OFFSET,
+		    nla_put_u64(msg, SIS_STREAM_A_OFFSET, s->offset));
+		if (s->held)
+			nla_put_flag(msg, SIS_STREAM_A_HELD);
+		if (!(s->omit & OMIT(SIS_STREAM_A_DATA))) {
+			data = nla_reserve(msg, SIS_STREAM_A_DATA, s->len);
+			for (uint32_t i = 0; i < s->len; i++)
+				((uint8_t *)nla_data(data))[i] =
+					stream_byte(s->conn, s->dir,
+						    s->offset + i);
+		}
+		break;
+	case SIS_STREAM_EV_END:
+		PUT(SIS_STREAM_A_REASON,
+		    nla_put_u8(msg, SIS_STREAM_A_REASON, s->reason));
+		break;
+	}
+#undef PUT
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
+static struct nl_msg *open_msg(uint64_t conn, uint8_t dirs)
+{
+	struct st s = {
+		.event = SIS_STREAM_EV_OPEN, .conn = conn, .sub = 2,
+		.dir = dirs, .family = AF_INET, .initiator = SIS_DIR_OUT,
+	};
+
+	return stream_msgx(&s);
+}
+
+static struct nl_msg *data_msg(uint64_t conn, uint8_t dir, uint64_t offset,
+			       uint32_t len, bool held)
+{
+	struct st s = {
+		.event = SIS_STREAM_EV_DATA, .conn = conn, .sub = 2,
+		.dir = dir, .offset = offset, .len = len, .held = held,
+	};
+
+	return stream_msgx(&s);
+}
+
+static struct nl_msg *end_msg(uint64_t conn, uint8_t dir, uint8_t reason)
+{
+	struct st s = {
+		.event = SIS_STREAM_EV_END, .conn = conn, .sub = 2,
+		.dir = dir, .reason = reason,
+	};
+
+	return stream_msgx(&s);
+}
+
+static int parse_stream_one(const struct st *s, struct sis_event *ev,
+			    char *err)
+{
+	struct nl_msg *msg = stream_msgx(s);
+	int r;
+
+	memset(ev, 0xa5, sizeof(*ev));
+	err[0] = '\0';
+	r = sis_scanner_parse(nlmsg_hdr(msg), FAMILY, ev, err, SIS_EXTACK_MAX);
+	nlmsg_free(msg);
+	return r;
+}
+
+static bool bytes_are(const struct sis_stream_data *d)
+{
+	for (uint32_t i = 0; i < d->len; i++)
+		if (d->data[i] != stream_byte(d->conn, d->dir, d->offset + i))
+			return false;
+	return true;
+}
+
+static bool zero(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+TAP_SUITE(lib_scanner_stream_parse)
+{
+	static const uint8_t host6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const uint8_t net4[4] = { 192, 0, 2, 80 };
+	const struct st open4 = {
+		.event = SIS_STREAM_EV_OPEN, .conn = 1ULL << 40, .sub = 7,
+		.dir = SIS_DIR_ANY, .family = AF_INET, .initiator = SIS_DIR_OUT,
+	};
+	const struct st data = {
+		.event = SIS_STREAM_EV_DATA, .conn = 5, .sub = 7,
+		.dir = SIS_DIR_IN, .offset = 1000, .len = 1448, .held = true,
+	};
+	const struct st end = {
+		.event = SIS_STREAM_EV_END, .conn = 5, .sub = 7,
+		.dir = SIS_DIR_ANY, .reason = SIS_STREAM_END_RST,
+	};
+	struct {
+		const char *name;
+		struct st s;
+	} bad[64];
+	char err[SIS_EXTACK_MAX];
+	struct sis_event ev;
+	size_t nbad = 0;
+	struct st s;
+	int r;
+
+	r = parse_stream_one(&open4, &ev, err);
+	tap_ok(r == 1 && ev.type == SIS_EVENT_CONN_OPEN &&
+	       ev.conn.id == 1ULL << 40 && ev.conn.sub == 7 &&
+	       ev.conn.family == AF_INET &&
+	       !memcmp(ev.conn.host_addr, "\x0a\x00\x00\x01", 4) &&
+	       zero(ev.conn.host_addr + 4, 12) &&
+	       !memcmp(ev.conn.net_addr, net4, 4) &&
+	       zero(ev.conn.net_addr + 4, 12) &&
+	       ev.conn.host_port == 40000 && ev.conn.net_port == 80 &&
+	       ev.conn.initiator == SIS_DIR_OUT &&
+	       ev.conn.dirs == SIS_DIR_ANY,
+	       "stream parse: open, IPv4");
+	tap_ok(r == 1 && zero(&ev.frame, sizeof(ev.frame)) &&
+	       zero(&ev.data, sizeof(ev.data)) && zero(&ev.end, sizeof(ev.end)),
+	       "stream parse: the other members are zeroed");
+
+	s = open4;
+	s.family = AF_INET6;
+	s.initiator = SIS_DIR_IN;
+	s.dir = SIS_DIR_IN;
+	r = parse_stream_one(&s, &ev, err);
+	tap_ok(r == 1 && ev.type == SIS_EVENT_CONN_OPEN &&
+	       ev.conn.family == AF_INET6 &&
+	       !memcmp(ev.conn.host_addr, host6, 16) &&
+	       ev.conn.net_addr[15] == 2 && ev.conn.initiator == SIS_DIR_IN &&
+	       ev.conn.dirs == SIS_DIR_IN, "stream parse: open, IPv6");
+
+	r = parse_stream_one(&data, &ev, err);
+	tap_ok(r == 1 && ev.type == SIS_EVENT_STREAM_DATA &&
+	       ev.data.conn == 5 && ev.data.sub == 7 &&
+	       ev.data.dir == SIS_DIR_IN && ev.data.held &&
+	       ev.data.offset == 1000 && ev.data.len == 1448 &&
+	       bytes_are(&ev.data) && zero(&ev.frame, sizeof(ev.frame)),
+	       "stream parse: data, held");
+
+	s = data;
+	s.held = false;
+	s.dir = SIS_DIR_OUT;
+	s.offset = 0;
+	s.len = SIS_FRAME_DATA_MAX;
+	r = parse_stream_one(&s, &ev, err);
+	tap_ok(r == 1 && !ev.data.held && ev.data.dir == SIS_DIR_OUT &&
+	       ev.data.offset == 0 && ev.data.len == SIS_FRAME_DATA_MAX &&
+	       bytes_are(&ev.data),
+	       "stream parse: data, read-only, SIS_FRAME_DATA_MAX bytes");
+
+	s.len = 0;
+	s.offset = UINT64_MAX;
+	r = parse_stream_one(&s, &ev, err);
+	tap_ok(r == 1 && ev.data.len == 0 && ev.data.data &&
+	       ev.data.offset == UINT64_MAX, "stream parse: data, empty");
+
+	r = parse_stream_one(&end, &ev, err);
+	tap_ok(r == 1 && ev.type == SIS_EVENT_CONN_END && ev.end.conn == 5 &&
+	       ev.end.sub == 7 && ev.end.dir == SIS_DIR_ANY &&
+	       ev.end.reason == SIS_STREAM_END_RST &&
+	       zero(&ev.conn, sizeof(ev.conn)),
+	       "stream parse: end of both directions");
+	s = end;
+	s.dir = SIS_DIR_OUT;
+	s.reason = 200;
+	r = parse_stream_one(&s, &ev, err);
+	tap_ok(r == 1 && ev.end.dir == SIS_DIR_OUT && ev.end.reason == 200,
+	       "stream parse: end of one direction, a reason from the future");
+
+#define BAD(text, base, ...)						\
+	do {								\
+		bad[nbad].name = text;					\
+		bad[nbad].s = base;					\
+		{ struct st *b = &bad[nbad].s; __VA_ARGS__; }		\
+		nbad++;							\
+	} while (0)
+	BAD("no SIS_A_STREAM", open4, b->no_nest = true);
+	BAD("no connection", open4, b->omit = OMIT(SIS_STREAM_A_CONN));
+	BAD("a 32-bit connection", data, b->short_conn = true);
+	BAD("no subscription", data, b->omit = OMIT(SIS_STREAM_A_SUB));
+	BAD("no event", end, b->omit = OMIT(SIS_STREAM_A_EVENT));
+	BAD("event 0", end, b->event = 0);
+	BAD("event 4", end, b->event = SIS_STREAM_EV_END + 1);
+	BAD("open without family", open4,
+	    b->omit = OMIT(SIS_STREAM_A_FAMILY));
+	BAD("open of family AF_UNIX", open4, b->family = AF_UNIX);
+	BAD("open, IPv4 with 16-byte addresses", open4, b->alen = 16);
+	BAD("open, IPv6 with 4-byte addresses", open4,
+	    b->family = AF_INET6; b->alen = 4);
+	BAD("open, 17-byte addresses", open4,
+	    b->family = AF_INET6; b->alen = 17);
+	BAD("open, 2-byte addresses", open4, b->alen = 2);
+	BAD("open without host address", open4,
+	    b->omit = OMIT(SIS_STREAM_A_HOST_ADDR));
+	BAD("open without network address", open4,
+	    b->omit = OMIT(SIS_STREAM_A_NET_ADDR));
+	BAD("open without host port", open4,
+	    b->omit = OMIT(SIS_STREAM_A_HOST_PORT));
+	BAD("open without network port", open4,
+	    b->omit = OMIT(SIS_STREAM_A_NET_PORT));
+	BAD("open without initiator", open4,
+	    b->omit = OMIT(SIS_STREAM_A_INITIATOR));
+	BAD("open, initiator any", open4, b->initiator = SIS_DIR_ANY);
+	BAD("open, initiator 0", open4, b->initiator = 0);
+	BAD("open without directions", open4,
+	    b->omit = OMIT(SIS_STREAM_A_DIR));
+	BAD("open, directions 0", open4, b->dir = 0);
+	BAD("open, directions 4", open4, b->dir = 4);
+	BAD("data without direction", data, b->omit = OMIT(SIS_STREAM_A_DIR));
+	BAD("data, direction any", data, b->dir = SIS_DIR_ANY);
+	BAD("data, direction 0", data, b->dir = 0);
+	BAD("data without offset", data,
+	    b->omit = OMIT(SIS_STREAM_A_OFFSET));
+	BAD("data without bytes", data, b->omit = OMIT(SIS_STREAM_A_DATA));
+	BAD("data over SIS_FRAME_DATA_MAX", data,
+	    b->len = SIS_FRAME_DATA_MAX + 1);
+	BAD("data past the 64-bit offset space", data,
+	    b->offset = UINT64_MAX - 10);
+	BAD("end without direction", end, b->omit = OMIT(SIS_STREAM_A_DIR));
+	BAD("end, direction 0", end, b->dir = 0);
+	BAD("end, direction 4", end, b->dir = 4);
+	BAD("end without reason", end, b->omit = OMIT(SIS_STREAM_A_REASON));
+#undef BAD
+	for (size_t i = 0; i < nbad; i++) {
+		r = parse_stream_one(&bad[i].s, &ev, err);
+		tap_ok(r == -EPROTO && err[0], "stream parse: rejects %s",
+		       bad[i].name);
+		tap_diag("%s", err);
+	}
+}
+
+/* Expect a stream event of type from sis_read(), for conn. */
+static bool read_stream(struct sis_scanner *sc, enum sis_event_type type,
+			uint64_t conn, struct sis_event *ev)
+{
+	int r = sis_read(sc, ev, SIS_READ_NONBLOCK);
+	uint64_t got = 0;
+
+	if (!r && type == SIS_EVENT_CONN_OPEN)
+		got = ev->conn.id;
+	else if (!r && type == SIS_EVENT_STREAM_DATA)
+		got = ev->data.conn;
+	else if (!r && type == SIS_EVENT_CONN_END)
+		got = ev->end.conn;
+	if (r || ev->type != type || got != conn) {
+		tap_diag("read: got %d type %d, want type %d conn %llu", r,
+			 r ? 0 : ev->type, type, (unsigned long long)conn);
+		return false;
+	}
+	return true;
+}
+
+TAP_SUITE(lib_scanner_stream_read)
+{
+	struct sis_scanner *sc = fake_start();
+	struct st garbled = {
+		.event = SIS_STREAM_EV_DATA, .conn = 5, .dir = SIS_DIR_ANY,
+		.len = 10,
+	};
+	char ext[SIS_EXTACK_MAX];
+	uint8_t copy[1000];
+	const uint8_t *p;
+	struct sis_event ev;
+	struct dgram *d;
+	uint32_t id;
+	bool ok;
+	int r;
+
+	/* Frames and stream events in one datagram, in the kernel's order. */
+	d = push();
+	add(d, frame_msg(1, true));
+	add(d, open_msg(5, SIS_DIR_ANY));
+	add(d, data_msg(5, SIS_DIR_OUT, 0, 100, true));
+	add(d, frame_msg(2, false));
+	add(d, data_msg(5, SIS_DIR_IN, 0, 1000, false));
+	add(d, stream_msgx(&garbled));
+	add(d, data_msg(5, SIS_DIR_OUT, 100, 50, true));
+	add(d, end_msg(5, SIS_DIR_ANY, SIS_STREAM_END_FIN));
+	ok = read_is(sc, 1) && read_stream(sc, SIS_EVENT_CONN_OPEN, 5, &ev) &&
+	     ev.conn.dirs == SIS_DIR_ANY &&
+	     read_stream(sc, SIS_EVENT_STREAM_DATA, 5, &ev) &&
+	     ev.data.dir == SIS_DIR_OUT && ev.data.len == 100 &&
+	     ev.data.held && bytes_are(&ev.data) && read_is(sc, 2) &&
+	     read_stream(sc, SIS_EVENT_STREAM_DATA, 5, &ev) &&
+	     ev.data.dir == SIS_DIR_IN && !ev.data.held &&
+	     bytes_are(&ev.data);
+	tap_ok(ok, "stream read: frames and stream events, in order");
+	r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
+	tap_ok(r == -EPROTO && strstr(sis_read_extack(sc), "stream data"),
+	       "stream read: a malformed event is reported once");
+	ok = read_stream(sc, SIS_EVENT_STREAM_DATA, 5, &ev) &&
+	     ev.data.offset == 100 && ev.data.len == 50 &&
+	     read_stream(sc, SIS_EVENT_CONN_END, 5, &ev) &&
+	     ev.end.dir == SIS_DIR_ANY && ev.end.reason == SIS_STREAM_END_FIN;
+	tap_ok(ok && sis_read(sc, &ev, SIS_READ_NONBLOCK) == -EAGAIN,
+	       "stream read: the events after it follow");
+
+	/* Two events of SIS_FRAME_DATA_MAX bytes in one datagram. */
+	d = push();
+	add(d, data_msg(6, SIS_DIR_IN, 0, SIS_FRAME_DATA_MAX, true));
+	add(d, data_msg(6, SIS_DIR_IN, SIS_FRAME_DATA_MAX,
+			SIS_FRAME_DATA_MAX, true));
+	ok = read_stream(sc, SIS_EVENT_STREAM_DATA, 6, &ev) &&
+	     bytes_are(&ev.data) &&
+	     read_stream(sc, SIS_EVENT_STREAM_DATA, 6, &ev) &&
+	     ev.data.offset == SIS_FRAME_DATA_MAX &&
+	     ev.data.len == SIS_FRAME_DATA_MAX && bytes_are(&ev.data);
+	tap_ok(ok, "stream read: full-size data events, batched");
+
+	/* Data stays valid while a request waits and more events come. */
+	add(push(), data_msg(7, SIS_DIR_OUT, 0, 1000, true));
+	add(push(), data_msg(7, SIS_DIR_OUT, 1000, 10, true));
+	ok = read_stream(sc, SIS_EVENT_STREAM_DATA, 7, &ev);
+	p = ev.data.data;
+	memcpy(copy, p, sizeof(copy));
+	add(push(), data_msg(7, SIS_DIR_OUT, 1010, 10, true));
+	fk.reply = true;
+	fk.reply_id = 3;
+	r = sis_subscribe(sc, "conns", SIS_RIGHT_READ, "tcp port 80", 0, &id,
+			  ext, sizeof(ext));
+	fk.reply = false;
+	tap_ok(ok && r == 0 && id == 3 && !memcmp(copy, p, sizeof(copy)),
+	       "stream read: data valid across a request");
+	ok = read_stream(sc, SIS_EVENT_STREAM_DATA, 7, &ev) &&
+	     ev.data.offset == 1000 &&
+	     read_stream(sc, SIS_EVENT_STREAM_DATA, 7, &ev) &&
+	     ev.data.offset == 1010 && bytes_are(&ev.data);
+	tap_ok(ok, "stream read: events kept during the request, in order");
+
+	/* Detached: the queued passes are dropped with the streams. */
+	add(push(), data_msg(8, SIS_DIR_IN, 0, 10, true));
+	add(push(), detached_msg());
+	ok = read_stream(sc, SIS_EVENT_STREAM_DATA, 8, &ev) &&
+	     !sis_stream_pass(sc, 8, SIS_DIR_IN, 0, 10) &&
+	     sis_scanner_queued(sc) == 1;
+	r = fk.nsent;
+	tap_ok(ok && read_type(sc, SIS_EVENT_DETACHED) &&
+	       sis_scanner_queued(sc) == 0 && fk.nsent == r,
+	       "stream read: detached drops the queued passes");
+	fake_reset();
+}
+
+/* The passes of sent request i: their number, -1 if it is not one. */
+static int sent_passes(int i, const struct sis_stream_pass **p)
+{
+	struct nlattr *tb[SIS_A_MAX + 1];
+
+	if (sent_parse(i, tb) != SIS_CMD_STREAM_PASS || !tb[SIS_A_PASSES] ||
+	    nla_len(tb[SIS_A_PASSES]) % sizeof(**p) ||
+	    (fk.sent[i]->nlmsg_flags & NLM_F_ACK) ||
+	    !(fk.sent[i]->nlmsg_flags & NLM_F_REQUEST))
+		return -1;
+	*p = nla_data(tb[SIS_A_PASSES]);
+	return nla_len(tb[SIS_A_PASSES]) / sizeof(**p);
+}
+
+/*
+ * Request i has n passes of conn, dir IN, 10 bytes each from offset first
+ * * 10 on (the pattern pass_run() queues).
+ */
+static bool passes_are(int i, int n, uint64_t conn, uint64_t first)
+{
+	const struct sis_stream_pass *p;
+	int got = sent_passes(i, &p);
+
+	if (got != n) {
+		tap_diag("request %d: %d passes, want %d", i, got, n);
+		return false;
+	}
+	for (int k = 0; k < n; k++)
+		if (p[k].conn != conn || p[k].dir != SIS_DIR_IN ||
+		    p[k].offset != (first + k) * 10 || p[k].len != 10 ||
+		    !zero(p[k].reserved, sizeof(p[k].reserved)))
+			return false;
+	return true;
+}
+
+/* Queue n passes of conn, as passes_are() expects them: 0 or an error. */
+static int pass_run(struct sis_scanner *sc, uint64_t conn, uint64_t first,
+		    int n)
+{
+	int r = 0;
+
+	for (int k = 0; k < n && !r; k++)
+		r = sis_stream_pass(sc, conn, SIS_DIR_IN, (first + k) * 10, 10);
+	return r;
+}
+
+TAP_SUITE(lib_scanner_stream_pass)
+{
+	struct sis_scanner *sc = fake_start();
+	const struct sis_stream_pass *p;
+	const struct sis_verdict *v;
+	struct sis_event ev;
+	struct dgram *d = NULL;
+	int n, r, base;
+	bool ok;
+
+	/* Refused here: nothing queued. */
+	tap_ok(sis_stream_pass(sc, 1, 0, 0, 10) == -EINVAL &&
+	       sis_stream_pass(sc, 1, SIS_DIR_ANY, 0, 10) == -EINVAL &&
+	       sis_stream_pass(sc, 1, 4, 0, 10) == -EINVAL &&
+	       sis_scanner_queued(sc) == 0, "stream pass: a bad direction");
+	tap_ok(sis_stream_pass(sc, 1, SIS_DIR_IN, UINT64_MAX - 5, 10) ==
+	       -EINVAL && sis_scanner_queued(sc) == 0,
+	       "stream pass: a range past the offset space");
+	tap_ok(sis_stream_pass(sc, 1, SIS_DIR_IN, 10, 0) == 0 &&
+	       sis_scanner_queued(sc) == 0 && fk.nsent == 0,
+	       "stream pass: an empty range is not sent");
+
+	/* Sent before a non-blocking read returns -EAGAIN. */
+	r = sis_stream_pass(sc, 9, SIS_DIR_OUT, 100, 1448);
+	r |= sis_stream_pass(sc, 9, SIS_DIR_IN, 0, SIS_PASS_ALL);
+	r |= sis_stream_pass(sc, 10, SIS_DIR_IN, UINT64_MAX - 5, SIS_PASS_ALL);
+	tap_ok(r == 0 && sis_scanner_queued(sc) == 3 && fk.nsent == 0,
+	       "stream pass: queued");
+	r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
+	n = sent_passes(0, &p);
+	tap_ok(r == -EAGAIN && fk.nsent == 1 && n == 3 &&
+	       p[0].conn == 9 && p[0].dir == SIS_DIR_OUT &&
+	       p[0].offset == 100 && p[0].len == 1448 &&
+	       p[1].conn == 9 && p[1].dir == SIS_DIR_IN && p[1].offset == 0 &&
+	       p[1].len == SIS_PASS_ALL && p[2].conn == 10 &&
+	       p[2].offset == UINT64_MAX - 5 && p[2].len == SIS_PASS_ALL &&
+	       zero(p[0].reserved, 7) && zero(p[2].reserved, 7),
+	       "stream pass: one SIS_CMD_STREAM_PASS request before -EAGAIN");
+
+	/* The SIS_PASSES_MAX boundary. */
+	base = fk.nsent;
+	r = pass_run(sc, 11, 0, SIS_PASSES_MAX - 1);
+	tap_ok(r == 0 && fk.nsent == base &&
+	       sis_scanner_queued(sc) == SIS_PASSES_MAX - 1,
+	       "stream pass: SIS_PASSES_MAX - 1 stay queued");
+	r = pass_run(sc, 11, SIS_PASSES_MAX - 1, 1);
+	tap_ok(r == 0 && fk.nsent == base + 1 && sis_scanner_queued(sc) == 0 &&
+	       passes_are(base, SIS_PASSES_MAX, 11, 0),
+	       "stream pass: the SIS_PASSES_MAX-th sends a full request");
+	r = pass_run(sc, 12, 0, SIS_PASSES_MAX + 1);
+	tap_ok(r == 0 && fk.nsent == base + 2 && sis_scanner_queued(sc) == 1 &&
+	       passes_are(base + 1, SIS_PASSES_MAX, 12, 0),
+	       "stream pass: one more starts the next request");
+	r = sis_flush(sc);
+	tap_ok(r == 0 && sis_scanner_queued(sc) == 0 &&
+	       passes_are(base + 2, 1, 12, SIS_PASSES_MAX),
+	       "stream pass: sis_flush() sends the rest");
+
+	/* Held data read in datagrams, each passed: full batches, the rest. */
+	base = fk.nsent;
+	for (int k = 0; k < 2 * SIS_PASSES_MAX + 5; k++) {
+		if (k % 300 == 0)
+			d = push();
+		add(d, data_msg(13, SIS_DIR_IN, k * 10, 10, true));
+	}
+	n = 0;
+	while (!sis_read(sc, &ev, SIS_READ_NONBLOCK) &&
+	       ev.type == SIS_EVENT_STREAM_DATA) {
+		sis_stream_pass(sc, ev.data.conn, ev.data.dir, ev.data.offset,
+				ev.data.len);
+		n++;
+	}
+	tap_ok(n == 2 * SIS_PASSES_MAX + 5 && fk.nsent == base + 3 &&
+	       passes_are(base, SIS_PASSES_MAX, 13, 0) &&
+	       passes_are(base + 1, SIS_PASSES_MAX, 13, SIS_PASSES_MAX) &&
+	       passes_are(base + 2, 5, 13, 2 * SIS_PASSES_MAX),
+	       "stream pass: %d held data events passed in 3 requests", n);
+
+	/* Sent before a blocking read waits. */
+	pass_run(sc, 14, 0, 2);
+	r = sis_read(sc, &ev, 0);
+	tap_ok(r == -ETIMEDOUT && fk.queued_when_blocked == 0 &&
+	       passes_are(fk.nsent - 1, 2, 14, 0),
+	       "stream pass: sent before blocking");
+
+	/* Verdicts and passes reach the kernel in the order queued. */
+	push_frames(1, 4, true);
+	read_frames(sc, false, NULL);
+	base = fk.nsent;
+	sis_pass(sc, 1);
+	pass_run(sc, 15, 0, 1);
+	ok = fk.nsent == base + 1 && sent_verdicts(base, &v) == 1 &&
+	     v[0].frame == 1;
+	sis_cut(sc, 2);
+	ok = ok && fk.nsent == base + 2 && passes_are(base + 1, 1, 15, 0);
+	sis_pass(sc, 3);
+	pass_run(sc, 15, 1, 2);
+	ok = ok && fk.nsent == base + 3 && sent_verdicts(base + 2, &v) == 2 &&
+	     v[0].frame == 2 && v[0].verdict == SIS_VERDICT_CUT &&
+	     v[1].frame == 3 && v[1].verdict == SIS_VERDICT_PASS;
+	r = sis_flush(sc);
+	tap_ok(ok && r == 0 && fk.nsent == base + 4 &&
+	       passes_are(base + 3, 2, 15, 1) && sis_scanner_queued(sc) == 0,
+	       "stream pass: verdicts and passes in the order queued");
+
+	/* A send that fails at the switch: the pass is not queued. */
+	sis_pass(sc, 4);
+	fk.send_error = -ENOMEM;
+	r = sis_stream_pass(sc, 16, SIS_DIR_IN, 0, 10);
+	tap_ok(r == -ENOMEM && sis_scanner_queued(sc) == 1,
+	       "stream pass: refused when the verdicts before it cannot go");
+	fk.send_error = 0;
+	base = fk.nsent;
+	r = pass_run(sc, 16, 0, 1);
+	tap_ok(r == 0 && fk.nsent == base + 1 &&
+	       sent_verdicts(base, &v) == 1 && v[0].frame == 4 &&
+	       sis_scanner_queued(sc) == 1,
+	       "stream pass: queued once they went");
+	sis_flush(sc);
+
+	/* Send failures keep a full queue. */
+	fk.send_error = -ENOBUFS;
+	r = pass_run(sc, 17, 0, SIS_PASSES_MAX);
+	tap_ok(r == 0 && sis_scanner_queued(sc) == SIS_PASSES_MAX,
+	       "stream pass: a full queue stays when its send fails");
+	r = pass_run(sc, 17, SIS_PASSES_MAX, 1);
+	tap_ok(r == -ENOBUFS && sis_scanner_queued(sc) == SIS_PASSES_MAX &&
+	       sis_flush(sc) == -ENOBUFS,
+	       "stream pass: one more is refused with the send error");
+	fk.send_error = 0;
+	r = pass_run(sc, 17, SIS_PASSES_MAX, 1);
+	tap_ok(r == 0 && sis_scanner_queued(sc) == 1 &&
+	       passes_are(fk.nsent - 1, SIS_PASSES_MAX, 17, 0),
+	       "stream pass: sent once the socket works again");
+
+	/* A request sends them first. */
+	r = sis_inject(sc, 1, SIS_DIR_IN, NULL, 0);
+	tap_ok(r == 0 && passes_are(fk.nsent - 2, 1, 17, SIS_PASSES_MAX) &&
+	       sent_cmd(fk.sent[fk.nsent - 1]) == SIS_CMD_INJECT,
+	       "stream pass: sent before a request");
+
+	/* The kernel refuses a request: sis_read() says so once. */
+	fk.refuse_passes = true;
+	pass_run(sc, 18, 0, 1);
+	r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
+	tap_ok(r == -EAGAIN && passes_are(fk.nsent - 1, 1, 18, 0),
+	       "stream pass: sent");
+	r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
+	tap_ok(r == -EINVAL && !strcmp(sis_read_extack(sc),
+				       "pass 0: bytes not delivered"),
+	       "stream pass: a refusal is returned by sis_read()");
+	fk.refuse_passes = false;
+
+	/* And at close. */
+	pass_run(sc, 19, 0, 3);
+	base = fk.nsent;
+	sis_scanner_close(sc);
+	fk.sc = NULL;
+	tap_ok(fk.nsent == base + 1 && passes_are(base, 3, 19, 0),
+	       "stream pass: sent at close");
+	fake_reset();
 }

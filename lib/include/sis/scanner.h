@@ -5,8 +5,8 @@
  * NAME
  *	sis_scanner_open, sis_scanner_attach, sis_scanner_fd, sis_subscribe,
  *	sis_unsubscribe, sis_read, sis_read_extack, sis_pass, sis_cut,
- *	sis_flush, sis_inject, sis_alert, sis_scanner_close - write a SIS
- *	scanner process
+ *	sis_stream_pass, sis_flush, sis_inject, sis_alert, sis_scanner_close -
+ *	write a SIS scanner process
  *
  * SYNOPSIS
  *	#include <sis/scanner.h>
@@ -24,11 +24,22 @@
  *	timeout gives it the fail policy. Closing the scanner, or the process
  *	exiting, releases every frame it holds the same way.
  *
- *	Verdicts are batched: sis_pass() and sis_cut() only queue them. The
- *	batch is sent when it holds SIS_VERDICTS_MAX verdicts, by sis_flush(),
+ *	A capability may also cover TCP connections instead of frames (a
+ *	stream capability). A subscription under it delivers each new
+ *	connection it covers (SIS_EVENT_CONN_OPEN), the bytes of each
+ *	direction it covers reassembled and in order (SIS_EVENT_STREAM_DATA),
+ *	and the end of each direction (SIS_EVENT_CONN_END). With contain
+ *	rights the bytes wait in the kernel until the scanner passes them
+ *	(sis_stream_pass) by their offset in the stream.
+ *
+ *	Verdicts and passes are batched: sis_pass(), sis_cut() and
+ *	sis_stream_pass() only queue them. The batch is sent when it is full
+ *	(SIS_VERDICTS_MAX verdicts, SIS_PASSES_MAX passes), by sis_flush(),
  *	before sis_read() would block or return -EAGAIN, before any other
  *	request (so the kernel sees requests in program order) and by
- *	sis_scanner_close().
+ *	sis_scanner_close(). A pass queued after verdicts first sends the
+ *	verdicts, and a verdict queued after passes the passes: the kernel
+ *	gets both in the order they were queued.
  *
  *	A scanner is one netlink socket. Frames arrive on it in datagrams of
  *	many frames; sis_read() hands them out one at a time. Frames that
@@ -122,6 +133,13 @@ int sis_scanner_fd(const struct sis_scanner *sc);
  *	match it. snaplen bounds the bytes of each frame delivered (0: the
  *	whole frame; frame.len always gives the real length).
  *
+ *	Under a stream capability the same call subscribes to connections:
+ *	filter (still for Ethernet frames) must match a connection's first
+ *	SYN, as the capability's own filter and port lists must, for the
+ *	connection to be delivered. snaplen is ignored: stream data always
+ *	comes whole. SIS_RIGHT_CONTAIN makes the bytes of the directions the
+ *	capability covers wait for sis_stream_pass().
+ *
  *	On success *id (may be NULL) is the subscription's id, which frames
  *	carry in frame.sub.
  *
@@ -147,6 +165,9 @@ enum sis_event_type {
 	SIS_EVENT_FRAME = 1,	/* a frame: see frame */
 	SIS_EVENT_LOST,		/* the receive buffer overflowed: frames lost */
 	SIS_EVENT_DETACHED,	/* the scanner was deleted: nothing more comes */
+	SIS_EVENT_CONN_OPEN,	/* a connection a stream subscription covers: see conn */
+	SIS_EVENT_STREAM_DATA,	/* bytes of one direction, in order: see data */
+	SIS_EVENT_CONN_END,	/* one direction (or both) ended: see end */
 };
 
 struct sis_frame {
@@ -159,9 +180,57 @@ struct sis_frame {
 	const uint8_t *data;	/* from the Ethernet header, until the next sis_read */
 };
 
+/*
+ * A TCP connection, delivered once per scanner when its handshake
+ * completes. Its id names it in the events that follow and in
+ * sis_stream_pass(); ids are never reused in a network namespace.
+ */
+struct sis_conn {
+	uint64_t id;
+	uint32_t sub;			/* the subscription it matched */
+	int family;			/* AF_INET or AF_INET6 */
+	uint8_t host_addr[16];		/* 4 bytes used for AF_INET */
+	uint8_t net_addr[16];
+	uint16_t host_port, net_port;	/* host byte order */
+	uint8_t initiator;		/* SIS_DIR_OUT: the host opened it */
+	uint8_t dirs;			/* the directions the subscription covers */
+};
+
+/*
+ * Bytes of one direction of a connection. Each direction is a stream of
+ * its own: its events follow each other in order and without gaps (offset
+ * is the previous event's offset + len), unless events were lost
+ * (SIS_EVENT_LOST).
+ */
+struct sis_stream_data {
+	uint64_t conn;			/* sis_conn.id */
+	uint32_t sub;
+	uint8_t dir;			/* SIS_DIR_IN (to the host) or SIS_DIR_OUT */
+	bool held;			/* waits for this scanner's sis_stream_pass() */
+	uint64_t offset;		/* of data[0]; 0 = the first byte after the SYN */
+	uint32_t len;			/* at most SIS_FRAME_DATA_MAX */
+	const uint8_t *data;		/* valid until the next sis_read() */
+};
+
+/*
+ * The end of one direction, or of both (dir SIS_DIR_ANY). After both
+ * directions ended, nothing more comes for the connection. Bytes
+ * delivered held before the end are passed as usual (a pass for a
+ * connection that is gone is ignored).
+ */
+struct sis_conn_end {
+	uint64_t conn;
+	uint32_t sub;
+	uint8_t dir;			/* SIS_DIR_IN, SIS_DIR_OUT or SIS_DIR_ANY (both) */
+	uint8_t reason;			/* enum sis_stream_end (other values may come) */
+};
+
 struct sis_event {
 	enum sis_event_type type;
 	struct sis_frame frame;	/* SIS_EVENT_FRAME only */
+	struct sis_conn conn;	/* SIS_EVENT_CONN_OPEN only */
+	struct sis_stream_data data;	/* SIS_EVENT_STREAM_DATA only */
+	struct sis_conn_end end;	/* SIS_EVENT_CONN_END only */
 };
 
 /* sis_read() flags */
@@ -174,15 +243,20 @@ struct sis_event {
  *	or until the socket's SO_RCVTIMEO (if set on sis_scanner_fd()) runs
  *	out, then returns -EAGAIN: a timer for a blocking event loop. With
  *	SIS_READ_NONBLOCK it returns -EAGAIN when none is pending. In both cases the
- *	queued verdicts are sent first when there is nothing to hand out.
- *	frame.data stays valid until the next sis_read() on sc, whatever other
- *	calls come in between.
+ *	queued verdicts and passes are sent first when there is nothing to
+ *	hand out. frame.data and data.data stay valid until the next
+ *	sis_read() on sc, whatever other calls come in between. The members
+ *	of *ev that do not belong to its type are zeroed.
+ *
+ *	Frames and stream events come in the order the kernel delivered
+ *	them, mixed when the scanner has both kinds of subscription.
  *
  *	SIS_EVENT_LOST: the kernel could not deliver frames because the
- *	receive buffer was full; held ones got the fail policy. Reading goes
- *	on normally. SIS_EVENT_DETACHED: the scanner was deleted (or its
- *	bridge detached); later calls return -ENOTCONN unless the socket is
- *	attached again.
+ *	receive buffer was full; held ones got the fail policy. Stream events
+ *	may have been lost too: a direction's next data may not follow the
+ *	last one handed out. Reading goes on normally. SIS_EVENT_DETACHED:
+ *	the scanner was deleted (or its bridge detached); later calls return
+ *	-ENOTCONN unless the socket is attached again.
  *
  *	Errors (each returned once; reading can go on): -EAGAIN, -EINTR (a
  *	signal with a handler installed without SA_RESTART arrived while
@@ -222,11 +296,37 @@ int sis_pass(struct sis_scanner *sc, uint64_t num);
 int sis_cut(struct sis_scanner *sc, uint64_t num);
 
 /*
- * sis_flush - send the queued verdicts now
+ * sis_stream_pass - let bytes of a held stream go on
  *
- *	One SIS_CMD_VERDICT request, without an ack: a refusal comes back
- *	through sis_read(). Returns 0 when nothing was queued. On failure the
- *	verdicts stay queued.
+ *	Passes bytes [offset, offset + len) of direction dir (SIS_DIR_IN or
+ *	SIS_DIR_OUT) of connection conn: a segment waits in the kernel until
+ *	every scanner containing its bytes passed all of them. Passes must
+ *	continue the bytes already passed (offset at most their end) and
+ *	cover only bytes delivered. len SIS_PASS_ALL passes the rest of the
+ *	direction, delivered or not: the scanner gets no more of it. A len
+ *	of 0 passes nothing and is not sent.
+ *
+ *	The pass is queued with the verdicts (see DESCRIPTION; sent as
+ *	SIS_CMD_STREAM_PASS, SIS_PASSES_MAX at most per request) and 0
+ *	returned. When sending the queue fails, the pass is not queued and
+ *	the error is returned, as for sis_pass(). The kernel refuses a whole
+ *	request one of whose passes breaks the rules above (-EINVAL) or names
+ *	a direction the scanner only reads (-EPERM), and says so through
+ *	sis_read(). Passes for a connection that is gone, or for bytes already
+ *	passed, are ignored.
+ *
+ *	Errors: -EINVAL (dir is not SIS_DIR_IN or SIS_DIR_OUT, or offset +
+ *	len overflows), and send errors.
+ */
+int sis_stream_pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		    uint64_t offset, uint64_t len);
+
+/*
+ * sis_flush - send the queued verdicts and passes now
+ *
+ *	One SIS_CMD_VERDICT or SIS_CMD_STREAM_PASS request, without an ack:
+ *	a refusal comes back through sis_read(). Returns 0 when nothing was
+ *	queued. On failure the queue is kept.
  */
 int sis_flush(struct sis_scanner *sc);
 
@@ -253,10 +353,10 @@ int sis_alert(struct sis_scanner *sc, const void *msg, size_t len,
 	      uint64_t frame_num, char *extack, size_t extack_len);
 
 /*
- * sis_scanner_close - send the queued verdicts and close the scanner
+ * sis_scanner_close - send the queued verdicts and passes, close the scanner
  *
- *	The kernel releases the frames still held (fail policy) and ends the
- *	subscriptions. sc may be NULL.
+ *	The kernel releases the frames and bytes still held (fail policy)
+ *	and ends the subscriptions. sc may be NULL.
  */
 void sis_scanner_close(struct sis_scanner *sc);
 

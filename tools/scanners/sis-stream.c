@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
+/*
+ * sis-stream: a stream scanner for tests and the benchmark. It subscribes
+ * under one stream capability and treats the connections it delivers by
+ * its mode:
+ *
+ *	sha	hash each direction of each connection with SHA-256, check
+ *		that its bytes come in order and without gaps, and print the
+ *		hash when the direction ends; with -C, pass each held piece
+ *		right after hashing it (the default mode)
+ *	null	read everything and, with -C, pass it; print totals at exit
+ *	never	with -C, never pass anything: the bytes stay held
+ *	passall	with -C, pass each direction whole as its connection opens
+ *
+ *	sis-stream -s SCANNER -c CAP [-C] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]
+ *
+ * -C subscribes with read and contain rights (default read), -f adds a
+ * pcap filter on each connection's first SYN. Output, to FILE (default
+ * stdout), line by line, flushed after each line:
+ *
+ *	open ID HOSTADDR:PORT NETADDR:PORT initiator host|net
+ *						a connection (not with -q);
+ *						IPv6 addresses in brackets
+ *	data ID DIR OFFSET LEN [held]		a piece of data (with -v)
+ *	end ID DIR REASON			a direction ended (with -v)
+ *	conn ID DIR BYTES SHA256HEX REASON	sha: a direction ended
+ *	conns N bytes-in N bytes-out N		null: totals, at exit
+ *
+ * DIR is "in" (to the host) or "out", and "any" for an end of both
+ * directions; REASON fin, rst, timeout, limit or gone. On stdout, whatever
+ * FILE is: "ready" once subscribed, "lost" when events were lost (the
+ * receive buffer was full) and "detached" when the scanner was deleted.
+ *
+ * Exit status: 0 on SIGINT or SIGTERM, or once detached; 1 with
+ * "Error: ..." on stderr when something fails, including data that does
+ * not follow its direction's previous bytes in sha mode; 2 for usage
+ * errors.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* strerrorname_np() */
+#endif
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <openssl/evp.h>
+
+#include <sis/scanner.h>
+
+enum mode { MODE_SHA, MODE_NULL, MODE_NEVER, MODE_PASSALL };
+
+struct opts {
+	const char *scanner;
+	const char *cap;
+	const char *filter;
+	const char *out;
+	enum mode mode;
+	bool contain;
+	bool quiet;
+	bool verbose;
+};
+
+/* sha: one direction of a connection. */
+struct half {
+	EVP_MD_CTX *md;		/* NULL when not covered, or ended */
+	uint64_t bytes;		/* hashed so far: the next data's offset */
+};
+
+/* sha: a connection, from its open to the end of its directions. */
+struct conn {
+	struct conn *next;	/* in its bucket */
+	uint64_t id;
+	struct half half[2];	/* by half_of(): in, out */
+};
+
+/* sha: the connections open, by id. */
+static struct {
+	struct conn **buckets;
+	size_t nbuckets;	/* a power of two */
+	size_t count;
+} conns;
+
+static volatile sig_atomic_t stop;
+static int sock_fd = -1;
+static FILE *out;
+static EVP_MD *sha256;
+
+static void die(const char *what, int err, const char *extack)
+{
+	fprintf(stderr, "Error: %s: %s (%s)\n", what,
+		extack && extack[0] ? extack : strerror(-err),
+		strerrorname_np(-err));
+	exit(1);
+}
+
+/* A failure that is not an errno: the stream broke a rule. */
+static void fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("Error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: sis-stream -s SCANNER -c CAP [-C] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]\n"
+		"\n"
+		"  -s SCANNER  attach as scanner SCANNER\n"
+		"  -c CAP      subscribe under stream capability CAP\n"
+		"  -C          with read and contain rights (default: read)\n"
+		"  -f FILTER   pcap filter on each connection's first SYN\n"
+		"  -m MODE     sha (default): hash each direction, check its order\n"
+		"              null: read and pass everything, totals at exit\n"
+		"              never: never pass anything\n"
+		"              passall: pass each direction whole as it opens\n"
+		"  -o FILE     write the output lines to FILE (default stdout)\n"
+		"  -q          no \"open\" lines\n"
+		"  -v          also a line per piece of data and per end\n");
+	exit(2);
+}
+
+/*
+ * The main loop blocks in sis_read(). A signal that comes while it waits
+ * interrupts it (no SA_RESTART); one that comes just before it waits
+ * gives the socket a receive timeout of one millisecond, so that the wait
+ * ends at once all the same. setsockopt() is async-signal-safe.
+ */
+static void on_signal(int sig)
+{
+	struct timeval tv = { .tv_usec = 1000 };
+	int saved = errno;
+
+	(void)sig;
+	stop = 1;
+	if (sock_fd >= 0)
+		setsockopt(sock_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	errno = saved;
+}
+
+static void signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void line(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	if (fflush(out) == EOF)
+		die("output", -errno, NULL);
+}
+
+static const char *dir_name(uint8_t dir)
+{
+	return dir == SIS_DIR_IN ? "in" : dir == SIS_DIR_OUT ? "out" : "any";
+}
+
+static const char *reason_name(uint8_t reason)
+{
+	static char other[8];
+
+	switch (reason) {
+	case SIS_STREAM_END_FIN:
+		return "fin";
+	case SIS_STREAM_END_RST:
+		return "rst";
+	case SIS_STREAM_END_TIMEOUT:
+		return "timeout";
+	case SIS_STREAM_END_LIMIT:
+		return "limit";
+	case SIS_STREAM_END_GONE:
+		return "gone";
+	}
+	snprintf(other, sizeof(other), "%u", reason);
+	return other;
+}
+
+/* "10.0.0.1:80" or "[2001:db8::1]:80" */
+static void endpoint(char *buf, size_t len, int family, const uint8_t *addr,
+		     uint16_t port)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (!inet_ntop(family, addr, a, sizeof(a)))
+		snprintf(a, sizeof(a), "?");
+	snprintf(buf, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+static void print_open(const struct sis_conn *c)
+{
+	char host[INET6_ADDRSTRLEN + 8], net[INET6_ADDRSTRLEN + 8];
+
+	endpoint(host, sizeof(host), c->family, c->host_addr, c->host_port);
+	endpoint(net, sizeof(net), c->family, c->net_addr, c->net_port);
+	line("open %llu %s %s initiator %s", (unsigned long long)c->id, host,
+	     net, c->initiator == SIS_DIR_OUT ? "host" : "net");
+}
+
+static void pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		 uint64_t offset, uint64_t len)
+{
+	int r = sis_stream_pass(sc, conn, dir, offset, len);
+
+	if (r < 0)
+		die("pass", r, NULL);
+}
+
+/* sha: the connection table */
+
+static int half_of(uint8_t dir)
+{
+	return dir == SIS_DIR_IN ? 0 : 1;
+}
+
+static struct conn **bucket(uint64_t id)
+{
+	/* Fibonacci hashing: ids are consecutive. */
+	return &conns.buckets[(id * 0x9e3779b97f4a7c15ULL) >> 32 &
+			      (conns.nbuckets - 1)];
+}
+
+static void table_grow(void)
+{
+	struct conn **old = conns.buckets, *c, *next;
+	size_t n = conns.nbuckets;
+
+	conns.nbuckets = n ? 2 * n : 1024;
+	conns.buckets = calloc(conns.nbuckets, sizeof(*conns.buckets));
+	if (!conns.buckets)
+		die("connections", -ENOMEM, NULL);
+	for (size_t i = 0; i < n; i++)
+		for (c = old[i]; c; c = next) {
+			next = c->next;
+			c->next = *bucket(c->id);
+			*bucket(c->id) = c;
+		}
+	free(old);
+}
+
+static struct conn *conn_find(uint64_t id)
+{
+	struct conn *c;
+
+	if (!conns.nbuckets)
+		return NULL;
+	for (c = *bucket(id); c && c->id != id; c = c->next)
+		;
+	return c;
+}
+
+static void conn_add(const struct sis_conn *o)
+{
+	struct conn *c;
+
+	if (conn_find(o->id))
+		fail("conn %llu: opened twice", (unsigned long long)o->id);
+	if (conns.count >= conns.nbuckets)
+		table_grow();
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		die("connections", -ENOMEM, NULL);
+	c->id = o->id;
+	for (uint8_t dir = SIS_DIR_IN; dir <= SIS_DIR_OUT; dir++) {
+		struct half *h = &c->half[half_of(dir)];
+
+		if (!(o->dirs & dir))
+			continue;
+		h->md = EVP_MD_CTX_new();
+		if (!h->md || !EVP_DigestInit_ex(h->md, sha256, NULL))
+			fail("sha256: cannot start a hash");
+	}
+	c->next = *bucket(c->id);
+	*bucket(c->id) = c;
+	conns.count++;
+}
+
+static void conn_del(struct conn *c)
+{
+	struct conn **p = bucket(c->id);
+
+	while (*p != c)
+		p = &(*p)->next;
+	*p = c->next;
+	conns.count--;
+	free(c);
+}
+
+static void sha_data(struct sis_scanner *sc, const struct opts *o,
+		     const struct sis_stream_data *d)
+{
+	struct conn *c = conn_find(d->conn);
+	unsigned long long id = d->conn;
+	struct half *h;
+
+	if (!c)
+		fail("conn %llu %s: data of a connection not open", id,
+		     dir_name(d->dir));
+	h = &c->half[half_of(d->dir)];
+	if (!h->md)
+		fail("conn %llu %s: data of a direction not covered, or ended",
+		     id, dir_name(d->dir));
+	if (d->offset != h->bytes)
+		fail("conn %llu %s: data at offset %llu, expected %llu", id,
+		     dir_name(d->dir), (unsigned long long)d->offset,
+		     (unsigned long long)h->bytes);
+	if (!EVP_DigestUpdate(h->md, d->data, d->len))
+		fail("sha256: cannot hash");
+	h->bytes += d->len;
+	if (o->contain && d->held)
+		pass(sc, d->conn, d->dir, d->offset, d->len);
+}
+
+static void sha_end_half(struct conn *c, uint8_t dir, uint8_t reason)
+{
+	struct half *h = &c->half[half_of(dir)];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned int len = 0;
+
+	if (!h->md)
+		return;		/* not covered, or ended before */
+	if (!EVP_DigestFinal_ex(h->md, md, &len))
+		fail("sha256: cannot finish a hash");
+	EVP_MD_CTX_free(h->md);
+	h->md = NULL;
+	for (unsigned int i = 0; i < len; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	hex[2 * len] = '\0';
+	line("conn %llu %s %llu %s %s", (unsigned long long)c->id,
+	     dir_name(dir), (unsigned long long)h->bytes, hex,
+	     reason_name(reason));
+}
+
+/* An end for a connection never opened is not ours to print. */
+static void sha_end(const struct sis_conn_end *e)
+{
+	struct conn *c = conn_find(e->conn);
+
+	if (!c)
+		return;
+	if (e->dir & SIS_DIR_IN)
+		sha_end_half(c, SIS_DIR_IN, e->reason);
+	if (e->dir & SIS_DIR_OUT)
+		sha_end_half(c, SIS_DIR_OUT, e->reason);
+	if (!c->half[0].md && !c->half[1].md)
+		conn_del(c);
+}
+
+/* Totals, for null mode. */
+static struct {
+	unsigned long long conns, bytes_in, bytes_out;
+} totals;
+
+static void on_open(struct sis_scanner *sc, const struct opts *o,
+		    const struct sis_conn *c)
+{
+	totals.conns++;
+	if (!o->quiet)
+		print_open(c);
+	if (o->mode == MODE_SHA) {
+		conn_add(c);
+	} else if (o->mode == MODE_PASSALL && o->contain) {
+		for (uint8_t dir = SIS_DIR_IN; dir <= SIS_DIR_OUT; dir++)
+			if (c->dirs & dir)
+				pass(sc, c->id, dir, 0, SIS_PASS_ALL);
+	}
+}
+
+static void on_data(struct sis_scanner *sc, const struct opts *o,
+		    const struct sis_stream_data *d)
+{
+	if (o->verbose)
+		line("data %llu %s %llu %u%s", (unsigned long long)d->conn,
+		     dir_name(d->dir), (unsigned long long)d->offset, d->len,
+		     d->held ? " held" : "");
+	if (d->dir == SIS_DIR_IN)
+		totals.bytes_in += d->len;
+	else
+		totals.bytes_out += d->len;
+	if (o->mode == MODE_SHA)
+		sha_data(sc, o, d);
+	else if (o->mode == MODE_NULL && o->contain && d->held)
+		pass(sc, d->conn, d->dir, d->offset, d->len);
+	/* never holds; passall passed the whole direction already */
+}
+
+static void on_end(const struct opts *o, const struct sis_conn_end *e)
+{
+	if (o->verbose)
+		line("end %llu %s %s", (unsigned long long)e->conn,
+		     dir_name(e->dir), reason_name(e->reason));
+	if (o->mode == MODE_SHA)
+		sha_end(e);
+}
+
+static void parse_args(int argc, char **argv, struct opts *o)
+{
+	int opt;
+
+	while ((opt = getopt(argc, argv, "s:c:Cf:m:o:qv")) != -1) {
+		switch (opt) {
+		case 's':
+			o->scanner = optarg;
+			break;
+		case 'c':
+			o->cap = optarg;
+			break;
+		case 'C':
+			o->contain = true;
+			break;
+		case 'f':
+			o->filter = optarg;
+			break;
+		case 'm':
+			if (!strcmp(optarg, "sha"))
+				o->mode = MODE_SHA;
+			else if (!strcmp(optarg, "null"))
+				o->mode = MODE_NULL;
+			else if (!strcmp(optarg, "never"))
+				o->mode = MODE_NEVER;
+			else if (!strcmp(optarg, "passall"))
+				o->mode = MODE_PASSALL;
+			else
+				usage();
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || !o->scanner || !o->cap)
+		usage();
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .mode = MODE_SHA };
+	char extack[SIS_EXTACK_MAX];
+	struct sis_scanner *sc;
+	struct sis_event ev;
+	int r;
+
+	parse_args(argc, argv, &o);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	out = stdout;
+	if (o.out) {
+		out = fopen(o.out, "w");
+		if (!out)
+			die(o.out, -errno, NULL);
+		setvbuf(out, NULL, _IOLBF, 0);
+	}
+	if (o.mode == MODE_SHA) {
+		sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+		if (!sha256)
+			fail("sha256: not available");
+	}
+	signals();
+
+	r = sis_scanner_open(o.scanner, &sc, extack, sizeof(extack));
+	if (r < 0)
+		die("attach", r, extack);
+	r = sis_subscribe(sc, o.cap, SIS_RIGHT_READ |
+			  (o.contain ? SIS_RIGHT_CONTAIN : 0), o.filter, 0,
+			  NULL, extack, sizeof(extack));
+	if (r < 0)
+		die("subscribe", r, extack);
+	sock_fd = sis_scanner_fd(sc);
+	printf("ready\n");
+
+	/*
+	 * A blocking read sends the passes collected so far before it waits:
+	 * one request per wake-up. -EAGAIN is the timeout a signal sets.
+	 */
+	while (!stop) {
+		r = sis_read(sc, &ev, 0);
+		if (r == -EINTR || r == -EAGAIN)
+			continue;
+		if (r < 0)
+			die("read", r, sis_read_extack(sc));
+		switch (ev.type) {
+		case SIS_EVENT_CONN_OPEN:
+			on_open(sc, &o, &ev.conn);
+			break;
+		case SIS_EVENT_STREAM_DATA:
+			on_data(sc, &o, &ev.data);
+			break;
+		case SIS_EVENT_CONN_END:
+			on_end(&o, &ev.end);
+			break;
+		case SIS_EVENT_FRAME:
+			/* Not a stream capability: let its frames go. */
+			if (ev.frame.held && o.contain && o.mode != MODE_NEVER)
+				sis_pass(sc, ev.frame.num);
+			break;
+		case SIS_EVENT_LOST:
+			printf("lost\n");
+			break;
+		case SIS_EVENT_DETACHED:
+			printf("detached\n");
+			stop = 1;
+			break;
+		}
+	}
+	if (o.mode == MODE_NULL)
+		line("conns %llu bytes-in %llu bytes-out %llu", totals.conns,
+		     totals.bytes_in, totals.bytes_out);
+	sis_scanner_close(sc);	/* sends the last passes */
+	return 0;
+}
