@@ -25,6 +25,7 @@ SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
 		   tools/sisctl/inject.c tools/sisctl/monitor.c \
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
 		   tools/sisctl/show_scanner.c tools/sisctl/util.c
+SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sisctl cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...
+ * sisctl cap add SCANNER CAP stream [host-port LIST] [net-port LIST]
+ *                [dir in|out|any] rights read|read,contain [filter FILTER...]
  * sisctl cap del SCANNER CAP
  */
 #include <errno.h>
@@ -15,9 +17,17 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sisctl cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...\n"
+		"       sisctl cap add SCANNER CAP stream [host-port LIST] [net-port LIST]\n"
+		"                      [dir in|out|any] rights read|read,contain [filter FILTER...]\n"
 		"       sisctl cap del SCANNER CAP\n"
 		"Lets SCANNER read (and with contain, hold until its verdict) the frames\n"
-		"matching FILTER, a pcap-filter(7) expression. dir defaults to any.\n");
+		"matching FILTER, a pcap-filter(7) expression. dir defaults to any.\n"
+		"A stream capability covers TCP connections instead: their byte streams\n"
+		"(dir out: what the host sends, in: what it receives), when the host's and\n"
+		"the network's ports are in the lists and the first SYN matches FILTER.\n"
+		"LIST is * (any port, the default) or ports and ranges: 25,110,8000-8080\n"
+		"(at most %d). ports 'host LIST:net LIST' gives both, either may be omitted.\n",
+		SIS_PORT_RANGES_MAX);
 	return f == stdout ? 0 : 1;
 }
 
@@ -59,15 +69,73 @@ static int parse_rights_word(const char *v, uint8_t *rights, char *err,
 	return 0;
 }
 
+enum {
+	KW_DIR, KW_RIGHTS, KW_STREAM, KW_HOST_PORT, KW_NET_PORT, KW_PORTS,
+	KW_FILTER,
+};
+
+static const char *const keywords[] = {
+	[KW_DIR] = "dir",
+	[KW_RIGHTS] = "rights",
+	[KW_STREAM] = "stream",
+	[KW_HOST_PORT] = "host-port",
+	[KW_NET_PORT] = "net-port",
+	[KW_PORTS] = "ports",
+	[KW_FILTER] = "filter",
+};
+
+static int keyword(const char *w)
+{
+	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
+		if (!strcmp(w, keywords[i]))
+			return (int)i;
+	return -1;
+}
+
+/* host-port LIST, net-port LIST or ports 'host LIST:net LIST'. */
+static int parse_ports_word(struct cap_add_args *a, int kw, const char *v,
+			    bool *has_host, bool *has_net, char *err,
+			    size_t err_len)
+{
+	struct port_list host, net;
+	bool h = kw == KW_HOST_PORT, n = kw == KW_NET_PORT;
+
+	if (kw == KW_PORTS) {
+		if (parse_ports_spec(v, &host, &net, &h, &n, err, err_len) < 0)
+			return -1;
+	} else if (parse_port_list(v, h ? &host : &net, err, err_len) < 0) {
+		return -1;
+	}
+	if ((h && *has_host) || (n && *has_net)) {
+		snprintf(err, err_len, "%s ports given twice",
+			 h && *has_host ? "host" : "net");
+		return -1;
+	}
+	if (h) {
+		a->host_ports = host;
+		*has_host = true;
+	}
+	if (n) {
+		a->net_ports = net;
+		*has_net = true;
+	}
+	return 0;
+}
+
 /*
- * argv: SCANNER CAP, then "dir DIR" and "rights RIGHTS" (in any order,
- * rights required), then the filter words. On error returns -1 with a
- * message in err, or with err empty when only the usage applies.
+ * argv: SCANNER CAP, then in any order "dir DIR", "rights RIGHTS"
+ * (required) and, for a stream capability, the word "stream" and its
+ * ports ("host-port LIST", "net-port LIST", "ports 'host LIST:net LIST'"),
+ * then the filter words, after the word "filter" (required for streams).
+ * A frame capability requires a filter. On error returns -1 with a message
+ * in err, or with err empty when only the usage applies.
  */
 int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		  char *err, size_t err_len)
 {
-	bool has_dir = false, has_rights = false;
+	bool has_host = false, has_net = false, filter_word = false;
+	const char *ports_word = NULL;
+	unsigned int seen = 0;
 	int i = 2;
 
 	memset(a, 0, sizeof(*a));
@@ -85,40 +153,82 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		name_error(err, err_len, "capability", a->name);
 		return -1;
 	}
-	for (; i < argc; i += 2) {
-		bool dir = !strcmp(argv[i], "dir");
+	while (i < argc) {
+		int kw = keyword(argv[i]);
+		const char *v;
 
-		if (!dir && strcmp(argv[i], "rights"))
+		if (kw < 0)
 			break;
+		if (kw == KW_FILTER) {
+			filter_word = true;
+			i++;
+			break;
+		}
+		if (kw == KW_STREAM) {
+			if (a->stream) {
+				snprintf(err, err_len, "\"stream\" given twice");
+				return -1;
+			}
+			a->stream = true;
+			i++;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			snprintf(err, err_len, "\"%s\" needs a value", argv[i]);
 			return -1;
 		}
-		if (dir ? has_dir : has_rights) {
+		if (seen & (1u << kw)) {
 			snprintf(err, err_len, "\"%s\" given twice", argv[i]);
 			return -1;
 		}
-		if (dir) {
-			has_dir = true;
-			if (parse_dir(argv[i + 1], &a->dir) < 0) {
+		seen |= 1u << kw;
+		v = argv[i + 1];
+		switch (kw) {
+		case KW_DIR:
+			if (parse_dir(v, &a->dir) < 0) {
 				snprintf(err, err_len,
 					 "invalid direction \"%s\", use in, out or any",
-					 argv[i + 1]);
+					 v);
 				return -1;
 			}
-		} else {
-			has_rights = true;
-			if (parse_rights_word(argv[i + 1], &a->rights, err,
-					      err_len) < 0)
+			break;
+		case KW_RIGHTS:
+			if (parse_rights_word(v, &a->rights, err, err_len) < 0)
 				return -1;
+			break;
+		default:
+			ports_word = keywords[kw];
+			if (parse_ports_word(a, kw, v, &has_host, &has_net, err,
+					     err_len) < 0)
+				return -1;
+			break;
 		}
+		i += 2;
 	}
-	if (!has_rights) {
+	if (ports_word && !a->stream) {
+		snprintf(err, err_len,
+			 "\"%s\" is for stream capabilities: add the word \"stream\"",
+			 ports_word);
+		return -1;
+	}
+	if (a->stream && i < argc && !filter_word) {
+		snprintf(err, err_len,
+			 "unknown argument \"%s\": a stream capability's filter follows the word \"filter\"",
+			 argv[i]);
+		return -1;
+	}
+	if (!(seen & (1u << KW_RIGHTS))) {
 		snprintf(err, err_len,
 			 "missing \"rights read\" or \"rights read,contain\"");
 		return -1;
 	}
 	if (i >= argc) {
+		if (filter_word) {
+			snprintf(err, err_len, "\"filter\" needs a value");
+			return -1;
+		}
+		if (a->stream)
+			return 0;
 		snprintf(err, err_len,
 			 "missing FILTER, the frames the capability covers");
 		return -1;
@@ -160,6 +270,41 @@ int cap_add_fill(struct nl_msg *msg, const char *scanner, const char *name,
 	return 0;
 }
 
+static int put_ports(struct nl_msg *msg, int type, const struct port_list *l)
+{
+	if (!l->n)
+		return 0;	/* any port */
+	return nla_put(msg, type, (int)(l->n * sizeof(l->r[0])), l->r);
+}
+
+/*
+ * A stream capability: its kind and port lists, and the filter (run on
+ * the first SYN) when it has one.
+ */
+int cap_add_stream_fill(struct nl_msg *msg, const struct cap_add_args *a,
+			const struct sock_filter *insns, unsigned int len)
+{
+	struct nlattr *nest;
+
+	if (put_scanner(msg, a->scanner) < 0)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SIS_A_CAP | NLA_F_NESTED);
+	if (!nest || nla_put_string(msg, SIS_CAP_A_NAME, a->name) < 0 ||
+	    nla_put_u8(msg, SIS_CAP_A_DIR, a->dir) < 0 ||
+	    nla_put_u8(msg, SIS_CAP_A_RIGHTS, a->rights) < 0 ||
+	    nla_put_u8(msg, SIS_CAP_A_KIND, SIS_CAP_STREAM) < 0 ||
+	    put_ports(msg, SIS_CAP_A_HOST_PORTS, &a->host_ports) < 0 ||
+	    put_ports(msg, SIS_CAP_A_NET_PORTS, &a->net_ports) < 0)
+		return -EMSGSIZE;
+	if (a->expr &&
+	    (nla_put(msg, SIS_CAP_A_BPF, (int)(len * sizeof(*insns)), insns) < 0 ||
+	     nla_put_string(msg, SIS_CAP_A_EXPR, a->expr) < 0))
+		return -EMSGSIZE;
+	if (nla_nest_end(msg, nest) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
 int cap_del_fill(struct nl_msg *msg, const char *scanner, const char *name)
 {
 	struct nlattr *nest;
@@ -183,6 +328,8 @@ static int add_fill(struct nl_msg *msg, const void *arg)
 {
 	const struct add_req *r = arg;
 
+	if (r->a->stream)
+		return cap_add_stream_fill(msg, r->a, r->insns, r->len);
 	return cap_add_fill(msg, r->a->scanner, r->a->name, r->a->dir,
 			    r->a->rights, r->insns, r->len, r->a->expr);
 }
@@ -208,15 +355,16 @@ static int cap_add(int argc, char **argv)
 		sisctl_error("%s", err);
 		return 1;
 	}
-	if (filter_compile(a.expr, &insns, &req.len, err, sizeof(err)) < 0) {
+	if (a.expr &&
+	    filter_compile(a.expr, &insns, &req.len, err, sizeof(err)) < 0) {
 		sisctl_error("filter: %s", err);
 		free(a.expr);
 		return 1;
 	}
 	req.insns = insns;
 	ret = sisctl_send(SIS_CMD_CAP_ADD,
-			  req.len * sizeof(*insns) + strlen(a.expr) + 128,
-			  add_fill, &req);
+			  req.len * sizeof(*insns) + (a.expr ? strlen(a.expr) : 0) +
+			  2 * sizeof(a.host_ports.r) + 128, add_fill, &req);
 	free(insns);
 	free(a.expr);
 	return ret;

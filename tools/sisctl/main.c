@@ -23,6 +23,8 @@ static const struct {
 	{ "cap", cmd_cap },
 	{ "inject", cmd_inject },
 	{ "monitor", cmd_monitor },
+	{ "set", cmd_set },
+	{ "conns", cmd_conns },
 };
 
 static int usage(FILE *f)
@@ -37,18 +39,26 @@ static int usage(FILE *f)
 		"  prevent del BRIDGE ID      remove a rule\n"
 		"  show [BRIDGE]              attached bridges, counters, rules and scanners\n"
 		"  show scanner [NAME]        scanners only\n"
+		"  show conns [dev BRIDGE]    the same as conns\n"
 		"  scanner add NAME bridge BRIDGE user USER [timeout MS] [fail open|closed]\n"
 		"              [max-held FRAMES] [max-bytes BYTES]\n"
 		"                             declare a scanner, run by USER\n"
 		"  scanner del NAME           delete it\n"
 		"  cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...\n"
 		"                             let SCANNER read (and contain) matching frames\n"
+		"  cap add SCANNER CAP stream [host-port LIST] [net-port LIST] [dir in|out|any]\n"
+		"              rights read|read,contain [filter FILTER...]\n"
+		"                             the same for TCP byte streams, by port\n"
 		"  cap del SCANNER CAP        remove a capability\n"
 		"  inject add SCANNER ID FILE [dir in|out|any]\n"
 		"                             let SCANNER send the frame in FILE (raw or pcap)\n"
 		"  inject del SCANNER ID      remove an injection\n"
 		"  monitor [-j] [--pcap FILE] [--count N]\n"
 		"                             print the scanners' alerts as they come\n"
+		"  set dev BRIDGE [max-conns N] [conn-bytes SIZE] [conn-segs N]\n"
+		"              [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]\n"
+		"                             the stream tracking limits of BRIDGE\n"
+		"  conns [dev BRIDGE]         the TCP connections tracked for streams\n"
 		"  help                       this text\n"
 		"Options:\n"
 		"  -j, --json                 JSON output\n"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sisctl show [BRIDGE], sisctl show scanner [NAME] */
+/* sisctl show [BRIDGE], sisctl show scanner [NAME], sisctl show conns */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -16,7 +16,8 @@
 static int usage(FILE *f)
 {
 	fprintf(f, "Usage: sisctl show [BRIDGE]\n"
-		   "       sisctl show scanner [NAME]\n");
+		   "       sisctl show scanner [NAME]\n"
+		   "       sisctl show conns [dev BRIDGE]\n");
 	return f == stdout ? 0 : 1;
 }
 
@@ -103,6 +104,38 @@ static int add_rule(struct sisctl_bridge *b, struct nlattr *nest)
 	return 0;
 }
 
+static int parse_limits(struct sisctl_limits *l, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_LIMITS_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_LIMITS_A_MAX, nest, sisctl_limits_policy) < 0)
+		return -EPROTO;
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		l->v[i] = nla_get_u32(tb[i]);
+		l->has |= 1u << i;
+	}
+	return 0;
+}
+
+static int parse_sstats(struct sisctl_sstats *s, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_SSTATS_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_SSTATS_A_MAX, nest, sisctl_sstats_policy) < 0)
+		return -EPROTO;
+	for (int i = 1; i <= SIS_SSTATS_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		/* All u64 but the connections tracked now. */
+		s->v[i] = i == SIS_SSTATS_A_CONNS ? nla_get_u32(tb[i]) :
+						    nla_get_u64(tb[i]);
+		s->has |= 1u << i;
+	}
+	return 0;
+}
+
 /* Add one SIS_CMD_GET_BRIDGE dump message to l. */
 int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
 {
@@ -135,6 +168,11 @@ int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
 	if (tb[SIS_A_STATS_IN] && parse_stats(&b->in, tb[SIS_A_STATS_IN]) < 0)
 		return -EPROTO;
 	if (tb[SIS_A_STATS_OUT] && parse_stats(&b->out, tb[SIS_A_STATS_OUT]) < 0)
+		return -EPROTO;
+	if (tb[SIS_A_LIMITS] && parse_limits(&b->limits, tb[SIS_A_LIMITS]) < 0)
+		return -EPROTO;
+	if (tb[SIS_A_STREAM_STATS] &&
+	    parse_sstats(&b->sstats, tb[SIS_A_STREAM_STATS]) < 0)
 		return -EPROTO;
 
 	/* genlmsg_parse() keeps only the last SIS_A_RULE: walk them all. */
@@ -183,6 +221,8 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
 			" dropped %" PRIu64 "\n",
 			"out", b->out.frames, b->out.bytes, b->out.dropped);
+		limits_text(f, &b->limits);
+		sstats_text(f, &b->sstats);
 		for (size_t j = 0; j < b->nrules; j++) {
 			const struct sisctl_rule *r = &b->rules[j];
 
@@ -253,7 +293,8 @@ static json_t *jstats(const struct sisctl_stats *s)
 
 /*
  * An array of bridges; each has its scanners in "scanners" (added after
- * "prevent", so that consumers of the older output are not affected).
+ * "prevent", so that consumers of the older output are not affected), then
+ * "limits" and "stream_stats" when the kernel has streams.
  */
 json_t *show_json(const struct sisctl_bridges *l,
 		  const struct sisctl_scanners *sl)
@@ -300,6 +341,11 @@ json_t *show_json(const struct sisctl_bridges *l,
 					scanner_json(&sl->v[j], b->ifname[0] ?
 						     b->ifname : NULL));
 		json_object_set_new(o, "scanners", scanners);
+		if (b->limits.has)
+			json_object_set_new(o, "limits", limits_json(&b->limits));
+		if (b->sstats.has)
+			json_object_set_new(o, "stream_stats",
+					    sstats_json(&b->sstats));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -329,7 +375,7 @@ static void reset_scanners(void *arg)
  * One dump, retried from scratch when a concurrent change interrupted it.
  * Returns 0 or a negative errno, with the kernel's message in extack.
  */
-static int dump(struct sis_nl *nl, uint8_t cmd, uint32_t ifindex,
+int sisctl_dump(struct sis_nl *nl, uint8_t cmd, uint32_t ifindex,
 		sis_nl_msg_cb cb, void (*reset)(void *), void *arg,
 		const char *what, char *extack, size_t extack_len)
 {
@@ -373,12 +419,13 @@ static int show_all(const struct sisctl *o, uint32_t ifindex)
 
 	if (sisctl_open(&nl) < 0)
 		return 1;
-	r = dump(nl, SIS_CMD_GET_BRIDGE, ifindex, show_cb, reset_bridges, &l,
-		 "bridges", extack, sizeof(extack));
+	r = sisctl_dump(nl, SIS_CMD_GET_BRIDGE, ifindex, show_cb, reset_bridges,
+			&l, "bridges", extack, sizeof(extack));
 	/* A module older than scanners has none to show. */
 	if (!r) {
-		r = dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb, reset_scanners,
-			 &sl, "scanners", extack, sizeof(extack));
+		r = sisctl_dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb,
+				reset_scanners, &sl, "scanners", extack,
+				sizeof(extack));
 		if (r == -EOPNOTSUPP && !extack[0]) {
 			scanners_free(&sl);
 			r = 0;
@@ -411,8 +458,8 @@ int show_scanners(const struct sisctl *o, const char *name)
 		return 1;
 	if (sisctl_open(&nl) < 0)
 		return 1;
-	r = dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb, reset_scanners, &sl,
-		 "scanners", extack, sizeof(extack));
+	r = sisctl_dump(nl, SIS_CMD_GET_SCANNER, 0, scanners_cb, reset_scanners,
+			&sl, "scanners", extack, sizeof(extack));
 	sis_nl_close(nl);
 	if (r == -EOPNOTSUPP && !extack[0])
 		snprintf(extack, sizeof(extack),
@@ -458,6 +505,8 @@ int cmd_show(const struct sisctl *o, int argc, char **argv)
 {
 	uint32_t ifindex = 0;
 
+	if (argc >= 2 && !strcmp(argv[1], "conns"))
+		return show_conns(o, argc - 1, argv + 1);
 	if (argc >= 2 && (!strcmp(argv[1], "scanner") ||
 			  !strcmp(argv[1], "scanners"))) {
 		if (argc > 3)

@@ -91,8 +91,20 @@ static int add_cap(struct sisctl_scanner *s, struct nlattr *nest)
 		c->rights = nla_get_u8(tb[SIS_CAP_A_RIGHTS]);
 	if (tb[SIS_CAP_A_MATCHES])
 		c->matches = nla_get_u64(tb[SIS_CAP_A_MATCHES]);
+	c->kind = tb[SIS_CAP_A_KIND] ? nla_get_u8(tb[SIS_CAP_A_KIND]) :
+				       SIS_CAP_FRAMES;
 	c->expr = dup_expr(tb[SIS_CAP_A_EXPR]);
-	return c->expr ? 0 : -ENOMEM;
+	if (!c->expr)
+		return -ENOMEM;
+	if (tb[SIS_CAP_A_HOST_PORTS] &&
+	    port_list_from_attr(&c->host_ports, nla_data(tb[SIS_CAP_A_HOST_PORTS]),
+				nla_len(tb[SIS_CAP_A_HOST_PORTS])) < 0)
+		return -EPROTO;
+	if (tb[SIS_CAP_A_NET_PORTS] &&
+	    port_list_from_attr(&c->net_ports, nla_data(tb[SIS_CAP_A_NET_PORTS]),
+				nla_len(tb[SIS_CAP_A_NET_PORTS])) < 0)
+		return -EPROTO;
+	return 0;
 }
 
 static int add_inject(struct sisctl_scanner *s, struct nlattr *nest)
@@ -281,7 +293,17 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 	for (size_t i = 0; i < s->ncaps; i++) {
 		const struct sisctl_cap *c = &s->caps[i];
 
-		fprintf(f, "\tcap %s dir %s rights %s matches %" PRIu64, c->name,
+		fprintf(f, "\tcap %s", c->name);
+		if (c->kind == SIS_CAP_STREAM) {
+			char host[256], net[256];
+
+			format_port_list(host, sizeof(host), &c->host_ports);
+			format_port_list(net, sizeof(net), &c->net_ports);
+			fprintf(f, " stream host-port %s net-port %s", host, net);
+		} else if (c->kind != SIS_CAP_FRAMES) {
+			fprintf(f, " kind %u", c->kind);
+		}
+		fprintf(f, " dir %s rights %s matches %" PRIu64,
 			dir_name(c->dir), rights_name(c->rights), c->matches);
 		if (c->expr[0]) {
 			fputs(": ", f);
@@ -319,17 +341,49 @@ static json_t *jname_or_null(const char *s)
 	return s ? jstr(s) : json_null();
 }
 
+const char *cap_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case SIS_CAP_FRAMES:
+		return "frames";
+	case SIS_CAP_STREAM:
+		return "stream";
+	default:
+		return "unknown";
+	}
+}
+
+/* null for any port, else [{"lo", "hi"}, ...] */
+static json_t *jports(const struct port_list *l)
+{
+	json_t *a;
+
+	if (!l->n)
+		return json_null();
+	a = json_array();
+	for (unsigned int i = 0; a && i < l->n; i++)
+		json_array_append_new(a, json_pack("{s:i,s:i}", "lo", l->r[i].lo,
+						   "hi", l->r[i].hi));
+	return a;
+}
+
+/* Stream capabilities also have "host_ports" and "net_ports". */
 static json_t *jcaps(const struct sisctl_scanner *s)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < s->ncaps; i++) {
 		const struct sisctl_cap *c = &s->caps[i];
-
-		json_array_append_new(a, json_pack("{s:o,s:s,s:s,s:o,s:o}",
+		json_t *o = json_pack("{s:o,s:s,s:s,s:o,s:o,s:s}",
 			"name", jstr(c->name), "dir", dir_name(c->dir),
 			"rights", rights_name(c->rights), "filter", jstr(c->expr),
-			"matches", jint(c->matches)));
+			"matches", jint(c->matches), "kind", cap_kind_name(c->kind));
+
+		if (o && c->kind == SIS_CAP_STREAM) {
+			json_object_set_new(o, "host_ports", jports(&c->host_ports));
+			json_object_set_new(o, "net_ports", jports(&c->net_ports));
+		}
+		json_array_append_new(a, o);
 	}
 	return a;
 }

@@ -23,6 +23,10 @@ extern const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1];
 extern const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1];
 extern const struct nla_policy sisctl_sub_policy[SIS_SUB_A_MAX + 1];
 extern const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1];
+extern const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1];
+extern const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1];
+extern const struct nla_policy sisctl_conn_policy[SIS_CONN_A_MAX + 1];
+extern const struct nla_policy sisctl_conn_dir_policy[SIS_CONN_DIR_A_MAX + 1];
 
 /* Global options. */
 struct sisctl {
@@ -39,6 +43,8 @@ int cmd_scanner(const struct sisctl *o, int argc, char **argv);
 int cmd_cap(const struct sisctl *o, int argc, char **argv);
 int cmd_inject(const struct sisctl *o, int argc, char **argv);
 int cmd_monitor(const struct sisctl *o, int argc, char **argv);
+int cmd_set(const struct sisctl *o, int argc, char **argv);
+int cmd_conns(const struct sisctl *o, int argc, char **argv);
 
 /* util.c */
 void sisctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -52,6 +58,10 @@ bool is_help(const char *arg);
 int parse_dir(const char *word, uint8_t *dir);
 const char *dir_name(uint8_t dir);
 int parse_u32(const char *s, uint32_t *v);
+int parse_size(const char *s, uint32_t *v);
+int parse_duration_ms(const char *s, uint32_t *ms);
+int format_size(char *buf, size_t len, uint64_t v);
+int format_duration_ms(char *buf, size_t len, uint64_t ms);
 char *join_args(int argc, char *const argv[]);
 bool valid_name(const char *name);
 void name_error(char *err, size_t err_len, const char *what, const char *name);
@@ -71,6 +81,19 @@ struct pcapfile *pcapfile_create(const char *path, char *err, size_t err_len);
 int pcapfile_write(struct pcapfile *f, uint64_t time_ns, const void *data,
 		   size_t caplen, size_t len);
 int pcapfile_close(struct pcapfile *f);
+
+/* ports.c: the port lists of stream capabilities (n == 0: any port) */
+struct port_list {
+	unsigned int n;
+	struct sis_port_range r[SIS_PORT_RANGES_MAX];
+};
+int parse_port_list(const char *s, struct port_list *l, char *err,
+		    size_t err_len);
+int parse_ports_spec(const char *s, struct port_list *host,
+		     struct port_list *net, bool *has_host, bool *has_net,
+		     char *err, size_t err_len);
+int format_port_list(char *buf, size_t len, const struct port_list *l);
+int port_list_from_attr(struct port_list *l, const void *data, int len);
 
 /* attach.c */
 int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host);
@@ -102,12 +125,26 @@ struct sisctl_rule {
 	uint64_t matches, bytes;
 };
 
+/* SIS_A_LIMITS: v[SIS_LIMITS_A_*], present when bit (1 << attr) is in has. */
+struct sisctl_limits {
+	uint32_t has;
+	uint32_t v[SIS_LIMITS_A_MAX + 1];
+};
+
+/* SIS_A_STREAM_STATS, the same way. */
+struct sisctl_sstats {
+	uint32_t has;
+	uint64_t v[SIS_SSTATS_A_MAX + 1];
+};
+
 struct sisctl_bridge {
 	uint32_t ifindex, host_ifindex, net_ifindex;
 	char ifname[IF_NAMESIZE];
 	char host_ifname[IF_NAMESIZE];
 	char net_ifname[IF_NAMESIZE];
 	struct sisctl_stats in, out;
+	struct sisctl_limits limits;
+	struct sisctl_sstats sstats;
 	struct sisctl_rule *rules;
 	size_t nrules, rules_cap;
 };
@@ -119,13 +156,17 @@ struct sisctl_bridges {
 
 int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh);
 void show_free(struct sisctl_bridges *l);
+int sisctl_dump(struct sis_nl *nl, uint8_t cmd, uint32_t ifindex,
+		sis_nl_msg_cb cb, void (*reset)(void *), void *arg,
+		const char *what, char *extack, size_t extack_len);
 
 /* show_scanner.c: SIS_CMD_GET_SCANNER dumps */
 struct sisctl_cap {
 	char name[SIS_NAME_MAX];
-	uint8_t dir, rights;
+	uint8_t dir, rights, kind;
 	char *expr;
 	uint64_t matches;
+	struct port_list host_ports, net_ports;	/* SIS_CAP_STREAM */
 };
 
 struct sisctl_inject {
@@ -174,6 +215,7 @@ void scanners_free(struct sisctl_scanners *l);
 const char *scanner_bridge_name(const struct sisctl_bridges *bl,
 				uint32_t ifindex, char *buf, size_t len);
 void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge);
+const char *cap_kind_name(uint8_t kind);
 json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge);
 
 /* show.c: bl and sl may be NULL (nothing of that kind) */
@@ -205,7 +247,9 @@ int scanner_del_fill(struct nl_msg *msg, const char *name);
 struct cap_add_args {
 	const char *scanner, *name;
 	uint8_t dir, rights;
-	char *expr;		/* joined filter words, malloc'ed */
+	char *expr;		/* joined filter words, malloc'ed (NULL: none) */
+	bool stream;		/* SIS_CAP_STREAM */
+	struct port_list host_ports, net_ports;
 };
 int parse_rights(const char *s, uint8_t *rights);
 int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
@@ -213,6 +257,8 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 int cap_add_fill(struct nl_msg *msg, const char *scanner, const char *name,
 		 uint8_t dir, uint8_t rights, const struct sock_filter *insns,
 		 unsigned int len, const char *expr);
+int cap_add_stream_fill(struct nl_msg *msg, const struct cap_add_args *a,
+			const struct sock_filter *insns, unsigned int len);
 int cap_del_fill(struct nl_msg *msg, const char *scanner, const char *name);
 
 /* inject.c */
@@ -228,6 +274,51 @@ int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
 		    uint8_t dir, const void *frame, size_t len);
 int inject_del_fill(struct nl_msg *msg, const char *scanner, uint32_t id);
+
+/* set.c: sisctl set dev BRIDGE LIMIT VALUE... */
+struct set_args {
+	const char *bridge;
+	struct sisctl_limits limits;
+};
+int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
+	      size_t err_len);
+int set_fill(struct nl_msg *msg, uint32_t bridge,
+	     const struct sisctl_limits *l);
+void limits_text(FILE *f, const struct sisctl_limits *l);
+json_t *limits_json(const struct sisctl_limits *l);
+void sstats_text(FILE *f, const struct sisctl_sstats *s);
+json_t *sstats_json(const struct sisctl_sstats *s);
+
+/* conns.c: SIS_CMD_GET_CONN dumps */
+struct sisctl_conn_dir {
+	uint64_t seen, passed;
+	uint32_t held, kept, watchers;
+};
+
+struct sisctl_conn {
+	uint64_t id, age_ms;
+	uint32_t ifindex;
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t initiator;	/* SIS_DIR_OUT: the host opened it; 0: unknown */
+	uint8_t host_state, net_state;	/* enum sis_tcp_state */
+	unsigned char host_addr[16], net_addr[16];
+	uint16_t host_port, net_port;
+	struct sisctl_conn_dir in, out;
+};
+
+struct sisctl_conns {
+	struct sisctl_conn *v;
+	size_t n, cap;
+};
+
+const char *tcp_state_name(uint8_t state);
+int conns_merge(struct sisctl_conns *l, const struct nlmsghdr *nlh);
+void conns_free(struct sisctl_conns *l);
+int conn_endpoint(char *buf, size_t len, uint8_t family,
+		  const unsigned char *addr, uint16_t port);
+void conn_text(FILE *f, const struct sisctl_conn *c, const char *bridge);
+json_t *conn_json(const struct sisctl_conn *c, const char *bridge);
+int show_conns(const struct sisctl *o, int argc, char **argv);
 
 /* monitor.c */
 struct nl_sock;

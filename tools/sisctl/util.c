@@ -2,6 +2,7 @@
 /* Helpers shared by the sisctl subcommands. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -177,6 +178,104 @@ int parse_u32(const char *s, uint32_t *v)
 	return 0;
 }
 
+/* Leading decimal digits of s as a number: 0, or -1 (none, or too big). */
+static int leading_u64(const char *s, uint64_t *v, const char **end)
+{
+	uint64_t x = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (x > (UINT64_MAX - 9) / 10)
+			return -1;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	*end = s;
+	return 0;
+}
+
+/* A count of bytes: decimal, optionally with k, m or g (times 1024^n). */
+int parse_size(const char *s, uint32_t *v)
+{
+	uint64_t x, mult = 1;
+	const char *end;
+
+	if (leading_u64(s, &x, &end) < 0)
+		return -1;
+	if (*end) {
+		switch (*end) {
+		case 'k': case 'K':
+			mult = 1ull << 10;
+			break;
+		case 'm': case 'M':
+			mult = 1ull << 20;
+			break;
+		case 'g': case 'G':
+			mult = 1ull << 30;
+			break;
+		default:
+			return -1;
+		}
+		if (end[1])
+			return -1;
+	}
+	if (x > UINT32_MAX / mult)
+		return -1;
+	*v = (uint32_t)(x * mult);
+	return 0;
+}
+
+/* A duration in milliseconds: decimal with ms (the default), s, m or h. */
+int parse_duration_ms(const char *s, uint32_t *ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {
+		{ "", 1 }, { "ms", 1 }, { "s", 1000 }, { "m", 60000 },
+		{ "h", 3600000 },
+	};
+	const char *end;
+	uint64_t x;
+
+	if (leading_u64(s, &x, &end) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit))
+			continue;
+		if (x > UINT32_MAX / units[i].ms)
+			return -1;
+		*ms = (uint32_t)(x * units[i].ms);
+		return 0;
+	}
+	return -1;
+}
+
+/* As parse_size() reads it, with the largest exact unit. */
+int format_size(char *buf, size_t len, uint64_t v)
+{
+	if (v && !(v % (1ull << 30)))
+		return snprintf(buf, len, "%" PRIu64 "g", v >> 30);
+	if (v && !(v % (1ull << 20)))
+		return snprintf(buf, len, "%" PRIu64 "m", v >> 20);
+	if (v && !(v % (1ull << 10)))
+		return snprintf(buf, len, "%" PRIu64 "k", v >> 10);
+	return snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* As parse_duration_ms() reads it, with the largest exact unit. */
+int format_duration_ms(char *buf, size_t len, uint64_t ms)
+{
+	if (ms && !(ms % 3600000))
+		return snprintf(buf, len, "%" PRIu64 "h", ms / 3600000);
+	if (ms && !(ms % 60000))
+		return snprintf(buf, len, "%" PRIu64 "m", ms / 60000);
+	if (ms && !(ms % 1000))
+		return snprintf(buf, len, "%" PRIu64 "s", ms / 1000);
+	return snprintf(buf, len, "%" PRIu64 "ms", ms);
+}
+
 /* The words joined by single spaces, tcpdump style. */
 char *join_args(int argc, char *const argv[])
 {
@@ -300,6 +399,9 @@ const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_INJECT]		= { .type = NLA_NESTED },
 	[SIS_A_SUB]		= { .type = NLA_NESTED },
 	[SIS_A_ALERT]		= { .type = NLA_NESTED },
+	[SIS_A_LIMITS]		= { .type = NLA_NESTED },
+	[SIS_A_STREAM_STATS]	= { .type = NLA_NESTED },
+	[SIS_A_CONN]		= { .type = NLA_NESTED },
 };
 
 const struct nla_policy sisctl_rule_policy[SIS_RULE_A_MAX + 1] = {
@@ -346,6 +448,9 @@ const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_BPF]		= { .type = NLA_UNSPEC },
 	[SIS_CAP_A_EXPR]	= { .type = NLA_STRING },
 	[SIS_CAP_A_MATCHES]	= { .type = NLA_U64 },
+	[SIS_CAP_A_KIND]	= { .type = NLA_U8 },
+	[SIS_CAP_A_HOST_PORTS]	= { .type = NLA_UNSPEC },
+	[SIS_CAP_A_NET_PORTS]	= { .type = NLA_UNSPEC },
 };
 
 const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1] = {
@@ -374,4 +479,50 @@ const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1] = {
 	[SIS_ALERT_A_DIR]	= { .type = NLA_U8 },
 	[SIS_ALERT_A_DATA]	= { .type = NLA_UNSPEC },
 	[SIS_ALERT_A_LEN]	= { .type = NLA_U32 },
+};
+
+const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1] = {
+	[SIS_LIMITS_A_MAX_CONNS]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_CONN_BYTES]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_CONN_SEGS]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_SYN_MS]		= { .type = NLA_U32 },
+	[SIS_LIMITS_A_IDLE_MS]		= { .type = NLA_U32 },
+	[SIS_LIMITS_A_CLOSE_MS]		= { .type = NLA_U32 },
+};
+
+const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
+	[SIS_SSTATS_A_CONNS]		= { .type = NLA_U32 },
+	[SIS_SSTATS_A_CONNS_TOTAL]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_UNTRACKED]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_MIDSTREAM]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INCONSISTENT]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_OVERLIMIT]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_RESETS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_TIMEOUTS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_DROPPED]		= { .type = NLA_U64 },
+};
+
+/* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */
+const struct nla_policy sisctl_conn_policy[SIS_CONN_A_MAX + 1] = {
+	[SIS_CONN_A_ID]		= { .type = NLA_UNSPEC, .minlen = 4 },
+	[SIS_CONN_A_FAMILY]	= { .type = NLA_U8 },
+	[SIS_CONN_A_HOST_ADDR]	= { .type = NLA_UNSPEC },
+	[SIS_CONN_A_HOST_PORT]	= { .type = NLA_U16 },
+	[SIS_CONN_A_NET_ADDR]	= { .type = NLA_UNSPEC },
+	[SIS_CONN_A_NET_PORT]	= { .type = NLA_U16 },
+	[SIS_CONN_A_INITIATOR]	= { .type = NLA_U8 },
+	[SIS_CONN_A_HOST_STATE]	= { .type = NLA_U8 },
+	[SIS_CONN_A_NET_STATE]	= { .type = NLA_U8 },
+	[SIS_CONN_A_AGE_MS]	= { .type = NLA_UNSPEC, .minlen = 4 },
+	[SIS_CONN_A_IN]		= { .type = NLA_NESTED },
+	[SIS_CONN_A_OUT]	= { .type = NLA_NESTED },
+};
+
+const struct nla_policy sisctl_conn_dir_policy[SIS_CONN_DIR_A_MAX + 1] = {
+	[SIS_CONN_DIR_A_SEEN]		= { .type = NLA_U64 },
+	[SIS_CONN_DIR_A_PASSED]		= { .type = NLA_U64 },
+	[SIS_CONN_DIR_A_HELD]		= { .type = NLA_U32 },
+	[SIS_CONN_DIR_A_KEPT]		= { .type = NLA_U32 },
+	[SIS_CONN_DIR_A_WATCHERS]	= { .type = NLA_U32 },
 };

@@ -237,6 +237,10 @@ void run_cmd(struct run *r, const struct sisctl *o, int argc, const char **argv)
 		fn = cmd_inject;
 	else if (!strcmp(argv[0], "monitor"))
 		fn = cmd_monitor;
+	else if (!strcmp(argv[0], "set"))
+		fn = cmd_set;
+	else if (!strcmp(argv[0], "conns"))
+		fn = cmd_conns;
 
 	fflush(stdout);
 	fflush(stderr);

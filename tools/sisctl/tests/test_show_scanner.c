@@ -37,9 +37,9 @@
 	"\"overflows\":0,\"released\":2,\"stale\":4,\"lost\":5,\"alerts\":2," \
 	"\"alerts_dropped\":1}," \
 	"\"caps\":[{\"name\":\"web\",\"dir\":\"in\",\"rights\":\"read,contain\"," \
-	"\"filter\":\"tcp port 80\",\"matches\":12}," \
+	"\"filter\":\"tcp port 80\",\"matches\":12,\"kind\":\"frames\"}," \
 	"{\"name\":\"dns\",\"dir\":\"any\",\"rights\":\"read\"," \
-	"\"filter\":\"udp port 53\",\"matches\":3}]," \
+	"\"filter\":\"udp port 53\",\"matches\":3,\"kind\":\"frames\"}]," \
 	"\"injects\":[{\"id\":1,\"dir\":\"out\",\"len\":60,\"sent\":7}]," \
 	"\"subs\":[{\"id\":3,\"cap\":\"web\",\"rights\":\"read\"," \
 	"\"filter\":\"tcp dst port 80\",\"snaplen\":0,\"matches\":5}," \

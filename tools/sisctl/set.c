@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sisctl set dev BRIDGE [max-conns N] [conn-bytes SIZE] [conn-segs N]
+ *                [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]
+ *
+ * The stream tracking limits of an attached bridge (SIS_CMD_SET_BRIDGE),
+ * and how show prints them and the stream counters.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <netlink/msg.h>
+#include <netlink/attr.h>
+
+#include "sisctl.h"
+
+enum value_kind { COUNT, SIZE, DURATION };
+
+static const struct {
+	const char *word;	/* on the command line and in show */
+	const char *json;
+	enum value_kind kind;
+} limits[SIS_LIMITS_A_MAX + 1] = {
+	[SIS_LIMITS_A_MAX_CONNS] = { "max-conns", "max_conns", COUNT },
+	[SIS_LIMITS_A_CONN_BYTES] = { "conn-bytes", "conn_bytes", SIZE },
+	[SIS_LIMITS_A_CONN_SEGS] = { "conn-segs", "conn_segs", COUNT },
+	[SIS_LIMITS_A_SYN_MS] = { "syn-timeout", "syn_timeout_ms", DURATION },
+	[SIS_LIMITS_A_IDLE_MS] = { "idle-timeout", "idle_timeout_ms", DURATION },
+	[SIS_LIMITS_A_CLOSE_MS] = { "close-timeout", "close_timeout_ms", DURATION },
+};
+
+static const struct {
+	const char *word, *json;
+} sstats[SIS_SSTATS_A_MAX + 1] = {
+	[SIS_SSTATS_A_CONNS] = { "conns", "conns" },
+	[SIS_SSTATS_A_CONNS_TOTAL] = { "total", "conns_total" },
+	[SIS_SSTATS_A_UNTRACKED] = { "untracked", "untracked" },
+	[SIS_SSTATS_A_MIDSTREAM] = { "midstream", "midstream" },
+	[SIS_SSTATS_A_INVALID] = { "invalid", "invalid" },
+	[SIS_SSTATS_A_INCONSISTENT] = { "inconsistent", "inconsistent" },
+	[SIS_SSTATS_A_OVERLIMIT] = { "overlimit", "overlimit" },
+	[SIS_SSTATS_A_RESETS] = { "resets", "resets" },
+	[SIS_SSTATS_A_TIMEOUTS] = { "timeouts", "timeouts" },
+	[SIS_SSTATS_A_DROPPED] = { "dropped", "dropped" },
+};
+
+static int usage(FILE *f)
+{
+	char bytes[16], syn[16], idle[16], closing[16];
+
+	format_size(bytes, sizeof(bytes), SIS_CONN_BYTES_DEFAULT);
+	format_duration_ms(syn, sizeof(syn), SIS_SYN_MS_DEFAULT);
+	format_duration_ms(idle, sizeof(idle), SIS_IDLE_MS_DEFAULT);
+	format_duration_ms(closing, sizeof(closing), SIS_CLOSE_MS_DEFAULT);
+	fprintf(f,
+		"Usage: sisctl set dev BRIDGE [max-conns N] [conn-bytes SIZE] [conn-segs N]\n"
+		"                  [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]\n"
+		"Sets the stream tracking limits of an attached bridge; those not given\n"
+		"are unchanged. max-conns: connections tracked at once; conn-bytes and\n"
+		"conn-segs: kept per direction of a connection; syn-timeout, idle-timeout\n"
+		"and close-timeout: how long a connection is kept without a segment before\n"
+		"it is established, once established, and once closing. SIZE takes k, m\n"
+		"or g (times 1024), DUR ms (the default), s, m or h. Defaults: max-conns %d\n"
+		"conn-bytes %s conn-segs %d syn-timeout %s idle-timeout %s close-timeout %s.\n",
+		SIS_MAX_CONNS_DEFAULT, bytes, SIS_CONN_SEGS_DEFAULT, syn, idle, closing);
+	return f == stdout ? 0 : 1;
+}
+
+static int limit_keyword(const char *w)
+{
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		if (limits[i].word && !strcmp(w, limits[i].word))
+			return i;
+	return -1;
+}
+
+static int parse_limit(int attr, const char *v, uint32_t *out, char *err,
+		       size_t err_len)
+{
+	const char *word = limits[attr].word;
+
+	switch (limits[attr].kind) {
+	case SIZE:
+		if (parse_size(v, out) < 0 || !*out) {
+			snprintf(err, err_len,
+				 "invalid %s \"%s\": use 1 to %u bytes, or with k, m or g (times 1024)",
+				 word, v, UINT32_MAX);
+			return -1;
+		}
+		return 0;
+	case DURATION:
+		if (parse_duration_ms(v, out) < 0 || !*out) {
+			snprintf(err, err_len,
+				 "invalid %s \"%s\": use a duration with ms, s, m or h, 1ms to %ums",
+				 word, v, UINT32_MAX);
+			return -1;
+		}
+		return 0;
+	default:
+		if (parse_u32(v, out) < 0 || !*out) {
+			snprintf(err, err_len, "invalid %s \"%s\": use 1 to %u",
+				 word, v, UINT32_MAX);
+			return -1;
+		}
+		return 0;
+	}
+}
+
+/*
+ * argv: [dev] BRIDGE, then limit and value pairs, in any order, each once
+ * and one at least. On error returns -1 with a message in err, or with err
+ * empty when only the usage applies.
+ */
+int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
+	      size_t err_len)
+{
+	int i = 1;
+
+	memset(a, 0, sizeof(*a));
+	err[0] = '\0';
+	if (argc >= 1 && !strcmp(argv[0], "dev")) {
+		argc--;
+		argv++;
+	}
+	if (argc < 1)
+		return -1;
+	a->bridge = argv[0];
+	for (; i < argc; i += 2) {
+		int attr = limit_keyword(argv[i]);
+
+		if (attr < 0) {
+			snprintf(err, err_len, "unknown argument \"%s\"", argv[i]);
+			return -1;
+		}
+		if (i + 1 >= argc) {
+			snprintf(err, err_len, "\"%s\" needs a value", argv[i]);
+			return -1;
+		}
+		if (a->limits.has & (1u << attr)) {
+			snprintf(err, err_len, "\"%s\" given twice", argv[i]);
+			return -1;
+		}
+		if (parse_limit(attr, argv[i + 1], &a->limits.v[attr], err,
+				err_len) < 0)
+			return -1;
+		a->limits.has |= 1u << attr;
+	}
+	if (!a->limits.has) {
+		snprintf(err, err_len,
+			 "nothing to set: give max-conns, conn-bytes, conn-segs, syn-timeout, idle-timeout or close-timeout");
+		return -1;
+	}
+	return 0;
+}
+
+/* SIS_A_IFINDEX, and SIS_A_LIMITS with the limits given only. */
+int set_fill(struct nl_msg *msg, uint32_t bridge, const struct sisctl_limits *l)
+{
+	struct nlattr *nest;
+
+	if (nla_put_u32(msg, SIS_A_IFINDEX, bridge) < 0)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SIS_A_LIMITS | NLA_F_NESTED);
+	if (!nest)
+		return -EMSGSIZE;
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		if ((l->has & (1u << i)) && nla_put_u32(msg, i, l->v[i]) < 0)
+			return -EMSGSIZE;
+	if (nla_nest_end(msg, nest) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* "\tlimits max-conns N ...", as set takes them; nothing if none. */
+void limits_text(FILE *f, const struct sisctl_limits *l)
+{
+	if (!l->has)
+		return;
+	fputs("\tlimits", f);
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
+		char buf[32];
+
+		if (!(l->has & (1u << i)) || !limits[i].word)
+			continue;
+		switch (limits[i].kind) {
+		case SIZE:
+			format_size(buf, sizeof(buf), l->v[i]);
+			break;
+		case DURATION:
+			format_duration_ms(buf, sizeof(buf), l->v[i]);
+			break;
+		default:
+			snprintf(buf, sizeof(buf), "%" PRIu32, l->v[i]);
+			break;
+		}
+		fprintf(f, " %s %s", limits[i].word, buf);
+	}
+	fputc('\n', f);
+}
+
+/* {"max_conns", "conn_bytes", ..., "close_timeout_ms"}: those present. */
+json_t *limits_json(const struct sisctl_limits *l)
+{
+	json_t *o = json_object();
+
+	for (int i = 1; o && i <= SIS_LIMITS_A_MAX; i++)
+		if ((l->has & (1u << i)) && limits[i].json)
+			json_object_set_new(o, limits[i].json, jint(l->v[i]));
+	return o;
+}
+
+/* "\tstreams conns N total N ...": nothing if the dump had none. */
+void sstats_text(FILE *f, const struct sisctl_sstats *s)
+{
+	if (!s->has)
+		return;
+	fputs("\tstreams", f);
+	for (int i = 1; i <= SIS_SSTATS_A_MAX; i++)
+		if ((s->has & (1u << i)) && sstats[i].word)
+			fprintf(f, " %s %" PRIu64, sstats[i].word, s->v[i]);
+	fputc('\n', f);
+}
+
+json_t *sstats_json(const struct sisctl_sstats *s)
+{
+	json_t *o = json_object();
+
+	for (int i = 1; o && i <= SIS_SSTATS_A_MAX; i++)
+		if ((s->has & (1u << i)) && sstats[i].json)
+			json_object_set_new(o, sstats[i].json, jint(s->v[i]));
+	return o;
+}
+
+struct set_req {
+	const struct set_args *a;
+	uint32_t bridge;
+};
+
+static int fill(struct nl_msg *msg, const void *arg)
+{
+	const struct set_req *req = arg;
+
+	return set_fill(msg, req->bridge, &req->a->limits);
+}
+
+int cmd_set(const struct sisctl *o, int argc, char **argv)
+{
+	struct set_args a;
+	struct set_req req = { .a = &a };
+	char err[256];
+
+	(void)o;
+	if (argc >= 2 && is_help(argv[1]))
+		return usage(stdout);
+	if (set_parse(argc - 1, argv + 1, &a, err, sizeof(err)) < 0) {
+		if (!err[0])
+			return usage(stderr);
+		sisctl_error("%s", err);
+		return 1;
+	}
+	if (sisctl_ifindex(a.bridge, &req.bridge) < 0)
+		return 1;
+	return sisctl_send(SIS_CMD_SET_BRIDGE, 0, fill, &req);
+}
