@@ -15,6 +15,11 @@
 #             as NFQUEUE copies them
 #   sis-snap  the same, the scanner asking for the first 128 bytes only
 #   sis-read  the same with a read-only subscription: copies, no verdicts
+#   stream-read  attached; a stream scanner (sis-stream -m null, as nobody)
+#             reads both byte streams of every TCP connection to port 5201
+#             (iperf3), reconstructed by the kernel: reconstruction only
+#   stream-pass  the same with read,contain: every byte held until the
+#             scanner passes it
 # measures iperf3 TCP host->net (3 s), the RTT of 200 echoes 2 ms apart
 # (build/rtt) and the time per exchange of 5000 back-to-back pings, then
 # prints medians and the ratios against plain.
@@ -144,6 +149,51 @@ sis_stop() {
 	fi
 }
 
+# The null stream scanner: iperf3's connections, read or contained.
+st_pid=
+st_fd=
+st_log=$SIS_OUT/sis-stream.log
+sis_stream=${SIS_STREAM:-$TOP/build/sis-stream}
+
+stream_start() {
+	local line= contain=
+	[ "$1" = contain ] && contain=-C
+	sis attach br0 host hp0
+	sis scanner add st bridge br0 user nobody
+	sis cap add st iperf stream net-port 5201 rights "read${contain:+,contain}"
+	exec {st_fd}< <(exec ip netns exec "$NS_B" setpriv --reuid=nobody \
+		--regid=nogroup --clear-groups "$sis_stream" -s st -c iperf \
+		$contain -m null -q 2>>"$st_log")
+	st_pid=$!
+	read -r -u "$st_fd" line || true
+	if [ "$line" != ready ]; then
+		echo "bench: sis-stream did not start (see $st_log)" >&2
+		return 1
+	fi
+}
+
+# stream_stop: connections must have been tracked, none left held.
+stream_stop() {
+	local total
+	[ -n "$st_pid" ] || return 0
+	if ! kill -0 "$st_pid" 2>/dev/null; then
+		echo "bench: sis-stream died (see $st_log)" >&2
+		st_pid=
+		return 1
+	fi
+	total=$(sis_json '$b.stream_stats.conns_total')
+	sis_json '$b.stream_stats' >>"$st_log"
+	kill -TERM "$st_pid" 2>/dev/null || true
+	wait "$st_pid" || true
+	cat <&"$st_fd" >>"$st_log" || true
+	exec {st_fd}<&-
+	st_pid=
+	if [ "${total:-0}" = 0 ] || [ "$total" = null ]; then
+		echo "bench: sis-stream tracked no connection" >&2
+		return 1
+	fi
+}
+
 # The Code-Red scanner, declared with its shipped snippet, run as nobody.
 cr_pid=
 cr_fd=
@@ -183,6 +233,7 @@ bench_cleanup() {
 	nfq_table=0
 	nfq_stop >/dev/null 2>&1 || true
 	sis_stop >/dev/null 2>&1 || true
+	stream_stop >/dev/null 2>&1 || true
 	codered_stop >/dev/null 2>&1 || true
 	cleanup_topology
 }
@@ -196,11 +247,13 @@ ip netns exec "$NS_N" iperf3 -s -D -B 10.0.0.2 >/dev/null
 sleep 1
 : >"$nfq_log"
 : >"$sis_log"
+: >"$st_log"
 : >"$cr_log"
 
 configure() {
 	nfq_stop
 	sis_stop
+	stream_stop
 	sis detach br0 2>/dev/null || true
 	case $1 in
 	plain) ;;
@@ -218,6 +271,8 @@ configure() {
 	sis) sis_start 0 contain ;;
 	sis-snap) sis_start 128 contain ;;
 	sis-read) sis_start 128 read ;;
+	stream-read) stream_start read ;;
+	stream-pass) stream_start contain ;;
 	esac
 }
 
@@ -236,7 +291,7 @@ measure() {
 	echo "$bps $rtt $(echo "$pp" | awk '{print $1 / 5}')"
 }
 
-read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read}"
+read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read stream-read stream-pass}"
 : >"$SIS_OUT/raw.txt"
 for r in $(seq "$rounds"); do
 	for c in "${configs[@]}"; do
@@ -247,6 +302,7 @@ for r in $(seq "$rounds"); do
 done
 nfq_stop
 sis_stop
+stream_stop
 sis detach br0 2>/dev/null || true
 
 python3 - "$SIS_OUT/raw.txt" >"$res" <<'PY'
@@ -258,12 +314,12 @@ for r, c, bps, rtt, pp in rows:
 med = {c: tuple(statistics.median(x[i] for x in v) for i in range(3)) for c, v in by.items()}
 spread = {c: (max(x[0] for x in v) / min(x[0] for x in v) - 1) * 100 for c, v in by.items()}
 base_b, base_t, base_p = med["plain"]
-print("%-9s %12s %8s %10s %12s %8s %10s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us", "pp us", "+pp us"))
-for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read"):
+print("%-11s %12s %8s %10s %12s %8s %10s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us", "pp us", "+pp us"))
+for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read", "stream-read", "stream-pass"):
     if c not in med:
         continue
     b, t, p = med[c]
-    print("%-9s %12.3f %8.4f %10.2f %12.2f %8.2f %10.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t, t - base_t, p, p - base_p))
+    print("%-11s %12.3f %8.4f %10.2f %12.2f %8.2f %10.1f %8.1f" % (c, b / 1e9, b / base_b, spread[c], t, t - base_t, p, p - base_p))
 print("rounds: %d (medians; spread = max/min - 1 over rounds; RTT: median of 200 echoes 2 ms apart; pp: per exchange of 5000 back-to-back pings)" % len(by["plain"]))
 PY
 cat "$res"
