@@ -1,0 +1,1149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of the kept segments of one direction of a connection
+ * (stream.h): their order, the contiguous and covered ranges, the segment
+ * holding a byte, the comparison of new data with kept data (first data
+ * wins), copies out of them, and taking them off as the receiver
+ * acknowledges, as the scanners pass held ones, and all at once. The
+ * stream's top and seen are kept as the connection's code keeps them.
+ *
+ * Every payload byte is a function of its stream offset, so segments built
+ * independently agree unless a test changes one byte on purpose. Payloads
+ * sit after some header bytes, in a linear skb, in page frags, or in a
+ * clone, so that the offsets into each skb differ.
+ */
+#include <kunit/test.h>
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/skbuff.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "../stream.h"
+
+#define NOFLIP		U64_MAX
+#define MAX_PAYLOAD	1024
+#define FRAG_LINEAR	10	/* payload bytes before the frags */
+
+enum seg_kind {
+	SK_LINEAR,
+	SK_FRAGS,		/* a few bytes linear, the rest in two frags */
+	SK_CLONE,		/* a clone of a linear skb */
+	SK_CLONE_FRAGS,		/* a clone of an SK_FRAGS one */
+};
+
+/* Header bytes before the payload, different for every kind. */
+static const unsigned int kind_hdr[] = {
+	[SK_LINEAR] = 54,
+	[SK_FRAGS] = 42,
+	[SK_CLONE] = 66,
+	[SK_CLONE_FRAGS] = 40,
+};
+
+static const u8 fake_hdr[80] = { [0 ... 79] = 0xa5 };
+
+/* A token for a held segment: the functions tested only test it. */
+static u8 held_mark;
+#define HELD	((struct sis_held *)&held_mark)
+
+static u8 stream_byte(u64 off, u64 flip)
+{
+	u8 b = (u8)(off * 167 + (off >> 8) * 13 + 5);
+
+	return off == flip ? (u8)~b : b;
+}
+
+static bool add_frag(struct sk_buff *skb, int i, const u8 *data,
+		     unsigned int len, unsigned int pgoff)
+{
+	struct page *page;
+
+	if (!len)
+		return true;
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		return false;
+	memcpy(page_address(page) + pgoff, data, len);
+	skb_add_rx_frag(skb, i, page, pgoff, len, PAGE_SIZE);
+	return true;
+}
+
+/*
+ * An skb carrying stream bytes [start, start + len) after kind_hdr[kind]
+ * header bytes, with the byte at offset flip changed. NULL without memory.
+ */
+static struct sk_buff *mk_skb(u64 start, unsigned int len,
+			      enum seg_kind kind, u64 flip,
+			      unsigned int *data_off)
+{
+	bool frags = kind == SK_FRAGS || kind == SK_CLONE_FRAGS;
+	unsigned int hdr = kind_hdr[kind];
+	unsigned int lin = len, rest, i;
+	struct sk_buff *skb, *clone;
+	u8 *payload;
+
+	if (len > MAX_PAYLOAD)
+		return NULL;
+	payload = kmalloc(len + 1, GFP_KERNEL);
+	if (!payload)
+		return NULL;
+	for (i = 0; i < len; i++)
+		payload[i] = stream_byte(start + i, flip);
+	if (frags)
+		lin = min_t(unsigned int, len, FRAG_LINEAR);
+	skb = alloc_skb(hdr + lin, GFP_KERNEL);
+	if (!skb)
+		goto fail;
+	skb_put_data(skb, fake_hdr, hdr);
+	skb_put_data(skb, payload, lin);
+	rest = len - lin;
+	if (!add_frag(skb, 0, payload + lin, rest / 2, 128) ||
+	    !add_frag(skb, skb_shinfo(skb)->nr_frags, payload + lin + rest / 2,
+		      rest - rest / 2, 2000))
+		goto fail;
+	kfree(payload);
+	payload = NULL;
+	if (kind == SK_CLONE || kind == SK_CLONE_FRAGS) {
+		clone = skb_clone(skb, GFP_KERNEL);
+		kfree_skb(skb);
+		skb = clone;
+		if (!skb)
+			return NULL;
+	}
+	*data_off = hdr;
+	return skb;
+fail:
+	kfree_skb(skb);
+	kfree(payload);
+	return NULL;
+}
+
+struct stream_env {
+	struct kunit *test;
+	struct sis_stream st;
+	struct list_head done;		/* taken off by ack and flush */
+	struct list_head emit;		/* taken off by release */
+	struct sk_buff_head skbs;	/* built for queries */
+};
+
+static void free_segs(struct list_head *segs)
+{
+	struct sis_seg *seg, *tmp;
+
+	list_for_each_entry_safe(seg, tmp, segs, list) {
+		list_del(&seg->list);
+		kfree_skb(seg->skb);
+		kfree(seg);
+	}
+}
+
+static void stream_env_release(void *data)
+{
+	struct stream_env *env = data;
+
+	free_segs(&env->st.segs);
+	free_segs(&env->done);
+	free_segs(&env->emit);
+	__skb_queue_purge(&env->skbs);
+}
+
+static struct stream_env *stream_env_new(struct kunit *test)
+{
+	struct stream_env *env;
+
+	env = kunit_kzalloc(test, sizeof(*env), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, env);
+	env->test = test;
+	sis_stream_init(&env->st);
+	INIT_LIST_HEAD(&env->done);
+	INIT_LIST_HEAD(&env->emit);
+	__skb_queue_head_init(&env->skbs);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
+							stream_env_release,
+							env), 0);
+	return env;
+}
+
+/*
+ * A segment of stream bytes [start, end), inserted into the stream; top
+ * follows, as the connection's code keeps it.
+ */
+static struct sis_seg *seg_add(struct stream_env *env, u64 start, u64 end,
+			       enum seg_kind kind, struct sis_held *held)
+{
+	struct sis_seg *seg;
+	struct sk_buff *skb;
+	unsigned int data_off = 0;
+
+	skb = mk_skb(start, end - start, kind, NOFLIP, &data_off);
+	KUNIT_ASSERT_NOT_NULL(env->test, skb);
+	seg = kzalloc(sizeof(*seg), GFP_KERNEL);
+	if (!seg)
+		kfree_skb(skb);
+	KUNIT_ASSERT_NOT_NULL(env->test, seg);
+	seg->start = start;
+	seg->end = end;
+	seg->skb = skb;
+	seg->held = held;
+	seg->data_off = data_off;
+	sis_stream_insert(&env->st, seg);
+	env->st.top = max(env->st.top, end);
+	return seg;
+}
+
+/* An skb for a query, freed with the environment. */
+static struct sk_buff *query_skb(struct stream_env *env, u64 start,
+				 unsigned int len, enum seg_kind kind,
+				 u64 flip, unsigned int *data_off)
+{
+	struct sk_buff *skb = mk_skb(start, len, kind, flip, data_off);
+
+	KUNIT_ASSERT_NOT_NULL(env->test, skb);
+	__skb_queue_tail(&env->skbs, skb);
+	return skb;
+}
+
+struct kept_seg {
+	u64 start, end;
+	enum seg_kind kind;
+};
+
+struct layout {
+	unsigned int n;
+	struct kept_seg segs[4];
+};
+
+static void add_layout(struct stream_env *env, const struct layout *l)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->n; i++)
+		seg_add(env, l->segs[i].start, l->segs[i].end, l->segs[i].kind,
+			NULL);
+}
+
+/* The list is sorted by start and the counters match it. */
+static void check_accounting(struct kunit *test, const struct sis_stream *st)
+{
+	unsigned int n = 0, kept = 0, held = 0;
+	const struct sis_seg *seg;
+	u64 prev = 0;
+
+	list_for_each_entry(seg, &st->segs, list) {
+		KUNIT_EXPECT_LE(test, prev, seg->start);
+		prev = seg->start;
+		n++;
+		kept += seg->end - seg->start;
+		if (seg->held)
+			held += seg->end - seg->start;
+	}
+	KUNIT_EXPECT_EQ(test, st->n_segs, n);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, kept);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, held);
+}
+
+static unsigned int list_len(const struct list_head *head)
+{
+	const struct list_head *pos;
+	unsigned int n = 0;
+
+	list_for_each(pos, head)
+		n++;
+	return n;
+}
+
+/* Insertion. */
+
+static const struct kept_seg order_segs[] = {
+	{ 0, 100 }, { 100, 150 }, { 150, 400 },
+};
+
+struct order_case {
+	const char *name;
+	unsigned int order[3];
+};
+
+static const struct order_case order_cases[] = {
+	{ "in order", { 0, 1, 2 } },
+	{ "reversed", { 2, 1, 0 } },
+	{ "3,1,2", { 2, 0, 1 } },
+	{ "2,3,1", { 1, 2, 0 } },
+	{ "1,3,2", { 0, 2, 1 } },
+	{ "2,1,3", { 1, 0, 2 } },
+};
+
+static void order_case_desc(const struct order_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(order, order_cases, order_case_desc);
+
+static void sis_test_stream_insert_order(struct kunit *test)
+{
+	const struct order_case *c = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *segs[ARRAY_SIZE(order_segs)];
+	const struct sis_seg *seg;
+	unsigned int i;
+
+	KUNIT_EXPECT_TRUE(test, list_empty(&st->segs));
+	KUNIT_EXPECT_EQ(test, st->n_segs, 0);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 0);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 0);
+
+	for (i = 0; i < ARRAY_SIZE(order_segs); i++) {
+		const struct kept_seg *k = &order_segs[c->order[i]];
+
+		/* The middle one held. */
+		segs[c->order[i]] = seg_add(env, k->start, k->end, SK_LINEAR,
+					    c->order[i] == 1 ? HELD : NULL);
+		check_accounting(test, st);
+		KUNIT_EXPECT_EQ(test, st->n_segs, i + 1);
+	}
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 400);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 50);
+	i = 0;
+	list_for_each_entry(seg, &st->segs, list) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(segs));
+		KUNIT_EXPECT_PTR_EQ(test, seg, segs[i]);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(segs));
+}
+
+/* Equal starts keep their order of arrival. */
+static void sis_test_stream_insert_duplicates(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *a, *b, *a2, *b2, *c, *d, *e;
+	struct sis_seg *want[7];
+	const struct sis_seg *seg;
+	unsigned int i = 0;
+
+	a = seg_add(env, 0, 100, SK_LINEAR, NULL);
+	b = seg_add(env, 100, 200, SK_LINEAR, HELD);
+	a2 = seg_add(env, 0, 100, SK_FRAGS, NULL);
+	b2 = seg_add(env, 100, 200, SK_CLONE, HELD);
+	c = seg_add(env, 50, 100, SK_LINEAR, NULL);
+	d = seg_add(env, 0, 50, SK_LINEAR, HELD);
+	e = seg_add(env, 100, 200, SK_LINEAR, NULL);
+	want[0] = a;
+	want[1] = a2;
+	want[2] = d;
+	want[3] = c;
+	want[4] = b;
+	want[5] = b2;
+	want[6] = e;
+
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 7);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 600);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 250);
+	list_for_each_entry(seg, &st->segs, list) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(want));
+		KUNIT_EXPECT_PTR_EQ_MSG(test, seg, want[i], "position %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, ARRAY_SIZE(want));
+}
+
+/* Contiguous bytes from seen. */
+
+struct contig_case {
+	const char *name;
+	u64 seen;
+	struct layout l;
+	u64 want;
+};
+
+static const struct contig_case contig_cases[] = {
+	{ "empty", 5, { 0 }, 5 },
+	{ "gap at seen", 0, { 1, { { 10, 20 } } }, 0 },
+	{ "one segment", 0, { 1, { { 0, 10 } } }, 10 },
+	{ "adjacent", 0, { 3, { { 0, 10 }, { 10, 20 }, { 20, 30 } } }, 30 },
+	{ "adjacent, reversed", 0,
+	  { 3, { { 20, 30 }, { 10, 20 }, { 0, 10 } } }, 30 },
+	{ "gap of one byte", 0, { 2, { { 0, 10 }, { 11, 20 } } }, 10 },
+	{ "gap, out of order", 0,
+	  { 3, { { 30, 40 }, { 0, 10 }, { 10, 20 } } }, 20 },
+	{ "overlap", 0, { 2, { { 0, 15 }, { 10, 20 } } }, 20 },
+	{ "inside another", 0,
+	  { 3, { { 0, 30 }, { 5, 10 }, { 10, 20 } } }, 30 },
+	{ "inside, then adjacent to the outer", 0,
+	  { 3, { { 0, 30 }, { 5, 10 }, { 30, 40 } } }, 40 },
+	{ "inside, then a gap", 0,
+	  { 3, { { 0, 30 }, { 5, 10 }, { 31, 40 } } }, 30 },
+	{ "all before seen", 50, { 2, { { 0, 10 }, { 20, 40 } } }, 50 },
+	{ "ends at seen", 50, { 2, { { 0, 50 }, { 50, 60 } } }, 60 },
+	{ "straddles seen", 50,
+	  { 3, { { 0, 10 }, { 20, 60 }, { 60, 70 } } }, 70 },
+	{ "gap after seen", 50, { 2, { { 0, 50 }, { 51, 60 } } }, 50 },
+	{ "starts at seen", 50, { 2, { { 50, 60 }, { 55, 80 } } }, 80 },
+	{ "past 2^32", 0x100000000ULL,
+	  { 2, { { 0xffffff00ULL, 0x100000010ULL },
+		 { 0x100000010ULL, 0x100000020ULL } } }, 0x100000020ULL },
+};
+
+static void contig_case_desc(const struct contig_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(contig, contig_cases, contig_case_desc);
+
+static void sis_test_stream_contiguous(struct kunit *test)
+{
+	const struct contig_case *c = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+
+	env->st.seen = c->seen;
+	add_layout(env, &c->l);
+	check_accounting(test, &env->st);
+	KUNIT_EXPECT_EQ(test, sis_stream_contiguous(&env->st), c->want);
+	KUNIT_EXPECT_EQ(test, env->st.seen, c->seen);
+}
+
+/* Covered ranges. */
+
+struct covered_case {
+	const char *name;
+	u64 acked;
+	struct layout l;
+	u64 start, end;
+	bool want;
+};
+
+static const struct covered_case covered_cases[] = {
+	{ "empty range", 0, { 0 }, 10, 10, true },
+	{ "nothing kept", 0, { 0 }, 0, 1, false },
+	{ "below acked", 100, { 0 }, 0, 100, true },
+	{ "below acked, from inside", 100, { 0 }, 50, 100, true },
+	{ "one byte past acked", 100, { 0 }, 0, 101, false },
+	{ "acked, then a segment", 100, { 1, { { 100, 120 } } }, 90, 110,
+	  true },
+	{ "acked, then a gap", 100, { 1, { { 101, 120 } } }, 90, 110, false },
+	{ "acked, inside a segment", 100, { 1, { { 50, 150 } } }, 0, 150,
+	  true },
+	{ "adjacent", 0, { 2, { { 0, 10 }, { 10, 20 } } }, 0, 20, true },
+	{ "adjacent, inner range", 0, { 2, { { 0, 10 }, { 10, 20 } } }, 5, 15,
+	  true },
+	{ "adjacent, one byte more", 0, { 2, { { 0, 10 }, { 10, 20 } } }, 0,
+	  21, false },
+	{ "gap", 0, { 2, { { 0, 10 }, { 12, 20 } } }, 0, 20, false },
+	{ "after the gap", 0, { 2, { { 0, 10 }, { 12, 20 } } }, 12, 20,
+	  true },
+	{ "from the gap", 0, { 2, { { 0, 10 }, { 12, 20 } } }, 11, 20, false },
+	{ "before the gap", 0, { 2, { { 0, 10 }, { 12, 20 } } }, 3, 10, true },
+	{ "inside the second", 0, { 2, { { 0, 10 }, { 20, 30 } } }, 22, 28,
+	  true },
+	{ "across the gap", 0, { 2, { { 0, 10 }, { 20, 30 } } }, 15, 25,
+	  false },
+	{ "before the first", 0, { 1, { { 10, 20 } } }, 5, 15, false },
+	{ "overlapping and inside", 0,
+	  { 3, { { 0, 30 }, { 5, 10 }, { 25, 40 } } }, 0, 40, true },
+	{ "inside, then a gap", 0,
+	  { 3, { { 0, 30 }, { 5, 10 }, { 31, 40 } } }, 0, 40, false },
+	{ "out of order", 0,
+	  { 3, { { 20, 30 }, { 0, 10 }, { 10, 20 } } }, 0, 30, true },
+	{ "acked up to the first", 5, { 1, { { 5, 10 } } }, 0, 10, true },
+};
+
+static void covered_case_desc(const struct covered_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(covered, covered_cases, covered_case_desc);
+
+static void sis_test_stream_covered(struct kunit *test)
+{
+	const struct covered_case *c = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+
+	env->st.acked = c->acked;
+	env->st.seen = c->acked;
+	add_layout(env, &c->l);
+	KUNIT_EXPECT_EQ_MSG(test, sis_stream_covered(&env->st, c->start,
+						     c->end),
+			    c->want, "seen at acked");
+	/* The same, with seen as far as the kept bytes go. */
+	env->st.seen = sis_stream_contiguous(&env->st);
+	KUNIT_EXPECT_EQ_MSG(test, sis_stream_covered(&env->st, c->start,
+						     c->end),
+			    c->want, "seen at %llu", env->st.seen);
+}
+
+/* New data against kept data. */
+
+static const struct layout k_one = { 1, { { 100, 200, SK_LINEAR } } };
+
+static const struct layout k_two = {
+	2, { { 100, 200, SK_LINEAR }, { 200, 300, SK_FRAGS } }
+};
+
+static const struct layout k_gap = {
+	2, { { 100, 150, SK_FRAGS }, { 200, 250, SK_CLONE_FRAGS } }
+};
+
+static const struct layout k_overlap = {
+	3, { { 100, 200, SK_FRAGS }, { 150, 300, SK_LINEAR },
+	     { 160, 170, SK_CLONE } }
+};
+
+static const struct layout k_frags = { 1, { { 100, 300, SK_CLONE_FRAGS } } };
+
+static const struct layout k_none = { 0 };
+
+/* A long segment early, short ones later. */
+static const struct layout k_long = {
+	3, { { 0, 300, SK_LINEAR }, { 250, 260, SK_FRAGS },
+	     { 270, 280, SK_CLONE } }
+};
+
+/* Short segments far apart. */
+static const struct layout k_far = {
+	2, { { 0, 10, SK_LINEAR }, { 100, 110, SK_FRAGS } }
+};
+
+struct cons_case {
+	const char *name;
+	const struct layout *kept;
+	u64 start, end;
+	enum seg_kind kind;
+	u64 flip;			/* the query's byte that differs */
+	bool want;
+};
+
+static const struct cons_case cons_cases[] = {
+	{ "duplicate", &k_one, 100, 200, SK_LINEAR, NOFLIP, true },
+	{ "duplicate, first byte differs", &k_one, 100, 200, SK_LINEAR, 100,
+	  false },
+	{ "duplicate, byte 70 differs", &k_one, 100, 200, SK_LINEAR, 170,
+	  false },
+	{ "duplicate, last byte differs", &k_one, 100, 200, SK_LINEAR, 199,
+	  false },
+	{ "duplicate in frags", &k_one, 100, 200, SK_FRAGS, NOFLIP, true },
+	{ "duplicate in frags, linear byte differs", &k_one, 100, 200,
+	  SK_FRAGS, 105, false },
+	{ "duplicate in frags, first frag differs", &k_one, 100, 200,
+	  SK_FRAGS, 130, false },
+	{ "duplicate in frags, second frag differs", &k_one, 100, 200,
+	  SK_FRAGS, 190, false },
+	{ "duplicate clone, byte differs", &k_one, 100, 200, SK_CLONE, 120,
+	  false },
+	{ "left overlap", &k_one, 50, 150, SK_LINEAR, NOFLIP, true },
+	{ "left overlap, differs inside", &k_one, 50, 150, SK_LINEAR, 149,
+	  false },
+	{ "left overlap, differs at the edge", &k_one, 50, 150, SK_FRAGS,
+	  100, false },
+	{ "left overlap, differs outside", &k_one, 50, 150, SK_LINEAR, 99,
+	  true },
+	{ "right overlap", &k_one, 150, 250, SK_LINEAR, NOFLIP, true },
+	{ "right overlap, differs at the edge", &k_one, 150, 250, SK_LINEAR,
+	  150, false },
+	{ "right overlap, differs inside", &k_one, 150, 250, SK_FRAGS, 199,
+	  false },
+	{ "right overlap, differs outside", &k_one, 150, 250, SK_LINEAR, 200,
+	  true },
+	{ "inside", &k_one, 120, 180, SK_LINEAR, NOFLIP, true },
+	{ "inside, differs", &k_one, 120, 180, SK_CLONE_FRAGS, 179, false },
+	{ "covering", &k_one, 50, 250, SK_LINEAR, NOFLIP, true },
+	{ "covering, differs inside", &k_one, 50, 250, SK_FRAGS, 100, false },
+	{ "covering, differs before", &k_one, 50, 250, SK_LINEAR, 60, true },
+	{ "covering, differs after", &k_one, 50, 250, SK_LINEAR, 249, true },
+	{ "before, no overlap", &k_one, 0, 100, SK_LINEAR, 99, true },
+	{ "after, no overlap", &k_one, 200, 300, SK_LINEAR, 200, true },
+	{ "nothing kept", &k_none, 0, 100, SK_LINEAR, 5, true },
+	{ "empty", &k_one, 150, 150, SK_LINEAR, NOFLIP, true },
+	{ "across two", &k_two, 150, 280, SK_CLONE, NOFLIP, true },
+	{ "across two, differs in the first", &k_two, 150, 280, SK_CLONE, 199,
+	  false },
+	{ "across two, differs at the second's start", &k_two, 150, 280,
+	  SK_LINEAR, 200, false },
+	{ "across two, differs in the second", &k_two, 150, 280, SK_FRAGS,
+	  279, false },
+	{ "across a gap, differs in the gap", &k_gap, 120, 230, SK_LINEAR,
+	  170, true },
+	{ "across a gap, differs after", &k_gap, 120, 230, SK_LINEAR, 225,
+	  false },
+	{ "across a gap, differs before", &k_gap, 120, 230, SK_FRAGS, 149,
+	  false },
+	{ "overlapping kept", &k_overlap, 140, 310, SK_LINEAR, NOFLIP, true },
+	{ "overlapping kept, differs in all three", &k_overlap, 140, 310,
+	  SK_LINEAR, 165, false },
+	{ "overlapping kept, differs in the last", &k_overlap, 140, 310,
+	  SK_FRAGS, 250, false },
+	{ "overlapping kept, differs after", &k_overlap, 140, 310, SK_LINEAR,
+	  305, true },
+	{ "kept in frags", &k_frags, 100, 300, SK_FRAGS, NOFLIP, true },
+	{ "kept in frags, differs in a frag", &k_frags, 100, 300, SK_FRAGS,
+	  250, false },
+	{ "kept in frags, differs in its linear part", &k_frags, 105, 110,
+	  SK_LINEAR, 107, false },
+	{ "kept in frags, across its frags", &k_frags, 150, 260, SK_LINEAR,
+	  NOFLIP, true },
+	{ "kept in frags, differs in the last frag", &k_frags, 280, 320,
+	  SK_CLONE, 299, false },
+	{ "long kept, differs near its end", &k_long, 290, 300, SK_LINEAR,
+	  295, false },
+	{ "long kept, differs past the short ones", &k_long, 285, 310,
+	  SK_FRAGS, 289, false },
+	{ "long kept, differs past the top", &k_long, 285, 310, SK_LINEAR,
+	  305, true },
+	{ "long kept, differs in a short one", &k_long, 240, 290, SK_CLONE,
+	  255, false },
+	{ "far apart, between", &k_far, 50, 60, SK_LINEAR, 55, true },
+	{ "far apart, differs in the first", &k_far, 5, 105, SK_FRAGS, 7,
+	  false },
+	{ "far apart, differs in the second", &k_far, 5, 105, SK_LINEAR, 103,
+	  false },
+	{ "far apart, differs between", &k_far, 5, 105, SK_LINEAR, 50, true },
+};
+
+static void cons_case_desc(const struct cons_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cons, cons_cases, cons_case_desc);
+
+static void sis_test_stream_consistent(struct kunit *test)
+{
+	const struct cons_case *c = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+	unsigned int data_off = 0;
+	struct sk_buff *skb;
+
+	add_layout(env, c->kept);
+	skb = query_skb(env, c->start, c->end - c->start, c->kind, c->flip,
+			&data_off);
+	KUNIT_EXPECT_EQ(test, sis_stream_consistent(&env->st, c->start, skb,
+						    data_off,
+						    c->end - c->start),
+			c->want);
+}
+
+/* Contiguous bytes after each insertion, as the connection tracks them. */
+
+struct after_case {
+	const char *name;
+	struct kept_seg segs[6];
+	unsigned int n;
+	u64 want;
+};
+
+static const struct after_case after_cases[] = {
+	{ "in order", { { 0, 10 }, { 10, 20 }, { 20, 30 } }, 3, 30 },
+	{ "3,1,2", { { 20, 30 }, { 0, 10 }, { 10, 20 } }, 3, 30 },
+	{ "gap filled last",
+	  { { 0, 10 }, { 20, 30 }, { 30, 40 }, { 10, 20 } }, 4, 40 },
+	{ "overlaps and inside",
+	  { { 0, 50 }, { 10, 20 }, { 60, 70 }, { 40, 65 }, { 65, 66 } }, 5,
+	  70 },
+	{ "duplicates",
+	  { { 0, 10 }, { 0, 10 }, { 10, 20 }, { 10, 20 }, { 5, 15 } }, 5,
+	  20 },
+	{ "gap stays", { { 0, 10 }, { 11, 20 }, { 5, 10 } }, 3, 10 },
+	{ "starts before seen",
+	  { { 0, 100 }, { 50, 150 }, { 20, 30 }, { 150, 160 } }, 4, 160 },
+	{ "equal starts",
+	  { { 30, 40 }, { 0, 10 }, { 10, 20 }, { 10, 30 }, { 40, 50 },
+	    { 10, 15 } }, 6, 50 },
+};
+
+static void after_case_desc(const struct after_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(after, after_cases, after_case_desc);
+
+static void sis_test_stream_contiguous_after(struct kunit *test)
+{
+	const struct after_case *c = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	unsigned int i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct sis_seg *seg;
+		u64 seen;
+
+		seg = seg_add(env, c->segs[i].start, c->segs[i].end, SK_LINEAR,
+			      NULL);
+		seen = sis_stream_contiguous_after(st, seg);
+		KUNIT_EXPECT_EQ_MSG(test, seen, sis_stream_contiguous(st),
+				    "after [%llu, %llu)", seg->start,
+				    seg->end);
+		KUNIT_EXPECT_GE(test, seen, st->seen);
+		st->seen = seen;
+	}
+	KUNIT_EXPECT_EQ(test, st->seen, c->want);
+}
+
+/* The segment holding a byte that reaches furthest. */
+
+struct seg_at_case {
+	u64 off;
+	u64 start, end;		/* the one found; start == end: none */
+};
+
+static const struct layout seg_at_layout = {
+	4, { { 0, 100 }, { 50, 200 }, { 60, 70 }, { 300, 400 } }
+};
+
+static const struct seg_at_case seg_at_cases[] = {
+	{ 0, 0, 100 }, { 49, 0, 100 }, { 50, 50, 200 }, { 65, 50, 200 },
+	{ 99, 50, 200 }, { 100, 50, 200 }, { 199, 50, 200 }, { 200, 0, 0 },
+	{ 299, 0, 0 }, { 300, 300, 400 }, { 399, 300, 400 }, { 400, 0, 0 },
+	{ 1000, 0, 0 },
+};
+
+static void sis_test_stream_seg_at(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	const struct sis_seg *seg;
+	unsigned int i;
+
+	KUNIT_EXPECT_NULL(test, sis_stream_seg_at(&env->st, 0));
+	add_layout(env, &seg_at_layout);
+	for (i = 0; i < ARRAY_SIZE(seg_at_cases); i++) {
+		const struct seg_at_case *c = &seg_at_cases[i];
+
+		seg = sis_stream_seg_at(&env->st, c->off);
+		if (c->start == c->end) {
+			KUNIT_EXPECT_NULL_MSG(test, seg, "at %llu", c->off);
+			continue;
+		}
+		KUNIT_EXPECT_NOT_NULL_MSG(test, seg, "at %llu", c->off);
+		if (!seg)
+			continue;
+		KUNIT_EXPECT_EQ_MSG(test, seg->start, c->start, "at %llu",
+				    c->off);
+		KUNIT_EXPECT_EQ_MSG(test, seg->end, c->end, "at %llu", c->off);
+	}
+
+	/* A duplicate that reaches as far does not replace it. */
+	seg_add(env, 50, 200, SK_LINEAR, NULL);
+	seg = sis_stream_seg_at(&env->st, 120);
+	KUNIT_EXPECT_NOT_NULL(test, seg);
+	if (seg) {
+		KUNIT_EXPECT_EQ(test, seg->start, 50);
+		KUNIT_EXPECT_EQ(test, seg->end, 200);
+	}
+}
+
+/* Copies. */
+
+struct copy_range {
+	u64 off;
+	unsigned int len;
+	bool want;
+};
+
+static void check_copies(struct kunit *test, struct stream_env *env,
+			 const struct copy_range *r, unsigned int n)
+{
+	unsigned int i, j;
+	u8 *buf;
+
+	buf = kunit_kmalloc(test, MAX_PAYLOAD + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	for (i = 0; i < n; i++) {
+		bool ok;
+
+		KUNIT_ASSERT_LE(test, r[i].len, MAX_PAYLOAD);
+		memset(buf, 0x5a, MAX_PAYLOAD + 16);
+		ok = sis_stream_copy(&env->st, r[i].off, buf, r[i].len);
+		KUNIT_EXPECT_EQ_MSG(test, ok, r[i].want, "copy %llu+%u",
+				    r[i].off, r[i].len);
+		if (!ok || !r[i].want)
+			continue;
+		for (j = 0; j < r[i].len; j++) {
+			if (buf[j] != stream_byte(r[i].off + j, NOFLIP)) {
+				KUNIT_FAIL(test, "copy %llu+%u: byte %llu",
+					   r[i].off, r[i].len, r[i].off + j);
+				break;
+			}
+		}
+		for (j = r[i].len; j < MAX_PAYLOAD + 16; j++) {
+			if (buf[j] != 0x5a) {
+				KUNIT_FAIL(test, "copy %llu+%u: wrote at %u",
+					   r[i].off, r[i].len, j);
+				break;
+			}
+		}
+	}
+}
+
+static const struct layout copy_adjacent = {
+	4, { { 0, 100, SK_LINEAR }, { 100, 250, SK_FRAGS },
+	     { 250, 300, SK_CLONE }, { 300, 420, SK_CLONE_FRAGS } }
+};
+
+static const struct copy_range copy_adjacent_ranges[] = {
+	{ 0, 420, true }, { 0, 0, true }, { 50, 250, true },
+	{ 99, 2, true }, { 249, 2, true }, { 105, 20, true },
+	{ 419, 1, true }, { 419, 2, false }, { 420, 1, false },
+	{ 0, 421, false }, { 500, 0, true },
+};
+
+static const struct layout copy_overlap = {
+	4, { { 0, 100, SK_FRAGS }, { 50, 180, SK_LINEAR },
+	     { 60, 70, SK_CLONE }, { 170, 200, SK_FRAGS } }
+};
+
+static const struct copy_range copy_overlap_ranges[] = {
+	{ 0, 200, true }, { 65, 120, true }, { 95, 10, true },
+	{ 175, 25, true }, { 190, 11, false },
+};
+
+static const struct layout copy_gaps = {
+	3, { { 10, 100, SK_LINEAR }, { 120, 200, SK_FRAGS },
+	     { 20, 30, SK_LINEAR } }
+};
+
+static const struct copy_range copy_gaps_ranges[] = {
+	{ 0, 20, false }, { 9, 1, false }, { 10, 90, true }, { 90, 30, false },
+	{ 100, 20, false }, { 120, 80, true }, { 95, 10, false },
+	{ 99, 1, true }, { 119, 1, false }, { 120, 1, true },
+};
+
+static void sis_test_stream_copy(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+
+	add_layout(env, &copy_adjacent);
+	check_copies(test, env, copy_adjacent_ranges,
+		     ARRAY_SIZE(copy_adjacent_ranges));
+}
+
+static void sis_test_stream_copy_overlap(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+
+	add_layout(env, &copy_overlap);
+	check_copies(test, env, copy_overlap_ranges,
+		     ARRAY_SIZE(copy_overlap_ranges));
+}
+
+static void sis_test_stream_copy_gaps(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+
+	add_layout(env, &copy_gaps);
+	check_copies(test, env, copy_gaps_ranges,
+		     ARRAY_SIZE(copy_gaps_ranges));
+}
+
+/* Taking segments off. */
+
+/* The segments on a list are exactly want[0..n), in order. */
+static void check_list(struct kunit *test, const struct list_head *head,
+		       struct sis_seg *const *want, unsigned int n)
+{
+	const struct sis_seg *seg;
+	unsigned int i = 0;
+
+	list_for_each_entry(seg, head, list) {
+		if (i >= n) {
+			KUNIT_FAIL(test, "extra segment [%llu, %llu)",
+				   seg->start, seg->end);
+			break;
+		}
+		KUNIT_EXPECT_PTR_EQ_MSG(test, seg, want[i], "position %u", i);
+		i++;
+	}
+	KUNIT_EXPECT_EQ(test, i, n);
+}
+
+static void sis_test_stream_ack(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *a, *a2, *b, *c, *d, *e;
+
+	a = seg_add(env, 0, 100, SK_LINEAR, NULL);
+	b = seg_add(env, 100, 200, SK_FRAGS, HELD);
+	c = seg_add(env, 150, 250, SK_CLONE, NULL);
+	d = seg_add(env, 200, 300, SK_CLONE_FRAGS, NULL);
+	e = seg_add(env, 300, 400, SK_LINEAR, NULL);
+	a2 = seg_add(env, 50, 200, SK_LINEAR, NULL);
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 6);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 650);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 100);
+
+	/* Nothing ends at or below 50. */
+	sis_stream_ack(st, 50, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 50);
+	KUNIT_EXPECT_TRUE(test, list_empty(&env->done));
+	KUNIT_EXPECT_EQ(test, st->n_segs, 6);
+
+	/*
+	 * a and a2 end at or below 200; b is held; c straddles 200; d
+	 * starts at it.
+	 */
+	sis_stream_ack(st, 200, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 200);
+	{
+		struct sis_seg *const done[] = { a, a2 };
+		struct sis_seg *const left[] = { b, c, d, e };
+
+		check_list(test, &env->done, done, ARRAY_SIZE(done));
+		check_list(test, &st->segs, left, ARRAY_SIZE(left));
+	}
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 4);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 400);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 100);
+	/* Below acked counts as covered. */
+	KUNIT_EXPECT_TRUE(test, sis_stream_covered(st, 0, 400));
+	KUNIT_EXPECT_FALSE(test, sis_stream_covered(st, 0, 401));
+
+	/* acked only grows. */
+	sis_stream_ack(st, 150, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 200);
+	sis_stream_ack(st, 200, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 200);
+	KUNIT_EXPECT_EQ(test, list_len(&env->done), 2);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 4);
+
+	/* c and d now; e straddles 350, b is still held. */
+	sis_stream_ack(st, 350, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 350);
+	{
+		struct sis_seg *const done[] = { a, a2, c, d };
+		struct sis_seg *const left[] = { b, e };
+
+		check_list(test, &env->done, done, ARRAY_SIZE(done));
+		check_list(test, &st->segs, left, ARRAY_SIZE(left));
+	}
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 200);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 100);
+
+	/* Up to the top: only the held one stays. */
+	sis_stream_ack(st, 400, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, 400);
+	{
+		struct sis_seg *const done[] = { a, a2, c, d, e };
+		struct sis_seg *const left[] = { b };
+
+		check_list(test, &env->done, done, ARRAY_SIZE(done));
+		check_list(test, &st->segs, left, ARRAY_SIZE(left));
+	}
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 1);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 100);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 100);
+}
+
+/* A segment now in the stream in place of a released one. */
+static void check_kept_clone(struct kunit *test, const struct sis_seg *kept,
+			     const struct sis_seg *orig, struct sk_buff *skb)
+{
+	KUNIT_EXPECT_PTR_NE(test, kept, orig);
+	KUNIT_EXPECT_NULL(test, kept->held);
+	KUNIT_EXPECT_PTR_NE(test, kept->skb, skb);
+	KUNIT_EXPECT_EQ(test, kept->start, orig->start);
+	KUNIT_EXPECT_EQ(test, kept->end, orig->end);
+	KUNIT_EXPECT_EQ(test, kept->data_off, orig->data_off);
+	KUNIT_EXPECT_EQ(test, kept->skb->len, skb->len);
+	KUNIT_EXPECT_TRUE(test, skb_cloned(kept->skb));
+}
+
+static void sis_test_stream_release(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *a, *b, *c, *d, *e, *f;
+	struct sk_buff *skb_a, *skb_c, *skb_d;
+	struct sis_seg *segs[6], *seg;
+	unsigned int i, data_off = 0;
+	struct sk_buff *q;
+	u8 *buf;
+
+	a = seg_add(env, 0, 100, SK_LINEAR, HELD);
+	b = seg_add(env, 100, 200, SK_FRAGS, NULL);
+	c = seg_add(env, 150, 250, SK_FRAGS, HELD);
+	d = seg_add(env, 200, 300, SK_CLONE, HELD);
+	e = seg_add(env, 250, 350, SK_LINEAR, HELD);
+	f = seg_add(env, 300, 400, SK_CLONE_FRAGS, HELD);
+	skb_a = a->skb;
+	skb_c = c->skb;
+	skb_d = d->skb;
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 600);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 500);
+
+	/* Nothing passed. */
+	sis_stream_release(st, &env->emit);
+	KUNIT_EXPECT_TRUE(test, list_empty(&env->emit));
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 500);
+
+	/* a, c and d are passed; e straddles 300, f starts at it. */
+	st->passed = 300;
+	sis_stream_release(st, &env->emit);
+	{
+		struct sis_seg *const emit[] = { a, c, d };
+
+		check_list(test, &env->emit, emit, ARRAY_SIZE(emit));
+	}
+	KUNIT_EXPECT_PTR_EQ(test, a->skb, skb_a);
+	KUNIT_EXPECT_PTR_EQ(test, c->skb, skb_c);
+	KUNIT_EXPECT_PTR_EQ(test, d->skb, skb_d);
+	KUNIT_EXPECT_PTR_EQ(test, a->held, HELD);
+	KUNIT_EXPECT_PTR_EQ(test, c->held, HELD);
+	KUNIT_EXPECT_PTR_EQ(test, d->held, HELD);
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 6);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 600);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 200);
+
+	i = 0;
+	list_for_each_entry(seg, &st->segs, list) {
+		KUNIT_ASSERT_LT(test, i, ARRAY_SIZE(segs));
+		segs[i++] = seg;
+	}
+	KUNIT_ASSERT_EQ(test, i, 6);
+	check_kept_clone(test, segs[0], a, skb_a);
+	KUNIT_EXPECT_PTR_EQ(test, segs[1], b);
+	check_kept_clone(test, segs[2], c, skb_c);
+	check_kept_clone(test, segs[3], d, skb_d);
+	KUNIT_EXPECT_PTR_EQ(test, segs[4], e);
+	KUNIT_EXPECT_PTR_EQ(test, segs[5], f);
+
+	/* The clones still hold the bytes, for copies and comparisons. */
+	buf = kunit_kmalloc(test, 400, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	KUNIT_EXPECT_TRUE(test, sis_stream_copy(st, 0, buf, 400));
+	for (i = 0; i < 400; i++) {
+		if (buf[i] != stream_byte(i, NOFLIP)) {
+			KUNIT_FAIL(test, "byte %u", i);
+			break;
+		}
+	}
+	q = query_skb(env, 0, 300, SK_LINEAR, 50, &data_off);
+	KUNIT_EXPECT_FALSE(test, sis_stream_consistent(st, 0, q, data_off,
+						       300));
+	q = query_skb(env, 0, 300, SK_FRAGS, NOFLIP, &data_off);
+	KUNIT_EXPECT_TRUE(test, sis_stream_consistent(st, 0, q, data_off,
+						      300));
+
+	/* Again: the clones are not held, nothing more goes. */
+	sis_stream_release(st, &env->emit);
+	KUNIT_EXPECT_EQ(test, list_len(&env->emit), 3);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 6);
+
+	/* The receiver acknowledges the forwarded ones. */
+	sis_stream_ack(st, 300, &env->done);
+	{
+		struct sis_seg *const left[] = { e, f };
+
+		check_list(test, &st->segs, left, ARRAY_SIZE(left));
+	}
+	KUNIT_EXPECT_EQ(test, list_len(&env->done), 4);
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 200);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 200);
+
+	/* The rest. */
+	st->passed = 400;
+	sis_stream_release(st, &env->emit);
+	{
+		struct sis_seg *const emit[] = { a, c, d, e, f };
+
+		check_list(test, &env->emit, emit, ARRAY_SIZE(emit));
+	}
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 2);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 200);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 0);
+}
+
+/* A held segment inside one that straddles passed goes on its own. */
+static void sis_test_stream_release_inside(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *a, *b, *c;
+
+	a = seg_add(env, 0, 300, SK_FRAGS, HELD);
+	b = seg_add(env, 50, 100, SK_LINEAR, HELD);
+	c = seg_add(env, 100, 250, SK_CLONE, HELD);
+	st->passed = 200;
+	sis_stream_release(st, &env->emit);
+	{
+		struct sis_seg *const emit[] = { b };
+
+		check_list(test, &env->emit, emit, ARRAY_SIZE(emit));
+	}
+	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 3);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 500);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 450);
+	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&st->segs, struct sis_seg,
+						   list), a);
+	KUNIT_EXPECT_PTR_EQ(test, list_last_entry(&st->segs, struct sis_seg,
+						  list), c);
+}
+
+static void sis_test_stream_flush(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	struct sis_seg *a, *b, *c, *d;
+
+	c = seg_add(env, 200, 300, SK_CLONE, NULL);
+	a = seg_add(env, 0, 100, SK_LINEAR, HELD);
+	d = seg_add(env, 250, 400, SK_CLONE_FRAGS, HELD);
+	b = seg_add(env, 50, 150, SK_FRAGS, NULL);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 450);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 250);
+
+	sis_stream_flush(st, &env->done);
+	{
+		struct sis_seg *const done[] = { a, b, c, d };
+
+		check_list(test, &env->done, done, ARRAY_SIZE(done));
+	}
+	KUNIT_EXPECT_TRUE(test, list_empty(&st->segs));
+	KUNIT_EXPECT_EQ(test, st->n_segs, 0);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 0);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 0);
+	KUNIT_EXPECT_FALSE(test, sis_stream_covered(st, 0, 1));
+
+	sis_stream_flush(st, &env->done);
+	KUNIT_EXPECT_EQ(test, list_len(&env->done), 4);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 0);
+}
+
+static struct kunit_case sis_stream_cases[] = {
+	KUNIT_CASE_PARAM(sis_test_stream_insert_order, order_gen_params),
+	KUNIT_CASE(sis_test_stream_insert_duplicates),
+	KUNIT_CASE_PARAM(sis_test_stream_contiguous, contig_gen_params),
+	KUNIT_CASE_PARAM(sis_test_stream_contiguous_after, after_gen_params),
+	KUNIT_CASE_PARAM(sis_test_stream_covered, covered_gen_params),
+	KUNIT_CASE_PARAM(sis_test_stream_consistent, cons_gen_params),
+	KUNIT_CASE(sis_test_stream_seg_at),
+	KUNIT_CASE(sis_test_stream_copy),
+	KUNIT_CASE(sis_test_stream_copy_overlap),
+	KUNIT_CASE(sis_test_stream_copy_gaps),
+	KUNIT_CASE(sis_test_stream_ack),
+	KUNIT_CASE(sis_test_stream_release),
+	KUNIT_CASE(sis_test_stream_release_inside),
+	KUNIT_CASE(sis_test_stream_flush),
+	{}
+};
+
+static struct kunit_suite sis_stream_suite = {
+	.name = "sis_stream",
+	.test_cases = sis_stream_cases,
+};
+
+kunit_test_suite(sis_stream_suite);
