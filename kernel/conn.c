@@ -15,8 +15,12 @@
 #include "queue.h"
 #include "scanner.h"
 
-/* How often expired connections and overdue passes are looked for. */
+/*
+ * How often expired connections and overdue passes are looked for; and
+ * how soon events are tried again for a scanner whose socket was full.
+ */
 #define SIS_CONN_GC_INTERVAL	HZ
+#define SIS_CONN_RETRY		max(HZ / 100, 1)
 
 static atomic64_t sis_conn_ids = ATOMIC64_INIT(0);
 
@@ -146,6 +150,7 @@ void sis_segs_free(struct list_head *segs)
 			sis_held_decide(seg->held, true);
 		else
 			consume_skb(seg->skb);
+		list_del(&seg->list);
 		kfree(seg);
 	}
 	rcu_read_unlock();
@@ -235,6 +240,7 @@ static void sis_conns_gc(struct work_struct *work)
 					    struct sis_conns, gc);
 	struct sis_bridge *sb = container_of(cs, struct sis_bridge, conns);
 	unsigned long now = jiffies;
+	bool pending = false;
 	struct sis_conn *c;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
@@ -253,6 +259,8 @@ static void sis_conns_gc(struct work_struct *work)
 		} else if (!c->dead) {
 			sis_conn_overdue(c, now, &done, &emit);
 		}
+		if (!c->dead)
+			pending |= sis_conn_deliver(c, &done, &emit);
 		spin_unlock_bh(&c->lock);
 		if (expired)
 			sis_conn_unlink(sb, c, &done);
@@ -265,7 +273,8 @@ static void sis_conns_gc(struct work_struct *work)
 
 	spin_lock_bh(&cs->lock);
 	if (cs->count && cs->gc_running)
-		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
+		mod_delayed_work(system_wq, &cs->gc, pending ? SIS_CONN_RETRY :
+					       SIS_CONN_GC_INTERVAL);
 	spin_unlock_bh(&cs->lock);
 }
 

@@ -55,10 +55,13 @@ struct sis_conn_key {
 struct sis_watch {
 	struct sis_scanner *sc;
 	struct sis_sub *sub;
+	u8 cover;			/* directions its capability covers */
 	u8 dirs;			/* directions it still reads */
 	u8 contain;			/* directions it contains */
-	u8 opened;			/* SIS_STREAM_EV_OPEN sent */
+	u8 limit;			/* directions it lost (end: limit) */
 	u8 ended;			/* directions whose end it was told */
+	bool opened;			/* SIS_STREAM_EV_OPEN sent */
+	u64 delivered[SIS_STREAM_DIRS];	/* bytes it was given */
 	u64 passed[SIS_STREAM_DIRS];	/* bytes it passed, if it contains */
 	u64 owed[SIS_STREAM_DIRS];	/* counted in its scanner's stream_owed */
 	unsigned long owed_since[SIS_STREAM_DIRS];	/* jiffies, 0: none */
@@ -73,6 +76,7 @@ struct sis_conn {
 	spinlock_t lock;		/* everything below */
 	bool dead;			/* unlinked: segments pass it by */
 	bool closing;			/* FIN or RST seen: close timeout */
+	bool open;			/* established or carrying data */
 	u8 initiator;			/* SIS_DIR_OUT: the host sent the SYN */
 	unsigned long born;		/* jiffies */
 	unsigned long last;		/* jiffies of the last segment */
@@ -148,11 +152,12 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 			   const struct nf_hook_state *state);
 
 /* watch.c: the scanners' side, under the connection's lock where noted */
-void sis_conn_open(struct sis_conn *c);				/* locked */
-bool sis_conn_data(struct sis_conn *c, int d, u64 from, u64 to);	/* locked */
+bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
+		      struct list_head *emit);				/* locked */
 void sis_conn_unaccount(struct sis_conn *c);			/* locked */
 void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason);	/* locked */
 void sis_conn_set_passed(struct sis_conn *c, int d);		/* locked */
+void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d); /* locked */
 void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
 		     struct list_head *emit);				/* locked */
 void sis_conn_overdue(struct sis_conn *c, unsigned long now,

@@ -149,8 +149,10 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = sis_queue_attach(sc, info->snd_portid,
 				       task_tgid_vnr(current), info->extack);
-		if (!err)
+		if (!err) {
+			sis_queue_set_sock(sc, NETLINK_CB(skb).sk);
 			sn->gen++;
+		}
 	}
 	rtnl_unlock();
 	return err;

@@ -4,6 +4,7 @@
 #include <linux/spinlock.h>
 #include <kunit/visibility.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 
 #include "bridge.h"
 #include "compat.h"
@@ -405,6 +406,34 @@ static int sis_stream_msg_fill(struct sk_buff *skb, const struct sis_stream_msg 
 }
 
 /*
+ * Stream events wait in their connection until the scanner's socket has
+ * room (conn.h), rather than be lost with a datagram it cannot take:
+ * netlink takes one only if the receive buffer still holds it whole (or
+ * is empty). The batch pending, and the skb a new one needs, must fit.
+ * Under sc->lock.
+ */
+static bool sis_stream_room(const struct sis_scanner *sc, size_t size)
+{
+	unsigned int rmem, need = 0;
+
+	if (!sc->sk)
+		return true;
+	rmem = atomic_read(&sc->sk->sk_rmem_alloc);
+	if (sc->batch) {
+		need = sc->batch->truesize;
+		if (!sc->batch_closed && skb_tailroom(sc->batch) >= size)
+			size = 0;	/* it goes into the batch */
+	}
+	if (size) {
+		size = max_t(size_t, size, SIS_BATCH_SIZE) + NLMSG_HDRLEN;
+		need += kmalloc_size_roundup(SKB_DATA_ALIGN(size) +
+					     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
+			SKB_DATA_ALIGN(sizeof(struct sk_buff));
+	}
+	return !rmem || rmem + need <= READ_ONCE(sc->sk->sk_rcvbuf);
+}
+
+/*
  * Deliver a stream event (conn.c) to an attached scanner, in its batch with
  * its frames. Held data goes at once, like a held frame; the rest gathers.
  * Returns 0, or an error if it could not be delivered (counted as lost).
@@ -419,6 +448,9 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 
 	spin_lock(&sc->lock);
 	if (!sc->portid)
+		goto out;
+	err = -ENOBUFS;
+	if (!sis_stream_room(sc, size))
 		goto out;
 	if (sc->batch && !sc->batch_closed && skb_tailroom(sc->batch) < size &&
 	    sc->batch->len + size <= SIS_BATCH_SIZE)
@@ -517,12 +549,27 @@ int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_attach);
 
 /*
+ * The attached socket itself, so that stream events can wait for room in
+ * its receive buffer (sis_queue_stream()).
+ */
+void sis_queue_set_sock(struct sis_scanner *sc, struct sock *sk)
+{
+	sock_hold(sk);
+	spin_lock_bh(&sc->lock);
+	swap(sc->sk, sk);
+	spin_unlock_bh(&sc->lock);
+	if (sk)
+		sock_put(sk);
+}
+
+/*
  * The process is gone, or the scanner is: every frame it holds gets the
  * fail policy at once and unsent frames are dropped. Returns the socket
  * that was attached, 0 if none. Process context.
  */
 u32 sis_queue_release(struct sis_scanner *sc)
 {
+	struct sock *sk = NULL;
 	struct sis_hold *hold;
 	LIST_HEAD(released);
 	u32 portid;
@@ -531,6 +578,7 @@ u32 sis_queue_release(struct sis_scanner *sc)
 	portid = sc->portid;
 	sc->portid = 0;
 	sc->pid = 0;
+	swap(sc->sk, sk);
 	nlmsg_free(sc->batch);
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
@@ -541,6 +589,8 @@ u32 sis_queue_release(struct sis_scanner *sc)
 	sc->n_held = 0;
 	sc->held_bytes = 0;
 	spin_unlock_bh(&sc->lock);
+	if (sk)
+		sock_put(sk);
 	timer_delete(&sc->timer);
 	sis_holds_finish(&released);
 	return portid;

@@ -18,6 +18,7 @@
 #include <linux/sis.h>
 
 struct netlink_ext_ack;
+struct sock;
 struct sis_conn_key;
 struct sis_held;
 struct sis_scanner;
@@ -28,6 +29,7 @@ void sis_queue_stop(struct sis_scanner *sc);
 
 int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
 		     struct netlink_ext_ack *extack);
+void sis_queue_set_sock(struct sis_scanner *sc, struct sock *sk);
 u32 sis_queue_release(struct sis_scanner *sc);
 
 void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,

@@ -105,6 +105,7 @@ struct sis_scanner {
 	/* The process side, under lock (see above). */
 	spinlock_t lock;
 	u32 portid;			/* attached socket, 0: none */
+	struct sock *sk;		/* that socket, referenced, or NULL */
 	pid_t pid;			/* its process, for dumps */
 	u64 last_num;			/* last frame number given */
 	struct list_head held;		/* struct sis_hold, number order */

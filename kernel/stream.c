@@ -4,6 +4,9 @@
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
+#include <net/checksum.h>
+#include <net/tcp.h>
+
 #include "stream.h"
 
 void sis_stream_init(struct sis_stream *st)
@@ -99,6 +102,7 @@ added:
 	st->n_segs++;
 	st->kept_bytes += seg->end - seg->start;
 	st->max_len = max_t(u32, st->max_len, seg->end - seg->start);
+	st->top = max(st->top, seg->end);
 	if (seg->held)
 		st->held_bytes += seg->end - seg->start;
 }
@@ -207,6 +211,45 @@ void sis_stream_ack(struct sis_stream *st, u64 acked, struct list_head *done)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_ack);
 
+void sis_stream_ts(struct sis_stream *st, u32 tsval)
+{
+	if (!st->ts_seen || after(tsval, st->ts_max))
+		st->ts_max = tsval;
+	st->ts_seen = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_stream_ts);
+
+/*
+ * A held segment leaves after newer ones from its sender (ACKs, passed
+ * retransmissions) updated the receiver's TS.Recent: with its own older
+ * TSval, PAWS (RFC 7323) would drop it. It takes the newest TSval the
+ * receiver has seen instead, as if sent when it is released.
+ */
+static void sis_seg_fresh_ts(struct sis_stream *st, struct sis_seg *seg)
+{
+	struct sk_buff *skb = seg->skb;
+	__be32 *ts, old;
+	struct tcphdr *th;
+
+	if (!seg->ts_off)
+		return;
+	if (!st->ts_seen || !before(seg->tsval, st->ts_max)) {
+		sis_stream_ts(st, seg->tsval);
+		return;
+	}
+	if (skb_ensure_writable(skb, seg->ts_off + 4))
+		return;
+	ts = (__be32 *)(skb->data + seg->ts_off);
+	th = (struct tcphdr *)(skb->data + seg->th_off);
+	old = *ts;
+	*ts = htonl(st->ts_max);
+	inet_proto_csum_replace4(&th->check, skb, old, *ts, false);
+	/* A checksum over the whole frame no longer holds. */
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	seg->tsval = st->ts_max;
+}
+
 /*
  * A held segment whose bytes are all passed goes; a clone of it stays, to
  * compare retransmissions with until the receiver acknowledges it (without
@@ -221,6 +264,7 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit)
 			break;
 		if (!seg->held || seg->end > st->passed)
 			continue;
+		sis_seg_fresh_ts(st, seg);
 		kept = kmalloc(sizeof(*kept), GFP_ATOMIC);
 		if (kept) {
 			*kept = *seg;

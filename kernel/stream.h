@@ -38,6 +38,9 @@ struct sis_seg {
 	struct sk_buff *skb;		/* a clone, or the held frame's */
 	struct sis_held *held;		/* the frame while it waits, or NULL */
 	unsigned int data_off;		/* payload's offset from skb->data */
+	unsigned int th_off;		/* its TCP header's */
+	unsigned int ts_off;		/* its TSval's, 0: no timestamps */
+	u32 tsval;
 };
 
 struct sis_stream {
@@ -45,13 +48,18 @@ struct sis_stream {
 	bool isn_valid;
 	bool fin_seen;
 	bool cut;			/* fail closed: nothing more goes */
+	bool broken;			/* not reassembled any more (bounds) */
+	u8 end_reason;			/* enum sis_stream_end, 0: not ended */
 	u8 contain;			/* containing watchers */
 	u64 fin;			/* offset of the FIN, if fin_seen */
-	u64 acked;			/* acknowledged by the receiver */
+	u64 acked;			/* acknowledged, and given to all */
+	u64 rcv_ack;			/* acknowledged by the receiver */
 	u64 passed;			/* every containing watcher passed */
 	u64 seen;			/* contiguous, delivered to watchers */
 	u64 top;			/* highest end of any segment seen */
 	u32 max_len;			/* longest payload kept so far */
+	u32 ts_max;			/* newest TSval forwarded, if ts_seen */
+	bool ts_seen;
 	struct list_head segs;
 	unsigned int n_segs;
 	unsigned int kept_bytes;	/* payload bytes of kept segments */
@@ -79,6 +87,8 @@ bool sis_stream_copy(const struct sis_stream *st, u64 off, void *to,
 		     unsigned int len);
 /* Take off the forwarded segments below acked; on @done for freeing. */
 void sis_stream_ack(struct sis_stream *st, u64 acked, struct list_head *done);
+/* A TSval was forwarded in this direction. */
+void sis_stream_ts(struct sis_stream *st, u32 tsval);
 /* Take off the held segments now passed: on @emit, in order. */
 void sis_stream_release(struct sis_stream *st, struct list_head *emit);
 /* Take off every segment (connection gone, or cut): on @done. */

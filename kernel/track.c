@@ -31,8 +31,32 @@
 struct sis_pkt {
 	struct sis_conn_key key;
 	struct sis_tcp_seg seg;
+	unsigned int th_off;		/* TCP header, from skb->data */
+	unsigned int ts_off;		/* its TSval, 0: none */
 	unsigned int data_off;		/* payload, from skb->data */
 };
+
+/* Where the timestamp option's TSval is in a TCP header, or 0. */
+static unsigned int sis_tcp_ts_off(const struct tcphdr *th)
+{
+	const u8 *opt = (const u8 *)(th + 1);
+	unsigned int len = th->doff * 4 - sizeof(*th), i = 0;
+
+	while (i < len) {
+		if (opt[i] == TCPOPT_EOL)
+			break;
+		if (opt[i] == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
+			break;
+		if (opt[i] == TCPOPT_TIMESTAMP && opt[i + 1] == TCPOLEN_TIMESTAMP)
+			return sizeof(*th) + i + 2;
+		i += opt[i + 1];
+	}
+	return 0;
+}
 
 static bool sis_pkt_csum_ok(struct sk_buff *skb, unsigned int thoff, u8 pf)
 {
@@ -121,6 +145,13 @@ static bool sis_pkt_parse(struct sk_buff *skb, u8 dir, struct sis_pkt *p)
 		return false;
 	p->key.host_port = dir == SIS_DIR_OUT ? th->source : th->dest;
 	p->key.net_port = dir == SIS_DIR_OUT ? th->dest : th->source;
+	p->th_off = thoff;
+	p->ts_off = 0;
+	if (p->seg.opts & SIS_OPT_TS) {
+		unsigned int off = sis_tcp_ts_off(th);
+
+		p->ts_off = off ? thoff + off : 0;
+	}
 	p->data_off = thoff + doff;
 	/* Chaff with a bad checksum never reaches the receiver's stream. */
 	return sis_pkt_csum_ok(skb, thoff, pf);
@@ -198,7 +229,8 @@ static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
 		w = &c->watch[n++];
 		w->sc = sc;
 		w->sub = sub;
-		w->dirs = sub->cap->dir;
+		w->cover = sub->cap->dir;
+		w->dirs = w->cover;
 		w->contain = sub->rights & SIS_RIGHT_CONTAIN ? w->dirs : 0;
 		sis_count_frame(sub->stats, skb->len, false);
 		sis_count_frame(sub->cap->stats, skb->len, false);
@@ -287,6 +319,23 @@ static bool sis_stream_off(const struct sis_stream *st, u32 seq, u64 *off)
 	return sis_seq_off(seq, st->isn + 1 + (u32)st->seen, st->seen, off);
 }
 
+/*
+ * Let go of the kept segments the receiver has and every watcher was
+ * given: a reading watcher may lag behind (its socket full) by up to the
+ * connection's byte limit without delaying anything.
+ */
+static void sis_conn_trim(struct sis_conn *c, int d, struct list_head *done)
+{
+	struct sis_stream *st = &c->st[d];
+	u64 ack = st->rcv_ack;
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++)
+		if (c->watch[i].dirs & BIT(d))
+			ack = min(ack, c->watch[i].delivered[d]);
+	sis_stream_ack(st, ack, done);
+}
+
 /* An acknowledgment from the receiver of stream @st. */
 static void sis_conn_ack(struct sis_conn *c, int d, u32 ack,
 			 struct list_head *done)
@@ -300,7 +349,39 @@ static void sis_conn_ack(struct sis_conn *c, int d, u32 ack,
 	 * Never past what was forwarded: a forged ACK must not make bytes
 	 * not yet judged look received (nor a FIN's sequence number count).
 	 */
-	sis_stream_ack(st, min3(off, st->top, st->passed), done);
+	st->rcv_ack = max(st->rcv_ack, min3(off, st->top, st->passed));
+	sis_conn_trim(c, d, done);
+}
+
+/*
+ * A read-only direction over its limits: the watchers that lag lose it
+ * (they are told: SIS_STREAM_END_LIMIT), which lets go of what the
+ * receiver has; if that is not enough, the direction is not reassembled
+ * any more. Nothing is delayed for a reading watcher. Returns whether a
+ * segment of @len bytes may now be kept.
+ */
+static bool sis_conn_make_room(struct sis_bridge *sb, struct sis_conn *c,
+			       int d, unsigned int len, struct list_head *done)
+{
+	const struct sis_conn_limits *lim = &sb->conns.limits;
+	struct sis_stream *st = &c->st[d];
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++) {
+		struct sis_watch *w = &c->watch[i];
+
+		if ((w->dirs & BIT(d)) && w->delivered[d] < st->seen)
+			sis_watch_fail(c, w, d);
+	}
+	sis_conn_trim(c, d, done);
+	if (st->n_segs < READ_ONCE(lim->conn_segs) &&
+	    st->kept_bytes + len <= READ_ONCE(lim->conn_bytes))
+		return true;
+	for (i = 0; i < c->n_watch; i++)
+		sis_watch_fail(c, &c->watch[i], d);
+	st->broken = true;
+	sis_stream_flush(st, done);
+	return false;
 }
 
 /*
@@ -325,7 +406,7 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 
 	if (st->cut)
 		return NF_DROP;
-	if (end <= st->acked)
+	if (st->broken || end <= st->rcv_ack)
 		return NF_ACCEPT;	/* the receiver has all of it */
 	if (!sis_stream_consistent(st, start, skb, p->data_off, len)) {
 		atomic64_inc(&stats->inconsistent);
@@ -338,7 +419,11 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	    st->kept_bytes + len > READ_ONCE(lim->conn_bytes) ||
 	    sis_conn_over_owed(c, d, len)) {
 		atomic64_inc(&stats->overlimit);
-		return NF_DROP;
+		/* Held back for containers; TCP sends it again. */
+		if (st->contain)
+			return NF_DROP;
+		if (!sis_conn_make_room(sb, c, d, len, done))
+			return NF_ACCEPT;
 	}
 	seg = kmalloc(sizeof(*seg), GFP_ATOMIC);
 	if (!seg)
@@ -347,6 +432,9 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	seg->start = start;
 	seg->end = end;
 	seg->data_off = p->data_off;
+	seg->th_off = p->th_off;
+	seg->ts_off = p->ts_off;
+	seg->tsval = p->seg.tsval;
 	seg->held = NULL;
 	if (hold) {
 		seg->held = sis_held_new(skb, state, &sb->hook_ops,
@@ -364,16 +452,9 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 		}
 	}
 	sis_stream_insert(st, seg);
-	st->top = max(st->top, end);
 	seen = sis_stream_contiguous_after(st, seg);
-	if (seen > st->seen) {
-		u64 from = st->seen;
-
-		st->seen = seen;
-		/* Watchers that could not take it may have let it go. */
-		if (sis_conn_data(c, d, from, seen))
-			sis_conn_repass(c, d, done, emit);
-	}
+	/* The watchers get the new bytes when the segment is done with. */
+	st->seen = max(st->seen, seen);
 	/* The held frame may already be on @emit: the hook is not its owner. */
 	return hold ? NF_STOLEN : NF_ACCEPT;
 }
@@ -424,7 +505,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		st->isn_valid = true;
 	}
 	if (sis_tcb_established(&c->tcb[SIS_TCB_HOST], &c->tcb[SIS_TCB_NET]))
-		sis_conn_open(c);
+		c->open = true;
 	if (seg->flags & TCPHDR_ACK)
 		sis_conn_ack(c, o, seg->ack, done);
 	if (!st->isn_valid)
@@ -433,7 +514,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 			    &start))
 		return NF_ACCEPT;	/* before the stream: old, harmless */
 	if (seg->len) {
-		sis_conn_open(c);
+		c->open = true;
 		verdict = sis_conn_payload(sb, c, d, skb, state, p, start,
 					   done, emit);
 		if (verdict == NF_DROP)
@@ -489,6 +570,9 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit);
+	if (verdict == NF_ACCEPT && p.ts_off)
+		sis_stream_ts(&c->st[dir - 1], p.seg.tsval);
+	sis_conn_deliver(c, &done, &emit);
 	spin_unlock(&c->lock);
 	if (unlikely(!list_empty(&c->lost)))
 		sis_conn_finish_lost(c);

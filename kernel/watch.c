@@ -62,10 +62,10 @@ void sis_conn_set_passed(struct sis_conn *c, int d)
  */
 static void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d)
 {
-	u64 seen = c->st[d].seen, owed = 0;
+	u64 given = w->delivered[d], owed = 0;
 
 	if (w->contain & BIT(d))
-		owed = seen - min(w->passed[d], seen);
+		owed = given - min(w->passed[d], given);
 	if (owed != w->owed[d])
 		atomic64_add(owed - w->owed[d], &w->sc->stream_owed);
 	w->owed[d] = owed;
@@ -85,11 +85,13 @@ void sis_conn_unaccount(struct sis_conn *c)
 }
 
 /* The watcher cannot go on with direction d: its fail policy. Locked. */
-static void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
+void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
 {
 	if ((w->contain & BIT(d)) && w->sc->conf.fail == SIS_FAIL_CLOSED)
 		c->st[d].cut = true;
 	w->contain &= ~BIT(d);
+	if (w->dirs & BIT(d))
+		w->limit |= BIT(d);
 	w->dirs &= ~BIT(d);
 	w->owed_since[d] = 0;
 	sis_watch_account(c, w, d);
@@ -107,88 +109,129 @@ void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
 		sis_stream_release(st, emit);
 }
 
-void sis_conn_open(struct sis_conn *c)
+/* Tell the watcher about the connection. False: not now, no room. */
+static bool sis_watch_open(struct sis_conn *c, struct sis_watch *w)
 {
-	unsigned int i;
+	struct sis_stream_msg m = sis_msg(c, w, SIS_STREAM_EV_OPEN);
+	int err;
 
-	for (i = 0; i < c->n_watch; i++) {
-		struct sis_watch *w = &c->watch[i];
-		struct sis_stream_msg m;
-
-		if (w->opened)
-			continue;
-		w->opened = true;
-		m = sis_msg(c, w, SIS_STREAM_EV_OPEN);
-		m.dir = w->dirs;
-		m.initiator = c->initiator;
-		m.key = &c->key;
-		if (sis_queue_stream(w->sc, &m)) {
-			sis_watch_fail(c, w, 0);
-			sis_watch_fail(c, w, 1);
-		}
+	if (w->opened)
+		return true;
+	m.dir = w->cover;
+	m.initiator = c->initiator;
+	m.key = &c->key;
+	err = sis_queue_stream(w->sc, &m);
+	if (err == -ENOBUFS)
+		return false;
+	w->opened = true;
+	if (err) {
+		sis_watch_fail(c, w, 0);
+		sis_watch_fail(c, w, 1);
 	}
+	return true;
 }
 
 /*
- * Bytes [from, to) of direction d are now contiguous: to the watchers.
- * Returns whether one of them could not take them (and so its fail policy
- * may let held segments go: sis_conn_repass()).
+ * Hand the watcher what it has not had of direction d: the bytes up to
+ * seen, in order, then the direction's end. A scanner whose socket has no
+ * room (its receive buffer is full) gets the rest later: a containing one
+ * when it has room (after its passes, the next segment, or the expiry
+ * work), since the bytes wait for it anyway; a reading one never delays
+ * anything, so it loses the direction instead, and is told with an end
+ * (SIS_STREAM_END_LIMIT). Returns whether a fail policy changed what the
+ * direction waits for. Locked.
  */
-bool sis_conn_data(struct sis_conn *c, int d, u64 from, u64 to)
+static bool sis_watch_deliver(struct sis_conn *c, struct sis_watch *w, int d)
 {
 	const struct sis_stream *st = &c->st[d];
-	bool failed = false;
-	unsigned int i;
+	struct sis_stream_msg m;
+	bool changed = false;
+	int err;
 
-	for (i = 0; i < c->n_watch; i++) {
-		struct sis_watch *w = &c->watch[i];
-		struct sis_stream_msg m = sis_msg(c, w, SIS_STREAM_EV_DATA);
-		u64 off = from;
+	if (!(w->cover & BIT(d)) || (w->ended & BIT(d)) ||
+	    !sis_watch_open(c, w))
+		return false;
+	m = sis_msg(c, w, SIS_STREAM_EV_DATA);
+	m.dir = d + 1;
+	while ((w->dirs & BIT(d)) && w->delivered[d] < st->seen) {
+		u64 off = w->delivered[d];
+		const struct sis_seg *seg = sis_stream_seg_at(st, off);
 
-		if (!(w->dirs & BIT(d)))
-			continue;
-		m.dir = d + 1;
+		if (WARN_ON_ONCE(!seg))
+			break;
 		m.held = w->contain & BIT(d);
-		while (off < to) {
-			const struct sis_seg *seg = sis_stream_seg_at(st, off);
-
-			if (WARN_ON_ONCE(!seg))
-				break;
-			m.offset = off;
-			m.skb = seg->skb;
-			m.data_off = seg->data_off + (off - seg->start);
-			m.len = min3(to, seg->end, off + SIS_FRAME_DATA_MAX) -
-				off;
-			if (sis_queue_stream(w->sc, &m)) {
-				sis_watch_fail(c, w, d);
-				failed = true;
-				break;
-			}
-			off += m.len;
+		m.offset = off;
+		m.skb = seg->skb;
+		m.data_off = seg->data_off + (off - seg->start);
+		m.len = min3(st->seen, seg->end, off + SIS_FRAME_DATA_MAX) - off;
+		err = sis_queue_stream(w->sc, &m);
+		if (err == -ENOBUFS)
+			break;	/* later: the bytes are kept for it */
+		if (err) {
+			changed |= !!(w->contain & BIT(d));
+			sis_watch_fail(c, w, d);
+			break;
 		}
-		if ((w->contain & BIT(d)) && !w->owed_since[d])
+		w->delivered[d] += m.len;
+		if (m.held && !w->owed_since[d])
 			w->owed_since[d] = jiffies | 1;
-		sis_watch_account(c, w, d);
 	}
-	return failed;
+	sis_watch_account(c, w, d);
+
+	if (!(w->limit & BIT(d)) &&
+	    (!st->end_reason ||
+	     ((w->dirs & BIT(d)) && w->delivered[d] < st->seen)))
+		return changed;
+	m = sis_msg(c, w, SIS_STREAM_EV_END);
+	m.dir = d + 1;
+	m.reason = w->limit & BIT(d) ? SIS_STREAM_END_LIMIT : st->end_reason;
+	err = sis_queue_stream(w->sc, &m);
+	if (err != -ENOBUFS)
+		w->ended |= BIT(d);
+	return changed;
 }
 
+/*
+ * Bring every watcher up to date with both directions, once the
+ * connection is open (established, or carrying data). Returns whether
+ * some watcher still waits for room. Locked.
+ */
+bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
+		      struct list_head *emit)
+{
+	bool pending = false;
+	unsigned int i;
+	int d;
+
+	if (!c->open)
+		return false;
+	for (d = 0; d < SIS_STREAM_DIRS; d++) {
+		bool changed = false;
+
+		for (i = 0; i < c->n_watch; i++) {
+			struct sis_watch *w = &c->watch[i];
+
+			changed |= sis_watch_deliver(c, w, d);
+			pending |= (w->cover & BIT(d)) &&
+				   !(w->ended & BIT(d)) &&
+				   ((w->dirs & BIT(d) &&
+				     w->delivered[d] < c->st[d].seen) ||
+				    (w->limit & BIT(d)) || c->st[d].end_reason);
+		}
+		if (changed)
+			sis_conn_repass(c, d, done, emit);
+	}
+	return pending;
+}
+
+/* Directions @dirs end, for @reason (the first reason stays). Locked. */
 void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason)
 {
-	unsigned int i;
+	int d;
 
-	for (i = 0; i < c->n_watch; i++) {
-		struct sis_watch *w = &c->watch[i];
-		struct sis_stream_msg m = sis_msg(c, w, SIS_STREAM_EV_END);
-		u8 ending = dirs & w->dirs & ~w->ended;
-
-		if (!ending || !w->opened)
-			continue;
-		w->ended |= ending;
-		m.dir = ending;
-		m.reason = reason;
-		sis_queue_stream(w->sc, &m);
-	}
+	for (d = 0; d < SIS_STREAM_DIRS; d++)
+		if ((dirs & BIT(d)) && !c->st[d].end_reason)
+			c->st[d].end_reason = reason;
 }
 
 /* Watchers owing a pass for longer than their scanner's timeout. */
@@ -219,7 +262,7 @@ void sis_conn_overdue(struct sis_conn *c, unsigned long now,
 				sis_watch_fail(c, w, d);
 			} else {
 				/* Open: what it was given passes. */
-				w->passed[d] = c->st[d].seen;
+				w->passed[d] = w->delivered[d];
 				w->owed_since[d] = 0;
 				sis_watch_account(c, w, d);
 			}
@@ -254,6 +297,7 @@ void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit)
 			sis_held_forget(h);
 		else
 			sis_held_decide(h, verdict == NF_DROP);
+		list_del(&seg->list);
 		kfree(seg);
 	}
 	rcu_read_unlock();
@@ -299,7 +343,7 @@ static int sis_pass_check(struct sis_scanner *sc, const struct sis_stream_pass *
 		goto out;
 	}
 	base = max(base, w->passed[d]);
-	seen = c->st[d].seen;
+	seen = w->delivered[d];
 	ret = 0;
 	if (p->offset > base) {
 		NL_SET_ERR_MSG_FMT(extack,
@@ -338,13 +382,15 @@ static void sis_pass_apply(struct sis_scanner *sc,
 		w->owed_since[d] = 0;
 	} else {
 		w->passed[d] = max(w->passed[d], p->offset + p->len);
-		if (w->passed[d] >= c->st[d].seen)
+		if (w->passed[d] >= w->delivered[d])
 			w->owed_since[d] = 0;
 		else
 			w->owed_since[d] = jiffies | 1;
 	}
 	sis_watch_account(c, w, d);
 	sis_conn_repass(c, d, &done, &emit);
+	/* It has read what it passed: room for what waits. */
+	sis_conn_deliver(c, &done, &emit);
 out:
 	spin_unlock_bh(&c->lock);
 	sis_conn_finish_lost(c);
