@@ -97,6 +97,9 @@ host_test "build: selftests" \
 	selftests/netlink.c $(pkg-config --libs libnl-genl-3.0)
 host_test "build: selftests/udpio" \
 	gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/udpio" selftests/udpio.c
+host_test "build: selftests/tcpio" \
+	gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/tcpio" selftests/tcpio.c \
+	$(pkg-config --cflags --libs libcrypto)
 
 log "booting the test guest (about 5-10 minutes under TCG)"
 # IPv6 starts off on every device, so the only frames crossing a test's

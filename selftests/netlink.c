@@ -2,15 +2,20 @@
 /*
  * Malformed and hostile requests to the "sis" family: each one is refused
  * with the right errno and a human-readable extended ack message, and
- * changes nothing (the bridge stays attached with no rules).
+ * changes nothing (the bridge stays attached with no rules, its stream
+ * limits at their defaults and no connection tracked).
  *
  * Run by netlink.sh inside the appliance namespace, with SIS_BRIDGE and
  * SIS_HOST naming an attached bridge and its host port.
  */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <linux/filter.h>
 #include <linux/netlink.h>
@@ -30,6 +35,22 @@ struct reply {
 	char msg[256];		/* extended ack message */
 	int rules;		/* SIS_A_RULE seen in a dump */
 	int bridges;		/* distinct bridge messages with a name */
+	int conns;		/* SIS_A_CONN seen in a dump */
+	int limits_seen;	/* SIS_A_LIMITS seen in a dump */
+	uint32_t limits[SIS_LIMITS_A_MAX + 1];	/* 0: absent */
+	int sstats_seen;	/* SIS_A_STREAM_STATS seen in a dump */
+	uint32_t sstats_present;	/* mask of 1 << SIS_SSTATS_A_* */
+	uint64_t sstats[SIS_SSTATS_A_MAX + 1];
+};
+
+/* Defaults of a newly attached bridge (SIS_A_LIMITS). */
+static const uint32_t default_limits[SIS_LIMITS_A_MAX + 1] = {
+	[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
+	[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
+	[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
+	[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
+	[SIS_LIMITS_A_IDLE_MS] = SIS_IDLE_MS_DEFAULT,
+	[SIS_LIMITS_A_CLOSE_MS] = SIS_CLOSE_MS_DEFAULT,
 };
 
 static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
@@ -54,6 +75,40 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 	return NL_STOP;
 }
 
+static void parse_limits(struct reply *r, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_LIMITS_A_MAX + 1];
+	int i;
+
+	if (nla_parse_nested(tb, SIS_LIMITS_A_MAX, nest, NULL))
+		return;
+	r->limits_seen++;
+	for (i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		r->limits[i] = tb[i] && nla_len(tb[i]) == sizeof(uint32_t) ?
+			       nla_get_u32(tb[i]) : 0;
+}
+
+static void parse_sstats(struct reply *r, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_SSTATS_A_MAX + 1];
+	int i;
+
+	if (nla_parse_nested(tb, SIS_SSTATS_A_MAX, nest, NULL))
+		return;
+	r->sstats_seen++;
+	for (i = SIS_SSTATS_A_CONNS; i <= SIS_SSTATS_A_MAX; i++) {
+		if (!tb[i])
+			continue;
+		if (nla_len(tb[i]) == sizeof(uint32_t))
+			r->sstats[i] = nla_get_u32(tb[i]);
+		else if (nla_len(tb[i]) == sizeof(uint64_t))
+			r->sstats[i] = nla_get_u64(tb[i]);
+		else
+			continue;
+		r->sstats_present |= 1u << i;
+	}
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
@@ -66,6 +121,12 @@ static int on_valid(struct nl_msg *msg, void *arg)
 			r->rules++;
 		if (nla_type(a) == SIS_A_IFNAME)
 			r->bridges++;
+		if (nla_type(a) == SIS_A_CONN)
+			r->conns++;
+		if (nla_type(a) == SIS_A_LIMITS)
+			parse_limits(r, a);
+		if (nla_type(a) == SIS_A_STREAM_STATS)
+			parse_sstats(r, a);
 	}
 	return NL_OK;
 }
@@ -88,6 +149,7 @@ struct ctx {
 	struct nl_sock *sk;
 	int family;
 	int br, host;
+	const void *arg;	/* for the fillers that take one */
 };
 
 typedef void (*fill_fn)(struct nl_msg *msg, const struct ctx *c);
@@ -95,7 +157,8 @@ typedef void (*fill_fn)(struct nl_msg *msg, const struct ctx *c);
 static int request(const struct ctx *c, uint8_t cmd, int flags,
 		   fill_fn fill, bool reserved, struct reply *r)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* Room for the largest attribute (64 KiB), not just a page. */
+	struct nl_msg *msg = nlmsg_alloc_size(1 << 17);
 	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
 	void *hdr;
 	int err;
@@ -527,6 +590,58 @@ static void put_alert_ok(struct nl_msg *m, const struct ctx *c)
 	put_alert(m, 5);
 }
 
+/* Streams: passes, bridge limits. */
+static const struct sis_stream_pass one_pass = {
+	.conn = 1, .offset = 0, .len = 100, .dir = SIS_DIR_IN,
+};
+
+static void put_passes_ok(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put(m, SIS_A_PASSES, sizeof(one_pass), &one_pass);
+}
+
+static void put_passes_empty(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put(m, SIS_A_PASSES, 0, NULL);
+}
+
+static void put_passes_odd(struct nl_msg *m, const struct ctx *c)
+{
+	struct sis_stream_pass p[2] = { one_pass, one_pass };
+
+	nla_put(m, SIS_A_PASSES, sizeof(p) - 1, p);
+}
+
+/* SIS_A_LIMITS with one limit, and no bridge. */
+static void put_limits_only(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_LIMITS | NLA_F_NESTED);
+
+	nla_put_u32(m, SIS_LIMITS_A_MAX_CONNS, 10);
+	nla_nest_end(m, n);
+}
+
+static void put_limits_unknown(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *n;
+
+	put_br(m, c);
+	n = nla_nest_start(m, SIS_A_LIMITS | NLA_F_NESTED);
+	nla_put_u32(m, SIS_LIMITS_A_MAX_CONNS, 10);
+	nla_put_u32(m, SIS_LIMITS_A_MAX + 1, 10);
+	nla_nest_end(m, n);
+}
+
+static void put_limits_u8(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *n;
+
+	put_br(m, c);
+	n = nla_nest_start(m, SIS_A_LIMITS | NLA_F_NESTED);
+	nla_put_u8(m, SIS_LIMITS_A_MAX_CONNS, 10);
+	nla_nest_end(m, n);
+}
+
 FIXTURE(sis) {
 	struct ctx c;
 };
@@ -587,8 +702,8 @@ REJECT(prevent_bad_bpf, SIS_CMD_PREVENT_ADD, put_rule_bad_bpf, EINVAL,
        "BPF checker");
 REJECT(prevent_odd_len, SIS_CMD_PREVENT_ADD, put_rule_odd_len, EINVAL,
        "whole number of BPF instructions");
-REJECT(prevent_too_long, SIS_CMD_PREVENT_ADD, put_rule_too_long, EINVAL,
-       "");
+REJECT(prevent_too_long, SIS_CMD_PREVENT_ADD, put_rule_too_long, ERANGE,
+       "failed policy validation");
 REJECT(prevent_bad_dir, SIS_CMD_PREVENT_ADD, put_rule_bad_dir, ERANGE, "");
 REJECT(prevent_dir_zero, SIS_CMD_PREVENT_ADD, put_rule_dir_zero, ERANGE, "");
 REJECT(prevent_long_expr, SIS_CMD_PREVENT_ADD, put_rule_long_expr, EINVAL,
@@ -644,6 +759,32 @@ FIXTURE_VARIANT_ADD(sis, frame_command) {
 	.cmd = SIS_CMD_FRAME, .fill = put_br, .error = -EOPNOTSUPP, .msg = "",
 	.core = true,
 };
+FIXTURE_VARIANT_ADD(sis, stream_command) {
+	.cmd = SIS_CMD_STREAM, .fill = put_br, .error = -EOPNOTSUPP, .msg = "",
+	.core = true,
+};
+/* The connection list is a dump only. */
+FIXTURE_VARIANT_ADD(sis, get_conn_not_dump) {
+	.cmd = SIS_CMD_GET_CONN, .fill = put_br, .error = -EOPNOTSUPP,
+	.msg = "", .core = true,
+};
+
+REJECT(stream_pass_none, SIS_CMD_STREAM_PASS, NULL, EINVAL,
+       "missing passes");
+REJECT(stream_pass_empty, SIS_CMD_STREAM_PASS, put_passes_empty, EINVAL,
+       "no passes");
+REJECT(stream_pass_odd, SIS_CMD_STREAM_PASS, put_passes_odd, EINVAL,
+       "whole number of struct sis_stream_pass");
+REJECT(stream_pass_unattached, SIS_CMD_STREAM_PASS, put_passes_ok, ENOTCONN,
+       "not attached as a scanner");
+REJECT(set_bridge_no_bridge, SIS_CMD_SET_BRIDGE, put_limits_only, EINVAL,
+       "missing bridge");
+REJECT(set_bridge_no_limits, SIS_CMD_SET_BRIDGE, put_br, EINVAL,
+       "missing limits");
+REJECT(set_bridge_unknown_limit, SIS_CMD_SET_BRIDGE, put_limits_unknown,
+       EINVAL, "Unknown attribute");
+REJECT(set_bridge_limit_u8, SIS_CMD_SET_BRIDGE, put_limits_u8, EINVAL,
+       "invalid attribute length");
 
 FIXTURE_VARIANT_ADD(sis, reserved_field) {
 	.cmd = SIS_CMD_ATTACH, .fill = put_attach_ok, .reserved = true,
@@ -693,11 +834,19 @@ TEST_F(sis, rejected)
 	if (!variant->core)
 		EXPECT_NE(0, r.msg[0]);
 
-	/* Nothing changed: one bridge, attached, no rules. */
+	/*
+	 * Nothing changed: one bridge, attached, no rules, the default
+	 * stream limits and no connection.
+	 */
 	request(&self->c, SIS_CMD_GET_BRIDGE, NLM_F_DUMP, NULL, false, &r);
 	EXPECT_EQ(0, r.error);
 	EXPECT_EQ(1, r.bridges);
 	EXPECT_EQ(0, r.rules);
+	EXPECT_EQ(1, r.limits_seen);
+	EXPECT_EQ(0, memcmp(r.limits, default_limits, sizeof(r.limits)));
+	request(&self->c, SIS_CMD_GET_CONN, NLM_F_DUMP, NULL, false, &r);
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(0, r.conns);
 }
 
 /* Count the scanners, capabilities and injections of a scanner dump. */
@@ -811,6 +960,818 @@ TEST_F(attached, scanner_lifecycle)
 	EXPECT_REQ(SIS_CMD_DETACH, put_br, 0, "");
 	EXPECT_EQ(0, dump_scanners(&self->c).scanners);
 	EXPECT_REQ(SIS_CMD_ATTACH, put_attach_ok, 0, "");
+}
+
+/* One request on socket c, its errno and message checked; what names it. */
+static void expect_req(struct __test_metadata *_metadata, struct ctx *c,
+		       const char *what, uint8_t cmd, int flags, fill_fn fill,
+		       const void *arg, int err, const char *msg)
+{
+	struct reply r;
+
+	c->arg = arg;
+	request(c, cmd, flags, fill, false, &r);
+	c->arg = NULL;
+	EXPECT_EQ(-err, r.error) {
+		TH_LOG("%s: \"%s\"", what, r.msg);
+	}
+	if (msg[0])
+		EXPECT_NE(NULL, strstr(r.msg, msg)) {
+			TH_LOG("%s: \"%s\", want \"%s\"", what, r.msg, msg);
+		}
+}
+
+/* The bridge's dump: its stream limits and counters, in r. */
+static void read_bridge(struct __test_metadata *_metadata,
+			const struct ctx *c, struct reply *r)
+{
+	request(c, SIS_CMD_GET_BRIDGE, NLM_F_DUMP, NULL, false, r);
+	EXPECT_EQ(0, r->error);
+	EXPECT_EQ(1, r->bridges);
+	EXPECT_EQ(1, r->limits_seen);
+	EXPECT_EQ(1, r->sstats_seen);
+}
+
+/* The bridge's limits are want[] (indexed by SIS_LIMITS_A_*). */
+static void expect_limits(struct __test_metadata *_metadata,
+			  const struct ctx *c, const char *what,
+			  const uint32_t *want)
+{
+	struct reply r;
+	int i;
+
+	read_bridge(_metadata, c, &r);
+	for (i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		EXPECT_EQ(want[i], r.limits[i]) {
+			TH_LOG("%s: limit %d", what, i);
+		}
+}
+
+/*
+ * One request from a child process running as nobody, without any
+ * capability, on a socket it opened itself. r->error is 2 if the child
+ * could not drop its privileges.
+ */
+static void request_as_nobody(const void *arg, uint8_t cmd, int flags,
+			      fill_fn fill, struct reply *r)
+{
+	int fds[2], status;
+	struct reply cr;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	r->error = 1;
+	if (pipe(fds))
+		return;
+	pid = fork();
+	if (!pid) {
+		struct ctx c = { 0 };
+		char line[128];
+		bool no_caps = false;
+		FILE *f;
+
+		close(fds[0]);
+		memset(&cr, 0, sizeof(cr));
+		cr.error = 2;
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			goto out;
+		f = fopen("/proc/self/status", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (!strcmp(line, "CapEff:\t0000000000000000\n"))
+				no_caps = true;
+		if (f)
+			fclose(f);
+		if (!no_caps || geteuid() != 65534 || ctx_open(&c))
+			goto out;
+		c.arg = arg;
+		request(&c, cmd, flags, fill, false, &cr);
+out:
+		_exit(write(fds[1], &cr, sizeof(cr)) == sizeof(cr) ? 0 : 1);
+	}
+	close(fds[1]);
+	if (pid > 0 && read(fds[0], &cr, sizeof(cr)) == sizeof(cr))
+		*r = cr;
+	close(fds[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+}
+
+/* SIS_CMD_SET_BRIDGE with the limits of a struct limits_req. */
+struct limits_req {
+	int ifindex;		/* 0: the bridge */
+	int n;
+	struct {
+		int attr;
+		uint32_t value;
+	} l[SIS_LIMITS_A_MAX];
+};
+
+static void put_limits_arg(struct nl_msg *m, const struct ctx *c)
+{
+	const struct limits_req *q = c->arg;
+	struct nlattr *n;
+	int i;
+
+	nla_put_u32(m, SIS_A_IFINDEX, q->ifindex ?: c->br);
+	n = nla_nest_start(m, SIS_A_LIMITS | NLA_F_NESTED);
+	for (i = 0; i < q->n; i++)
+		nla_put_u32(m, q->l[i].attr, q->l[i].value);
+	nla_nest_end_keep_empty(m, n);
+}
+
+static void put_br_unknown(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	nla_put_u32(m, SIS_A_MAX + 5, 1);
+}
+
+/* SIS_A_IFINDEX from an int. */
+static void put_ifindex_arg(struct nl_msg *m, const struct ctx *c)
+{
+	nla_put_u32(m, SIS_A_IFINDEX, *(const int *)c->arg);
+}
+
+/*
+ * A newly attached bridge shows its stream limits at their defaults and
+ * every stream counter, all zero.
+ */
+TEST_F(attached, stream_bridge_dump)
+{
+	struct reply r;
+	int i;
+
+	read_bridge(_metadata, &self->c, &r);
+	for (i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		EXPECT_EQ(default_limits[i], r.limits[i]) {
+			TH_LOG("limit %d", i);
+		}
+	for (i = SIS_SSTATS_A_CONNS; i <= SIS_SSTATS_A_MAX; i++) {
+		EXPECT_TRUE(r.sstats_present & 1u << i) {
+			TH_LOG("stream counter %d missing", i);
+		}
+		EXPECT_EQ(0, r.sstats[i]) {
+			TH_LOG("stream counter %d", i);
+		}
+	}
+
+	/* The same with the dump limited to the bridge. */
+	self->c.arg = &self->c.br;
+	request(&self->c, SIS_CMD_GET_BRIDGE, NLM_F_DUMP, put_ifindex_arg,
+		false, &r);
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(1, r.limits_seen);
+	EXPECT_EQ(1, r.sstats_seen);
+	EXPECT_EQ(0, memcmp(r.limits, default_limits, sizeof(r.limits)));
+}
+
+/* Each limit just out of its range, and where each range ends. */
+static const struct {
+	int attr;
+	uint32_t low, high;	/* below and above the range */
+	uint32_t min, max;
+} limit_ranges[] = {
+	{ SIS_LIMITS_A_MAX_CONNS, 0, (1 << 24) + 1, 1, 1 << 24 },
+	{ SIS_LIMITS_A_CONN_BYTES, 4095, (1 << 30) + 1, 4096, 1 << 30 },
+	{ SIS_LIMITS_A_CONN_SEGS, 0, (1 << 20) + 1, 1, 1 << 20 },
+	{ SIS_LIMITS_A_SYN_MS, 0, 0x80000000, 1, 0x7fffffff },
+	{ SIS_LIMITS_A_IDLE_MS, 0, 0xffffffff, 1, 0x7fffffff },
+	{ SIS_LIMITS_A_CLOSE_MS, 0, 0x80000000, 1, 0x7fffffff },
+};
+
+/*
+ * SIS_CMD_SET_BRIDGE: a limit out of range is refused and changes none
+ * (not even a good one in the same request); a good request changes only
+ * the limits it names; both ends of each range are accepted.
+ */
+TEST_F(attached, set_bridge_limits)
+{
+	uint32_t want[SIS_LIMITS_A_MAX + 1];
+	struct limits_req q;
+	char what[64];
+	unsigned int i;
+	int other;
+
+	for (i = 0; i < ARRAY_SIZE(limit_ranges); i++) {
+		int attr = limit_ranges[i].attr;
+
+		other = attr == SIS_LIMITS_A_MAX_CONNS ?
+			SIS_LIMITS_A_CONN_SEGS : SIS_LIMITS_A_MAX_CONNS;
+		/* Alone, then after a good limit. */
+		q = (struct limits_req){ .n = 1, .l = { { attr } } };
+		q.l[0].value = limit_ranges[i].low;
+		snprintf(what, sizeof(what), "limit %d = %u", attr,
+			 q.l[0].value);
+		expect_req(_metadata, &self->c, what, SIS_CMD_SET_BRIDGE, 0,
+			   put_limits_arg, &q, ERANGE, "integer out of range");
+		q.l[0].value = limit_ranges[i].high;
+		snprintf(what, sizeof(what), "limit %d = %u", attr,
+			 q.l[0].value);
+		expect_req(_metadata, &self->c, what, SIS_CMD_SET_BRIDGE, 0,
+			   put_limits_arg, &q, ERANGE, "integer out of range");
+		q = (struct limits_req){ .n = 2, .l = { { other, 7 },
+							 { attr } } };
+		q.l[1].value = limit_ranges[i].high;
+		snprintf(what, sizeof(what), "limit %d = 7, limit %d = %u",
+			 other, attr, q.l[1].value);
+		expect_req(_metadata, &self->c, what, SIS_CMD_SET_BRIDGE, 0,
+			   put_limits_arg, &q, ERANGE, "integer out of range");
+		expect_limits(_metadata, &self->c, what, default_limits);
+	}
+
+	/* Not a bridge of this namespace, not an attached one. */
+	q = (struct limits_req){ .ifindex = 999999, .n = 1,
+				 .l = { { SIS_LIMITS_A_MAX_CONNS, 10 } } };
+	expect_req(_metadata, &self->c, "unknown device", SIS_CMD_SET_BRIDGE,
+		   0, put_limits_arg, &q, ENODEV, "no device with this index");
+	q.ifindex = self->c.host;
+	expect_req(_metadata, &self->c, "host port", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, ENOENT, "bridge is not attached");
+	/* An empty nest changes nothing. */
+	q = (struct limits_req){ .n = 0 };
+	expect_req(_metadata, &self->c, "no limits", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	expect_limits(_metadata, &self->c, "refused or empty", default_limits);
+
+	/* Only the limits named change, and stay when others change. */
+	memcpy(want, default_limits, sizeof(want));
+	q = (struct limits_req){ .n = 2,
+				 .l = { { SIS_LIMITS_A_MAX_CONNS, 100 },
+					{ SIS_LIMITS_A_CLOSE_MS, 5000 } } };
+	expect_req(_metadata, &self->c, "two limits", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	want[SIS_LIMITS_A_MAX_CONNS] = 100;
+	want[SIS_LIMITS_A_CLOSE_MS] = 5000;
+	expect_limits(_metadata, &self->c, "two limits", want);
+	q = (struct limits_req){ .n = 1,
+				 .l = { { SIS_LIMITS_A_CONN_SEGS, 9 } } };
+	expect_req(_metadata, &self->c, "one limit", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	want[SIS_LIMITS_A_CONN_SEGS] = 9;
+	expect_limits(_metadata, &self->c, "one limit", want);
+
+	/* Both ends of every range, all in one request each. */
+	q = (struct limits_req){ .n = ARRAY_SIZE(limit_ranges) };
+	for (i = 0; i < ARRAY_SIZE(limit_ranges); i++) {
+		q.l[i].attr = limit_ranges[i].attr;
+		q.l[i].value = want[q.l[i].attr] = limit_ranges[i].min;
+	}
+	expect_req(_metadata, &self->c, "minimums", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	expect_limits(_metadata, &self->c, "minimums", want);
+	for (i = 0; i < ARRAY_SIZE(limit_ranges); i++)
+		q.l[i].value = want[q.l[i].attr] = limit_ranges[i].max;
+	expect_req(_metadata, &self->c, "maximums", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	expect_limits(_metadata, &self->c, "maximums", want);
+
+	/* Back to the defaults, for the tests that follow. */
+	for (i = 0; i < ARRAY_SIZE(limit_ranges); i++)
+		q.l[i].value = default_limits[q.l[i].attr];
+	expect_req(_metadata, &self->c, "defaults", SIS_CMD_SET_BRIDGE, 0,
+		   put_limits_arg, &q, 0, "");
+	expect_limits(_metadata, &self->c, "defaults", default_limits);
+}
+
+/*
+ * SIS_CMD_GET_CONN: with no stream scanner nothing is tracked; the dump is
+ * empty, whole or limited to a bridge (or to a device that is none).
+ */
+TEST_F(attached, get_conn_empty)
+{
+	static const int unknown = 999999, zero;
+	struct reply r;
+	const int *ifindex[] = { &self->c.br, &self->c.host, &unknown };
+	unsigned int i;
+
+	request(&self->c, SIS_CMD_GET_CONN, NLM_F_DUMP, NULL, false, &r);
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(0, r.conns);
+	for (i = 0; i < ARRAY_SIZE(ifindex); i++) {
+		self->c.arg = ifindex[i];
+		request(&self->c, SIS_CMD_GET_CONN, NLM_F_DUMP,
+			put_ifindex_arg, false, &r);
+		EXPECT_EQ(0, r.error) {
+			TH_LOG("ifindex %d: \"%s\"", *ifindex[i], r.msg);
+		}
+		EXPECT_EQ(0, r.conns);
+	}
+	expect_req(_metadata, &self->c, "ifindex 0", SIS_CMD_GET_CONN,
+		   NLM_F_DUMP, put_ifindex_arg, &zero, ERANGE,
+		   "integer out of range");
+	expect_req(_metadata, &self->c, "unknown attribute", SIS_CMD_GET_CONN,
+		   NLM_F_DUMP, put_br_unknown, NULL, EINVAL,
+		   "Unknown attribute");
+	expect_req(_metadata, &self->c, "attribute of another command",
+		   SIS_CMD_GET_CONN, NLM_F_DUMP, put_attach_ok, NULL, EINVAL,
+		   "Unsupported attribute");
+}
+
+/*
+ * Without CAP_NET_ADMIN: setting limits and listing connections are
+ * refused (by the genetlink core, without a message), changing nothing.
+ */
+TEST_F(attached, stream_unprivileged)
+{
+	const struct limits_req q = {
+		.n = 1, .l = { { SIS_LIMITS_A_MAX_CONNS, 5 } },
+	};
+	struct reply r;
+
+	request_as_nobody(&q, SIS_CMD_SET_BRIDGE, 0, put_limits_arg, &r);
+	EXPECT_EQ(-EPERM, r.error) {
+		TH_LOG("set bridge: \"%s\"", r.msg);
+	}
+	expect_limits(_metadata, &self->c, "after nobody", default_limits);
+
+	request_as_nobody(NULL, SIS_CMD_GET_CONN, NLM_F_DUMP, NULL, &r);
+	EXPECT_EQ(-EPERM, r.error) {
+		TH_LOG("get conn: \"%s\"", r.msg);
+	}
+	request_as_nobody(&self->c.br, SIS_CMD_GET_CONN, NLM_F_DUMP,
+			  put_ifindex_arg, &r);
+	EXPECT_EQ(-EPERM, r.error) {
+		TH_LOG("get conn of the bridge: \"%s\"", r.msg);
+	}
+	EXPECT_EQ(0, r.conns);
+}
+
+/* A scanner declared (SIS_CMD_SCANNER_ADD) on the bridge. */
+struct scanner_req {
+	const char *name;
+	long uid;
+};
+
+static void put_scanner_arg(struct nl_msg *m, const struct ctx *c)
+{
+	const struct scanner_req *q = c->arg;
+
+	put_br(m, c);
+	put_scanner_nest(m, q->name, q->uid, -1);
+}
+
+/* SIS_A_SCANNER with the name only (delete, attach). */
+static void put_scanner_name_arg(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, c->arg, -1, -1);
+}
+
+/* SIS_CMD_CAP_ADD from a struct cap_req. */
+struct cap_req {
+	const char *scanner;		/* NULL: "st" */
+	const char *name;
+	int kind;			/* -1: no SIS_CAP_A_KIND */
+	int rights, dir;		/* 0: absent */
+	const void *bpf, *host, *net;	/* NULL: absent */
+	int bpf_len, host_len, net_len;	/* bytes */
+};
+
+static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
+{
+	const struct cap_req *q = c->arg;
+	struct nlattr *n;
+
+	put_scanner_nest(m, q->scanner ?: "st", -1, -1);
+	n = nla_nest_start(m, SIS_A_CAP | NLA_F_NESTED);
+	nla_put_string(m, SIS_CAP_A_NAME, q->name);
+	if (q->kind >= 0)
+		nla_put_u8(m, SIS_CAP_A_KIND, q->kind);
+	if (q->rights)
+		nla_put_u8(m, SIS_CAP_A_RIGHTS, q->rights);
+	if (q->dir)
+		nla_put_u8(m, SIS_CAP_A_DIR, q->dir);
+	if (q->bpf)
+		nla_put(m, SIS_CAP_A_BPF, q->bpf_len, q->bpf);
+	if (q->host)
+		nla_put(m, SIS_CAP_A_HOST_PORTS, q->host_len, q->host);
+	if (q->net)
+		nla_put(m, SIS_CAP_A_NET_PORTS, q->net_len, q->net);
+	nla_nest_end(m, n);
+}
+
+/* A scanner's dump: whether it is attached, and its capabilities. */
+struct cap_info {
+	char name[SIS_NAME_MAX];
+	int kind, rights, dir;		/* -1: absent */
+	int host_len, net_len;		/* bytes; -1: no list */
+	struct sis_port_range host[SIS_PORT_RANGES_MAX];
+	struct sis_port_range net[SIS_PORT_RANGES_MAX];
+};
+
+struct scanner_info {
+	const char *name;		/* the scanner looked at */
+	int messages;			/* dump messages about it */
+	uint32_t pid;			/* 0: no process attached */
+	int n_caps;
+	struct cap_info caps[16];
+};
+
+static int nla_u8_or(struct nlattr *a, int none)
+{
+	return a && nla_len(a) == 1 ? nla_get_u8(a) : none;
+}
+
+static int copy_ports(struct nlattr *a, struct sis_port_range *r)
+{
+	if (!a || nla_len(a) > SIS_PORT_RANGES_MAX * (int)sizeof(*r))
+		return -1;
+	memcpy(r, nla_data(a), nla_len(a));
+	return nla_len(a);
+}
+
+static int on_scanner(struct nl_msg *msg, void *arg)
+{
+	struct scanner_info *si = arg;
+	struct nlattr *a;
+	bool mine = false;
+	int rem;
+
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		struct nlattr *tb[SIS_SCANNER_A_MAX + SIS_CAP_A_MAX + 1];
+		struct cap_info *ci;
+
+		if (nla_type(a) == SIS_A_SCANNER &&
+		    !nla_parse_nested(tb, SIS_SCANNER_A_MAX, a, NULL) &&
+		    tb[SIS_SCANNER_A_NAME]) {
+			mine = !strcmp(nla_get_string(tb[SIS_SCANNER_A_NAME]),
+				       si->name);
+			if (!mine)
+				continue;
+			si->messages++;
+			if (tb[SIS_SCANNER_A_PID])
+				si->pid = nla_get_u32(tb[SIS_SCANNER_A_PID]);
+		}
+		if (nla_type(a) != SIS_A_CAP || !mine ||
+		    si->n_caps == ARRAY_SIZE(si->caps) ||
+		    nla_parse_nested(tb, SIS_CAP_A_MAX, a, NULL) ||
+		    !tb[SIS_CAP_A_NAME])
+			continue;
+		ci = &si->caps[si->n_caps++];
+		snprintf(ci->name, sizeof(ci->name), "%s",
+			 nla_get_string(tb[SIS_CAP_A_NAME]));
+		ci->kind = nla_u8_or(tb[SIS_CAP_A_KIND], -1);
+		ci->rights = nla_u8_or(tb[SIS_CAP_A_RIGHTS], -1);
+		ci->dir = nla_u8_or(tb[SIS_CAP_A_DIR], -1);
+		ci->host_len = copy_ports(tb[SIS_CAP_A_HOST_PORTS], ci->host);
+		ci->net_len = copy_ports(tb[SIS_CAP_A_NET_PORTS], ci->net);
+	}
+	return NL_OK;
+}
+
+static int dump_scanner(const struct ctx *c, const char *name,
+			struct scanner_info *si)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err;
+
+	memset(si, 0, sizeof(*si));
+	si->name = name;
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+		    NLM_F_REQUEST | NLM_F_DUMP, SIS_CMD_GET_SCANNER,
+		    SIS_GENL_VERSION);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_scanner, si);
+	err = nl_send_auto(c->sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs(c->sk, cb);
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err < 0 ? err : 0;
+}
+
+static const struct sis_port_range web_ports[] = { { 80, 80 },
+						   { 8000, 8080 } };
+static const struct sis_port_range high_ports[] = { { 1024, 65535 } };
+static const struct sis_port_range edge_ports[] = { { 1, 1 },
+						    { 65535, 65535 } };
+static const struct sis_port_range zero_port[] = { { 0, 80 } };
+static const struct sis_port_range reversed_ports[] = { { 22, 22 },
+							{ 90, 89 } };
+static struct sis_port_range many_ports[SIS_PORT_RANGES_MAX + 1];
+
+#define PORTS(p) .host = (p), .host_len = sizeof(p)
+#define NET_PORTS(p) .net = (p), .net_len = sizeof(p)
+#define BPF(p) .bpf = (p), .bpf_len = sizeof(p)
+
+/*
+ * Stream capabilities (SIS_CAP_A_KIND = SIS_CAP_STREAM): accepted without
+ * a filter, with or without port lists, and shown back with their kind
+ * and lists; malformed ones are refused with a message and add nothing.
+ */
+TEST_F(attached, cap_stream)
+{
+	const struct cap_req good[] = {
+		{ .name = "any", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ },
+		{ .name = "web", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+		  .dir = SIS_DIR_OUT, PORTS(web_ports),
+		  NET_PORTS(high_ports) },
+		{ .name = "max", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ, .host = many_ports,
+		  .host_len = SIS_PORT_RANGES_MAX * sizeof(many_ports[0]) },
+		{ .name = "edges", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ, NET_PORTS(edge_ports) },
+		{ .name = "syn", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ, BPF(ret_all) },
+		{ .name = "frames", .kind = SIS_CAP_FRAMES,
+		  .rights = SIS_RIGHT_READ, BPF(ret_all) },
+		{ .name = "default", .kind = -1, .rights = SIS_RIGHT_READ,
+		  BPF(ret_all) },
+	};
+	static const char ports_len[] =
+		"a port list is 1 to 16 struct sis_port_range";
+	static const char ports_bad[] =
+		"ports are 1 to 65535, each range low to high";
+	static const char needs[] =
+		"a capability needs a name, rights and (for frames) a filter program";
+	const struct {
+		struct cap_req q;
+		int error;
+		const char *msg;
+	} bad[] = {
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    .host = web_ports, .host_len = 6 }, EINVAL, ports_len },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    .host = web_ports, .host_len = 0 }, EINVAL, ports_len },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    PORTS(many_ports) }, EINVAL, ports_len },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    PORTS(web_ports), .net = high_ports, .net_len = 3 },
+		  EINVAL, ports_len },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    PORTS(zero_port) }, EINVAL, ports_bad },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    NET_PORTS(reversed_ports) }, EINVAL, ports_bad },
+		{ { .kind = -1, .rights = SIS_RIGHT_READ, BPF(ret_all),
+		    PORTS(web_ports) }, EINVAL,
+		  "port lists are for stream capabilities" },
+		{ { .kind = SIS_CAP_FRAMES, .rights = SIS_RIGHT_READ,
+		    BPF(ret_all), NET_PORTS(high_ports) }, EINVAL,
+		  "port lists are for stream capabilities" },
+		{ { .kind = 2, .rights = SIS_RIGHT_READ }, ERANGE,
+		  "integer out of range" },
+		{ { .kind = 255, .rights = SIS_RIGHT_READ, BPF(ret_all) },
+		  ERANGE, "integer out of range" },
+		{ { .kind = SIS_CAP_FRAMES, .rights = SIS_RIGHT_READ }, EINVAL,
+		  needs },
+		{ { .kind = -1, .rights = SIS_RIGHT_READ }, EINVAL, needs },
+		{ { .kind = SIS_CAP_STREAM }, EINVAL, needs },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_CONTAIN },
+		  EINVAL, "contain without read" },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    .bpf = ret_all, .bpf_len = 7 }, EINVAL,
+		  "whole number of BPF instructions" },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    BPF(jump_out) }, EINVAL, "BPF checker" },
+		{ { .name = "no way", .kind = SIS_CAP_STREAM,
+		    .rights = SIS_RIGHT_READ }, EINVAL,
+		  "capability names are" },
+		{ { .name = "web", .kind = SIS_CAP_STREAM,
+		    .rights = SIS_RIGHT_READ }, EEXIST,
+		  "capability with this name" },
+	};
+	const struct scanner_req st = { "st", 65534 };
+	struct scanner_info si;
+	struct cap_req q;
+	char what[64];
+	unsigned int i;
+	int j;
+
+	for (i = 0; i < ARRAY_SIZE(many_ports); i++)
+		many_ports[i] = (struct sis_port_range){ 100 * i + 1,
+							 100 * i + 50 };
+	expect_req(_metadata, &self->c, "scanner st", SIS_CMD_SCANNER_ADD, 0,
+		   put_scanner_arg, &st, 0, "");
+	ASSERT_EQ(0, dump_scanner(&self->c, "st", &si));
+	ASSERT_EQ(1, si.messages);
+
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		expect_req(_metadata, &self->c, good[i].name, SIS_CMD_CAP_ADD,
+			   0, put_cap_arg, &good[i], 0, "");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		q = bad[i].q;
+		q.name = q.name ?: "bad";
+		snprintf(what, sizeof(what), "refused capability %u", i);
+		expect_req(_metadata, &self->c, what, SIS_CMD_CAP_ADD, 0,
+			   put_cap_arg, &q, bad[i].error, bad[i].msg);
+		/* Nothing added. */
+		ASSERT_EQ(0, dump_scanner(&self->c, "st", &si));
+		EXPECT_EQ(ARRAY_SIZE(good), si.n_caps) {
+			TH_LOG("%s", what);
+		}
+	}
+
+	/* Each shown back as declared: kind, rights, direction, ports. */
+	ASSERT_EQ(0, dump_scanner(&self->c, "st", &si));
+	ASSERT_EQ(ARRAY_SIZE(good), si.n_caps);
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		const struct cap_info *ci = &si.caps[i];
+		const struct cap_req *g = &good[i];
+
+		EXPECT_STREQ(g->name, ci->name);
+		EXPECT_EQ(g->kind < 0 ? SIS_CAP_FRAMES : g->kind, ci->kind) {
+			TH_LOG("%s", g->name);
+		}
+		EXPECT_EQ(g->rights, ci->rights);
+		EXPECT_EQ(g->dir ?: SIS_DIR_ANY, ci->dir);
+		EXPECT_EQ(g->host ? g->host_len : -1, ci->host_len) {
+			TH_LOG("%s", g->name);
+		}
+		EXPECT_EQ(g->net ? g->net_len : -1, ci->net_len) {
+			TH_LOG("%s", g->name);
+		}
+		if (g->host && ci->host_len == g->host_len)
+			EXPECT_EQ(0, memcmp(g->host, ci->host, g->host_len));
+		if (g->net && ci->net_len == g->net_len)
+			EXPECT_EQ(0, memcmp(g->net, ci->net, g->net_len));
+	}
+
+	/* Deleted like any capability; the others stay. */
+	q = (struct cap_req){ .name = "web", .kind = -1 };
+	expect_req(_metadata, &self->c, "delete web", SIS_CMD_CAP_DEL, 0,
+		   put_cap_arg, &q, 0, "");
+	ASSERT_EQ(0, dump_scanner(&self->c, "st", &si));
+	EXPECT_EQ(ARRAY_SIZE(good) - 1, si.n_caps);
+	for (j = 0; j < si.n_caps; j++)
+		EXPECT_STRNE("web", si.caps[j].name);
+	expect_req(_metadata, &self->c, "delete st", SIS_CMD_SCANNER_DEL, 0,
+		   put_scanner_name_arg, "st", 0, "");
+}
+
+/* SIS_A_PASSES of len bytes. */
+struct passes_req {
+	const void *data;
+	int len;
+};
+
+static void put_passes_arg(struct nl_msg *m, const struct ctx *c)
+{
+	const struct passes_req *q = c->arg;
+
+	nla_put(m, SIS_A_PASSES, q->len, q->data);
+}
+
+static void spoil_dir0(struct sis_stream_pass *p)
+{
+	p->dir = 0;
+}
+
+static void spoil_dir3(struct sis_stream_pass *p)
+{
+	p->dir = SIS_DIR_ANY;
+}
+
+static void spoil_dir4(struct sis_stream_pass *p)
+{
+	p->dir = 4;
+}
+
+static void spoil_reserved0(struct sis_stream_pass *p)
+{
+	p->reserved[0] = 1;
+}
+
+static void spoil_reserved6(struct sis_stream_pass *p)
+{
+	p->reserved[6] = 0x80;
+}
+
+static void spoil_len0(struct sis_stream_pass *p)
+{
+	p->len = 0;
+}
+
+static void spoil_wrap(struct sis_stream_pass *p)
+{
+	p->offset = ~0ULL - 10;
+	p->len = 20;
+}
+
+static void spoil_all(struct sis_stream_pass *p)
+{
+	p->len = SIS_PASS_ALL;
+}
+
+static void spoil_out(struct sis_stream_pass *p)
+{
+	p->dir = SIS_DIR_OUT;
+}
+
+/*
+ * SIS_CMD_STREAM_PASS from a scanner's own socket: malformed requests are
+ * refused with a message naming the bad pass, and change nothing; passes
+ * for connections that do not exist are stale, and accepted. From any
+ * other socket, ENOTCONN.
+ */
+TEST_F(attached, stream_pass)
+{
+	static struct sis_stream_pass p[SIS_PASSES_MAX + 1];
+	const struct scanner_req sp = { "sp", geteuid() };
+	const struct cap_req cap = {
+		.scanner = "sp", .name = "tcp", .kind = SIS_CAP_STREAM,
+		.rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+	};
+	const struct sis_stream_pass stale = {
+		.conn = 1ULL << 40, .offset = 0, .len = 100, .dir = SIS_DIR_IN,
+	};
+	const struct {
+		const char *what;
+		int n;			/* passes, or bytes if negative */
+		int bad;		/* the pass spoilt */
+		void (*spoil)(struct sis_stream_pass *p);
+		int error;
+		const char *msg;	/* NULL: "pass <bad>: bad ..." */
+	} cases[] = {
+		{ "33 bytes", -33, 0, NULL, EINVAL,
+		  "whole number of struct sis_stream_pass" },
+		{ "31 bytes", -31, 0, NULL, EINVAL,
+		  "whole number of struct sis_stream_pass" },
+		{ "too many", SIS_PASSES_MAX + 1, 0, NULL, ERANGE,
+		  "failed policy validation" },
+		{ "dir 0", 1, 0, spoil_dir0, EINVAL, NULL },
+		{ "dir any", 1, 0, spoil_dir3, EINVAL, NULL },
+		{ "dir 4", 1, 0, spoil_dir4, EINVAL, NULL },
+		{ "reserved first", 1, 0, spoil_reserved0, EINVAL,
+		  NULL },
+		{ "reserved last", 1, 0, spoil_reserved6, EINVAL, NULL },
+		{ "len 0", 1, 0, spoil_len0, EINVAL, NULL },
+		{ "offset + len wraps", 1, 0, spoil_wrap, EINVAL, NULL },
+		{ "second of two", 2, 1, spoil_dir0, EINVAL, NULL },
+		{ "last of the most", SIS_PASSES_MAX, SIS_PASSES_MAX - 1,
+		  spoil_len0, EINVAL, NULL },
+		{ "one stale", 1, 0, NULL, 0, "" },
+		{ "rest of a stale stream", 1, 0, spoil_all, 0, "" },
+		{ "both directions, stale", 2, 1, spoil_out, 0, "" },
+		{ "the most, stale", SIS_PASSES_MAX, 0, NULL, 0, "" },
+	};
+	struct passes_req q;
+	struct scanner_info si;
+	struct reply r, before;
+	struct ctx sc;
+	char msg[80];
+	unsigned int i;
+	int j;
+
+	expect_req(_metadata, &self->c, "scanner sp", SIS_CMD_SCANNER_ADD, 0,
+		   put_scanner_arg, &sp, 0, "");
+	expect_req(_metadata, &self->c, "capability tcp", SIS_CMD_CAP_ADD, 0,
+		   put_cap_arg, &cap, 0, "");
+	ASSERT_EQ(0, ctx_open(&sc));
+
+	/* Not attached yet; then attached, but from another socket. */
+	q = (struct passes_req){ &stale, sizeof(stale) };
+	expect_req(_metadata, &sc, "before attach", SIS_CMD_STREAM_PASS, 0,
+		   put_passes_arg, &q, ENOTCONN, "not attached as a scanner");
+	expect_req(_metadata, &sc, "attach", SIS_CMD_SCANNER_ATTACH, 0,
+		   put_scanner_name_arg, "sp", 0, "");
+	expect_req(_metadata, &self->c, "other socket", SIS_CMD_STREAM_PASS,
+		   0, put_passes_arg, &q, ENOTCONN,
+		   "not attached as a scanner");
+
+	read_bridge(_metadata, &self->c, &before);
+	expect_req(_metadata, &sc, "no passes", SIS_CMD_STREAM_PASS, 0, NULL,
+		   NULL, EINVAL, "missing passes");
+	q.len = 0;
+	expect_req(_metadata, &sc, "empty", SIS_CMD_STREAM_PASS, 0,
+		   put_passes_arg, &q, EINVAL, "no passes");
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int n = cases[i].n < 0 ? 1 : cases[i].n;
+
+		for (j = 0; j < n; j++) {
+			p[j] = stale;
+			p[j].offset = 100 * j;
+		}
+		if (cases[i].spoil)
+			cases[i].spoil(&p[cases[i].bad]);
+		q = (struct passes_req){ p, cases[i].n < 0 ? -cases[i].n :
+					 n * (int)sizeof(p[0]) };
+		snprintf(msg, sizeof(msg),
+			 "pass %d: bad direction, length or reserved bits",
+			 cases[i].bad);
+		expect_req(_metadata, &sc, cases[i].what, SIS_CMD_STREAM_PASS,
+			   0, put_passes_arg, &q, cases[i].error,
+			   cases[i].msg ?: msg);
+	}
+
+	/* Nothing changed: no connection, same counters, still attached. */
+	read_bridge(_metadata, &self->c, &r);
+	EXPECT_EQ(0, memcmp(before.sstats, r.sstats, sizeof(r.sstats)));
+	EXPECT_EQ(0, memcmp(before.limits, r.limits, sizeof(r.limits)));
+	request(&self->c, SIS_CMD_GET_CONN, NLM_F_DUMP, NULL, false, &r);
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(0, r.conns);
+	ASSERT_EQ(0, dump_scanner(&self->c, "sp", &si));
+	EXPECT_EQ(1, si.messages);
+	EXPECT_EQ(getpid(), si.pid);
+	EXPECT_EQ(1, si.n_caps);
+
+	/* Closing the socket lets the scanner go; then delete it. */
+	nl_socket_free(sc.sk);
+	ASSERT_EQ(0, dump_scanner(&self->c, "sp", &si));
+	EXPECT_EQ(0, si.pid);
+	expect_req(_metadata, &self->c, "delete sp", SIS_CMD_SCANNER_DEL, 0,
+		   put_scanner_name_arg, "sp", 0, "");
 }
 
 /*

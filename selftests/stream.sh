@@ -1,0 +1,474 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# TCP streams (paper sections 3.2, 4.2 and 4.3): a stream scanner
+# (build/sis-stream, run as nobody) gets each direction of each connection
+# whole and in order, through loss, reordering and duplication on both
+# sides of the bridge; containing scanners hold the bytes until they pass
+# them, and a dead scanner's fail-open policy lets the same connection
+# finish; thousands of short connections leave no state behind; the
+# tracking limits hold.
+#
+#   NS_H: h0 10.0.0.1 --- hp0 [br0, attached] np0 --- n0 10.0.0.2 :NS_N
+#   tcpio send (client)     NS_B: sis-stream        tcpio serve (server)
+#
+# The client's stream is tcpio's 24-byte header then its payload, the
+# server's its payload: tcpio prints the SHA-256 of both, as sis-stream
+# does for each direction it reassembled ("out" is the host's).
+#
+# In the debug guest under TCG, without SIS, 1 MiB each way through netem
+# takes about 5 s, 100 MiB 5 minutes, and a short connection 70 ms: the
+# big transfers and the 10,000 connections are a test of their own
+# (stream-big.sh, STREAM_PART=big), run alongside the others.
+source "$(dirname "$0")/lib.sh"
+
+STREAM=$TOP/build/sis-stream
+TCPIO=$TOP/build/selftests/tcpio
+MB=$((1 << 20))
+# STREAM_PART: "basic" (every behaviour, small transfers, 1000 short
+# connections) or "big" (stream-big.sh: 100 MiB each way read-only through
+# netem, and 10,000 short connections).
+PART=${STREAM_PART:-basic}
+if [ "$PART" = big ]; then
+	SIZES=(1 "$MB" "${STREAM_BIG:-$((100 * MB))}")
+	MANY=${STREAM_MANY:-10000}
+else
+	SIZES=(1 "$MB")
+	MANY=${STREAM_MANY:-1000}
+fi
+
+bg_pids=()
+stream_cleanup() {
+	local p
+	for p in "${bg_pids[@]}" ${ST_PID:-}; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	cleanup
+}
+trap stream_cleanup EXIT
+
+# --- helpers -----------------------------------------------------------------
+
+# st_start NAME ARGS...: sis-stream as nobody in the bridge's namespace,
+# attached as scanner NAME, its output (stdout: "ready", then its lines) in
+# $ST_OUT; returns once it is subscribed.
+st_start() {
+	local name=$1 line i
+	shift
+	ST_OUT=$TMPD/$name.out
+	ST_ERR=$TMPD/$name.err
+	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups "$STREAM" -s "$name" "$@" \
+		>"$ST_OUT" 2>"$ST_ERR" &
+	ST_PID=$!
+	for ((i = 0; i < 150; i++)); do
+		line=
+		read -r line <"$ST_OUT"
+		[ "$line" = ready ] && return 0
+		kill -0 "$ST_PID" 2>/dev/null || break
+		nap 0.2
+	done
+	diag "sis-stream -s $name $*: $(<"$ST_ERR")"
+	return 1
+}
+
+# st_stop [SIGNAL]: stop it (default TERM); ST_RC is its exit code.
+st_stop() {
+	kill "-${1:-TERM}" "$ST_PID" 2>/dev/null
+	ST_RC=0
+	wait "$ST_PID" || ST_RC=$?
+	ST_PID=
+}
+
+# st_open N: ST_ID and ST_OPEN get the id and the line of the Nth "open"
+# line of the running scanner (waits 30 s at most).
+st_open() {
+	local i n line
+	for ((i = 0; i < 150; i++)); do
+		n=0
+		while read -r line; do
+			[[ "$line" == "open "* ]] || continue
+			n=$((n + 1))
+			if [ "$n" = "$1" ]; then
+				ST_OPEN=$line
+				read -r _ ST_ID _ <<<"$line"
+				return 0
+			fi
+		done <"$ST_OUT"
+		nap 0.2
+	done
+	ST_OPEN='' ST_ID=''
+	return 1
+}
+
+# st_end ID DIR: "BYTES SHA256 REASON" of the scanner's "conn ID DIR" line
+# (waits 30 s at most; empty if it never came).
+st_end() {
+	local i line
+	for ((i = 0; i < 150; i++)); do
+		while read -r line; do
+			if [[ "$line" == "conn $1 $2 "* ]]; then
+				echo "${line#"conn $1 $2 "}"
+				return 0
+			fi
+		done <"$ST_OUT"
+		nap 0.2
+	done
+	return 1
+}
+
+# srv_start PORT [ARGS...]: tcpio serve in NS_N; its lines come on SRV_FD.
+srv_start() {
+	local line=
+	SRV_PORT=$1
+	exec {SRV_FD}< <(exec ip netns exec "$NS_N" "$TCPIO" serve "$@")
+	SRV_PID=$!
+	bg_pids+=("$SRV_PID")
+	read -r -t 60 -u "$SRV_FD" line
+	[ "$line" = ready ] || diag "tcpio serve $*: not ready"
+}
+
+srv_stop() {
+	kill -KILL "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	exec {SRV_FD}<&-
+}
+
+# srv_line: SV gets the server's next line (a connection's result).
+srv_line() {
+	SV=
+	read -r -t "${1:-120}" -u "$SRV_FD" SV
+}
+
+# xfer OUT IN [ARGS...]: one tcpio transfer from the host to the server;
+# CL and XRC get the client's line and exit code (srv_line the server's).
+xfer() {
+	XRC=0
+	CL=$(ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$SRV_PORT" "$@") ||
+		XRC=$?
+}
+
+# xfer_bg NAME OUT IN [ARGS...]: the same in the background; its line goes
+# to $TMPD/NAME.cl, its pid to XPID.
+xfer_bg() {
+	local name=$1
+	shift
+	ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$SRV_PORT" "$@" \
+		>"$TMPD/$name.cl" 2>&1 &
+	XPID=$!
+	bg_pids+=("$XPID")
+}
+
+# xfer_wait PID NAME [SECS]: wait for a background transfer (120 s at most);
+# XRC and CL get its exit code and line (XRC 124: still running).
+xfer_wait() {
+	local i
+	for ((i = 0; i < ${3:-120} * 5; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		nap 0.2
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		XRC=124
+	else
+		XRC=0
+		wait "$1" || XRC=$?
+	fi
+	CL=$(<"$TMPD/$2.cl")
+}
+
+# intact DESC OUT IN: the last transfer completed, with the sizes asked,
+# and each end received exactly what the other sent. Sets C_OUT and C_IN,
+# "BYTES SHA256" of the client's and of the server's stream.
+intact() {
+	local cs csh cr crh sr srh ss ssh
+	read -r _ cs csh _ cr crh <<<"$CL"
+	read -r _ sr srh _ ss ssh <<<"$SV"
+	C_OUT="$cs $csh" C_IN="$ss $ssh"
+	check_eq "$1" "$XRC $cs $csh $cr $crh | $cs $cr" \
+		"0 $sr $srh $ss $ssh | $((24 + $2)) $3"
+	[ "$XRC" = 0 ] || diag "client: $CL; server: $SV"
+}
+
+# check_re DESC STRING REGEX: STRING matches the extended regex REGEX.
+check_re() {
+	if [[ "$2" =~ $3 ]]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "\"$2\" does not match /$3/"
+	fi
+}
+
+# scanned DESC N: the scanner's Nth connection was opened by the host to
+# the server, and it hashed both directions as they were sent, ended by FIN.
+scanned() {
+	st_open "$2"
+	check_re "$1: opened by the host" "$ST_OPEN" \
+		"^open [0-9]+ 10\.0\.0\.1:[0-9]+ 10\.0\.0\.2:$SRV_PORT initiator host\$"
+	check_eq "$1: out = the client's stream" "$(st_end "$ST_ID" out)" \
+		"$C_OUT fin"
+	check_eq "$1: in = the server's stream" "$(st_end "$ST_ID" in)" \
+		"$C_IN fin"
+}
+
+# sstat KEY: a stream counter of the bridge (sisctl -j show).
+sstat() {
+	sis_json "\$b.stream_stats.$1"
+}
+
+# conns JQ: a jq filter over `sisctl -j conns`.
+conns() {
+	sis -j conns | jq -rc "$1"
+}
+
+# conns_is JQ WANT, sstat_is KEY WANT, sstat_gt KEY N: for wait_for.
+conns_is() {
+	[ "$(conns "$1")" = "$2" ]
+}
+
+sstat_is() {
+	[ "$(sstat "$1")" = "$2" ]
+}
+
+sstat_gt() {
+	[ "$(sstat "$1")" -gt "$2" ] 2>/dev/null
+}
+
+# wait_for DESC SECS CMD...: poll CMD (every 0.5 s) until it succeeds.
+wait_for() {
+	local desc=$1 secs=$2 i
+	shift 2
+	for ((i = 0; i < secs * 2; i++)); do
+		"$@" && { ok "$desc"; return 0; }
+		nap 0.5
+	done
+	not_ok "$desc"
+	return 1
+}
+
+netem() {
+	local ns
+	for ns in "$NS_H:h0" "$NS_N:n0"; do
+		tc -n "${ns%:*}" qdisc "$1" dev "${ns#*:}" root "${@:2}"
+	done
+}
+
+# --- setup -------------------------------------------------------------------
+
+for f in "$STREAM" "$TCPIO"; do
+	if [ ! -x "$f" ]; then
+		echo "$f is not built" >&2
+		exit "$KSFT_SKIP"
+	fi
+done
+setup_topology
+# Stream scanners read bursts of bytes: let the unprivileged scanner have a
+# 4 MiB receive buffer (the library asks for as much as it may).
+read -r rmem_max </proc/sys/net/core/rmem_max
+[ "$rmem_max" -ge 4194304 ] || echo 4194304 >/proc/sys/net/core/rmem_max
+check "attach" sis attach br0 host hp0
+if ! sis conns >/dev/null 2>&1; then
+	echo "this sis module does not track connections" >&2
+	exit "$KSFT_SKIP"
+fi
+check "set close-timeout 1s" sis set dev br0 close-timeout 1s
+# Loss, reordering and duplication on both sides of the bridge.
+check "netem on h0 and n0" netem add netem delay 1ms 1ms loss 1% \
+	duplicate 1% reorder 5%
+
+check "declare scanner ro" sis scanner add ro bridge br0 user nobody
+if [ "$PART" = basic ]; then
+# --- (f) bad input ---------------------------------------------------------
+
+check_fail "a reversed port range is refused" "10 is above 5" \
+	sis cap add ro bad stream net-port 10-5 rights read
+check_fail "port 0 is refused" "invalid port" \
+	sis cap add ro bad stream net-port 0 rights read
+check_fail "ports need the word stream" "add the word \"stream\"" \
+	sis cap add ro bad net-port 5001 rights read tcp
+check_fail "contain alone is refused" "contain needs read" \
+	sis cap add ro bad stream net-port 5001 rights contain
+fi
+
+# --- (a) a read-only scanner sees both streams whole ---------------------------
+
+check "capability: read streams to port 5001" \
+	sis cap add ro web stream net-port 5001 rights read
+st_start ro -c web -m sha
+srv_start 5001 -n "${#SIZES[@]}"
+n=0
+for size in "${SIZES[@]}"; do
+	n=$((n + 1))
+	xfer "$size" "$size" -s "$n" -t 120
+	srv_line 600
+	intact "ro: $size bytes each way, intact" "$size" "$size"
+	scanned "ro: $size bytes each way" "$n"
+done
+srv_stop
+st_stop
+check_eq "ro exited cleanly" "$ST_RC" 0
+check_eq "no inconsistent retransmission" "$(sstat inconsistent)" 0
+# shellcheck disable=SC2016
+diag "stream counters: $(sis_json '$b.stream_stats')"
+
+if [ "$PART" = basic ]; then
+# --- (b) a containing scanner that passes everything ---------------------------
+
+check "declare scanner pass" sis scanner add pass bridge br0 user nobody
+check "capability: contain streams to port 5001" \
+	sis cap add pass web stream net-port 5001 rights read,contain
+st_start pass -c web -C -m sha
+srv_start 5001 -n "${#SIZES[@]}"
+n=0
+for size in "${SIZES[@]}"; do
+	n=$((n + 1))
+	xfer "$size" "$size" -s $((10 + n)) -t 120
+	srv_line 600
+	intact "pass: $size bytes each way, intact" "$size" "$size"
+	scanned "pass: $size bytes each way" "$n"
+done
+srv_stop
+st_stop
+check_eq "pass exited cleanly" "$ST_RC" 0
+check_eq "nothing held once done" \
+	"$(conns '[.[] | .in.held + .out.held] | add // 0')" 0
+
+# --- (c) a scanner that never passes; its death lets the connection finish -----
+
+check "remove ro" sis scanner del ro
+check "remove pass" sis scanner del pass
+check "declare scanner hold, fail open, 10 min timeout" \
+	sis scanner add hold bridge br0 user nobody timeout 600000 fail open
+check "capability: contain streams to port 5001" \
+	sis cap add hold web stream net-port 5001 rights read,contain
+st_start hold -c web -C -m never
+
+# A transfer through it stalls: tcpio gives up after 3 s without progress,
+# while the connection stays tracked, established, with bytes held.
+srv_start 5001
+xfer "$MB" "$MB" -s 20 -t 3
+check_eq "hold: 1 MB stalls: tcpio gives up (exit 3)" "$XRC" 3
+check_re "hold: some bytes sent, nothing received" "$CL" \
+	"^stalled sent [1-9][0-9]* recv 0\$"
+st_open 1
+held_json=".[] | select(.id == ${ST_ID:-0})"
+check_eq "hold: the connection is established, bytes held" \
+	"$(conns "$held_json | [.host.state, .net.state, .out.held > 0, .in.held]")" \
+	'["established","established",true,0]'
+srv_stop
+
+# The same connection completes once the scanner is gone (fail open).
+srv_start 5001
+xfer_bg hold "$MB" "$MB" -s 21 -t 120
+pid=$XPID
+st_open 2
+held_json=".[] | select(.id == ${ST_ID:-0})"
+wait_for "hold: second connection held" 30 \
+	conns_is "$held_json | .out.held > 0" true
+nap 3
+check "hold: the transfer waits" kill -0 "$pid"
+check_eq "hold: established both ends" \
+	"$(conns "$held_json | [.host.state, .net.state]")" \
+	'["established","established"]'
+st_stop KILL
+xfer_wait "$pid" hold 120
+srv_line
+intact "hold: killed, fail open: the same connection completes" "$MB" "$MB"
+srv_stop
+# TODO: once the kernel side settles, check that the scanner's stats count
+# the release (the frame scanners' "released") for streams.
+
+check "remove hold" sis scanner del hold
+check "netem off" netem del
+fi
+
+[ "$PART" = basic ] || check "netem off" netem del
+
+# --- (d) many short connections leave nothing behind --------------------------
+
+check "declare scanner count" sis scanner add count bridge br0 user nobody
+check "capability: read streams to port 5002" \
+	sis cap add count web stream net-port 5002 rights read
+st_start count -c web -m null -q
+total0=$(sstat conns_total)
+srv_start 5002 -n "$MANY" -q
+t0=$EPOCHREALTIME
+XRC=0
+CL=$(ip netns exec "$NS_H" "$TCPIO" many 10.0.0.2 5002 "$MANY" -t 30) ||
+	XRC=$?
+srv_line 60
+check_eq "$MANY short connections" "$XRC $CL $SV" \
+	"0 done $MANY done $MANY"
+diag "$MANY connections in $((${EPOCHREALTIME%.*} - ${t0%.*})) s"
+srv_stop
+nap 3
+wait_for "no connection left after close-timeout" 20 conns_is length 0
+check_eq "conns counter back to 0" "$(sstat conns)" 0
+check_eq "conns_total counted all of them" \
+	"$(($(sstat conns_total) - total0))" "$MANY"
+st_stop
+check_eq "count saw each open, 25 bytes out and 1 in each" \
+	"$(grep '^conns ' "$ST_OUT")" \
+	"conns $MANY bytes-in $MANY bytes-out $((25 * MANY))"
+
+if [ "$PART" = basic ]; then
+# --- (e) bounds ----------------------------------------------------------------
+
+# max-conns 1: a second connection while one is tracked is not tracked,
+# and both go through. The server is stopped until both are open (the
+# kernel completes their handshakes and queues them), and the first one
+# sends more than the server's receive window, so it cannot close (nor
+# time out: close-timeout is 1s) before the second one's SYN.
+st_start count -c web -m null -q
+check "set max-conns 1" sis set dev br0 max-conns 1
+untracked0=$(sstat untracked)
+srv_start 5002 -n 2
+kill -STOP "$SRV_PID"
+xfer_bg first "$MB" 1024 -s 30 -t 120
+first=$XPID
+wait_for "the first connection is tracked" 30 conns_is length 1
+xfer_bg second 1024 1024 -s 31 -t 120
+second=$XPID
+wait_for "the second one is untracked" 30 \
+	sstat_is untracked $((untracked0 + 1))
+check_eq "one connection tracked" "$(conns 'length')" 1
+kill -CONT "$SRV_PID"
+xfer_wait "$first" first 120
+srv_line
+intact "the tracked connection is intact" "$MB" 1024
+xfer_wait "$second" second 120
+srv_line
+intact "the untracked one too" 1024 1024
+srv_stop
+st_stop
+check_eq "untracked counted once" "$(sstat untracked)" $((untracked0 + 1))
+check "set max-conns back to the default" sis set dev br0 max-conns 65536
+check "remove count" sis scanner del count
+
+# conn-bytes 4096 under a scanner that never passes: segments beyond it
+# are dropped and counted, nothing breaks, and the transfer completes once
+# the scanner is gone.
+check "declare scanner hold2, fail open, 10 min timeout" \
+	sis scanner add hold2 bridge br0 user nobody timeout 600000 fail open
+check "capability: contain streams to port 5001" \
+	sis cap add hold2 web stream net-port 5001 rights read,contain
+st_start hold2 -c web -C -m never
+check "set conn-bytes 4096" sis set dev br0 conn-bytes 4096
+over0=$(sstat overlimit)
+srv_start 5001
+xfer_bg over $((256 << 10)) $((256 << 10)) -s 40 -t 120
+pid=$XPID
+wait_for "overlimit counted" 30 sstat_gt overlimit "$over0"
+check_eq "at most conn-bytes held" \
+	"$(conns '[.[] | .out.held <= 4096 and .out.kept <= 4096] | all')" true
+st_stop KILL
+xfer_wait "$pid" over 120
+srv_line
+intact "conn-bytes 4096: completes once the scanner is gone" \
+	$((256 << 10)) $((256 << 10))
+srv_stop
+check "set conn-bytes back to the default" sis set dev br0 conn-bytes 4m
+check "remove hold2" sis scanner del hold2
+check "conns still listed" sis -j conns
+fi
+
+tap_done
