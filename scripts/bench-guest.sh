@@ -163,7 +163,7 @@ stream_start() {
 	sis cap add st iperf stream net-port 5201 rights "read${contain:+,contain}"
 	exec {st_fd}< <(exec ip netns exec "$NS_B" setpriv --reuid=nobody \
 		--regid=nogroup --clear-groups "$sis_stream" -s st -c iperf \
-		$contain -m null -q 2>>"$st_log")
+		$contain -m "${SIS_STREAM_MODE:-null}" ${SIS_STREAM_EXTRA:--q} 2>>"$st_log")
 	st_pid=$!
 	read -r -u "$st_fd" line || true
 	if [ "$line" != ready ]; then
