@@ -24,6 +24,31 @@
 
 static atomic64_t sis_conn_ids = ATOMIC64_INIT(0);
 
+/* Connections are 1168 bytes on x86-64: their own slab, not kmalloc-2k. */
+static struct kmem_cache *sis_conn_cache __read_mostly;
+
+int __init sis_conn_init(void)
+{
+	sis_conn_cache = KMEM_CACHE(sis_conn, 0);
+	return sis_conn_cache ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): connections are freed from RCU callbacks. */
+void sis_conn_exit(void)
+{
+	kmem_cache_destroy(sis_conn_cache);
+}
+
+void sis_conn_free(struct sis_conn *c)
+{
+	kmem_cache_free(sis_conn_cache, c);
+}
+
+static void sis_conn_free_rcu(struct rcu_head *head)
+{
+	sis_conn_free(container_of(head, struct sis_conn, rcu));
+}
+
 static const struct rhashtable_params sis_conn_params = {
 	.head_offset = offsetof(struct sis_conn, node),
 	.key_offset = offsetof(struct sis_conn, key),
@@ -89,7 +114,7 @@ struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
 	struct sis_conn *c;
 	int i;
 
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = kmem_cache_zalloc(sis_conn_cache, GFP_ATOMIC);
 	if (!c)
 		return NULL;
 	c->key = *key;
@@ -200,7 +225,7 @@ void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 	list_del_rcu(&c->list);
 	cs->count--;
 	spin_unlock_bh(&cs->lock);
-	kfree_rcu(c, rcu);
+	call_rcu(&c->rcu, sis_conn_free_rcu);
 }
 
 /* The connection after id @after in id order, under RCU (dumps). */

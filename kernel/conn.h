@@ -133,6 +133,9 @@ struct sis_conns {
 };
 
 /* conn.c: the table */
+int sis_conn_init(void);
+void sis_conn_exit(void);
+void sis_conn_free(struct sis_conn *c);
 int sis_conns_init(struct sis_bridge *sb);
 void sis_conns_destroy(struct sis_bridge *sb);
 struct sis_conn *sis_conn_lookup(struct sis_bridge *sb,

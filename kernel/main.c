@@ -7,6 +7,7 @@
 #include <linux/rcupdate.h>
 
 #include "bridge.h"
+#include "conn.h"
 #include "held.h"
 #include "netlink.h"
 #include "netns.h"
@@ -24,6 +25,9 @@ static int __init sis_init(void)
 	err = sis_held_init();
 	if (err)
 		goto err_held;
+	err = sis_conn_init();
+	if (err)
+		goto err_conn;
 	err = sis_nl_proc_register();
 	if (err)
 		goto err_proc;
@@ -35,6 +39,8 @@ static int __init sis_init(void)
 err_genl:
 	sis_nl_proc_unregister();
 err_proc:
+	sis_conn_exit();
+err_conn:
 	sis_held_exit();
 err_held:
 	sis_bridge_notifier_unregister();
@@ -56,6 +62,7 @@ static void __exit sis_exit(void)
 	sis_netns_unregister();
 	/* Rules, scanners and bridges are freed from RCU callbacks. */
 	rcu_barrier();
+	sis_conn_exit();
 	sis_held_exit();
 }
 

@@ -267,7 +267,7 @@ static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 	if (!c)
 		goto untracked;
 	if (!sis_conn_match(sb, c, skb, &fail_closed)) {
-		kfree(c);
+		sis_conn_free(c);
 		return NF_ACCEPT;
 	}
 	c->initiator = dir;
@@ -285,7 +285,7 @@ static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 		*cp = c;
 		return NF_ACCEPT;
 	}
-	kfree(c);
+	sis_conn_free(c);
 	if (err == -EEXIST)
 		return NF_ACCEPT;	/* another CPU's: a SYN retransmitted */
 untracked:
