@@ -239,7 +239,8 @@
  * optional BPF filter. Its direction says which of a connection's two byte
  * streams it covers: SIS_DIR_OUT is what the host sends, SIS_DIR_IN what it
  * receives. A subscription under a stream capability (SIS_CMD_SUBSCRIBE as
- * for frames; its own BPF filter, if any, must also match the first SYN)
+ * for frames; its BPF filter, compiled from an empty expression to
+ * match everything, must also match the first SYN)
  * makes the kernel track every new connection it covers: two shadow TCBs,
  * one per endpoint, and both byte streams reassembled in order. A
  * connection is tracked only from its first SYN; one seen mid-stream is
