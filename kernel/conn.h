@@ -61,6 +61,7 @@ struct sis_watch {
 	u8 limit;			/* directions it lost (end: limit) */
 	u8 ended;			/* directions whose end it was told */
 	bool opened;			/* SIS_STREAM_EV_OPEN sent */
+	u32 lost[SIS_STREAM_DIRS];	/* its scanner's stream_lost, seen */
 	u64 delivered[SIS_STREAM_DIRS];	/* bytes it was given */
 	u64 passed[SIS_STREAM_DIRS];	/* bytes it passed, if it contains */
 	u64 owed[SIS_STREAM_DIRS];	/* counted in its scanner's stream_owed */

@@ -53,6 +53,7 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 	struct sk_buff *skb = sc->batch;
 	struct sis_hold *hold, *tmp;
 	u64 from = sc->batch_held_from;
+	unsigned int streams;
 	int err;
 
 	if (!skb)
@@ -60,9 +61,14 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
 	err = genlmsg_unicast(sc->sb->net, skb, sc->portid);
+	streams = sc->batch_streams;
+	sc->batch_streams = 0;
 	if (!err)
 		return;
 	sc->counts.lost += sc->batch_frames;
+	/* Its watchers find out and give up (watch.c): rare, see room. */
+	if (streams)
+		WRITE_ONCE(sc->stream_lost, sc->stream_lost + 1);
 	if (!from)
 		return;
 	list_for_each_entry_safe_reverse(hold, tmp, &sc->held, list) {
@@ -478,6 +484,7 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 	}
 	genlmsg_end(sc->batch, hdr);
 	sc->batch_frames++;
+	sc->batch_streams++;
 	if (m->event == SIS_STREAM_EV_DATA)
 		sc->counts.stream_bytes += m->len;
 	sis_queue_kick(sc, m->held, &lost);

@@ -114,6 +114,8 @@ struct sis_scanner {
 	struct sk_buff *batch;		/* SIS_CMD_FRAME messages to send */
 	u64 batch_held_from;		/* first held number in it, 0: none */
 	unsigned int batch_frames;	/* frames in it */
+	unsigned int batch_streams;	/* stream events in it */
+	u32 stream_lost;		/* batches with stream events lost */
 	bool batch_closed;		/* it takes no more: send first */
 	bool in_verdicts;		/* applying verdicts: send at the end */
 	struct sis_scanner_counts counts;

@@ -229,6 +229,8 @@ static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
 		w = &c->watch[n++];
 		w->sc = sc;
 		w->sub = sub;
+		w->lost[0] = READ_ONCE(sc->stream_lost);
+		w->lost[1] = w->lost[0];
 		w->cover = sub->cap->dir;
 		w->dirs = w->cover;
 		w->contain = sub->rights & SIS_RIGHT_CONTAIN ? w->dirs : 0;

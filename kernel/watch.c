@@ -148,9 +148,23 @@ static bool sis_watch_deliver(struct sis_conn *c, struct sis_watch *w, int d)
 	bool changed = false;
 	int err;
 
-	if (!(w->cover & BIT(d)) || (w->ended & BIT(d)) ||
-	    !sis_watch_open(c, w))
+	if (!(w->cover & BIT(d)) || (w->ended & BIT(d)))
 		return false;
+	/*
+	 * A datagram of the scanner's with stream events was lost (netlink
+	 * refused it despite sis_stream_room()): which bytes it missed is
+	 * unknown, so every watcher of the scanner that was given some gives
+	 * up the direction, by its fail policy, and is told (end: limit).
+	 */
+	if (unlikely(READ_ONCE(w->sc->stream_lost) != w->lost[d])) {
+		w->lost[d] = READ_ONCE(w->sc->stream_lost);
+		if ((w->dirs & BIT(d)) && w->delivered[d]) {
+			changed = !!(w->contain & BIT(d));
+			sis_watch_fail(c, w, d);
+		}
+	}
+	if (!sis_watch_open(c, w))
+		return changed;
 	m = sis_msg(c, w, SIS_STREAM_EV_DATA);
 	m.dir = d + 1;
 	while ((w->dirs & BIT(d)) && w->delivered[d] < st->seen) {
