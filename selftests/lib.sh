@@ -13,6 +13,7 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SISCTL=${SISCTL:-$TOP/build/sisctl}
 UDPIO=$TOP/build/selftests/udpio
+TCPIO=$TOP/build/selftests/tcpio
 SUFFIX=$$-$RANDOM
 NS_H=sis-h-$SUFFIX
 NS_N=sis-n-$SUFFIX
