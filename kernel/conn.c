@@ -272,7 +272,7 @@ static void sis_conns_gc(struct work_struct *work)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &cs->list, list) {
-		bool expired;
+		bool expired, waits = false;
 
 		spin_lock_bh(&c->lock);
 		expired = !c->dead &&
@@ -285,7 +285,16 @@ static void sis_conns_gc(struct work_struct *work)
 			sis_conn_overdue(c, now, &done, &emit);
 		}
 		if (!c->dead)
-			pending |= sis_conn_deliver(c, &done, &emit);
+			waits = sis_conn_deliver(c, &done, &emit);
+		/*
+		 * A closed connection stays while a scanner has not had all of
+		 * its events yet (its socket was full), up to the idle timeout.
+		 */
+		if (expired && waits && c->closing &&
+		    time_before(now, c->last +
+				msecs_to_jiffies(READ_ONCE(cs->limits.idle_ms))))
+			expired = false;
+		pending |= waits;
 		spin_unlock_bh(&c->lock);
 		if (expired)
 			sis_conn_unlink(sb, c, &done);
