@@ -515,9 +515,9 @@ static const struct genl_ops sis_genl_ops[] = {
 	},
 	{
 		.cmd = SIS_CMD_GET_CONN,
-		.start = sis_nl_conn_start,
+		.start = sis_nl_get_start,	/* the same optional filter */
 		.dumpit = sis_nl_conn_dumpit,
-		.policy = sis_set_policy,
+		.policy = sis_bridge_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

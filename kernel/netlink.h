@@ -64,7 +64,6 @@ extern const struct nla_policy sis_set_policy[SIS_A_MAX + 1];
 int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb);
 int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info);
-int sis_nl_conn_start(struct netlink_callback *cb);
 int sis_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 int sis_genl_register(void);

@@ -213,19 +213,6 @@ static int sis_nl_put_conn(struct sk_buff *skb, const struct sis_conn *c)
 	return 0;
 }
 
-int sis_nl_conn_start(struct netlink_callback *cb)
-{
-	struct nlattr *tb[SIS_A_MAX + 1];
-	int err;
-
-	err = genlmsg_parse(cb->nlh, &sis_genl_family, tb, SIS_A_MAX,
-			    sis_set_policy, cb->extack);
-	if (err)
-		return err;
-	cb->args[2] = tb[SIS_A_IFINDEX] ? nla_get_u32(tb[SIS_A_IFINDEX]) : 0;
-	return 0;
-}
-
 /*
  * cb->args: [0] bridge position, [1] last connection id sent, [2] ifindex
  * filter. Connections come and go during a dump; each is sent at most
