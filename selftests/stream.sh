@@ -453,7 +453,7 @@ if [ "$PART" = basic ]; then
 st_start count -c web -m null -q
 check "set max-conns 1" sis set dev br0 max-conns 1
 untracked0=$(sstat untracked)
-srv_start 5002 -n 2
+srv_start 5100 -n 2
 kill -STOP "$SRV_PID"
 xfer_bg first "$MB" 1024 -s 30 -t 120
 first=$XPID
