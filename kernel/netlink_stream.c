@@ -104,6 +104,14 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_RESETS, &s->resets },
 		{ SIS_SSTATS_A_TIMEOUTS, &s->timeouts },
 		{ SIS_SSTATS_A_DROPPED, &s->dropped },
+		{ SIS_SSTATS_A_INVALID_AUTH, &s->invalid_why[SIS_TCB_WHY_AUTH] },
+		{ SIS_SSTATS_A_INVALID_STATE,
+		  &s->invalid_why[SIS_TCB_WHY_STATE] },
+		{ SIS_SSTATS_A_INVALID_ACK, &s->invalid_why[SIS_TCB_WHY_ACK] },
+		{ SIS_SSTATS_A_INVALID_PAWS, &s->invalid_why[SIS_TCB_WHY_PAWS] },
+		{ SIS_SSTATS_A_INVALID_WINDOW,
+		  &s->invalid_why[SIS_TCB_WHY_WINDOW] },
+		{ SIS_SSTATS_A_INVALID_FIN, &s->invalid_why[SIS_TCB_WHY_FIN] },
 	};
 	struct nlattr *nest;
 	unsigned int i;

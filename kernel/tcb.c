@@ -222,8 +222,10 @@ static void sis_tcb_take_syn(struct sis_tcb *from, struct sis_tcb *to,
 	from->mss = syn->opts & SIS_OPT_MSS ? syn->mss : 0;
 	from->syn_wscale = syn->opts & SIS_OPT_WSCALE ? syn->wscale : 0;
 	to->rcv_nxt = syn->seq + 1;
-	if (syn->opts & SIS_OPT_TS)
+	if (syn->opts & SIS_OPT_TS) {
+		from->ts_max = syn->tsval;
 		to->ts_recent = syn->tsval;
+	}
 	sis_tcb_negotiate(from, to);
 }
 
@@ -307,6 +309,29 @@ static void sis_tcb_take_fin(struct sis_tcb *from, struct sis_tcb *to,
 }
 
 /* The state change an acceptable (non-RST) segment makes. */
+/* @a, or @b if it is later (or @a is 0: none), in sequence space. */
+static u32 sis_ts_later(u32 a, u32 b)
+{
+	return !a || (s32)(b - a) > 0 ? b : a;
+}
+
+/*
+ * The timestamps of a valid segment: @from's TSecr is its TS.Recent, at
+ * most the highest TSval @to sent (tcb.h: "PAWS").
+ */
+static void sis_tcb_take_ts(struct sis_tcb *from, struct sis_tcb *to,
+			    const struct sis_tcp_seg *seg)
+{
+	u32 echo = seg->tsecr;
+
+	from->ts_max = sis_ts_later(from->ts_max, seg->tsval);
+	if (!echo)
+		return;		/* nothing to echo yet */
+	if ((s32)(echo - to->ts_max) > 0)
+		echo = to->ts_max;
+	from->ts_recent = sis_ts_later(from->ts_recent, echo);
+}
+
 static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 			    const struct sis_tcp_seg *seg)
 {
@@ -315,10 +340,8 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 	sis_tcb_sent(from, sis_seg_end(seg));
 	if (win > from->max_win)
 		from->max_win = win;
-	/* TS.Recent: from segments at or before RCV.WUP (Linux, RFC 7323). */
-	if ((seg->opts & SIS_OPT_TS) && sis_tcb_negotiated(from, to, SIS_OPT_TS) &&
-	    !after(seg->seq, to->rcv_nxt))
-		to->ts_recent = seg->tsval;
+	if ((seg->opts & SIS_OPT_TS) && sis_tcb_negotiated(from, to, SIS_OPT_TS))
+		sis_tcb_take_ts(from, to, seg);
 	if (seg->flags & TCPHDR_ACK)
 		sis_tcb_take_ack(from, to, seg->ack);
 	if ((seg->flags & TCPHDR_FIN) && !from->fin_sent)
@@ -401,26 +424,34 @@ static bool sis_tcb_auth_missing(const struct sis_tcb *to,
 	return to->opts & (SIS_OPT_MD5 | SIS_OPT_AO) & ~seg->opts;
 }
 
-/* A non-RST segment, SYN only as a retransmission: does @to accept it? */
-static bool sis_tcb_acceptable(const struct sis_tcb *from,
-			       const struct sis_tcb *to,
-			       const struct sis_tcp_seg *seg)
+/*
+ * A non-RST segment, SYN only as a retransmission: does @to accept it?
+ * SIS_TCB_WHY_NONE if so, else the rule it breaks.
+ */
+static enum sis_tcb_why sis_tcb_acceptable(const struct sis_tcb *from,
+					   const struct sis_tcb *to,
+					   const struct sis_tcp_seg *seg)
 {
 	if (!sis_tcb_synced(from, to))
-		return false;
+		return SIS_TCB_WHY_STATE;
 	if (seg->flags & TCPHDR_SYN) {
 		/* Retransmitted: the handshake may not be over for it. */
 		if ((seg->flags & TCPHDR_FIN) ||
 		    (to->state != SIS_TCP_SYN_RECV &&
 		     to->state != SIS_TCP_ESTABLISHED))
-			return false;
+			return SIS_TCB_WHY_STATE;
 	} else if (!(seg->flags & TCPHDR_ACK)) {
-		return false;
+		return SIS_TCB_WHY_STATE;
 	}
 	if ((seg->flags & TCPHDR_ACK) && !sis_tcb_ack_ok(from, to, seg->ack))
-		return false;
-	return !sis_tcb_paws_reject(from, to, seg) &&
-	       sis_tcb_in_window(to, seg) && sis_tcb_fin_ok(from, seg);
+		return SIS_TCB_WHY_ACK;
+	if (sis_tcb_paws_reject(from, to, seg))
+		return SIS_TCB_WHY_PAWS;
+	if (!sis_tcb_in_window(to, seg))
+		return SIS_TCB_WHY_WINDOW;
+	if (!sis_tcb_fin_ok(from, seg))
+		return SIS_TCB_WHY_FIN;
+	return SIS_TCB_WHY_NONE;
 }
 
 /*
@@ -443,18 +474,26 @@ static bool sis_tcb_rst_certain(const struct sis_tcb *from,
 
 static enum sis_tcb_verdict sis_tcb_rst(struct sis_tcb *from,
 					struct sis_tcb *to,
-					const struct sis_tcp_seg *seg)
+					const struct sis_tcp_seg *seg,
+					enum sis_tcb_why *why)
 {
 	if (to->state == SIS_TCP_SYN_SENT) {
 		/* Acceptable iff it acknowledges the SYN (RFC 9293 3.10.7.3) */
+		*why = SIS_TCB_WHY_ACK;
 		if (!(seg->flags & TCPHDR_ACK) ||
 		    !sis_tcb_acks_syn(to, seg->ack))
 			return SIS_TCB_INVALID;
-	} else if (!sis_tcb_synced(from, to) || !sis_tcb_in_window(to, seg)) {
+	} else if (!sis_tcb_synced(from, to)) {
+		*why = SIS_TCB_WHY_STATE;
+		return SIS_TCB_INVALID;
+	} else if (!sis_tcb_in_window(to, seg)) {
+		*why = SIS_TCB_WHY_WINDOW;
 		return SIS_TCB_INVALID;
 	} else if (!sis_tcb_rst_certain(from, to, seg->seq)) {
+		*why = SIS_TCB_WHY_NONE;
 		return SIS_TCB_RESET_MAYBE;
 	}
+	*why = SIS_TCB_WHY_NONE;
 	from->state = SIS_TCP_CLOSED;
 	to->state = SIS_TCP_CLOSED;
 	return SIS_TCB_RESET;
@@ -463,19 +502,24 @@ static enum sis_tcb_verdict sis_tcb_rst(struct sis_tcb *from,
 /* A SYN with an ISN @from did not use before. */
 static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
 					    struct sis_tcb *to,
-					    const struct sis_tcp_seg *seg)
+					    const struct sis_tcp_seg *seg,
+					    enum sis_tcb_why *why)
 {
 	if (sis_tcp_seg_is_syn(seg) && from->state == SIS_TCP_SYN_SENT) {
 		/* The initiator starts over, with another ISN. */
 		sis_tcb_init_syn(from, to, seg);
+		*why = SIS_TCB_WHY_NONE;
 		return SIS_TCB_NEW_ISN;
 	}
 	/* Else only the responder's first SYN, to an initiator waiting. */
+	*why = SIS_TCB_WHY_STATE;
 	if (from->isn_valid || to->state != SIS_TCP_SYN_SENT ||
 	    (seg->flags & TCPHDR_FIN))
 		return SIS_TCB_INVALID;
+	*why = SIS_TCB_WHY_ACK;
 	if ((seg->flags & TCPHDR_ACK) && !sis_tcb_acks_syn(to, seg->ack))
 		return SIS_TCB_INVALID;
+	*why = SIS_TCB_WHY_NONE;
 	sis_tcb_take_syn(from, to, seg);
 	/* Simultaneous open: both got the other's SYN, neither an ACK. */
 	if (!(seg->flags & TCPHDR_ACK))
@@ -489,6 +533,7 @@ static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
  * @from: the TCB of the endpoint that sent it.
  * @to: the TCB of the endpoint that receives it, assumed to arrive.
  * @seg: the segment.
+ * @why: set to why it is SIS_TCB_INVALID, SIS_TCB_WHY_NONE otherwise.
  *
  * The rules are in tcb.h.
  *
@@ -496,16 +541,19 @@ static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
  * SIS_TCB_OK, SIS_TCB_NEW_ISN or SIS_TCB_RESET.
  */
 enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
-				     const struct sis_tcp_seg *seg)
+				     const struct sis_tcp_seg *seg,
+				     enum sis_tcb_why *why)
 {
+	*why = SIS_TCB_WHY_AUTH;
 	if (sis_tcb_auth_missing(to, seg))
 		return SIS_TCB_INVALID;
 	if (seg->flags & TCPHDR_RST)
-		return sis_tcb_rst(from, to, seg);
+		return sis_tcb_rst(from, to, seg, why);
 	if ((seg->flags & TCPHDR_SYN) &&
 	    !(from->isn_valid && seg->seq == from->isn))
-		return sis_tcb_new_syn(from, to, seg);
-	if (!sis_tcb_acceptable(from, to, seg))
+		return sis_tcb_new_syn(from, to, seg, why);
+	*why = sis_tcb_acceptable(from, to, seg);
+	if (*why != SIS_TCB_WHY_NONE)
 		return SIS_TCB_INVALID;
 	sis_tcb_advance(from, to, seg);
 	return SIS_TCB_OK;

@@ -23,9 +23,13 @@
  *   make the segment invalid. Segments other than SYN and RST need ACK.
  * - PAWS (RFC 7323): once both SYNs carried timestamps, a non-RST segment
  *   whose TSval is more than 1 before the receiver's TS.Recent is invalid
- *   (Linux's TCP_PAWS_WINDOW); TS.Recent takes the TSval of valid segments
- *   that start at or before the last ACK the receiver sent. A TS.Recent of
- *   0 is not enforced. Segments without timestamps are not refused.
+ *   (Linux's TCP_PAWS_WINDOW). The receiver's TS.Recent is known from what
+ *   it says: it echoes it as the TSecr of its own segments. The shadow
+ *   takes the highest TSecr of its valid segments (never above the
+ *   highest TSval its peer sent), after the SYN's TSval: a lower bound of
+ *   the receiver's, whatever order segments reach it in after the bridge
+ *   (two CPUs forwarding one connection may swap them). A TS.Recent of 0
+ *   is not enforced. Segments without timestamps are not refused.
  * - TCP-MD5 and TCP-AO: a receiver whose SYN carried one drops segments
  *   without it.
  * - RST (RFC 5961 section 3): in SYN-SENT, valid iff its ACK acknowledges
@@ -121,6 +125,7 @@ struct sis_tcb {
 	bool fin_sent;
 	bool fin_acked;		/* an ACK from the peer covered its FIN */
 	u32 ts_recent;		/* TS.Recent (RFC 7323): the peer's TSval it keeps */
+	u32 ts_max;		/* the highest TSval it sent */
 	u64 snd_nxt_off;	/* the stream offset of snd_nxt (tcp_seq.h) */
 };
 
@@ -136,10 +141,26 @@ enum sis_tcb_verdict {
 	SIS_TCB_RESET_MAYBE,
 };
 
+/*
+ * Why a segment is SIS_TCB_INVALID: the first rule (tcb.h) it breaks, in
+ * the order they are checked.
+ */
+enum sis_tcb_why {
+	SIS_TCB_WHY_NONE,
+	SIS_TCB_WHY_AUTH,	/* TCP-MD5 or TCP-AO missing */
+	SIS_TCB_WHY_STATE,	/* not expected in the receiver's state */
+	SIS_TCB_WHY_ACK,	/* acknowledges unsent data, or too old */
+	SIS_TCB_WHY_PAWS,	/* TSval older than TS.Recent */
+	SIS_TCB_WHY_WINDOW,	/* outside the receive window */
+	SIS_TCB_WHY_FIN,	/* data after the FIN, or a second FIN */
+	SIS_TCB_WHY_COUNT
+};
+
 void sis_tcb_init_syn(struct sis_tcb *from, struct sis_tcb *to,
 		      const struct sis_tcp_seg *syn);
 enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
-				     const struct sis_tcp_seg *seg);
+				     const struct sis_tcp_seg *seg,
+				     enum sis_tcb_why *why);
 bool sis_tcb_established(const struct sis_tcb *a, const struct sis_tcb *b);
 bool sis_tcb_done(const struct sis_tcb *a, const struct sis_tcb *b);
 

@@ -475,15 +475,17 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	unsigned int verdict = NF_ACCEPT;
 	struct sis_stream *st = &c->st[d];
 	struct sis_tcb *from, *to;
+	enum sis_tcb_why why;
 	u64 start;
 
 	from = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST : SIS_TCB_NET];
 	to = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET : SIS_TCB_HOST];
 	c->last = jiffies;
 
-	switch (sis_tcb_segment(from, to, seg)) {
+	switch (sis_tcb_segment(from, to, seg, &why)) {
 	case SIS_TCB_INVALID:
 		atomic64_inc(&stats->invalid);
+		atomic64_inc(&stats->invalid_why[why]);
 		/* Never reassembled; not let through to a contained stream. */
 		return seg->len && st->contain ? NF_DROP : NF_ACCEPT;
 	case SIS_TCB_RESET_MAYBE:

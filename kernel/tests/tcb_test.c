@@ -218,6 +218,8 @@ enum { INI, RSP, END };	/* END: the end of a script */
 
 #define OK	SIS_TCB_OK
 #define BAD	SIS_TCB_INVALID
+#define WHY_FIN		SIS_TCB_WHY_FIN
+#define WHY_STATE	SIS_TCB_WHY_STATE
 #define RST	SIS_TCB_RESET
 #define MAYBE	SIS_TCB_RESET_MAYBE
 #define CLOSED	SIS_TCP_CLOSED
@@ -258,9 +260,11 @@ struct conn {
 	u32 isn[2];
 	u32 nxt[2];		/* the next sequence number each sends */
 	u32 ts[2];		/* the next TSval each sends; 0: none */
+	u32 recent[2];		/* the TS.Recent each echoes as TSecr */
 	u16 syn_opts[2];	/* the options of each one's SYN */
 	u8 ws[2];		/* the window shift each one's SYN asks for */
 	u16 win[2];		/* the window field each one sends */
+	enum sis_tcb_why why;	/* of the last segment */
 };
 
 static void conn_init(struct conn *c, struct kunit *test)
@@ -299,6 +303,7 @@ static struct sis_tcp_seg mkseg(struct conn *c, int e, u8 flags, u32 seq,
 	if (c->ts[e]) {
 		s.opts |= SIS_OPT_TS;
 		s.tsval = c->ts[e]++;
+		s.tsecr = c->recent[e];
 	}
 	return s;
 }
@@ -318,13 +323,18 @@ static enum sis_tcb_verdict tx(struct conn *c, int e,
 	enum sis_tcb_verdict v;
 
 	memcpy(old, c->tcb, sizeof(old));
-	v = sis_tcb_segment(&c->tcb[e], &c->tcb[!e], s);
+	v = sis_tcb_segment(&c->tcb[e], &c->tcb[!e], s, &c->why);
 	if (v == SIS_TCB_INVALID || v == SIS_TCB_RESET_MAYBE)
 		KUNIT_EXPECT_EQ_MSG(c->test,
 				    memcmp(old, c->tcb, sizeof(old)), 0,
 				    "verdict %d changed the TCBs", v);
 	if (v == SIS_TCB_OK && after(seg_end(s), c->nxt[e]))
 		c->nxt[e] = seg_end(s);
+	/* The receiver keeps the latest TSval (PAWS lets no older one in). */
+	if ((v == SIS_TCB_OK || v == SIS_TCB_NEW_ISN) &&
+	    (s->opts & SIS_OPT_TS) &&
+	    (!c->recent[!e] || (s32)(s->tsval - c->recent[!e]) > 0))
+		c->recent[!e] = s->tsval;
 	return v;
 }
 
@@ -372,6 +382,7 @@ struct step {
 	u8 back;		/* its seq this far before the sender's next */
 	u8 lag;			/* its ack this far before the peer's next */
 	u8 verdict;
+	u8 why;			/* if not 0, the reason it is invalid */
 	u8 state[2];		/* [INI], [RSP] after it */
 };
 
@@ -389,6 +400,9 @@ static void run(struct conn *c, const char *name, const struct step *st)
 
 		KUNIT_EXPECT_EQ_MSG(test, tx(c, e, &s), st->verdict,
 				    "%s: step %u", name, i);
+		if (st->why)
+			KUNIT_EXPECT_EQ_MSG(test, c->why, st->why,
+					    "%s: step %u, why", name, i);
 		KUNIT_EXPECT_STREQ_MSG(test,
 				       sis_tcp_state_name(c->tcb[INI].state),
 				       sis_tcp_state_name(st->state[INI]),
@@ -762,7 +776,7 @@ static const struct step close_ini[] = {
 	/* Half-closed: data still flows the other way. */
 	{ RSP, F_A, 800, .verdict = OK, .state = { FW2, CW } },
 	{ INI, F_A, 0, .verdict = OK, .state = { FW2, CW } },
-	{ INI, F_A, 10, .verdict = BAD, .state = { FW2, CW } },
+	{ INI, F_A, 10, .verdict = BAD, .why = WHY_FIN, .state = { FW2, CW } },
 	{ RSP, F_A, 900, .verdict = OK, .state = { FW2, CW } },
 	{ RSP, F_FA, 0, .verdict = OK, .state = { TW, LA } },
 	{ INI, F_A, 0, .verdict = OK, .state = { TW, CLOSED } },
@@ -773,7 +787,7 @@ static const struct step close_rsp[] = {
 	{ RSP, F_FA, 0, .verdict = OK, .state = { CW, FW1 } },
 	{ INI, F_A, 0, .verdict = OK, .state = { CW, FW2 } },
 	{ INI, F_A, 800, .verdict = OK, .state = { CW, FW2 } },
-	{ RSP, F_A, 10, .verdict = BAD, .state = { CW, FW2 } },
+	{ RSP, F_A, 10, .verdict = BAD, .why = WHY_FIN, .state = { CW, FW2 } },
 	{ RSP, F_A, 0, .verdict = OK, .state = { CW, FW2 } },
 	{ INI, F_A, 900, .verdict = OK, .state = { CW, FW2 } },
 	{ INI, F_FA, 0, .verdict = OK, .state = { LA, TW } },
@@ -800,15 +814,17 @@ static const struct step close_rsp_data_fin[] = {
 static const struct step close_retransmit[] = {
 	{ INI, F_FA, 0, .verdict = OK, .state = { FW1, CW } },
 	{ INI, F_FA, 0, .back = 1, .verdict = OK, .state = { FW1, CW } },
-	{ INI, F_FA, 0, .verdict = BAD, .state = { FW1, CW } },
-	{ INI, F_FA, 5, .back = 1, .verdict = BAD, .state = { FW1, CW } },
+	{ INI, F_FA, 0, .verdict = BAD, .why = WHY_FIN, .state = { FW1, CW } },
+	{ INI, F_FA, 5, .back = 1, .verdict = BAD, .why = WHY_FIN,
+	  .state = { FW1, CW } },
 	{ RSP, F_A, 0, .lag = 1, .verdict = OK, .state = { FW1, CW } },
 	{ RSP, F_A, 0, .verdict = OK, .state = { FW2, CW } },
 	{ RSP, F_FA, 0, .verdict = OK, .state = { TW, LA } },
 	{ RSP, F_FA, 0, .back = 1, .verdict = OK, .state = { TW, LA } },
 	{ INI, F_A, 0, .verdict = OK, .state = { TW, CLOSED } },
 	{ RSP, F_FA, 0, .back = 1, .verdict = OK, .state = { TW, CLOSED } },
-	{ INI, F_A, 0, .verdict = BAD, .state = { TW, CLOSED } },
+	{ INI, F_A, 0, .verdict = BAD, .why = WHY_STATE,
+	  .state = { TW, CLOSED } },
 	{ END },
 };
 
@@ -1045,6 +1061,7 @@ static void sis_test_window(struct kunit *test)
 	};
 	struct conn c;
 	struct sis_tcb *rsp = &c.tcb[RSP];
+	enum sis_tcb_why why;
 	struct sis_tcp_seg s;
 	unsigned int i;
 	u32 base, nxt;
@@ -1064,6 +1081,10 @@ static void sis_test_window(struct kunit *test)
 			  cases[i].len);
 		KUNIT_EXPECT_EQ_MSG(test, tx(&c, INI, &s), cases[i].verdict,
 				    "case %u", i);
+		why = SIS_TCB_WHY_NONE;
+		if (cases[i].verdict == BAD)
+			why = SIS_TCB_WHY_WINDOW;
+		KUNIT_EXPECT_EQ_MSG(test, c.why, why, "case %u", i);
 		if (cases[i].d + (s32)cases[i].len <= 0)	/* old */
 			KUNIT_EXPECT_EQ(test, c.tcb[INI].snd_nxt, nxt);
 	}
@@ -1091,14 +1112,22 @@ static void sis_test_bad_ack(struct kunit *test)
 	run(&c, "talk", talk);
 	s = mkseg(&c, INI, F_A, c.nxt[INI], c.nxt[RSP] + 1, 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_ACK);
 	s = mkseg(&c, INI, F_A, c.nxt[INI], c.nxt[RSP] + 100000, 10);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_ACK);
 	s = mkseg(&c, INI, F_A, c.nxt[INI], rsp->snd_una - ini->max_win - 1, 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_ACK);
 	s = mkseg(&c, INI, 0, c.nxt[INI], c.nxt[RSP], 10);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_STATE);
 	s = mkseg(&c, INI, TCPHDR_PSH, c.nxt[INI], c.nxt[RSP], 10);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_STATE);
+	s = mkseg(&c, INI, F_A, c.nxt[INI], c.nxt[RSP], 10);
+	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), OK);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_NONE);
 	/* An old ACK is harmless. */
 	s = mkseg(&c, INI, F_A, c.nxt[INI], rsp->snd_una - 100, 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), OK);
@@ -1109,6 +1138,53 @@ static void sis_test_bad_ack(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 0), OK);
 	KUNIT_EXPECT_TRUE(test, rsp->fin_acked);
+}
+
+/*
+ * PAWS goes by the TS.Recent the receiver echoes: a segment overtaken
+ * after the bridge by a later one is still in until the receiver shows,
+ * in its TSecr, that the later one reached it; a TSecr above any TSval
+ * sent counts as the highest sent.
+ */
+static void sis_test_paws_echo(struct kunit *test)
+{
+	struct conn c;
+	struct sis_tcb *rsp = &c.tcb[RSP];
+	struct sis_tcp_seg late, early;
+	u32 t;
+
+	conn_init(&c, test);
+	c.syn_opts[INI] |= SIS_OPT_TS;
+	c.syn_opts[RSP] |= SIS_OPT_TS;
+	c.ts[INI] = 1000;
+	c.ts[RSP] = 0x7ffffff0;
+	handshake(&c);
+	run(&c, "talk", talk);
+	t = c.ts[INI];
+	early = mkseg(&c, INI, F_A, c.nxt[INI], c.nxt[RSP], 100);
+	c.ts[INI] = t + 10;
+	/* An old retransmission with a later TSval comes first. */
+	late = mkseg(&c, INI, F_A, c.nxt[INI] - 50, c.nxt[RSP], 50);
+	KUNIT_EXPECT_EQ(test, tx(&c, INI, &late), OK);
+	KUNIT_EXPECT_EQ(test, tx(&c, INI, &early), OK);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, t - 2);
+	/* The receiver echoes t + 10: from now on t is too old. */
+	KUNIT_EXPECT_EQ(test, xmit(&c, RSP, F_A, 0), OK);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, t + 10);
+	c.ts[INI] = t;
+	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 10), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_PAWS);
+	c.ts[INI] = t + 9;
+	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 10), OK);
+	/* An echo from the future counts as the highest TSval sent. */
+	c.recent[RSP] = t + 100000;
+	KUNIT_EXPECT_EQ(test, xmit(&c, RSP, F_A, 0), OK);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, t + 10);
+	KUNIT_EXPECT_EQ(test, c.tcb[INI].ts_max, t + 10);
+	/* An echo of 0 (none yet) leaves it. */
+	c.recent[RSP] = 0;
+	KUNIT_EXPECT_EQ(test, xmit(&c, RSP, F_A, 0), OK);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, t + 10);
 }
 
 /* PAWS: timestamps older than the receiver's TS.Recent. */
@@ -1137,19 +1213,24 @@ static void sis_test_paws(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last);
 	c.ts[INI] = last - 2;
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 100), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_PAWS);
 	c.ts[INI] = last - 1000;
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 0), BAD);
+	KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_PAWS);
 	c.ts[INI] = last - 1;		/* Linux's PAWS window */
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 100), OK);
-	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last - 1);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last);
 
-	/* Beyond the last ACK the receiver sent, TS.Recent stays. */
+	/* Until the receiver echoes a later TSval, TS.Recent stays. */
 	c.ts[INI] = last + 100;
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 100), OK);
-	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last - 1);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last);
 	c.ts[INI] = last + 50;
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 100), OK);
 	KUNIT_EXPECT_EQ(test, xmit(&c, RSP, F_A, 0), OK);
+	KUNIT_EXPECT_EQ(test, rsp->ts_recent, last + 100);
+	c.ts[INI] = last + 98;
+	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 100), BAD);
 
 	/* PAWS does not apply to RSTs. */
 	c.ts[INI] = last - 100000;
@@ -1182,9 +1263,11 @@ static void sis_test_auth(struct kunit *test)
 		s = mkseg(&c, INI, F_A, c.nxt[INI], c.nxt[RSP], 10);
 		s.opts &= ~auth[i];
 		KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+		KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_AUTH);
 		s = mkseg(&c, RSP, TCPHDR_RST, c.tcb[INI].rcv_nxt, 0, 0);
 		s.opts &= ~auth[i];
 		KUNIT_EXPECT_EQ(test, tx(&c, RSP, &s), BAD);
+		KUNIT_EXPECT_EQ(test, c.why, SIS_TCB_WHY_AUTH);
 		KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 10), OK);
 		KUNIT_EXPECT_EQ(test, xmit(&c, RSP, TCPHDR_RST, 0), RST);
 	}
@@ -1226,6 +1309,7 @@ static struct kunit_case sis_tcb_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_window, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_bad_ack, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_paws, isn_gen_params),
+	KUNIT_CASE_PARAM(sis_test_paws_echo, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_auth, isn_gen_params),
 	{}
 };

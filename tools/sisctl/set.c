@@ -42,6 +42,13 @@ static const struct {
 	[SIS_SSTATS_A_RESETS] = { "resets", "resets" },
 	[SIS_SSTATS_A_TIMEOUTS] = { "timeouts", "timeouts" },
 	[SIS_SSTATS_A_DROPPED] = { "dropped", "dropped" },
+	/* On a line of their own in text: "invalid auth N state N ...". */
+	[SIS_SSTATS_A_INVALID_AUTH] = { "auth", "invalid_auth" },
+	[SIS_SSTATS_A_INVALID_STATE] = { "state", "invalid_state" },
+	[SIS_SSTATS_A_INVALID_ACK] = { "ack", "invalid_ack" },
+	[SIS_SSTATS_A_INVALID_PAWS] = { "paws", "invalid_paws" },
+	[SIS_SSTATS_A_INVALID_WINDOW] = { "window", "invalid_window" },
+	[SIS_SSTATS_A_INVALID_FIN] = { "fin", "invalid_fin" },
 };
 
 static int usage(FILE *f)
@@ -209,15 +216,33 @@ json_t *limits_json(const struct sisctl_limits *l)
 	return o;
 }
 
-/* "\tstreams conns N total N ...": nothing if the dump had none. */
+/* " word N" for the counters of [@first, @last] the dump had. */
+static void sstats_words(FILE *f, const struct sisctl_sstats *s, int first,
+			 int last)
+{
+	for (int i = first; i <= last; i++)
+		if ((s->has & (1u << i)) && sstats[i].word)
+			fprintf(f, " %s %" PRIu64, sstats[i].word, s->v[i]);
+}
+
+/*
+ * "\tstreams conns N total N ...", then "\tinvalid auth N state N ..."
+ * (the invalid segments by the rule they broke): nothing if the dump had
+ * none.
+ */
 void sstats_text(FILE *f, const struct sisctl_sstats *s)
 {
+	const unsigned int why = ~0u << SIS_SSTATS_A_INVALID_AUTH;
+
 	if (!s->has)
 		return;
 	fputs("\tstreams", f);
-	for (int i = 1; i <= SIS_SSTATS_A_MAX; i++)
-		if ((s->has & (1u << i)) && sstats[i].word)
-			fprintf(f, " %s %" PRIu64, sstats[i].word, s->v[i]);
+	sstats_words(f, s, 1, SIS_SSTATS_A_INVALID_AUTH - 1);
+	fputc('\n', f);
+	if (!(s->has & why))
+		return;
+	fputs("\tinvalid", f);
+	sstats_words(f, s, SIS_SSTATS_A_INVALID_AUTH, SIS_SSTATS_A_MAX);
 	fputc('\n', f);
 }
 

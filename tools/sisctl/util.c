@@ -501,6 +501,12 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_RESETS]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_TIMEOUTS]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_DROPPED]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_AUTH]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_STATE]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_ACK]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_PAWS]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_WINDOW]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INVALID_FIN]	= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

@@ -671,6 +671,13 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_RESETS,		/* u64, connections reset */
 	SIS_SSTATS_A_TIMEOUTS,		/* u64, connections expired */
 	SIS_SSTATS_A_DROPPED,		/* u64, SYNs dropped: table full */
+	/* SIS_SSTATS_A_INVALID by the first rule the segment broke: */
+	SIS_SSTATS_A_INVALID_AUTH,	/* u64, TCP-MD5 or TCP-AO missing */
+	SIS_SSTATS_A_INVALID_STATE,	/* u64, unexpected in the state */
+	SIS_SSTATS_A_INVALID_ACK,	/* u64, ACK of unsent data, or too old */
+	SIS_SSTATS_A_INVALID_PAWS,	/* u64, TSval older than TS.Recent */
+	SIS_SSTATS_A_INVALID_WINDOW,	/* u64, outside the receive window */
+	SIS_SSTATS_A_INVALID_FIN,	/* u64, data after the FIN */
 	__SIS_SSTATS_A_LAST
 };
 
