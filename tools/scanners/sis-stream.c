@@ -31,6 +31,11 @@
  * FILE is: "ready" once subscribed, "lost" when events were lost (the
  * receive buffer was full) and "detached" when the scanner was deleted.
  *
+ * On SIGINT or SIGTERM it stops waiting, treats the events the kernel had
+ * already delivered to its socket (for five seconds at most, should
+ * traffic keep coming), then exits: the totals count every event delivered before
+ * the signal.
+ *
  * Exit status: 0 on SIGINT or SIGTERM, or once detached; 1 with
  * "Error: ..." on stderr when something fails, including data that does
  * not follow its direction's previous bytes in sha mode; 2 for usage
@@ -41,10 +46,12 @@
 #endif
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -158,6 +165,16 @@ static void signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The monotonic clock is at or after @t. */
+static bool past(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec ||
+	       (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
 }
 
 static void line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -468,6 +485,8 @@ int main(int argc, char **argv)
 	struct opts o = { .mode = MODE_SHA };
 	char extack[SIS_EXTACK_MAX];
 	struct sis_scanner *sc;
+	bool draining, detached = false;
+	struct timespec drain_end = { 0 };
 	struct sis_event ev;
 	int r;
 
@@ -501,9 +520,20 @@ int main(int argc, char **argv)
 	/*
 	 * A blocking read sends the passes collected so far before it waits:
 	 * one request per wake-up. -EAGAIN is the timeout a signal sets.
+	 * Once a signal came, what is already queued is read without
+	 * waiting, until nothing is left.
 	 */
-	while (!stop) {
-		r = sis_read(sc, &ev, 0);
+	for (;;) {
+		draining = stop;
+		if (draining && !drain_end.tv_sec) {
+			clock_gettime(CLOCK_MONOTONIC, &drain_end);
+			drain_end.tv_sec += 5;
+		}
+		if (draining && past(&drain_end))
+			break;
+		r = sis_read(sc, &ev, draining ? SIS_READ_NONBLOCK : 0);
+		if (r == -EAGAIN && draining)
+			break;
 		if (r == -EINTR || r == -EAGAIN)
 			continue;
 		if (r < 0)
@@ -528,9 +558,11 @@ int main(int argc, char **argv)
 			break;
 		case SIS_EVENT_DETACHED:
 			printf("detached\n");
-			stop = 1;
+			detached = true;
 			break;
 		}
+		if (detached)
+			break;
 	}
 	if (o.mode == MODE_NULL)
 		line("conns %llu bytes-in %llu bytes-out %llu", totals.conns,
