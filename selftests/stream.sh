@@ -3,7 +3,8 @@
 # TCP streams (paper sections 3.2, 4.2 and 4.3): a stream scanner
 # (build/sis-stream, run as nobody) gets each direction of each connection
 # whole and in order, through loss, reordering and duplication on both
-# sides of the bridge; containing scanners hold the bytes until they pass
+# sides of the bridge, over IPv4 and IPv6, with offloads (TSO, GSO,
+# checksums, GRO) on or off; containing scanners hold the bytes until they pass
 # them, and a dead scanner's fail-open policy lets the same connection
 # finish; thousands of short connections leave no state behind; the
 # tracking limits hold.
@@ -41,6 +42,11 @@ else
 	PAIRS=${STREAM_PAIRS:-2}
 	ST_WAIT=30
 fi
+
+# The server's address, and regexes for the ends in the scanner's lines.
+DST=10.0.0.2
+SRC_RE='10\.0\.0\.1'
+DST_RE='10\.0\.0\.2'
 
 bg_pids=()
 stream_cleanup() {
@@ -166,7 +172,7 @@ srv_line() {
 # CL and XRC get the client's line and exit code (srv_line the server's).
 xfer() {
 	XRC=0
-	CL=$(ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$SRV_PORT" "$@") ||
+	CL=$(ip netns exec "$NS_H" "$TCPIO" send "$DST" "$SRV_PORT" "$@") ||
 		XRC=$?
 }
 
@@ -175,7 +181,7 @@ xfer() {
 xfer_bg() {
 	local name=$1
 	shift
-	ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$SRV_PORT" "$@" \
+	ip netns exec "$NS_H" "$TCPIO" send "$DST" "$SRV_PORT" "$@" \
 		>"$TMPD/$name.cl" 2>&1 &
 	XPID=$!
 	bg_pids+=("$XPID")
@@ -221,12 +227,13 @@ check_re() {
 	fi
 }
 
-# scanned DESC N: the scanner's Nth connection was opened by the host to
-# the server, and it hashed both directions as they were sent, ended by FIN.
+# scanned DESC N: the scanner's Nth connection was opened by the host
+# ($SRC_RE, a regex) to the server ($DST), and it hashed both directions
+# as they were sent, ended by FIN.
 scanned() {
 	st_open "$2"
 	check_re "$1: opened by the host" "$ST_OPEN" \
-		"^open [0-9]+ 10\.0\.0\.1:[0-9]+ 10\.0\.0\.2:$SRV_PORT initiator host\$"
+		"^open [0-9]+ $SRC_RE:[0-9]+ ${DST_RE}:$SRV_PORT initiator host\$"
 	check_eq "$1: out = the client's stream" "$(st_end "$ST_ID" out)" \
 		"$C_OUT fin"
 	check_eq "$1: in = the server's stream" "$(st_end "$ST_ID" in)" \
@@ -344,6 +351,47 @@ check_eq "no inconsistent retransmission" "$(sstat inconsistent)" 0
 diag "stream counters: $(sis_json '$b.stream_stats')"
 
 if [ "$PART" = basic ]; then
+# --- (a2) IPv6, and the offload settings -------------------------------------
+
+# Each way 1 MiB, read-only, through netem as above: over IPv6; with TSO,
+# GSO and transmit checksums off at both ends (segments the size of the
+# MSS, checksums complete, each one checked by the kernel); with GRO on
+# the bridge's ports (GRO super-packets: frags and frag lists).
+ip netns exec "$NS_H" sysctl -qw net.ipv6.conf.h0.disable_ipv6=0
+ip netns exec "$NS_N" sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
+ip -n "$NS_H" addr add fd00::1/64 dev h0 nodad
+ip -n "$NS_N" addr add fd00::2/64 dev n0 nodad
+st_start ro -c web -m sha
+srv_start 5001 -n 3
+DST=fd00::2 SRC_RE='\[fd00::1\]' DST_RE='\[fd00::2\]'
+xfer "$MB" "$MB" -s 11 -t 120
+srv_line 600
+intact "IPv6: $MB bytes each way, intact" "$MB" "$MB"
+scanned "IPv6: $MB bytes each way" 1
+DST=10.0.0.2 SRC_RE='10\.0\.0\.1' DST_RE='10\.0\.0\.2'
+check "TSO, GSO, tx checksums off at both ends" \
+	ip netns exec "$NS_H" ethtool -K h0 tso off gso off tx off
+check "the same on n0" ip netns exec "$NS_N" ethtool -K n0 tso off gso off tx off
+xfer "$MB" "$MB" -s 12 -t 120
+srv_line 600
+intact "no offloads: $MB bytes each way, intact" "$MB" "$MB"
+scanned "no offloads: $MB bytes each way" 2
+ip netns exec "$NS_H" ethtool -K h0 tso on gso on tx on
+ip netns exec "$NS_N" ethtool -K n0 tso on gso on tx on
+check "GRO on the bridge's ports" \
+	ip netns exec "$NS_B" ethtool -K hp0 gro on
+check "GRO on np0" ip netns exec "$NS_B" ethtool -K np0 gro on
+xfer "$MB" "$MB" -s 13 -t 120
+srv_line 600
+intact "GRO: $MB bytes each way, intact" "$MB" "$MB"
+scanned "GRO: $MB bytes each way" 3
+ip netns exec "$NS_B" ethtool -K hp0 gro off
+ip netns exec "$NS_B" ethtool -K np0 gro off
+srv_stop
+st_stop
+check_eq "ro exited cleanly again" "$ST_RC" 0
+check_eq "still no inconsistent retransmission" "$(sstat inconsistent)" 0
+
 # --- (b) a containing scanner that passes everything ---------------------------
 
 check "declare scanner pass, 10 min timeout" sis scanner add pass bridge br0 user nobody timeout 600000

@@ -19,7 +19,8 @@
  * byte stream of each direction (the client's includes the header), as a
  * reassembler on the path sees them.
  *
- * serve listens on 0.0.0.0:PORT, prints "ready" once it does, then serves
+ * ADDR is IPv4 or IPv6. serve listens on [::]:PORT, which takes both (on
+ * 0.0.0.0:PORT where IPv6 is not built in), prints "ready" once it does, then serves
  * CONNS connections (default 1) one after the other, printing for each
  * "recv BYTES SHA256 sent BYTES SHA256", or "error MESSAGE", or with -t
  * "stalled recv N sent N"; with -q only "done CONNS" at the end.
@@ -335,21 +336,32 @@ static int transfer(struct conn *c, double timeout)
 	}
 }
 
+/* An IPv4 or IPv6 address (the latter has a colon). */
 static int connect_to(const char *addr, int port, double timeout)
 {
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct timeval tv = { .tv_sec = (time_t)timeout };
+	struct sockaddr *sa = (struct sockaddr *)&sin;
+	socklen_t salen = sizeof(sin);
 	int fd;
 
 	sin.sin_port = htons(port);
-	if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1)
+	sin6.sin6_port = htons(port);
+	if (strchr(addr, ':')) {
+		if (inet_pton(AF_INET6, addr, &sin6.sin6_addr) != 1)
+			usage();
+		sa = (struct sockaddr *)&sin6;
+		salen = sizeof(sin6);
+	} else if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
 		usage();
-	fd = socket(AF_INET, SOCK_STREAM, 0);
+	}
+	fd = socket(sa->sa_family, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
 	/* The connect timeout; the socket turns nonblocking after. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	while (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+	while (connect(fd, sa, salen) < 0) {
 		if (errno != EINTR) {
 			close(fd);
 			return -1;
@@ -456,20 +468,37 @@ static int do_many(int argc, char **argv, double timeout)
 static int do_serve(int argc, char **argv, uint64_t conns, double timeout,
 		    bool quiet)
 {
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int lfd, fd, one = 1, zero = 0, ret = 0;
 	static struct conn c;
 	char a[96], b[96];
-	int lfd, fd, one = 1, ret = 0;
 	uint64_t i, want;
 
 	if (argc != 1)
 		usage();
 	sin.sin_port = htons((int)number(argv[0]));
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 ||
-	    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(lfd, (struct sockaddr *)&sin, sizeof(sin)) ||
-	    listen(lfd, 1024)) {
+	sin6.sin6_port = sin.sin_port;
+	/* IPv6 and IPv4 on one socket; IPv4 alone where IPv6 is not built. */
+	lfd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (lfd >= 0 &&
+	    (setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) ||
+	     setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	     bind(lfd, (struct sockaddr *)&sin6, sizeof(sin6)))) {
+		close(lfd);
+		lfd = -1;
+	}
+	if (lfd < 0) {
+		lfd = socket(AF_INET, SOCK_STREAM, 0);
+		if (lfd < 0 ||
+		    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+			       sizeof(one)) ||
+		    bind(lfd, (struct sockaddr *)&sin, sizeof(sin))) {
+			perror("tcpio: bind");
+			return 1;
+		}
+	}
+	if (listen(lfd, 1024)) {
 		perror("tcpio: listen");
 		return 1;
 	}
