@@ -376,8 +376,8 @@ xfer "$MB" "$MB" -s 12 -t 120
 srv_line 600
 intact "no offloads: $MB bytes each way, intact" "$MB" "$MB"
 scanned "no offloads: $MB bytes each way" 2
-ip netns exec "$NS_H" ethtool -K h0 tso on gso on tx on
-ip netns exec "$NS_N" ethtool -K n0 tso on gso on tx on
+ip netns exec "$NS_H" ethtool -K h0 tso on gso on tx on >/dev/null
+ip netns exec "$NS_N" ethtool -K n0 tso on gso on tx on >/dev/null
 check "GRO on the bridge's ports" \
 	ip netns exec "$NS_B" ethtool -K hp0 gro on
 check "GRO on np0" ip netns exec "$NS_B" ethtool -K np0 gro on
@@ -385,8 +385,8 @@ xfer "$MB" "$MB" -s 13 -t 120
 srv_line 600
 intact "GRO: $MB bytes each way, intact" "$MB" "$MB"
 scanned "GRO: $MB bytes each way" 3
-ip netns exec "$NS_B" ethtool -K hp0 gro off
-ip netns exec "$NS_B" ethtool -K np0 gro off
+ip netns exec "$NS_B" ethtool -K hp0 gro off >/dev/null
+ip netns exec "$NS_B" ethtool -K np0 gro off >/dev/null
 srv_stop
 st_stop
 check_eq "ro exited cleanly again" "$ST_RC" 0
@@ -507,12 +507,16 @@ check_eq "conns counter back to 0" "$(sstat conns)" 0
 check_eq "conns_total counted all of them" \
 	"$(($(sstat conns_total) - total0))" "$MANY"
 wait_for "count read all it was given" 120 st_read_all
+count_stats=$(sis -j show scanner count | jq -c '.[0].stats')
 st_stop
 check_eq "count saw each open, 25 bytes out and 1 in each" \
 	"$(grep '^conns ' "$ST_OUT")" \
 	"conns $MANY bytes-in $MANY bytes-out $((25 * MANY))"
 lost=$(grep -c '^lost$' "$ST_OUT")
 [ "$lost" = 0 ] || diag "count was told $lost times that events were lost"
+diag "scanner count: $count_stats"
+# shellcheck disable=SC2016
+diag "stream counters: $(sis_json '$b.stream_stats')"
 
 if [ "$PART" = basic ]; then
 # --- (e) bounds ----------------------------------------------------------------
