@@ -308,7 +308,6 @@ static void sis_tcb_take_fin(struct sis_tcb *from, struct sis_tcb *to,
 	}
 }
 
-/* The state change an acceptable (non-RST) segment makes. */
 /* @a, or @b if it is later (or @a is 0: none), in sequence space. */
 static u32 sis_ts_later(u32 a, u32 b)
 {
@@ -332,6 +331,7 @@ static void sis_tcb_take_ts(struct sis_tcb *from, struct sis_tcb *to,
 	from->ts_recent = sis_ts_later(from->ts_recent, echo);
 }
 
+/* The state change an acceptable (non-RST) segment makes. */
 static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 			    const struct sis_tcp_seg *seg)
 {
