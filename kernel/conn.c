@@ -228,6 +228,38 @@ void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 	call_rcu(&c->rcu, sis_conn_free_rcu);
 }
 
+/*
+ * A first SYN for the addresses of a closing connection: a new connection
+ * (the client used its port again, which the peer's TIME_WAIT allows). The
+ * old one leaves the table at once, so that the new one is tracked; while
+ * a scanner has not had all its events yet (its socket was full), it stays
+ * on the list, with its id, for the expiry work to deliver them and then
+ * let it go (sis_conns_gc()). Datapath context, RCU; not locked.
+ */
+void sis_conn_retire(struct sis_bridge *sb, struct sis_conn *c)
+{
+	struct sis_conns *cs = &sb->conns;
+	bool waits = false;
+	LIST_HEAD(done);
+	LIST_HEAD(emit);
+
+	spin_lock_bh(&c->lock);
+	if (!c->dead)
+		waits = sis_conn_deliver(c, &done, &emit);
+	spin_unlock_bh(&c->lock);
+	sis_conn_finish_lost(c);
+	sis_conn_emit(sb, &emit);
+	if (waits) {
+		/* Removed once: sis_conn_unlink() then finds it gone. */
+		spin_lock_bh(&cs->lock);
+		rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
+		spin_unlock_bh(&cs->lock);
+	} else {
+		sis_conn_unlink(sb, c, &done);
+	}
+	sis_segs_free(&done);
+}
+
 /* The connection after id @after in id order, under RCU (dumps). */
 struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after)
 {

@@ -553,8 +553,7 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	c = sis_conn_lookup(sb, &p.key);
 	if (c && READ_ONCE(c->closing) && sis_tcp_seg_is_syn(&p.seg)) {
 		/* The addresses are used again: a new connection. */
-		sis_conn_unlink(sb, c, &done);
-		sis_segs_free(&done);
+		sis_conn_retire(sb, c);
 		c = NULL;
 	}
 	if (!c) {

@@ -228,9 +228,11 @@ bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
 			changed |= sis_watch_deliver(c, w, d);
 			pending |= (w->cover & BIT(d)) &&
 				   !(w->ended & BIT(d)) &&
-				   ((w->dirs & BIT(d) &&
+				   (!w->opened ||
+				    (w->dirs & BIT(d) &&
 				     w->delivered[d] < c->st[d].seen) ||
-				    (w->limit & BIT(d)) || c->st[d].end_reason);
+				    (w->limit & BIT(d)) ||
+				    c->st[d].end_reason);
 		}
 		if (changed)
 			sis_conn_repass(c, d, done, emit);
