@@ -6,8 +6,9 @@
 # sides of the bridge, over IPv4 and IPv6, with offloads (TSO, GSO,
 # checksums, GRO) on or off; containing scanners hold the bytes until they pass
 # them, and a dead scanner's fail-open policy lets the same connection
-# finish; thousands of short connections leave no state behind; the
-# tracking limits hold.
+# finish; thousands of short connections leave no state behind, and a
+# client that uses its port again at once takes nothing from a scanner
+# that lags; the tracking limits hold.
 #
 #   NS_H: h0 10.0.0.1 --- hp0 [br0, attached] np0 --- n0 10.0.0.2 :NS_N
 #   tcpio send (client)     NS_B: sis-stream        tcpio serve (server)
@@ -68,6 +69,8 @@ st_start() {
 	shift
 	ST_OUT=$TMPD/$name.out
 	ST_ERR=$TMPD/$name.err
+	# Not the "ready" of an earlier run of the same scanner.
+	: >"$ST_OUT"
 	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
 		--clear-groups "$STREAM" -s "$name" "$@" \
 		>"$ST_OUT" 2>"$ST_ERR" &
@@ -519,6 +522,42 @@ diag "scanner count: $count_stats"
 diag "stream counters: $(sis_json '$b.stream_stats')"
 
 if [ "$PART" = basic ]; then
+# --- (d2) addresses used again while the scanner lags --------------------------
+
+# A client may use its port again at once when the server keeps the
+# TIME_WAIT: a first SYN for a closing connection starts a new one. The
+# scanner is stopped, its small receive buffer filled by a transfer, so
+# each closed connection still waits for it when the next SYN comes: the
+# new connection must not take the events of the old one with it.
+st_start count -c web -m sha -b 65536
+kill -STOP "$ST_PID"
+srv_start 5150 -n 4
+xfer "$MB" 0 -t 120
+srv_line
+check_eq "a transfer while count is stopped" "$XRC" 0
+unread=$(st_unread)
+check "it fills count's socket" [ "$unread" -gt 65536 ]
+check_eq "three connections in a row from port 40000" \
+	"$(ip netns exec "$NS_H" "$TCPIO" many "$DST" 5150 3 -p 40000 -t 60 2>&1)" \
+	"done 3"
+for i in 1 2 3; do srv_line; done
+srv_stop
+check_eq "the three are listed, two closed ones waiting for count" \
+	"$(conns '[.[] | select(.host.port == 40000)] | length')" 3
+kill -CONT "$ST_PID"
+wait_for "count caught up: nothing tracked any more" 60 conns_is length 0
+wait_for "count read all it was given" 60 st_read_all
+st_stop
+check_eq "count exited cleanly" "$ST_RC" 0
+reuse_ids=$(grep -E "^open [0-9]+ $SRC_RE:40000 " "$ST_OUT" | cut -d' ' -f2)
+check_eq "count saw the three opens" "$(wc -w <<<"$reuse_ids")" 3
+n=0
+for id in $reuse_ids; do
+	[[ "$(st_end "$id" out)" == "25 "*" fin" &&
+	   "$(st_end "$id" in)" == "1 "*" fin" ]] && n=$((n + 1))
+done
+check_eq "and all of each, in both directions" "$n" 3
+
 # --- (e) bounds ----------------------------------------------------------------
 
 # max-conns 1: a second connection while one is tracked is not tracked,

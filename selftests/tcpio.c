@@ -4,8 +4,8 @@
  * starts are slow in a KASAN guest under TCG):
  *
  *   tcpio serve PORT [-n CONNS] [-t SECS] [-q]
- *   tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS]
- *   tcpio many ADDR PORT COUNT [-t SECS]
+ *   tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT]
+ *   tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]
  *
  * Each connection starts with the client's 24-byte header (big endian):
  *
@@ -28,6 +28,10 @@
  * SECS without progress either way, "stalled sent N recv N" and exits 3.
  * many opens COUNT short connections in turn (1 byte each way, closed with
  * FINs) and prints "done COUNT". Sizes take k, M or G (times 1024).
+ * With -p the client uses local port LPORT, and closes its side only after
+ * the server closed its own: the server keeps the TIME_WAIT, so the next
+ * connection may use the same addresses and ports at once (many -p makes
+ * COUNT connections on one 4-tuple).
  * Exit status: 0 success, 1 error, 2 usage, 3 stalled.
  */
 #include <arpa/inet.h>
@@ -68,10 +72,12 @@ struct conn {
 	size_t pos, len;
 	uint64_t left, x;
 	bool sending, shut, eof;
+	bool close_last;		/* client -p: shut down after eof */
 	unsigned char hdr[HDR_LEN];	/* server: the client's header */
 };
 
 static const char *err_msg;
+static int local_port;		/* -p */
 
 static double now(void)
 {
@@ -85,8 +91,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: tcpio serve PORT [-n CONNS] [-t SECS] [-q]\n"
-		"       tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS]\n"
-		"       tcpio many ADDR PORT COUNT [-t SECS]\n");
+		"       tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT]\n"
+		"       tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]\n");
 	exit(2);
 }
 
@@ -266,6 +272,8 @@ static int do_write(struct conn *c, bool *moved)
 	while (!c->shut) {
 		if (c->pos == c->len) {
 			if (!c->left) {
+				if (c->close_last && !c->eof)
+					break;
 				if (shutdown(c->fd, SHUT_WR) < 0) {
 					err_msg = strerror(errno);
 					return -1;
@@ -300,6 +308,7 @@ static int transfer(struct conn *c, double timeout)
 	double last = now();
 	struct pollfd p = { .fd = c->fd };
 	bool moved;
+	bool idle;
 	int ms, r;
 
 	for (;;) {
@@ -310,8 +319,10 @@ static int transfer(struct conn *c, double timeout)
 			last = now();
 		if (c->shut && c->eof)
 			return 0;
+		/* All sent, the side kept open until eof (-p): no POLLOUT. */
+		idle = c->close_last && c->pos == c->len && !c->left;
 		p.events = (c->eof ? 0 : POLLIN) |
-			   (c->sending && !c->shut ? POLLOUT : 0);
+			   (c->sending && !c->shut && !idle ? POLLOUT : 0);
 		ms = -1;
 		if (timeout > 0) {
 			ms = (int)((last + timeout - now()) * 1000) + 1;
@@ -336,6 +347,23 @@ static int transfer(struct conn *c, double timeout)
 	}
 }
 
+/* -p: bind the client's socket to local_port, any address. */
+static int bind_local(int fd, int family)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int one = 1;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		return -1;
+	if (family == AF_INET6) {
+		sin6.sin6_port = htons(local_port);
+		return bind(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+	}
+	sin.sin_port = htons(local_port);
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
 /* An IPv4 or IPv6 address (the latter has a colon). */
 static int connect_to(const char *addr, int port, double timeout)
 {
@@ -344,7 +372,8 @@ static int connect_to(const char *addr, int port, double timeout)
 	struct timeval tv = { .tv_sec = (time_t)timeout };
 	struct sockaddr *sa = (struct sockaddr *)&sin;
 	socklen_t salen = sizeof(sin);
-	int fd;
+	double deadline;
+	int fd, r;
 
 	sin.sin_port = htons(port);
 	sin6.sin6_port = htons(port);
@@ -356,18 +385,36 @@ static int connect_to(const char *addr, int port, double timeout)
 	} else if (inet_pton(AF_INET, addr, &sin.sin_addr) != 1) {
 		usage();
 	}
+	deadline = now() + (timeout > 0 ? timeout : 60);
+again:
 	fd = socket(sa->sa_family, SOCK_STREAM, 0);
 	if (fd < 0)
 		return -1;
 	/* The connect timeout; the socket turns nonblocking after. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (local_port && bind_local(fd, sa->sa_family) < 0)
+		goto fail;
 	while (connect(fd, sa, salen) < 0) {
-		if (errno != EINTR) {
+		if (errno == EINTR)
+			continue;
+		/*
+		 * -p: the previous connection on these ports may still wait
+		 * for the server's last ACK (LAST_ACK) for a moment.
+		 */
+		if (local_port && (errno == EADDRNOTAVAIL ||
+				   errno == EADDRINUSE) && now() < deadline) {
 			close(fd);
-			return -1;
+			usleep(10000);
+			goto again;
 		}
+		goto fail;
 	}
 	return fd;
+fail:
+	r = errno;
+	close(fd);
+	errno = r;
+	return -1;
 }
 
 /*
@@ -386,6 +433,7 @@ static int client(struct conn *c, const char *addr, int port, uint64_t out,
 		return -1;
 	}
 	conn_init(c, fd, false);
+	c->close_last = local_port != 0;
 	u = htobe32(MAGIC);
 	memcpy(c->buf, &u, 4);
 	u = htobe32(seed);
@@ -562,9 +610,10 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	/* Options may come anywhere after the command. */
-	while ((opt = getopt(argc - 1, argv + 1, "n:s:t:q")) != -1) {
+	while ((opt = getopt(argc - 1, argv + 1, "n:p:s:t:q")) != -1) {
 		switch (opt) {
 		case 'n': conns = number(optarg); break;
+		case 'p': local_port = (int)number(optarg); break;
 		case 's': seed = number(optarg); break;
 		case 't': timeout = (double)number(optarg); break;
 		case 'q': quiet = true; break;

@@ -12,10 +12,12 @@
  *	never	with -C, never pass anything: the bytes stay held
  *	passall	with -C, pass each direction whole as its connection opens
  *
- *	sis-stream -s SCANNER -c CAP [-C] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]
+ *	sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE]
+ *		   [-o FILE] [-q] [-v]
  *
- * -C subscribes with read and contain rights (default read), -f adds a
- * pcap filter on each connection's first SYN. Output, to FILE (default
+ * -C subscribes with read and contain rights (default read), -b sets the
+ * socket's receive buffer (default: as large as the process may have), -f
+ * adds a pcap filter on each connection's first SYN. Output, to FILE (default
  * stdout), line by line, flushed after each line:
  *
  *	open ID HOSTADDR:PORT NETADDR:PORT initiator host|net
@@ -69,6 +71,7 @@ struct opts {
 	const char *filter;
 	const char *out;
 	enum mode mode;
+	int rcvbuf;
 	bool contain;
 	bool quiet;
 	bool verbose;
@@ -124,11 +127,12 @@ static void fail(const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sis-stream -s SCANNER -c CAP [-C] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]\n"
+		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]\n"
 		"\n"
 		"  -s SCANNER  attach as scanner SCANNER\n"
 		"  -c CAP      subscribe under stream capability CAP\n"
 		"  -C          with read and contain rights (default: read)\n"
+		"  -b BYTES    socket receive buffer (default: as large as allowed)\n"
 		"  -f FILTER   pcap filter on each connection's first SYN\n"
 		"  -m MODE     sha (default): hash each direction, check its order\n"
 		"              null: read and pass everything, totals at exit\n"
@@ -437,7 +441,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:c:Cf:m:o:qv")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:Cb:f:m:o:qv")) != -1) {
 		switch (opt) {
 		case 's':
 			o->scanner = optarg;
@@ -447,6 +451,11 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'C':
 			o->contain = true;
+			break;
+		case 'b':
+			o->rcvbuf = atoi(optarg);
+			if (o->rcvbuf <= 0)
+				usage();
 			break;
 		case 'f':
 			o->filter = optarg;
@@ -515,6 +524,11 @@ int main(int argc, char **argv)
 	if (r < 0)
 		die("subscribe", r, extack);
 	sock_fd = sis_scanner_fd(sc);
+	/* The kernel doubles it (bookkeeping) and keeps at least 2304. */
+	if (o.rcvbuf &&
+	    setsockopt(sock_fd, SOL_SOCKET, SO_RCVBUF, &o.rcvbuf,
+		       sizeof(o.rcvbuf)) < 0)
+		die("receive buffer", -errno, NULL);
 	printf("ready\n");
 
 	/*
