@@ -6,7 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${SIS_OUT:-/tmp}/results
 mkdir -p "$out"
-cd "$top"
+cd "$top" || exit 1
 
 # The lanes are balanced by time: stream-big alone takes about 26 minutes.
 lane_a=(stream-big prevent netlink)
@@ -32,10 +32,12 @@ fi
 run_one() {
 	local t=$1 start rc limit
 	start=$(date +%s)
-	# 100 MiB each way and 10,000 connections take their time.
+	# 100 MiB each way and 10,000 connections take their time; stream,
+	# beside stream-big, took 1493 s once. Lane b stays within the
+	# guest's hour even if stream runs into its limit.
 	limit=900
 	case $t in
-	stream) limit=1500 ;;
+	stream) limit=2100 ;;
 	stream-big) limit=2400 ;;
 	esac
 	timeout -k 10 "$limit" bash "selftests/$t.sh" >"$out/$t.tap" 2>"$out/$t.log"
