@@ -347,7 +347,9 @@ out:
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_deliver);
 
-static size_t sis_stream_msg_size(const struct sis_stream_msg *m)
+/* Size of a stream event's message carrying @data bytes of its data. */
+static size_t sis_stream_msg_size(const struct sis_stream_msg *m,
+				  unsigned int data)
 {
 	size_t payload = nla_total_size(0) +		/* SIS_A_STREAM */
 			 nla_total_size_64bit(sizeof(u64)) +	/* CONN */
@@ -355,7 +357,7 @@ static size_t sis_stream_msg_size(const struct sis_stream_msg *m)
 			 3 * nla_total_size(sizeof(u8)) +	/* EVENT DIR REASON */
 			 nla_total_size_64bit(sizeof(u64)) +	/* OFFSET */
 			 nla_total_size(0) +		/* HELD */
-			 nla_total_size(m->len);	/* DATA */
+			 nla_total_size(data);		/* DATA */
 
 	if (m->event == SIS_STREAM_EV_OPEN)
 		payload += 2 * nla_total_size(sizeof(struct in6_addr)) +
@@ -364,7 +366,82 @@ static size_t sis_stream_msg_size(const struct sis_stream_msg *m)
 	return nlmsg_total_size(GENL_HDRLEN + payload);
 }
 
-static int sis_stream_msg_fill(struct sk_buff *skb, const struct sis_stream_msg *m)
+/*
+ * Stream data is not copied either when most of it lies in the kept
+ * segment's page fragments: the message refers to those pages, and only
+ * the bytes in the segment's head, if the range starts there, are copied.
+ * Copied instead: data in a frag list, user pages lent with MSG_ZEROCOPY
+ * (their owner is told it may reuse them once the segment is freed, and
+ * the message may outlive it) and fragments the CPU cannot read. Returns
+ * how many bytes are copied from the head, or -1 to copy them all.
+ */
+static int sis_stream_zc_head(const struct sis_stream_msg *m)
+{
+	const struct sk_buff *skb = m->skb;
+	const struct skb_shared_info *sh;
+	unsigned int head, n = 0;
+	int i;
+
+	if (m->event != SIS_STREAM_EV_DATA || m->len < SIS_ZEROCOPY_MIN)
+		return -1;
+	sh = skb_shinfo(skb);
+	if (skb_has_frag_list(skb) || (sh->flags & SKBFL_ZEROCOPY_ENABLE) ||
+	    m->data_off + m->len > skb->len)
+		return -1;
+	head = skb_headlen(skb);
+	if (m->data_off < head)
+		n = min(m->len, head - m->data_off);
+	if (m->len - n < SIS_ZEROCOPY_MIN)
+		return -1;
+	/* Device memory (6.12) has no struct page: not readable here. */
+	for (i = 0; i < sh->nr_frags; i++)
+		if (!skb_frag_page(&sh->frags[i]))
+			return -1;
+	return n;
+}
+
+/*
+ * Append the data of @m to @to: the @head bytes in the segment's head are
+ * copied (@to has room for them), the rest are references to its pages,
+ * charged to @to's truesize (skb_len_add()) so that the scanner's receive
+ * buffer bounds what its unread messages pin.
+ */
+static void sis_stream_attach(struct sk_buff *to, const struct sis_stream_msg *m,
+			      unsigned int head)
+{
+	const struct skb_shared_info *from = skb_shinfo(m->skb);
+	unsigned int off = m->data_off + head, len = m->len - head;
+	unsigned int pos = skb_headlen(m->skb);
+	int i, j = 0;
+
+	skb_put_data(to, m->skb->data + m->data_off, head);
+	skb_len_add(to, len);
+	for (i = 0; i < from->nr_frags && len; i++) {
+		unsigned int size = skb_frag_size(&from->frags[i]), n;
+		skb_frag_t *frag = &skb_shinfo(to)->frags[j];
+
+		if (off < pos + size) {
+			n = min(len, pos + size - off);
+			*frag = from->frags[i];
+			skb_frag_off_add(frag, off - pos);
+			skb_frag_size_set(frag, n);
+			get_page(skb_frag_page(frag));
+			j++;
+			off += n;
+			len -= n;
+		}
+		pos += size;
+	}
+	skb_shinfo(to)->nr_frags = j;
+	skb_shinfo(to)->flags |= from->flags & SKBFL_SHARED_FRAG;
+}
+
+/*
+ * The SIS_A_STREAM attribute of a stream event. With @zc_head >= 0 the
+ * data is attached by reference (sis_stream_attach()) and ends the message.
+ */
+static int sis_stream_msg_fill(struct sk_buff *skb,
+			       const struct sis_stream_msg *m, int zc_head)
 {
 	const struct sis_conn_key *k = m->key;
 	struct nlattr *nest, *data;
@@ -398,6 +475,18 @@ static int sis_stream_msg_fill(struct sk_buff *skb, const struct sis_stream_msg 
 				      SIS_STREAM_A_PAD) ||
 		    (m->held && nla_put_flag(skb, SIS_STREAM_A_HELD)))
 			return -EMSGSIZE;
+		if (zc_head >= 0) {
+			if (skb_tailroom(skb) < sizeof(*data) + zc_head)
+				return -EMSGSIZE;
+			data = skb_put(skb, sizeof(*data));
+			data->nla_type = SIS_STREAM_A_DATA;
+			data->nla_len = nla_attr_size(m->len);
+			sis_stream_attach(skb, m, zc_head);
+			/* The nest ends past the linear part. */
+			nest->nla_len = skb->len -
+					((unsigned char *)nest - skb->data);
+			return 0;
+		}
 		data = nla_reserve(skb, SIS_STREAM_A_DATA, m->len);
 		if (!data ||
 		    skb_copy_bits(m->skb, m->data_off, nla_data(data), m->len))
@@ -415,10 +504,12 @@ static int sis_stream_msg_fill(struct sk_buff *skb, const struct sis_stream_msg 
  * Stream events wait in their connection until the scanner's socket has
  * room (conn.h), rather than be lost with a datagram it cannot take:
  * netlink takes one only if the receive buffer still holds it whole (or
- * is empty). The batch pending, and the skb a new one needs, must fit.
- * Under sc->lock.
+ * is empty). The batch pending, and the skb a new one needs (of @size
+ * bytes, and @frags more attached: then it never joins the batch), must
+ * fit. Under sc->lock.
  */
-static bool sis_stream_room(const struct sis_scanner *sc, size_t size)
+static bool sis_stream_room(const struct sis_scanner *sc, size_t size,
+			    unsigned int frags)
 {
 	unsigned int rmem, need = 0;
 
@@ -427,14 +518,15 @@ static bool sis_stream_room(const struct sis_scanner *sc, size_t size)
 	rmem = atomic_read(&sc->sk->sk_rmem_alloc);
 	if (sc->batch) {
 		need = sc->batch->truesize;
-		if (!sc->batch_closed && skb_tailroom(sc->batch) >= size)
+		if (!frags && !sc->batch_closed &&
+		    skb_tailroom(sc->batch) >= size)
 			size = 0;	/* it goes into the batch */
 	}
 	if (size) {
 		size = max_t(size_t, size, SIS_BATCH_SIZE) + NLMSG_HDRLEN;
 		need += kmalloc_size_roundup(SKB_DATA_ALIGN(size) +
 					     SKB_DATA_ALIGN(sizeof(struct skb_shared_info))) +
-			SKB_DATA_ALIGN(sizeof(struct sk_buff));
+			SKB_DATA_ALIGN(sizeof(struct sk_buff)) + frags;
 	}
 	return !rmem || rmem + need <= READ_ONCE(sc->sk->sk_rcvbuf);
 }
@@ -442,12 +534,15 @@ static bool sis_stream_room(const struct sis_scanner *sc, size_t size)
 /*
  * Deliver a stream event (conn.c) to an attached scanner, in its batch with
  * its frames. Held data goes at once, like a held frame; the rest gathers.
+ * Long data goes alone, by reference (sis_stream_zc_head()).
  * Returns 0, or an error if it could not be delivered (counted as lost).
  * Under the connection's lock, bottom halves disabled.
  */
 int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 {
-	size_t size = sis_stream_msg_size(m);
+	int zc_head = sis_stream_zc_head(m);
+	unsigned int frags = zc_head < 0 ? 0 : m->len - zc_head;
+	size_t size = sis_stream_msg_size(m, m->len - frags);
 	int err = -ENOTCONN;
 	LIST_HEAD(lost);
 	void *hdr;
@@ -456,16 +551,22 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 	if (!sc->portid)
 		goto out;
 	err = -ENOBUFS;
-	if (!sis_stream_room(sc, size))
+	if (!sis_stream_room(sc, size, frags))
 		goto out;
-	if (sc->batch && !sc->batch_closed && skb_tailroom(sc->batch) < size &&
-	    sc->batch->len + size <= SIS_BATCH_SIZE)
-		sis_batch_grow(sc);
-	if (sc->batch &&
-	    (sc->batch_closed || skb_tailroom(sc->batch) < size))
+	if (frags) {
 		sis_batch_send(sc, &lost);
+	} else {
+		if (sc->batch && !sc->batch_closed &&
+		    skb_tailroom(sc->batch) < size &&
+		    sc->batch->len + size <= SIS_BATCH_SIZE)
+			sis_batch_grow(sc);
+		if (sc->batch &&
+		    (sc->batch_closed || skb_tailroom(sc->batch) < size))
+			sis_batch_send(sc, &lost);
+	}
 	if (!sc->batch) {
-		sc->batch = nlmsg_new(max_t(size_t, size, SIS_BATCH_SIZE),
+		sc->batch = nlmsg_new(frags ? size :
+				      max_t(size_t, size, SIS_BATCH_SIZE),
 				      GFP_ATOMIC);
 		err = -ENOMEM;
 		if (!sc->batch)
@@ -478,11 +579,16 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 			  SIS_CMD_STREAM);
 	if (!hdr)
 		goto out_lost;
-	if (sis_stream_msg_fill(sc->batch, m)) {
+	if (sis_stream_msg_fill(sc->batch, m, frags ? zc_head : -1)) {
 		genlmsg_cancel(sc->batch, hdr);
 		goto out_lost;
 	}
 	genlmsg_end(sc->batch, hdr);
+	if (frags) {
+		/* Alone in its skb; its data ends past the linear part. */
+		nlmsg_hdr(sc->batch)->nlmsg_len = sc->batch->len;
+		sc->batch_closed = true;
+	}
 	sc->batch_frames++;
 	sc->batch_streams++;
 	if (m->event == SIS_STREAM_EV_DATA)
@@ -498,6 +604,7 @@ out:
 	list_splice_tail(&lost, m->lost);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_stream);
 
 /* Verdict timeouts: the oldest held frames first, the fail policy decides. */
 static void sis_queue_timeout(struct timer_list *t)

@@ -832,6 +832,153 @@ static void sis_test_zerocopy(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, i, 3000);
 }
 
+struct scan_stream {
+	u8 event;
+	u64 offset;
+	u32 len;
+	const u8 *data;		/* in env->buf, until the next read */
+};
+
+/* Read the SIS_CMD_STREAM messages that one datagram holds. */
+static unsigned int scan_read_streams(struct scan_env *env,
+				      struct scan_stream *ev, unsigned int max)
+{
+	struct kvec iov = { env->buf, sizeof(env->buf) };
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	unsigned int n = 0, tries = 0;
+	struct nlmsghdr *nlh;
+	int len;
+
+	do {
+		len = kernel_recvmsg(env->sock, &msg, &iov, 1, iov.iov_len,
+				     MSG_DONTWAIT);
+		if (len == -EAGAIN)
+			msleep(20);
+	} while (len == -EAGAIN && tries++ < 50);
+	KUNIT_ASSERT_GT(env->test, len, 0);
+	nlmsg_for_each_msg(nlh, (struct nlmsghdr *)env->buf, len, len) {
+		struct nlattr *tb[SIS_A_MAX + 1], *stb[SIS_STREAM_A_MAX + 1];
+		struct genlmsghdr *gh = nlmsg_data(nlh);
+
+		KUNIT_ASSERT_LT(env->test, n, max);
+		KUNIT_ASSERT_EQ(env->test, gh->cmd, SIS_CMD_STREAM);
+		KUNIT_ASSERT_EQ(env->test,
+				nlmsg_parse_deprecated(nlh, GENL_HDRLEN, tb,
+						       SIS_A_MAX, NULL, NULL),
+				0);
+		KUNIT_ASSERT_NOT_NULL(env->test, tb[SIS_A_STREAM]);
+		KUNIT_ASSERT_EQ(env->test,
+				nla_parse_nested_deprecated(stb,
+							    SIS_STREAM_A_MAX,
+							    tb[SIS_A_STREAM],
+							    NULL, NULL),
+				0);
+		ev[n].event = nla_get_u8(stb[SIS_STREAM_A_EVENT]);
+		if (ev[n].event == SIS_STREAM_EV_DATA) {
+			ev[n].offset = nla_get_u64(stb[SIS_STREAM_A_OFFSET]);
+			ev[n].len = nla_len(stb[SIS_STREAM_A_DATA]);
+			ev[n].data = nla_data(stb[SIS_STREAM_A_DATA]);
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Stream data reaches the scanner byte for byte whether it is attached by
+ * reference (1 KiB or more in page fragments, starting in the segment's
+ * head or in the middle of a fragment, spanning two: each its own
+ * datagram) or copied into the batch (shorter: joined by the next event),
+ * with the pages charged to the scanner's socket and kept after the
+ * segment is freed.
+ */
+static void sis_test_stream_zerocopy(struct kunit *test)
+{
+	static const struct {
+		int back;		/* start, back from the head's end */
+		unsigned int len;
+	} ranges[] = {
+		{ 100, 2000 },		/* head, then fragment 0 */
+		{ -2500, 1500 },	/* end of fragment 0, start of 1 */
+		{ -4900, 1100 },	/* inside fragment 1, to its end */
+		{ -10, 500 },		/* short: copied */
+	};
+	/* Datagrams: one per attached range; the copy with the end. */
+	static const unsigned int per_datagram[] = { 1, 1, 1, 2 };
+	struct scan_env *env = scan_env_new(test);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_CLOSED, 16, 1000);
+	unsigned int head = 200, i, j, k = 0, rmem;
+	struct sk_buff *skb = alloc_skb(head, GFP_KERNEL);
+	u8 *want[ARRAY_SIZE(ranges)];
+	struct scan_stream ev[2];
+	struct sis_stream_msg m;
+	LIST_HEAD(lost);
+	u8 *p;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	p = skb_put(skb, head);
+	for (j = 0; j < head; j++)
+		p[j] = j;
+	for (i = 0; i < 2; i++) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_NULL(test, page);
+		p = page_address(page);
+		for (j = 0; j < 3000; j++)
+			p[j] = j * 7 + i;
+		skb_add_rx_frag(skb, i, page, 0, 3000, PAGE_SIZE);
+	}
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		want[i] = kunit_kzalloc(test, ranges[i].len, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, want[i]);
+		KUNIT_ASSERT_EQ(test, skb_copy_bits(skb, head - ranges[i].back,
+						    want[i], ranges[i].len), 0);
+	}
+
+	hook_begin();
+	for (i = 0; i < ARRAY_SIZE(ranges); i++) {
+		m = (struct sis_stream_msg) {
+			.conn = 1, .sub = 1, .event = SIS_STREAM_EV_DATA,
+			.dir = SIS_DIR_IN, .offset = i * 10000, .skb = skb,
+			.data_off = head - ranges[i].back,
+			.len = ranges[i].len, .lost = &lost,
+		};
+		KUNIT_EXPECT_EQ(test, sis_queue_stream(sc, &m), 0);
+	}
+	m = (struct sis_stream_msg) {
+		.conn = 1, .sub = 1, .event = SIS_STREAM_EV_END,
+		.dir = SIS_DIR_IN, .reason = SIS_STREAM_END_FIN, .lost = &lost,
+	};
+	KUNIT_EXPECT_EQ(test, sis_queue_stream(sc, &m), 0);
+	hook_end();
+	/* The pages are the messages' now: the segment may go first. */
+	kfree_skb(skb);
+	KUNIT_EXPECT_TRUE(test, list_empty(&lost));
+	KUNIT_EXPECT_EQ(test, sc->counts.lost, 0);
+	/* The last batch goes with the flush timer. */
+	for (i = 0; i < 50 && READ_ONCE(sc->batch); i++)
+		msleep(20);
+	rmem = atomic_read(&env->sock->sk->sk_rmem_alloc);
+	KUNIT_EXPECT_GE(test, rmem, 2000 + 1500 + 1100);
+
+	for (i = 0; i < ARRAY_SIZE(per_datagram); i++) {
+		KUNIT_ASSERT_EQ(test, scan_read_streams(env, ev, ARRAY_SIZE(ev)),
+				per_datagram[i]);
+		for (j = 0; j < per_datagram[i]; j++, k++) {
+			if (k == ARRAY_SIZE(ranges)) {
+				KUNIT_EXPECT_EQ(test, ev[j].event,
+						SIS_STREAM_EV_END);
+				continue;
+			}
+			KUNIT_EXPECT_EQ(test, ev[j].event, SIS_STREAM_EV_DATA);
+			KUNIT_EXPECT_EQ(test, ev[j].offset, k * 10000);
+			KUNIT_ASSERT_EQ(test, ev[j].len, ranges[k].len);
+			KUNIT_EXPECT_EQ(test, memcmp(ev[j].data, want[k],
+						     ev[j].len), 0);
+		}
+	}
+}
+
 static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_sub_match, match_gen_params),
 	KUNIT_CASE(sis_test_sub_rights),
@@ -846,6 +993,7 @@ static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE(sis_test_verdict_refused),
 	KUNIT_CASE(sis_test_lost),
 	KUNIT_CASE(sis_test_zerocopy),
+	KUNIT_CASE(sis_test_stream_zerocopy),
 	{}
 };
 
