@@ -33,5 +33,6 @@ scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
 	${SIS_BENCH_CONFIGS:+SIS_BENCH_CONFIGS="$SIS_BENCH_CONFIGS"} \
+	${SIS_STREAM_NICE:+SIS_STREAM_NICE="$SIS_STREAM_NICE"} \
 	scripts/bench-guest.sh
 cat "$out/bench.txt"
