@@ -26,6 +26,11 @@
 #             slows the sender, would otherwise fall more than conn-bytes
 #             behind and give up (overlimit): reconstruction would stop.
 #             Rounds where a scanner gave up are reported.
+#             SIS_STREAM_LIMITS (e.g. "conn-bytes 64m") is given to
+#             `sisctl set dev br0` before the stream scanner starts.
+# SIS_BENCH_PERF=1 profiles each iperf3 run (perf record -a: with -icount
+# its cpu-clock samples count instructions) into perf-ROUND-CONFIG.txt;
+# the sampling costs some throughput, so such a run is for profiles only.
 # measures iperf3 TCP host->net (3 s), the RTT of 200 echoes 2 ms apart
 # (build/rtt) and the time per exchange of 5000 back-to-back pings, then
 # prints medians and the ratios against plain.
@@ -167,6 +172,7 @@ stream_start() {
 	st_nice=${SIS_STREAM_NICE:--10}
 	st_tag="$r $c"
 	sis attach br0 host hp0
+	[ -z "${SIS_STREAM_LIMITS:-}" ] || sis set dev br0 $SIS_STREAM_LIMITS
 	sis scanner add st bridge br0 user nobody
 	sis cap add st iperf stream net-port 5201 rights "read${contain:+,contain}"
 	exec {st_fd}< <(exec ip netns exec "$NS_B" nice -n "$st_nice" setpriv --reuid=nobody \
@@ -291,9 +297,15 @@ configure() {
 # sent when the previous reply arrives), from ping's total time: 0.2 us
 # resolution, and ping's own work is the same in every configuration.
 measure() {
-	local bps rtt pp
-	bps=$(ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3 -J |
+	local bps rtt pp prof=()
+	[ -z "${SIS_BENCH_PERF:-}" ] ||
+		prof=(perf record -q -a -o "$SIS_OUT/perf-$r-$c.data" --)
+	bps=$("${prof[@]}" ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -t 3 -J |
 		jq '.end.sum_received.bits_per_second')
+	[ -z "${SIS_BENCH_PERF:-}" ] ||
+		perf report -q -i "$SIS_OUT/perf-$r-$c.data" --no-children \
+			--sort comm,sym --stdio 2>/dev/null | head -n 60 \
+			>"$SIS_OUT/perf-$r-$c.txt"
 	rtt=$(ip netns exec "$NS_H" "$rtt_bin" 10.0.0.2 200 2000 | cut -d' ' -f1)
 	pp=$(ip netns exec "$NS_H" ping -c 5000 -i 0 -q 10.0.0.2 |
 		sed -n 's|.* received, .*time \([0-9]*\)ms.*|\1|p')

@@ -29,10 +29,12 @@ scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
 	SIS_NFQ_NULL="$top/$build/nfq-null" SIS_NULL="$top/$build/sis-null" \
 	SIS_CODERED="$top/$build/sis-codered" SIS_CR_LATENCY="$top/$build/cr-latency" \
-	SIS_RTT="$top/$build/rtt" \
+	SIS_RTT="$top/$build/rtt" SIS_STREAM="$top/$build/sis-stream" \
 	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
 	${SIS_BENCH_CONFIGS:+SIS_BENCH_CONFIGS="$SIS_BENCH_CONFIGS"} \
 	${SIS_STREAM_NICE:+SIS_STREAM_NICE="$SIS_STREAM_NICE"} \
+	${SIS_STREAM_LIMITS:+SIS_STREAM_LIMITS="$SIS_STREAM_LIMITS"} \
+	${SIS_BENCH_PERF:+SIS_BENCH_PERF="$SIS_BENCH_PERF"} \
 	scripts/bench-guest.sh
 cat "$out/bench.txt"
