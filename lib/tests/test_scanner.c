@@ -385,13 +385,13 @@ TAP_SUITE(lib_scanner_parse)
 
 	msg = frame_msg(1, false);
 	r = sis_scanner_parse(nlmsg_hdr(msg), FAMILY + 1, &ev, err, sizeof(err));
-	tap_ok(r == 0, "parse: another family's message is not ours");
+	tap_eq(r, 0, "parse: another family's message is not ours");
 	genlmsg_hdr(nlmsg_hdr(msg))->cmd = SIS_CMD_ALERT;
 	r = sis_scanner_parse(nlmsg_hdr(msg), FAMILY, &ev, err, sizeof(err));
-	tap_ok(r == 0, "parse: other commands are skipped");
+	tap_eq(r, 0, "parse: other commands are skipped");
 	nlmsg_hdr(msg)->nlmsg_len = NLMSG_HDRLEN + 2;
 	r = sis_scanner_parse(nlmsg_hdr(msg), FAMILY, &ev, err, sizeof(err));
-	tap_ok(r == -EPROTO, "parse: rejects a short generic netlink header");
+	tap_eq(r, -EPROTO, "parse: rejects a short generic netlink header");
 	nlmsg_free(msg);
 
 	msg = detached_msg();
@@ -533,14 +533,14 @@ TAP_SUITE(lib_scanner_verdicts)
 	push_frames(1, total, true);
 	n = total + 1;
 	r = read_frames(sc, true, NULL);
-	tap_ok(r == (int)total, "verdicts: %d held frames read", r);
+	tap_eq(r, (int)total, "verdicts: %d held frames read", r);
 	tap_ok(fk.nsent == 3 && verdicts_are(0, SIS_VERDICTS_MAX, 1,
 					     SIS_VERDICT_PASS) &&
 	       verdicts_are(1, SIS_VERDICTS_MAX, SIS_VERDICTS_MAX + 1,
 			    SIS_VERDICT_PASS) &&
 	       verdicts_are(2, 5, 2 * SIS_VERDICTS_MAX + 1, SIS_VERDICT_PASS),
 	       "verdicts: full batches of SIS_VERDICTS_MAX, the rest on -EAGAIN");
-	tap_ok(sis_scanner_queued(sc) == 0, "verdicts: none left queued");
+	tap_eq(sis_scanner_queued(sc), 0, "verdicts: none left queued");
 
 	/* Sent before a blocking read waits, not while frames are there. */
 	push_frames(n, n + 1, true);
@@ -695,7 +695,7 @@ TAP_SUITE(lib_scanner_subscribe)
 	fk.reply = false;
 	r = sis_subscribe(sc, "web", SIS_RIGHT_READ, NULL, 0, &id, ext,
 			  sizeof(ext));
-	tap_ok(r == -EPROTO, "subscribe: an ack without a reply is -EPROTO");
+	tap_eq(r, -EPROTO, "subscribe: an ack without a reply is -EPROTO");
 	tap_ok(sis_read(sc, &ev, SIS_READ_NONBLOCK) == -EAGAIN,
 	       "subscribe: answers are not events");
 	fake_reset();
@@ -755,7 +755,7 @@ TAP_SUITE(lib_scanner_wait)
 	push_error(-ENOBUFS);
 	push_frames(13, 13, false);
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
-	tap_ok(r == 0, "wait: overrun, the answer arrives");
+	tap_eq(r, 0, "wait: overrun, the answer arrives");
 	ok = read_is(sc, 12) && read_type(sc, SIS_EVENT_LOST) &&
 	     read_is(sc, 13);
 	tap_ok(ok && sis_read(sc, &ev, SIS_READ_NONBLOCK) == -EAGAIN,
@@ -799,11 +799,11 @@ TAP_SUITE(lib_scanner_wait)
 	/* Send errors, and blocking with nothing coming. */
 	fk.send_error = -EPERM;
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
-	tap_ok(r == -EPERM, "wait: a send error is returned");
+	tap_eq(r, -EPERM, "wait: a send error is returned");
 	fk.send_error = 0;
 	fk.drop_ack = true;
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
-	tap_ok(r == -ETIMEDOUT, "wait: a receive error is returned");
+	tap_eq(r, -ETIMEDOUT, "wait: a receive error is returned");
 	fake_reset();
 }
 

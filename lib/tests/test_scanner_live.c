@@ -212,7 +212,7 @@ TAP_SUITE(lib_scanner_live)
 
 	/* The controller knows no SIS command: its error comes back. */
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
-	tap_ok(r == -EOPNOTSUPP, "live: request error");
+	tap_eq(r, -EOPNOTSUPP, "live: request error");
 	tap_diag("inject: %d \"%s\"", r, ext);
 
 	/* Any process may send to our port: only the kernel is listened to. */
@@ -231,7 +231,7 @@ TAP_SUITE(lib_scanner_live)
 	for (int i = 0; i < 16; i++)
 		send_to(fd, getfamily(), 0);
 	r = sis_unsubscribe(sc, 1, ext, sizeof(ext));
-	tap_ok(r == -ENOBUFS, "live: answer lost to an overrun");
+	tap_eq(r, -ENOBUFS, "live: answer lost to an overrun");
 	tap_diag("unsubscribe: %d \"%s\"", r, ext);
 	n = drain(sc, &other);
 	tap_ok(n >= 1, "live: the loss is an event");
@@ -267,6 +267,6 @@ TAP_SUITE(lib_scanner_live_timeout)
 	tap_ok(r == -EAGAIN && ms >= 40, "live: SO_RCVTIMEO ends a blocking read");
 	tap_diag("read: %d after %ld ms", r, ms);
 	r = sis_inject(sc, 1, SIS_DIR_IN, ext, sizeof(ext));
-	tap_ok(r == -EOPNOTSUPP, "live: requests wait for their answer");
+	tap_eq(r, -EOPNOTSUPP, "live: requests wait for their answer");
 	sis_scanner_close(sc);
 }

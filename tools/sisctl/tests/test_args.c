@@ -42,7 +42,7 @@ TAP_SUITE(args_dir)
 		       "parse_dir \"%s\"", cases[i].word);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		tap_ok(!strcmp(dir_name(names[i].dir), names[i].name),
+		tap_streq(dir_name(names[i].dir), names[i].name,
 		       "dir_name %u is %s", names[i].dir, names[i].name);
 }
 

@@ -112,9 +112,9 @@ TAP_SUITE(conns_states)
 		"fin-wait2", "closing", "time-wait", "close-wait", "last-ack",
 	};
 
-	tap_ok(ARRAY_SIZE(names) == __SIS_TCP_STATE_MAX, "states: every one named");
+	tap_eq(ARRAY_SIZE(names), __SIS_TCP_STATE_MAX, "states: every one named");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		tap_ok(!strcmp(tcp_state_name((uint8_t)i), names[i]), "state %zu is %s",
+		tap_streq(tcp_state_name((uint8_t)i), names[i], "state %zu is %s",
 		       i, names[i]);
 	tap_ok(!strcmp(tcp_state_name(__SIS_TCP_STATE_MAX), "unknown") &&
 	       !strcmp(tcp_state_name(0xff), "unknown"), "states: unknown ones");
@@ -189,7 +189,7 @@ TAP_SUITE(conns_format)
 
 		conn_endpoint(ep, sizeof(ep), AF_INET6,
 			      (const unsigned char *)"\0\0\0\0\0\0\0\0\0\0\xff\xff\x0a\0\0\1", 80);
-		tap_ok(!strcmp(ep, "[::ffff:10.0.0.1]:80"), "endpoint: a mapped address");
+		tap_streq(ep, "[::ffff:10.0.0.1]:80", "endpoint: a mapped address");
 	}
 }
 

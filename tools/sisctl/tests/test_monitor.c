@@ -109,7 +109,7 @@ TAP_SUITE(monitor_time)
 		setenv("TZ", cases[i].tz, 1);
 		tzset();
 		monitor_format_time(buf, sizeof(buf), cases[i].ns);
-		tap_ok(!strcmp(buf, cases[i].want), "time %s in %s", cases[i].want,
+		tap_streq(buf, cases[i].want, "time %s in %s", cases[i].want,
 		       cases[i].tz);
 		if (strcmp(buf, cases[i].want))
 			tap_diag("got %s", buf);

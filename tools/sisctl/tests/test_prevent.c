@@ -133,7 +133,7 @@ TAP_SUITE(prevent_add_msg_max)
 	msg = sis_nl_msg(nl, SIS_CMD_PREVENT_ADD,
 			 BPF_MAXINSNS * sizeof(*f) + strlen(expr) + 64);
 	r = msg ? prevent_add_fill(msg, 1, SIS_DIR_ANY, f, BPF_MAXINSNS, expr) : -ENOMEM;
-	tap_ok(r == 0, "prevent add: largest rule fits");
+	tap_eq(r, 0, "prevent add: largest rule fits");
 	nlmsg_free(msg);
 	sis_nl_close(nl);
 	free(f);

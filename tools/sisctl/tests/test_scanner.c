@@ -159,7 +159,7 @@ TAP_SUITE(scanner_user_rights_names)
 		       "rights \"%s\"", rights[i].s);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		tap_ok(valid_name(names[i].name) == names[i].valid, "name \"%s\" is %s",
+		tap_eq(valid_name(names[i].name), names[i].valid, "name \"%s\" is %s",
 		       names[i].name, names[i].valid ? "valid" : "refused");
 	tap_ok(!strcmp(rights_name(SIS_RIGHT_READ), "read") &&
 	       !strcmp(rights_name(SIS_RIGHT_READ | SIS_RIGHT_CONTAIN), "read,contain") &&

@@ -108,7 +108,7 @@ TAP_SUITE(show_merge_malformed)
 			break;
 		}
 		r = show_merge(&l, nlmsg_hdr(msg));
-		tap_ok(r == -EPROTO, "merge refuses: %s", cases[i].name);
+		tap_eq(r, -EPROTO, "merge refuses: %s", cases[i].name);
 		show_free(&l);
 		nlmsg_free(msg);
 	}

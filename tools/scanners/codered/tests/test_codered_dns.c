@@ -85,18 +85,18 @@ TAP_SUITE(codered_dns_hostile)
 	size_t n;
 
 	/* dnsmasq_a: answer owners are pointers at offsets 34 and 50. */
-	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 35, 34) == CR_DNS_MALFORMED,
+	tap_eq(patched(dnsmasq_a, sizeof(dnsmasq_a), 35, 34), CR_DNS_MALFORMED,
 	       "dns hostile: a compression pointer to itself");
-	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 35, 0xff) == CR_DNS_MALFORMED,
+	tap_eq(patched(dnsmasq_a, sizeof(dnsmasq_a), 35, 0xff), CR_DNS_MALFORMED,
 	       "dns hostile: a compression pointer past the end");
 	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 12, 0x43) != CR_DNS_OK,
 	       "dns hostile: a label longer than 63 (reserved label type)");
-	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 7, 3) == CR_DNS_MALFORMED,
+	tap_eq(patched(dnsmasq_a, sizeof(dnsmasq_a), 7, 3), CR_DNS_MALFORMED,
 	       "dns hostile: more answers counted than present");
 	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 5, 0) != CR_DNS_OK &&
 	       patched(dnsmasq_a, sizeof(dnsmasq_a), 5, 2) != CR_DNS_OK,
 	       "dns hostile: no question, or two");
-	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 2, 0x05) == CR_DNS_NOT_REPLY,
+	tap_eq(patched(dnsmasq_a, sizeof(dnsmasq_a), 2, 0x05), CR_DNS_NOT_REPLY,
 	       "dns hostile: a query where a reply was wanted");
 	tap_ok(patched(dnsmasq_a, sizeof(dnsmasq_a), 2, 0x85 | 0x10) == CR_DNS_NOT_QUERY,
 	       "dns hostile: opcode other than QUERY");

@@ -88,7 +88,7 @@ static void run_until(struct cr_policy *p, uint64_t t)
 
 #define EXPECT(p, want, fmt, ...) do {					\
 		const char *got = since(&mark);				\
-		tap_ok(!strcmp(got, want), fmt, ##__VA_ARGS__);		\
+		tap_streq(got, want, fmt, ##__VA_ARGS__);		\
 		if (strcmp(got, want))					\
 			tap_diag("got \"%s\", want \"%s\"", got, want);	\
 	} while (0)
@@ -204,7 +204,7 @@ TAP_SUITE(codered_policy)
 		tap_ok(alerts == 1 && again == 1 && cr_policy_attacked(&p),
 		       "policy: still over the limit after a minute: one more alert");
 		/* last pass at 50000; turns at 56000, 62000 ... 110000 */
-		tap_ok(passes == 10, "policy: ten passed in 60 s of attack (%d)",
+		tap_eq(passes, 10, "policy: ten passed in 60 s of attack (%d)",
 		       passes);
 	}
 	cr_policy_free(&p);
