@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# sis-selftest: cost=300
 # The Code-Red scanner (tools/scanners/codered) on a real bridge, declared
 # with its shipped capability snippet and run as nobody, against a real DNS
 # server (dnsmasq) on the network side. Names the host resolves (dig, and
@@ -10,7 +11,7 @@
 # meanwhile still connect at once.
 source "$(dirname "$0")/lib.sh"
 
-CODERED=$TOP/build/sis-codered
+CODERED=$BUILDDIR/sis-codered
 CAPS=$TOP/tools/scanners/codered/sis-codered-caps.sh
 CR_PID=
 codered_cleanup() {
@@ -82,30 +83,34 @@ check_eq "three capabilities" \
 
 # codered_start ARGS...: run the scanner as nobody, stdout to $TMPD/cr.out.
 codered_start() {
-	local i
 	: >"$TMPD/cr.out"
 	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
 		--clear-groups "$CODERED" "$@" >"$TMPD/cr.out" 2>"$TMPD/cr.err" &
 	CR_PID=$!
-	for i in $(seq 100); do
-		grep -q '^ready$' "$TMPD/cr.out" && return 0
-		kill -0 "$CR_PID" 2>/dev/null || break
-		nap 0.2
-	done
+	wait_until "$WAIT_SECS" cr_ready
+	grep -q '^ready$' "$TMPD/cr.out" && return 0
 	diag "sis-codered did not start: $(cat "$TMPD/cr.err")"
 	return 1
 }
 
+# cr_ready: it said ready, or ended.
+cr_ready() {
+	grep -q '^ready$' "$TMPD/cr.out" || ! kill -0 "$CR_PID" 2>/dev/null
+}
+
 # stats JQ: the scanner's counters (SIGUSR1), through a jq filter.
 stats() {
-	local n i
+	local n
 	n=$(wc -l <"$TMPD/cr.out")
 	kill -USR1 "$CR_PID"
-	for i in $(seq 50); do
-		[ "$(wc -l <"$TMPD/cr.out")" -gt "$n" ] && break
-		nap 0.1
-	done
+	wait_until "$WAIT_SECS" more_lines "$n" ||
+		diag "sis-codered printed no counters in $WAIT_SECS s"
 	tail -n 1 "$TMPD/cr.out" | jq -rc "$1"
+}
+
+# more_lines N: the scanner printed more than N lines.
+more_lines() {
+	[ "$(wc -l <"$TMPD/cr.out")" -gt "$1" ]
 }
 
 # connect_now NS ADDR: a TCP connection to ADDR port 80 completes before
@@ -181,10 +186,8 @@ nap 1.1
 ip netns exec "$NS_N" tcpdump -Z root -l -n -tt -i n0 \
 	'tcp[tcpflags] & (tcp-syn|tcp-ack) == tcp-syn and dst net 10.0.1.0/24' \
 	>"$TMPD/syns.txt" 2>"$TMPD/tcpdump.err" &
-for i in $(seq 50); do
-	grep -q "listening on" "$TMPD/tcpdump.err" && break
-	nap 0.1
-done
+wait_until "$WAIT_SECS" grep -q "listening on" "$TMPD/tcpdump.err" ||
+	diag "tcpdump did not start listening in $WAIT_SECS s"
 # One process opens them all at once: starting 20 would take seconds here.
 start=$(date +%s.%N)
 ip netns exec "$NS_H" python3 -c '

@@ -11,9 +11,11 @@
 # bridge are the ones a test sends, and counters can be checked exactly.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-SISCTL=${SISCTL:-$TOP/build/sisctl}
-UDPIO=$TOP/build/selftests/udpio
-TCPIO=$TOP/build/selftests/tcpio
+# Where `make userspace` and the check script put the programs.
+BUILDDIR=${SIS_BUILD:-$TOP/build}
+SISCTL=${SISCTL:-$BUILDDIR/sisctl}
+UDPIO=$BUILDDIR/selftests/udpio
+TCPIO=$BUILDDIR/selftests/tcpio
 SUFFIX=$$-$RANDOM
 NS_H=sis-h-$SUFFIX
 NS_N=sis-n-$SUFFIX
@@ -90,6 +92,56 @@ check_match() {
 		not_ok "$1"
 		diag "\"$2\" does not contain \"$3\""
 	fi
+}
+
+# Waits for an event (a process that says "ready", a counter that reaches
+# a value) have generous bounds: they end as soon as the event comes, and a
+# machine many times slower than this one (CI's, a laptop, TCG beside other
+# guests) must not fail a test for being slow. A wait that gives up says
+# what it waited for, for how long, and what it saw last.
+WAIT_SECS=${SIS_WAIT_SECS:-300}
+
+# wait_ready FD WHAT [PID]: read FD's lines until one is "ready".
+wait_ready() {
+	local line= last= start=$SECONDS rc
+	while :; do
+		read -r -t "$WAIT_SECS" -u "$1" line
+		rc=$?
+		[ "$rc" = 0 ] || break
+		[ "$line" = ready ] && return 0
+		last=$line
+	done
+	if [ "$rc" -gt 128 ]; then
+		diag "$2: not ready after $((SECONDS - start)) s (last line: '$last')"
+	else
+		diag "$2: ended after $((SECONDS - start)) s without saying ready (last line: '$last')"
+	fi
+	return 1
+}
+
+# wait_until SECS CMD...: poll CMD until it succeeds, SECS at most (the
+# deadline is on the clock, however long each try takes).
+wait_until() {
+	local end=$((SECONDS + $1))
+	shift
+	while :; do
+		"$@" && return 0
+		[ "$SECONDS" -lt "$end" ] || return 1
+		nap 0.2
+	done
+}
+
+# wait_for DESC SECS CMD...: one test: CMD succeeds within SECS.
+wait_for() {
+	local desc=$1 secs=$2 start=$SECONDS
+	shift 2
+	if wait_until "$secs" "$@"; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "waited $((SECONDS - start)) s for: $*"
+	return 1
 }
 
 tap_done() {
@@ -210,9 +262,8 @@ udp_round=0
 udp_count_bg() {
 	local fd line= stop=$TMPD/udp-stop.$BASHPID.$udp_round
 	exec {fd}< <(exec ip netns exec "$1" "$UDPIO" recv "$2" "$3" "$stop")
-	read -r -t 60 -u "$fd" line
 	udp_fds+=("$fd")
-	[ "$line" = ready ]
+	wait_ready "$fd" "udpio recv $2"
 }
 
 # udp_count_end: the senders are done; UDP_COUNTS gets each receiver's

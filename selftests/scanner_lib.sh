@@ -3,7 +3,7 @@
 # libsis program) run as nobody in the bridge's namespace. Sourced after
 # lib.sh.
 
-SCAN=$TOP/build/sis-scan
+SCAN=$BUILDDIR/sis-scan
 NOBODY=$(id -u nobody)
 
 scan_n=0
@@ -23,10 +23,8 @@ scan_start() {
 	exec {SCAN_FD}< <(exec ip netns exec "$NS_B" "$SCAN" --uid "$NOBODY" \
 		"$@" 2>"$SCAN_ERR")
 	SCAN_PID=$!
-	while read -r -t 60 -u "$SCAN_FD" line; do
-		[ "$line" = ready ] && return 0
-	done
-	diag "sis-scan $*: $(cat "$SCAN_ERR")"
+	wait_ready "$SCAN_FD" "sis-scan $*" && return 0
+	diag "sis-scan's errors: $(cat "$SCAN_ERR")"
 	return 1
 }
 
@@ -60,12 +58,12 @@ scanner_json() {
 	sis -j show scanner "$1" | jq -rc ".[0] | $2"
 }
 
-# wait_json DESC NAME JQ WANT: poll (10 s at most) until JQ says WANT.
+# wait_json DESC NAME JQ WANT: poll (WAIT_SECS at most) until JQ says WANT.
 wait_json() {
-	local i v
-	for i in $(seq 50); do
+	local v end=$((SECONDS + WAIT_SECS))
+	while :; do
 		v=$(scanner_json "$2" "$3")
-		[ "$v" = "$4" ] && break
+		[ "$v" = "$4" ] || [ "$SECONDS" -ge "$end" ] && break
 		nap 0.2
 	done
 	check_eq "$1" "$v" "$4"

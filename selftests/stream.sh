@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# sis-selftest: cost=900 limit=2100
 # TCP streams (paper sections 3.2, 4.2 and 4.3): a stream scanner
 # (build/sis-stream, run as nobody) gets each direction of each connection
 # whole and in order, through loss, reordering and duplication on both
@@ -23,25 +24,34 @@
 # (stream-big.sh, STREAM_PART=big), run alongside the others.
 source "$(dirname "$0")/lib.sh"
 
-STREAM=$TOP/build/sis-stream
-TCPIO=$TOP/build/selftests/tcpio
+STREAM=$BUILDDIR/sis-stream
+TCPIO=$BUILDDIR/selftests/tcpio
 MB=$((1 << 20))
-# STREAM_PART: "basic" (every behaviour, small transfers, 1000 short
-# connections) or "big" (stream-big.sh: 100 MiB each way read-only through
-# netem, and 10,000 short connections).
+# STREAM_PART: "basic" (every behaviour, small transfers, 200 short
+# connections) or "big" (stream-big.sh: a long transfer each way read-only
+# through netem, and many short connections: 100 MiB and 10,000 in the
+# soak tier, 16 MiB and 1,000 in the check tier).
 PART=${STREAM_PART:-basic}
-if [ "$PART" = big ]; then
+if [ "$PART" = big ] && [ "${SIS_TIER:-check}" = soak ]; then
 	SIZES=(1 "$MB" "${STREAM_BIG:-$((100 * MB))}")
 	MANY=${STREAM_MANY:-10000}
 	PAIRS=${STREAM_PAIRS:-20}
-	# A reader may lag far behind a 100 MiB transfer (see conn-bytes
+	ST_WAIT=1800
+elif [ "$PART" = big ]; then
+	# The check tier: the same paths at a size the debug guest runs in
+	# minutes (a transfer past several windows and a lagging reader, and
+	# enough connections to reuse ports and slab objects many times).
+	SIZES=(1 "$MB" "${STREAM_BIG:-$((16 * MB))}")
+	MANY=${STREAM_MANY:-1000}
+	PAIRS=${STREAM_PAIRS:-10}
+	# A reader may lag far behind a long transfer (see conn-bytes
 	# below): the hashes come once it caught up.
 	ST_WAIT=600
 else
 	SIZES=(1 "$MB")
 	MANY=${STREAM_MANY:-200}
 	PAIRS=${STREAM_PAIRS:-2}
-	ST_WAIT=30
+	ST_WAIT=$WAIT_SECS
 fi
 
 # The server's address, and regexes for the ends in the scanner's lines.
@@ -75,14 +85,19 @@ st_start() {
 		--clear-groups "$STREAM" -s "$name" "$@" \
 		>"$ST_OUT" 2>"$ST_ERR" &
 	ST_PID=$!
-	for ((i = 0; i < 150; i++)); do
-		line=
-		read -r line <"$ST_OUT"
-		[ "$line" = ready ] && return 0
-		kill -0 "$ST_PID" 2>/dev/null || break
-		nap 0.2
-	done
-	diag "sis-stream -s $name $*: $(<"$ST_ERR")"
+	if wait_until "$WAIT_SECS" st_ready; then
+		return 0
+	fi
+	diag "sis-stream -s $name $*: not ready ($(<"$ST_ERR"))"
+	return 1
+}
+
+# st_ready: the scanner said ready, or ended (then wait_until stops).
+st_ready() {
+	local line=
+	read -r line <"$ST_OUT"
+	[ "$line" = ready ] && return 0
+	kill -0 "$ST_PID" 2>/dev/null || return 0
 	return 1
 }
 
@@ -95,10 +110,10 @@ st_stop() {
 }
 
 # st_open N: ST_ID and ST_OPEN get the id and the line of the Nth "open"
-# line of the running scanner (waits 30 s at most).
+# line of the running scanner (waits WAIT_SECS at most).
 st_open() {
-	local i n line
-	for ((i = 0; i < 150; i++)); do
+	local n line end=$((SECONDS + WAIT_SECS))
+	while [ "$SECONDS" -le "$end" ]; do
 		n=0
 		while read -r line; do
 			[[ "$line" == "open "* ]] || continue
@@ -112,14 +127,15 @@ st_open() {
 		nap 0.2
 	done
 	ST_OPEN='' ST_ID=''
+	diag "no open line number $1 from the scanner in $WAIT_SECS s"
 	return 1
 }
 
 # st_end ID DIR: "BYTES SHA256 REASON" of the scanner's "conn ID DIR" line
 # (waits ST_WAIT seconds at most; empty if it never came).
 st_end() {
-	local i line
-	for ((i = 0; i < ST_WAIT * 5; i++)); do
+	local line end=$((SECONDS + ST_WAIT))
+	while [ "$SECONDS" -le "$end" ]; do
 		while read -r line; do
 			if [[ "$line" == "conn $1 $2 "* ]]; then
 				echo "${line#"conn $1 $2 "}"
@@ -155,8 +171,7 @@ srv_start() {
 	exec {SRV_FD}< <(exec ip netns exec "$NS_N" "$TCPIO" serve "$@")
 	SRV_PID=$!
 	bg_pids+=("$SRV_PID")
-	read -r -t 60 -u "$SRV_FD" line
-	[ "$line" = ready ] || diag "tcpio serve $*: not ready"
+	wait_ready "$SRV_FD" "tcpio serve $*"
 }
 
 srv_stop() {
@@ -264,18 +279,6 @@ sstat_is() {
 
 sstat_gt() {
 	[ "$(sstat "$1")" -gt "$2" ] 2>/dev/null
-}
-
-# wait_for DESC SECS CMD...: poll CMD (every 0.5 s) until it succeeds.
-wait_for() {
-	local desc=$1 secs=$2 i
-	shift 2
-	for ((i = 0; i < secs * 2; i++)); do
-		"$@" && { ok "$desc"; return 0; }
-		nap 0.5
-	done
-	not_ok "$desc"
-	return 1
 }
 
 netem() {
@@ -484,8 +487,7 @@ t0=$EPOCHREALTIME
 for ((i = 0; i < PAIRS; i++)); do
 	exec {fd}< <(exec ip netns exec "$NS_N" "$TCPIO" serve $((5100 + i)) \
 		-n "$per" -q)
-	read -r -t 60 -u "$fd" line
-	[ "$line" = ready ] || diag "tcpio serve $((5100 + i)): not ready"
+	wait_ready "$fd" "tcpio serve $((5100 + i))"
 	( cat <&"$fd" >"$TMPD/many-srv.$i" ) &
 	many_pids+=($!)
 	exec {fd}<&-

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# sis-selftest: cost=300 alone
 # Everything under the bridge can go away while traffic flows: a port, the
 # bridge, a move to another namespace, the namespace itself, and the module.
 # Two scanner processes contain the traffic all along: one holds every ICMP
@@ -34,7 +35,7 @@ traffic_stop() {
 	traffic_pids=()
 }
 
-SCAN=$TOP/build/sis-scan
+SCAN=$BUILDDIR/sis-scan
 scan_pids=()
 
 # scanner NAME CAP FILTER VERDICT: declare it and start its process. Its
@@ -47,8 +48,7 @@ scanner() {
 		--name "$1" --cap "$2" --rights contain --verdict "$4" \
 		2>"$TMPD/$1.err")
 	scan_pids+=("$!")
-	while read -r -t 60 -u "$fd" line && [ "$line" != ready ]; do :; done
-	[ "$line" = ready ] || diag "scanner $1 did not start: $(cat "$TMPD/$1.err")"
+	wait_ready "$fd" "scanner $1" || diag "scanner $1's errors: $(cat "$TMPD/$1.err")"
 }
 
 scanners_stop() {
@@ -68,15 +68,15 @@ fresh() {
 	scanner pass tcp tcp pass
 }
 
-# check_held: wait (60 s at most: a loaded guest is slow) until the holding
-# scanner holds frames: the teardown must find some.
+# check_held: wait (WAIT_SECS at most: a loaded guest is slow) until the
+# holding scanner holds frames: the teardown must find some.
+held_some() {
+	held=$(sis -j show scanner keep | jq '.[0].held')
+	[ "${held:-0}" -gt 0 ]
+}
 check_held() {
-	local held i
-	for i in $(seq 300); do
-		held=$(sis -j show scanner keep | jq '.[0].held')
-		[ "${held:-0}" -gt 0 ] && break
-		nap 0.2
-	done
+	local held
+	wait_until "$WAIT_SECS" held_some
 	if [ "${held:-0}" -gt 0 ]; then
 		ok "frames held at teardown: $held"
 	else
@@ -124,9 +124,17 @@ fresh
 traffic
 check_held
 check "delete the appliance namespace under traffic" ip netns del "$NS_B"
-# The scanners' sockets keep the namespace alive: it exits with them.
+# The scanners' sockets keep the namespace alive: it exits with them, and
+# its exit (SIS's pernet exit among the rest) takes the far ends of its
+# veth pairs with it.
 scanners_stop
 traffic_stop
+gone() {
+	! ip -n "$NS_H" link show h0 >/dev/null 2>&1 &&
+	! ip -n "$NS_N" link show n0 >/dev/null 2>&1
+}
+wait_for "the appliance namespace exits once its scanners are gone" \
+	"$WAIT_SECS" gone
 
 fresh
 traffic
@@ -136,7 +144,7 @@ scanners_stop
 traffic_stop
 check "traffic flows with the module gone" \
 	ip netns exec "$NS_H" ping -c 2 -i 0.1 -W 2 10.0.0.2
-check "insmod again" insmod "$TOP/kernel/sis.ko"
+check "insmod again" insmod "${SIS_MODULE:-$TOP/kernel/sis.ko}"
 check "attach again" sis attach br0 host hp0
 
 scanners_stop

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
+# sis-selftest: cost=60
 # Traffic crosses an attached bridge untouched, and the per-direction
 # counters are exact: they equal what each veth end sent.
 source "$(dirname "$0")/lib.sh"
@@ -51,9 +52,9 @@ snapshot0_in=$(sis_json '$b.stats.in.frames')
 # What the receiving end read, hashed (iperf3's "received" is the server's
 # count when the client says it is done: short under load).
 exec {tcp_fd}< <(exec ip netns exec "$NS_N" "$TCPIO" serve 5201)
-read -r -t 60 -u "$tcp_fd" _
+wait_ready "$tcp_fd" "tcpio serve 5201"
 sent=$(ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 5201 2M 0 -t 60)
-read -r -t 60 -u "$tcp_fd" recv
+read -r -t "$WAIT_SECS" -u "$tcp_fd" recv
 exec {tcp_fd}<&-
 # "sent N HASH recv 0 HASH" and "recv N HASH sent 0 HASH": the same N HASH.
 check_eq "tcp: 2 MiB (and tcpio's 24-byte header) cross the bridge intact" \
