@@ -47,7 +47,7 @@ printf '$ sis-codered-caps.sh br0 nobody   # its declaration and capabilities\n'
 SISCTL="$SISCTL" SISCTL_NETNS="$NS_B" \
 	"$TOP/tools/scanners/codered/sis-codered-caps.sh" br0 nobody
 ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$TOP/build/sis-codered" >/run/sis-demo-codered.out 2>/dev/null &
+	"$BUILDDIR/sis-codered" >/run/sis-demo-codered.out 2>/dev/null &
 codered_pid=$!
 sis monitor --count 1 >/run/sis-demo-alerts &
 monitor_pid=$!

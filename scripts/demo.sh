@@ -7,8 +7,12 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/setup.sh
-kdir=$(scripts/kernel.sh debug)
-make -s -C "$kdir" M="$top" modules
+build=${BUILD:-build}
+case $build in /*) ;; *) build=$top/$build ;; esac
+build=$(scripts/nospace.sh "$build")
+export BUILD=$build
+scripts/module.sh debug >/dev/null
 make -s userspace
 echo "demo: booting the appliance guest (a minute or two under TCG)" >&2
-exec scripts/vm.sh --console --timeout 900 --out "${BUILD:-build}/demo" -- scripts/demo-guest.sh
+exec scripts/vm.sh --console --timeout 900 --out "$build/demo" -- \
+	env SIS_BUILD="$build" scripts/demo-guest.sh

@@ -13,7 +13,14 @@ mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
 mount -t debugfs debugfs /sys/kernel/debug
-for d in /tmp /run /var/tmp /var/log /var/lib/misc; do
+# The scratch directories get a tmpfs each. A checkout under one of them
+# (/tmp/x, /var/tmp/x) would vanish behind it: the host's root stays
+# reachable at /run/sis-root, and the checkout is bound back in place.
+scratch=(/run /tmp /var/tmp /var/log /var/lib/misc)
+mount -t tmpfs tmpfs /run
+mkdir -p /run/sis-root
+mount --bind / /run/sis-root
+for d in "${scratch[@]:1}"; do
 	mount -t tmpfs tmpfs "$d"
 done
 mkdir -p /run/netns /run/sis-out "$HOME"
@@ -25,7 +32,14 @@ ip link set lo up
 # Leaks from boot are not ours: start the kmemleak record from here.
 [ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 
-cd "$(cat $SIS_OUT/cwd)"
+# A checkout under a scratch directory comes back at its own path.
+cwd=$(cat $SIS_OUT/cwd)
+for d in "${scratch[@]}"; do
+	case "$cwd/" in
+	"$d"/*) mkdir -p "$cwd" && mount --bind "/run/sis-root$cwd" "$cwd" ;;
+	esac
+done
+cd "$cwd" || echo "guest-init: cannot enter $cwd" >/dev/console
 bash $SIS_OUT/cmd </dev/null >/dev/console 2>&1
 echo $? >$SIS_OUT/rc.tmp
 

@@ -2,29 +2,33 @@
 # Boot the guest kernel in QEMU with the host's root file system (read-only,
 # 9p) and run one command in it as root.
 #
-#   scripts/vm.sh [--bench] [--timeout SEC] [--out DIR] [--console] -- CMD...
+#   scripts/vm.sh [--bench | --flavor F] [--timeout SEC] [--out DIR] [--console] -- CMD...
 #
 # CMD runs from this repository's top directory. Its exit code becomes ours
 # (124 when the guest timed out, 125 when it died without saying).
 # DIR (writable in the guest as $SIS_OUT) receives console.log and whatever
 # CMD writes there. --bench boots the non-debug kernel on one virtual CPU
-# with -icount, so that guest time counts instructions. SIS_VM_APPEND adds
-# to the kernel command line.
+# with -icount, so that guest time counts instructions. --flavor boots
+# another flavor of scripts/kernel.sh (debug, the default; bench; coverage)
+# as the tests run it, on every CPU. SIS_VM_APPEND adds to the kernel
+# command line.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 flavor=debug
+icount=0
 timeout=1200
 out=
 console=0
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--bench) flavor=bench ;;
+	--bench) flavor=bench icount=1 ;;
+	--flavor) flavor=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--out) out=$2; shift ;;
 	--console) console=1 ;;
 	--) shift; break ;;
-	*) echo "usage: $0 [--bench] [--timeout SEC] [--out DIR] [--console] -- CMD..." >&2; exit 2 ;;
+	*) echo "usage: $0 [--bench|--flavor F] [--timeout SEC] [--out DIR] [--console] -- CMD..." >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -39,7 +43,7 @@ printf '%q ' "$@" >"$out/cmd"
 echo >>"$out/cmd"
 echo "$top" >"$out/cwd"
 
-if [ "$flavor" = bench ]; then
+if [ "$icount" = 1 ]; then
 	cpu=(-smp 1 -icount shift=0,sleep=off)
 	mem=1024
 else
@@ -49,7 +53,8 @@ fi
 
 append="console=ttyS0 root=sisroot rootfstype=9p ro"
 append+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
-append+=" init=$top/scripts/guest-init.sh panic=-1 oops=panic_off"
+# Quoted: the checkout's path may have spaces (the kernel strips the quotes).
+append+=" init=\"$top/scripts/guest-init.sh\" panic=-1 oops=panic_off"
 append+=" ${SIS_VM_APPEND:-} loglevel=6 printk.devkmsg=on kmemleak=on"
 
 qemu=(qemu-system-x86_64 -machine pc -cpu "${SIS_VM_CPU:-max,la57=off}" -m "$mem" "${cpu[@]}"
@@ -57,7 +62,7 @@ qemu=(qemu-system-x86_64 -machine pc -cpu "${SIS_VM_CPU:-max,la57=off}" -m "$mem
 	-kernel "$kdir/arch/x86/boot/bzImage" -append "$append"
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=root,mount_tag=sisroot
-	-fsdev local,id=out,path="$out",security_model=none
+	-fsdev local,id=out,path="${out//,/,,}",security_model=none
 	-device virtio-9p-pci,fsdev=out,mount_tag=sisout)
 
 status=0
