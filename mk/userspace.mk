@@ -3,7 +3,7 @@
 #   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
 #                        scanners (sis-null, sis-dump, sis-scan, sis-codered,
 #                        sis-stream)
-#   make unit            build and run the host unit tests (TAP on stdout)
+#   make unit [UNIT=glob] build and run the host unit tests (TAP on stdout)
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
 #                        $(BUILD)/rtt, its ICMP round-trip timer, and
 #                        $(BUILD)/cr-latency, its DNS and connect latency probe
@@ -34,6 +34,11 @@ UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c \
 SCANNERS	:= sis-dump sis-null sis-scan
 SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 
+# COVERAGE=1 (make coverage, in a build directory of its own): gcov
+# counters in every program, for the host unit tests' coverage.
+US_COV		:= $(if $(COVERAGE),--coverage)
+US_CFLAGS	+= $(US_COV)
+
 us_objs		= $(patsubst %.c,$(US_OBJDIR)/%.o,$(1))
 LIBSIS_OBJS	:= $(call us_objs,$(LIBSIS_SRCS))
 SISCTL_OBJS	:= $(call us_objs,$(SISCTL_SRCS))
@@ -55,8 +60,9 @@ userspace: $(BUILD)/sisctl $(BUILD)/libsis.a $(SCANNER_BINS) $(BUILD)/libsis.pc 
 	   $(BUILD)/libsis-uninstalled.pc $(BUILD)/sis-codered
 userspace: $(BUILD)/sis-stream
 
+# UNIT=glob runs only the suites whose names match (unit-tests -l lists them).
 unit: $(BUILD)/unit-tests
-	$(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(UNIT)
 
 us-deps:
 	@pkg-config --exists $(US_PKGS) || { \
@@ -79,15 +85,15 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 
 # --as-needed: libpcap is dlopen()ed by filter.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # Scanners link libpcap (filters) and libnl through libsis.a.
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
-	$(CC) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # The Code-Red scanner parses DNS with libresolv.
 $(BUILD)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(BUILD)/libsis.a
-	$(CC) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # sis-stream: a scanner like the others, plus libcrypto.
@@ -96,7 +102,7 @@ $(STREAM_OBJ): tools/scanners/sis-stream.c | us-deps stream-deps
 	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) $$(pkg-config --cflags $(STREAM_PKGS)) \
 		-MMD -MP -c -o $@ $<
 $(BUILD)/sis-stream: $(STREAM_OBJ) $(BUILD)/libsis.a
-	$(CC) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
+	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
 		$$(pkg-config --libs $(STREAM_PKGS))
 
 .PHONY: stream-deps
@@ -146,7 +152,7 @@ install-codered: $(BUILD)/sis-codered
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that

@@ -1,27 +1,50 @@
 #!/usr/bin/env bash
-# `make check`: every test of the project.
+# The test suite (Documentation/testing.md).
 #
-# Host: builds (W=1, sparse, 6.1 headers), checkpatch, userspace unit tests.
-# Guest (one QEMU boot of the debug kernel): KUnit suites and kselftests.
-# Then the guest's kernel log is searched for any WARN, BUG, KASAN, UBSAN,
-# lockdep, RCU or kmemleak report, and the totals are printed last as
-# "N passed, N failed[, N skipped]". Exits non-zero on any failure.
+#   scripts/check.sh check        `make check`: the host checks, then one boot
+#                                 of the debug kernel: KUnit and every
+#                                 kselftest of the check tier
+#   scripts/check.sh host-check   `make host-check`: builds, static checks and
+#                                 host unit tests (UNIT=suite-glob), no guest
+#   scripts/check.sh kunit        `make kunit [SUITE=glob]`: the KUnit suites
+#   scripts/check.sh selftest     `make selftest T=name[,name]`: those
+#                                 kselftests, in the debug guest
+#   scripts/check.sh soak         `make soak`: the soak tier (full-size loads)
+#                                 on the non-debug kernel (SIS_SOAK_FLAVOR),
+#                                 and long fuzzing
+#
+# After a guest run the guest's kernel log is searched for any WARN, BUG,
+# KASAN, UBSAN, lockdep, RCU or kmemleak report. The totals come last, as
+# "N passed, N failed[, N skipped]"; the exit code is non-zero on any failure.
 set -uo pipefail
 
+mode=${1:-check}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BUILD:-build}
-out=$top/$build/check
+case $build in /*) ;; *) build=$top/$build ;; esac
+# make cannot name targets with spaces: a checkout in such a path builds
+# through a link without them.
+build=$(scripts/nospace.sh "$build")
+export BUILD=$build
+out=$build/$mode
 res=$out/results
 rm -rf "$out"
 mkdir -p "$res"
+t0=$SECONDS
 
 log() { echo "check: $*" >&2; }
+
+# Minutes and seconds since the start, for the log.
+elapsed() {
+	local s=$((SECONDS - t0))
+	printf '%d:%02d' $((s / 60)) $((s % 60))
+}
 
 # host_test NAME CMD...: one TAP result from a host command, its output kept.
 host_n=0
 host_test() {
-	local name=$1 logf
+	local name=$1 logf start=$SECONDS
 	shift
 	host_n=$((host_n + 1))
 	logf=$out/host-$host_n.log
@@ -32,6 +55,7 @@ host_test() {
 		log "FAILED: $name (see $logf)"
 		tail -n 20 "$logf" | sed 's/^/    /' >&2
 	fi
+	echo "$name: $((SECONDS - start)) s" >>"$out/times"
 }
 
 # no_warnings CMD...: CMD succeeds and prints no compiler/checker warning.
@@ -42,97 +66,231 @@ no_warnings() {
 	! grep -E '(warning|error):' <<<"$o"
 }
 
-scripts/setup.sh || exit 1
-log "guest kernel (cached in ${XDG_CACHE_HOME:-$HOME/.cache}/sis)"
-kdir=$(scripts/kernel.sh debug) || exit 1
-ksrc=$(readlink -f "$kdir/source")
+# module FLAVOR [MAKE ARGS...]: build sis.ko for FLAVOR; MODDIR gets the
+# directory holding kernel/sis.ko.
+module() {
+	MODDIR=$(scripts/module.sh "$@")
+}
 
-# Kernel module: W=1 then sparse, against the 6.12 guest kernel.
-make -s -C "$kdir" M="$top" clean >/dev/null 2>&1
-host_test "build: sis.ko for 6.12, W=1 clean" \
-	no_warnings make -C "$kdir" M="$top" W=1 SIS_KUNIT=1 modules
-host_test "build: sparse (C=2) clean" \
-	no_warnings make -C "$kdir" M="$top" C=2 CHECK=sparse SIS_KUNIT=1 modules
-
-# 6.1 stays supported: compile against Debian's stock 6.1 headers.
-hdr61=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
-if [ -n "$hdr61" ]; then
-	rm -rf "$build/k61"
-	mkdir -p "$build/k61"
-	cp -r Kbuild kernel uapi "$build/k61/"
-	find "$build/k61" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
-	host_test "build: sis.ko against $(basename "$hdr61"), W=1 clean" \
-		no_warnings make -C "$hdr61" M="$top/$build/k61" W=1 modules
-else
-	echo "ok 99 - build: sis.ko against 6.1 # SKIP no linux-headers-6.1 package" >>"$res/host.tap"
-fi
-
-host_test "checkpatch --strict: kernel/ and uapi/" \
-	perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict --terse \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
-	$(ls kernel/*.[ch] kernel/tests/*.c | grep -v '\.mod\.c$') uapi/linux/sis.h
-host_test "kernel-doc: uapi header" \
-	no_warnings perl "$ksrc/scripts/kernel-doc" -none uapi/linux/sis.h
-
-# Userspace and its unit tests.
-host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace
-make -s unit >"$res/unit.tap" 2>"$out/unit.log" || true
-
-# The Code-Red scanner: its wire parsing fuzzed for a bounded time, and its
-# systemd unit checked (syntax, and a sandbox exposure of 2 at most).
-host_test "fuzz: Code-Red DNS and frame parsing, 60 s, ASan+UBSan, no crash" \
-	scripts/fuzz-codered.sh 60
-sed "s|/usr/local/bin/sis-codered|$top/$build/sis-codered|" \
-	tools/scanners/codered/sis-codered.service >"$out/sis-codered.service"
-host_test "sis-codered.service: systemd-analyze verify" \
-	no_warnings systemd-analyze verify "$out/sis-codered.service"
-host_test "sis-codered.service: sandbox exposure at most 2.0" \
-	systemd-analyze security --offline=true --threshold=20 "$out/sis-codered.service"
+kernel() {
+	local start=$SECONDS
+	log "guest kernel $1 (cached in ${XDG_CACHE_HOME:-$HOME/.cache}/sis)"
+	kdir=$(scripts/kernel.sh "$1") || exit 1
+	ksrc=$(readlink -f "$kdir/source")
+	echo "kernel $1: $((SECONDS - start)) s" >>"$out/times"
+}
 
 # The C kselftests, on the kernel tree's kselftest_harness.h.
-mkdir -p "$build/selftests"
-host_test "build: selftests" \
-	gcc -Wall -Werror -O2 -I uapi -I "$ksrc/tools/testing/selftests" \
-	$(pkg-config --cflags libnl-genl-3.0) -o "$build/selftests/netlink" \
-	selftests/netlink.c $(pkg-config --libs libnl-genl-3.0)
-host_test "build: selftests/udpio" \
-	gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/udpio" selftests/udpio.c
-host_test "build: selftests/tcpio" \
-	gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/tcpio" selftests/tcpio.c \
-	$(pkg-config --cflags --libs libcrypto)
+selftest_bins() {
+	mkdir -p "$build/selftests"
+	host_test "build: selftests" \
+		gcc -Wall -Werror -O2 -I uapi -I "$ksrc/tools/testing/selftests" \
+		$(pkg-config --cflags libnl-genl-3.0) -o "$build/selftests/netlink" \
+		selftests/netlink.c $(pkg-config --libs libnl-genl-3.0)
+	host_test "build: selftests/udpio" \
+		gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/udpio" selftests/udpio.c
+	host_test "build: selftests/tcpio" \
+		gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/tcpio" selftests/tcpio.c \
+		$(pkg-config --cflags --libs libcrypto)
+}
 
-log "booting the test guest (about 40 minutes under TCG: 100 MiB transfers and 10,000 connections)"
-# IPv6 starts off on every device, so the only frames crossing a test's
-# bridge are the ones the test sends (a test enables it where it needs it).
-SIS_VM_APPEND=ipv6.disable_ipv6=1 scripts/vm.sh --timeout 3600 --out "$out" -- selftests/run.sh
-vm_rc=$?
-if [ "$vm_rc" = 0 ]; then
-	echo "ok 1 - guest ran to the end" >"$res/guest.tap"
-else
-	echo "not ok 1 - guest ran to the end (vm.sh exit $vm_rc)" >"$res/guest.tap"
-fi
+# host_part FUZZ_SECS: builds, static checks, unit tests, fuzzing.
+host_part() {
+	local hdr61 k61
+	host_test "build: sis.ko for 6.12, W=1 clean" \
+		no_warnings scripts/module.sh debug --clean W=1 SIS_KUNIT=1
+	host_test "build: sparse (C=2) clean" \
+		no_warnings scripts/module.sh debug C=2 CHECK=sparse SIS_KUNIT=1
 
-# Any kernel report fails the run, whichever test caused it.
-pattern='WARNING:|BUG:|KASAN|UBSAN|Oops|general protection|Kernel panic|'
-pattern+='possible circular locking|possible recursive locking|'
-pattern+='inconsistent lock state|suspicious RCU usage|lockdep|'
-pattern+='suspected memory leak|unreferenced object|INFO: task .* blocked|'
-pattern+='rcu_.*detected stall|refcount_t:|leaked reference|'
-pattern+='sleeping function called from invalid context|list_(add|del) corruption'
-if [ -f "$out/console.log" ] && grep -E "$pattern" "$out/console.log" >"$out/splats.txt"; then
-	echo "not ok 1 - guest kernel log has no WARN/BUG/KASAN/lockdep/kmemleak report" >"$res/kernel-log.tap"
-	log "kernel reports in the guest log (first lines):"
-	head -n 20 "$out/splats.txt" | sed 's/^/    /' >&2
-else
-	echo "ok 1 - guest kernel log has no WARN/BUG/KASAN/lockdep/kmemleak report" >"$res/kernel-log.tap"
-fi
-
-# Show failed kselftests' diagnostics.
-for f in "$res"/*.tap; do
-	if grep -q '^ *not ok' "$f"; then
-		log "failures in $(basename "$f"):"
-		grep -E '^ *(not ok|#)' "$f" | grep -v '^# *ok' | head -n 40 | sed 's/^/    /' >&2
+	# 6.1 stays supported: compile against Debian's stock 6.1 headers.
+	hdr61=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
+	if [ -n "$hdr61" ]; then
+		k61=$(scripts/nospace.sh "$build")/k61
+		rm -rf "$build/k61"
+		mkdir -p "$build/k61"
+		cp -r Kbuild kernel uapi "$build/k61/"
+		find "$build/k61" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
+		host_test "build: sis.ko against $(basename "$hdr61"), W=1 clean" \
+			no_warnings make -C "$hdr61" M="$k61" W=1 modules
+	else
+		host_n=$((host_n + 1))
+		echo "ok $host_n - build: sis.ko against 6.1 # SKIP no linux-headers-6.1 package" >>"$res/host.tap"
 	fi
-done
 
-python3 scripts/tap-summary.py "$res"/*.tap
+	host_test "checkpatch --strict: kernel/ and uapi/" \
+		perl "$ksrc/scripts/checkpatch.pl" --no-tree --strict --terse \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f \
+		$(ls kernel/*.[ch] kernel/tests/*.c | grep -v '\.mod\.c$') uapi/linux/sis.h
+	host_test "kernel-doc: uapi header" \
+		no_warnings perl "$ksrc/scripts/kernel-doc" -none uapi/linux/sis.h
+
+	# Userspace and its unit tests.
+	host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace
+	unit_tests
+	host_test "the test scripts: bash -n" \
+		bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ \
+		selftests/*.sh scripts/*.sh
+
+	# The Code-Red scanner: its wire parsing fuzzed for a bounded time, and its
+	# systemd unit checked (syntax, and a sandbox exposure of 2 at most).
+	host_test "fuzz: Code-Red DNS and frame parsing, $1 s, ASan+UBSan, no crash" \
+		scripts/fuzz-codered.sh "$1"
+	sed "s|/usr/local/bin/sis-codered|$build/sis-codered|" \
+		tools/scanners/codered/sis-codered.service >"$out/sis-codered.service"
+	host_test "sis-codered.service: systemd-analyze verify" \
+		no_warnings systemd-analyze verify "$out/sis-codered.service"
+	host_test "sis-codered.service: sandbox exposure at most 2.0" \
+		systemd-analyze security --offline=true --threshold=20 "$out/sis-codered.service"
+	selftest_bins
+}
+
+unit_tests() {
+	local start=$SECONDS
+	make -s unit UNIT="${UNIT:-}" >"$res/unit.tap" 2>"$out/unit.log" || true
+	grep -q '^1\.\.' "$res/unit.tap" || {
+		echo "not ok 1 - host unit tests ran (see $out/unit.log)" >>"$res/unit.tap"
+		tail -n 20 "$out/unit.log" | sed 's/^/    /' >&2
+	}
+	echo "unit tests: $((SECONDS - start)) s" >>"$out/times"
+}
+
+# guest FLAVOR TIMEOUT RUN.SH-ARGS...: one boot, then its kernel log checked.
+guest() {
+	local flavor=$1 timeout=$2 vm_rc start=$SECONDS pattern
+	shift 2
+	log "$(elapsed) booting the $flavor guest: selftests/run.sh $*"
+	SIS_VM_APPEND=ipv6.disable_ipv6=1 scripts/vm.sh --flavor "$flavor" \
+		--timeout "$timeout" --out "$out" -- \
+		env SIS_MODULE_DIR="$MODDIR" SISCTL="$build/sisctl" SIS_BUILD="$build" \
+		selftests/run.sh "$@"
+	vm_rc=$?
+	echo "guest ($flavor): $((SECONDS - start)) s" >>"$out/times"
+	if [ "$vm_rc" = 0 ]; then
+		echo "ok 1 - guest ran to the end" >"$res/guest.tap"
+	else
+		echo "not ok 1 - guest ran to the end (vm.sh exit $vm_rc)" >"$res/guest.tap"
+	fi
+	[ -f "$res/times" ] && sed 's/^/  /' "$res/times" >>"$out/times"
+
+	# Any kernel report fails the run, whichever test caused it.
+	pattern='WARNING:|BUG:|KASAN|UBSAN|Oops|general protection|Kernel panic|'
+	pattern+='possible circular locking|possible recursive locking|'
+	pattern+='inconsistent lock state|suspicious RCU usage|lockdep|'
+	pattern+='suspected memory leak|unreferenced object|INFO: task .* blocked|'
+	pattern+='rcu_.*detected stall|refcount_t:|leaked reference|'
+	pattern+='sleeping function called from invalid context|list_(add|del) corruption'
+	if [ -f "$out/console.log" ] && grep -E "$pattern" "$out/console.log" >"$out/splats.txt"; then
+		echo "not ok 1 - guest kernel log has no WARN/BUG/KASAN/lockdep/kmemleak report" >"$res/kernel-log.tap"
+		log "kernel reports in the guest log (first lines):"
+		head -n 20 "$out/splats.txt" | sed 's/^/    /' >&2
+	else
+		echo "ok 1 - guest kernel log has no WARN/BUG/KASAN/lockdep/kmemleak report" >"$res/kernel-log.tap"
+	fi
+}
+
+# any_dir: the project works from any directory: a copy of this checkout
+# under /var/tmp, in a path with a space, builds its module and programs
+# and boots the guest, which runs a KUnit suite and a kselftest from there.
+any_dir() {
+	local d rc=0
+	d=$(mktemp -d "/var/tmp/sis any-dir.XXXXXX") || return 1
+	mkdir "$d/check out"
+	# What a clone would have, and what this checkout adds to it.
+	git ls-files -z --cached --others --exclude-standard |
+		xargs -0 cp --parents -t "$d/check out" || rc=1
+	if [ "$rc" = 0 ]; then
+		(
+			cd "$d/check out" && unset BUILD && scripts/check.sh selftest-here
+		) || rc=1
+	fi
+	rm -rf "$d"
+	# The links that let Kbuild and make reach it (scripts/nospace.sh).
+	find "${XDG_CACHE_HOME:-$HOME/.cache}/sis/trees" -xtype l -delete 2>/dev/null
+	return "$rc"
+}
+
+summary() {
+	local f rc
+	echo "total: $((SECONDS - t0)) s" >>"$out/times"
+	# Show failed tests' diagnostics.
+	for f in "$res"/*.tap; do
+		if grep -q '^ *not ok' "$f"; then
+			log "failures in $(basename "$f"):"
+			grep -E '^ *(not ok|#)' "$f" | grep -v '^# *ok' | head -n 40 | sed 's/^/    /' >&2
+		fi
+	done
+	log "times (also in $out/times):"
+	sed 's/^/    /' "$out/times" >&2
+	python3 scripts/tap-summary.py "$res"/*.tap
+	rc=$?
+	exit "$rc"
+}
+
+case $mode in
+check)
+	scripts/setup.sh || exit 1
+	kernel debug
+	host_part "${SIS_FUZZ_SECS:-20}"
+	MODDIR=$top
+	host_test "any directory: a copy in a path with a space under /var/tmp" any_dir
+	guest debug 5400 --tier check
+	summary
+	;;
+host-check)
+	scripts/setup.sh || exit 1
+	kernel debug
+	host_part "${SIS_FUZZ_SECS:-20}"
+	summary
+	;;
+kunit)
+	scripts/setup.sh || exit 1
+	kernel debug
+	host_test "build: sis.ko and its KUnit suites" module debug SIS_KUNIT=1
+	guest debug 1200 --kunit "${SUITE:-*}" --no-tests
+	summary
+	;;
+selftest | selftest-here)
+	[ "$mode" = selftest ] && { scripts/setup.sh || exit 1; }
+	kernel debug
+	host_test "build: sis.ko" module debug SIS_KUNIT=1
+	host_test "build: libsis and tools" make -s userspace
+	selftest_bins
+	if [ "$mode" = selftest-here ]; then
+		guest debug 1200 --kunit 'sis_tcb' --tests attach
+	elif [ -z "${T:-}" ]; then
+		log "name the tests: make selftest T=name[,name] (the names of selftests/*.sh)"
+		exit 2
+	else
+		guest debug 3000 --no-kunit --tests "$T"
+	fi
+	summary
+	;;
+soak)
+	scripts/setup.sh || exit 1
+	flavor=${SIS_SOAK_FLAVOR:-bench}
+	kernel "$flavor"
+	host_test "build: sis.ko for the $flavor kernel" module "$flavor"
+	host_test "build: libsis and tools" make -s userspace
+	selftest_bins
+	host_test "fuzz: Code-Red DNS and frame parsing, ${SIS_FUZZ_SECS:-600} s, ASan+UBSan, no crash" \
+		scripts/fuzz-codered.sh "${SIS_FUZZ_SECS:-600}"
+	guest "$flavor" 7200 --tier soak --no-kunit ${T:+--tests "$T"}
+	summary
+	;;
+coverage)
+	# scripts/coverage.sh: the check tier on the coverage kernel, with
+	# the module's gcov counters saved to $out/gcov.
+	scripts/setup.sh coverage || exit 1
+	kernel coverage
+	host_test "build: sis.ko with gcov" module coverage SIS_KUNIT=1 SIS_GCOV=1
+	host_test "build: libsis and tools" make -s userspace
+	selftest_bins
+	rm -rf "$out/gcov"
+	guest coverage 3000 --tier check
+	summary
+	;;
+*)
+	echo "usage: $0 check|host-check|kunit|selftest|soak|coverage" >&2
+	exit 2
+	;;
+esac

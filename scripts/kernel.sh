@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Build (once) and cache the guest kernel from Debian's linux-source-6.12.
 #
-#   scripts/kernel.sh debug|bench     prints the kernel build directory
+#   scripts/kernel.sh debug|bench|coverage     prints the kernel build directory
+#
+# debug (KASAN, lockdep, kmemleak, UBSAN) runs `make check`; bench (no debug
+# option) runs `make bench` and `make soak`; coverage (gcov) runs `make coverage`.
 #
 # The build lives in ${XDG_CACHE_HOME:-$HOME/.cache}/sis/kernel-FLAVOR-KEY, where
 # KEY hashes the source package version, the config fragments and this script,
@@ -14,8 +17,8 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/sis
 tarball=/usr/src/linux-source-6.12.tar.xz
 
 case "$flavor" in
-debug|bench) ;;
-*) echo "usage: $0 debug|bench" >&2; exit 2 ;;
+debug|bench|coverage) ;;
+*) echo "usage: $0 debug|bench|coverage" >&2; exit 2 ;;
 esac
 
 if [ ! -f "$tarball" ]; then

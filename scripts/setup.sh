@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Install everything SIS needs on a Debian 12 machine (idempotent, quiet when done).
+#
+#   scripts/setup.sh [coverage]   also what `make coverage` needs
 set -euo pipefail
 
 pkgs=(
@@ -19,6 +21,8 @@ pkgs=(
 	# the Code-Red scanner's tests: a real resolver and real lookups
 	dnsmasq-base bind9-dnsutils
 )
+
+[ "${1:-}" = coverage ] && pkgs+=(lcov)
 
 missing=()
 for p in "${pkgs[@]}"; do
