@@ -49,14 +49,15 @@ diag() {
 
 # check DESC CMD...: CMD succeeds.
 check() {
-	local desc=$1 out
+	local desc=$1 out rc=0
 	shift
-	if out=$("$@" 2>&1); then
+	out=$("$@" 2>&1) || rc=$?
+	if [ "$rc" = 0 ]; then
 		ok "$desc"
 	else
 		not_ok "$desc"
 		diag "command: $*"
-		diag "output: $out"
+		diag "got exit $rc, want 0; output: $out"
 	fi
 }
 
