@@ -25,6 +25,7 @@ build=${BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
 # make cannot name targets with spaces: a checkout in such a path builds
 # through a link without them.
+mkdir -p "$build"
 build=$(scripts/nospace.sh "$build")
 export BUILD=$build
 out=$build/$mode
@@ -68,6 +69,7 @@ no_warnings() {
 
 # module FLAVOR [MAKE ARGS...]: build sis.ko for FLAVOR; MODDIR gets the
 # directory holding kernel/sis.ko.
+MODDIR=$top
 module() {
 	MODDIR=$(scripts/module.sh "$@")
 }

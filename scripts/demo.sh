@@ -9,6 +9,7 @@ cd "$top"
 scripts/setup.sh
 build=${BUILD:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
+mkdir -p "$build"
 build=$(scripts/nospace.sh "$build")
 export BUILD=$build
 scripts/module.sh debug >/dev/null
