@@ -192,7 +192,7 @@ guest() {
 
 # any_dir: the project works from any directory: a copy of this checkout
 # under /var/tmp, in a path with a space, builds its module and programs
-# and boots the guest, which runs a KUnit suite and a kselftest from there.
+# and boots the guest, which loads it and runs a kselftest from there.
 any_dir() {
 	local d rc=0
 	d=$(mktemp -d "/var/tmp/sis any-dir.XXXXXX") || return 1
@@ -258,7 +258,7 @@ selftest | selftest-here)
 	host_test "build: libsis and tools" make -s userspace
 	selftest_bins
 	if [ "$mode" = selftest-here ]; then
-		guest debug 1200 --kunit 'sis_tcb' --tests attach
+		guest debug 1200 --no-kunit --tests attach
 	elif [ -z "${T:-}" ]; then
 		log "name the tests: make selftest T=name[,name] (the names of selftests/*.sh)"
 		exit 2
