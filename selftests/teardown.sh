@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=300 alone
+# sis-selftest: cost=340 alone
 # Everything under the bridge can go away while traffic flows: a port, the
 # bridge, a move to another namespace, the namespace itself, and the module.
 # Two scanner processes contain the traffic all along: one holds every ICMP
