@@ -42,6 +42,9 @@ make -s BUILD="$ubuild" COVERAGE=1 unit >"$out/unit.tap" 2>&1 || rc=1
 lcov -q "${lcov_rc[@]}" --capture --directory "$moddir/kernel" \
 	--base-directory "$moddir" --output-file "$out/kernel.raw" 2>"$out/lcov.log"
 lcov -q "${lcov_rc[@]}" --extract "$out/kernel.raw" '*/kernel/*' \
+	--output-file "$out/kernel.all" 2>>"$out/lcov.log"
+# The KUnit suites are the tests, not what is measured.
+lcov -q "${lcov_rc[@]}" --remove "$out/kernel.all" '*/kernel/tests/*' \
 	--output-file "$out/kernel.info" 2>>"$out/lcov.log"
 # Report kernel/ under its name in the checkout, not the build copy.
 sed -i "s|^SF:$moddir/|SF:$top/|" "$out/kernel.info"
