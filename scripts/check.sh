@@ -98,7 +98,7 @@ selftest_bins() {
 
 # host_part FUZZ_SECS: builds, static checks, unit tests, fuzzing.
 host_part() {
-	local hdr61 k61
+	local hdr61
 	host_test "build: sis.ko for 6.12, W=1 clean" \
 		no_warnings scripts/module.sh debug --clean W=1 SIS_KUNIT=1
 	host_test "build: sparse (C=2) clean" \
@@ -107,13 +107,12 @@ host_part() {
 	# 6.1 stays supported: compile against Debian's stock 6.1 headers.
 	hdr61=$(ls -d /usr/src/linux-headers-6.1.*-amd64 2>/dev/null | sort -V | tail -n 1)
 	if [ -n "$hdr61" ]; then
-		k61=$(scripts/nospace.sh "$build")/k61
 		rm -rf "$build/k61"
 		mkdir -p "$build/k61"
 		cp -r Kbuild kernel uapi "$build/k61/"
 		find "$build/k61" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
 		host_test "build: sis.ko against $(basename "$hdr61"), W=1 clean" \
-			no_warnings make -C "$hdr61" M="$k61" W=1 modules
+			no_warnings make -C "$hdr61" M="$build/k61" W=1 modules
 	else
 		host_n=$((host_n + 1))
 		echo "ok $host_n - build: sis.ko against 6.1 # SKIP no linux-headers-6.1 package" >>"$res/host.tap"
@@ -233,7 +232,6 @@ check)
 	scripts/setup.sh || exit 1
 	kernel debug
 	host_part "${SIS_FUZZ_SECS:-20}"
-	MODDIR=$top
 	host_test "any directory: a copy in a path with a space under /var/tmp" any_dir
 	guest debug 5400 --tier check
 	summary
@@ -254,7 +252,7 @@ kunit)
 selftest | selftest-here)
 	[ "$mode" = selftest ] && { scripts/setup.sh || exit 1; }
 	kernel debug
-	host_test "build: sis.ko" module debug SIS_KUNIT=1
+	host_test "build: sis.ko" module debug
 	host_test "build: libsis and tools" make -s userspace
 	selftest_bins
 	if [ "$mode" = selftest-here ]; then
