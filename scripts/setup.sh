@@ -20,6 +20,8 @@ pkgs=(
 	util-linux python3 jq nftables libnetfilter-queue-dev
 	# the Code-Red scanner's tests: a real resolver and real lookups
 	dnsmasq-base bind9-dnsutils
+	# crafted frames for the evasion tests
+	python3-scapy
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)

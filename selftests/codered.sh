@@ -240,6 +240,32 @@ check "in attack mode, a resolved name still connects at once" \
 	connect_now "$NS_H" "$addr"
 check_eq "still one alert" "$(grep -c 'code-red' "$TMPD/alerts.json")" 1
 
+# SYN|PSH and SYN|URG: Linux opens a connection for either, so they are
+# connection requests like any other, judged (and held in attack mode).
+syns_seen() {
+	[ "$(stats '.syn.seen')" -ge "$1" ]
+}
+seen=$(stats '.syn.seen')
+if ip netns exec "$NS_H" /usr/bin/python3 - "$MAC_H" "$MAC_N" \
+	2>"$TMPD/scapy.err" <<-'EOF'
+	import socket, sys
+	from scapy.layers.inet import IP, TCP
+	from scapy.layers.l2 import Ether
+	s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+	s.bind(("h0", 0))
+	for i, flags in enumerate(("SP", "SU")):
+	    s.send(bytes(Ether(src=sys.argv[1], dst=sys.argv[2]) /
+	                 IP(src="10.0.0.1", dst="10.0.1.%d" % (201 + i)) /
+	                 TCP(sport=45000 + i, dport=80, flags=flags)))
+	EOF
+then
+	wait_for "SYN|PSH and SYN|URG are judged as connection requests" \
+		"$WAIT_SECS" syns_seen "$((seen + 2))"
+else
+	not_ok "crafting SYN|PSH and SYN|URG"
+	diag "$(<"$TMPD/scapy.err")"
+fi
+
 # The scanner exits: its held SYNs get the fail policy (open).
 kill -TERM "$CR_PID"
 wait "$CR_PID"
