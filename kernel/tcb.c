@@ -31,8 +31,12 @@ static bool sis_tfo_cookie_ok(unsigned int len)
 			len <= TCP_FASTOPEN_COOKIE_MAX && !(len & 1));
 }
 
-/* The option at @p, @len bytes with kind and length: 0 or -EINVAL. */
-static int sis_tcp_option(const u8 *p, unsigned int len,
+/*
+ * Record the option at @p, @len bytes with kind and length. As in Linux's
+ * tcp_parse_options(), an option of a bad length for its kind is ignored:
+ * the receiver accepts the segment as if it were not there.
+ */
+static void sis_tcp_option(const u8 *p, unsigned int len,
 			  struct sis_tcp_seg *seg)
 {
 	u16 opt;
@@ -40,68 +44,67 @@ static int sis_tcp_option(const u8 *p, unsigned int len,
 	switch (p[0]) {
 	case TCPOPT_MSS:
 		if (len != TCPOLEN_MSS)
-			return -EINVAL;
+			return;
 		seg->mss = sis_get_be16(p + 2);
 		opt = SIS_OPT_MSS;
 		break;
 	case TCPOPT_WINDOW:
 		if (len != TCPOLEN_WINDOW)
-			return -EINVAL;
+			return;
 		seg->wscale = min_t(u8, p[2], TCP_MAX_WSCALE);
 		opt = SIS_OPT_WSCALE;
 		break;
 	case TCPOPT_SACK_PERM:
 		if (len != TCPOLEN_SACK_PERM)
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_SACK_PERM;
 		break;
 	case TCPOPT_SACK:
 		if (len < TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK ||
 		    (len - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK)
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_SACK;
 		break;
 	case TCPOPT_TIMESTAMP:
 		if (len != TCPOLEN_TIMESTAMP)
-			return -EINVAL;
+			return;
 		seg->tsval = sis_get_be32(p + 2);
 		seg->tsecr = sis_get_be32(p + 6);
 		opt = SIS_OPT_TS;
 		break;
 	case TCPOPT_MD5SIG:
 		if (len != TCPOLEN_MD5SIG)
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_MD5;
 		break;
 	case TCPOPT_AO:
 		if (len < SIS_TCPOLEN_AO_MIN)
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_AO;
 		break;
 	case TCPOPT_MPTCP:
 		if (len < SIS_TCPOLEN_MPTCP_MIN)
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_MPTCP;
 		break;
 	case TCPOPT_FASTOPEN:
 		if (!sis_tfo_cookie_ok(len - TCPOLEN_FASTOPEN_BASE))
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_FASTOPEN;
 		break;
 	case TCPOPT_EXP:
 		/* Shared among experiments (RFC 6994): Fast Open's magic. */
 		if (len < TCPOLEN_EXP_FASTOPEN_BASE ||
 		    sis_get_be16(p + 2) != TCPOPT_FASTOPEN_MAGIC)
-			return 0;
+			return;
 		if (!sis_tfo_cookie_ok(len - TCPOLEN_EXP_FASTOPEN_BASE))
-			return -EINVAL;
+			return;
 		opt = SIS_OPT_FASTOPEN;
 		break;
 	default:
-		return 0;
+		return;
 	}
 	seg->opts |= opt;
-	return 0;
 }
 
 /**
@@ -111,11 +114,14 @@ static int sis_tcp_option(const u8 *p, unsigned int len,
  * @seg: the result.
  *
  * Options are all recorded, those that mean something only on a SYN (MSS,
- * window scale, SACK permitted) too; unknown ones are skipped. Parsing
- * ends at the end of the header or at an End of Option List.
+ * window scale, SACK permitted) too; unknown ones are skipped. Malformed
+ * options are read as Linux's tcp_parse_options() reads them, since the
+ * receiver accepts the segment whatever its options: one of a bad length
+ * for its kind is ignored; parsing ends at an End of Option List, at a
+ * length below 2 or past the header, and at a kind without a length.
  *
- * Return: 0, or -EINVAL for a data offset below 5 or a malformed option
- * (running past the header, or of a bad length for its kind).
+ * Return: 0, or -EINVAL for a data offset below 5 (which the receiver
+ * drops).
  */
 int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 		  struct sis_tcp_seg *seg)
@@ -140,10 +146,11 @@ int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 			continue;
 		}
 		if (left < 2)
-			return -EINVAL;
+			break;
 		len = p[1];
-		if (len < 2 || len > left || sis_tcp_option(p, len, seg))
-			return -EINVAL;
+		if (len < 2 || len > left)
+			break;		/* "silly" or partial: the rest unread */
+		sis_tcp_option(p, len, seg);
 		p += len;
 		left -= len;
 	}
