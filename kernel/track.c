@@ -34,13 +34,17 @@ struct sis_pkt {
 	unsigned int th_off;		/* TCP header, from skb->data */
 	unsigned int ts_off;		/* its TSval, 0: none */
 	unsigned int data_off;		/* payload, from skb->data */
+	bool ports;			/* key's ports read */
 };
 
-/* Where the timestamp option's TSval is in a TCP header, or 0. */
+/*
+ * Where the TSval that sis_tcp_parse() read is in a TCP header, or 0: that
+ * of the last well-formed timestamp option before parsing stops.
+ */
 static unsigned int sis_tcp_ts_off(const struct tcphdr *th)
 {
 	const u8 *opt = (const u8 *)(th + 1);
-	unsigned int len = th->doff * 4 - sizeof(*th), i = 0;
+	unsigned int len = th->doff * 4 - sizeof(*th), i = 0, ts = 0;
 
 	while (i < len) {
 		if (opt[i] == TCPOPT_EOL)
@@ -52,10 +56,10 @@ static unsigned int sis_tcp_ts_off(const struct tcphdr *th)
 		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
 			break;
 		if (opt[i] == TCPOPT_TIMESTAMP && opt[i + 1] == TCPOLEN_TIMESTAMP)
-			return sizeof(*th) + i + 2;
+			ts = sizeof(*th) + i + 2;
 		i += opt[i + 1];
 	}
-	return 0;
+	return ts;
 }
 
 static bool sis_pkt_csum_ok(struct sk_buff *skb, unsigned int thoff, u8 pf)
@@ -65,34 +69,74 @@ static bool sis_pkt_csum_ok(struct sk_buff *skb, unsigned int thoff, u8 pf)
 	return !nf_checksum(skb, NF_INET_PRE_ROUTING, thoff, IPPROTO_TCP, pf);
 }
 
+/* What a frame is to the engine. */
+enum sis_pkt_kind {
+	SIS_PKT_OTHER,		/* not TCP: not the engine's */
+	SIS_PKT_TCP,		/* a segment, in the struct sis_pkt */
+	SIS_PKT_CHAFF,		/* a bad checksum: the receiver drops it */
+	SIS_PKT_MALFORMED,	/* TCP the engine cannot read */
+};
+
 /*
- * Find the TCP header of an IPv4 or IPv6 frame (skb->data at the network
- * header). Fragments, and IPv6 with extension headers other than those
- * ipv6_skip_exthdr() knows, are not TCP segments to the engine.
+ * Trim what follows the IP datagram (Ethernet padding, trailing bytes), as
+ * the receiver does (ip_rcv_core(), ipv6_rcv()): the checksum and the
+ * stream then cover exactly what it will read. @len: the datagram's length.
  */
-static bool sis_pkt_parse(struct sk_buff *skb, u8 dir, struct sis_pkt *p)
+static bool sis_pkt_trim(struct sk_buff *skb, unsigned int len)
+{
+	if (skb->len <= len || skb_is_gso(skb))
+		return true;
+	return !pskb_trim_rcsum(skb, len);
+}
+
+/* The ports of the TCP header at @thoff, whose first 4 bytes are linear. */
+static void sis_pkt_ports(const struct sk_buff *skb, u8 dir,
+			  unsigned int thoff, struct sis_pkt *p)
+{
+	const struct tcphdr *th = (const struct tcphdr *)(skb->data + thoff);
+
+	p->key.host_port = dir == SIS_DIR_OUT ? th->source : th->dest;
+	p->key.net_port = dir == SIS_DIR_OUT ? th->dest : th->source;
+	p->ports = true;
+}
+
+/*
+ * Read the TCP segment of an IPv4 or IPv6 frame (skb->data at the network
+ * header), trimming the frame to its IP datagram.
+ *
+ * SIS_PKT_MALFORMED is TCP, by its protocol number, that the engine cannot
+ * judge: truncated, a bad IP header, length or data offset, an IPv6
+ * extension header chain that cannot be walked, or a fragment. The
+ * receiver drops all of these but fragments. p->ports says whether the
+ * ports of p->key could be read.
+ */
+static enum sis_pkt_kind sis_pkt_parse(struct sk_buff *skb, u8 dir,
+				       struct sis_pkt *p)
 {
 	unsigned int thoff, tlen, doff;
 	const struct tcphdr *th;
 	u8 pf;
 
 	memset(&p->key, 0, sizeof(p->key));
+	p->ports = false;
 	if (skb->protocol == htons(ETH_P_IP)) {
 		const struct iphdr *iph;
 		unsigned int tot;
 
 		if (!pskb_may_pull(skb, sizeof(*iph)))
-			return false;
+			return SIS_PKT_OTHER;	/* the receiver drops it */
 		iph = (const struct iphdr *)skb->data;
-		if (iph->version != 4 || iph->ihl < 5 ||
-		    iph->protocol != IPPROTO_TCP || ip_is_fragment(iph))
-			return false;
+		if (iph->protocol != IPPROTO_TCP)
+			return SIS_PKT_OTHER;
+		if (iph->version != 4 || iph->ihl < 5 || ip_is_fragment(iph))
+			return SIS_PKT_MALFORMED;
 		thoff = iph->ihl * 4;
 		tot = ntohs(iph->tot_len);
 		if (!tot && skb_is_gso(skb))
 			tot = skb->len;		/* BIG TCP */
-		if (tot < thoff || tot > skb->len)
-			return false;
+		if (tot < thoff || tot > skb->len || !sis_pkt_trim(skb, tot))
+			return SIS_PKT_MALFORMED;
+		iph = (const struct iphdr *)skb->data;
 		tlen = tot - thoff;
 		ipv6_addr_set_v4mapped(iph->saddr, dir == SIS_DIR_OUT ?
 				       &p->key.host_addr : &p->key.net_addr);
@@ -102,49 +146,56 @@ static bool sis_pkt_parse(struct sk_buff *skb, u8 dir, struct sis_pkt *p)
 		pf = NFPROTO_IPV4;
 	} else if (skb->protocol == htons(ETH_P_IPV6)) {
 		const struct ipv6hdr *ip6h;
+		unsigned int end;
 		__be16 frag_off;
 		u8 nexthdr;
 		int off;
 
 		if (!pskb_may_pull(skb, sizeof(*ip6h)))
-			return false;
+			return SIS_PKT_OTHER;
 		ip6h = (const struct ipv6hdr *)skb->data;
 		if (ip6h->version != 6)
-			return false;
+			return SIS_PKT_OTHER;
+		nexthdr = ip6h->nexthdr;
+		off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
+		if (off < 0)
+			return SIS_PKT_MALFORMED;	/* may hide TCP */
+		if (nexthdr != IPPROTO_TCP)
+			return SIS_PKT_OTHER;
+		if (frag_off)
+			return SIS_PKT_MALFORMED;
+		ip6h = (const struct ipv6hdr *)skb->data;
 		tlen = ntohs(ip6h->payload_len);
 		if (!tlen && skb_is_gso(skb))
 			tlen = skb->len - sizeof(*ip6h);
-		if (tlen + sizeof(*ip6h) > skb->len)
-			return false;
+		end = sizeof(*ip6h) + tlen;
+		thoff = off;
+		if (end > skb->len || thoff > end || !sis_pkt_trim(skb, end))
+			return SIS_PKT_MALFORMED;
+		ip6h = (const struct ipv6hdr *)skb->data;
 		p->key.host_addr = dir == SIS_DIR_OUT ? ip6h->saddr :
 							ip6h->daddr;
 		p->key.net_addr = dir == SIS_DIR_OUT ? ip6h->daddr :
 						       ip6h->saddr;
-		nexthdr = ip6h->nexthdr;
-		off = ipv6_skip_exthdr(skb, sizeof(*ip6h), &nexthdr, &frag_off);
-		if (off < 0 || nexthdr != IPPROTO_TCP || frag_off)
-			return false;
-		thoff = off;
-		if (thoff > tlen + sizeof(*ip6h))
-			return false;
-		tlen -= thoff - sizeof(*ip6h);
+		tlen = end - thoff;
 		p->key.family = AF_INET6;
 		pf = NFPROTO_IPV6;
 	} else {
-		return false;
+		return SIS_PKT_OTHER;
 	}
+	if (tlen < 4 || !pskb_may_pull(skb, thoff + 4))
+		return SIS_PKT_MALFORMED;
+	sis_pkt_ports(skb, dir, thoff, p);
 	if (tlen < sizeof(*th) || !pskb_may_pull(skb, thoff + sizeof(*th)))
-		return false;
+		return SIS_PKT_MALFORMED;
 	th = (const struct tcphdr *)(skb->data + thoff);
 	doff = th->doff * 4;
 	if (doff < sizeof(*th) || doff > tlen ||
 	    !pskb_may_pull(skb, thoff + doff))
-		return false;
+		return SIS_PKT_MALFORMED;
 	th = (const struct tcphdr *)(skb->data + thoff);
 	if (sis_tcp_parse(th, tlen - doff, &p->seg))
-		return false;
-	p->key.host_port = dir == SIS_DIR_OUT ? th->source : th->dest;
-	p->key.net_port = dir == SIS_DIR_OUT ? th->dest : th->source;
+		return SIS_PKT_MALFORMED;
 	p->th_off = thoff;
 	p->ts_off = 0;
 	if (p->seg.opts & SIS_OPT_TS) {
@@ -154,7 +205,7 @@ static bool sis_pkt_parse(struct sk_buff *skb, u8 dir, struct sis_pkt *p)
 	}
 	p->data_off = thoff + doff;
 	/* Chaff with a bad checksum never reaches the receiver's stream. */
-	return sis_pkt_csum_ok(skb, thoff, pf);
+	return sis_pkt_csum_ok(skb, thoff, pf) ? SIS_PKT_TCP : SIS_PKT_CHAFF;
 }
 
 static bool sis_ports_match(const struct sis_port_range *r, unsigned int n,
@@ -536,6 +587,22 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 }
 
 /*
+ * TCP the engine cannot read. The receiver drops it (but a fragment), so
+ * dropping it changes nothing for the connection; forwarding it would let
+ * bytes past a containing scanner. Uncovered ports keep it going; when the
+ * ports cannot be read, the segment may be covered: dropped.
+ */
+static unsigned int sis_conn_malformed(struct sis_bridge *sb,
+				       const struct sis_pkt *p)
+{
+	if (p->ports && !sis_conn_lookup(sb, &p->key) &&
+	    !sis_conn_wanted(sb, &p->key))
+		return NF_ACCEPT;
+	atomic64_inc(&sb->conns.stats.malformed);
+	return NF_DROP;
+}
+
+/*
  * The hook's stream part. Returns NF_ACCEPT (go on: frame scanners, then
  * the bridge), NF_DROP, or NF_STOLEN (held for stream scanners).
  */
@@ -548,8 +615,14 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
 
-	if (!sis_pkt_parse(skb, dir, &p))
+	switch (sis_pkt_parse(skb, dir, &p)) {
+	case SIS_PKT_TCP:
+		break;
+	case SIS_PKT_MALFORMED:
+		return sis_conn_malformed(sb, &p);
+	default:
 		return NF_ACCEPT;
+	}
 	c = sis_conn_lookup(sb, &p.key);
 	if (c && READ_ONCE(c->closing) && sis_tcp_seg_is_syn(&p.seg)) {
 		/* The addresses are used again: a new connection. */

@@ -49,6 +49,7 @@ static const struct {
 	[SIS_SSTATS_A_INVALID_PAWS] = { "paws", "invalid_paws" },
 	[SIS_SSTATS_A_INVALID_WINDOW] = { "window", "invalid_window" },
 	[SIS_SSTATS_A_INVALID_FIN] = { "fin", "invalid_fin" },
+	[SIS_SSTATS_A_MALFORMED] = { "malformed", "malformed" },
 };
 
 static int usage(FILE *f)
@@ -232,17 +233,19 @@ static void sstats_words(FILE *f, const struct sisctl_sstats *s, int first,
  */
 void sstats_text(FILE *f, const struct sisctl_sstats *s)
 {
-	const unsigned int why = ~0u << SIS_SSTATS_A_INVALID_AUTH;
+	const unsigned int why = (~0u << SIS_SSTATS_A_INVALID_AUTH) &
+				 ~(~0u << (SIS_SSTATS_A_INVALID_FIN + 1));
 
 	if (!s->has)
 		return;
 	fputs("\tstreams", f);
 	sstats_words(f, s, 1, SIS_SSTATS_A_INVALID_AUTH - 1);
+	sstats_words(f, s, SIS_SSTATS_A_INVALID_FIN + 1, SIS_SSTATS_A_MAX);
 	fputc('\n', f);
 	if (!(s->has & why))
 		return;
 	fputs("\tinvalid", f);
-	sstats_words(f, s, SIS_SSTATS_A_INVALID_AUTH, SIS_SSTATS_A_MAX);
+	sstats_words(f, s, SIS_SSTATS_A_INVALID_AUTH, SIS_SSTATS_A_INVALID_FIN);
 	fputc('\n', f);
 }
 

@@ -678,6 +678,7 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_INVALID_PAWS,	/* u64, TSval older than TS.Recent */
 	SIS_SSTATS_A_INVALID_WINDOW,	/* u64, outside the receive window */
 	SIS_SSTATS_A_INVALID_FIN,	/* u64, data after the FIN */
+	SIS_SSTATS_A_MALFORMED,		/* u64, dropped: TCP not judgeable */
 	__SIS_SSTATS_A_LAST
 };
 
