@@ -340,7 +340,7 @@ static void on_frame(struct codered *cr, const struct sis_frame *f)
 		   p.sport == 53) {
 		on_reply(cr, &p, now);
 	} else if (p.proto == IPPROTO_TCP && f->dir == SIS_DIR_OUT &&
-		   (p.tcp_flags & CR_TCP_CLASSIC) == CR_TCP_SYN && !p.fragment) {
+		   (p.tcp_flags & CR_TCP_REQUEST) == CR_TCP_SYN && !p.fragment) {
 		on_syn(cr, f, &p, now);
 		return;
 	} else {

@@ -14,8 +14,12 @@
 #include "table.h"
 
 #define CR_TCP_SYN	0x02
-/* FIN, SYN, RST, PSH, ACK, URG: not ECN's ECE and CWR. */
-#define CR_TCP_CLASSIC	0x3f
+/*
+ * A connection request is a SYN without ACK, RST or FIN: Linux opens a
+ * connection for one whatever PSH, URG, ECE and CWR say (tcp_rcv_state_process()
+ * in LISTEN), so neither may they hide one.
+ */
+#define CR_TCP_REQUEST	0x17	/* FIN, SYN, RST, ACK */
 
 struct cr_packet {
 	struct cr_addr src, dst;

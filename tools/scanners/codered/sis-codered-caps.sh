@@ -3,8 +3,9 @@
 #
 # The Code-Red scanner's declaration and capability table, as sisctl
 # commands (paper section 5.3): DNS queries from the host and DNS replies
-# to it, read only; the host's outbound TCP SYNs (only SYN set of SYN, ACK,
-# RST, FIN, PSH, URG), read and contain. IPv6 SYNs are matched at a fixed
+# to it, read only; the host's outbound connection requests (SYN set, ACK,
+# RST and FIN clear, whatever PSH, URG, ECE and CWR say: Linux accepts
+# them all), read and contain. IPv6 SYNs are matched at a fixed
 # offset (TCP right after the IPv6 header), since pcap cannot index TCP
 # headers over IPv6.
 #
@@ -26,4 +27,4 @@ sisctl scanner add codered bridge "$bridge" user "$user" \
 sisctl cap add codered dns-query dir out rights read 'udp dst port 53'
 sisctl cap add codered dns-reply dir in rights read 'udp src port 53'
 sisctl cap add codered syn dir out rights read,contain \
-	'(tcp[tcpflags] & 0x3f == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 0x3f == 2)'
+	'(tcp[tcpflags] & (tcp-syn|tcp-ack|tcp-rst|tcp-fin) == tcp-syn) or (ip6 and ip6[6] == 6 and ip6[53] & 0x17 == 2)'
