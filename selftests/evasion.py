@@ -6,6 +6,10 @@
       In the host's namespace: accept connections on PORT and append what
       the application reads from each to DIR/<peer port>. Prints "ready".
 
+  evasion.py crafter IFACE SRC_MAC DST_MAC
+      The same, for each line "SRC DST DPORT SPORT SCENARIO..." of stdin,
+      each answer ending with a line "end".
+
   evasion.py craft IFACE SRC_MAC DST_MAC SRC DST DPORT SPORT SCENARIO...
       In the network's namespace: for each scenario, a connection from
       SRC:SPORT+i (an address the namespace does not own, so its kernel
@@ -17,9 +21,20 @@ The scenarios (all but the last are accepted by Linux as plain data):
   control   a plain segment
   badopt    an MSS option of a bad length (02 03 00 01): Linux ignores it
   padded    bytes after the IP datagram, in the Ethernet frame: Linux trims
-  frag      the segment in IPv4 fragments of 16 bytes, the TCP header cut
-  badoff    a data offset past the segment's end: Linux drops it
+  frag      the segment in IPv4 fragments of 32 bytes, the first with the
+            whole TCP header
+  tiny      the segment in IPv4 fragments of 16 bytes, the TCP header cut
+            (RFC 1858's tiny first fragment)
+  overlap   two IPv4 fragments that overlap with different bytes: Linux
+            drops the datagram (and SIS must too, counted)
+  badoff    a data offset past the segment's end (60 bytes of header
+            claimed, 28 sent): Linux drops it
   syn       a SYN without options or payload, nothing else
+  hbhsyn    an IPv6 SYN behind a hop-by-hop options header, from
+  dstsyn    SRC6 to DST6 (below), or behind a destination options header;
+            DATA is "synack" if the receiver answered, "none" if not
+
+IPv6 scenarios use SRC6 = 2001:db8::3 and DST6 = 2001:db8::1.
 """
 import os
 import socket
@@ -33,9 +48,10 @@ PACKET_OUTGOING = 4
 
 
 def serve(port, out):
-    lst = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    lst = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     lst.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lst.bind(("0.0.0.0", port))
+    lst.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    lst.bind(("::", port))
     lst.listen(64)
     print("ready", flush=True)
 
@@ -59,8 +75,14 @@ def serve(port, out):
         threading.Thread(target=reader, args=(conn, peer), daemon=True).start()
 
 
+SRC6 = "2001:db8::3"
+DST6 = "2001:db8::1"
+
+
 def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
     from scapy.layers.inet import IP, TCP, fragment, in4_chksum
+    from scapy.layers.inet6 import (IPv6, IPv6ExtHdrDestOpt,
+                                    IPv6ExtHdrHopByHop)
     from scapy.layers.l2 import Ether
 
     tx = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
@@ -70,22 +92,37 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
     rx.bind((iface, ETH_P_IP))
     eth = Ether(src=smac, dst=dmac)
 
-    def syn_ack(sp, timeout=60):
+    rx6 = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
+                        socket.htons(0x86dd))
+    rx6.bind((iface, 0x86dd))
+
+    def flush(sock):
+        sock.setblocking(False)
+        try:
+            while True:
+                sock.recv(65535)
+        except BlockingIOError:
+            pass
+        sock.setblocking(True)
+
+    def syn_ack(sp, timeout=60, sock=rx, ipl=IP, to=src, must=True):
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            rx.settimeout(max(0.1, end - time.monotonic()))
+            sock.settimeout(max(0.1, end - time.monotonic()))
             try:
-                data, addr = rx.recvfrom(65535)
+                data, addr = sock.recvfrom(65535)
             except socket.timeout:
                 break
             if addr[2] == PACKET_OUTGOING:
                 continue
             p = Ether(data)
-            if (IP in p and TCP in p and p[IP].dst == src and
+            if (ipl in p and TCP in p and p[ipl].dst == to and
                     p[TCP].sport == dport and p[TCP].dport == sp and
                     p[TCP].flags & 0x12 == 0x12):
                 return p[TCP].seq
-        sys.exit("no SYN-ACK to %s:%d" % (src, sp))
+        if must:
+            sys.exit("no SYN-ACK to %s:%d" % (to, sp))
+        return None
 
     def tcp_raw(sp, seq, ack, flags, opts=b"", payload=b"", doff=None):
         """A TCP segment as bytes, its checksum right for its bytes."""
@@ -109,13 +146,18 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
             tx.send(ip_frame(tcp_raw(sp, isn, 0, 0x02)))
             print(scen, sp, flush=True)
             continue
-        rx.setblocking(False)
-        try:
-            while True:
-                rx.recv(65535)
-        except BlockingIOError:
-            pass
-        rx.setblocking(True)
+        if scen in ("hbhsyn", "dstsyn"):
+            ext = IPv6ExtHdrHopByHop() if scen == "hbhsyn" else \
+                IPv6ExtHdrDestOpt()
+            flush(rx6)
+            tx.send(bytes(eth / IPv6(src=SRC6, dst=DST6) / ext /
+                          TCP(sport=sp, dport=dport, flags="S", seq=isn)))
+            # Answered at once if at all: a few seconds under TCG.
+            got = syn_ack(sp, timeout=10, sock=rx6, ipl=IPv6, to=SRC6,
+                          must=False)
+            print(scen, sp, "none" if got is None else "synack", flush=True)
+            continue
+        flush(rx)
         tx.send(ip_frame(tcp_raw(sp, isn, 0, 0x02,
                                  opts=b"\x02\x04\x05\xb4")))
         peer = syn_ack(sp)
@@ -131,13 +173,22 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
         elif scen == "padded":
             frame = ip_frame(tcp_raw(sp, seq, ack, 0x18, payload=data))
             tx.send(frame + b"Z" * 32)
-        elif scen == "frag":
+        elif scen in ("frag", "tiny"):
             pkt = IP(src=src, dst=dst, proto=6, id=sp) / \
                 tcp_raw(sp, seq, ack, 0x18, payload=data)
-            for f in fragment(pkt, fragsize=16):
+            for f in fragment(pkt, fragsize=32 if scen == "frag" else 16):
                 tx.send(bytes(eth / f))
+        elif scen == "overlap":
+            seg = tcp_raw(sp, seq, ack, 0x18, payload=data)
+            other = seg[:32] + b"O" * (len(seg) - 32)
+            tx.send(bytes(eth / IP(src=src, dst=dst, proto=6, id=sp,
+                                   flags="MF", frag=0) / seg[:40]))
+            tx.send(bytes(eth / IP(src=src, dst=dst, proto=6, id=sp,
+                                   frag=4) / other[32:]))
+            read = b""
         elif scen == "badoff":
-            tx.send(ip_frame(tcp_raw(sp, seq, ack, 0x18, payload=data,
+            # 60 bytes of header claimed, 28 there.
+            tx.send(ip_frame(tcp_raw(sp, seq, ack, 0x18, payload=data[:8],
                                      doff=15)))
             read = b""
         else:
@@ -145,9 +196,28 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
         print(scen, sp, read.decode(), flush=True)
 
 
+def crafter(iface, smac, dmac):
+    """craft, once per line of stdin: "SRC DST DPORT SPORT SCENARIO..."
+
+    Its lines, then "end" (or "error MESSAGE", then "end"): scapy is
+    imported once, which takes seconds in a debug guest.
+    """
+    for line in sys.stdin:
+        w = line.split()
+        if len(w) < 5:
+            continue
+        try:
+            craft(iface, smac, dmac, w[0], w[1], int(w[2]), int(w[3]), w[4:])
+        except SystemExit as e:
+            print("error", e, flush=True)
+        print("end", flush=True)
+
+
 def main():
     if len(sys.argv) == 4 and sys.argv[1] == "serve":
         serve(int(sys.argv[2]), sys.argv[3])
+    elif len(sys.argv) == 5 and sys.argv[1] == "crafter":
+        crafter(sys.argv[2], sys.argv[3], sys.argv[4])
     elif len(sys.argv) >= 10 and sys.argv[1] == "craft":
         a = sys.argv[2:]
         craft(a[0], a[1], a[2], a[3], a[4], int(a[5]), int(a[6]), a[7:])
