@@ -89,9 +89,29 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	sb->hook_ops.pf = NFPROTO_BRIDGE;
 	sb->hook_ops.hooknum = NF_BR_FORWARD;
 	sb->hook_ops.priority = NF_BR_PRI_FIRST;
+	/* Last on the way out: after every other hook saw the datagram. */
+	sb->out_ops = sb->hook_ops;
+	sb->out_ops.hook = sis_norm_out_hook;
+	sb->out_ops.hooknum = NF_BR_POST_ROUTING;
+	sb->out_ops.priority = NF_BR_PRI_LAST;
+	sb->local_ops = sb->hook_ops;
+	sb->local_ops.hook = sis_norm_local_hook;
+	sb->local_ops.hooknum = NF_BR_LOCAL_IN;
 	err = nf_register_net_hook(sb->net, &sb->hook_ops);
+	if (!err) {
+		err = nf_register_net_hook(sb->net, &sb->out_ops);
+		if (err)
+			nf_unregister_net_hook(sb->net, &sb->hook_ops);
+	}
+	if (!err) {
+		err = nf_register_net_hook(sb->net, &sb->local_ops);
+		if (err) {
+			nf_unregister_net_hook(sb->net, &sb->out_ops);
+			nf_unregister_net_hook(sb->net, &sb->hook_ops);
+		}
+	}
 	if (err) {
-		NL_SET_ERR_MSG(extack, "cannot register the bridge netfilter hook");
+		NL_SET_ERR_MSG(extack, "cannot register the bridge netfilter hooks");
 		sis_conns_destroy(sb);
 		goto err_free;
 	}
@@ -142,8 +162,10 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	sis_scanner_del_all(sb);
 	list_del_rcu(&sb->list);
 	sn->gen++;
-	/* Waits for every running instance of the hook to finish. */
+	/* Waits for every running instance of the hooks to finish. */
+	nf_unregister_net_hook(sb->net, &sb->local_ops);
 	nf_unregister_net_hook(sb->net, &sb->hook_ops);
+	nf_unregister_net_hook(sb->net, &sb->out_ops);
 	/* Their watchers went with the scanners: nothing holds frames. */
 	sis_conns_destroy(sb);
 

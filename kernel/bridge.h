@@ -18,6 +18,7 @@
 #include <linux/sis.h>
 
 #include "conn.h"
+#include "normalize.h"
 #include "stats.h"
 
 struct sis_net;
@@ -40,6 +41,8 @@ struct sis_bridge {
 	netdevice_tracker host_tracker;
 	netdevice_tracker net_tracker;
 	struct nf_hook_ops hook_ops;	/* .priv is this bridge */
+	struct nf_hook_ops out_ops;	/* POST_ROUTING: refragmenting */
+	struct nf_hook_ops local_ops;	/* LOCAL_IN: frames to the appliance */
 	/* [SIS_DIR_INDEX_IN], [SIS_DIR_INDEX_OUT] */
 	struct sis_pcpu_count __percpu *stats;
 	struct list_head rules;		/* struct sis_rule, RCU */
@@ -50,6 +53,8 @@ struct sis_bridge {
 	atomic_t n_subs;		/* frame subscriptions of its scanners */
 	atomic_t n_stream_subs;		/* stream subscriptions */
 	struct sis_conns conns;		/* tracked TCP connections */
+	struct sis_norm_conf norm;	/* set under RTNL, read locklessly */
+	struct sis_norm_stats norm_stats;
 	u32 next_rule_id;
 	struct rcu_head rcu;
 };

@@ -3,9 +3,12 @@
  * The datapath. Each attached bridge registers this function at the bridge
  * family's FORWARD hook of its namespace, so it sees every frame the bridge
  * forwards from one port to the other (unicast, flooded, broadcast), before
- * any other bridge filter. Prevent rules come first; then, only while some
- * scanner has a subscription, the scanners (scan.c). Up to there it takes
- * no lock and allocates nothing: the caller holds RCU with bottom halves
+ * any other bridge filter. When something judges (prevent rules or
+ * subscriptions), frames that cannot be judged as they come are made whole
+ * or dropped first (normalize.c: fragments, IPv6 extension headers). Prevent
+ * rules come next; then, only while some scanner has a subscription, the
+ * scanners (scan.c). Up to there a frame that is not a fragment takes no
+ * lock and allocates nothing: the caller holds RCU with bottom halves
  * disabled, counters are per CPU.
  */
 #include <linux/netfilter_bridge.h>
@@ -13,6 +16,7 @@
 
 #include "conn.h"
 #include "hook.h"
+#include "normalize.h"
 #include "rules.h"
 #include "ruleset.h"
 #include "scan.h"
@@ -22,6 +26,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 {
 	struct sis_bridge *sb = priv;
 	const struct sis_ruleset *rs;
+	bool subs, stream_subs;
 	struct sis_rule *rule;
 	unsigned int len, verdict;
 	u8 dir;
@@ -32,6 +37,17 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	len = sis_frame_len(skb);
 
 	rs = rcu_dereference(sb->ruleset);
+	subs = atomic_read(&sb->n_subs);
+	stream_subs = atomic_read(&sb->n_stream_subs);
+	if (rs || subs || stream_subs) {
+		/* Something judges: only what can be judged goes on. */
+		verdict = sis_norm_frame(sb, dir, skb, state);
+		if (verdict == NF_DROP)
+			sis_count_frame(sb->stats + dir - 1, len, true);
+		if (verdict != NF_ACCEPT)
+			return verdict;	/* NF_STOLEN: a fragment queued */
+		len = sis_frame_len(skb);	/* a whole datagram now? */
+	}
 	if (rs) {
 		rule = sis_ruleset_match(rs, dir - 1, skb);
 		if (rule) {
@@ -42,9 +58,9 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	}
 
 	verdict = NF_ACCEPT;
-	if (atomic_read(&sb->n_stream_subs))
+	if (stream_subs)
 		verdict = sis_conn_hook(sb, dir, skb, state);
-	if (verdict == NF_ACCEPT && atomic_read(&sb->n_subs))
+	if (verdict == NF_ACCEPT && subs)
 		verdict = sis_scan(sb, dir, skb, state);
 	/* A held frame counts as forwarded until it is cut (held.c). */
 	sis_count_frame(sb->stats + dir - 1, len, verdict == NF_DROP);

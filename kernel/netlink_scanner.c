@@ -50,6 +50,7 @@ static int sis_nl_ports_validate(const struct nlattr *attr,
 
 static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
+	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, __SIS_UNJUDGED_MAX - 1),
 	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							sis_nl_ports_validate),
 	[SIS_CAP_A_NET_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
@@ -256,6 +257,14 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 				    "port lists are for stream capabilities");
 		return -EINVAL;
 	}
+	if (tb[SIS_CAP_A_MIDSTREAM] &&
+	    (kind != SIS_CAP_STREAM ||
+	     (!(nla_get_u8(tb[SIS_CAP_A_RIGHTS]) & SIS_RIGHT_CONTAIN) &&
+	      nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) != SIS_UNJUDGED_PASS))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_MIDSTREAM],
+				    "a mid-stream policy is for stream capabilities that contain");
+		return -EINVAL;
+	}
 	name = nla_data(tb[SIS_CAP_A_NAME]);
 	if (!sis_name_valid(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
@@ -285,6 +294,11 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	if (IS_ERR(cap))
 		return PTR_ERR(cap);
 	cap->kind = kind;
+	/* What cannot be reassembled is not let past a container. */
+	cap->midstream = tb[SIS_CAP_A_MIDSTREAM] ?
+			 nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) :
+			 cap->rights & SIS_RIGHT_CONTAIN ? SIS_UNJUDGED_DROP :
+							   SIS_UNJUDGED_PASS;
 	cap->n_host_ports = sis_nl_ports(tb[SIS_CAP_A_HOST_PORTS],
 					 cap->host_ports);
 	cap->n_net_ports = sis_nl_ports(tb[SIS_CAP_A_NET_PORTS],
@@ -469,6 +483,8 @@ static int sis_nl_put_cap(struct sk_buff *skb, const struct sis_cap *cap)
 	    nla_put_u64_64bit(skb, SIS_CAP_A_MATCHES, sum.frames,
 			      SIS_CAP_A_PAD) ||
 	    nla_put_u8(skb, SIS_CAP_A_KIND, cap->kind) ||
+	    (cap->kind == SIS_CAP_STREAM &&
+	     nla_put_u8(skb, SIS_CAP_A_MIDSTREAM, cap->midstream)) ||
 	    (cap->n_host_ports &&
 	     nla_put(skb, SIS_CAP_A_HOST_PORTS,
 		     cap->n_host_ports * sizeof(cap->host_ports[0]),

@@ -41,6 +41,11 @@ static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_SYN_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &sis_ms_range),
 	[SIS_LIMITS_A_IDLE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &sis_ms_range),
 	[SIS_LIMITS_A_CLOSE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &sis_ms_range),
+	[SIS_LIMITS_A_FRAGMENTS] = NLA_POLICY_MAX(NLA_U32,
+						  __SIS_FRAGMENTS_MAX - 1),
+	[SIS_LIMITS_A_IP6_EXTHDR] = NLA_POLICY_MAX(NLA_U32,
+						   __SIS_UNJUDGED_MAX - 1),
+	[SIS_LIMITS_A_LOCAL] = NLA_POLICY_MAX(NLA_U32, __SIS_UNJUDGED_MAX - 1),
 };
 
 const struct nla_policy sis_set_policy[SIS_A_MAX + 1] = {
@@ -80,13 +85,19 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	sis_nl_set_u32(tb[SIS_LIMITS_A_SYN_MS], &lim->syn_ms);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_IDLE_MS], &lim->idle_ms);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_CLOSE_MS], &lim->close_ms);
+	sis_nl_set_u32(tb[SIS_LIMITS_A_FRAGMENTS], &sb->norm.fragments);
+	sis_nl_set_u32(tb[SIS_LIMITS_A_IP6_EXTHDR], &sb->norm.ip6_exthdr);
+	sis_nl_set_u32(tb[SIS_LIMITS_A_LOCAL], &sb->norm.local);
 	sis_net(sb->net)->gen++;
 out:
 	rtnl_unlock();
 	return err;
 }
 
-/* The bridge's stream limits and counters, for its dump. Under RCU. */
+/*
+ * The bridge's settings (stream limits, what it does with frames it cannot
+ * judge) and counters, for its dump. Under RCU.
+ */
 int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 {
 	const struct sis_conns *cs = &sb->conns;
@@ -113,6 +124,18 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		  &s->invalid_why[SIS_TCB_WHY_WINDOW] },
 		{ SIS_SSTATS_A_INVALID_FIN, &s->invalid_why[SIS_TCB_WHY_FIN] },
 		{ SIS_SSTATS_A_MALFORMED, &s->malformed },
+		{ SIS_SSTATS_A_MIDSTREAM_DROPPED, &s->midstream_dropped },
+	};
+	const struct sis_norm_stats *ns = &sb->norm_stats;
+	const struct {
+		int attr;
+		const atomic64_t *v;
+	} ncounters[] = {
+		{ SIS_NSTATS_A_REASSEMBLED, &ns->reassembled },
+		{ SIS_NSTATS_A_FRAG_DROPPED, &ns->frag_dropped },
+		{ SIS_NSTATS_A_FRAG_BAD, &ns->frag_bad },
+		{ SIS_NSTATS_A_IP6_EXTHDR, &ns->ip6_exthdr },
+		{ SIS_NSTATS_A_LOCAL, &ns->local },
 	};
 	struct nlattr *nest;
 	unsigned int i;
@@ -129,8 +152,23 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 	    nla_put_u32(skb, SIS_LIMITS_A_IDLE_MS,
 			READ_ONCE(cs->limits.idle_ms)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_CLOSE_MS,
-			READ_ONCE(cs->limits.close_ms)))
+			READ_ONCE(cs->limits.close_ms)) ||
+	    nla_put_u32(skb, SIS_LIMITS_A_FRAGMENTS,
+			READ_ONCE(sb->norm.fragments)) ||
+	    nla_put_u32(skb, SIS_LIMITS_A_IP6_EXTHDR,
+			READ_ONCE(sb->norm.ip6_exthdr)) ||
+	    nla_put_u32(skb, SIS_LIMITS_A_LOCAL, READ_ONCE(sb->norm.local)))
 		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+
+	nest = nla_nest_start(skb, SIS_A_NORM_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(ncounters); i++)
+		if (nla_put_u64_64bit(skb, ncounters[i].attr,
+				      atomic64_read(ncounters[i].v),
+				      SIS_NSTATS_A_PAD))
+			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 
 	nest = nla_nest_start(skb, SIS_A_STREAM_STATS);

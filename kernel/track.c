@@ -305,6 +305,37 @@ static bool sis_conn_wanted(struct sis_bridge *sb,
 	return false;
 }
 
+/*
+ * A segment of a connection not seen from its first SYN: its bytes cannot
+ * be reassembled. Forwarded and counted, unless a subscription that would
+ * contain it says drop (its capability's SIS_CAP_A_MIDSTREAM); an RST
+ * still goes by, so that the ends can give up.
+ */
+static unsigned int sis_conn_midstream(struct sis_bridge *sb,
+				       const struct sis_pkt *p)
+{
+	struct sis_conn_stats *stats = &sb->conns.stats;
+	struct sis_scanner *sc;
+	bool wanted = false;
+
+	list_for_each_entry_rcu(sc, &sb->scanners, list) {
+		const struct sis_sub *sub = sis_stream_sub(sc, &p->key, NULL);
+
+		if (!sub)
+			continue;
+		wanted = true;
+		if ((sub->rights & SIS_RIGHT_CONTAIN) &&
+		    sub->cap->midstream == SIS_UNJUDGED_DROP &&
+		    !(p->seg.flags & TCPHDR_RST)) {
+			atomic64_inc(&stats->midstream_dropped);
+			return NF_DROP;
+		}
+	}
+	if (wanted)
+		atomic64_inc(&stats->midstream);
+	return NF_ACCEPT;
+}
+
 /* A first SYN: a new connection if a stream subscription covers it. */
 static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 				 struct sk_buff *skb, struct sis_pkt *p,
@@ -630,11 +661,8 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		c = NULL;
 	}
 	if (!c) {
-		if (!sis_tcp_seg_is_syn(&p.seg)) {
-			if (sis_conn_wanted(sb, &p.key))
-				atomic64_inc(&sb->conns.stats.midstream);
-			return NF_ACCEPT;
-		}
+		if (!sis_tcp_seg_is_syn(&p.seg))
+			return sis_conn_midstream(sb, &p);
 		verdict = sis_conn_new(sb, dir, skb, &p, &c);
 		if (!c || !p.seg.len)
 			return verdict;

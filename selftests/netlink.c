@@ -1139,6 +1139,16 @@ static const struct {
 	{ SIS_LIMITS_A_CLOSE_MS, 0, 0x80000000, 1, 0x7fffffff },
 };
 
+/* The per-bridge settings, words by number: 0 (the default) to max. */
+static const struct {
+	int attr;
+	uint32_t max;
+} setting_max[] = {
+	{ SIS_LIMITS_A_FRAGMENTS, __SIS_FRAGMENTS_MAX - 1 },
+	{ SIS_LIMITS_A_IP6_EXTHDR, __SIS_UNJUDGED_MAX - 1 },
+	{ SIS_LIMITS_A_LOCAL, __SIS_UNJUDGED_MAX - 1 },
+};
+
 /*
  * SIS_CMD_SET_BRIDGE: a limit out of range is refused and changes none
  * (not even a good one in the same request); a good request changes only
@@ -1230,6 +1240,30 @@ TEST_F(attached, set_bridge_limits)
 		q.l[i].value = default_limits[q.l[i].attr];
 	expect_req(_metadata, &self->c, "defaults", SIS_CMD_SET_BRIDGE, 0,
 		   put_limits_arg, &q, 0, "");
+	expect_limits(_metadata, &self->c, "defaults", default_limits);
+
+	/* The settings: words as numbers, none past the last word. */
+	for (i = 0; i < ARRAY_SIZE(setting_max); i++) {
+		int attr = setting_max[i].attr;
+
+		memcpy(want, default_limits, sizeof(want));
+		q = (struct limits_req){ .n = 1, .l = { { attr } } };
+		q.l[0].value = setting_max[i].max + 1;
+		snprintf(what, sizeof(what), "setting %d = %u", attr,
+			 q.l[0].value);
+		expect_req(_metadata, &self->c, what, SIS_CMD_SET_BRIDGE, 0,
+			   put_limits_arg, &q, ERANGE, "integer out of range");
+		expect_limits(_metadata, &self->c, what, want);
+		q.l[0].value = want[attr] = setting_max[i].max;
+		snprintf(what, sizeof(what), "setting %d = %u", attr,
+			 q.l[0].value);
+		expect_req(_metadata, &self->c, what, SIS_CMD_SET_BRIDGE, 0,
+			   put_limits_arg, &q, 0, "");
+		expect_limits(_metadata, &self->c, what, want);
+		q.l[0].value = 0;
+		expect_req(_metadata, &self->c, "back to the default",
+			   SIS_CMD_SET_BRIDGE, 0, put_limits_arg, &q, 0, "");
+	}
 	expect_limits(_metadata, &self->c, "defaults", default_limits);
 }
 
@@ -1324,6 +1358,7 @@ struct cap_req {
 	int rights, dir;		/* 0: absent */
 	const void *bpf, *host, *net;	/* NULL: absent */
 	int bpf_len, host_len, net_len;	/* bytes */
+	int midstream;			/* 0: absent, else the value + 1 */
 };
 
 static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
@@ -1346,13 +1381,15 @@ static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
 		nla_put(m, SIS_CAP_A_HOST_PORTS, q->host_len, q->host);
 	if (q->net)
 		nla_put(m, SIS_CAP_A_NET_PORTS, q->net_len, q->net);
+	if (q->midstream)
+		nla_put_u8(m, SIS_CAP_A_MIDSTREAM, q->midstream - 1);
 	nla_nest_end(m, n);
 }
 
 /* A scanner's dump: whether it is attached, and its capabilities. */
 struct cap_info {
 	char name[SIS_NAME_MAX];
-	int kind, rights, dir;		/* -1: absent */
+	int kind, rights, dir, midstream;	/* -1: absent */
 	int host_len, net_len;		/* bytes; -1: no list */
 	struct sis_port_range host[SIS_PORT_RANGES_MAX];
 	struct sis_port_range net[SIS_PORT_RANGES_MAX];
@@ -1412,6 +1449,7 @@ static int on_scanner(struct nl_msg *msg, void *arg)
 		ci->kind = nla_u8_or(tb[SIS_CAP_A_KIND], -1);
 		ci->rights = nla_u8_or(tb[SIS_CAP_A_RIGHTS], -1);
 		ci->dir = nla_u8_or(tb[SIS_CAP_A_DIR], -1);
+		ci->midstream = nla_u8_or(tb[SIS_CAP_A_MIDSTREAM], -1);
 		ci->host_len = copy_ports(tb[SIS_CAP_A_HOST_PORTS], ci->host);
 		ci->net_len = copy_ports(tb[SIS_CAP_A_NET_PORTS], ci->net);
 	}
@@ -1478,7 +1516,14 @@ TEST_F(attached, cap_stream)
 		  .rights = SIS_RIGHT_READ, BPF(ret_all) },
 		{ .name = "default", .kind = -1, .rights = SIS_RIGHT_READ,
 		  BPF(ret_all) },
+		{ .name = "late", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+		  .midstream = SIS_UNJUDGED_PASS + 1 },
+		{ .name = "ro-pass", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ, .midstream = SIS_UNJUDGED_PASS + 1 },
 	};
+	static const char midstream_for[] =
+		"a mid-stream policy is for stream capabilities that contain";
 	static const char ports_len[] =
 		"a port list is 1 to 16 struct sis_port_range";
 	static const char ports_bad[] =
@@ -1530,6 +1575,14 @@ TEST_F(attached, cap_stream)
 		{ { .name = "web", .kind = SIS_CAP_STREAM,
 		    .rights = SIS_RIGHT_READ }, EEXIST,
 		  "capability with this name" },
+		{ { .kind = SIS_CAP_FRAMES, .rights = SIS_RIGHT_READ |
+		    SIS_RIGHT_CONTAIN, BPF(ret_all),
+		    .midstream = SIS_UNJUDGED_DROP + 1 }, EINVAL, midstream_for },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    .midstream = SIS_UNJUDGED_DROP + 1 }, EINVAL, midstream_for },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ |
+		    SIS_RIGHT_CONTAIN, .midstream = __SIS_UNJUDGED_MAX + 1 },
+		  ERANGE, "integer out of range" },
 	};
 	const struct scanner_req st = { "st", 65534 };
 	struct scanner_info si;
@@ -1579,6 +1632,13 @@ TEST_F(attached, cap_stream)
 			TH_LOG("%s", g->name);
 		}
 		EXPECT_EQ(g->net ? g->net_len : -1, ci->net_len) {
+			TH_LOG("%s", g->name);
+		}
+		/* Stream capabilities have one: drop if they contain. */
+		EXPECT_EQ(g->kind != SIS_CAP_STREAM ? -1 :
+			  g->midstream ? g->midstream - 1 :
+			  g->rights & SIS_RIGHT_CONTAIN ? SIS_UNJUDGED_DROP :
+			  SIS_UNJUDGED_PASS, ci->midstream) {
 			TH_LOG("%s", g->name);
 		}
 		if (g->host && ci->host_len == g->host_len)

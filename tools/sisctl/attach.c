@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* sisctl attach BRIDGE host PORT, sisctl detach BRIDGE */
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netdb.h>
 #include <string.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -60,9 +62,44 @@ static int run(uint8_t cmd, uint32_t bridge, uint32_t host)
 	return sisctl_result(r, extack);
 }
 
+/*
+ * The appliance's own addresses are reachable from the protected host, and
+ * what it sends them is never forwarded, so never judged: say so when the
+ * bridge or the host port has one (the "local" setting drops such frames
+ * from the host port by default).
+ */
+void attach_warn_addresses(FILE *f, const char *bridge, const char *host)
+{
+	struct ifaddrs *ifa, *a;
+
+	if (getifaddrs(&ifa) < 0)
+		return;
+	for (a = ifa; a; a = a->ifa_next) {
+		char addr[NI_MAXHOST];
+		socklen_t len;
+
+		if (!a->ifa_addr || (strcmp(a->ifa_name, bridge) &&
+				     strcmp(a->ifa_name, host)))
+			continue;
+		if (a->ifa_addr->sa_family == AF_INET)
+			len = sizeof(struct sockaddr_in);
+		else if (a->ifa_addr->sa_family == AF_INET6)
+			len = sizeof(struct sockaddr_in6);
+		else
+			continue;
+		if (getnameinfo(a->ifa_addr, len, addr, sizeof(addr), NULL, 0,
+				NI_NUMERICHOST))
+			continue;
+		fprintf(f, "Warning: %s has address %s: frames from the host port to the appliance itself are never judged, so SIS drops them unless \"sisctl set dev %s local pass\".\n",
+			a->ifa_name, addr, bridge);
+	}
+	freeifaddrs(ifa);
+}
+
 int cmd_attach(const struct sisctl *o, int argc, char **argv)
 {
 	uint32_t bridge, host;
+	int r;
 
 	(void)o;
 	if (argc == 2 && is_help(argv[1]))
@@ -72,7 +109,10 @@ int cmd_attach(const struct sisctl *o, int argc, char **argv)
 	if (sisctl_ifindex(argv[1], &bridge) < 0 ||
 	    sisctl_ifindex(argv[3], &host) < 0)
 		return 1;
-	return run(SIS_CMD_ATTACH, bridge, host);
+	r = run(SIS_CMD_ATTACH, bridge, host);
+	if (!r)
+		attach_warn_addresses(stderr, argv[1], argv[3]);
+	return r;
 }
 
 int cmd_detach(const struct sisctl *o, int argc, char **argv)

@@ -18,7 +18,8 @@ static int usage(FILE *f)
 	fprintf(f,
 		"Usage: sisctl cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...\n"
 		"       sisctl cap add SCANNER CAP stream [host-port LIST] [net-port LIST]\n"
-		"                      [dir in|out|any] rights read|read,contain [filter FILTER...]\n"
+		"                      [midstream drop|pass] [dir in|out|any]\n"
+		"                      rights read|read,contain [filter FILTER...]\n"
 		"       sisctl cap del SCANNER CAP\n"
 		"Lets SCANNER read (and with contain, hold until its verdict) the frames\n"
 		"matching FILTER, a pcap-filter(7) expression. dir defaults to any.\n"
@@ -26,7 +27,10 @@ static int usage(FILE *f)
 		"(dir out: what the host sends, in: what it receives), when the host's and\n"
 		"the network's ports are in the lists and the first SYN matches FILTER.\n"
 		"LIST is * (any port, the default) or ports and ranges: 25,110,8000-8080\n"
-		"(at most %d). ports 'host LIST:net LIST' gives both, either may be omitted.\n",
+		"(at most %d). ports 'host LIST:net LIST' gives both, either may be omitted.\n"
+		"midstream: what becomes of the segments of a connection not seen from its\n"
+		"first SYN, which cannot be reassembled, while contained: drop (the default\n"
+		"with contain) or pass (forwarded unjudged; the only choice without contain).\n",
 		SIS_PORT_RANGES_MAX);
 	return f == stdout ? 0 : 1;
 }
@@ -71,7 +75,7 @@ static int parse_rights_word(const char *v, uint8_t *rights, char *err,
 
 enum {
 	KW_DIR, KW_RIGHTS, KW_STREAM, KW_HOST_PORT, KW_NET_PORT, KW_PORTS,
-	KW_FILTER,
+	KW_FILTER, KW_MIDSTREAM,
 };
 
 static const char *const keywords[] = {
@@ -82,6 +86,7 @@ static const char *const keywords[] = {
 	[KW_NET_PORT] = "net-port",
 	[KW_PORTS] = "ports",
 	[KW_FILTER] = "filter",
+	[KW_MIDSTREAM] = "midstream",
 };
 
 static int keyword(const char *w)
@@ -140,6 +145,7 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 
 	memset(a, 0, sizeof(*a));
 	a->dir = SIS_DIR_ANY;
+	a->midstream = -1;
 	err[0] = '\0';
 	if (argc < 2)
 		return -1;
@@ -196,6 +202,19 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 			if (parse_rights_word(v, &a->rights, err, err_len) < 0)
 				return -1;
 			break;
+		case KW_MIDSTREAM:
+			ports_word = keywords[kw];
+			if (!strcmp(v, "drop")) {
+				a->midstream = SIS_UNJUDGED_DROP;
+			} else if (!strcmp(v, "pass")) {
+				a->midstream = SIS_UNJUDGED_PASS;
+			} else {
+				snprintf(err, err_len,
+					 "invalid midstream \"%s\": use drop or pass",
+					 v);
+				return -1;
+			}
+			break;
 		default:
 			ports_word = keywords[kw];
 			if (parse_ports_word(a, kw, v, &has_host, &has_net, err,
@@ -220,6 +239,12 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 	if (!(seen & (1u << KW_RIGHTS))) {
 		snprintf(err, err_len,
 			 "missing \"rights read\" or \"rights read,contain\"");
+		return -1;
+	}
+	if (a->midstream == SIS_UNJUDGED_DROP &&
+	    !(a->rights & SIS_RIGHT_CONTAIN)) {
+		snprintf(err, err_len,
+			 "\"midstream drop\" needs \"rights read,contain\": a reader holds nothing back");
 		return -1;
 	}
 	if (i >= argc) {
@@ -294,7 +319,9 @@ int cap_add_stream_fill(struct nl_msg *msg, const struct cap_add_args *a,
 	    nla_put_u8(msg, SIS_CAP_A_RIGHTS, a->rights) < 0 ||
 	    nla_put_u8(msg, SIS_CAP_A_KIND, SIS_CAP_STREAM) < 0 ||
 	    put_ports(msg, SIS_CAP_A_HOST_PORTS, &a->host_ports) < 0 ||
-	    put_ports(msg, SIS_CAP_A_NET_PORTS, &a->net_ports) < 0)
+	    put_ports(msg, SIS_CAP_A_NET_PORTS, &a->net_ports) < 0 ||
+	    (a->midstream >= 0 &&
+	     nla_put_u8(msg, SIS_CAP_A_MIDSTREAM, (uint8_t)a->midstream) < 0))
 		return -EMSGSIZE;
 	if (a->expr &&
 	    (nla_put(msg, SIS_CAP_A_BPF, (int)(len * sizeof(*insns)), insns) < 0 ||

@@ -2,9 +2,12 @@
 /*
  * sisctl set dev BRIDGE [max-conns N] [conn-bytes SIZE] [conn-segs N]
  *                [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]
+ *                [fragments reassemble|drop|pass] [ip6-exthdr drop|pass]
+ *                [local drop|pass]
  *
- * The stream tracking limits of an attached bridge (SIS_CMD_SET_BRIDGE),
- * and how show prints them and the stream counters.
+ * The settings of an attached bridge (SIS_CMD_SET_BRIDGE): stream tracking
+ * limits, and what it does with frames it cannot judge as they come; and
+ * how show prints them, the stream counters and the normalisation ones.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -14,12 +17,26 @@
 
 #include "sisctl.h"
 
-enum value_kind { COUNT, SIZE, DURATION };
+enum value_kind { COUNT, SIZE, DURATION, CHOICE };
+
+static const char *const fragments_words[] = {
+	[SIS_FRAGMENTS_REASSEMBLE] = "reassemble",
+	[SIS_FRAGMENTS_DROP] = "drop",
+	[SIS_FRAGMENTS_PASS] = "pass",
+	NULL
+};
+
+static const char *const unjudged_words[] = {
+	[SIS_UNJUDGED_DROP] = "drop",
+	[SIS_UNJUDGED_PASS] = "pass",
+	NULL
+};
 
 static const struct {
 	const char *word;	/* on the command line and in show */
 	const char *json;
 	enum value_kind kind;
+	const char *const *choices;	/* CHOICE: the words, by value */
 } limits[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_MAX_CONNS] = { "max-conns", "max_conns", COUNT },
 	[SIS_LIMITS_A_CONN_BYTES] = { "conn-bytes", "conn_bytes", SIZE },
@@ -27,7 +44,48 @@ static const struct {
 	[SIS_LIMITS_A_SYN_MS] = { "syn-timeout", "syn_timeout_ms", DURATION },
 	[SIS_LIMITS_A_IDLE_MS] = { "idle-timeout", "idle_timeout_ms", DURATION },
 	[SIS_LIMITS_A_CLOSE_MS] = { "close-timeout", "close_timeout_ms", DURATION },
+	[SIS_LIMITS_A_FRAGMENTS] = { "fragments", "fragments", CHOICE,
+				     fragments_words },
+	[SIS_LIMITS_A_IP6_EXTHDR] = { "ip6-exthdr", "ip6_exthdr", CHOICE,
+				      unjudged_words },
+	[SIS_LIMITS_A_LOCAL] = { "local", "local", CHOICE, unjudged_words },
 };
+
+/* Per-bridge counters of normalisation (SIS_A_NORM_STATS). */
+static const struct {
+	const char *word, *json;
+} nstats[SIS_NSTATS_A_MAX + 1] = {
+	[SIS_NSTATS_A_REASSEMBLED] = { "reassembled", "reassembled" },
+	[SIS_NSTATS_A_FRAG_DROPPED] = { "fragments-dropped", "fragments_dropped" },
+	[SIS_NSTATS_A_FRAG_BAD] = { "fragments-bad", "fragments_bad" },
+	[SIS_NSTATS_A_IP6_EXTHDR] = { "ip6-exthdr", "ip6_exthdr" },
+	[SIS_NSTATS_A_LOCAL] = { "local", "local" },
+};
+
+static bool is_setting(int attr)
+{
+	return limits[attr].kind == CHOICE;
+}
+
+/* The bits of struct sisctl_limits.has that are settings, not limits. */
+static uint32_t settings_mask(void)
+{
+	uint32_t m = 0;
+
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		if (is_setting(i))
+			m |= 1u << i;
+	return m;
+}
+
+/* The word for value @v of CHOICE setting @attr, or NULL. */
+static const char *choice_word(int attr, uint32_t v)
+{
+	for (uint32_t i = 0; limits[attr].choices[i]; i++)
+		if (i == v)
+			return limits[attr].choices[i];
+	return NULL;
+}
 
 static const struct {
 	const char *word, *json;
@@ -50,6 +108,7 @@ static const struct {
 	[SIS_SSTATS_A_INVALID_WINDOW] = { "window", "invalid_window" },
 	[SIS_SSTATS_A_INVALID_FIN] = { "fin", "invalid_fin" },
 	[SIS_SSTATS_A_MALFORMED] = { "malformed", "malformed" },
+	[SIS_SSTATS_A_MIDSTREAM_DROPPED] = { "midstream-dropped", "midstream_dropped" },
 };
 
 static int usage(FILE *f)
@@ -63,13 +122,23 @@ static int usage(FILE *f)
 	fprintf(f,
 		"Usage: sisctl set dev BRIDGE [max-conns N] [conn-bytes SIZE] [conn-segs N]\n"
 		"                  [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]\n"
-		"Sets the stream tracking limits of an attached bridge; those not given\n"
-		"are unchanged. max-conns: connections tracked at once; conn-bytes and\n"
-		"conn-segs: kept per direction of a connection; syn-timeout, idle-timeout\n"
-		"and close-timeout: how long a connection is kept without a segment before\n"
-		"it is established, once established, and once closing. SIZE takes k, m\n"
-		"or g (times 1024), DUR ms (the default), s, m or h. Defaults: max-conns %d\n"
-		"conn-bytes %s conn-segs %d syn-timeout %s idle-timeout %s close-timeout %s.\n",
+		"                  [fragments reassemble|drop|pass] [ip6-exthdr drop|pass]\n"
+		"                  [local drop|pass]\n"
+		"Sets the settings of an attached bridge; those not given are unchanged.\n"
+		"max-conns: connections tracked at once; conn-bytes and conn-segs: kept\n"
+		"per direction of a connection; syn-timeout, idle-timeout and\n"
+		"close-timeout: how long a connection is kept without a segment before it\n"
+		"is established, once established, and once closing. SIZE takes k, m or g\n"
+		"(times 1024), DUR ms (the default), s, m or h.\n"
+		"While prevent rules or scanners judge: fragments: IP fragments are\n"
+		"reassembled and judged whole (overlapping and tiny ones dropped), dropped,\n"
+		"or passed each as it is; ip6-exthdr: IPv6 frames whose transport header\n"
+		"sits behind extension headers (which filters cannot see through) are\n"
+		"dropped or passed; local: frames from the host port to the appliance's\n"
+		"own addresses (never judged) are dropped or passed.\n"
+		"Defaults: max-conns %d conn-bytes %s conn-segs %d syn-timeout %s\n"
+		"idle-timeout %s close-timeout %s fragments reassemble ip6-exthdr drop\n"
+		"local drop.\n",
 		SIS_MAX_CONNS_DEFAULT, bytes, SIS_CONN_SEGS_DEFAULT, syn, idle, closing);
 	return f == stdout ? 0 : 1;
 }
@@ -88,6 +157,16 @@ static int parse_limit(int attr, const char *v, uint32_t *out, char *err,
 	const char *word = limits[attr].word;
 
 	switch (limits[attr].kind) {
+	case CHOICE:
+		for (uint32_t i = 0; limits[attr].choices[i]; i++)
+			if (!strcmp(v, limits[attr].choices[i])) {
+				*out = i;
+				return 0;
+			}
+		snprintf(err, err_len, "invalid %s \"%s\": use %s", word, v,
+			 attr == SIS_LIMITS_A_FRAGMENTS ?
+			 "reassemble, drop or pass" : "drop or pass");
+		return -1;
 	case SIZE:
 		if (parse_size(v, out) < 0 || !*out) {
 			snprintf(err, err_len,
@@ -155,7 +234,7 @@ int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 	}
 	if (!a->limits.has) {
 		snprintf(err, err_len,
-			 "nothing to set: give max-conns, conn-bytes, conn-segs, syn-timeout, idle-timeout or close-timeout");
+			 "nothing to set: give max-conns, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local");
 		return -1;
 	}
 	return 0;
@@ -179,41 +258,95 @@ int set_fill(struct nl_msg *msg, uint32_t bridge, const struct sisctl_limits *l)
 	return 0;
 }
 
-/* "\tlimits max-conns N ...", as set takes them; nothing if none. */
+/*
+ * "\tlimits max-conns N ...", then "\tsettings fragments W ...", as set
+ * takes them; nothing for either if the dump had none.
+ */
 void limits_text(FILE *f, const struct sisctl_limits *l)
 {
-	if (!l->has)
-		return;
-	fputs("\tlimits", f);
-	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
-		char buf[32];
+	if (l->has & ~settings_mask()) {
+		fputs("\tlimits", f);
+		for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
+			char buf[32];
 
-		if (!(l->has & (1u << i)) || !limits[i].word)
-			continue;
-		switch (limits[i].kind) {
-		case SIZE:
-			format_size(buf, sizeof(buf), l->v[i]);
-			break;
-		case DURATION:
-			format_duration_ms(buf, sizeof(buf), l->v[i]);
-			break;
-		default:
-			snprintf(buf, sizeof(buf), "%" PRIu32, l->v[i]);
-			break;
+			if (!(l->has & (1u << i)) || !limits[i].word ||
+			    is_setting(i))
+				continue;
+			switch (limits[i].kind) {
+			case SIZE:
+				format_size(buf, sizeof(buf), l->v[i]);
+				break;
+			case DURATION:
+				format_duration_ms(buf, sizeof(buf), l->v[i]);
+				break;
+			default:
+				snprintf(buf, sizeof(buf), "%" PRIu32, l->v[i]);
+				break;
+			}
+			fprintf(f, " %s %s", limits[i].word, buf);
 		}
-		fprintf(f, " %s %s", limits[i].word, buf);
+		fputc('\n', f);
+	}
+	if (!(l->has & settings_mask()))
+		return;
+	fputs("\tsettings", f);
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
+		const char *w;
+
+		if (!(l->has & (1u << i)) || !is_setting(i))
+			continue;
+		w = choice_word(i, l->v[i]);
+		if (w)
+			fprintf(f, " %s %s", limits[i].word, w);
+		else
+			fprintf(f, " %s %" PRIu32, limits[i].word, l->v[i]);
 	}
 	fputc('\n', f);
 }
 
-/* {"max_conns", "conn_bytes", ..., "close_timeout_ms"}: those present. */
-json_t *limits_json(const struct sisctl_limits *l)
+/*
+ * {"max_conns", "conn_bytes", ..., "close_timeout_ms"} (@settings false) or
+ * {"fragments", "ip6_exthdr", "local"} (true): those present, or NULL.
+ */
+json_t *limits_json(const struct sisctl_limits *l, bool settings)
+{
+	json_t *o;
+
+	if (!(l->has & (settings ? settings_mask() : ~settings_mask())))
+		return NULL;
+	o = json_object();
+	for (int i = 1; o && i <= SIS_LIMITS_A_MAX; i++) {
+		const char *w;
+
+		if (!(l->has & (1u << i)) || !limits[i].json ||
+		    is_setting(i) != settings)
+			continue;
+		w = settings ? choice_word(i, l->v[i]) : NULL;
+		json_object_set_new(o, limits[i].json,
+				    w ? json_string(w) : jint(l->v[i]));
+	}
+	return o;
+}
+
+/* "\tnormalize reassembled N ...": nothing if the dump had none. */
+void nstats_text(FILE *f, const struct sisctl_nstats *s)
+{
+	if (!s->has)
+		return;
+	fputs("\tnormalize", f);
+	for (int i = 1; i <= SIS_NSTATS_A_MAX; i++)
+		if ((s->has & (1u << i)) && nstats[i].word)
+			fprintf(f, " %s %" PRIu64, nstats[i].word, s->v[i]);
+	fputc('\n', f);
+}
+
+json_t *nstats_json(const struct sisctl_nstats *s)
 {
 	json_t *o = json_object();
 
-	for (int i = 1; o && i <= SIS_LIMITS_A_MAX; i++)
-		if ((l->has & (1u << i)) && limits[i].json)
-			json_object_set_new(o, limits[i].json, jint(l->v[i]));
+	for (int i = 1; o && i <= SIS_NSTATS_A_MAX; i++)
+		if ((s->has & (1u << i)) && nstats[i].json)
+			json_object_set_new(o, nstats[i].json, jint(s->v[i]));
 	return o;
 }
 

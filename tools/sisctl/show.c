@@ -119,6 +119,21 @@ static int parse_limits(struct sisctl_limits *l, struct nlattr *nest)
 	return 0;
 }
 
+static int parse_nstats(struct sisctl_nstats *s, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_NSTATS_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_NSTATS_A_MAX, nest, sisctl_nstats_policy) < 0)
+		return -EPROTO;
+	for (int i = 1; i <= SIS_NSTATS_A_MAX; i++) {
+		if (!tb[i] || i == SIS_NSTATS_A_PAD)
+			continue;
+		s->v[i] = nla_get_u64(tb[i]);
+		s->has |= 1u << i;
+	}
+	return 0;
+}
+
 static int parse_sstats(struct sisctl_sstats *s, struct nlattr *nest)
 {
 	struct nlattr *tb[SIS_SSTATS_A_MAX + 1];
@@ -174,6 +189,9 @@ int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
 	if (tb[SIS_A_STREAM_STATS] &&
 	    parse_sstats(&b->sstats, tb[SIS_A_STREAM_STATS]) < 0)
 		return -EPROTO;
+	if (tb[SIS_A_NORM_STATS] &&
+	    parse_nstats(&b->nstats, tb[SIS_A_NORM_STATS]) < 0)
+		return -EPROTO;
 
 	/* genlmsg_parse() keeps only the last SIS_A_RULE: walk them all. */
 	g = nlmsg_data(h);
@@ -223,6 +241,7 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 			"out", b->out.frames, b->out.bytes, b->out.dropped);
 		limits_text(f, &b->limits);
 		sstats_text(f, &b->sstats);
+		nstats_text(f, &b->nstats);
 		for (size_t j = 0; j < b->nrules; j++) {
 			const struct sisctl_rule *r = &b->rules[j];
 
@@ -306,7 +325,7 @@ json_t *show_json(const struct sisctl_bridges *l,
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct sisctl_bridge *b = &l->v[i];
 		json_t *o = json_object(), *stats = json_object();
-		json_t *rules = json_array(), *scanners = json_array();
+		json_t *rules = json_array(), *scanners = json_array(), *lj;
 
 		if (!o || !stats || !rules || !scanners) {
 			json_decref(o);
@@ -341,11 +360,18 @@ json_t *show_json(const struct sisctl_bridges *l,
 					scanner_json(&sl->v[j], b->ifname[0] ?
 						     b->ifname : NULL));
 		json_object_set_new(o, "scanners", scanners);
-		if (b->limits.has)
-			json_object_set_new(o, "limits", limits_json(&b->limits));
+		lj = limits_json(&b->limits, false);
+		if (lj)
+			json_object_set_new(o, "limits", lj);
+		lj = limits_json(&b->limits, true);
+		if (lj)
+			json_object_set_new(o, "settings", lj);
 		if (b->sstats.has)
 			json_object_set_new(o, "stream_stats",
 					    sstats_json(&b->sstats));
+		if (b->nstats.has)
+			json_object_set_new(o, "norm_stats",
+					    nstats_json(&b->nstats));
 		json_array_append_new(arr, o);
 	}
 	return arr;

@@ -93,6 +93,8 @@ static int add_cap(struct sisctl_scanner *s, struct nlattr *nest)
 		c->matches = nla_get_u64(tb[SIS_CAP_A_MATCHES]);
 	c->kind = tb[SIS_CAP_A_KIND] ? nla_get_u8(tb[SIS_CAP_A_KIND]) :
 				       SIS_CAP_FRAMES;
+	c->midstream = tb[SIS_CAP_A_MIDSTREAM] ?
+		       nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) : -1;
 	c->expr = dup_expr(tb[SIS_CAP_A_EXPR]);
 	if (!c->expr)
 		return -ENOMEM;
@@ -300,6 +302,10 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 			format_port_list(host, sizeof(host), &c->host_ports);
 			format_port_list(net, sizeof(net), &c->net_ports);
 			fprintf(f, " stream host-port %s net-port %s", host, net);
+			if (c->midstream >= 0)
+				fprintf(f, " midstream %s",
+					c->midstream == SIS_UNJUDGED_DROP ?
+					"drop" : "pass");
 		} else if (c->kind != SIS_CAP_FRAMES) {
 			fprintf(f, " kind %u", c->kind);
 		}
@@ -382,6 +388,10 @@ static json_t *jcaps(const struct sisctl_scanner *s)
 		if (o && c->kind == SIS_CAP_STREAM) {
 			json_object_set_new(o, "host_ports", jports(&c->host_ports));
 			json_object_set_new(o, "net_ports", jports(&c->net_ports));
+			if (c->midstream >= 0)
+				json_object_set_new(o, "midstream", json_string(
+					c->midstream == SIS_UNJUDGED_DROP ?
+					"drop" : "pass"));
 		}
 		json_array_append_new(a, o);
 	}

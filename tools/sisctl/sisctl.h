@@ -25,6 +25,7 @@ extern const struct nla_policy sisctl_sub_policy[SIS_SUB_A_MAX + 1];
 extern const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1];
 extern const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1];
 extern const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1];
+extern const struct nla_policy sisctl_nstats_policy[SIS_NSTATS_A_MAX + 1];
 extern const struct nla_policy sisctl_conn_policy[SIS_CONN_A_MAX + 1];
 extern const struct nla_policy sisctl_conn_dir_policy[SIS_CONN_DIR_A_MAX + 1];
 
@@ -98,6 +99,7 @@ int port_list_from_attr(struct port_list *l, const void *data, int len);
 /* attach.c */
 int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host);
 int detach_fill(struct nl_msg *msg, uint32_t bridge);
+void attach_warn_addresses(FILE *f, const char *bridge, const char *host);
 
 /* prevent.c */
 struct prevent_add_args {
@@ -137,6 +139,12 @@ struct sisctl_sstats {
 	uint64_t v[SIS_SSTATS_A_MAX + 1];
 };
 
+/* SIS_A_NORM_STATS, the same way. */
+struct sisctl_nstats {
+	uint32_t has;
+	uint64_t v[SIS_NSTATS_A_MAX + 1];
+};
+
 struct sisctl_bridge {
 	uint32_t ifindex, host_ifindex, net_ifindex;
 	char ifname[IF_NAMESIZE];
@@ -145,6 +153,7 @@ struct sisctl_bridge {
 	struct sisctl_stats in, out;
 	struct sisctl_limits limits;
 	struct sisctl_sstats sstats;
+	struct sisctl_nstats nstats;
 	struct sisctl_rule *rules;
 	size_t nrules, rules_cap;
 };
@@ -167,6 +176,7 @@ struct sisctl_cap {
 	char *expr;
 	uint64_t matches;
 	struct port_list host_ports, net_ports;	/* SIS_CAP_STREAM */
+	int midstream;		/* enum sis_unjudged, -1: not in the dump */
 };
 
 struct sisctl_inject {
@@ -250,6 +260,7 @@ struct cap_add_args {
 	char *expr;		/* joined filter words, malloc'ed (NULL: none) */
 	bool stream;		/* SIS_CAP_STREAM */
 	struct port_list host_ports, net_ports;
+	int midstream;		/* enum sis_unjudged, -1: not given */
 };
 int parse_rights(const char *s, uint8_t *rights);
 int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
@@ -285,7 +296,9 @@ int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 int set_fill(struct nl_msg *msg, uint32_t bridge,
 	     const struct sisctl_limits *l);
 void limits_text(FILE *f, const struct sisctl_limits *l);
-json_t *limits_json(const struct sisctl_limits *l);
+json_t *limits_json(const struct sisctl_limits *l, bool settings);
+void nstats_text(FILE *f, const struct sisctl_nstats *s);
+json_t *nstats_json(const struct sisctl_nstats *s);
 void sstats_text(FILE *f, const struct sisctl_sstats *s);
 json_t *sstats_json(const struct sisctl_sstats *s);
 

@@ -401,6 +401,7 @@ const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_ALERT]		= { .type = NLA_NESTED },
 	[SIS_A_LIMITS]		= { .type = NLA_NESTED },
 	[SIS_A_STREAM_STATS]	= { .type = NLA_NESTED },
+	[SIS_A_NORM_STATS]	= { .type = NLA_NESTED },
 	[SIS_A_CONN]		= { .type = NLA_NESTED },
 };
 
@@ -449,6 +450,7 @@ const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_EXPR]	= { .type = NLA_STRING },
 	[SIS_CAP_A_MATCHES]	= { .type = NLA_U64 },
 	[SIS_CAP_A_KIND]	= { .type = NLA_U8 },
+	[SIS_CAP_A_MIDSTREAM]	= { .type = NLA_U8 },
 	[SIS_CAP_A_HOST_PORTS]	= { .type = NLA_UNSPEC },
 	[SIS_CAP_A_NET_PORTS]	= { .type = NLA_UNSPEC },
 };
@@ -488,6 +490,17 @@ const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_SYN_MS]		= { .type = NLA_U32 },
 	[SIS_LIMITS_A_IDLE_MS]		= { .type = NLA_U32 },
 	[SIS_LIMITS_A_CLOSE_MS]		= { .type = NLA_U32 },
+	[SIS_LIMITS_A_FRAGMENTS]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_IP6_EXTHDR]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_LOCAL]		= { .type = NLA_U32 },
+};
+
+const struct nla_policy sisctl_nstats_policy[SIS_NSTATS_A_MAX + 1] = {
+	[SIS_NSTATS_A_REASSEMBLED]	= { .type = NLA_U64 },
+	[SIS_NSTATS_A_FRAG_DROPPED]	= { .type = NLA_U64 },
+	[SIS_NSTATS_A_FRAG_BAD]		= { .type = NLA_U64 },
+	[SIS_NSTATS_A_IP6_EXTHDR]	= { .type = NLA_U64 },
+	[SIS_NSTATS_A_LOCAL]		= { .type = NLA_U64 },
 };
 
 const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
@@ -508,6 +521,7 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_INVALID_WINDOW]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_INVALID_FIN]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_MALFORMED]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_MIDSTREAM_DROPPED] = { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

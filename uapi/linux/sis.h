@@ -115,6 +115,13 @@
  *       SIS_PORT_RANGES_MAX struct sis_port_range (lo <= hi), the TCP
  *       ports of the host's and the network's end (SIS_CAP_STREAM only;
  *       absent: any port). See "Streams" below.
+ *     SIS_CAP_A_MIDSTREAM: u8, enum sis_unjudged: segments of connections
+ *       it covers that were not seen from their first SYN (so cannot be
+ *       reassembled), while a subscription under it contains them:
+ *       SIS_UNJUDGED_DROP (the default with SIS_RIGHT_CONTAIN; RSTs still
+ *       go by, SIS_SSTATS_A_MIDSTREAM_DROPPED) or SIS_UNJUDGED_PASS
+ *       (forwarded, counted in SIS_SSTATS_A_MIDSTREAM; the default, and
+ *       the only choice, without it). SIS_CAP_STREAM only (add only).
  *   Deleting a capability ends the subscriptions made under it.
  *
  * SIS_CMD_INJECT_ADD, SIS_CMD_INJECT_DEL (admin)
@@ -244,7 +251,8 @@
  * makes the kernel track every new connection it covers: two shadow TCBs,
  * one per endpoint, and both byte streams reassembled in order. A
  * connection is tracked only from its first SYN; one seen mid-stream is
- * forwarded untouched and counted (SIS_SSTATS_A_MIDSTREAM).
+ * forwarded untouched and counted (SIS_SSTATS_A_MIDSTREAM), or, on ports
+ * a containing subscription covers, dropped (SIS_CAP_A_MIDSTREAM).
  *
  * Overlap policy: the first data wins. Bytes of a stream are judged once,
  * in order; a later segment carrying different bytes for any byte the
@@ -306,7 +314,22 @@
  *       how long a connection is kept with no segment, before it is
  *       established, established, and once closing (FIN or RST seen; the
  *       TIME_WAIT of the paper's shadow TCB)
- *   Limits are also shown by SIS_CMD_GET_BRIDGE, with SIS_A_STREAM_STATS.
+ *   and what the bridge does with frames it cannot judge as they come,
+ *   while something judges (prevent rules or subscriptions):
+ *     SIS_LIMITS_A_FRAGMENTS: u32, enum sis_fragments: IPv4 and IPv6
+ *       fragments reassembled (overlapping ones, and first fragments too
+ *       short for their transport header, dropped), the whole datagram
+ *       judged, then cut again to the egress MTU; or dropped; or passed
+ *       each as it is (a contained connection's TCP fragments are still
+ *       dropped, SIS_SSTATS_A_MALFORMED)
+ *     SIS_LIMITS_A_IP6_EXTHDR: u32, enum sis_unjudged: IPv6 frames whose
+ *       transport header sits behind extension headers other than a
+ *       fragment header (pcap filters cannot walk them)
+ *     SIS_LIMITS_A_LOCAL: u32, enum sis_unjudged: frames from the host
+ *       port to the appliance itself (the bridge's own addresses), which
+ *       are not forwarded, so never judged (checked whatever judges)
+ *   Limits are also shown by SIS_CMD_GET_BRIDGE, with SIS_A_STREAM_STATS
+ *   and SIS_A_NORM_STATS.
  *
  * SIS_CMD_GET_CONN (dump, admin)
  *   Request: SIS_A_IFINDEX, optional. One message per tracked connection:
@@ -491,6 +514,7 @@ enum sis_attr {
 	SIS_A_LIMITS,		/* nest of enum sis_limits_attr */
 	SIS_A_STREAM_STATS,	/* nest of enum sis_sstats_attr (dumps) */
 	SIS_A_CONN,		/* nest of enum sis_conn_attr (dumps) */
+	SIS_A_NORM_STATS,	/* nest of enum sis_nstats_attr (dumps) */
 	__SIS_A_LAST
 };
 
@@ -560,6 +584,7 @@ enum sis_cap_attr {
 	SIS_CAP_A_KIND,			/* u8, enum sis_cap_kind */
 	SIS_CAP_A_HOST_PORTS,		/* struct sis_port_range array */
 	SIS_CAP_A_NET_PORTS,		/* struct sis_port_range array */
+	SIS_CAP_A_MIDSTREAM,		/* u8, enum sis_unjudged */
 	__SIS_CAP_A_LAST
 };
 
@@ -652,10 +677,42 @@ enum sis_limits_attr {
 	SIS_LIMITS_A_SYN_MS,
 	SIS_LIMITS_A_IDLE_MS,
 	SIS_LIMITS_A_CLOSE_MS,
+	SIS_LIMITS_A_FRAGMENTS,		/* u32, enum sis_fragments */
+	SIS_LIMITS_A_IP6_EXTHDR,	/* u32, enum sis_unjudged */
+	SIS_LIMITS_A_LOCAL,		/* u32, enum sis_unjudged */
 	__SIS_LIMITS_A_LAST
 };
 
 #define SIS_LIMITS_A_MAX (__SIS_LIMITS_A_LAST - 1)
+
+/* SIS_LIMITS_A_FRAGMENTS: IP fragments on a bridge where something judges. */
+enum sis_fragments {
+	SIS_FRAGMENTS_REASSEMBLE,	/* judge whole datagrams (default) */
+	SIS_FRAGMENTS_DROP,		/* drop every fragment, counted */
+	SIS_FRAGMENTS_PASS,		/* each judged as it is, unreassembled */
+	__SIS_FRAGMENTS_MAX
+};
+
+/* SIS_LIMITS_A_IP6_EXTHDR, SIS_LIMITS_A_LOCAL: frames SIS cannot judge. */
+enum sis_unjudged {
+	SIS_UNJUDGED_DROP,		/* dropped, counted (default) */
+	SIS_UNJUDGED_PASS,		/* go by unjudged */
+	__SIS_UNJUDGED_MAX
+};
+
+/* What SIS dropped or made whole before judging (SIS_A_NORM_STATS). */
+enum sis_nstats_attr {
+	SIS_NSTATS_A_UNSPEC,
+	SIS_NSTATS_A_PAD,
+	SIS_NSTATS_A_REASSEMBLED,	/* u64, datagrams made whole */
+	SIS_NSTATS_A_FRAG_DROPPED,	/* u64, fragments: "fragments drop" */
+	SIS_NSTATS_A_FRAG_BAD,		/* u64, overlapping, tiny, malformed */
+	SIS_NSTATS_A_IP6_EXTHDR,	/* u64, IPv6 behind extension headers */
+	SIS_NSTATS_A_LOCAL,		/* u64, host port to the appliance */
+	__SIS_NSTATS_A_LAST
+};
+
+#define SIS_NSTATS_A_MAX (__SIS_NSTATS_A_LAST - 1)
 
 /* Stream counters of a bridge (SIS_A_STREAM_STATS, in bridge dumps). */
 enum sis_sstats_attr {
@@ -679,6 +736,7 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_INVALID_WINDOW,	/* u64, outside the receive window */
 	SIS_SSTATS_A_INVALID_FIN,	/* u64, data after the FIN */
 	SIS_SSTATS_A_MALFORMED,		/* u64, dropped: TCP not judgeable */
+	SIS_SSTATS_A_MIDSTREAM_DROPPED,	/* u64, dropped: untracked, contained */
 	__SIS_SSTATS_A_LAST
 };
 

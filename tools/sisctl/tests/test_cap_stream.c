@@ -93,6 +93,28 @@ TAP_SUITE(cap_stream_args)
 		  "invalid direction \"both\"" },
 		{ "contain alone", 5, { "ids", "smtp", "stream", "rights", "contain" },
 		  "contain needs read" },
+		{ "midstream, a bad word", 7, { "ids", "smtp", "stream", "midstream",
+		  "keep", "rights", "read,contain" },
+		  "invalid midstream \"keep\": use drop or pass" },
+		{ "midstream drop, read only", 7, { "ids", "smtp", "stream", "midstream",
+		  "drop", "rights", "read" },
+		  "\"midstream drop\" needs \"rights read,contain\"" },
+		{ "midstream without stream", 7, { "ids", "smtp", "midstream", "pass",
+		  "rights", "read", "tcp" },
+		  "\"midstream\" is for stream capabilities: add the word \"stream\"" },
+	};
+	static const struct {
+		const char *name;
+		int argc;
+		const char *argv[16];
+		int midstream;
+	} mid[] = {
+		{ "midstream not given", 5, { "ids", "smtp", "stream", "rights",
+		  "read,contain" }, -1 },
+		{ "midstream pass", 7, { "ids", "smtp", "stream", "midstream", "pass",
+		  "rights", "read,contain" }, SIS_UNJUDGED_PASS },
+		{ "midstream drop", 7, { "ids", "smtp", "rights", "read,contain", "stream",
+		  "midstream", "drop" }, SIS_UNJUDGED_DROP },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
@@ -111,6 +133,18 @@ TAP_SUITE(cap_stream_args)
 		if (r)
 			tap_diag("got \"%s\"", err);
 		tap_ok(ok, "cap add stream: %s", good[i].name);
+		free(a.expr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(mid); i++) {
+		struct cap_add_args a;
+		char err[256];
+		int r = cap_add_parse(mid[i].argc, (char *const *)mid[i].argv, &a,
+				      err, sizeof(err));
+
+		if (r)
+			tap_diag("got \"%s\"", err);
+		tap_ok(!r && a.midstream == mid[i].midstream, "cap add stream: %s",
+		       mid[i].name);
 		free(a.expr);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -176,6 +210,7 @@ TAP_SUITE(cap_stream_msgs)
 		.scanner = "ids", .name = "smtp", .dir = SIS_DIR_OUT,
 		.rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, .stream = true,
 		.net_ports = { 2, { { 25, 25 }, { 8000, 8080 } } },
+		.midstream = -1,
 	};
 	unsigned int len = 0;
 	struct nl_msg *msg;
@@ -193,8 +228,9 @@ TAP_SUITE(cap_stream_msgs)
 	       u8_is(ctb[SIS_CAP_A_RIGHTS], SIS_RIGHT_READ | SIS_RIGHT_CONTAIN) &&
 	       u8_is(ctb[SIS_CAP_A_KIND], SIS_CAP_STREAM) &&
 	       !ctb[SIS_CAP_A_HOST_PORTS] && ranges_are(ctb[SIS_CAP_A_NET_PORTS], net, 2) &&
-	       !ctb[SIS_CAP_A_BPF] && !ctb[SIS_CAP_A_EXPR],
-	       "stream fill: kind, net ports, no host ports (any), no filter");
+	       !ctb[SIS_CAP_A_BPF] && !ctb[SIS_CAP_A_EXPR] &&
+	       !ctb[SIS_CAP_A_MIDSTREAM],
+	       "stream fill: kind, net ports, no host ports (any), no filter, no midstream");
 	nlmsg_free(msg);
 
 	if (filter_compile("tcp[tcpflags] & tcp-syn != 0", &f, &len, err,
@@ -205,6 +241,7 @@ TAP_SUITE(cap_stream_msgs)
 	}
 	a.expr = "tcp[tcpflags] & tcp-syn != 0";
 	a.host_ports = (struct port_list){ 1, { { 1024, 65535 } } };
+	a.midstream = SIS_UNJUDGED_PASS;
 	msg = nlmsg_alloc();
 	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_CAP_ADD, SIS_GENL_VERSION);
 	good = !cap_add_stream_fill(msg, &a, f, len) &&
@@ -212,8 +249,9 @@ TAP_SUITE(cap_stream_msgs)
 	tap_ok(good && ranges_are(ctb[SIS_CAP_A_HOST_PORTS], a.host_ports.r, 1) &&
 	       ctb[SIS_CAP_A_BPF] && nla_len(ctb[SIS_CAP_A_BPF]) == (int)(len * sizeof(*f)) &&
 	       !memcmp(nla_data(ctb[SIS_CAP_A_BPF]), f, len * sizeof(*f)) &&
-	       !strcmp(nla_data(ctb[SIS_CAP_A_EXPR]), a.expr),
-	       "stream fill: host ports, the SYN filter and its text");
+	       !strcmp(nla_data(ctb[SIS_CAP_A_EXPR]), a.expr) &&
+	       u8_is(ctb[SIS_CAP_A_MIDSTREAM], SIS_UNJUDGED_PASS),
+	       "stream fill: host ports, the SYN filter and its text, midstream");
 	nlmsg_free(msg);
 	free(f);
 
@@ -292,7 +330,7 @@ TAP_SUITE(cap_stream_msgs)
 /* A scanner dump message with a stream capability. */
 static struct nl_msg *stream_scanner_msg(const void *host, int host_len,
 					 const void *net, int net_len,
-					 const char *expr)
+					 const char *expr, int midstream)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nlattr *n;
@@ -315,6 +353,8 @@ static struct nl_msg *stream_scanner_msg(const void *host, int host_len,
 		nla_put(msg, SIS_CAP_A_NET_PORTS, net_len, net);
 	if (expr)
 		nla_put_string(msg, SIS_CAP_A_EXPR, expr);
+	if (midstream >= 0)
+		nla_put_u8(msg, SIS_CAP_A_MIDSTREAM, (uint8_t)midstream);
 	nla_put_u64(msg, SIS_CAP_A_MATCHES, 4);
 	nla_nest_end(msg, n);
 	return msg;
@@ -332,13 +372,14 @@ TAP_SUITE(cap_stream_show)
 	FILE *f;
 	json_t *j, *c;
 
-	msg = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL);
+	msg = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL, -1);
 	tap_ok(!scanners_merge(&sl, nlmsg_hdr(msg)) && sl.n == 1 && sl.v[0].ncaps == 1 &&
 	       sl.v[0].caps[0].kind == SIS_CAP_STREAM &&
 	       sl.v[0].caps[0].host_ports.n == 0 && sl.v[0].caps[0].net_ports.n == 3,
 	       "merge: a stream capability and its ports");
 	nlmsg_free(msg);
-	msg = stream_scanner_msg(host, sizeof(host), NULL, 0, "tcp port 25");
+	msg = stream_scanner_msg(host, sizeof(host), NULL, 0, "tcp port 25",
+				 SIS_UNJUDGED_DROP);
 	tap_ok(!scanners_merge(&sl, nlmsg_hdr(msg)) && sl.n == 1 && sl.v[0].ncaps == 2,
 	       "merge: another");
 	nlmsg_free(msg);
@@ -349,8 +390,8 @@ TAP_SUITE(cap_stream_show)
 	tap_ok(text && strstr(text,
 		"\tcap smtp stream host-port * net-port 25,110,8000-8080 dir out "
 		"rights read,contain matches 4\n"
-		"\tcap smtp stream host-port 1024-65535 net-port * dir out "
-		"rights read,contain matches 4: tcp port 25\n"),
+		"\tcap smtp stream host-port 1024-65535 net-port * midstream drop "
+		"dir out rights read,contain matches 4: tcp port 25\n"),
 	       "text: kind and ports, as cap add takes them");
 	if (text && !strstr(text, "stream host-port * net-port 25,110"))
 		tap_diag("%s", text);
@@ -371,8 +412,9 @@ TAP_SUITE(cap_stream_show)
 	c = json_array_get(json_object_get(j, "caps"), 1);
 	tap_ok(json_array_size(json_object_get(c, "host_ports")) == 1 &&
 	       json_is_null(json_object_get(c, "net_ports")) &&
-	       !strcmp(json_string_value(json_object_get(c, "filter")), "tcp port 25"),
-	       "json: host ports, and the filter");
+	       !strcmp(json_string_value(json_object_get(c, "filter")), "tcp port 25") &&
+	       !strcmp(json_string_value(json_object_get(c, "midstream")), "drop"),
+	       "json: host ports, the filter, midstream");
 	json_decref(j);
 	scanners_free(&sl);
 
@@ -381,12 +423,12 @@ TAP_SUITE(cap_stream_show)
 		static const unsigned char odd[6] = { 0 };
 		struct sis_port_range many[SIS_PORT_RANGES_MAX + 1] = { { 0, 0 } };
 
-		msg = stream_scanner_msg(odd, sizeof(odd), NULL, 0, NULL);
+		msg = stream_scanner_msg(odd, sizeof(odd), NULL, 0, NULL, -1);
 		tap_ok(scanners_merge(&sl, nlmsg_hdr(msg)) == -EPROTO,
 		       "merge: ports not whole ranges");
 		nlmsg_free(msg);
 		scanners_free(&sl);
-		msg = stream_scanner_msg(NULL, 0, many, sizeof(many), NULL);
+		msg = stream_scanner_msg(NULL, 0, many, sizeof(many), NULL, -1);
 		tap_ok(scanners_merge(&sl, nlmsg_hdr(msg)) == -EPROTO,
 		       "merge: too many ranges");
 		nlmsg_free(msg);
@@ -396,7 +438,8 @@ TAP_SUITE(cap_stream_show)
 	/* sisctl show scanner, through the fake. */
 	fake_start();
 	fake.ncalls = 1;
-	fake.calls[0].replies[0] = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL);
+	fake.calls[0].replies[0] = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL,
+							     -1);
 	fake.calls[0].nreplies = 1;
 	{
 		struct run r;

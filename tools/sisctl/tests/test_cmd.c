@@ -78,8 +78,10 @@ TAP_SUITE(cmd_attach_detach)
 	fake_start();
 	fake.ncalls = 1;
 	RUN(&r, &text_mode, "attach", "lo", "host", "lo");
-	tap_ok(r.ret == 0 && !r.out[0] && !r.err[0] && balanced(),
-	       "attach: exit 0, silent");
+	/* lo stands for the bridge: it has addresses, which are warned of. */
+	tap_ok(r.ret == 0 && !r.out[0] && balanced() &&
+	       strstr(r.err, "Warning: lo has address 127.0.0.1: frames from the host port to the appliance itself are never judged, so SIS drops them unless \"sisctl set dev lo local pass\".\n"),
+	       "attach: exit 0, a warning for each address of the bridge");
 	tap_ok(sent(0, SIS_CMD_ATTACH, tb, NULL) && u32_is(tb[SIS_A_IFINDEX], lo) &&
 	       u32_is(tb[SIS_A_HOST_IFINDEX], lo), "attach: request");
 	run_free(&r);

@@ -97,7 +97,7 @@ TAP_SUITE(set_args)
 		{ "nothing", 0, { NULL }, "" },
 		{ "dev only", 1, { "dev" }, "" },
 		{ "nothing to set", 2, { "dev", "br0" },
-		  "nothing to set: give max-conns, conn-bytes, conn-segs, syn-timeout, idle-timeout or close-timeout" },
+		  "nothing to set: give max-conns, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local" },
 		{ "unknown word", 4, { "dev", "br0", "max-cons", "5" },
 		  "unknown argument \"max-cons\"" },
 		{ "no value", 3, { "dev", "br0", "max-conns" }, "\"max-conns\" needs a value" },
@@ -119,6 +119,12 @@ TAP_SUITE(set_args)
 		  "invalid idle-timeout \"0s\"" },
 		{ "close-timeout too long", 4, { "dev", "br0", "close-timeout", "2000h" },
 		  "invalid close-timeout \"2000h\"" },
+		{ "settings", 8, { "dev", "br0", "fragments", "drop", "ip6-exthdr",
+		  "pass", "local", "drop" }, NULL },
+		{ "fragments, a bad word", 4, { "dev", "br0", "fragments", "keep" },
+		  "invalid fragments \"keep\": use reassemble, drop or pass" },
+		{ "local, a bad word", 4, { "dev", "br0", "local", "reassemble" },
+		  "invalid local \"reassemble\": use drop or pass" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -139,6 +145,22 @@ TAP_SUITE(set_args)
 		tap_ok(good, "set: %s", cases[i].name);
 	}
 
+	{
+		const char *argv[] = { "br0", "ip6-exthdr", "pass", "fragments",
+				       "drop", "local", "drop" };
+		struct set_args a;
+		char err[256];
+
+		tap_ok(!set_parse(ARRAY_SIZE(argv), (char *const *)argv, &a, err,
+				  sizeof(err)) &&
+		       a.limits.has == ((1u << SIS_LIMITS_A_FRAGMENTS) |
+					(1u << SIS_LIMITS_A_IP6_EXTHDR) |
+					(1u << SIS_LIMITS_A_LOCAL)) &&
+		       a.limits.v[SIS_LIMITS_A_FRAGMENTS] == SIS_FRAGMENTS_DROP &&
+		       a.limits.v[SIS_LIMITS_A_IP6_EXTHDR] == SIS_UNJUDGED_PASS &&
+		       a.limits.v[SIS_LIMITS_A_LOCAL] == SIS_UNJUDGED_DROP,
+		       "set: settings in words, as their values");
+	}
 	{
 		const char *argv[] = { "dev", "br0", "close-timeout", "90s", "conn-bytes",
 				       "1m", "max-conns", "1000", "syn-timeout", "250" };
@@ -266,6 +288,9 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 		nla_put_u32(msg, SIS_LIMITS_A_SYN_MS, SIS_SYN_MS_DEFAULT);
 		nla_put_u32(msg, SIS_LIMITS_A_IDLE_MS, SIS_IDLE_MS_DEFAULT);
 		nla_put_u32(msg, SIS_LIMITS_A_CLOSE_MS, 1500);
+		nla_put_u32(msg, SIS_LIMITS_A_FRAGMENTS, SIS_FRAGMENTS_REASSEMBLE);
+		nla_put_u32(msg, SIS_LIMITS_A_IP6_EXTHDR, SIS_UNJUDGED_DROP);
+		nla_put_u32(msg, SIS_LIMITS_A_LOCAL, SIS_UNJUDGED_PASS);
 		nla_nest_end(msg, n);
 	}
 	if (sstats) {
@@ -273,6 +298,10 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 		nla_put_u32(msg, SIS_SSTATS_A_CONNS, 3);
 		for (int i = SIS_SSTATS_A_CONNS_TOTAL; i <= SIS_SSTATS_A_MAX; i++)
 			nla_put_u64(msg, i, 10 + (uint64_t)i);
+		nla_nest_end(msg, n);
+		n = nla_nest_start(msg, SIS_A_NORM_STATS | NLA_F_NESTED);
+		for (int i = SIS_NSTATS_A_REASSEMBLED; i <= SIS_NSTATS_A_MAX; i++)
+			nla_put_u64(msg, i, 30 + (uint64_t)i);
 		nla_nest_end(msg, n);
 	}
 	return msg;
@@ -284,12 +313,15 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"\tout  frames 0 bytes 0 dropped 0\n"
 #define BR1_LIMITS \
 	"\tlimits max-conns 65536 conn-bytes 4m conn-segs 3072 syn-timeout 30s " \
-	"idle-timeout 1h close-timeout 1500ms\n"
+	"idle-timeout 1h close-timeout 1500ms\n" \
+	"\tsettings fragments reassemble ip6-exthdr drop local pass\n"
 #define BR1_STREAMS \
 	"\tstreams conns 3 total 13 untracked 14 midstream 15 invalid 16 " \
 	"inconsistent 17 overlimit 18 resets 19 timeouts 20 dropped 21 " \
-	"malformed 28\n" \
-	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n"
+	"malformed 28 midstream-dropped 29\n" \
+	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
+	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
+	"ip6-exthdr 35 local 36\n"
 
 static char *text_of(const struct sisctl_bridges *bl)
 {
@@ -334,7 +366,8 @@ TAP_SUITE(set_show)
 			       "\"dropped\":21,\"invalid_auth\":22,"
 			       "\"invalid_state\":23,\"invalid_ack\":24,"
 			       "\"invalid_paws\":25,\"invalid_window\":26,"
-			       "\"invalid_fin\":27,\"malformed\":28}"),
+			       "\"invalid_fin\":27,\"malformed\":28,"
+			       "\"midstream_dropped\":29}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{
@@ -348,9 +381,20 @@ TAP_SUITE(set_show)
 				keys[n] = key;
 			n++;
 		}
-		tap_ok(n == 9 && !strcmp(keys[6], "scanners") &&
-		       !strcmp(keys[7], "limits") && !strcmp(keys[8], "stream_stats"),
+		tap_ok(n == 11 && !strcmp(keys[6], "scanners") &&
+		       !strcmp(keys[7], "limits") && !strcmp(keys[8], "settings") &&
+		       !strcmp(keys[9], "stream_stats") &&
+		       !strcmp(keys[10], "norm_stats"),
 		       "json: the new keys after the others");
+		s = json_dumps(json_object_get(b, "settings"), JSON_COMPACT);
+		tap_streq(s, "{\"fragments\":\"reassemble\",\"ip6_exthdr\":\"drop\","
+			  "\"local\":\"pass\"}", "json: \"settings\" in words");
+		free(s);
+		s = json_dumps(json_object_get(b, "norm_stats"), JSON_COMPACT);
+		tap_streq(s, "{\"reassembled\":32,\"fragments_dropped\":33,"
+			  "\"fragments_bad\":34,\"ip6_exthdr\":35,\"local\":36}",
+			  "json: \"norm_stats\"");
+		free(s);
 	}
 	json_decref(j);
 	show_free(&bl);
