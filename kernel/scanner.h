@@ -101,6 +101,7 @@ struct sis_scanner {
 	unsigned int n_caps;
 	unsigned int n_injects;
 	unsigned int n_subs;
+	unsigned int sub_insns;		/* of their filters: SIS_SUB_INSNS_BUDGET */
 	u32 next_sub_id;
 
 	/* The process side, under lock (see above). */

@@ -3,6 +3,7 @@
 #include <linux/filter.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <linux/stringify.h>
 #include <kunit/visibility.h>
 #include <net/netlink.h>
 
@@ -61,6 +62,7 @@ struct sis_sub *sis_sub_create(struct sis_cap *cap, u8 rights, u32 snaplen,
 		sub->prog = NULL;
 		goto err_free;
 	}
+	sub->insns = len;
 	return sub;
 
 err_free:
@@ -79,9 +81,17 @@ int sis_sub_add(struct sis_scanner *sc, struct sis_sub *sub,
 			       "scanner has the maximum number of subscriptions");
 		return -ENOSPC;
 	}
+	if (sc->sub_insns + sub->insns > SIS_SUB_INSNS_BUDGET) {
+		NL_SET_ERR_MSG(extack,
+			       "the scanner's filters would have more than "
+			       __stringify(SIS_SUB_INSNS_BUDGET)
+			       " instructions in all");
+		return -ENOSPC;
+	}
 	sub->id = ++sc->next_sub_id;
 	list_add_tail_rcu(&sub->list, &sc->subs);
 	sc->n_subs++;
+	sc->sub_insns += sub->insns;
 	if (sub->cap->kind == SIS_CAP_STREAM)
 		atomic_inc(&sc->sb->n_stream_subs);
 	else
@@ -106,6 +116,7 @@ void sis_sub_del(struct sis_scanner *sc, struct sis_sub *sub)
 
 	list_del_rcu(&sub->list);
 	sc->n_subs--;
+	sc->sub_insns -= sub->insns;
 	if (sub->cap->kind == SIS_CAP_STREAM) {
 		atomic_dec(&sc->sb->n_stream_subs);
 		sis_conn_unwatch(sc->sb, sub);
@@ -133,14 +144,19 @@ void sis_sub_del_all(struct sis_scanner *sc)
 		sis_sub_del(sc, sub);
 }
 
+/*
+ * The administrator's filter first: a scanner's own filter runs only on
+ * the frames its capability lets it see, so an unprivileged scanner cannot
+ * make every frame of the bridge pay for its filters.
+ */
 static bool sis_sub_matches(const struct sis_sub *sub, u8 dir,
 			    const struct sk_buff *skb)
 {
 	const struct sis_cap *cap = sub->cap;
 
 	return cap->kind == SIS_CAP_FRAMES && (cap->dir & dir) &&
-	       bpf_prog_run(sub->prog, skb) &&
-	       bpf_prog_run(cap->prog, skb);
+	       bpf_prog_run(cap->prog, skb) &&
+	       bpf_prog_run(sub->prog, skb);
 }
 
 struct sis_sub *sis_sub_match(struct sis_scanner *sc, u8 dir,

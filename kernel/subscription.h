@@ -31,6 +31,7 @@ struct sis_sub {
 	u32 snaplen;			/* 0: the whole frame */
 	u8 rights;			/* within cap->rights */
 	struct bpf_prog *prog;
+	unsigned int insns;		/* its length, of the scanner's budget */
 	char *expr;
 	struct sis_pcpu_count __percpu *stats;	/* frames delivered */
 	struct rcu_head rcu;

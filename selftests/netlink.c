@@ -1834,6 +1834,63 @@ TEST_F(attached, stream_pass)
 		   put_scanner_name_arg, "sp", 0, "");
 }
 
+/* A subscription under capability "all" whose filter has n instructions. */
+static void put_sub_long_arg(struct nl_msg *m, const struct ctx *c)
+{
+	static struct sock_filter f[BPF_MAXINSNS];
+	int n = *(const int *)c->arg, i;
+	struct nlattr *a = nla_nest_start(m, SIS_A_SUB | NLA_F_NESTED);
+
+	for (i = 0; i < n - 1; i++)
+		f[i] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, i);
+	f[n - 1] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0xffff);
+	nla_put_string(m, SIS_SUB_A_CAP, "all");
+	nla_put_u8(m, SIS_SUB_A_RIGHTS, SIS_RIGHT_READ);
+	nla_put(m, SIS_SUB_A_BPF, n * sizeof(f[0]), f);
+	nla_nest_end(m, a);
+}
+
+/*
+ * A scanner's filters have SIS_SUB_INSNS_BUDGET instructions in all, each
+ * run on every frame its capability matches: a subscription past the
+ * budget is refused, one that fills it exactly is not.
+ */
+TEST_F(attached, sub_budget)
+{
+	const struct scanner_req sb = { "sb", geteuid() };
+	const struct cap_req cap = {
+		.scanner = "sb", .name = "all", .kind = -1,
+		.rights = SIS_RIGHT_READ, BPF(ret_all),
+	};
+	int n = 1000, rest = SIS_SUB_INSNS_BUDGET - 4 * n, i;
+	struct ctx sc;
+	char what[32];
+
+	expect_req(_metadata, &self->c, "scanner sb", SIS_CMD_SCANNER_ADD, 0,
+		   put_scanner_arg, &sb, 0, "");
+	expect_req(_metadata, &self->c, "capability all", SIS_CMD_CAP_ADD, 0,
+		   put_cap_arg, &cap, 0, "");
+	ASSERT_EQ(0, ctx_open(&sc));
+	expect_req(_metadata, &sc, "attach", SIS_CMD_SCANNER_ATTACH, 0,
+		   put_scanner_name_arg, "sb", 0, "");
+	for (i = 0; i < 4; i++) {
+		snprintf(what, sizeof(what), "filter %d of %d", i + 1, n);
+		expect_req(_metadata, &sc, what, SIS_CMD_SUBSCRIBE, 0,
+			   put_sub_long_arg, &n, 0, "");
+	}
+	expect_req(_metadata, &sc, "past the budget", SIS_CMD_SUBSCRIBE, 0,
+		   put_sub_long_arg, &n, ENOSPC,
+		   "the scanner's filters would have more than 4096 instructions in all");
+	expect_req(_metadata, &sc, "the rest of it", SIS_CMD_SUBSCRIBE, 0,
+		   put_sub_long_arg, &rest, 0, "");
+	i = 1;
+	expect_req(_metadata, &sc, "one more", SIS_CMD_SUBSCRIBE, 0,
+		   put_sub_long_arg, &i, ENOSPC, "instructions in all");
+	nl_socket_free(sc.sk);
+	expect_req(_metadata, &self->c, "delete sb", SIS_CMD_SCANNER_DEL, 0,
+		   put_scanner_name_arg, "sb", 0, "");
+}
+
 /*
  * Fill the bridge to SIS_MAX_RULES rules with long expressions: one more is
  * refused, and the dump spreads the bridge over several messages with

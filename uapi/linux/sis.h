@@ -170,7 +170,9 @@
  *       0) all of it
  *   Reply: SIS_CMD_SUBSCRIBE with SIS_A_SUB: nest with SIS_SUB_A_ID.
  *   Errors: ENOENT (no such capability), EPERM (rights beyond the
- *   capability's), ENOSPC (SIS_MAX_SUBS).
+ *   capability's), ENOSPC (SIS_MAX_SUBS, or the scanner's filters would
+ *   have more than SIS_SUB_INSNS_BUDGET instructions in all: each runs on
+ *   every frame its capability's filter matches, which runs first).
  *   A frame matching several subscriptions of one scanner is delivered to
  *   it once, held if any of them has SIS_RIGHT_CONTAIN.
  *
@@ -358,6 +360,8 @@
 #define SIS_MAX_CAPS		64	/* per scanner */
 #define SIS_MAX_INJECTS		64	/* per scanner */
 #define SIS_MAX_SUBS		64	/* per scanner */
+/* Instructions of a scanner's subscription filters, all together. */
+#define SIS_SUB_INSNS_BUDGET	4096
 #define SIS_INJECT_FRAME_MAX	1518
 #define SIS_TIMEOUT_MS_DEFAULT	1000
 #define SIS_TIMEOUT_MS_MAX	600000
