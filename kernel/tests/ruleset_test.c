@@ -20,6 +20,7 @@
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
+#include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
 
@@ -287,6 +288,7 @@ static void sis_test_ruleset_abort(struct kunit *test)
 	unsigned int first = corpus_find(test, c->first);
 	unsigned int i, none = corpus_find(test, "arp and arp[6:2] = 1");
 	struct sk_buff *skb = syn_skb(test);
+	unsigned long aborts;
 	struct match m;
 
 	KUNIT_ASSERT_NOT_NULL(test, s);
@@ -297,11 +299,14 @@ static void sis_test_ruleset_abort(struct kunit *test)
 	set_add(test, s, src, SIS_DIR_ANY);
 	set_build(test, s);
 	KUNIT_EXPECT_EQ(test, s->rs->n_chunks[SIS_DIR_INDEX_IN], 1);
+	aborts = sis_ruleset_aborts();
 	set_match_bh(s, skb, &m);
 	KUNIT_EXPECT_EQ(test, m.want[SIS_DIR_INDEX_IN], 1);
 	KUNIT_EXPECT_EQ_MSG(test, m.got[SIS_DIR_INDEX_IN], 1,
 			    "'%s' then '%s', one chunk", c->first,
 			    corpus(src)->expr);
+	/* The chunk of each direction ended early, once. */
+	KUNIT_EXPECT_EQ(test, sis_ruleset_aborts() - aborts, 2);
 	set_free(s);
 
 	/* The first rule last of its chunk, the second first of the next. */
@@ -649,20 +654,29 @@ static void diff_set(struct diff *df, struct rng *r)
 static void sis_test_ruleset_differential(struct kunit *test)
 {
 	struct diff *df = kunit_kzalloc(test, sizeof(*df), GFP_KERNEL);
+	unsigned long aborts;
 	struct rng r;
+	u64 t0;
 
 	KUNIT_ASSERT_NOT_NULL(test, df);
 	df->test = test;
 	set_init(&df->set);
+	aborts = sis_ruleset_aborts();
+	t0 = ktime_get_ns();
 	for (df->set_no = 0; df->set_no < DIFF_SETS; df->set_no++) {
 		/* A seed per set: a failing set replays by itself. */
 		r.s = DIFF_SEED + df->set_no;
 		rng_next(&r);
 		diff_set(df, &r);
 	}
-	kunit_info(test, "seed %#llx: %u sets, %u checks, %u mismatches",
-		   DIFF_SEED, df->set_no, df->checks, df->mismatches);
+	aborts = sis_ruleset_aborts() - aborts;
+	kunit_info(test,
+		   "seed %#llx: %u sets, %u checks, %u mismatches, %lu chunks ended early, %llu ms",
+		   DIFF_SEED, df->set_no, df->checks, df->mismatches, aborts,
+		   div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 	KUNIT_EXPECT_EQ(test, df->mismatches, 0);
+	/* Or the frames never tested what the chunks do on those. */
+	KUNIT_EXPECT_GT(test, aborts, 0);
 }
 
 static int sis_ruleset_suite_init(struct kunit_suite *suite)
