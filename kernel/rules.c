@@ -3,7 +3,8 @@
  * Prevent rules. The program comes from userspace as classic BPF (libpcap
  * compiles it); bpf_prog_create() checks it with the kernel's own classic BPF
  * checker, exactly as for a socket filter. The rule keeps the checked
- * instructions for the ruleset compiler (ruleset.c).
+ * instructions for the ruleset compiler, and the checked program for the
+ * frames its chunk cannot finish (ruleset.c).
  */
 #include <linux/sis.h>
 #include <linux/slab.h>
@@ -53,15 +54,16 @@ struct sis_rule *sis_rule_create(const struct sock_filter *insns,
 	unsigned int i;
 	int err;
 
-	/* The check; the program itself is run as part of a chunk. */
 	err = sis_filter_prog(insns, len, &prog, extack);
 	if (err)
 		return ERR_PTR(err);
-	bpf_prog_destroy(prog);
 
 	rule = kzalloc(sizeof(*rule), GFP_KERNEL);
-	if (!rule)
+	if (!rule) {
+		bpf_prog_destroy(prog);
 		return ERR_PTR(-ENOMEM);
+	}
+	rule->prog = prog;
 	rule->insns = kmemdup(insns, len * sizeof(*insns), GFP_KERNEL);
 	rule->stats = sis_count_alloc(1);
 	rule->expr = kstrdup(expr ? expr : "", GFP_KERNEL);
@@ -81,6 +83,7 @@ EXPORT_SYMBOL_IF_KUNIT(sis_rule_create);
 
 void sis_rule_destroy(struct sis_rule *rule)
 {
+	bpf_prog_destroy(rule->prog);
 	free_percpu(rule->stats);
 	kfree(rule->expr);
 	kfree(rule->insns);

@@ -3,7 +3,8 @@
  * Prevent rules: a classic BPF program run on the whole Ethernet frame, a
  * direction mask and per-CPU match counters. The datapath runs the rules
  * compiled together (ruleset.h), so a rule keeps its checked program as
- * instructions.
+ * instructions, and also as a program of its own for the frames on which
+ * a rule of its chunk ends the chunk early (ruleset.c).
  */
 #ifndef _SIS_RULES_H
 #define _SIS_RULES_H
@@ -20,6 +21,7 @@ struct netlink_ext_ack;
 struct sis_rule {
 	struct list_head list;		/* sis_bridge.rules, RCU */
 	struct sock_filter *insns;	/* accepted by the classic checker */
+	struct bpf_prog *prog;		/* those instructions, run alone */
 	unsigned int len;
 	unsigned int block_len;		/* its length in a chunk */
 	bool ret_a;			/* has a "return A" */

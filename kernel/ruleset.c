@@ -14,13 +14,26 @@
  *	       ret #POS
  *	NEXT': ja NEXT
  *
- * and the chunk ends with "ret #0". The rewritten instructions replace
- * instructions one for one, so every jump inside the rule keeps its offset.
+ * and the chunk ends with "ret #SIS_CHUNK_NONE". The rewritten instructions
+ * replace instructions one for one, so every jump inside the rule keeps its
+ * offset.
  * "ja" takes a 32-bit offset, so chunks are not bound by the 8-bit offsets
  * of conditional jumps. Each rule was accepted alone by the classic checker
  * (rules.c), which guarantees it reads only scratch memory it wrote, so its
  * results do not depend on the rules before it. The chunk is checked again
  * and JITed by bpf_prog_create().
+ *
+ * No rule of a chunk can return 0, and "ret a" with A = 0 goes to the next
+ * rule: the chunk returns 0 only when the kernel ends it early, on a load
+ * past the end of the frame (ld, ldh, ldb, ldx 4*([k]&0xf), direct or
+ * indirect) or a division or modulo by a zero X. The rule that did that
+ * does not match alone, but the rules after it still have to run, and the
+ * chunk cannot tell which rule it was: sis_ruleset_match() runs the
+ * chunk's rules again one by one, each with its own program, and counts
+ * the abort (sis_ruleset_aborts()). Such a frame costs the chunk's run
+ * and its rules' runs alone: about what rules cost before there were
+ * chunks. Other frames only pay for comparing the chunk's return with
+ * SIS_CHUNK_NONE instead of 0.
  */
 #include <linux/filter.h>
 #include <linux/slab.h>
@@ -93,7 +106,8 @@ static struct sis_chunk *sis_chunk_build(struct sis_rule *const *rules,
 		chunk->rules[i] = rules[i];
 		pos = next;
 	}
-	prog[pos] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, 0);
+	prog[pos] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+						 SIS_CHUNK_NONE);
 	chunk->n_rules = n;
 	refcount_set(&chunk->ref, 1);
 
@@ -252,6 +266,44 @@ void sis_ruleset_free_rcu(struct sis_ruleset *rs)
 	call_rcu(&rs->rcu, sis_ruleset_free_cb);
 }
 
+/* Chunks that ended early, counted per CPU for sis_ruleset_aborts(). */
+static DEFINE_PER_CPU(unsigned long, sis_chunk_aborts);
+
+/**
+ * sis_ruleset_aborts - chunks that ended early, since the module was loaded
+ *
+ * Return: how many times a chunk program ended before its rules had run
+ * (the rules were then run alone), summed over the CPUs.
+ */
+unsigned long sis_ruleset_aborts(void)
+{
+	unsigned long sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += per_cpu(sis_chunk_aborts, cpu);
+	return sum;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_ruleset_aborts);
+
+/*
+ * @chunk returned 0: one of its rules ended the program early. Run its
+ * rules one by one, each alone, as the classic semantics have them: that
+ * rule and those before it do not match, the first one after it that
+ * matches does.
+ */
+static __cold struct sis_rule *sis_chunk_match_alone(const struct sis_chunk *chunk,
+						     struct sk_buff *skb)
+{
+	unsigned int i;
+
+	this_cpu_inc(sis_chunk_aborts);
+	for (i = 0; i < chunk->n_rules; i++)
+		if (bpf_prog_run(chunk->rules[i]->prog, skb))
+			return chunk->rules[i];
+	return NULL;
+}
+
 /**
  * sis_ruleset_match - the first rule of direction @d matching a frame
  * @rs: the bridge's ruleset
@@ -275,11 +327,14 @@ struct sis_rule *sis_ruleset_match(const struct sis_ruleset *rs,
 		const struct sis_chunk *chunk = rs->chunks[d][i];
 		u32 res = bpf_prog_run(chunk->prog, skb);
 
-		if (res) {
-			if (res <= chunk->n_rules)
-				rule = chunk->rules[res - 1];
+		if (likely(res == SIS_CHUNK_NONE))
+			continue;
+		if (!res)
+			rule = sis_chunk_match_alone(chunk, skb);
+		else if (!WARN_ON_ONCE(res > chunk->n_rules))
+			rule = chunk->rules[res - 1];
+		if (rule)
 			break;
-		}
 	}
 	__skb_pull(skb, mac_len);
 	return rule;

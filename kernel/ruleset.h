@@ -9,8 +9,18 @@
  * the kernel like any other. In a chunk every rule runs exactly as it would
  * alone (A and X start at zero, its scratch memory is its own); its "no
  * match" returns become jumps to the next rule and its "match" returns
- * return the rule's position in the chunk, plus one. So a frame costs one
- * program call per chunk, and the first matching rule is found as before.
+ * return the rule's position in the chunk, plus one; a chunk that reaches
+ * its end returns SIS_CHUNK_NONE. So a frame costs one program call per
+ * chunk, and the first matching rule is found as before.
+ *
+ * One thing a rule cannot do inside a chunk as it does alone: end the
+ * program early. A load past the end of the frame, or a division or modulo
+ * by a zero X, ends a classic program with 0: alone, that rule does not
+ * match, but in a chunk the rules after it would not run either. Since no
+ * rule of a chunk returns 0 any more, a chunk returning 0 means exactly
+ * that, and the chunk's rules are then run one by one, each with its own
+ * program (struct sis_rule.prog), the first match winning. Frames on
+ * which no rule ends early never take that path.
  *
  * A ruleset is immutable once published. Changing the rules builds a new
  * one under RTNL, reusing the unchanged chunks (refcounted), and frees the
@@ -27,6 +37,7 @@
 #include "bridge.h"
 
 #define SIS_CHUNK_RULES	16
+#define SIS_CHUNK_NONE	U32_MAX		/* what a chunk no rule matched returns */
 
 struct bpf_prog;
 struct netlink_ext_ack;
@@ -55,5 +66,6 @@ void sis_ruleset_free(struct sis_ruleset *rs);
 void sis_ruleset_free_rcu(struct sis_ruleset *rs);
 struct sis_rule *sis_ruleset_match(const struct sis_ruleset *rs,
 				   enum sis_dir_index d, struct sk_buff *skb);
+unsigned long sis_ruleset_aborts(void);
 
 #endif /* _SIS_RULESET_H */

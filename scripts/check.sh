@@ -124,6 +124,8 @@ host_part() {
 		$(ls kernel/*.[ch] kernel/tests/*.c | grep -v '\.mod\.c$') uapi/linux/sis.h
 	host_test "kernel-doc: uapi header" \
 		no_warnings perl "$ksrc/scripts/kernel-doc" -none uapi/linux/sis.h
+	host_test "kernel/tests/rule_corpus.h: as libpcap compiles rule_corpus.txt" \
+		scripts/rule-corpus.sh --check
 
 	# Userspace and its unit tests.
 	host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace

@@ -16,6 +16,7 @@ pkgs=(
 	# the Code-Red scanner's fuzzing (libFuzzer) and unit check
 	clang libclang-rt-14-dev systemd
 	# guest runtime (the guest uses the host's root file system read-only)
+	# (tcpdump also compiles the KUnit rule corpus: scripts/rule-corpus.sh)
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump ethtool procps
 	util-linux python3 jq nftables libnetfilter-queue-dev
 	# the Code-Red scanner's tests: a real resolver and real lookups
