@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # sis-selftest: cost=45
 # Every administrator operation needs CAP_NET_ADMIN: an unprivileged user
-# (nobody) is refused with a clear EPERM and changes nothing.
+# (nobody) is refused with a clear EPERM and changes nothing; a user
+# namespace's root may not raise a bridge's limits past the defaults.
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT
 
@@ -28,5 +29,29 @@ check_fail "nobody: prevent del" "Operation not permitted" \
 check_eq "still attached with its rule" \
 	"$(sis_json '[$b.host.ifname, [$b.prevent[].id]]')" \
 	"[\"hp0\",[$id]]"
+
+# A user namespace's root administers the bridges of its own network
+# namespace, but cannot let them keep more than the initial namespace's
+# defaults: that memory is the host's.
+as_userns() {
+	unshare --user --map-root-user --net sh -ec '
+		sisctl=$1
+		shift
+		ip link add br0 type bridge
+		ip link add a0 type veth peer name a1
+		ip link add b0 type veth peer name b1
+		ip link set a0 master br0
+		ip link set b0 master br0
+		"$sisctl" attach br0 host a0 2>/dev/null
+		exec "$sisctl" "$@"' sh "$SISCTL" "$@"
+}
+check "user namespace root: attach, and limits at most the defaults" \
+	as_userns set dev br0 max-conns 65536 conn-bytes 1m idle-timeout 1h
+check_fail "user namespace root: max-conns above the default" \
+	"above the default, which is as far as a user namespace may go" \
+	as_userns set dev br0 max-conns 65537
+check_fail "user namespace root: idle-timeout above the default" \
+	"above the default, which is as far as a user namespace may go" \
+	as_userns set dev br0 idle-timeout 2h
 
 tap_done
