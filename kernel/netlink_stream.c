@@ -6,6 +6,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/rtnetlink.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -60,6 +61,29 @@ static void sis_nl_set_u32(const struct nlattr *attr, u32 *field)
 		WRITE_ONCE(*field, nla_get_u32(attr));
 }
 
+/*
+ * A user namespace's root administers its own network namespace's bridges,
+ * but the memory and time they may keep are the host's: no limit above the
+ * initial namespace's defaults. Returns the first attribute over, or NULL.
+ */
+static const struct nlattr *sis_limits_over_default(struct nlattr **tb)
+{
+	static const u32 defaults[SIS_LIMITS_A_MAX + 1] = {
+		[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
+		[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
+		[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
+		[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
+		[SIS_LIMITS_A_IDLE_MS] = SIS_IDLE_MS_DEFAULT,
+		[SIS_LIMITS_A_CLOSE_MS] = SIS_CLOSE_MS_DEFAULT,
+	};
+	int i;
+
+	for (i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		if (defaults[i] && tb[i] && nla_get_u32(tb[i]) > defaults[i])
+			return tb[i];
+	return NULL;
+}
+
 int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_LIMITS_A_MAX + 1];
@@ -74,6 +98,12 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 			       sis_limits_policy, info->extack);
 	if (err)
 		return err;
+	if (genl_info_net(info)->user_ns != &init_user_ns &&
+	    sis_limits_over_default(tb)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, sis_limits_over_default(tb),
+				    "above the default, which is as far as a user namespace may go");
+		return -EPERM;
+	}
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
 	if (!sb)

@@ -330,6 +330,9 @@
  *     SIS_LIMITS_A_LOCAL: u32, enum sis_unjudged: frames from the host
  *       port to the appliance itself (the bridge's own addresses), which
  *       are not forwarded, so never judged (checked whatever judges)
+ *   In a network namespace of a user namespace other than the initial one,
+ *   limits above the defaults below (SIS_MAX_CONNS_DEFAULT...) are refused
+ *   with EPERM: what they keep is the host's memory.
  *   Limits are also shown by SIS_CMD_GET_BRIDGE, with SIS_A_STREAM_STATS
  *   and SIS_A_NORM_STATS.
  *
