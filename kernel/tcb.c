@@ -177,16 +177,10 @@ const char *sis_tcp_state_name(u8 state)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_tcp_state_name);
 
-/* Where a segment's payload ends: where its FIN is, if it has one. */
-static u32 sis_seg_data_end(const struct sis_tcp_seg *seg)
-{
-	return seg->seq + !!(seg->flags & TCPHDR_SYN) + seg->len;
-}
-
-/* The end of the sequence space it takes: payload, SYN and FIN. */
+/* The end of the sequence space a segment takes: payload, SYN and FIN. */
 static u32 sis_seg_end(const struct sis_tcp_seg *seg)
 {
-	return sis_seg_data_end(seg) + !!(seg->flags & TCPHDR_FIN);
+	return sis_tcp_seg_data_end(seg) + !!(seg->flags & TCPHDR_FIN);
 }
 
 /* The window @from advertises, in bytes: a SYN's is never scaled. */
@@ -342,8 +336,13 @@ static void sis_tcb_take_ts(struct sis_tcb *from, struct sis_tcb *to,
 static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 			    const struct sis_tcp_seg *seg)
 {
+	u32 data_end = sis_tcp_seg_data_end(seg);
 	u32 win = sis_seg_window(from, seg);
+	/* The first FIN not before bytes already sent (tcb.h: "FIN"). */
+	bool fin = (seg->flags & TCPHDR_FIN) && !from->fin_sent &&
+		   !before(data_end, from->snd_nxt);
 
+	/* A stale FIN's place is taken by a byte sent: no end moves. */
 	sis_tcb_sent(from, sis_seg_end(seg));
 	if (win > from->max_win)
 		from->max_win = win;
@@ -351,8 +350,8 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 		sis_tcb_take_ts(from, to, seg);
 	if (seg->flags & TCPHDR_ACK)
 		sis_tcb_take_ack(from, to, seg->ack);
-	if ((seg->flags & TCPHDR_FIN) && !from->fin_sent)
-		sis_tcb_take_fin(from, to, sis_seg_data_end(seg));
+	if (fin)
+		sis_tcb_take_fin(from, to, data_end);
 }
 
 /**
@@ -415,7 +414,7 @@ static bool sis_tcb_paws_reject(const struct sis_tcb *from,
 static bool sis_tcb_fin_ok(const struct sis_tcb *from,
 			   const struct sis_tcp_seg *seg)
 {
-	u32 data_end = sis_seg_data_end(seg);
+	u32 data_end = sis_tcp_seg_data_end(seg);
 
 	if (!from->fin_sent)
 		return true;

@@ -48,7 +48,16 @@
  *   still in SYN-SENT restarts both TCBs (NEW_ISN). Any other SYN, and SYN
  *   with FIN, is invalid; once sis_tcb_done() too: a new connection on the
  *   same ports is the caller's to start, with sis_tcb_init_syn().
- * - FIN: data after the sender's FIN, or a FIN elsewhere, is invalid.
+ * - FIN: the sender's FIN is taken from the first valid segment that
+ *   carries one at or after every byte the sender sent before (its
+ *   snd_nxt); data after it, or a FIN elsewhere, is then invalid. A FIN
+ *   before bytes already sent is stale: Linux takes a FIN only when it is
+ *   next in sequence, and drops one that ends at or behind RCV.NXT (an old
+ *   retransmission) or inside a segment it queued out of order (a
+ *   duplicate), with the segment, so the shadow does not take it either
+ *   (the segment is otherwise valid: sis_tcb_fin_stale()). Were the bytes
+ *   past it still on their way, the receiver would take it: the datapath
+ *   does not let a stale FIN through to a contained stream.
  *
  * There is no clock: the 24-day expiry of TS.Recent (RFC 7323 section
  * 5.5) is not followed, nor is any timer.
@@ -92,6 +101,12 @@ struct sis_tcp_seg {
 
 int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 		  struct sis_tcp_seg *seg);
+
+/* Where a segment's payload ends: where its FIN is, if it has one. */
+static inline u32 sis_tcp_seg_data_end(const struct sis_tcp_seg *seg)
+{
+	return seg->seq + !!(seg->flags & TCPHDR_SYN) + seg->len;
+}
 
 /* A connection request: SYN without ACK, RST or FIN. */
 static inline bool sis_tcp_seg_is_syn(const struct sis_tcp_seg *seg)
@@ -163,6 +178,17 @@ enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
 				     enum sis_tcb_why *why);
 bool sis_tcb_established(const struct sis_tcb *a, const struct sis_tcb *b);
 bool sis_tcb_done(const struct sis_tcb *a, const struct sis_tcb *b);
+
+/*
+ * A valid segment from @from (after sis_tcb_segment()) carries a FIN that
+ * was not taken (tcb.h: "FIN"): one the receiver drops.
+ */
+static inline bool sis_tcb_fin_stale(const struct sis_tcb *from,
+				     const struct sis_tcp_seg *seg)
+{
+	return (seg->flags & TCPHDR_FIN) &&
+	       !(from->fin_sent && from->fin_seq == sis_tcp_seg_data_end(seg));
+}
 
 /* Both SYNs carried option @opt (SIS_OPT_*): SACK_PERM, TS, ... in use. */
 static inline bool sis_tcb_negotiated(const struct sis_tcb *a,

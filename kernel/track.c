@@ -527,6 +527,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	struct sis_stream *st = &c->st[d];
 	struct sis_tcb *from, *to;
 	enum sis_tcb_why why;
+	bool stale_fin;
 	u64 start;
 
 	from = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST : SIS_TCB_NET];
@@ -537,8 +538,12 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	case SIS_TCB_INVALID:
 		atomic64_inc(&stats->invalid);
 		atomic64_inc(&stats->invalid_why[why]);
-		/* Never reassembled; not let through to a contained stream. */
-		return seg->len && st->contain ? NF_DROP : NF_ACCEPT;
+		/*
+		 * Never reassembled; neither its bytes nor its FIN (which the
+		 * receiver may take if it lags) go to a contained stream.
+		 */
+		return (seg->len || (seg->flags & TCPHDR_FIN)) && st->contain ?
+		       NF_DROP : NF_ACCEPT;
 	case SIS_TCB_RESET_MAYBE:
 		return NF_ACCEPT;
 	case SIS_TCB_RESET:
@@ -568,6 +573,17 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	if (!sis_stream_off(st, seg->seq + !!(seg->flags & TCPHDR_SYN),
 			    &start))
 		return NF_ACCEPT;	/* before the stream: old, harmless */
+	/*
+	 * A FIN before bytes its sender already sent (tcb.h): the receiver
+	 * drops it once it has them, which is certain only below what it
+	 * acknowledged. Until then it could end the receiver's stream short
+	 * of bytes judged: it goes nowhere near a contained one.
+	 */
+	stale_fin = sis_tcb_fin_stale(from, seg);
+	if (stale_fin && st->contain && start + seg->len >= st->rcv_ack) {
+		atomic64_inc(&stats->inconsistent);
+		return NF_DROP;
+	}
 	if (seg->len) {
 		c->open = true;
 		verdict = sis_conn_payload(sb, c, d, skb, state, p, start,
@@ -575,7 +591,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		if (verdict == NF_DROP)
 			return verdict;
 	}
-	if ((seg->flags & TCPHDR_FIN) && !st->fin_seen) {
+	if ((seg->flags & TCPHDR_FIN) && !stale_fin && !st->fin_seen) {
 		st->fin_seen = true;
 		st->fin = start + seg->len;
 	}
