@@ -113,6 +113,7 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		  &s->invalid_why[SIS_TCB_WHY_WINDOW] },
 		{ SIS_SSTATS_A_INVALID_FIN, &s->invalid_why[SIS_TCB_WHY_FIN] },
 		{ SIS_SSTATS_A_MALFORMED, &s->malformed },
+		{ SIS_SSTATS_A_AMBIGUOUS, &s->ambiguous },
 	};
 	struct nlattr *nest;
 	unsigned int i;

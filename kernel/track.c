@@ -544,6 +544,10 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		 */
 		return (seg->len || (seg->flags & TCPHDR_FIN)) && st->contain ?
 		       NF_DROP : NF_ACCEPT;
+	case SIS_TCB_UNSURE:
+		/* What it does to the receiver is unknown: it never gets it. */
+		atomic64_inc(&stats->ambiguous);
+		return NF_DROP;
 	case SIS_TCB_RESET_MAYBE:
 		return NF_ACCEPT;
 	case SIS_TCB_RESET:
@@ -551,12 +555,6 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		c->closing = true;
 		sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_RST);
 		return NF_ACCEPT;
-	case SIS_TCB_NEW_ISN:
-		if (st->seen || st->n_segs)
-			return NF_DROP;	/* not a new connection after all */
-		st->isn = seg->seq;
-		st->isn_valid = true;
-		break;
 	default:
 		break;
 	}

@@ -50,6 +50,7 @@ static const struct {
 	[SIS_SSTATS_A_INVALID_WINDOW] = { "window", "invalid_window" },
 	[SIS_SSTATS_A_INVALID_FIN] = { "fin", "invalid_fin" },
 	[SIS_SSTATS_A_MALFORMED] = { "malformed", "malformed" },
+	[SIS_SSTATS_A_AMBIGUOUS] = { "ambiguous", "ambiguous" },
 };
 
 static int usage(FILE *f)
