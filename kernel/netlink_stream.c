@@ -114,6 +114,7 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_INVALID_FIN, &s->invalid_why[SIS_TCB_WHY_FIN] },
 		{ SIS_SSTATS_A_MALFORMED, &s->malformed },
 		{ SIS_SSTATS_A_AMBIGUOUS, &s->ambiguous },
+		{ SIS_SSTATS_A_URGENT, &s->urgent },
 	};
 	struct nlattr *nest;
 	unsigned int i;

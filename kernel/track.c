@@ -349,6 +349,17 @@ untracked:
 	return NF_DROP;
 }
 
+/* Does some watcher's capability cover direction @d? */
+static bool sis_conn_covers(const struct sis_conn *c, int d)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++)
+		if (c->watch[i].cover & BIT(d))
+			return true;
+	return false;
+}
+
 /* Would @len more bytes put a containing scanner over its max-bytes? */
 static bool sis_conn_over_owed(const struct sis_conn *c, int d,
 			       unsigned int len)
@@ -533,6 +544,19 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	from = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST : SIS_TCB_NET];
 	to = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET : SIS_TCB_HOST];
 	c->last = jiffies;
+
+	/*
+	 * Urgent data: Linux takes the byte at the urgent pointer out of the
+	 * stream the application reads, or leaves it in, by state the wire
+	 * does not show (when the application read, RCV.NXT, tcp_stdurg,
+	 * SO_OOBINLINE). On a covered direction the receiver never sees an
+	 * urgent pointer: it reads every byte, as the scanners do.
+	 */
+	if ((seg->flags & TCPHDR_URG) && sis_conn_covers(c, d)) {
+		atomic64_inc(&stats->urgent);
+		if (sis_tcp_clear_urg(skb, p->th_off))
+			return NF_DROP;
+	}
 
 	switch (sis_tcb_segment(from, to, seg, &why)) {
 	case SIS_TCB_INVALID:
