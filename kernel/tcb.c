@@ -37,7 +37,7 @@ static bool sis_tfo_cookie_ok(unsigned int len)
  * the receiver accepts the segment as if it were not there.
  */
 static void sis_tcp_option(const u8 *p, unsigned int len,
-			  struct sis_tcp_seg *seg)
+			   struct sis_tcp_seg *seg)
 {
 	u16 opt;
 
