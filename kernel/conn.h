@@ -114,6 +114,8 @@ struct sis_conn_stats {
 	atomic64_t midstream;
 	atomic64_t malformed;		/* TCP segments the engine cannot read */
 	atomic64_t midstream_dropped;	/* untracked, on contained ports */
+	atomic64_t ambiguous;		/* dropped: the receiver's reading unknown */
+	atomic64_t urgent;		/* URG cleared: urgent bytes read in line */
 	atomic64_t invalid;
 	atomic64_t invalid_why[SIS_TCB_WHY_COUNT];	/* by the rule broken */
 	atomic64_t inconsistent;

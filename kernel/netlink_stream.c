@@ -155,6 +155,8 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_INVALID_FIN, &s->invalid_why[SIS_TCB_WHY_FIN] },
 		{ SIS_SSTATS_A_MALFORMED, &s->malformed },
 		{ SIS_SSTATS_A_MIDSTREAM_DROPPED, &s->midstream_dropped },
+		{ SIS_SSTATS_A_AMBIGUOUS, &s->ambiguous },
+		{ SIS_SSTATS_A_URGENT, &s->urgent },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {

@@ -296,3 +296,35 @@ void sis_stream_flush(struct sis_stream *st, struct list_head *done)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_flush);
+
+/**
+ * sis_tcp_clear_urg() - Make urgent data ordinary data.
+ * @skb: a TCP segment whose checksum is right or offloaded.
+ * @th_off: its TCP header's offset from skb->data.
+ *
+ * Clears the URG flag and the urgent pointer, the checksum updated as
+ * sis_seg_fresh_ts() updates it, so that the receiver reads the urgent byte
+ * in line, as part of the stream (RFC 6093 section 3.4 describes
+ * middleboxes doing the same).
+ *
+ * Return: 0, or -ENOMEM if the header could not be made writable.
+ */
+int sis_tcp_clear_urg(struct sk_buff *skb, unsigned int th_off)
+{
+	struct tcphdr *th;
+	__be32 old;
+
+	if (skb_ensure_writable(skb, th_off + sizeof(*th)))
+		return -ENOMEM;
+	th = (struct tcphdr *)(skb->data + th_off);
+	old = tcp_flag_word(th);
+	th->urg = 0;
+	inet_proto_csum_replace4(&th->check, skb, old, tcp_flag_word(th),
+				 false);
+	inet_proto_csum_replace2(&th->check, skb, th->urg_ptr, 0, false);
+	th->urg_ptr = 0;
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(sis_tcp_clear_urg);

@@ -94,4 +94,7 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit);
 /* Take off every segment (connection gone, or cut): on @done. */
 void sis_stream_flush(struct sis_stream *st, struct list_head *done);
 
+/* Clear URG and the urgent pointer of the TCP header at @th_off. */
+int sis_tcp_clear_urg(struct sk_buff *skb, unsigned int th_off);
+
 #endif /* _SIS_STREAM_H */

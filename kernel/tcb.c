@@ -177,16 +177,10 @@ const char *sis_tcp_state_name(u8 state)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_tcp_state_name);
 
-/* Where a segment's payload ends: where its FIN is, if it has one. */
-static u32 sis_seg_data_end(const struct sis_tcp_seg *seg)
-{
-	return seg->seq + !!(seg->flags & TCPHDR_SYN) + seg->len;
-}
-
-/* The end of the sequence space it takes: payload, SYN and FIN. */
+/* The end of the sequence space a segment takes: payload, SYN and FIN. */
 static u32 sis_seg_end(const struct sis_tcp_seg *seg)
 {
-	return sis_seg_data_end(seg) + !!(seg->flags & TCPHDR_FIN);
+	return sis_tcp_seg_data_end(seg) + !!(seg->flags & TCPHDR_FIN);
 }
 
 /* The window @from advertises, in bytes: a SYN's is never scaled. */
@@ -342,8 +336,13 @@ static void sis_tcb_take_ts(struct sis_tcb *from, struct sis_tcb *to,
 static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 			    const struct sis_tcp_seg *seg)
 {
+	u32 data_end = sis_tcp_seg_data_end(seg);
 	u32 win = sis_seg_window(from, seg);
+	/* The first FIN not before bytes already sent (tcb.h: "FIN"). */
+	bool fin = (seg->flags & TCPHDR_FIN) && !from->fin_sent &&
+		   !before(data_end, from->snd_nxt);
 
+	/* A stale FIN's place is taken by a byte sent: no end moves. */
 	sis_tcb_sent(from, sis_seg_end(seg));
 	if (win > from->max_win)
 		from->max_win = win;
@@ -351,8 +350,8 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 		sis_tcb_take_ts(from, to, seg);
 	if (seg->flags & TCPHDR_ACK)
 		sis_tcb_take_ack(from, to, seg->ack);
-	if ((seg->flags & TCPHDR_FIN) && !from->fin_sent)
-		sis_tcb_take_fin(from, to, sis_seg_data_end(seg));
+	if (fin)
+		sis_tcb_take_fin(from, to, data_end);
 }
 
 /**
@@ -362,7 +361,8 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
  * @syn: the SYN (sis_tcp_seg_is_syn()); data after its seq counts.
  *
  * The initiator is then in SYN-SENT and the responder, which is assumed to
- * have received the SYN, in SYN-RECEIVED, its own ISN not yet known.
+ * have received the SYN, in SYN-RECEIVED (a listener's request until it
+ * sends a SYN of its own without ACK), its own ISN not yet known.
  */
 void sis_tcb_init_syn(struct sis_tcb *from, struct sis_tcb *to,
 		      const struct sis_tcp_seg *syn)
@@ -373,6 +373,7 @@ void sis_tcb_init_syn(struct sis_tcb *from, struct sis_tcb *to,
 	sis_tcb_advance(from, to, syn);
 	from->state = SIS_TCP_SYN_SENT;
 	to->state = SIS_TCP_SYN_RECV;
+	to->passive = true;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_tcb_init_syn);
 
@@ -415,7 +416,7 @@ static bool sis_tcb_paws_reject(const struct sis_tcb *from,
 static bool sis_tcb_fin_ok(const struct sis_tcb *from,
 			   const struct sis_tcp_seg *seg)
 {
-	u32 data_end = sis_seg_data_end(seg);
+	u32 data_end = sis_tcp_seg_data_end(seg);
 
 	if (!from->fin_sent)
 		return true;
@@ -506,22 +507,67 @@ static enum sis_tcb_verdict sis_tcb_rst(struct sis_tcb *from,
 	return SIS_TCB_RESET;
 }
 
+/*
+ * Linux's tcp_in_window() for a listener's request: the segment overlaps
+ * [@rcv_nxt, @rcv_nxt + @win), or starts at @rcv_nxt.
+ */
+static bool sis_tcb_in_request_window(const struct sis_tcp_seg *seg,
+				      u32 rcv_nxt, u32 win)
+{
+	return seg->seq == rcv_nxt ||
+	       (after(sis_seg_end(seg), rcv_nxt) &&
+		before(seg->seq, rcv_nxt + win));
+}
+
+/*
+ * A SYN with a new ISN from @from to @to, a listener's request: what
+ * tcp_check_req() does with it (tcb.h: "A SYN with another ISN").
+ */
+static enum sis_tcb_verdict sis_tcb_syn_to_request(struct sis_tcb *from,
+						   struct sis_tcb *to,
+						   const struct sis_tcp_seg *seg,
+						   enum sis_tcb_why *why)
+{
+	/* Unseen, the SYN-ACK offered at most this (request_sock.h). */
+	u32 win = to->isn_valid ? to->max_win : 65535;
+
+	*why = SIS_TCB_WHY_ACK;
+	if ((seg->flags & TCPHDR_ACK) && to->isn_valid &&
+	    seg->ack != to->isn + 1)
+		return SIS_TCB_INVALID;	/* the listener answers with an RST */
+	/* PAWS, as for a request: no window, TS.Recent the first SYN's. */
+	*why = SIS_TCB_WHY_PAWS;
+	if (to->isn_valid && sis_tcb_negotiated(from, to, SIS_OPT_TS) &&
+	    (seg->opts & SIS_OPT_TS) && to->ts_recent &&
+	    (s32)(to->ts_recent - seg->tsval) > 0)
+		return SIS_TCB_INVALID;
+	*why = SIS_TCB_WHY_WINDOW;
+	if (!sis_tcb_in_request_window(seg, to->rcv_nxt, win))
+		return SIS_TCB_INVALID;	/* the request answers with an ACK */
+	*why = SIS_TCB_WHY_NONE;
+	if (!to->isn_valid)
+		return SIS_TCB_UNSURE;	/* its window, or its ISN, unknown */
+	from->state = SIS_TCP_CLOSED;
+	to->state = SIS_TCP_CLOSED;
+	return SIS_TCB_RESET;
+}
+
 /* A SYN with an ISN @from did not use before. */
 static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
 					    struct sis_tcb *to,
 					    const struct sis_tcp_seg *seg,
 					    enum sis_tcb_why *why)
 {
-	if (sis_tcp_seg_is_syn(seg) && from->state == SIS_TCP_SYN_SENT) {
-		/* The initiator starts over, with another ISN. */
-		sis_tcb_init_syn(from, to, seg);
-		*why = SIS_TCB_WHY_NONE;
-		return SIS_TCB_NEW_ISN;
+	if (from->isn_valid) {
+		/* Another SYN of the initiator's, to a listener's request. */
+		if (to->passive && to->state == SIS_TCP_SYN_RECV)
+			return sis_tcb_syn_to_request(from, to, seg, why);
+		*why = SIS_TCB_WHY_STATE;
+		return SIS_TCB_INVALID;
 	}
 	/* Else only the responder's first SYN, to an initiator waiting. */
 	*why = SIS_TCB_WHY_STATE;
-	if (from->isn_valid || to->state != SIS_TCP_SYN_SENT ||
-	    (seg->flags & TCPHDR_FIN))
+	if (to->state != SIS_TCP_SYN_SENT || (seg->flags & TCPHDR_FIN))
 		return SIS_TCB_INVALID;
 	*why = SIS_TCB_WHY_ACK;
 	if ((seg->flags & TCPHDR_ACK) && !sis_tcb_acks_syn(to, seg->ack))
@@ -529,8 +575,10 @@ static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
 	*why = SIS_TCB_WHY_NONE;
 	sis_tcb_take_syn(from, to, seg);
 	/* Simultaneous open: both got the other's SYN, neither an ACK. */
-	if (!(seg->flags & TCPHDR_ACK))
+	if (!(seg->flags & TCPHDR_ACK)) {
 		to->state = SIS_TCP_SYN_RECV;
+		from->passive = false;
+	}
 	sis_tcb_advance(from, to, seg);
 	return SIS_TCB_OK;
 }
@@ -545,7 +593,7 @@ static enum sis_tcb_verdict sis_tcb_new_syn(struct sis_tcb *from,
  * The rules are in tcb.h.
  *
  * Return: the segment's verdict; both TCBs are unchanged unless it is
- * SIS_TCB_OK, SIS_TCB_NEW_ISN or SIS_TCB_RESET.
+ * SIS_TCB_OK or SIS_TCB_RESET.
  */
 enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
 				     const struct sis_tcp_seg *seg,

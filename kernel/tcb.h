@@ -44,11 +44,29 @@
  *   simultaneous open) is valid while the initiator is in SYN-SENT, a
  *   SYN-ACK only if its ACK acknowledges the initiator's SYN. A SYN
  *   retransmitted (same ISN) is valid while its receiver is in SYN-RECEIVED
- *   or ESTABLISHED. A SYN without ACK and with a new ISN from an initiator
- *   still in SYN-SENT restarts both TCBs (NEW_ISN). Any other SYN, and SYN
- *   with FIN, is invalid; once sis_tcb_done() too: a new connection on the
- *   same ports is the caller's to start, with sis_tcb_init_syn().
- * - FIN: data after the sender's FIN, or a FIN elsewhere, is invalid.
+ *   or ESTABLISHED.
+ * - A SYN with another ISN to a listener's request (a responder in
+ *   SYN-RECEIVED that did not open actively), as Linux's tcp_check_req()
+ *   takes it: ignored (INVALID) if its ACK is not of the request's SYN, if
+ *   its TSval is older than the first SYN's, or if it is out of the window
+ *   the request's SYN-ACK offered; else it resets the request (RESET: both
+ *   TCBs closed; the listener sends an RST, the initiator a new SYN). While
+ *   that SYN-ACK is unseen, its window and ISN are unknown: a SYN within
+ *   65535 (the largest window a SYN-ACK offers) of RCV.NXT, or with an ACK,
+ *   may do either (UNSURE), one further out is ignored. Any other SYN is
+ *   invalid, as is a SYN with FIN but to a request; once sis_tcb_done()
+ *   too: a new connection on the same ports is the caller's to start, with
+ *   sis_tcb_init_syn().
+ * - FIN: the sender's FIN is taken from the first valid segment that
+ *   carries one at or after every byte the sender sent before (its
+ *   snd_nxt); data after it, or a FIN elsewhere, is then invalid. A FIN
+ *   before bytes already sent is stale: Linux takes a FIN only when it is
+ *   next in sequence, and drops one that ends at or behind RCV.NXT (an old
+ *   retransmission) or inside a segment it queued out of order (a
+ *   duplicate), with the segment, so the shadow does not take it either
+ *   (the segment is otherwise valid: sis_tcb_fin_stale()). Were the bytes
+ *   past it still on their way, the receiver would take it: the datapath
+ *   does not let a stale FIN through to a contained stream.
  *
  * There is no clock: the 24-day expiry of TS.Recent (RFC 7323 section
  * 5.5) is not followed, nor is any timer.
@@ -93,6 +111,12 @@ struct sis_tcp_seg {
 int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 		  struct sis_tcp_seg *seg);
 
+/* Where a segment's payload ends: where its FIN is, if it has one. */
+static inline u32 sis_tcp_seg_data_end(const struct sis_tcp_seg *seg)
+{
+	return seg->seq + !!(seg->flags & TCPHDR_SYN) + seg->len;
+}
+
 /* A connection request: SYN without ACK, RST or FIN. */
 static inline bool sis_tcp_seg_is_syn(const struct sis_tcp_seg *seg)
 {
@@ -112,6 +136,7 @@ struct sis_tcb {
 	u8 wscale;		/* its window shift once both SYNs had WS, or 0 */
 	u8 syn_wscale;		/* the shift its SYN announced */
 	bool isn_valid;		/* its SYN seen: isn, mss, opts valid */
+	bool passive;		/* got the first SYN, not opening actively */
 	u16 mss;		/* from its SYN, 0 if none */
 	u16 opts;		/* SIS_OPT_* of its SYN */
 	u32 isn;
@@ -134,11 +159,15 @@ enum sis_tcb_verdict {
 	SIS_TCB_OK,		/* valid: state updated */
 	/* Not acceptable to the receiver: state unchanged, not reassembled. */
 	SIS_TCB_INVALID,
-	/* The initiator's SYN with a new ISN in SYN-SENT: both restarted. */
-	SIS_TCB_NEW_ISN,
-	SIS_TCB_RESET,		/* an RST the receiver certainly accepts: closed */
+	/* The receiver certainly resets: an RST, or a SYN to a request. */
+	SIS_TCB_RESET,
 	/* An RST in window, maybe accepted (RFC 5961): nothing torn down. */
 	SIS_TCB_RESET_MAYBE,
+	/*
+	 * What the receiver makes of it depends on what the bridge has not
+	 * seen (a SYN to a request whose SYN-ACK is unseen): state unchanged.
+	 */
+	SIS_TCB_UNSURE,
 };
 
 /*
@@ -163,6 +192,17 @@ enum sis_tcb_verdict sis_tcb_segment(struct sis_tcb *from, struct sis_tcb *to,
 				     enum sis_tcb_why *why);
 bool sis_tcb_established(const struct sis_tcb *a, const struct sis_tcb *b);
 bool sis_tcb_done(const struct sis_tcb *a, const struct sis_tcb *b);
+
+/*
+ * A valid segment from @from (after sis_tcb_segment()) carries a FIN that
+ * was not taken (tcb.h: "FIN"): one the receiver drops.
+ */
+static inline bool sis_tcb_fin_stale(const struct sis_tcb *from,
+				     const struct sis_tcp_seg *seg)
+{
+	return (seg->flags & TCPHDR_FIN) &&
+	       !(from->fin_sent && from->fin_seq == sis_tcp_seg_data_end(seg));
+}
 
 /* Both SYNs carried option @opt (SIS_OPT_*): SACK_PERM, TS, ... in use. */
 static inline bool sis_tcb_negotiated(const struct sis_tcb *a,

@@ -380,6 +380,17 @@ untracked:
 	return NF_DROP;
 }
 
+/* Does some watcher's capability cover direction @d? */
+static bool sis_conn_covers(const struct sis_conn *c, int d)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_watch; i++)
+		if (c->watch[i].cover & BIT(d))
+			return true;
+	return false;
+}
+
 /* Would @len more bytes put a containing scanner over its max-bytes? */
 static bool sis_conn_over_owed(const struct sis_conn *c, int d,
 			       unsigned int len)
@@ -558,18 +569,40 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	struct sis_stream *st = &c->st[d];
 	struct sis_tcb *from, *to;
 	enum sis_tcb_why why;
+	bool stale_fin;
 	u64 start;
 
 	from = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST : SIS_TCB_NET];
 	to = &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET : SIS_TCB_HOST];
 	c->last = jiffies;
 
+	/*
+	 * Urgent data: Linux takes the byte at the urgent pointer out of the
+	 * stream the application reads, or leaves it in, by state the wire
+	 * does not show (when the application read, RCV.NXT, tcp_stdurg,
+	 * SO_OOBINLINE). On a covered direction the receiver never sees an
+	 * urgent pointer: it reads every byte, as the scanners do.
+	 */
+	if ((seg->flags & TCPHDR_URG) && sis_conn_covers(c, d)) {
+		atomic64_inc(&stats->urgent);
+		if (sis_tcp_clear_urg(skb, p->th_off))
+			return NF_DROP;
+	}
+
 	switch (sis_tcb_segment(from, to, seg, &why)) {
 	case SIS_TCB_INVALID:
 		atomic64_inc(&stats->invalid);
 		atomic64_inc(&stats->invalid_why[why]);
-		/* Never reassembled; not let through to a contained stream. */
-		return seg->len && st->contain ? NF_DROP : NF_ACCEPT;
+		/*
+		 * Never reassembled; neither its bytes nor its FIN (which the
+		 * receiver may take if it lags) go to a contained stream.
+		 */
+		return (seg->len || (seg->flags & TCPHDR_FIN)) && st->contain ?
+		       NF_DROP : NF_ACCEPT;
+	case SIS_TCB_UNSURE:
+		/* What it does to the receiver is unknown: it never gets it. */
+		atomic64_inc(&stats->ambiguous);
+		return NF_DROP;
 	case SIS_TCB_RESET_MAYBE:
 		return NF_ACCEPT;
 	case SIS_TCB_RESET:
@@ -577,12 +610,6 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		c->closing = true;
 		sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_RST);
 		return NF_ACCEPT;
-	case SIS_TCB_NEW_ISN:
-		if (st->seen || st->n_segs)
-			return NF_DROP;	/* not a new connection after all */
-		st->isn = seg->seq;
-		st->isn_valid = true;
-		break;
 	default:
 		break;
 	}
@@ -599,6 +626,17 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	if (!sis_stream_off(st, seg->seq + !!(seg->flags & TCPHDR_SYN),
 			    &start))
 		return NF_ACCEPT;	/* before the stream: old, harmless */
+	/*
+	 * A FIN before bytes its sender already sent (tcb.h): the receiver
+	 * drops it once it has them, which is certain only below what it
+	 * acknowledged. Until then it could end the receiver's stream short
+	 * of bytes judged: it goes nowhere near a contained one.
+	 */
+	stale_fin = sis_tcb_fin_stale(from, seg);
+	if (stale_fin && st->contain && start + seg->len >= st->rcv_ack) {
+		atomic64_inc(&stats->inconsistent);
+		return NF_DROP;
+	}
 	if (seg->len) {
 		c->open = true;
 		verdict = sis_conn_payload(sb, c, d, skb, state, p, start,
@@ -606,7 +644,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		if (verdict == NF_DROP)
 			return verdict;
 	}
-	if ((seg->flags & TCPHDR_FIN) && !st->fin_seen) {
+	if ((seg->flags & TCPHDR_FIN) && !stale_fin && !st->fin_seen) {
 		st->fin_seen = true;
 		st->fin = start + seg->len;
 	}

@@ -14,11 +14,16 @@
  */
 #include <kunit/test.h>
 #include <linux/gfp.h>
+#include <linux/ip.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/tcp.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/tcp.h>
 
 #include "../stream.h"
 
@@ -1123,6 +1128,134 @@ static void sis_test_stream_flush(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->n_segs, 0);
 }
 
+/*
+ * Urgent data made ordinary (sis_tcp_clear_urg()): URG and the pointer
+ * cleared, every other bit of the header kept, and a checksum the receiver
+ * accepts, whatever the skb's checksum state; a clone's header is its own.
+ */
+struct urg_case {
+	const char *name;
+	u8 flags;
+	u16 urg_ptr;
+	u8 ip_summed;
+	bool clone;
+};
+
+static const struct urg_case urg_cases[] = {
+	{ "pointer in the segment", TCPHDR_ACK | TCPHDR_PSH | TCPHDR_URG, 11,
+	  CHECKSUM_NONE },
+	{ "pointer of 0", TCPHDR_ACK | TCPHDR_URG, 0, CHECKSUM_NONE },
+	{ "pointer past the segment", TCPHDR_ACK | TCPHDR_URG, 60000,
+	  CHECKSUM_NONE },
+	{ "with a fin", TCPHDR_ACK | TCPHDR_FIN | TCPHDR_URG, 3,
+	  CHECKSUM_NONE },
+	{ "a pointer without urg", TCPHDR_ACK, 7, CHECKSUM_NONE },
+	{ "checksum verified", TCPHDR_ACK | TCPHDR_URG, 5,
+	  CHECKSUM_UNNECESSARY },
+	{ "checksum complete", TCPHDR_ACK | TCPHDR_URG, 5, CHECKSUM_COMPLETE },
+	{ "checksum partial", TCPHDR_ACK | TCPHDR_URG, 5, CHECKSUM_PARTIAL },
+	{ "a clone", TCPHDR_ACK | TCPHDR_PSH | TCPHDR_URG, 2, CHECKSUM_NONE,
+	  true },
+};
+
+static void urg_case_desc(const struct urg_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(urg, urg_cases, urg_case_desc);
+
+#define URG_PAYLOAD	40
+
+/* The TCP checksum of the segment at @th_off, as the receiver checks it. */
+static __sum16 urg_tcp_csum(const struct sk_buff *skb, unsigned int th_off,
+			    const struct iphdr *iph)
+{
+	unsigned int len = skb->len - th_off;
+
+	return csum_tcpudp_magic(iph->saddr, iph->daddr, len, IPPROTO_TCP,
+				 skb_checksum(skb, th_off, len, 0));
+}
+
+static void sis_test_tcp_clear_urg(struct kunit *test)
+{
+	const struct urg_case *c = test->param_value;
+	unsigned int th_off = sizeof(struct iphdr), len, i;
+	struct sk_buff *skb, *other = NULL;
+	struct tcphdr *th, before;
+	struct iphdr *iph;
+	u8 *p;
+
+	len = th_off + sizeof(*th) + URG_PAYLOAD;
+	skb = alloc_skb(len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	p = skb_put_zero(skb, len);
+	iph = (struct iphdr *)p;
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->protocol = IPPROTO_TCP;
+	iph->tot_len = htons(len);
+	iph->saddr = htonl(0x0a000003);
+	iph->daddr = htonl(0x0a000001);
+	th = (struct tcphdr *)(p + th_off);
+	th->source = htons(44000);
+	th->dest = htons(7000);
+	th->seq = htonl(0xfffffff0);
+	th->ack_seq = htonl(12345);
+	th->doff = 5;
+	tcp_flag_byte(th) = c->flags;
+	th->window = htons(65535);
+	th->urg_ptr = htons(c->urg_ptr);
+	for (i = 0; i < URG_PAYLOAD; i++)
+		p[th_off + sizeof(*th) + i] = 'a' + i % 26;
+	if (c->ip_summed == CHECKSUM_PARTIAL) {
+		/* The pseudo-header's sum; the rest is the device's to add. */
+		th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
+					       len - th_off, IPPROTO_TCP, 0);
+		skb->csum_start = skb_headroom(skb) + th_off;
+		skb->csum_offset = offsetof(struct tcphdr, check);
+	} else {
+		th->check = urg_tcp_csum(skb, th_off, iph);
+	}
+	skb->ip_summed = c->ip_summed;
+	if (c->ip_summed == CHECKSUM_COMPLETE)
+		skb->csum = skb_checksum(skb, th_off, len - th_off, 0);
+	before = *th;
+	if (c->clone) {
+		other = skb_clone(skb, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, other);
+	}
+
+	KUNIT_ASSERT_EQ(test, sis_tcp_clear_urg(skb, th_off), 0);
+	th = (struct tcphdr *)(skb->data + th_off);
+	iph = (struct iphdr *)skb->data;
+	KUNIT_EXPECT_EQ(test, tcp_flag_byte(th), c->flags & ~TCPHDR_URG);
+	KUNIT_EXPECT_EQ(test, ntohs(th->urg_ptr), 0);
+	KUNIT_EXPECT_EQ(test, ntohl(th->seq), ntohl(before.seq));
+	KUNIT_EXPECT_EQ(test, ntohl(th->ack_seq), ntohl(before.ack_seq));
+	KUNIT_EXPECT_EQ(test, ntohs(th->window), ntohs(before.window));
+	KUNIT_EXPECT_TRUE(test, th->doff == before.doff);
+	if (c->ip_summed == CHECKSUM_PARTIAL) {
+		/* The device sums the header as it is then. */
+		KUNIT_EXPECT_EQ(test, (__force u16)th->check,
+				(__force u16)before.check);
+		KUNIT_EXPECT_TRUE(test, skb->ip_summed == CHECKSUM_PARTIAL);
+	} else {
+		KUNIT_EXPECT_EQ(test,
+				(__force u16)urg_tcp_csum(skb, th_off, iph), 0);
+		/* A sum over the whole segment would have to be redone. */
+		KUNIT_EXPECT_TRUE(test, skb->ip_summed != CHECKSUM_COMPLETE);
+	}
+	KUNIT_EXPECT_EQ(test, skb->len, len);
+	if (other) {
+		th = (struct tcphdr *)(other->data + th_off);
+		KUNIT_EXPECT_EQ(test, tcp_flag_byte(th), c->flags);
+		KUNIT_EXPECT_EQ(test, ntohs(th->urg_ptr), c->urg_ptr);
+		kfree_skb(other);
+	}
+	kfree_skb(skb);
+}
+
 static struct kunit_case sis_stream_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_stream_insert_order, order_gen_params),
 	KUNIT_CASE(sis_test_stream_insert_duplicates),
@@ -1138,6 +1271,7 @@ static struct kunit_case sis_stream_cases[] = {
 	KUNIT_CASE(sis_test_stream_release),
 	KUNIT_CASE(sis_test_stream_release_inside),
 	KUNIT_CASE(sis_test_stream_flush),
+	KUNIT_CASE_PARAM(sis_test_tcp_clear_urg, urg_gen_params),
 	{}
 };
 

@@ -336,14 +336,15 @@ static enum sis_tcb_verdict tx(struct conn *c, int e,
 
 	memcpy(old, c->tcb, sizeof(old));
 	v = sis_tcb_segment(&c->tcb[e], &c->tcb[!e], s, &c->why);
-	if (v == SIS_TCB_INVALID || v == SIS_TCB_RESET_MAYBE)
+	if (v == SIS_TCB_INVALID || v == SIS_TCB_RESET_MAYBE ||
+	    v == SIS_TCB_UNSURE)
 		KUNIT_EXPECT_EQ_MSG(c->test,
 				    memcmp(old, c->tcb, sizeof(old)), 0,
 				    "verdict %d changed the TCBs", v);
 	if (v == SIS_TCB_OK && after(seg_end(s), c->nxt[e]))
 		c->nxt[e] = seg_end(s);
 	/* The receiver keeps the latest TSval (PAWS lets no older one in). */
-	if ((v == SIS_TCB_OK || v == SIS_TCB_NEW_ISN) &&
+	if (v == SIS_TCB_OK &&
 	    (s->opts & SIS_OPT_TS) &&
 	    (!c->recent[!e] || (s32)(s->tsval - c->recent[!e]) > 0))
 		c->recent[!e] = s->tsval;
@@ -602,20 +603,21 @@ static void sis_test_syn_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rsp->state, SRECV);
 	KUNIT_EXPECT_EQ(test, ini->snd_nxt, c.isn[INI] + 1);
 
-	/* The initiator starts over with a new ISN, across the wrap. */
+	/*
+	 * Another ISN, far from the first: out of the window of the
+	 * responder's request, which ignores it (tcp_check_req()).
+	 */
 	old = c.isn[INI];
-	c.isn[INI] += 0x12345;
-	s = mkseg(&c, INI, TCPHDR_SYN, c.isn[INI], 0, 0);
-	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), SIS_TCB_NEW_ISN);
-	c.nxt[INI] = c.isn[INI] + 1;
-	KUNIT_EXPECT_EQ(test, ini->isn, c.isn[INI]);
-	KUNIT_EXPECT_EQ(test, ini->snd_nxt, c.isn[INI] + 1);
-	KUNIT_EXPECT_EQ(test, rsp->rcv_nxt, c.isn[INI] + 1);
+	s = mkseg(&c, INI, TCPHDR_SYN, old + 0x12345, 0, 0);
+	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+	KUNIT_EXPECT_EQ(test, ini->isn, old);
+	KUNIT_EXPECT_EQ(test, ini->snd_nxt, old + 1);
+	KUNIT_EXPECT_EQ(test, rsp->rcv_nxt, old + 1);
 	KUNIT_EXPECT_EQ(test, ini->state, SSENT);
 	KUNIT_EXPECT_EQ(test, rsp->state, SRECV);
 
-	/* SYN-ACKs acknowledging anything but the current SYN. */
-	KUNIT_EXPECT_EQ(test, synack(&c, old + 1), BAD);
+	/* SYN-ACKs acknowledging anything but the SYN. */
+	KUNIT_EXPECT_EQ(test, synack(&c, old + 0x12346), BAD);
 	KUNIT_EXPECT_EQ(test, synack(&c, c.isn[INI]), BAD);
 	KUNIT_EXPECT_EQ(test, synack(&c, c.isn[INI] + 2), BAD);
 	s = mkseg(&c, RSP, TCPHDR_SYN | F_FA, c.isn[RSP], c.nxt[INI], 0);
@@ -630,8 +632,8 @@ static void sis_test_syn_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, synack(&c, c.nxt[INI]), OK);	/* again */
 	s = mkseg(&c, RSP, TCPHDR_SYN | F_A, c.isn[RSP] + 99, c.nxt[INI], 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, RSP, &s), BAD);
-	/* A new ISN once the responder's SYN came is no new connection. */
-	s = mkseg(&c, INI, TCPHDR_SYN, c.isn[INI] + 99, 0, 0);
+	/* Out of the request's window once the responder's SYN came. */
+	s = mkseg(&c, INI, TCPHDR_SYN, c.isn[INI] + 0x12345, 0, 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
 	KUNIT_EXPECT_EQ(test, xmit(&c, INI, F_A, 0), OK);
 	KUNIT_EXPECT_TRUE(test, sis_tcb_established(ini, rsp));
@@ -648,6 +650,117 @@ static void sis_test_syn_retransmit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, synack(&c, c.isn[INI] + 1), BAD);
 	s = mkseg(&c, INI, TCPHDR_SYN, c.isn[INI], 0, 0);
 	KUNIT_EXPECT_EQ(test, tx(&c, INI, &s), BAD);
+}
+
+/*
+ * A second SYN with another ISN while the responder is a listener's
+ * request (SYN-RECEIVED, its SYN not yet acknowledged). Linux's
+ * tcp_check_req() ignores it (answering with an ACK, or an RST) when it
+ * acknowledges something else than the request's SYN, is PAWS-old, or is
+ * out of the request's window; else it drops the request (and sends an
+ * RST). The window is the one the SYN-ACK offers: until the bridge has
+ * seen it, a SYN in the largest window a SYN-ACK can offer may do either.
+ */
+enum { SYN2_IGNORED, SYN2_RESET, SYN2_UNSURE };
+enum { TS_NONE, TS_NEWER, TS_OLDER };
+
+struct syn2_case {
+	const char *name;
+	bool synack;		/* the responder's SYN-ACK was seen */
+	u16 win;		/* the window it offers, 0: 65535 */
+	s32 delta;		/* the second ISN, from the first */
+	u8 flags;		/* of the second SYN, SYN or SYN|ACK */
+	bool ack_ok;		/* the ACK is of the responder's SYN */
+	u8 ts;			/* timestamps on all SYNs, the second's TSval */
+	u8 fate;
+};
+
+static const struct syn2_case syn2_cases[] = {
+	{ "syn-sent, far ahead", false, 0, 0x12345, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_IGNORED },
+	{ "syn-sent, far behind", false, 0, -100000, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_IGNORED },
+	{ "syn-sent, one behind", false, 0, -1, TCPHDR_SYN, false, TS_NONE,
+	  SYN2_IGNORED },
+	{ "syn-sent, at rcv.nxt", false, 0, 1, TCPHDR_SYN, false, TS_NONE,
+	  SYN2_UNSURE },
+	{ "syn-sent, last of the largest window", false, 0, 65535,
+	  TCPHDR_SYN, false, TS_NONE, SYN2_UNSURE },
+	{ "syn-sent, past the largest window", false, 0, 65536, TCPHDR_SYN,
+	  false, TS_NONE, SYN2_IGNORED },
+	{ "syn-sent, with an ack", false, 0, 1000, TCPHDR_SYN | F_A, false,
+	  TS_NONE, SYN2_UNSURE },
+	{ "syn-sent, older timestamp", false, 0, 1000, TCPHDR_SYN, false,
+	  TS_OLDER, SYN2_UNSURE },
+	{ "syn-recv, in the window", true, 0, 1000, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_RESET },
+	{ "syn-recv, last of the window", true, 1000, 1000, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_RESET },
+	{ "syn-recv, past the window", true, 1000, 1001, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_IGNORED },
+	{ "syn-recv, far behind", true, 0, -100000, TCPHDR_SYN, false,
+	  TS_NONE, SYN2_IGNORED },
+	{ "syn-recv, acking the syn-ack", true, 0, 1000, TCPHDR_SYN | F_A,
+	  true, TS_NONE, SYN2_RESET },
+	{ "syn-recv, acking something else", true, 0, 1000, TCPHDR_SYN | F_A,
+	  false, TS_NONE, SYN2_IGNORED },
+	{ "syn-recv, newer timestamp", true, 0, 1000, TCPHDR_SYN, false,
+	  TS_NEWER, SYN2_RESET },
+	{ "syn-recv, older timestamp", true, 0, 1000, TCPHDR_SYN, false,
+	  TS_OLDER, SYN2_IGNORED },
+};
+
+static void sis_test_second_syn(struct kunit *test)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(syn2_cases); i++) {
+		const struct syn2_case *sc = &syn2_cases[i];
+		struct sis_tcb old[2];
+		enum sis_tcb_verdict v;
+		struct sis_tcp_seg s;
+		struct conn c;
+		u32 isn;
+
+		conn_init(&c, test);
+		if (sc->ts) {
+			c.syn_opts[INI] |= SIS_OPT_TS;
+			c.syn_opts[RSP] |= SIS_OPT_TS;
+			c.ts[INI] = 1000;
+			c.ts[RSP] = 5000;
+		}
+		c.win[RSP] = sc->win ? sc->win : 65535;
+		syn(&c, 0);
+		if (sc->synack)
+			KUNIT_ASSERT_EQ(test, synack(&c, c.nxt[INI]), OK);
+		isn = c.isn[INI];
+		s = mkseg(&c, INI, sc->flags, isn + sc->delta,
+			  c.isn[RSP] + (sc->ack_ok ? 1 : 7), 0);
+		if (sc->ts == TS_OLDER)
+			s.tsval = 990;
+		memcpy(old, c.tcb, sizeof(old));
+		v = tx(&c, INI, &s);
+		switch (sc->fate) {
+		case SYN2_IGNORED:
+			KUNIT_EXPECT_EQ_MSG(test, v, BAD, "%s", sc->name);
+			break;
+		case SYN2_RESET:
+			KUNIT_EXPECT_EQ_MSG(test, v, RST, "%s", sc->name);
+			KUNIT_EXPECT_EQ_MSG(test, c.tcb[INI].state, CLOSED,
+					    "%s", sc->name);
+			KUNIT_EXPECT_EQ_MSG(test, c.tcb[RSP].state, CLOSED,
+					    "%s", sc->name);
+			continue;
+		case SYN2_UNSURE:
+			KUNIT_EXPECT_EQ_MSG(test, v, SIS_TCB_UNSURE, "%s",
+					    sc->name);
+			break;
+		}
+		/* The request, and the shadow, go on with the first ISN. */
+		KUNIT_EXPECT_EQ_MSG(test, memcmp(old, c.tcb, sizeof(old)), 0,
+				    "%s: the TCBs changed", sc->name);
+		KUNIT_EXPECT_EQ_MSG(test, c.tcb[INI].isn, isn, "%s", sc->name);
+	}
 }
 
 /* Both send a SYN before receiving the other's. */
@@ -879,6 +992,123 @@ static void sis_test_close(struct kunit *test)
 							    &c.tcb[RSP]));
 		KUNIT_EXPECT_TRUE(test, c.tcb[INI].fin_acked);
 		KUNIT_EXPECT_TRUE(test, c.tcb[RSP].fin_acked);
+	}
+}
+
+/*
+ * FINs Linux does not take. A receiver takes a FIN only when it is next in
+ * sequence (tcp_data_queue(), tcp_ofo_queue()): one behind RCV.NXT comes
+ * with an old retransmission, which it drops whole, and one inside data
+ * it already queued out of order comes with a duplicate, which
+ * tcp_data_queue_ofo() drops whole. Neither may end the shadow's stream,
+ * nor make the data that follows invalid.
+ *
+ * A step's offsets count from INI's next sequence number when the script
+ * starts: INI sends [off, off + len), acknowledging all RSP sent; RSP sends
+ * nothing and acknowledges INI's bytes up to off.
+ */
+struct fin_step {
+	u8 from;
+	u8 flags;
+	u16 off;
+	u16 len;
+	u8 verdict;
+	u8 why;
+	u8 state[2];		/* [INI], [RSP] after it */
+};
+
+struct fin_script {
+	const char *name;
+	struct fin_step steps[8];
+};
+
+static const struct fin_script fin_scripts[] = {
+	{ "old retransmission with a fin, acknowledged", {
+		{ INI, F_A, 0, 500, OK, 0, { EST, EST } },
+		{ RSP, F_A, 500, 0, OK, 0, { EST, EST } },
+		/* Its end, with the FIN, is RCV.NXT: in the window, old. */
+		{ INI, F_FA, 400, 99, OK, 0, { EST, EST } },
+		{ INI, F_FA, 100, 0, OK, 0, { EST, EST } },
+		{ INI, F_A, 500, 100, OK, 0, { EST, EST } },
+		{ INI, F_FA, 600, 0, OK, 0, { FW1, CW } },
+		{ RSP, F_A, 601, 0, OK, 0, { FW2, CW } },
+		{ END } } },
+	{ "old retransmission with a fin, not yet acknowledged", {
+		{ INI, F_A, 0, 500, OK, 0, { EST, EST } },
+		{ INI, F_FA, 0, 300, OK, 0, { EST, EST } },
+		{ INI, F_A, 500, 10, OK, 0, { EST, EST } },
+		{ RSP, F_A, 510, 0, OK, 0, { EST, EST } },
+		{ INI, F_FA, 510, 0, OK, 0, { FW1, CW } },
+		{ END } } },
+	{ "duplicate out of order with a fin, covered", {
+		{ INI, F_A, 100, 200, OK, 0, { EST, EST } },
+		{ INI, F_FA, 100, 100, OK, 0, { EST, EST } },
+		{ INI, F_FA, 150, 149, OK, 0, { EST, EST } },
+		{ INI, F_A, 0, 100, OK, 0, { EST, EST } },
+		{ INI, F_A, 300, 100, OK, 0, { EST, EST } },
+		{ RSP, F_A, 400, 0, OK, 0, { EST, EST } },
+		{ INI, F_FA, 400, 0, OK, 0, { FW1, CW } },
+		{ END } } },
+	/* Linux puts it in the place of the queued segment: it takes it. */
+	{ "out of order with a fin, at the end of the queue", {
+		{ INI, F_A, 100, 200, OK, 0, { EST, EST } },
+		{ INI, F_FA, 100, 200, OK, 0, { FW1, CW } },
+		{ INI, F_A, 0, 100, OK, 0, { FW1, CW } },
+		{ INI, F_A, 300, 10, BAD, WHY_FIN, { FW1, CW } },
+		{ INI, F_FA, 200, 100, OK, 0, { FW1, CW } },
+		{ END } } },
+	/*
+	 * Linux would take this one if it came in order, and drop the data
+	 * queued past it; the shadow keeps the data sent first (first data
+	 * wins), and the datapath drops the FIN on a contained stream.
+	 */
+	{ "fin before data queued out of order", {
+		{ INI, F_A, 200, 100, OK, 0, { EST, EST } },
+		{ INI, F_FA, 0, 100, OK, 0, { EST, EST } },
+		{ INI, F_A, 100, 100, OK, 0, { EST, EST } },
+		{ INI, F_FA, 300, 0, OK, 0, { FW1, CW } },
+		{ END } } },
+};
+
+static void sis_test_fin_not_taken(struct kunit *test)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < ARRAY_SIZE(fin_scripts); i++) {
+		const struct fin_script *fs = &fin_scripts[i];
+		struct conn c;
+		u32 base;
+
+		conn_init(&c, test);
+		handshake(&c);
+		run(&c, "talk", talk);
+		base = c.nxt[INI];
+		for (j = 0; fs->steps[j].from != END; j++) {
+			const struct fin_step *st = &fs->steps[j];
+			struct sis_tcp_seg s;
+
+			if (st->from == INI)
+				s = mkseg(&c, INI, st->flags, base + st->off,
+					  c.nxt[RSP], st->len);
+			else
+				s = mkseg(&c, RSP, st->flags, c.nxt[RSP],
+					  base + st->off, st->len);
+			KUNIT_EXPECT_EQ_MSG(test, tx(&c, st->from, &s),
+					    st->verdict, "%s: step %u",
+					    fs->name, j);
+			if (st->why)
+				KUNIT_EXPECT_EQ_MSG(test, c.why, st->why,
+						    "%s: step %u, why",
+						    fs->name, j);
+			KUNIT_EXPECT_STREQ_MSG(test,
+					       sis_tcp_state_name(c.tcb[INI].state),
+					       sis_tcp_state_name(st->state[INI]),
+					       "%s: step %u, INI", fs->name, j);
+			KUNIT_EXPECT_STREQ_MSG(test,
+					       sis_tcp_state_name(c.tcb[RSP].state),
+					       sis_tcp_state_name(st->state[RSP]),
+					       "%s: step %u, RSP", fs->name, j);
+		}
 	}
 }
 
@@ -1311,9 +1541,11 @@ static struct kunit_case sis_tcb_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_window_scale, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_negotiation, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_syn_retransmit, isn_gen_params),
+	KUNIT_CASE_PARAM(sis_test_second_syn, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_simultaneous_open, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_syn_data, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_close, isn_gen_params),
+	KUNIT_CASE_PARAM(sis_test_fin_not_taken, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_close_early, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_long, isn_gen_params),
 	KUNIT_CASE_PARAM(sis_test_rst, isn_gen_params),

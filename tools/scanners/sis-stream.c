@@ -13,7 +13,7 @@
  *	passall	with -C, pass each direction whole as its connection opens
  *
  *	sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE]
- *		   [-o FILE] [-q] [-v]
+ *		   [-o FILE] [-q] [-v] [-x]
  *
  * -C subscribes with read and contain rights (default read), -b sets the
  * socket's receive buffer (default: as large as the process may have), -f
@@ -24,6 +24,8 @@
  *						a connection (not with -q);
  *						IPv6 addresses in brackets
  *	data ID DIR OFFSET LEN [held]		a piece of data (with -v)
+ *	bytes ID DIR OFFSET HEX			its bytes (with -x), after
+ *						its data line if -v
  *	end ID DIR REASON			a direction ended (with -v)
  *	conn ID DIR BYTES SHA256HEX REASON	sha: a direction ended
  *	conns N bytes-in N bytes-out N		null: totals, at exit
@@ -75,6 +77,7 @@ struct opts {
 	bool contain;
 	bool quiet;
 	bool verbose;
+	bool hex;
 };
 
 /* sha: one direction of a connection. */
@@ -127,7 +130,7 @@ static void fail(const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v]\n"
+		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v] [-x]\n"
 		"\n"
 		"  -s SCANNER  attach as scanner SCANNER\n"
 		"  -c CAP      subscribe under stream capability CAP\n"
@@ -140,7 +143,8 @@ static void usage(void)
 		"              passall: pass each direction whole as it opens\n"
 		"  -o FILE     write the output lines to FILE (default stdout)\n"
 		"  -q          no \"open\" lines\n"
-		"  -v          also a line per piece of data and per end\n");
+		"  -v          also a line per piece of data and per end\n"
+		"  -x          also a line per piece of data with its bytes, in hex\n");
 	exit(2);
 }
 
@@ -410,6 +414,25 @@ static void on_open(struct sis_scanner *sc, const struct opts *o,
 	}
 }
 
+/* "bytes ID DIR OFFSET HEX": what the scanner was given, byte for byte. */
+static void print_bytes(const struct sis_stream_data *d)
+{
+	static const char digits[] = "0123456789abcdef";
+	const unsigned char *p = d->data;
+	char *hex = malloc(2 * (size_t)d->len + 1);
+
+	if (!hex)
+		die("bytes", -ENOMEM, NULL);
+	for (uint32_t i = 0; i < d->len; i++) {
+		hex[2 * i] = digits[p[i] >> 4];
+		hex[2 * i + 1] = digits[p[i] & 15];
+	}
+	hex[2 * (size_t)d->len] = '\0';
+	line("bytes %llu %s %llu %s", (unsigned long long)d->conn,
+	     dir_name(d->dir), (unsigned long long)d->offset, hex);
+	free(hex);
+}
+
 static void on_data(struct sis_scanner *sc, const struct opts *o,
 		    const struct sis_stream_data *d)
 {
@@ -417,6 +440,8 @@ static void on_data(struct sis_scanner *sc, const struct opts *o,
 		line("data %llu %s %llu %u%s", (unsigned long long)d->conn,
 		     dir_name(d->dir), (unsigned long long)d->offset, d->len,
 		     d->held ? " held" : "");
+	if (o->hex)
+		print_bytes(d);
 	if (d->dir == SIS_DIR_IN)
 		totals.bytes_in += d->len;
 	else
@@ -441,7 +466,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:c:Cb:f:m:o:qv")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:Cb:f:m:o:qvx")) != -1) {
 		switch (opt) {
 		case 's':
 			o->scanner = optarg;
@@ -480,6 +505,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			break;
 		case 'v':
 			o->verbose = true;
+			break;
+		case 'x':
+			o->hex = true;
 			break;
 		default:
 			usage();

@@ -109,6 +109,8 @@ static const struct {
 	[SIS_SSTATS_A_INVALID_FIN] = { "fin", "invalid_fin" },
 	[SIS_SSTATS_A_MALFORMED] = { "malformed", "malformed" },
 	[SIS_SSTATS_A_MIDSTREAM_DROPPED] = { "midstream-dropped", "midstream_dropped" },
+	[SIS_SSTATS_A_AMBIGUOUS] = { "ambiguous", "ambiguous" },
+	[SIS_SSTATS_A_URGENT] = { "urgent", "urgent" },
 };
 
 static int usage(FILE *f)

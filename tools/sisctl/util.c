@@ -522,6 +522,8 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_INVALID_FIN]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_MALFORMED]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_MIDSTREAM_DROPPED] = { .type = NLA_U64 },
+	[SIS_SSTATS_A_AMBIGUOUS]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_URGENT]		= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

@@ -744,6 +744,8 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_INVALID_FIN,	/* u64, data after the FIN */
 	SIS_SSTATS_A_MALFORMED,		/* u64, dropped: TCP not judgeable */
 	SIS_SSTATS_A_MIDSTREAM_DROPPED,	/* u64, dropped: untracked, contained */
+	SIS_SSTATS_A_AMBIGUOUS,		/* u64, dropped: its effect unknowable */
+	SIS_SSTATS_A_URGENT,		/* u64, URG cleared: read in line */
 	__SIS_SSTATS_A_LAST
 };
 

@@ -318,7 +318,7 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 #define BR1_STREAMS \
 	"\tstreams conns 3 total 13 untracked 14 midstream 15 invalid 16 " \
 	"inconsistent 17 overlimit 18 resets 19 timeouts 20 dropped 21 " \
-	"malformed 28 midstream-dropped 29\n" \
+	"malformed 28 midstream-dropped 29 ambiguous 30 urgent 31\n" \
 	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
@@ -367,7 +367,8 @@ TAP_SUITE(set_show)
 			       "\"invalid_state\":23,\"invalid_ack\":24,"
 			       "\"invalid_paws\":25,\"invalid_window\":26,"
 			       "\"invalid_fin\":27,\"malformed\":28,"
-			       "\"midstream_dropped\":29}"),
+			       "\"midstream_dropped\":29,\"ambiguous\":30,"
+			       "\"urgent\":31}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{
