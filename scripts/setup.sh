@@ -21,8 +21,8 @@ pkgs=(
 	util-linux python3 jq nftables libnetfilter-queue-dev
 	# the Code-Red scanner's tests: a real resolver and real lookups
 	dnsmasq-base bind9-dnsutils
-	# crafted frames for the evasion tests
-	python3-scapy
+	# crafted frames for the evasion tests, a SYN flood for synflood.sh
+	python3-scapy hping3
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
