@@ -24,12 +24,19 @@
 
 static atomic64_t sis_conn_ids = ATOMIC64_INIT(0);
 
-/* Connections are 1168 bytes on x86-64: their own slab, not kmalloc-2k. */
+/*
+ * Most connections have one watcher: 592 bytes on x86-64 (no debugging
+ * options), in their own slab; those with more come from kmalloc, 96
+ * bytes a watcher more.
+ */
 static struct kmem_cache *sis_conn_cache __read_mostly;
 
 int __init sis_conn_init(void)
 {
-	sis_conn_cache = KMEM_CACHE(sis_conn, 0);
+	sis_conn_cache = kmem_cache_create("sis_conn",
+					   struct_size_t(struct sis_conn,
+							 watch, 1),
+					   0, 0, NULL);
 	return sis_conn_cache ? 0 : -ENOMEM;
 }
 
@@ -41,7 +48,10 @@ void sis_conn_exit(void)
 
 void sis_conn_free(struct sis_conn *c)
 {
-	kmem_cache_free(sis_conn_cache, c);
+	if (c->n_slots == 1)
+		kmem_cache_free(sis_conn_cache, c);
+	else
+		kfree(c);
 }
 
 static void sis_conn_free_rcu(struct rcu_head *head)
@@ -71,9 +81,11 @@ int sis_conns_init(struct sis_bridge *sb)
 	int err;
 
 	INIT_LIST_HEAD(&cs->list);
+	INIT_LIST_HEAD(&cs->half_open);
 	spin_lock_init(&cs->lock);
 	cs->limits = (struct sis_conn_limits) {
 		.max_conns = SIS_MAX_CONNS_DEFAULT,
+		.max_half_open = SIS_MAX_HALF_OPEN_DEFAULT,
 		.conn_bytes = SIS_CONN_BYTES_DEFAULT,
 		.conn_segs = SIS_CONN_SEGS_DEFAULT,
 		.syn_ms = SIS_SYN_MS_DEFAULT,
@@ -105,18 +117,25 @@ struct sis_conn *sis_conn_by_id(struct sis_bridge *sb, u64 id)
 }
 
 /*
- * A new connection, not yet visible. Atomic context; NULL when the table
- * is full or out of memory.
+ * A new connection with room for @n_watch watchers (1 to
+ * SIS_CONN_WATCH_MAX), not yet visible. Atomic context; NULL when out of
+ * memory.
  */
-struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
-				const struct sis_conn_key *key)
+struct sis_conn *sis_conn_alloc(const struct sis_conn_key *key,
+				unsigned int n_watch)
 {
 	struct sis_conn *c;
 	int i;
 
-	c = kmem_cache_zalloc(sis_conn_cache, GFP_ATOMIC);
+	if (WARN_ON_ONCE(!n_watch || n_watch > SIS_CONN_WATCH_MAX))
+		return NULL;
+	if (n_watch == 1)
+		c = kmem_cache_zalloc(sis_conn_cache, GFP_ATOMIC);
+	else
+		c = kzalloc(struct_size(c, watch, n_watch), GFP_ATOMIC);
 	if (!c)
 		return NULL;
+	c->n_slots = n_watch;
 	c->key = *key;
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->lost);
@@ -127,38 +146,109 @@ struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
 	return c;
 }
 
+/* Off the list of half-open connections, if on it. */
+static void sis_conn_half_open_del(struct sis_conns *cs, struct sis_conn *c)
+{
+	lockdep_assert_held(&cs->lock);
+	if (!c->half_open)
+		return;
+	list_del(&c->syn_list);
+	WRITE_ONCE(c->half_open, false);
+	cs->n_half_open--;
+}
+
+/* Out of the table and its lists: no segment finds it any more. */
+static void sis_conn_remove(struct sis_conns *cs, struct sis_conn *c)
+{
+	lockdep_assert_held(&cs->lock);
+	sis_conn_half_open_del(cs, c);
+	rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
+	rhashtable_remove_fast(&cs->ids, &c->id_node, sis_conn_id_params);
+	list_del_rcu(&c->list);
+	cs->count--;
+}
+
 /*
- * Make a new connection visible. Returns 0, -EEXIST if another CPU just
- * made one for the same addresses, -ENOSPC if the table is full. The
- * caller frees c on failure.
+ * The half-open connection to let go for a new one, if the new one is over
+ * max-half-open or max-conns: the oldest. NULL if there is room, or none
+ * to let go (the table is full of open connections).
+ */
+static struct sis_conn *sis_conn_evictee(struct sis_conns *cs)
+{
+	lockdep_assert_held(&cs->lock);
+	if (cs->n_half_open < READ_ONCE(cs->limits.max_half_open) &&
+	    cs->count < READ_ONCE(cs->limits.max_conns))
+		return NULL;
+	return list_first_entry_or_null(&cs->half_open, struct sis_conn,
+					 syn_list);
+}
+
+static bool __sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
+			      bool unopened, struct list_head *done);
+
+/*
+ * Make a new connection visible, half-open. Returns 0, -EEXIST if another
+ * CPU just made one for the same addresses, -ENOSPC if the table is full
+ * of open connections. When half-open ones are over max-half-open, or the
+ * table is full, the oldest half-open one makes room: it is taken off the
+ * half-open list at once, and out of the table unless it opened meanwhile
+ * (another CPU applying a segment to it). The caller frees c on failure.
+ * Datapath, under RCU.
  */
 int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 {
 	struct sis_conns *cs = &sb->conns;
+	struct sis_conn *old = NULL;
 	int err;
 
 	spin_lock(&cs->lock);
 	err = -ENOSPC;
-	if (cs->count >= cs->limits.max_conns || !cs->gc_running)
+	if (!cs->gc_running)
+		goto out;
+	old = sis_conn_evictee(cs);
+	if (!old && cs->count >= READ_ONCE(cs->limits.max_conns))
 		goto out;
 	c->id = atomic64_inc_return(&sis_conn_ids);
+	c->half_open = true;
 	err = rhashtable_lookup_insert_fast(&cs->table, &c->node,
 					    sis_conn_params);
-	if (err)
+	if (err) {
+		old = NULL;
 		goto out;
+	}
 	err = rhashtable_insert_fast(&cs->ids, &c->id_node,
 				     sis_conn_id_params);
 	if (err) {
 		rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
+		old = NULL;
 		goto out;
 	}
+	if (old)
+		sis_conn_half_open_del(cs, old);
 	list_add_tail_rcu(&c->list, &cs->list);
+	list_add_tail(&c->syn_list, &cs->half_open);
+	cs->n_half_open++;
 	if (!cs->count++)
 		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
 	atomic64_inc(&cs->stats.total);
 out:
 	spin_unlock(&cs->lock);
+	if (old && __sis_conn_unlink(sb, old, true, NULL))
+		atomic64_inc(&cs->stats.evicted);
 	return err;
+}
+
+/*
+ * A half-open connection opened (conn.h): off the list of those that may
+ * be let go. Datapath, the connection's lock not held.
+ */
+void sis_conn_opened(struct sis_bridge *sb, struct sis_conn *c)
+{
+	struct sis_conns *cs = &sb->conns;
+
+	spin_lock_bh(&cs->lock);
+	sis_conn_half_open_del(cs, c);
+	spin_unlock_bh(&cs->lock);
 }
 
 /* Free what a segment list holds: held frames are dropped. */
@@ -194,38 +284,49 @@ void sis_conn_finish_lost(struct sis_conn *c)
 }
 
 /*
- * Take a connection out of the table: segments pass it by from now on.
- * Its kept segments go on @done (held ones are dropped: a connection goes
- * when it is over, or when nothing watches it any more, see watch.c).
- * Any context; the connection's lock not held.
+ * Take a connection out of the table, if it is still there (and, if
+ * @unopened, has not opened): returns whether it did. Segments that find
+ * it dead are untracked ones (track.c). Its kept segments go on @done
+ * (held ones are dropped); a half-open one has none (@done may be NULL).
  */
-void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
-		     struct list_head *done)
+static bool __sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
+			      bool unopened, struct list_head *done)
 {
 	struct sis_conns *cs = &sb->conns;
 	LIST_HEAD(lost);
 	int i;
 
 	spin_lock_bh(&c->lock);
-	if (c->dead) {
+	if (c->dead || (unopened && c->open)) {
 		spin_unlock_bh(&c->lock);
-		return;
+		return false;
 	}
 	c->dead = true;
 	sis_conn_unaccount(c);
-	for (i = 0; i < SIS_STREAM_DIRS; i++)
+	for (i = 0; done && i < SIS_STREAM_DIRS; i++)
 		sis_stream_flush(&c->st[i], done);
 	list_splice_init(&c->lost, &lost);
 	spin_unlock_bh(&c->lock);
 	sis_holds_finish(&lost);
 
 	spin_lock_bh(&cs->lock);
-	rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
-	rhashtable_remove_fast(&cs->ids, &c->id_node, sis_conn_id_params);
-	list_del_rcu(&c->list);
-	cs->count--;
+	sis_conn_remove(cs, c);
 	spin_unlock_bh(&cs->lock);
 	call_rcu(&c->rcu, sis_conn_free_rcu);
+	return true;
+}
+
+/*
+ * Take a connection out of the table: its segments are untracked ones
+ * from now on.
+ * Its kept segments go on @done (held ones are dropped: a connection goes
+ * when it is over, or when nothing watches it any more, see watch.c).
+ * Any context, under RCU; the connection's lock not held.
+ */
+void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
+		     struct list_head *done)
+{
+	__sis_conn_unlink(sb, c, false, done);
 }
 
 /*
@@ -252,6 +353,7 @@ void sis_conn_retire(struct sis_bridge *sb, struct sis_conn *c)
 	if (waits) {
 		/* Removed once: sis_conn_unlink() then finds it gone. */
 		spin_lock_bh(&cs->lock);
+		sis_conn_half_open_del(cs, c);
 		rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
 		spin_unlock_bh(&cs->lock);
 	} else {

@@ -7,8 +7,8 @@
  *
  * Locking:
  * - sis_conns.lock (BH spinlock) guards the table's membership: the hash
- *   table, the list and the count. Lookups are RCU (rhashtable); conns are
- *   freed after a grace period.
+ *   table, the list and the count, and the list of half-open connections.
+ *   Lookups are RCU (rhashtable); conns are freed after a grace period.
  * - sis_conn.lock (BH spinlock) guards everything in a conn: TCBs, streams,
  *   watchers. It is taken with no other SIS lock held, except that
  *   scanners' queue locks (scanner.h) nest inside it, to deliver events.
@@ -68,19 +68,31 @@ struct sis_watch {
 	unsigned long owed_since[SIS_STREAM_DIRS];	/* jiffies, 0: none */
 };
 
+/*
+ * A connection is half-open from its first SYN until it opens (both ends
+ * established, or a segment carries data): until then no scanner has been
+ * told of it and it keeps no segment, so it can be let go at any time. A
+ * flood of spoofed SYNs makes only half-open connections: they are
+ * bounded apart (SIS_LIMITS_A_MAX_HALF_OPEN), oldest first out, so that a
+ * real connection's SYN always finds room.
+ */
 struct sis_conn {
 	struct rhash_head node;		/* sis_conns.table */
 	struct rhash_head id_node;	/* sis_conns.ids */
 	struct list_head list;		/* sis_conns.list, RCU */
+	struct list_head syn_list;	/* sis_conns.half_open, if on it */
 	struct sis_conn_key key;
-	u64 id;
-	spinlock_t lock;		/* everything below */
-	bool dead;			/* unlinked: segments pass it by */
+	spinlock_t lock;		/* everything below but half_open */
+	bool dead;			/* unlinked: segments untracked */
 	bool closing;			/* FIN or RST seen: close timeout */
 	bool open;			/* established or carrying data */
 	u8 initiator;			/* SIS_DIR_OUT: the host sent the SYN */
+	u64 id;
 	unsigned long born;		/* jiffies */
 	unsigned long last;		/* jiffies of the last segment */
+	bool half_open;			/* on the list; sis_conns.lock */
+	u8 n_slots;			/* watch[] allocated */
+	u8 n_watch;			/* watch[] in use */
 	/* [SIS_TCB_HOST], [SIS_TCB_NET] */
 	struct sis_tcb tcb[2];
 	/* [SIS_DIR_INDEX_IN]: net to host bytes, [SIS_DIR_INDEX_OUT] */
@@ -90,9 +102,9 @@ struct sis_conn {
 	 * was delivered (struct sis_hold): finished after the lock is let go.
 	 */
 	struct list_head lost;
-	unsigned int n_watch;
-	struct sis_watch watch[SIS_CONN_WATCH_MAX];
 	struct rcu_head rcu;
+	/* as many as matched the first SYN; watchers leave, none come */
+	struct sis_watch watch[];
 };
 
 #define SIS_TCB_HOST	0
@@ -100,6 +112,7 @@ struct sis_conn {
 
 struct sis_conn_limits {
 	u32 max_conns;
+	u32 max_half_open;
 	u32 conn_bytes;
 	u32 conn_segs;
 	u32 syn_ms;
@@ -123,6 +136,7 @@ struct sis_conn_stats {
 	atomic64_t resets;
 	atomic64_t timeouts;
 	atomic64_t dropped;
+	atomic64_t evicted;		/* half-open, for a newer SYN */
 };
 
 /* A bridge's connection table. */
@@ -130,8 +144,10 @@ struct sis_conns {
 	struct rhashtable table;	/* by key */
 	struct rhashtable ids;		/* by id */
 	struct list_head list;		/* by id, RCU */
-	spinlock_t lock;		/* table, list and count */
+	spinlock_t lock;		/* table, lists and counts */
 	unsigned int count;
+	struct list_head half_open;	/* oldest first */
+	unsigned int n_half_open;
 	struct sis_conn_limits limits;
 	struct sis_conn_stats stats;
 	struct delayed_work gc;
@@ -141,18 +157,21 @@ struct sis_conns {
 /* conn.c: the table */
 int sis_conn_init(void);
 void sis_conn_exit(void);
+int sis_conn_init(void);
+void sis_conn_exit(void);
 void sis_conn_free(struct sis_conn *c);
 int sis_conns_init(struct sis_bridge *sb);
 void sis_conns_destroy(struct sis_bridge *sb);
 struct sis_conn *sis_conn_lookup(struct sis_bridge *sb,
 				 const struct sis_conn_key *key);
 struct sis_conn *sis_conn_by_id(struct sis_bridge *sb, u64 id);
-struct sis_conn *sis_conn_alloc(struct sis_bridge *sb,
-				const struct sis_conn_key *key);
+struct sis_conn *sis_conn_alloc(const struct sis_conn_key *key,
+				unsigned int n_watch);
 int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c);
 void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 		     struct list_head *done);
 void sis_conn_retire(struct sis_bridge *sb, struct sis_conn *c);
+void sis_conn_opened(struct sis_bridge *sb, struct sis_conn *c);
 struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after);
 void sis_segs_free(struct list_head *segs);
 void sis_conn_finish_lost(struct sis_conn *c);

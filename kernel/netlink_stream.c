@@ -35,6 +35,8 @@ static struct netlink_range_validation sis_ms_range = {
 static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_MAX_CONNS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							 &sis_conns_range),
+	[SIS_LIMITS_A_MAX_HALF_OPEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							     &sis_conns_range),
 	[SIS_LIMITS_A_CONN_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &sis_conn_bytes_range),
 	[SIS_LIMITS_A_CONN_SEGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -70,6 +72,7 @@ static const struct nlattr *sis_limits_over_default(struct nlattr **tb)
 {
 	static const u32 defaults[SIS_LIMITS_A_MAX + 1] = {
 		[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
+		[SIS_LIMITS_A_MAX_HALF_OPEN] = SIS_MAX_HALF_OPEN_DEFAULT,
 		[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
 		[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
 		[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
@@ -110,6 +113,7 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	lim = &sb->conns.limits;
 	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_CONNS], &lim->max_conns);
+	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_HALF_OPEN], &lim->max_half_open);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_CONN_BYTES], &lim->conn_bytes);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_CONN_SEGS], &lim->conn_segs);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_SYN_MS], &lim->syn_ms);
@@ -157,6 +161,7 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_MIDSTREAM_DROPPED, &s->midstream_dropped },
 		{ SIS_SSTATS_A_AMBIGUOUS, &s->ambiguous },
 		{ SIS_SSTATS_A_URGENT, &s->urgent },
+		{ SIS_SSTATS_A_EVICTED, &s->evicted },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {
@@ -176,6 +181,8 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 	if (!nest ||
 	    nla_put_u32(skb, SIS_LIMITS_A_MAX_CONNS,
 			READ_ONCE(cs->limits.max_conns)) ||
+	    nla_put_u32(skb, SIS_LIMITS_A_MAX_HALF_OPEN,
+			READ_ONCE(cs->limits.max_half_open)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_CONN_BYTES,
 			READ_ONCE(cs->limits.conn_bytes)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_CONN_SEGS,
@@ -205,7 +212,9 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 
 	nest = nla_nest_start(skb, SIS_A_STREAM_STATS);
 	if (!nest ||
-	    nla_put_u32(skb, SIS_SSTATS_A_CONNS, READ_ONCE(cs->count)))
+	    nla_put_u32(skb, SIS_SSTATS_A_CONNS, READ_ONCE(cs->count)) ||
+	    nla_put_u32(skb, SIS_SSTATS_A_HALF_OPEN,
+			READ_ONCE(cs->n_half_open)))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		if (nla_put_u64_64bit(skb, counters[i].attr,

@@ -253,12 +253,21 @@ static struct sis_sub *sis_stream_sub(struct sis_scanner *sc,
 	return first;
 }
 
+/* A scanner's subscription that covers a new connection. */
+struct sis_match {
+	struct sis_scanner *sc;
+	struct sis_sub *sub;
+};
+
 /*
- * Which scanners watch a new connection. Returns how many; *fail_closed
- * says whether one that would contain it fails closed.
+ * Which scanners watch a new connection, into @m (SIS_CONN_WATCH_MAX at
+ * most). Returns how many; *fail_closed says whether one that would
+ * contain it fails closed.
  */
-static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
-				   struct sk_buff *skb, bool *fail_closed)
+static unsigned int sis_conn_match(struct sis_bridge *sb,
+				   const struct sis_conn_key *key,
+				   struct sk_buff *skb, struct sis_match *m,
+				   bool *fail_closed)
 {
 	unsigned int mac_len = skb->data - skb_mac_header(skb);
 	struct sis_scanner *sc;
@@ -267,8 +276,7 @@ static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
 	*fail_closed = false;
 	__skb_push(skb, mac_len);
 	list_for_each_entry_rcu(sc, &sb->scanners, list) {
-		struct sis_sub *sub = sis_stream_sub(sc, &c->key, skb);
-		struct sis_watch *w;
+		struct sis_sub *sub = sis_stream_sub(sc, key, skb);
 
 		if (!sub)
 			continue;
@@ -277,20 +285,33 @@ static unsigned int sis_conn_match(struct sis_bridge *sb, struct sis_conn *c,
 			*fail_closed = true;
 		if (n == SIS_CONN_WATCH_MAX)
 			continue;
-		w = &c->watch[n++];
-		w->sc = sc;
-		w->sub = sub;
-		w->lost[0] = READ_ONCE(sc->stream_lost);
-		w->lost[1] = w->lost[0];
-		w->cover = sub->cap->dir;
-		w->dirs = w->cover;
-		w->contain = sub->rights & SIS_RIGHT_CONTAIN ? w->dirs : 0;
+		m[n].sc = sc;
+		m[n++].sub = sub;
 		sis_count_frame(sub->stats, skb->len, false);
 		sis_count_frame(sub->cap->stats, skb->len, false);
 	}
 	__skb_pull(skb, mac_len);
-	c->n_watch = n;
 	return n;
+}
+
+/* The watchers of a new connection, from what matched its SYN. */
+static void sis_conn_watch_init(struct sis_conn *c, const struct sis_match *m,
+				unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct sis_watch *w = &c->watch[i];
+
+		w->sc = m[i].sc;
+		w->sub = m[i].sub;
+		w->lost[0] = READ_ONCE(w->sc->stream_lost);
+		w->lost[1] = w->lost[0];
+		w->cover = w->sub->cap->dir;
+		w->dirs = w->cover;
+		w->contain = w->sub->rights & SIS_RIGHT_CONTAIN ? w->dirs : 0;
+	}
+	c->n_watch = n;
 }
 
 /* Is some stream subscription interested in these ports (mid-stream)? */
@@ -341,19 +362,21 @@ static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 				 struct sk_buff *skb, struct sis_pkt *p,
 				 struct sis_conn **cp)
 {
+	struct sis_match m[SIS_CONN_WATCH_MAX];
 	struct sis_conns *cs = &sb->conns;
 	bool fail_closed = false;
 	struct sis_conn *c;
+	unsigned int n;
 	int d, err;
 
 	*cp = NULL;
-	c = sis_conn_alloc(sb, &p->key);
+	n = sis_conn_match(sb, &p->key, skb, m, &fail_closed);
+	if (!n)
+		return NF_ACCEPT;
+	c = sis_conn_alloc(&p->key, n);
 	if (!c)
 		goto untracked;
-	if (!sis_conn_match(sb, c, skb, &fail_closed)) {
-		sis_conn_free(c);
-		return NF_ACCEPT;
-	}
+	sis_conn_watch_init(c, m, n);
 	c->initiator = dir;
 	sis_tcb_init_syn(&c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_HOST :
 				 SIS_TCB_NET],
@@ -371,7 +394,8 @@ static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 	}
 	sis_conn_free(c);
 	if (err == -EEXIST)
-		return NF_ACCEPT;	/* another CPU's: a SYN retransmitted */
+		/* Another CPU's: a SYN retransmitted; its data goes again. */
+		return p->seg.len ? NF_DROP : NF_ACCEPT;
 untracked:
 	atomic64_inc(&cs->stats.untracked);
 	if (!fail_closed)
@@ -683,6 +707,7 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	struct sis_pkt p;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
+	bool opened;
 
 	switch (sis_pkt_parse(skb, dir, &p)) {
 	case SIS_PKT_TCP:
@@ -708,14 +733,18 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	}
 	spin_lock(&c->lock);
 	if (c->dead) {
+		/* Gone meanwhile (expired, evicted): untracked from now on. */
 		spin_unlock(&c->lock);
-		return NF_ACCEPT;
+		return sis_conn_midstream(sb, &p);
 	}
 	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit);
 	if (verdict == NF_ACCEPT && p.ts_off)
 		sis_stream_ts(&c->st[dir - 1], p.seg.tsval);
 	sis_conn_deliver(c, &done, &emit);
+	opened = c->open;
 	spin_unlock(&c->lock);
+	if (opened && READ_ONCE(c->half_open))
+		sis_conn_opened(sb, c);
 	if (unlikely(!list_empty(&c->lost)))
 		sis_conn_finish_lost(c);
 	sis_conn_emit(sb, &emit);

@@ -46,6 +46,7 @@ struct reply {
 /* Defaults of a newly attached bridge (SIS_A_LIMITS). */
 static const uint32_t default_limits[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
+	[SIS_LIMITS_A_MAX_HALF_OPEN] = SIS_MAX_HALF_OPEN_DEFAULT,
 	[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
 	[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
 	[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
@@ -1132,6 +1133,7 @@ static const struct {
 	uint32_t min, max;
 } limit_ranges[] = {
 	{ SIS_LIMITS_A_MAX_CONNS, 0, (1 << 24) + 1, 1, 1 << 24 },
+	{ SIS_LIMITS_A_MAX_HALF_OPEN, 0, (1 << 24) + 1, 1, 1 << 24 },
 	{ SIS_LIMITS_A_CONN_BYTES, 4095, (1 << 30) + 1, 4096, 1 << 30 },
 	{ SIS_LIMITS_A_CONN_SEGS, 0, (1 << 20) + 1, 1, 1 << 20 },
 	{ SIS_LIMITS_A_SYN_MS, 0, 0x80000000, 1, 0x7fffffff },

@@ -144,8 +144,9 @@ static int parse_sstats(struct sisctl_sstats *s, struct nlattr *nest)
 		if (!tb[i])
 			continue;
 		/* All u64 but the connections tracked now. */
-		s->v[i] = i == SIS_SSTATS_A_CONNS ? nla_get_u32(tb[i]) :
-						    nla_get_u64(tb[i]);
+		s->v[i] = i == SIS_SSTATS_A_CONNS ||
+			  i == SIS_SSTATS_A_HALF_OPEN ? nla_get_u32(tb[i]) :
+							nla_get_u64(tb[i]);
 		s->has |= 1u << i;
 	}
 	return 0;

@@ -308,6 +308,11 @@
  *       connection over it is not tracked: its SYN is dropped if a
  *       containing scanner it matches fails closed, else forwarded and
  *       counted in SIS_SSTATS_A_UNTRACKED)
+ *     SIS_LIMITS_A_MAX_HALF_OPEN: u32, of those, connections not yet open
+ *       (neither established nor carrying data). A first SYN over it, or
+ *       over max-conns, takes the place of the oldest half-open
+ *       connection, which is let go (SIS_SSTATS_A_EVICTED): a flood of
+ *       spoofed SYNs cannot keep a real connection from being tracked
  *     SIS_LIMITS_A_CONN_BYTES, SIS_LIMITS_A_CONN_SEGS: u32, bytes and
  *       segments kept per direction of a connection (held, or kept until
  *       acknowledged); a segment over either is dropped, not kept
@@ -382,6 +387,7 @@
 #define SIS_PASSES_MAX		1024	/* struct sis_stream_pass per request */
 #define SIS_PASS_ALL		(~(__u64)0)
 #define SIS_MAX_CONNS_DEFAULT	65536
+#define SIS_MAX_HALF_OPEN_DEFAULT	8192
 #define SIS_CONN_BYTES_DEFAULT	(4 << 20)	/* Snort 3's stream defaults */
 #define SIS_CONN_SEGS_DEFAULT	3072
 #define SIS_SYN_MS_DEFAULT	30000
@@ -687,6 +693,7 @@ enum sis_limits_attr {
 	SIS_LIMITS_A_FRAGMENTS,		/* u32, enum sis_fragments */
 	SIS_LIMITS_A_IP6_EXTHDR,	/* u32, enum sis_unjudged */
 	SIS_LIMITS_A_LOCAL,		/* u32, enum sis_unjudged */
+	SIS_LIMITS_A_MAX_HALF_OPEN,	/* u32 */
 	__SIS_LIMITS_A_LAST
 };
 
@@ -746,6 +753,8 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_MIDSTREAM_DROPPED,	/* u64, dropped: untracked, contained */
 	SIS_SSTATS_A_AMBIGUOUS,		/* u64, dropped: its effect unknowable */
 	SIS_SSTATS_A_URGENT,		/* u64, URG cleared: read in line */
+	SIS_SSTATS_A_HALF_OPEN,		/* u32, half-open now */
+	SIS_SSTATS_A_EVICTED,		/* u64, half-open, let go for new */
 	__SIS_SSTATS_A_LAST
 };
 
