@@ -35,6 +35,14 @@
 # (build/rtt) and the time per exchange of 5000 back-to-back pings, then
 # prints medians and the ratios against plain.
 #
+# Then a SYN flood (SIS_BENCH_SYNFLOOD=0 skips it): the setup time of a real
+# connection (100 TCP connects from the network side to the host's port 80,
+# 1 ms apart, timed by cr-latency tcp to the SYN-ACK) while hping3 sends
+# spoofed SYNs from random sources to the same port, one every 100 us
+# (10,000 a second), which the host answers through the bridge; without
+# SIS (plain) and with a containing stream scanner covering the port
+# (stream: sis-stream -m null), each without and with the flood.
+#
 # Then the Code-Red scanner (SIS_BENCH_CODERED=0 skips it): from the host,
 # 100 DNS lookups of different names served by dnsmasq on the network side,
 # and 100 TCP connects each to a freshly resolved address (cr-latency), one
@@ -174,7 +182,8 @@ stream_start() {
 	sis attach br0 host hp0
 	[ -z "${SIS_STREAM_LIMITS:-}" ] || sis set dev br0 $SIS_STREAM_LIMITS
 	sis scanner add st bridge br0 user nobody
-	sis cap add st iperf stream net-port 5201 rights "read${contain:+,contain}"
+	# shellcheck disable=SC2086
+	sis cap add st iperf stream ${2:-net-port 5201} rights "read${contain:+,contain}"
 	exec {st_fd}< <(exec ip netns exec "$NS_B" nice -n "$st_nice" setpriv --reuid=nobody \
 		--regid=nogroup --clear-groups "$sis_stream" -s st -c iperf \
 		$contain -m "${SIS_STREAM_MODE:-null}" ${SIS_STREAM_EXTRA:--q} 2>>"$st_log")
@@ -355,6 +364,68 @@ for c, n in gave.items():
 print("rounds: %d (medians; spread = max/min - 1 over rounds; RTT: median of 200 echoes 2 ms apart; pp: per exchange of 5000 back-to-back pings)" % len(by["plain"]))
 PY
 cat "$res"
+
+if [ "${SIS_BENCH_SYNFLOOD:-1}" = 1 ]; then
+	flood_pid=
+	flood_stop() {
+		[ -n "$flood_pid" ] || return 0
+		kill -INT "$flood_pid" 2>/dev/null || true
+		wait "$flood_pid" || true
+		flood_pid=
+	}
+	ip -n "$NS_H" route add default via 10.0.0.2
+	exec {sf_fd}< <(exec ip netns exec "$NS_H" "$cr_latency" listen 80)
+	sf_pid=$!
+	read -r -u "$sf_fd" _
+	: >"$SIS_OUT/raw-synflood.txt"
+	: >"$SIS_OUT/hping3.log"
+	for r in $(seq "$rounds"); do
+		for c in plain plain-flood stream stream-flood; do
+			stream_stop
+			sis detach br0 2>/dev/null || true
+			case $c in stream*) stream_start contain "host-port 80" ;; esac
+			case $c in
+			*-flood)
+				ip netns exec "$NS_N" hping3 -i u100 --rand-source -S \
+					-p 80 10.0.0.1 >>"$SIS_OUT/hping3.log" 2>&1 &
+				flood_pid=$!
+				sleep 1
+				;;
+			esac
+			t=$(ip netns exec "$NS_N" "$cr_latency" tcp 10.0.0.1 80 100 1000)
+			st="- - -"
+			case $c in
+			stream*) st=$(sis_json '$b.stream_stats | "\(.evicted) \(.untracked) \(.half_open)"') ;;
+			esac
+			flood_stop
+			echo "$r $c $t $st" | tee -a "$SIS_OUT/raw-synflood.txt"
+		done
+	done
+	stream_stop
+	sis detach br0 2>/dev/null || true
+	kill "$sf_pid" 2>/dev/null || true
+	exec {sf_fd}<&-
+	ip -n "$NS_H" route del default via 10.0.0.2
+
+	python3 - "$SIS_OUT/raw-synflood.txt" >"$SIS_OUT/synflood.txt" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+by = {}
+for r, c, med, mean, ev, untr, half in rows:
+    by.setdefault(c, []).append((float(med), ev, untr, half))
+print()
+print("SYN flood: a real connection's setup (median of 100 connects to the SYN-ACK), us")
+print("%-13s %12s %8s %10s %10s %10s" % ("config", "connect us", "ratio", "evicted", "untracked", "half-open"))
+base = statistics.median(x[0] for x in by["plain"])
+for c in ("plain", "plain-flood", "stream", "stream-flood"):
+    m = statistics.median(x[0] for x in by[c])
+    last = by[c][-1]
+    print("%-13s %12.1f %8.4f %10s %10s %10s" % (c, m, m / base, last[1], last[2], last[3]))
+print("rounds: %d (medians; ratio: against plain; evicted, untracked and half-open:" % len(by["plain"]))
+print("the stream scanner's bridge at the end of the last round)")
+PY
+	tee -a "$res" <"$SIS_OUT/synflood.txt"
+fi
 
 [ "${SIS_BENCH_CODERED:-1}" = 1 ] || exit 0
 

@@ -31,6 +31,7 @@ scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	SIS_CODERED="$top/$build/sis-codered" SIS_CR_LATENCY="$top/$build/cr-latency" \
 	SIS_RTT="$top/$build/rtt" SIS_STREAM="$top/$build/sis-stream" \
 	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
+	${SIS_BENCH_SYNFLOOD:+SIS_BENCH_SYNFLOOD="$SIS_BENCH_SYNFLOOD"} \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
 	${SIS_BENCH_CONFIGS:+SIS_BENCH_CONFIGS="$SIS_BENCH_CONFIGS"} \
 	${SIS_STREAM_NICE:+SIS_STREAM_NICE="$SIS_STREAM_NICE"} \

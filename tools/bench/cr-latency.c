@@ -10,6 +10,9 @@
  *	cr-latency connect SERVER FORMAT COUNT PORT [GAP_US]
  *		for each name: look it up (not timed), then time a TCP connect
  *		to its address and PORT: the SYN goes to a resolved address.
+ *	cr-latency tcp ADDR PORT COUNT [GAP_US]
+ *		time COUNT TCP connects to ADDR and PORT (the SYN flood's
+ *		effect on a real connection's setup).
  *	cr-latency listen PORT
  *		accept and close connections on PORT, any address, forever.
  *
@@ -124,6 +127,36 @@ static void listen_forever(int port)
 	}
 }
 
+static void sleep_us(long us)
+{
+	struct timespec gap = { .tv_sec = us / 1000000,
+				.tv_nsec = us % 1000000 * 1000 };
+
+	nanosleep(&gap, NULL);
+}
+
+/* cr-latency tcp: COUNT connects to one address, after one untimed. */
+static int time_connects(const char *server, int port, int n, long gap_us)
+{
+	struct in_addr addr;
+	double *v;
+
+	v = calloc(n > 0 ? n : 1, sizeof(*v));
+	if (n < 1 || !v || port < 1 || port > 65535 ||
+	    inet_pton(AF_INET, server, &addr) != 1) {
+		fprintf(stderr, "cr-latency: tcp ADDR PORT COUNT [GAP_US]\n");
+		return 2;
+	}
+	connect_once(addr, port);
+	for (int i = 0; i < n; i++) {
+		sleep_us(gap_us);
+		v[i] = connect_once(addr, port);
+	}
+	print_median_mean(v, n, "%.1f %.1f\n");
+	free(v);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -135,12 +168,16 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && !strcmp(cmd, "listen"))
 		listen_forever(atoi(argv[2]));
+	if ((argc == 5 || argc == 6) && !strcmp(cmd, "tcp"))
+		return time_connects(argv[2], atoi(argv[3]), atoi(argv[4]),
+				     argc == 6 ? atol(argv[5]) : 0);
 	nargs = !strcmp(cmd, "connect") ? 6 : 5;
 	if ((strcmp(cmd, "dns") && strcmp(cmd, "connect")) ||
 	    argc < nargs || argc > nargs + 1) {
 		fprintf(stderr,
 			"usage: cr-latency dns SERVER FORMAT COUNT [GAP_US]\n"
 			"       cr-latency connect SERVER FORMAT COUNT PORT [GAP_US]\n"
+			"       cr-latency tcp ADDR PORT COUNT [GAP_US]\n"
 			"       cr-latency listen PORT\n");
 		return 2;
 	}
