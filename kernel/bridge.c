@@ -64,7 +64,7 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 		return -EINVAL;
 	}
 
-	sb = kzalloc(sizeof(*sb), GFP_KERNEL);
+	sb = kzalloc(sizeof(*sb), GFP_KERNEL_ACCOUNT);
 	if (!sb)
 		return -ENOMEM;
 	sb->stats = sis_count_alloc(SIS_DIR_INDEX_COUNT);

@@ -58,15 +58,15 @@ struct sis_rule *sis_rule_create(const struct sock_filter *insns,
 	if (err)
 		return ERR_PTR(err);
 
-	rule = kzalloc(sizeof(*rule), GFP_KERNEL);
+	rule = kzalloc(sizeof(*rule), GFP_KERNEL_ACCOUNT);
 	if (!rule) {
 		bpf_prog_destroy(prog);
 		return ERR_PTR(-ENOMEM);
 	}
 	rule->prog = prog;
-	rule->insns = kmemdup(insns, len * sizeof(*insns), GFP_KERNEL);
+	rule->insns = kmemdup(insns, len * sizeof(*insns), GFP_KERNEL_ACCOUNT);
 	rule->stats = sis_count_alloc(1);
-	rule->expr = kstrdup(expr ? expr : "", GFP_KERNEL);
+	rule->expr = kstrdup(expr ? expr : "", GFP_KERNEL_ACCOUNT);
 	if (!rule->insns || !rule->stats || !rule->expr) {
 		sis_rule_destroy(rule);
 		return ERR_PTR(-ENOMEM);

@@ -93,7 +93,7 @@ static struct sis_chunk *sis_chunk_build(struct sis_rule *const *rules,
 	unsigned int i, pos = 0;
 	int err;
 
-	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL_ACCOUNT);
 	prog = kvmalloc_array(len, sizeof(*prog), GFP_KERNEL);
 	if (!chunk || !prog) {
 		err = -ENOMEM;
@@ -223,7 +223,7 @@ struct sis_ruleset *sis_ruleset_build(const struct sis_ruleset *old,
 			seq[d][n[d]++] = extra;
 
 	/* A chunk holds at least one rule: n chunks at most. */
-	rs = kzalloc(struct_size(rs, slots, n[0] + n[1]), GFP_KERNEL);
+	rs = kzalloc(struct_size(rs, slots, n[0] + n[1]), GFP_KERNEL_ACCOUNT);
 	if (!rs)
 		goto out;
 	rs->chunks[0] = rs->slots;

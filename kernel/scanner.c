@@ -80,7 +80,7 @@ int sis_scanner_add(struct sis_bridge *sb, const char *name,
 			       "bridge has the maximum number of scanners");
 		return -ENOSPC;
 	}
-	sc = kzalloc(sizeof(*sc), GFP_KERNEL);
+	sc = kzalloc(sizeof(*sc), GFP_KERNEL_ACCOUNT);
 	if (!sc)
 		return -ENOMEM;
 	sc->sb = sb;
@@ -186,14 +186,14 @@ struct sis_cap *sis_cap_create(const char *name, u8 dir, u8 rights,
 	struct sis_cap *cap;
 	int err;
 
-	cap = kzalloc(sizeof(*cap), GFP_KERNEL);
+	cap = kzalloc(sizeof(*cap), GFP_KERNEL_ACCOUNT);
 	if (!cap)
 		return ERR_PTR(-ENOMEM);
 	strscpy(cap->name, name, sizeof(cap->name));
 	cap->dir = dir;
 	cap->rights = rights;
 	cap->stats = sis_count_alloc(1);
-	cap->expr = kstrdup(expr ? expr : "", GFP_KERNEL);
+	cap->expr = kstrdup(expr ? expr : "", GFP_KERNEL_ACCOUNT);
 	if (!cap->stats || !cap->expr) {
 		err = -ENOMEM;
 		goto err_free;
@@ -271,7 +271,7 @@ int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, const void *frame,
 			       "scanner has the maximum number of injections");
 		return -ENOSPC;
 	}
-	inj = kzalloc(struct_size(inj, frame, len), GFP_KERNEL);
+	inj = kzalloc(struct_size(inj, frame, len), GFP_KERNEL_ACCOUNT);
 	if (!inj)
 		return -ENOMEM;
 	inj->id = id;

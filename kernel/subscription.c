@@ -45,14 +45,14 @@ struct sis_sub *sis_sub_create(struct sis_cap *cap, u8 rights, u32 snaplen,
 			       "rights beyond those of the capability");
 		return ERR_PTR(-EPERM);
 	}
-	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL_ACCOUNT);
 	if (!sub)
 		return ERR_PTR(-ENOMEM);
 	sub->cap = cap;
 	sub->rights = rights;
 	sub->snaplen = snaplen;
 	sub->stats = sis_count_alloc(1);
-	sub->expr = kstrdup(expr ? expr : "", GFP_KERNEL);
+	sub->expr = kstrdup(expr ? expr : "", GFP_KERNEL_ACCOUNT);
 	if (!sub->stats || !sub->expr) {
 		err = -ENOMEM;
 		goto err_free;
