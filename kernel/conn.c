@@ -86,6 +86,7 @@ int sis_conns_init(struct sis_bridge *sb)
 	cs->limits = (struct sis_conn_limits) {
 		.max_conns = SIS_MAX_CONNS_DEFAULT,
 		.max_half_open = SIS_MAX_HALF_OPEN_DEFAULT,
+		.max_memory = SIS_MAX_MEMORY_DEFAULT,
 		.conn_bytes = SIS_CONN_BYTES_DEFAULT,
 		.conn_segs = SIS_CONN_SEGS_DEFAULT,
 		.syn_ms = SIS_SYN_MS_DEFAULT,
@@ -146,6 +147,12 @@ struct sis_conn *sis_conn_alloc(const struct sis_conn_key *key,
 	return c;
 }
 
+/* What a connection's own allocation counts in sis_conns.mem. */
+static size_t sis_conn_mem(const struct sis_conn *c)
+{
+	return struct_size(c, watch, c->n_slots);
+}
+
 /* Off the list of half-open connections, if on it. */
 static void sis_conn_half_open_del(struct sis_conns *cs, struct sis_conn *c)
 {
@@ -166,18 +173,21 @@ static void sis_conn_remove(struct sis_conns *cs, struct sis_conn *c)
 	rhashtable_remove_fast(&cs->ids, &c->id_node, sis_conn_id_params);
 	list_del_rcu(&c->list);
 	cs->count--;
+	atomic_long_sub(sis_conn_mem(c), &cs->mem);
 }
 
 /*
- * The half-open connection to let go for a new one, if the new one is over
- * max-half-open or max-conns: the oldest. NULL if there is room, or none
- * to let go (the table is full of open connections).
+ * The half-open connection to let go for the new one @c, if @c is over
+ * max-half-open, max-conns or max-memory: the oldest. NULL if there is
+ * room, or none to let go (the table is full of open connections).
  */
-static struct sis_conn *sis_conn_evictee(struct sis_conns *cs)
+static struct sis_conn *sis_conn_evictee(struct sis_conns *cs,
+					 const struct sis_conn *c)
 {
 	lockdep_assert_held(&cs->lock);
 	if (cs->n_half_open < READ_ONCE(cs->limits.max_half_open) &&
-	    cs->count < READ_ONCE(cs->limits.max_conns))
+	    cs->count < READ_ONCE(cs->limits.max_conns) &&
+	    !sis_conns_over_memory(cs, sis_conn_mem(c)))
 		return NULL;
 	return list_first_entry_or_null(&cs->half_open, struct sis_conn,
 					 syn_list);
@@ -205,11 +215,14 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	err = -ENOSPC;
 	if (!cs->gc_running)
 		goto out;
-	old = sis_conn_evictee(cs);
-	if (!old && cs->count >= READ_ONCE(cs->limits.max_conns))
+	old = sis_conn_evictee(cs, c);
+	if (!old && (cs->count >= READ_ONCE(cs->limits.max_conns) ||
+		     sis_conns_over_memory(cs, sis_conn_mem(c))))
 		goto out;
 	c->id = atomic64_inc_return(&sis_conn_ids);
 	c->half_open = true;
+	c->st[0].mem = &cs->mem;
+	c->st[1].mem = &cs->mem;
 	err = rhashtable_lookup_insert_fast(&cs->table, &c->node,
 					    sis_conn_params);
 	if (err) {
@@ -228,6 +241,7 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	list_add_tail_rcu(&c->list, &cs->list);
 	list_add_tail(&c->syn_list, &cs->half_open);
 	cs->n_half_open++;
+	atomic_long_add(sis_conn_mem(c), &cs->mem);
 	if (!cs->count++)
 		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
 	atomic64_inc(&cs->stats.total);

@@ -113,6 +113,7 @@ struct sis_conn {
 struct sis_conn_limits {
 	u32 max_conns;
 	u32 max_half_open;
+	u32 max_memory;
 	u32 conn_bytes;
 	u32 conn_segs;
 	u32 syn_ms;
@@ -137,6 +138,7 @@ struct sis_conn_stats {
 	atomic64_t timeouts;
 	atomic64_t dropped;
 	atomic64_t evicted;		/* half-open, for a newer SYN */
+	atomic64_t overmemory;		/* not kept: over max-memory */
 };
 
 /* A bridge's connection table. */
@@ -148,11 +150,21 @@ struct sis_conns {
 	unsigned int count;
 	struct list_head half_open;	/* oldest first */
 	unsigned int n_half_open;
+	/* bytes kept: connections, segments and the frames they pin */
+	atomic_long_t mem;
 	struct sis_conn_limits limits;
 	struct sis_conn_stats stats;
 	struct delayed_work gc;
 	bool gc_running;		/* cleared at detach: no re-arming */
 };
+
+/* Would @more bytes put the bridge over max-memory? */
+static inline bool sis_conns_over_memory(const struct sis_conns *cs,
+					 size_t more)
+{
+	return atomic_long_read(&cs->mem) + more >
+	       READ_ONCE(cs->limits.max_memory);
+}
 
 /* conn.c: the table */
 int sis_conn_init(void);

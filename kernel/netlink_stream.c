@@ -28,6 +28,10 @@ static struct netlink_range_validation sis_conn_segs_range = {
 	.min = 1, .max = 1 << 20,
 };
 
+static struct netlink_range_validation sis_memory_range = {
+	.min = 1 << 20, .max = U32_MAX,
+};
+
 static struct netlink_range_validation sis_ms_range = {
 	.min = 1, .max = 0x7fffffff,
 };
@@ -37,6 +41,8 @@ static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 							 &sis_conns_range),
 	[SIS_LIMITS_A_MAX_HALF_OPEN] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							     &sis_conns_range),
+	[SIS_LIMITS_A_MAX_MEMORY] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &sis_memory_range),
 	[SIS_LIMITS_A_CONN_BYTES] = NLA_POLICY_FULL_RANGE(NLA_U32,
 							  &sis_conn_bytes_range),
 	[SIS_LIMITS_A_CONN_SEGS] = NLA_POLICY_FULL_RANGE(NLA_U32,
@@ -73,6 +79,7 @@ static const struct nlattr *sis_limits_over_default(struct nlattr **tb)
 	static const u32 defaults[SIS_LIMITS_A_MAX + 1] = {
 		[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
 		[SIS_LIMITS_A_MAX_HALF_OPEN] = SIS_MAX_HALF_OPEN_DEFAULT,
+		[SIS_LIMITS_A_MAX_MEMORY] = SIS_MAX_MEMORY_DEFAULT,
 		[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
 		[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
 		[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
@@ -114,6 +121,7 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	lim = &sb->conns.limits;
 	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_CONNS], &lim->max_conns);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_HALF_OPEN], &lim->max_half_open);
+	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_MEMORY], &lim->max_memory);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_CONN_BYTES], &lim->conn_bytes);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_CONN_SEGS], &lim->conn_segs);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_SYN_MS], &lim->syn_ms);
@@ -162,6 +170,7 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_AMBIGUOUS, &s->ambiguous },
 		{ SIS_SSTATS_A_URGENT, &s->urgent },
 		{ SIS_SSTATS_A_EVICTED, &s->evicted },
+		{ SIS_SSTATS_A_OVERMEMORY, &s->overmemory },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {
@@ -183,6 +192,8 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 			READ_ONCE(cs->limits.max_conns)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_MAX_HALF_OPEN,
 			READ_ONCE(cs->limits.max_half_open)) ||
+	    nla_put_u32(skb, SIS_LIMITS_A_MAX_MEMORY,
+			READ_ONCE(cs->limits.max_memory)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_CONN_BYTES,
 			READ_ONCE(cs->limits.conn_bytes)) ||
 	    nla_put_u32(skb, SIS_LIMITS_A_CONN_SEGS,
@@ -214,7 +225,10 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 	if (!nest ||
 	    nla_put_u32(skb, SIS_SSTATS_A_CONNS, READ_ONCE(cs->count)) ||
 	    nla_put_u32(skb, SIS_SSTATS_A_HALF_OPEN,
-			READ_ONCE(cs->n_half_open)))
+			READ_ONCE(cs->n_half_open)) ||
+	    nla_put_u64_64bit(skb, SIS_SSTATS_A_MEMORY,
+			      max(atomic_long_read(&cs->mem), 0L),
+			      SIS_SSTATS_A_PAD))
 		return -EMSGSIZE;
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		if (nla_put_u64_64bit(skb, counters[i].attr,

@@ -99,6 +99,8 @@ void sis_stream_insert(struct sis_stream *st, struct sis_seg *seg)
 	}
 	list_add(&seg->list, &st->segs);
 added:
+	if (st->mem)
+		atomic_long_add(seg->mem, st->mem);
 	st->n_segs++;
 	st->kept_bytes += seg->end - seg->start;
 	st->max_len = max_t(u32, st->max_len, seg->end - seg->start);
@@ -187,6 +189,8 @@ EXPORT_SYMBOL_IF_KUNIT(sis_stream_copy);
 static void sis_stream_unlink(struct sis_stream *st, struct sis_seg *seg)
 {
 	list_del(&seg->list);
+	if (st->mem)
+		atomic_long_sub(seg->mem, st->mem);
 	st->n_segs--;
 	st->kept_bytes -= seg->end - seg->start;
 	if (seg->held)

@@ -23,6 +23,7 @@
 #ifndef _SIS_STREAM_H
 #define _SIS_STREAM_H
 
+#include <linux/atomic.h>
 #include <linux/list.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
@@ -41,7 +42,17 @@ struct sis_seg {
 	unsigned int th_off;		/* its TCP header's */
 	unsigned int ts_off;		/* its TSval's, 0: no timestamps */
 	u32 tsval;
+	u32 mem;			/* memory it pins: sis_seg_mem() */
 };
+
+/*
+ * What a kept segment pins: its frame's truesize (a clone shares the data
+ * but pins all of it, however few bytes of it are payload) and itself.
+ */
+static inline u32 sis_seg_mem(const struct sk_buff *skb)
+{
+	return skb->truesize + sizeof(struct sis_seg);
+}
 
 struct sis_stream {
 	u32 isn;			/* offset 0 is sequence isn + 1 */
@@ -51,6 +62,7 @@ struct sis_stream {
 	bool broken;			/* not reassembled any more (bounds) */
 	u8 end_reason;			/* enum sis_stream_end, 0: not ended */
 	u8 contain;			/* containing watchers */
+	bool ts_seen;
 	u64 fin;			/* offset of the FIN, if fin_seen */
 	u64 acked;			/* acknowledged, and given to all */
 	u64 rcv_ack;			/* acknowledged by the receiver */
@@ -59,7 +71,8 @@ struct sis_stream {
 	u64 top;			/* highest end of any segment seen */
 	u32 max_len;			/* longest payload kept so far */
 	u32 ts_max;			/* newest TSval forwarded, if ts_seen */
-	bool ts_seen;
+	/* the memory of kept segments is added to this bridge total, if any */
+	atomic_long_t *mem;
 	struct list_head segs;
 	unsigned int n_segs;
 	unsigned int kept_bytes;	/* payload bytes of kept segments */

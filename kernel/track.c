@@ -477,10 +477,11 @@ static void sis_conn_ack(struct sis_conn *c, int d, u32 ack,
  * (they are told: SIS_STREAM_END_LIMIT), which lets go of what the
  * receiver has; if that is not enough, the direction is not reassembled
  * any more. Nothing is delayed for a reading watcher. Returns whether a
- * segment of @len bytes may now be kept.
+ * segment of @len bytes, pinning @mem, may now be kept.
  */
 static bool sis_conn_make_room(struct sis_bridge *sb, struct sis_conn *c,
-			       int d, unsigned int len, struct list_head *done)
+			       int d, unsigned int len, u32 mem,
+			       struct list_head *done)
 {
 	const struct sis_conn_limits *lim = &sb->conns.limits;
 	struct sis_stream *st = &c->st[d];
@@ -494,7 +495,8 @@ static bool sis_conn_make_room(struct sis_bridge *sb, struct sis_conn *c,
 	}
 	sis_conn_trim(c, d, done);
 	if (st->n_segs < READ_ONCE(lim->conn_segs) &&
-	    st->kept_bytes + len <= READ_ONCE(lim->conn_bytes))
+	    st->kept_bytes + len <= READ_ONCE(lim->conn_bytes) &&
+	    !sis_conns_over_memory(&sb->conns, mem))
 		return true;
 	for (i = 0; i < c->n_watch; i++)
 		sis_watch_fail(c, &c->watch[i], d);
@@ -520,8 +522,9 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	struct sis_stream *st = &c->st[d];
 	unsigned int len = p->seg.len;
 	u64 end = start + len, seen;
+	u32 mem = sis_seg_mem(skb);
 	struct sis_seg *seg;
-	bool hold;
+	bool hold, over_mem;
 
 	if (st->cut)
 		return NF_DROP;
@@ -534,14 +537,15 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	if (sis_stream_covered(st, start, end))
 		/* A copy: forwarded if passed, else its original will go. */
 		return end <= st->passed ? NF_ACCEPT : NF_DROP;
-	if (st->n_segs >= READ_ONCE(lim->conn_segs) ||
+	over_mem = sis_conns_over_memory(&sb->conns, mem);
+	if (over_mem || st->n_segs >= READ_ONCE(lim->conn_segs) ||
 	    st->kept_bytes + len > READ_ONCE(lim->conn_bytes) ||
 	    sis_conn_over_owed(c, d, len)) {
-		atomic64_inc(&stats->overlimit);
+		atomic64_inc(over_mem ? &stats->overmemory : &stats->overlimit);
 		/* Held back for containers; TCP sends it again. */
 		if (st->contain)
 			return NF_DROP;
-		if (!sis_conn_make_room(sb, c, d, len, done))
+		if (!sis_conn_make_room(sb, c, d, len, mem, done))
 			return NF_ACCEPT;
 	}
 	seg = kmalloc(sizeof(*seg), GFP_ATOMIC);
@@ -554,6 +558,7 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	seg->th_off = p->th_off;
 	seg->ts_off = p->ts_off;
 	seg->tsval = p->seg.tsval;
+	seg->mem = mem;
 	seg->held = NULL;
 	if (hold) {
 		seg->held = sis_held_new(skb, state, &sb->hook_ops,

@@ -47,6 +47,7 @@ struct reply {
 static const uint32_t default_limits[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_MAX_CONNS] = SIS_MAX_CONNS_DEFAULT,
 	[SIS_LIMITS_A_MAX_HALF_OPEN] = SIS_MAX_HALF_OPEN_DEFAULT,
+	[SIS_LIMITS_A_MAX_MEMORY] = SIS_MAX_MEMORY_DEFAULT,
 	[SIS_LIMITS_A_CONN_BYTES] = SIS_CONN_BYTES_DEFAULT,
 	[SIS_LIMITS_A_CONN_SEGS] = SIS_CONN_SEGS_DEFAULT,
 	[SIS_LIMITS_A_SYN_MS] = SIS_SYN_MS_DEFAULT,
@@ -1134,6 +1135,7 @@ static const struct {
 } limit_ranges[] = {
 	{ SIS_LIMITS_A_MAX_CONNS, 0, (1 << 24) + 1, 1, 1 << 24 },
 	{ SIS_LIMITS_A_MAX_HALF_OPEN, 0, (1 << 24) + 1, 1, 1 << 24 },
+	{ SIS_LIMITS_A_MAX_MEMORY, (1 << 20) - 1, 0, 1 << 20, 0xffffffff },
 	{ SIS_LIMITS_A_CONN_BYTES, 4095, (1 << 30) + 1, 4096, 1 << 30 },
 	{ SIS_LIMITS_A_CONN_SEGS, 0, (1 << 20) + 1, 1, 1 << 20 },
 	{ SIS_LIMITS_A_SYN_MS, 0, 0x80000000, 1, 0x7fffffff },

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sisctl set dev BRIDGE [max-conns N] [max-half-open N] [conn-bytes SIZE]
- *                [conn-segs N] [syn-timeout DUR] [idle-timeout DUR]
- *                [close-timeout DUR]
+ * sisctl set dev BRIDGE [max-conns N] [max-half-open N] [max-memory SIZE]
+ *                [conn-bytes SIZE] [conn-segs N] [syn-timeout DUR]
+ *                [idle-timeout DUR] [close-timeout DUR]
  *                [fragments reassemble|drop|pass] [ip6-exthdr drop|pass]
  *                [local drop|pass]
  *
@@ -52,6 +52,7 @@ static const struct {
 	[SIS_LIMITS_A_LOCAL] = { "local", "local", CHOICE, unjudged_words },
 	[SIS_LIMITS_A_MAX_HALF_OPEN] = { "max-half-open", "max_half_open",
 					 COUNT },
+	[SIS_LIMITS_A_MAX_MEMORY] = { "max-memory", "max_memory", SIZE },
 };
 
 /* Per-bridge counters of normalisation (SIS_A_NORM_STATS). */
@@ -116,26 +117,30 @@ static const struct {
 	[SIS_SSTATS_A_URGENT] = { "urgent", "urgent" },
 	[SIS_SSTATS_A_HALF_OPEN] = { "half-open", "half_open" },
 	[SIS_SSTATS_A_EVICTED] = { "evicted", "evicted" },
+	[SIS_SSTATS_A_MEMORY] = { "memory", "memory" },
+	[SIS_SSTATS_A_OVERMEMORY] = { "over-memory", "over_memory" },
 };
 
 static int usage(FILE *f)
 {
-	char bytes[16], syn[16], idle[16], closing[16];
+	char bytes[16], syn[16], idle[16], closing[16], memory[16];
 
 	format_size(bytes, sizeof(bytes), SIS_CONN_BYTES_DEFAULT);
+	format_size(memory, sizeof(memory), SIS_MAX_MEMORY_DEFAULT);
 	format_duration_ms(syn, sizeof(syn), SIS_SYN_MS_DEFAULT);
 	format_duration_ms(idle, sizeof(idle), SIS_IDLE_MS_DEFAULT);
 	format_duration_ms(closing, sizeof(closing), SIS_CLOSE_MS_DEFAULT);
 	fprintf(f,
 		"Usage: sisctl set dev BRIDGE [max-conns N] [max-half-open N]\n"
-		"                  [conn-bytes SIZE] [conn-segs N] [syn-timeout DUR]\n"
-		"                  [idle-timeout DUR] [close-timeout DUR]\n"
+		"                  [max-memory SIZE] [conn-bytes SIZE] [conn-segs N]\n"
+		"                  [syn-timeout DUR] [idle-timeout DUR] [close-timeout DUR]\n"
 		"                  [fragments reassemble|drop|pass] [ip6-exthdr drop|pass]\n"
 		"                  [local drop|pass]\n"
 		"Sets the settings of an attached bridge; those not given are unchanged.\n"
 		"max-conns: connections tracked at once; max-half-open: of those, not yet\n"
 		"open (a new one over either takes the oldest half-open one's place);\n"
-		"conn-bytes and conn-segs: kept\n"
+		"max-memory: what the connections keep in all, each kept segment counted\n"
+		"with the whole frame it pins; conn-bytes and conn-segs: kept\n"
 		"per direction of a connection; syn-timeout, idle-timeout and\n"
 		"close-timeout: how long a connection is kept without a segment before it\n"
 		"is established, once established, and once closing. SIZE takes k, m or g\n"
@@ -146,10 +151,10 @@ static int usage(FILE *f)
 		"sits behind extension headers (which filters cannot see through) are\n"
 		"dropped or passed; local: frames from the host port to the appliance's\n"
 		"own addresses (never judged) are dropped or passed.\n"
-		"Defaults: max-conns %d max-half-open %d conn-bytes %s conn-segs %d\n"
-		"syn-timeout %s idle-timeout %s close-timeout %s fragments reassemble\n"
-		"ip6-exthdr drop local drop.\n",
-		SIS_MAX_CONNS_DEFAULT, SIS_MAX_HALF_OPEN_DEFAULT, bytes,
+		"Defaults: max-conns %d max-half-open %d max-memory %s conn-bytes %s\n"
+		"conn-segs %d syn-timeout %s idle-timeout %s close-timeout %s\n"
+		"fragments reassemble ip6-exthdr drop local drop.\n",
+		SIS_MAX_CONNS_DEFAULT, SIS_MAX_HALF_OPEN_DEFAULT, memory, bytes,
 		SIS_CONN_SEGS_DEFAULT, syn, idle, closing);
 	return f == stdout ? 0 : 1;
 }
@@ -245,7 +250,7 @@ int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 	}
 	if (!a->limits.has) {
 		snprintf(err, err_len,
-			 "nothing to set: give max-conns, max-half-open, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local");
+			 "nothing to set: give max-conns, max-half-open, max-memory, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local");
 		return -1;
 	}
 	return 0;

@@ -486,6 +486,7 @@ const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1] = {
 const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_MAX_CONNS]	= { .type = NLA_U32 },
 	[SIS_LIMITS_A_MAX_HALF_OPEN]	= { .type = NLA_U32 },
+	[SIS_LIMITS_A_MAX_MEMORY]	= { .type = NLA_U32 },
 	[SIS_LIMITS_A_CONN_BYTES]	= { .type = NLA_U32 },
 	[SIS_LIMITS_A_CONN_SEGS]	= { .type = NLA_U32 },
 	[SIS_LIMITS_A_SYN_MS]		= { .type = NLA_U32 },
@@ -527,6 +528,8 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_URGENT]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_HALF_OPEN]	= { .type = NLA_U32 },
 	[SIS_SSTATS_A_EVICTED]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_MEMORY]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_OVERMEMORY]	= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

@@ -313,6 +313,14 @@
  *       over max-conns, takes the place of the oldest half-open
  *       connection, which is let go (SIS_SSTATS_A_EVICTED): a flood of
  *       spoofed SYNs cannot keep a real connection from being tracked
+ *     SIS_LIMITS_A_MAX_MEMORY: u32, bytes the bridge's connections may
+ *       keep in all (SIS_SSTATS_A_MEMORY): the connections themselves, and
+ *       each kept segment with the whole frame it pins (its truesize,
+ *       however few of its bytes are payload). A segment over it is not
+ *       kept (SIS_SSTATS_A_OVERMEMORY): dropped on a contained direction
+ *       (TCP sends it again), else the direction's lagging readers lose it
+ *       as over conn-bytes; a first SYN over it is handled as over
+ *       max-conns
  *     SIS_LIMITS_A_CONN_BYTES, SIS_LIMITS_A_CONN_SEGS: u32, bytes and
  *       segments kept per direction of a connection (held, or kept until
  *       acknowledged); a segment over either is dropped, not kept
@@ -388,6 +396,7 @@
 #define SIS_PASS_ALL		(~(__u64)0)
 #define SIS_MAX_CONNS_DEFAULT	65536
 #define SIS_MAX_HALF_OPEN_DEFAULT	8192
+#define SIS_MAX_MEMORY_DEFAULT	(256 << 20)
 #define SIS_CONN_BYTES_DEFAULT	(4 << 20)	/* Snort 3's stream defaults */
 #define SIS_CONN_SEGS_DEFAULT	3072
 #define SIS_SYN_MS_DEFAULT	30000
@@ -694,6 +703,7 @@ enum sis_limits_attr {
 	SIS_LIMITS_A_IP6_EXTHDR,	/* u32, enum sis_unjudged */
 	SIS_LIMITS_A_LOCAL,		/* u32, enum sis_unjudged */
 	SIS_LIMITS_A_MAX_HALF_OPEN,	/* u32 */
+	SIS_LIMITS_A_MAX_MEMORY,	/* u32, bytes */
 	__SIS_LIMITS_A_LAST
 };
 
@@ -755,6 +765,8 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_URGENT,		/* u64, URG cleared: read in line */
 	SIS_SSTATS_A_HALF_OPEN,		/* u32, half-open now */
 	SIS_SSTATS_A_EVICTED,		/* u64, half-open, let go for new */
+	SIS_SSTATS_A_MEMORY,		/* u64, bytes kept now */
+	SIS_SSTATS_A_OVERMEMORY,	/* u64, not kept: over max-memory */
 	__SIS_SSTATS_A_LAST
 };
 

@@ -97,7 +97,7 @@ TAP_SUITE(set_args)
 		{ "nothing", 0, { NULL }, "" },
 		{ "dev only", 1, { "dev" }, "" },
 		{ "nothing to set", 2, { "dev", "br0" },
-		  "nothing to set: give max-conns, max-half-open, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local" },
+		  "nothing to set: give max-conns, max-half-open, max-memory, conn-bytes, conn-segs, syn-timeout, idle-timeout, close-timeout, fragments, ip6-exthdr or local" },
 		{ "unknown word", 4, { "dev", "br0", "max-cons", "5" },
 		  "unknown argument \"max-cons\"" },
 		{ "no value", 3, { "dev", "br0", "max-conns" }, "\"max-conns\" needs a value" },
@@ -293,6 +293,7 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 		nla_put_u32(msg, SIS_LIMITS_A_LOCAL, SIS_UNJUDGED_PASS);
 		nla_put_u32(msg, SIS_LIMITS_A_MAX_HALF_OPEN,
 			    SIS_MAX_HALF_OPEN_DEFAULT);
+		nla_put_u32(msg, SIS_LIMITS_A_MAX_MEMORY, SIS_MAX_MEMORY_DEFAULT);
 		nla_nest_end(msg, n);
 	}
 	if (sstats) {
@@ -318,13 +319,14 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"\tout  frames 0 bytes 0 dropped 0\n"
 #define BR1_LIMITS \
 	"\tlimits max-conns 65536 conn-bytes 4m conn-segs 3072 syn-timeout 30s " \
-	"idle-timeout 1h close-timeout 1500ms max-half-open 8192\n" \
+	"idle-timeout 1h close-timeout 1500ms max-half-open 8192 " \
+	"max-memory 256m\n" \
 	"\tsettings fragments reassemble ip6-exthdr drop local pass\n"
 #define BR1_STREAMS \
 	"\tstreams conns 3 total 13 untracked 14 midstream 15 invalid 16 " \
 	"inconsistent 17 overlimit 18 resets 19 timeouts 20 dropped 21 " \
 	"malformed 28 midstream-dropped 29 ambiguous 30 urgent 31 half-open 32 " \
-	"evicted 33\n" \
+	"evicted 33 memory 34 over-memory 35\n" \
 	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
@@ -363,7 +365,7 @@ TAP_SUITE(set_show)
 	tap_ok(s && !strcmp(s, "{\"max_conns\":65536,\"conn_bytes\":4194304,"
 			       "\"conn_segs\":3072,\"syn_timeout_ms\":30000,"
 			       "\"idle_timeout_ms\":3600000,\"close_timeout_ms\":1500,"
-			       "\"max_half_open\":8192}"),
+			       "\"max_half_open\":8192,\"max_memory\":268435456}"),
 	       "json: \"limits\"");
 	free(s);
 	s = b ? json_dumps(json_object_get(b, "stream_stats"), JSON_COMPACT) : NULL;
@@ -375,7 +377,8 @@ TAP_SUITE(set_show)
 			       "\"invalid_paws\":25,\"invalid_window\":26,"
 			       "\"invalid_fin\":27,\"malformed\":28,"
 			       "\"midstream_dropped\":29,\"ambiguous\":30,"
-			       "\"urgent\":31,\"half_open\":32,\"evicted\":33}"),
+			       "\"urgent\":31,\"half_open\":32,\"evicted\":33,"
+			       "\"memory\":34,\"over_memory\":35}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{
