@@ -30,6 +30,9 @@ The scenarios (all but the last are accepted by Linux as plain data):
   badoff    a data offset past the segment's end (60 bytes of header
             claimed, 28 sent): Linux drops it
   syn       a SYN without options or payload, nothing else
+  ooo       2000 one-byte segments after the first byte, last first, the
+            first byte never sent: the receiver queues them out of order
+            and its application reads nothing
   hbhsyn    an IPv6 SYN behind a hop-by-hop options header, from
   dstsyn    SRC6 to DST6 (below), or behind a destination options header;
             DATA is "synack" if the receiver answered, "none" if not
@@ -77,6 +80,14 @@ def serve(port, out):
 
 SRC6 = "2001:db8::3"
 DST6 = "2001:db8::1"
+
+
+def checksum(data):
+    """The Internet checksum of data, of an even length."""
+    c = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    c = (c & 0xffff) + (c >> 16)
+    c = (c & 0xffff) + (c >> 16)
+    return ~c & 0xffff
 
 
 def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
@@ -135,6 +146,13 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
         csum = in4_chksum(6, ip, seg)
         return seg[:16] + struct.pack("!H", csum) + seg[18:]
 
+    def ip_header(s, d, plen, ident):
+        """An IPv4 header for a TCP payload of plen bytes."""
+        h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + plen, ident & 0xffff,
+                        0, 64, 6, 0, socket.inet_aton(s),
+                        socket.inet_aton(d))
+        return h[:10] + struct.pack("!H", checksum(h)) + h[12:]
+
     def ip_frame(seg):
         return bytes(eth / IP(src=src, dst=dst, proto=6) / seg)
 
@@ -185,6 +203,20 @@ def craft(iface, smac, dmac, src, dst, dport, sport, scenarios):
                                    flags="MF", frag=0) / seg[:40]))
             tx.send(bytes(eth / IP(src=src, dst=dst, proto=6, id=sp,
                                    frag=4) / other[32:]))
+            read = b""
+        elif scen == "ooo":
+            # Built by hand: scapy takes milliseconds a frame here.
+            head = (bytes.fromhex(dmac.replace(":", "")) +
+                    bytes.fromhex(smac.replace(":", "")) + b"\x08\x00")
+            pseudo = (socket.inet_aton(src) + socket.inet_aton(dst) +
+                      struct.pack("!HH", 6, 21))
+            for k in range(2000, 0, -1):
+                seg = struct.pack("!HHIIBBHHHB", sp, dport,
+                                  (seq + k) & 0xffffffff, ack, 5 << 4,
+                                  0x10, 65535, 0, 0, ord("o"))
+                c = checksum(pseudo + seg + b"\0")
+                seg = seg[:16] + struct.pack("!H", c) + seg[18:]
+                tx.send(head + ip_header(src, dst, len(seg), sp + k) + seg)
             read = b""
         elif scen == "badoff":
             # 60 bytes of header claimed, 28 there.
