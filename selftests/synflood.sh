@@ -48,11 +48,12 @@ check "declare the scanner, failing closed" \
 	sis scanner add flood bridge br0 user nobody timeout 60000 fail closed
 check "its capability: the host's port $PORT, read and contain" \
 	sis cap add flood web stream host-port "$PORT" rights read,contain
+# Its lines ("conn ID DIR BYTES SHA256 REASON" as each direction ends)
+# go to its stdout, which this script opens: nobody cannot open $TMPD.
 ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	"$STREAM" -s flood -c web -C -o "$TMPD/st.out" >"$TMPD/st.ready" \
-	2>"$TMPD/st.err" &
+	"$STREAM" -s flood -c web -C >"$TMPD/st.out" 2>"$TMPD/st.err" &
 bg_pids+=($!)
-wait_for "sis-stream is ready" "$WAIT_SECS" grep -qx ready "$TMPD/st.ready" ||
+wait_for "sis-stream is ready" "$WAIT_SECS" grep -qx ready "$TMPD/st.out" ||
 	diag "$(<"$TMPD/st.err")"
 
 # flood_start: hping3 floods the host's port from random sources.
