@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The kept segments of one direction of a connection (stream.h). */
+#include <linux/minmax.h>
+#include <linux/rbtree_augmented.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -9,9 +11,107 @@
 
 #include "stream.h"
 
+static u64 sis_seg_end(const struct sis_seg *seg)
+{
+	return seg->end;
+}
+
+/* Keeps each node's subtree_end as the tree is rebalanced. */
+RB_DECLARE_CALLBACKS_MAX(static, sis_seg_cb, struct sis_seg, node, u64,
+			 subtree_end, sis_seg_end);
+
+/* The greatest end under @n; 0 for none, since a segment has a byte. */
+static u64 sis_subtree_end(const struct rb_node *n)
+{
+	return n ? rb_entry(n, struct sis_seg, node)->subtree_end : 0;
+}
+
+/*
+ * The first segment under @n, in order, with bytes in [lo, hi), or NULL.
+ * Only the first one that ends after lo can be it: those before it end at
+ * or before lo, and those after it start no earlier. So when some segment
+ * under @n ends after lo, NULL means that none from there on in order,
+ * under @n or not, has such bytes.
+ */
+static struct sis_seg *sis_seg_first_in(struct rb_node *n, u64 lo, u64 hi)
+{
+	while (sis_subtree_end(n) > lo) {
+		struct sis_seg *seg = rb_entry(n, struct sis_seg, node);
+
+		if (sis_subtree_end(n->rb_left) > lo) {
+			n = n->rb_left;
+			continue;
+		}
+		if (seg->end > lo)
+			return seg->start < hi ? seg : NULL;
+		n = n->rb_right;
+	}
+	return NULL;
+}
+
+/* The next segment after @seg, in order, with bytes in [lo, hi), or NULL. */
+static struct sis_seg *sis_seg_next_in(struct sis_seg *seg, u64 lo, u64 hi)
+{
+	struct rb_node *n = &seg->node, *parent;
+
+	for (;;) {
+		if (sis_subtree_end(n->rb_right) > lo)
+			return sis_seg_first_in(n->rb_right, lo, hi);
+		/* Up to the first node after @n: the right subtree has none. */
+		while ((parent = rb_parent(n)) && n == parent->rb_right)
+			n = parent;
+		if (!parent)
+			return NULL;
+		n = parent;
+		seg = rb_entry(n, struct sis_seg, node);
+		if (seg->start >= hi)
+			return NULL;
+		if (seg->end > lo)
+			return seg;
+	}
+}
+
+/* The furthest end of the segments that start at or before @off, or 0. */
+static u64 sis_stream_reach(const struct sis_stream *st, u64 off)
+{
+	const struct rb_node *n = st->tree.rb_node;
+	u64 reach = 0;
+
+	while (n) {
+		const struct sis_seg *seg = rb_entry(n, struct sis_seg, node);
+
+		if (seg->start > off) {
+			n = n->rb_left;
+			continue;
+		}
+		/* It and every segment on its left start at or before off. */
+		reach = max3(reach, seg->end, sis_subtree_end(n->rb_left));
+		n = n->rb_right;
+	}
+	return reach;
+}
+
+/*
+ * The end of the bytes contiguous from @cur in kept segments, or the
+ * first such end at or after @limit. A walk in order would visit every
+ * segment inside the range; this jumps to the furthest end each time.
+ */
+static u64 sis_stream_extend(const struct sis_stream *st, u64 cur, u64 limit)
+{
+	while (cur < limit) {
+		u64 reach = sis_stream_reach(st, cur);
+
+		if (reach <= cur)
+			break;
+		cur = reach;
+	}
+	return cur;
+}
+
 void sis_stream_init(struct sis_stream *st)
 {
 	memset(st, 0, sizeof(*st));
+	st->tree = RB_ROOT;
 	INIT_LIST_HEAD(&st->segs);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_init);
@@ -44,20 +144,13 @@ bool sis_stream_consistent(const struct sis_stream *st, u64 start,
 	u64 end = start + len;
 	struct sis_seg *seg;
 
-	if (start >= st->top)
-		return true;	/* new bytes: the usual case */
-	/* Sorted by start: only the last max_len bytes' worth can overlap. */
-	list_for_each_entry_reverse(seg, &st->segs, list) {
-		u64 from, to;
+	if (start >= st->top || !len)
+		return true;	/* new bytes (the usual case), or none */
+	for (seg = sis_seg_first_in(st->tree.rb_node, start, end); seg;
+	     seg = sis_seg_next_in(seg, start, end)) {
+		u64 from = max(seg->start, start);
+		u64 to = min(seg->end, end);
 
-		if (seg->start + st->max_len <= start)
-			break;
-		if (seg->start >= end)
-			continue;
-		from = max(seg->start, start);
-		to = min(seg->end, end);
-		if (from >= to)
-			continue;
 		if (!sis_bytes_equal(seg->skb, seg->data_off + (from - seg->start),
 				     skb, data_off + (from - start), to - from))
 			return false;
@@ -69,7 +162,6 @@ EXPORT_SYMBOL_IF_KUNIT(sis_stream_consistent);
 bool sis_stream_covered(const struct sis_stream *st, u64 start, u64 end)
 {
 	u64 cur = max(start, st->acked);
-	struct sis_seg *seg;
 
 	if (cur >= end)
 		return true;
@@ -77,33 +169,38 @@ bool sis_stream_covered(const struct sis_stream *st, u64 start, u64 end)
 		return false;	/* new bytes: the usual case */
 	if (end <= st->seen)
 		return true;	/* every byte in [acked, seen) is kept */
-	list_for_each_entry(seg, &st->segs, list) {
-		if (cur >= end || seg->start > cur)
-			break;
-		cur = max(cur, seg->end);
-	}
-	return cur >= end;
+	return sis_stream_extend(st, cur, end) >= end;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_covered);
 
-/* Sorted by start; segments mostly come in order, so from the tail. */
+/* After those with the same start: they keep their order of arrival. */
 void sis_stream_insert(struct sis_stream *st, struct sis_seg *seg)
 {
-	struct sis_seg *pos;
+	struct rb_node **link = &st->tree.rb_node, *parent = NULL;
+	struct sis_seg *prev = NULL;
 
-	list_for_each_entry_reverse(pos, &st->segs, list) {
-		if (pos->start <= seg->start) {
-			list_add(&seg->list, &pos->list);
-			goto added;
+	while (*link) {
+		struct sis_seg *pos = rb_entry(*link, struct sis_seg, node);
+
+		parent = *link;
+		pos->subtree_end = max(pos->subtree_end, seg->end);
+		if (seg->start < pos->start) {
+			link = &parent->rb_left;
+		} else {
+			prev = pos;
+			link = &parent->rb_right;
 		}
 	}
-	list_add(&seg->list, &st->segs);
-added:
+	seg->subtree_end = seg->end;
+	rb_link_node(&seg->node, parent, link);
+	rb_insert_augmented(&seg->node, &st->tree, &sis_seg_cb);
+	/* The last node it went right of comes just before it in order. */
+	list_add(&seg->list, prev ? &prev->list : &st->segs);
+	st->kept_mem += seg->mem;
 	if (st->mem)
 		atomic_long_add(seg->mem, st->mem);
 	st->n_segs++;
 	st->kept_bytes += seg->end - seg->start;
-	st->max_len = max_t(u32, st->max_len, seg->end - seg->start);
 	st->top = max(st->top, seg->end);
 	if (seg->held)
 		st->held_bytes += seg->end - seg->start;
@@ -112,21 +209,14 @@ EXPORT_SYMBOL_IF_KUNIT(sis_stream_insert);
 
 u64 sis_stream_contiguous(const struct sis_stream *st)
 {
-	u64 cur = st->seen;
-	struct sis_seg *seg;
-
-	list_for_each_entry(seg, &st->segs, list) {
-		if (seg->start > cur)
-			break;
-		cur = max(cur, seg->end);
-	}
-	return cur;
+	return sis_stream_extend(st, st->seen, U64_MAX);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_contiguous);
 
 /*
  * No kept segment that starts at or before seen ends after it (else seen
- * would be further on): only @seg and those after it can extend it.
+ * would be further on): only @seg and those after it can extend it. Those
+ * before it start at or before seen, so counting them changes nothing.
  */
 u64 sis_stream_contiguous_after(const struct sis_stream *st,
 				const struct sis_seg *seg)
@@ -136,44 +226,41 @@ u64 sis_stream_contiguous_after(const struct sis_stream *st,
 	if (seg->start > cur)
 		return cur;
 	cur = max(cur, seg->end);
-	list_for_each_entry_continue(seg, &st->segs, list) {
-		if (seg->start > cur)
-			break;
-		cur = max(cur, seg->end);
-	}
-	return cur;
+	/* The usual case: it came in order, and nothing follows it. */
+	if (list_is_last(&seg->list, &st->segs))
+		return cur;
+	return sis_stream_extend(st, cur, U64_MAX);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_contiguous_after);
 
+/* Of those that reach as far, the last in order. */
 const struct sis_seg *sis_stream_seg_at(const struct sis_stream *st, u64 off)
 {
-	const struct sis_seg *seg, *best = NULL;
+	const struct sis_seg *best = NULL;
+	struct sis_seg *seg;
 
-	list_for_each_entry_reverse(seg, &st->segs, list) {
-		if (seg->start + st->max_len <= off)
-			break;
-		if (seg->start <= off && seg->end > off &&
-		    (!best || seg->end > best->end))
+	for (seg = sis_seg_first_in(st->tree.rb_node, off, off + 1); seg;
+	     seg = sis_seg_next_in(seg, off, off + 1))
+		if (!best || seg->end >= best->end)
 			best = seg;
-	}
 	return best;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_seg_at);
 
+/*
+ * Each piece from the first segment in order that holds its first byte:
+ * the one a walk in order would come to first.
+ */
 bool sis_stream_copy(const struct sis_stream *st, u64 off, void *to,
 		     unsigned int len)
 {
-	struct sis_seg *seg;
-
-	list_for_each_entry(seg, &st->segs, list) {
+	while (len) {
+		const struct sis_seg *seg;
 		unsigned int n;
 
-		if (!len)
-			break;
-		if (seg->start > off)
+		seg = sis_seg_first_in(st->tree.rb_node, off, off + 1);
+		if (!seg)
 			return false;
-		if (seg->end <= off)
-			continue;
 		n = min_t(u64, len, seg->end - off);
 		if (skb_copy_bits(seg->skb, seg->data_off + (off - seg->start),
 				  to, n))
@@ -182,13 +269,15 @@ bool sis_stream_copy(const struct sis_stream *st, u64 off, void *to,
 		off += n;
 		len -= n;
 	}
-	return !len;
+	return true;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_copy);
 
 static void sis_stream_unlink(struct sis_stream *st, struct sis_seg *seg)
 {
+	rb_erase_augmented(&seg->node, &st->tree, &sis_seg_cb);
 	list_del(&seg->list);
+	st->kept_mem -= seg->mem;
 	if (st->mem)
 		atomic_long_sub(seg->mem, st->mem);
 	st->n_segs--;
@@ -280,6 +369,8 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit)
 			}
 		}
 		if (kept) {
+			/* Same start, end and subtree_end: same place. */
+			rb_replace_node(&seg->node, &kept->node, &st->tree);
 			list_replace(&seg->list, &kept->list);
 			st->held_bytes -= seg->end - seg->start;
 		} else {
@@ -290,14 +381,17 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_release);
 
+/* All of them, in order: the tree goes as a whole. */
 void sis_stream_flush(struct sis_stream *st, struct list_head *done)
 {
-	struct sis_seg *seg, *tmp;
-
-	list_for_each_entry_safe(seg, tmp, &st->segs, list) {
-		sis_stream_unlink(st, seg);
-		list_add_tail(&seg->list, done);
-	}
+	list_splice_tail_init(&st->segs, done);
+	st->tree = RB_ROOT;
+	if (st->mem)
+		atomic_long_sub(st->kept_mem, st->mem);
+	st->kept_mem = 0;
+	st->n_segs = 0;
+	st->kept_bytes = 0;
+	st->held_bytes = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_flush);
 

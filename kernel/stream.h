@@ -18,6 +18,21 @@
  * counted). Kept segments are sorted by start; they may overlap (equal
  * bytes, by the policy above).
  *
+ * A direction keeps up to conn-segs segments, and the sender chooses their
+ * order and sizes: no segment may cost a walk over all those kept. So they
+ * are in an rbtree by start (as Linux keeps a socket's out-of-order queue,
+ * tcp_data_queue_ofo()), equal starts in order of arrival, and each node
+ * also holds the greatest end in its subtree (an augmented rbtree, as in
+ * interval_tree_generic.h). The segments overlapping a range are then
+ * found in O(log n) steps each, and the furthest end of those starting at
+ * or before an offset in O(log n), whatever else is kept. Bounding the
+ * searches by the longest segment kept would be simpler, but one long
+ * segment over many short ones would make every lookup walk the short
+ * ones. The same segments are also on a list in the tree's order (segs):
+ * the walks in order (acknowledged, passed, flushed) take no tree steps,
+ * and a segment taken off moves to the caller's list (done, emit) through
+ * the same list_head.
+ *
  * Locking: the connection's lock (conn.h).
  */
 #ifndef _SIS_STREAM_H
@@ -25,6 +40,7 @@
 
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -33,9 +49,11 @@ struct sis_held;
 #define SIS_STREAM_DIRS	2
 
 struct sis_seg {
-	struct list_head list;		/* sis_stream.segs, by start */
+	struct list_head list;		/* sis_stream.segs, then done or emit */
+	struct rb_node node;		/* sis_stream.tree, while kept */
 	u64 start;			/* offset of its first payload byte */
 	u64 end;			/* after its last one */
+	u64 subtree_end;		/* greatest end in its subtree */
 	struct sk_buff *skb;		/* a clone, or the held frame's */
 	struct sis_held *held;		/* the frame while it waits, or NULL */
 	unsigned int data_off;		/* payload's offset from skb->data */
@@ -63,18 +81,19 @@ struct sis_stream {
 	u8 end_reason;			/* enum sis_stream_end, 0: not ended */
 	u8 contain;			/* containing watchers */
 	bool ts_seen;
+	u32 ts_max;			/* newest TSval forwarded, if ts_seen */
 	u64 fin;			/* offset of the FIN, if fin_seen */
 	u64 acked;			/* acknowledged, and given to all */
 	u64 rcv_ack;			/* acknowledged by the receiver */
 	u64 passed;			/* every containing watcher passed */
 	u64 seen;			/* contiguous, delivered to watchers */
 	u64 top;			/* highest end of any segment seen */
-	u32 max_len;			/* longest payload kept so far */
-	u32 ts_max;			/* newest TSval forwarded, if ts_seen */
-	/* the memory of kept segments is added to this bridge total, if any */
-	atomic_long_t *mem;
-	struct list_head segs;
+	u32 kept_mem;			/* sis_seg.mem of kept segments */
 	unsigned int n_segs;
+	/* kept_mem is also added to this bridge total, if any */
+	atomic_long_t *mem;
+	struct rb_root tree;		/* kept segments, by start */
+	struct list_head segs;		/* the same, in the tree's order */
 	unsigned int kept_bytes;	/* payload bytes of kept segments */
 	unsigned int held_bytes;	/* of those, held */
 };

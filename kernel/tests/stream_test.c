@@ -4,8 +4,9 @@
  * (stream.h): their order, the contiguous and covered ranges, the segment
  * holding a byte, the comparison of new data with kept data (first data
  * wins), copies out of them, and taking them off as the receiver
- * acknowledges, as the scanners pass held ones, and all at once. The
- * stream's top and seen are kept as the connection's code keeps them.
+ * acknowledges, as the scanners pass held ones, and all at once; then the
+ * same with thousands of segments in any order, against a simple model.
+ * The stream's top and seen are kept as the connection's code keeps them.
  *
  * Every payload byte is a function of its stream offset, so segments built
  * independently agree unless a test changes one byte on purpose. Payloads
@@ -19,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/tcp.h>
 #include <net/checksum.h>
@@ -1129,6 +1131,470 @@ static void sis_test_stream_flush(struct kunit *test)
 }
 
 /*
+ * Thousands of segments, as many as a direction keeps by default
+ * (conn-segs), inserted in order, in reverse or shuffled: short ones one
+ * after the other with a gap now and then, duplicates of some, others
+ * overlapping them, and a few long ones over many short ones. A simple
+ * model of them (which segment holds each byte) gives what every lookup
+ * must find.
+ */
+
+#define MANY_GAP	97	/* the longest gap between short segments */
+
+struct model_seg {
+	u64 start, end;
+	unsigned int order;		/* of generation, then of arrival */
+	bool held;
+	bool gone;			/* taken off the stream */
+	struct sis_seg *seg;
+};
+
+struct model {
+	unsigned int n;
+	u64 len;			/* every segment ends at or before it */
+	struct model_seg *segs;
+	struct model_seg **sorted;	/* by start, then arrival */
+	u64 rng;
+};
+
+struct model_shape {
+	unsigned int base, dups, overlaps, longs;
+	unsigned int held_one_in;	/* 0: none held */
+};
+
+enum model_order { MODEL_IN_ORDER, MODEL_REVERSED, MODEL_SHUFFLED };
+
+static const struct model_shape many_shape = { 2400, 300, 300, 24, 0 };
+static const struct model_shape many_held_shape = { 2400, 300, 300, 24, 4 };
+static const struct model_shape few_shape = { 150, 20, 20, 5, 3 };
+
+static u32 rng_below(struct model *m, u32 n)
+{
+	m->rng ^= m->rng << 13;
+	m->rng ^= m->rng >> 7;
+	m->rng ^= m->rng << 17;
+	return (u32)(m->rng >> 32) % n;
+}
+
+static void kvfree_action(void *p)
+{
+	kvfree(p);
+}
+
+static void *test_kvcalloc(struct kunit *test, size_t n, size_t size)
+{
+	void *p = kvcalloc(n, size, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kvfree_action,
+							p), 0);
+	return p;
+}
+
+static int model_cmp(const void *a, const void *b)
+{
+	const struct model_seg *x = *(const struct model_seg *const *)a;
+	const struct model_seg *y = *(const struct model_seg *const *)b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void model_gen(struct model *m, const struct model_shape *shape)
+{
+	unsigned int i, n = 0;
+	u64 pos = 0;
+
+	for (i = 0; i < shape->base; i++) {
+		if (!rng_below(m, 60))
+			pos += 1 + rng_below(m, MANY_GAP);
+		m->segs[n].start = pos;
+		pos += 1 + rng_below(m, 24);
+		m->segs[n++].end = pos;
+	}
+	for (i = 0; i < shape->dups; i++) {
+		m->segs[n] = m->segs[rng_below(m, n)];
+		n++;
+	}
+	for (i = 0; i < shape->overlaps; i++) {
+		m->segs[n].start = rng_below(m, pos);
+		m->segs[n].end = m->segs[n].start + 1 + rng_below(m, 48);
+		n++;
+	}
+	for (i = 0; i < shape->longs; i++) {
+		m->segs[n].start = rng_below(m, pos);
+		m->segs[n].end = m->segs[n].start + 256 +
+				 rng_below(m, MAX_PAYLOAD - 255);
+		n++;
+	}
+	m->n = n;
+	m->len = 0;
+	for (i = 0; i < n; i++) {
+		m->segs[i].order = i;
+		m->segs[i].held = shape->held_one_in &&
+				  !rng_below(m, shape->held_one_in);
+		m->len = max(m->len, m->segs[i].end);
+	}
+}
+
+/*
+ * Segments of @shape inserted in @order, seen kept as the connection's
+ * code keeps it (sis_stream_contiguous_after() after each one).
+ */
+static struct model *model_new(struct stream_env *env,
+			       const struct model_shape *shape,
+			       enum model_order order, u64 seed)
+{
+	static const enum seg_kind kinds[] = {
+		SK_LINEAR, SK_CLONE, SK_LINEAR, SK_FRAGS, SK_LINEAR, SK_CLONE,
+		SK_LINEAR, SK_CLONE_FRAGS,
+	};
+	unsigned int n = shape->base + shape->dups + shape->overlaps +
+			 shape->longs;
+	struct kunit *test = env->test;
+	struct sis_stream *st = &env->st;
+	unsigned int i, bad = 0;
+	struct model *m;
+
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	m->rng = seed;
+	m->segs = test_kvcalloc(test, n, sizeof(*m->segs));
+	m->sorted = test_kvcalloc(test, n, sizeof(*m->sorted));
+	model_gen(m, shape);
+
+	/* The order of insertion, in sorted. */
+	for (i = 0; i < n; i++)
+		m->sorted[i] = &m->segs[i];
+	if (order != MODEL_SHUFFLED)
+		sort(m->sorted, n, sizeof(*m->sorted), model_cmp, NULL);
+	if (order == MODEL_REVERSED) {
+		for (i = 0; i < n / 2; i++)
+			swap(m->sorted[i], m->sorted[n - 1 - i]);
+	} else if (order == MODEL_SHUFFLED) {
+		for (i = n - 1; i > 0; i--) {
+			unsigned int j = rng_below(m, i + 1);
+
+			swap(m->sorted[i], m->sorted[j]);
+		}
+	}
+
+	for (i = 0; i < n; i++) {
+		struct model_seg *ms = m->sorted[i];
+		u64 seen, want;
+
+		ms->order = i;
+		ms->seg = seg_add(env, ms->start, ms->end, kinds[i % 8],
+				  ms->held ? HELD : NULL);
+		seen = sis_stream_contiguous_after(st, ms->seg);
+		want = sis_stream_contiguous(st);
+		if (seen != want && !bad++)
+			KUNIT_FAIL(test, "after [%llu, %llu): contiguous to %llu, not %llu",
+				   ms->start, ms->end, seen, want);
+		st->seen = max(st->seen, seen);
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	sort(m->sorted, n, sizeof(*m->sorted), model_cmp, NULL);
+	return m;
+}
+
+/* The tree has the list's segments, in its order, with their subtree ends. */
+static void check_tree(struct kunit *test, const struct sis_stream *st)
+{
+	const struct list_head *pos = st->segs.next;
+	unsigned int bad = 0;
+	struct rb_node *n;
+
+	for (n = rb_first(&st->tree); n; n = rb_next(n)) {
+		const struct sis_seg *seg = rb_entry(n, struct sis_seg, node);
+		u64 want = seg->end;
+
+		if (pos == &st->segs ||
+		    list_entry(pos, struct sis_seg, list) != seg) {
+			KUNIT_FAIL(test, "tree and list differ at [%llu, %llu)",
+				   seg->start, seg->end);
+			return;
+		}
+		if (n->rb_left)
+			want = max(want, rb_entry(n->rb_left, struct sis_seg,
+						  node)->subtree_end);
+		if (n->rb_right)
+			want = max(want, rb_entry(n->rb_right, struct sis_seg,
+						  node)->subtree_end);
+		if (seg->subtree_end != want)
+			bad++;
+		pos = pos->next;
+	}
+	KUNIT_EXPECT_PTR_EQ(test, pos, &st->segs);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+/*
+ * The stream holds the model's segments that are not gone, in order, and
+ * every lookup finds what the model says.
+ */
+static void check_model(struct stream_env *env, struct model *m)
+{
+	struct kunit *test = env->test;
+	struct sis_stream *st = &env->st;
+	const struct sis_seg *seg, **best;
+	struct copy_range *copies;
+	unsigned int i, bad = 0;
+	u64 off, saved_seen, *run;
+
+	/* Order. */
+	i = 0;
+	list_for_each_entry(seg, &st->segs, list) {
+		while (i < m->n && m->sorted[i]->gone)
+			i++;
+		if (i == m->n || seg != m->sorted[i]->seg) {
+			KUNIT_FAIL(test, "[%llu, %llu) out of place",
+				   seg->start, seg->end);
+			return;
+		}
+		i++;
+	}
+	while (i < m->n && m->sorted[i]->gone)
+		i++;
+	KUNIT_EXPECT_EQ(test, i, m->n);
+	check_accounting(test, st);
+	check_tree(test, st);
+
+	/*
+	 * The model: the segment each byte is in that reaches furthest (the
+	 * last in order of those), and where the bytes contiguous from each
+	 * byte end.
+	 */
+	best = test_kvcalloc(test, m->len + 1, sizeof(*best));
+	run = test_kvcalloc(test, m->len + 1, sizeof(*run));
+	for (i = 0; i < m->n; i++) {
+		const struct model_seg *ms = m->sorted[i];
+
+		if (ms->gone)
+			continue;
+		for (off = ms->start; off < ms->end; off++)
+			if (!best[off] || ms->end >= best[off]->end)
+				best[off] = ms->seg;
+	}
+	run[m->len] = m->len;
+	for (off = m->len; off-- > 0;)
+		run[off] = best[off] ? run[off + 1] : off;
+
+	for (off = 0; off < m->len + 3; off++) {
+		const struct sis_seg *want = off < m->len ? best[off] : NULL;
+
+		seg = sis_stream_seg_at(st, off);
+		if (seg != want && !bad++)
+			KUNIT_FAIL(test, "segment at %llu: [%llu, %llu), not [%llu, %llu)",
+				   off, seg ? seg->start : 0, seg ? seg->end : 0,
+				   want ? want->start : 0, want ? want->end : 0);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "sis_stream_seg_at()");
+
+	bad = 0;
+	saved_seen = st->seen;
+	for (off = 0; off < m->len + 3; off += 1 + rng_below(m, 9)) {
+		u64 got, want = off < m->len ? run[off] : off;
+
+		st->seen = off;
+		got = sis_stream_contiguous(st);
+		if (got != want && !bad++)
+			KUNIT_FAIL(test, "contiguous from %llu: to %llu, not %llu",
+				   off, got, want);
+	}
+	st->seen = saved_seen;
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "sis_stream_contiguous()");
+
+	bad = 0;
+	for (i = 0; i < 500; i++) {
+		u64 start = rng_below(m, m->len + 8), end;
+		u64 cur = max(start, st->acked);
+		bool want;
+
+		end = start + rng_below(m, 300);
+		want = cur >= end || (cur < m->len && run[cur] >= end);
+		if (sis_stream_covered(st, start, end) != want && !bad++)
+			KUNIT_FAIL(test, "covered [%llu, %llu): not %d",
+				   start, end, want);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "sis_stream_covered()");
+
+	bad = 0;
+	for (i = 0; i < 200; i++) {
+		unsigned int len = 1 + rng_below(m, 200), data_off = 0;
+		u64 start = rng_below(m, m->len + 8), flip = NOFLIP;
+		struct sk_buff *q;
+		bool want;
+
+		if (rng_below(m, 2))
+			flip = start + rng_below(m, len);
+		want = flip == NOFLIP || flip >= m->len || !best[flip];
+		q = query_skb(env, start, len, i % 4, flip, &data_off);
+		if (sis_stream_consistent(st, start, q, data_off, len) != want &&
+		    !bad++)
+			KUNIT_FAIL(test, "consistent %llu+%u, byte %llu changed: not %d",
+				   start, len, flip, want);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0, "sis_stream_consistent()");
+
+	copies = test_kvcalloc(test, 300, sizeof(*copies));
+	for (i = 0; i < 300; i++) {
+		struct copy_range *r = &copies[i];
+
+		r->off = rng_below(m, m->len + 4);
+		r->len = rng_below(m, MAX_PAYLOAD + 1);
+		r->want = !r->len ||
+			  (r->off < m->len && run[r->off] >= r->off + r->len);
+	}
+	check_copies(test, env, copies, 300);
+}
+
+static const char *const model_order_names[] = {
+	[MODEL_IN_ORDER] = "in order",
+	[MODEL_REVERSED] = "reversed",
+	[MODEL_SHUFFLED] = "shuffled",
+};
+
+static const enum model_order model_orders[] = {
+	MODEL_IN_ORDER, MODEL_REVERSED, MODEL_SHUFFLED,
+};
+
+static void model_order_desc(const enum model_order *o, char *desc)
+{
+	strscpy(desc, model_order_names[*o], KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(model_order, model_orders, model_order_desc);
+
+static void sis_test_stream_many(struct kunit *test)
+{
+	const enum model_order *o = test->param_value;
+	struct stream_env *env = stream_env_new(test);
+	struct model *m;
+
+	m = model_new(env, &many_shape, *o, 0x9e3779b97f4a7c15ULL + *o);
+	KUNIT_EXPECT_EQ(test, env->st.n_segs, m->n);
+	/* The gaps stay: some bytes are in no segment. */
+	KUNIT_EXPECT_LT(test, sis_stream_contiguous(&env->st), m->len);
+	check_model(env, m);
+}
+
+/*
+ * The model's segments for which @gone says so are gone, in order, and
+ * now on @head after the @n already there.
+ */
+static unsigned int model_take(struct kunit *test, struct model *m,
+			       const struct list_head *head,
+			       struct sis_seg **want, unsigned int n,
+			       bool (*gone)(const struct model_seg *ms, u64 arg),
+			       u64 arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n; i++) {
+		struct model_seg *ms = m->sorted[i];
+
+		if (ms->gone || !gone(ms, arg))
+			continue;
+		ms->gone = true;
+		want[n++] = ms->seg;
+	}
+	check_list(test, head, want, n);
+	return n;
+}
+
+static bool model_acked(const struct model_seg *ms, u64 acked)
+{
+	return !ms->held && ms->end <= acked;
+}
+
+static bool model_passed(const struct model_seg *ms, u64 passed)
+{
+	return ms->held && ms->end <= passed;
+}
+
+static bool model_all(const struct model_seg *ms, u64 unused)
+{
+	return true;
+}
+
+/* Taking segments off, after thousands of them came in any order. */
+static void sis_test_stream_many_take(struct kunit *test)
+{
+	struct stream_env *env = stream_env_new(test);
+	struct sis_stream *st = &env->st;
+	unsigned int i, n_done, n_emit, n_kept;
+	struct sis_seg **done, **emit, *seg;
+	struct model *m;
+
+	m = model_new(env, &many_held_shape, MODEL_SHUFFLED, 0x5eed);
+	done = test_kvcalloc(test, m->n, sizeof(*done));
+	emit = test_kvcalloc(test, m->n, sizeof(*emit));
+	check_model(env, m);
+
+	/* A third acknowledged: the forwarded ones below go. */
+	sis_stream_ack(st, m->len / 3, &env->done);
+	KUNIT_EXPECT_EQ(test, st->acked, m->len / 3);
+	n_done = model_take(test, m, &env->done, done, 0, model_acked,
+			    m->len / 3);
+	KUNIT_EXPECT_GT(test, n_done, 0);
+	check_model(env, m);
+
+	/* Two thirds passed: the held ones below go, clones stay. */
+	st->passed = m->len / 3 * 2;
+	sis_stream_release(st, &env->emit);
+	n_emit = model_take(test, m, &env->emit, emit, 0, model_passed,
+			    st->passed);
+	KUNIT_EXPECT_GT(test, n_emit, 0);
+	/* The clones are in the originals' places. */
+	i = 0;
+	list_for_each_entry(seg, &st->segs, list) {
+		struct model_seg *ms;
+
+		while (i < m->n && m->sorted[i]->gone && !m->sorted[i]->held)
+			i++;
+		KUNIT_ASSERT_LT(test, i, m->n);
+		ms = m->sorted[i++];
+		if (ms->gone) {
+			check_kept_clone(test, seg, ms->seg, ms->seg->skb);
+			ms->seg = seg;
+			ms->held = false;
+			ms->gone = false;
+		} else {
+			KUNIT_EXPECT_PTR_EQ(test, seg, ms->seg);
+		}
+	}
+	check_model(env, m);
+
+	/* Acknowledged up to past passed: the clones go too, held ones stay. */
+	sis_stream_ack(st, m->len / 6 * 5, &env->done);
+	n_done = model_take(test, m, &env->done, done, n_done, model_acked,
+			    m->len / 6 * 5);
+	check_model(env, m);
+
+	/* The rest, all at once; the stream takes new segments after. */
+	n_kept = st->n_segs;
+	KUNIT_EXPECT_GT(test, n_kept, 0);
+	sis_stream_flush(st, &env->done);
+	n_done = model_take(test, m, &env->done, done, n_done, model_all, 0);
+	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&st->tree));
+	KUNIT_EXPECT_TRUE(test, list_empty(&st->segs));
+	KUNIT_EXPECT_EQ(test, st->n_segs, 0);
+	KUNIT_EXPECT_EQ(test, st->kept_bytes, 0);
+	KUNIT_EXPECT_EQ(test, st->held_bytes, 0);
+	/* Each segment, or the clone left in its place, went once. */
+	KUNIT_EXPECT_EQ(test, n_done, m->n);
+
+	st->seen = 0;
+	st->acked = 0;
+	st->passed = 0;
+	st->top = 0;
+	m = model_new(env, &few_shape, MODEL_SHUFFLED, 0xf1005);
+	check_model(env, m);
+}
+
+/*
  * Urgent data made ordinary (sis_tcp_clear_urg()): URG and the pointer
  * cleared, every other bit of the header kept, and a checksum the receiver
  * accepts, whatever the skb's checksum state; a clone's header is its own.
@@ -1271,6 +1737,9 @@ static struct kunit_case sis_stream_cases[] = {
 	KUNIT_CASE(sis_test_stream_release),
 	KUNIT_CASE(sis_test_stream_release_inside),
 	KUNIT_CASE(sis_test_stream_flush),
+	KUNIT_CASE_PARAM_ATTR(sis_test_stream_many, model_order_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
+	KUNIT_CASE_SLOW(sis_test_stream_many_take),
 	KUNIT_CASE_PARAM(sis_test_tcp_clear_urg, urg_gen_params),
 	{}
 };
