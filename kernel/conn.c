@@ -5,6 +5,7 @@
  * scanners' passes and departures in watch.c.
  */
 #include <linux/jhash.h>
+#include <linux/rcupdate_wait.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
 #include <kunit/visibility.h>
@@ -250,6 +251,37 @@ out:
 	if (old && __sis_conn_unlink(sb, old, true, NULL))
 		atomic64_inc(&cs->stats.evicted);
 	return err;
+}
+
+/*
+ * After the limits were lowered: half-open connections over max-half-open
+ * or max-conns go, oldest first, as new SYNs would have made them go.
+ * Process context.
+ */
+void sis_conns_shrink(struct sis_bridge *sb)
+{
+	struct sis_conns *cs = &sb->conns;
+	struct sis_conn *old;
+
+	rcu_read_lock();
+	for (;;) {
+		spin_lock_bh(&cs->lock);
+		old = NULL;
+		if (cs->n_half_open > READ_ONCE(cs->limits.max_half_open) ||
+		    cs->count > READ_ONCE(cs->limits.max_conns))
+			old = list_first_entry_or_null(&cs->half_open,
+						       struct sis_conn,
+						       syn_list);
+		if (old)
+			sis_conn_half_open_del(cs, old);
+		spin_unlock_bh(&cs->lock);
+		if (!old)
+			break;
+		if (__sis_conn_unlink(sb, old, true, NULL))
+			atomic64_inc(&cs->stats.evicted);
+		cond_resched_rcu();
+	}
+	rcu_read_unlock();
 }
 
 /*

@@ -184,6 +184,7 @@ void sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 		     struct list_head *done);
 void sis_conn_retire(struct sis_bridge *sb, struct sis_conn *c);
 void sis_conn_opened(struct sis_bridge *sb, struct sis_conn *c);
+void sis_conns_shrink(struct sis_bridge *sb);
 struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after);
 void sis_segs_free(struct list_head *segs);
 void sis_conn_finish_lost(struct sis_conn *c);

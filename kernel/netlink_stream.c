@@ -130,6 +130,7 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	sis_nl_set_u32(tb[SIS_LIMITS_A_FRAGMENTS], &sb->norm.fragments);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_IP6_EXTHDR], &sb->norm.ip6_exthdr);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_LOCAL], &sb->norm.local);
+	sis_conns_shrink(sb);
 	sis_net(sb->net)->gen++;
 out:
 	rtnl_unlock();

@@ -312,7 +312,8 @@
  *       (neither established nor carrying data). A first SYN over it, or
  *       over max-conns, takes the place of the oldest half-open
  *       connection, which is let go (SIS_SSTATS_A_EVICTED): a flood of
- *       spoofed SYNs cannot keep a real connection from being tracked
+ *       spoofed SYNs cannot keep a real connection from being tracked.
+ *       Lowering either lets the oldest half-open ones over it go at once
  *     SIS_LIMITS_A_MAX_MEMORY: u32, bytes the bridge's connections may
  *       keep in all (SIS_SSTATS_A_MEMORY): the connections themselves, and
  *       each kept segment with the whole frame it pins (its truesize,
