@@ -53,6 +53,9 @@ check_fail "user namespace root: max-conns above the default" \
 check_fail "user namespace root: max-half-open above the default" \
 	"above the default, which is as far as a user namespace may go" \
 	as_userns set dev br0 max-half-open 8193
+check_fail "user namespace root: max-memory above the default" \
+	"above the default, which is as far as a user namespace may go" \
+	as_userns set dev br0 max-memory 257m
 check_fail "user namespace root: idle-timeout above the default" \
 	"above the default, which is as far as a user namespace may go" \
 	as_userns set dev br0 idle-timeout 2h
