@@ -8,7 +8,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 build=${BUILD:-build}
-out=$top/$build/bench
+case $build in /*) ;; *) build=$top/$build ;; esac
+out=$build/bench
 
 scripts/setup.sh
 kdir=$(scripts/kernel.sh bench)
@@ -21,15 +22,15 @@ rm -rf "$mod"
 mkdir -p "$mod"
 cp -r Kbuild kernel uapi "$mod/"
 find "$mod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
-make -s -C "$kdir" M="$top/$mod" modules
+make -s -C "$kdir" M="$mod" modules
 
 rm -rf "$out"
 mkdir -p "$out"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
-	env SIS_MODULE="$top/$mod/kernel/sis.ko" SISCTL="$top/$build/sisctl" \
-	SIS_NFQ_NULL="$top/$build/nfq-null" SIS_NULL="$top/$build/sis-null" \
-	SIS_CODERED="$top/$build/sis-codered" SIS_CR_LATENCY="$top/$build/cr-latency" \
-	SIS_RTT="$top/$build/rtt" SIS_STREAM="$top/$build/sis-stream" \
+	env SIS_MODULE="$mod/kernel/sis.ko" SISCTL="$build/sisctl" \
+	SIS_NFQ_NULL="$build/nfq-null" SIS_NULL="$build/sis-null" \
+	SIS_CODERED="$build/sis-codered" SIS_CR_LATENCY="$build/cr-latency" \
+	SIS_RTT="$build/rtt" SIS_STREAM="$build/sis-stream" \
 	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
 	${SIS_BENCH_SYNFLOOD:+SIS_BENCH_SYNFLOOD="$SIS_BENCH_SYNFLOOD"} \
 	SIS_BENCH_ROUNDS="${SIS_BENCH_ROUNDS:-3}" \
