@@ -35,15 +35,7 @@ if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 	exit "$KSFT_SKIP"
 fi
 
-bg_pids=()
-evasion_cleanup() {
-	local p
-	for p in "${bg_pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	cleanup
-}
-trap evasion_cleanup EXIT
+trap cleanup_bg EXIT
 
 # craft SRC SPORT SCENARIO...: the tricks, from NS_N as SRC to port
 # ${DPORT:-$PORT}, by the crafter (started below); their lines ("SCENARIO

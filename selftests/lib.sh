@@ -239,6 +239,17 @@ cleanup() {
 	rm -rf "$TMPD"
 }
 
+# bg_pids: processes a test started in the background, which
+# cleanup_bg (the EXIT trap of such a test) kills before cleaning up.
+bg_pids=()
+cleanup_bg() {
+	local p
+	for p in "${bg_pids[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+	done
+	cleanup
+}
+
 # tx_stats NS DEV: set TX_PACKETS and TX_BYTES to what DEV (a veth end) has
 # sent, which is what the bridge port behind it received.
 tx_stats() {

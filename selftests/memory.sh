@@ -15,15 +15,7 @@ STREAM=$BUILDDIR/sis-stream
 EVASION=$TOP/selftests/evasion.py
 PORT=7001
 
-bg_pids=()
-memory_cleanup() {
-	local p
-	for p in "${bg_pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	cleanup
-}
-trap memory_cleanup EXIT
+trap cleanup_bg EXIT
 
 setup_topology
 ip -n "$NS_H" neigh replace 10.0.0.3 lladdr "$MAC_N" dev h0 nud permanent

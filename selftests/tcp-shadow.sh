@@ -26,15 +26,7 @@ SCENARIOS="fin-old fin-dup syn-far syn-near syn-after urg-mid urg-zero urg-ahead
 # The sets: name, first port, scanner options ("" for none).
 SETS=("uncovered 44000" "read 44100 " "contain 44200 -C")
 
-bg_pids=()
-shadow_cleanup() {
-	local p
-	for p in "${bg_pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-	done
-	cleanup
-}
-trap shadow_cleanup EXIT
+trap cleanup_bg EXIT
 
 # craft NAME SPORT: every scenario from 10.0.0.3, from port SPORT on; their
 # lines ("SCENARIO SPORT LINUX NORM") in $TMPD/NAME.craft.
