@@ -177,25 +177,31 @@ static void sis_conn_remove(struct sis_conns *cs, struct sis_conn *c)
 	atomic_long_sub(sis_conn_mem(c), &cs->mem);
 }
 
-/*
- * The half-open connection to let go for the new one @c, if @c is over
- * max-half-open, max-conns or max-memory: the oldest. NULL if there is
- * room, or none to let go (the table is full of open connections).
- */
-static struct sis_conn *sis_conn_evictee(struct sis_conns *cs,
-					 const struct sis_conn *c)
+/* The oldest half-open connection, taken off the list; NULL if none. */
+static struct sis_conn *sis_conn_half_open_pop(struct sis_conns *cs)
 {
+	struct sis_conn *old;
+
 	lockdep_assert_held(&cs->lock);
-	if (cs->n_half_open < READ_ONCE(cs->limits.max_half_open) &&
-	    cs->count < READ_ONCE(cs->limits.max_conns) &&
-	    !sis_conns_over_memory(cs, sis_conn_mem(c)))
-		return NULL;
-	return list_first_entry_or_null(&cs->half_open, struct sis_conn,
-					 syn_list);
+	old = list_first_entry_or_null(&cs->half_open, struct sis_conn,
+				       syn_list);
+	if (old)
+		sis_conn_half_open_del(cs, old);
+	return old;
 }
 
 static bool __sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 			      bool unopened, struct list_head *done);
+
+/*
+ * Let a half-open connection taken off the list go, unless it opened
+ * meanwhile (another CPU applying a segment to it). Under RCU.
+ */
+static void sis_conn_evict(struct sis_bridge *sb, struct sis_conn *old)
+{
+	if (__sis_conn_unlink(sb, old, true, NULL))
+		atomic64_inc(&sb->conns.stats.evicted);
+}
 
 /*
  * Make a new connection visible, half-open. Returns 0, -EEXIST if another
@@ -210,15 +216,15 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 {
 	struct sis_conns *cs = &sb->conns;
 	struct sis_conn *old = NULL;
+	bool full, over;
 	int err;
 
 	spin_lock(&cs->lock);
 	err = -ENOSPC;
-	if (!cs->gc_running)
-		goto out;
-	old = sis_conn_evictee(cs, c);
-	if (!old && (cs->count >= READ_ONCE(cs->limits.max_conns) ||
-		     sis_conns_over_memory(cs, sis_conn_mem(c))))
+	full = cs->count >= READ_ONCE(cs->limits.max_conns) ||
+	       sis_conns_over_memory(cs, sis_conn_mem(c));
+	over = full || cs->n_half_open >= READ_ONCE(cs->limits.max_half_open);
+	if (!cs->gc_running || (full && list_empty(&cs->half_open)))
 		goto out;
 	c->id = atomic64_inc_return(&sis_conn_ids);
 	c->half_open = true;
@@ -226,19 +232,16 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	c->st[1].mem = &cs->mem;
 	err = rhashtable_lookup_insert_fast(&cs->table, &c->node,
 					    sis_conn_params);
-	if (err) {
-		old = NULL;
+	if (err)
 		goto out;
-	}
 	err = rhashtable_insert_fast(&cs->ids, &c->id_node,
 				     sis_conn_id_params);
 	if (err) {
 		rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
-		old = NULL;
 		goto out;
 	}
-	if (old)
-		sis_conn_half_open_del(cs, old);
+	if (over)
+		old = sis_conn_half_open_pop(cs);
 	list_add_tail_rcu(&c->list, &cs->list);
 	list_add_tail(&c->syn_list, &cs->half_open);
 	cs->n_half_open++;
@@ -248,8 +251,8 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	atomic64_inc(&cs->stats.total);
 out:
 	spin_unlock(&cs->lock);
-	if (old && __sis_conn_unlink(sb, old, true, NULL))
-		atomic64_inc(&cs->stats.evicted);
+	if (old)
+		sis_conn_evict(sb, old);
 	return err;
 }
 
@@ -269,16 +272,11 @@ void sis_conns_shrink(struct sis_bridge *sb)
 		old = NULL;
 		if (cs->n_half_open > READ_ONCE(cs->limits.max_half_open) ||
 		    cs->count > READ_ONCE(cs->limits.max_conns))
-			old = list_first_entry_or_null(&cs->half_open,
-						       struct sis_conn,
-						       syn_list);
-		if (old)
-			sis_conn_half_open_del(cs, old);
+			old = sis_conn_half_open_pop(cs);
 		spin_unlock_bh(&cs->lock);
 		if (!old)
 			break;
-		if (__sis_conn_unlink(sb, old, true, NULL))
-			atomic64_inc(&cs->stats.evicted);
+		sis_conn_evict(sb, old);
 		cond_resched_rcu();
 	}
 	rcu_read_unlock();
