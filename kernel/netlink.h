@@ -54,8 +54,9 @@ int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_inject(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_alert(struct sk_buff *skb, struct genl_info *info);
-void sis_nl_detached(struct net *net, u32 portid, const char *name);
-struct sis_scanner *sis_nl_self(struct genl_info *info);
+int sis_nl_deliver(struct sock *sk, struct sk_buff *skb);
+void sis_nl_detached(struct sock *sk, const char *name);
+struct sis_scanner *sis_nl_self(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_proc_register(void);
 void sis_nl_proc_unregister(void);
 

@@ -87,13 +87,16 @@ const struct nla_policy sis_proc_policy[SIS_A_MAX + 1] = {
 	},
 };
 
-/* The scanner the sending socket is attached as (RTNL or RCU). */
-struct sis_scanner *sis_nl_self(struct genl_info *info)
+/*
+ * The scanner the sending socket is attached as (RTNL or RCU): the socket
+ * itself, never its port id (sis_queue_attach()).
+ */
+struct sis_scanner *sis_nl_self(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sis_scanner *sc;
 
-	sc = sis_scanner_by_portid(sis_net(genl_info_net(info)),
-				   info->snd_portid);
+	sc = sis_scanner_by_sock(sis_net(genl_info_net(info)),
+				 NETLINK_CB(skb).sk);
 	if (!sc)
 		NL_SET_ERR_MSG(info->extack,
 			       "this socket is not attached as a scanner");
@@ -133,7 +136,7 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 	rtnl_lock();
 	sn = sis_net(genl_info_net(info));
 	sc = sis_scanner_find(sn, nla_data(tb[SIS_SCANNER_A_NAME]));
-	other = sis_scanner_by_portid(sn, info->snd_portid);
+	other = sis_scanner_by_sock(sn, NETLINK_CB(skb).sk);
 	if (!sc) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SCANNER_A_NAME],
 				    "no scanner with this name");
@@ -147,12 +150,11 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 			       "this socket is already attached as a scanner");
 		err = -EBUSY;
 	} else {
-		err = sis_queue_attach(sc, info->snd_portid,
-				       task_tgid_vnr(current), info->extack);
-		if (!err) {
-			sis_queue_set_sock(sc, NETLINK_CB(skb).sk);
+		err = sis_queue_attach(sc, NETLINK_CB(skb).sk,
+				       info->snd_portid, task_tgid_vnr(current),
+				       info->extack);
+		if (!err)
 			sn->gen++;
-		}
 	}
 	rtnl_unlock();
 	return err;
@@ -215,7 +217,7 @@ int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rtnl_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (!sc) {
 		err = -ENOTCONN;
 		goto out;
@@ -267,7 +269,7 @@ int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rtnl_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (!sc) {
 		err = -ENOTCONN;
 	} else {
@@ -298,7 +300,7 @@ int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rcu_read_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (sc)
 		err = sis_queue_verdicts(sc, nla_data(attr),
 					 nla_len(attr) / sizeof(struct sis_verdict),
@@ -380,7 +382,7 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	rcu_read_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (!sc) {
 		err = -ENOTCONN;
 		goto out;
@@ -484,7 +486,7 @@ int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 
 	rcu_read_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (!sc) {
 		err = -ENOTCONN;
 		goto out;
@@ -518,8 +520,33 @@ out:
 	return err;
 }
 
-/* Tell a scanner's process that the scanner is gone. */
-void sis_nl_detached(struct net *net, u32 portid, const char *name)
+/*
+ * netlink_unicast() to a scanner's socket itself rather than to its port
+ * id. Once the socket closes, netlink frees the number before it tells us
+ * (NETLINK_URELEASE), and anyone may bind it in between: frames and stream
+ * data must not follow the number there. What netlink_unicast() does after
+ * its lookup, without waiting: the receiver's filter and receive buffer,
+ * and ENOBUFS for a receiver that lost messages (as netlink_overrun()).
+ * Consumes @skb. Any context.
+ */
+int sis_nl_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	int err = -ECONNREFUSED;
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		err = sock_queue_rcv_skb(sk, skb);
+	if (!err)
+		return 0;
+	if (err == -ENOMEM && !READ_ONCE(sk->sk_err)) {
+		WRITE_ONCE(sk->sk_err, ENOBUFS);
+		sk_error_report(sk);
+	}
+	kfree_skb(skb);
+	return err;
+}
+
+/* Tell a scanner's process, on socket @sk, that the scanner is gone. */
+void sis_nl_detached(struct sock *sk, const char *name)
 {
 	struct nlattr *nest;
 	struct sk_buff *msg;
@@ -539,10 +566,14 @@ void sis_nl_detached(struct net *net, u32 portid, const char *name)
 	}
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
-	genlmsg_unicast(net, msg, portid);
+	sis_nl_deliver(sk, msg);
 }
 
-/* A socket closed: if it was a scanner's, the scanner is released. */
+/*
+ * A socket closed: if it was a scanner's, the scanner is released. The
+ * port id only finds it (sis_scanner_released()): a socket that bound the
+ * number since may be the one closing.
+ */
 static int sis_nl_urelease(struct notifier_block *nb, unsigned long event,
 			   void *ptr)
 {
@@ -562,9 +593,9 @@ static int sis_nl_urelease(struct notifier_block *nb, unsigned long event,
 
 	/* The notifier chain may sleep: settle it under RTNL. */
 	rtnl_lock();
-	sc = sis_scanner_by_portid(sn, n->portid);
+	sc = sis_scanner_released(sn, n->portid);
 	if (sc)
-		sis_scanner_detach(sc);
+		sis_scanner_detach(sc, false);
 	rtnl_unlock();
 	return NOTIFY_DONE;
 }

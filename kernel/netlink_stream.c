@@ -253,7 +253,7 @@ int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	rcu_read_lock();
-	sc = sis_nl_self(info);
+	sc = sis_nl_self(skb, info);
 	if (sc)
 		err = sis_conn_passes(sc, nla_data(attr),
 				      nla_len(attr) /

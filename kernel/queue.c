@@ -60,7 +60,7 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 		return;
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
-	err = genlmsg_unicast(sc->sb->net, skb, sc->portid);
+	err = sis_nl_deliver(sc->sk, skb);
 	streams = sc->batch_streams;
 	sc->batch_streams = 0;
 	if (!err)
@@ -89,7 +89,7 @@ static void sis_queue_send(struct sis_scanner *sc, bool end_verdicts)
 	spin_lock_bh(&sc->lock);
 	if (end_verdicts)
 		sc->in_verdicts = false;
-	if (sc->portid)
+	if (sc->sk)
 		sis_batch_send(sc, &lost);
 	spin_unlock_bh(&sc->lock);
 	sis_holds_finish(&lost);
@@ -290,7 +290,7 @@ void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 	u64 num;
 
 	spin_lock(&sc->lock);
-	if (!sc->portid)
+	if (!sc->sk)
 		goto out;	/* the process left: its subscriptions go too */
 	if (h) {
 		if (sc->n_held >= sc->conf.max_held ||
@@ -548,7 +548,7 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 	void *hdr;
 
 	spin_lock(&sc->lock);
-	if (!sc->portid)
+	if (!sc->sk)
 		goto out;
 	err = -ENOBUFS;
 	if (!sis_stream_room(sc, size, frags))
@@ -641,18 +641,25 @@ void sis_queue_init(struct sis_scanner *sc)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_init);
 
-int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
-		     struct netlink_ext_ack *extack)
+/*
+ * The process attaches with its socket @sk (bound to @portid): the scanner is
+ * that socket from now on, not the number, which anyone may bind once the
+ * socket closes (sis_nl_deliver()).
+ */
+int sis_queue_attach(struct sis_scanner *sc, struct sock *sk, u32 portid,
+		     pid_t pid, struct netlink_ext_ack *extack)
 {
 	int err = 0;
 
 	spin_lock_bh(&sc->lock);
-	if (sc->portid) {
+	if (sc->sk) {
 		NL_SET_ERR_MSG(extack,
 			       "another process is attached as this scanner");
 		err = -EBUSY;
 	} else {
-		sc->portid = portid;
+		sock_hold(sk);
+		WRITE_ONCE(sc->sk, sk);
+		WRITE_ONCE(sc->portid, portid);
 		sc->pid = pid;
 		sc->last_num = 0;
 		bitmap_zero(sc->recent_held, SIS_RECENT_FRAMES);
@@ -663,36 +670,22 @@ int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_attach);
 
 /*
- * The attached socket itself, so that stream events can wait for room in
- * its receive buffer (sis_queue_stream()).
- */
-void sis_queue_set_sock(struct sis_scanner *sc, struct sock *sk)
-{
-	sock_hold(sk);
-	spin_lock_bh(&sc->lock);
-	swap(sc->sk, sk);
-	spin_unlock_bh(&sc->lock);
-	if (sk)
-		sock_put(sk);
-}
-
-/*
  * The process is gone, or the scanner is: every frame it holds gets the
  * fail policy at once and unsent frames are dropped. Returns the socket
- * that was attached, 0 if none. Process context.
+ * that was attached, whose reference the caller puts, or NULL if none.
+ * Process context.
  */
-u32 sis_queue_release(struct sis_scanner *sc)
+struct sock *sis_queue_release(struct sis_scanner *sc)
 {
-	struct sock *sk = NULL;
 	struct sis_hold *hold;
 	LIST_HEAD(released);
-	u32 portid;
+	struct sock *sk;
 
 	spin_lock_bh(&sc->lock);
-	portid = sc->portid;
-	sc->portid = 0;
+	sk = sc->sk;
+	WRITE_ONCE(sc->sk, NULL);
+	WRITE_ONCE(sc->portid, 0);
 	sc->pid = 0;
-	swap(sc->sk, sk);
 	nlmsg_free(sc->batch);
 	sc->batch = NULL;
 	sc->batch_held_from = 0;
@@ -703,11 +696,9 @@ u32 sis_queue_release(struct sis_scanner *sc)
 	sc->n_held = 0;
 	sc->held_bytes = 0;
 	spin_unlock_bh(&sc->lock);
-	if (sk)
-		sock_put(sk);
 	timer_delete(&sc->timer);
 	sis_holds_finish(&released);
-	return portid;
+	return sk;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_release);
 

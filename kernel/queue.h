@@ -27,10 +27,9 @@ struct sis_sub;
 void sis_queue_init(struct sis_scanner *sc);
 void sis_queue_stop(struct sis_scanner *sc);
 
-int sis_queue_attach(struct sis_scanner *sc, u32 portid, pid_t pid,
-		     struct netlink_ext_ack *extack);
-void sis_queue_set_sock(struct sis_scanner *sc, struct sock *sk);
-u32 sis_queue_release(struct sis_scanner *sc);
+int sis_queue_attach(struct sis_scanner *sc, struct sock *sk, u32 portid,
+		     pid_t pid, struct netlink_ext_ack *extack);
+struct sock *sis_queue_release(struct sis_scanner *sc);
 
 void sis_queue_deliver(struct sis_scanner *sc, const struct sis_sub *sub,
 		       struct sk_buff *skb, unsigned int len, u8 dir,

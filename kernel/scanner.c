@@ -11,6 +11,7 @@
 #include <linux/string.h>
 #include <kunit/visibility.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
 #include "bridge.h"
 #include "netlink.h"
@@ -47,8 +48,12 @@ struct sis_scanner *sis_scanner_find(struct sis_net *sn, const char *name)
 	return NULL;
 }
 
-/* The scanner a socket is attached as. Under RTNL or RCU. */
-struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid)
+/*
+ * The scanner a socket is attached as. Under RTNL or RCU. The socket, not
+ * its port id: see sis_queue_attach().
+ */
+struct sis_scanner *sis_scanner_by_sock(struct sis_net *sn,
+					const struct sock *sk)
 {
 	struct sis_scanner *sc;
 	struct sis_bridge *sb;
@@ -56,7 +61,40 @@ struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid)
 	list_for_each_entry_rcu(sb, &sn->bridges, list, lockdep_rtnl_is_held())
 		list_for_each_entry_rcu(sc, &sb->scanners, list,
 					lockdep_rtnl_is_held())
+			if (READ_ONCE(sc->sk) == sk)
+				return sc;
+	return NULL;
+}
+
+/* A scanner attached with port id @portid, a hint only. Under RCU. */
+struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid)
+{
+	struct sis_scanner *sc;
+	struct sis_bridge *sb;
+
+	list_for_each_entry_rcu(sb, &sn->bridges, list)
+		list_for_each_entry_rcu(sc, &sb->scanners, list)
 			if (READ_ONCE(sc->portid) == portid)
+				return sc;
+	return NULL;
+}
+
+/*
+ * The scanner whose socket, bound to @portid, was just released. The port
+ * id alone is not enough: once free, anyone may bind it, and that socket's
+ * release tells the same number. Under RTNL, which attach and release take.
+ */
+struct sis_scanner *sis_scanner_released(struct sis_net *sn, u32 portid)
+{
+	struct sis_scanner *sc;
+	struct sis_bridge *sb;
+
+	ASSERT_RTNL();
+
+	list_for_each_entry(sb, &sn->bridges, list)
+		list_for_each_entry(sc, &sb->scanners, list)
+			if (sc->sk && sc->portid == portid &&
+			    sock_flag(sc->sk, SOCK_DEAD))
 				return sc;
 	return NULL;
 }
@@ -118,36 +156,36 @@ static void sis_scanner_free_rcu(struct rcu_head *head)
 
 /*
  * The scanner's process is gone (or must go): its subscriptions end, every
- * frame it holds gets the fail policy. Returns the socket it was attached
- * with, 0 if none.
+ * frame it holds gets the fail policy. If @tell, the process is told, on
+ * the socket it attached with.
  */
-u32 sis_scanner_detach(struct sis_scanner *sc)
+void sis_scanner_detach(struct sis_scanner *sc, bool tell)
 {
-	u32 portid;
+	struct sock *sk;
 
 	ASSERT_RTNL();
 
 	sis_sub_del_all(sc);
-	portid = sis_queue_release(sc);
-	if (portid)
-		sis_net(sc->sb->net)->gen++;
-	return portid;
+	sk = sis_queue_release(sc);
+	if (!sk)
+		return;
+	sis_net(sc->sb->net)->gen++;
+	if (tell)
+		sis_nl_detached(sk, sc->name);
+	sock_put(sk);
 }
 
 void sis_scanner_del(struct sis_scanner *sc)
 {
 	struct sis_inject *inj, *itmp;
 	struct sis_cap *cap, *ctmp;
-	u32 portid;
 
 	ASSERT_RTNL();
 
 	list_del_rcu(&sc->list);
 	sc->sb->n_scanners--;
 	sis_net(sc->sb->net)->gen++;
-	portid = sis_scanner_detach(sc);
-	if (portid)
-		sis_nl_detached(sc->sb->net, portid, sc->name);
+	sis_scanner_detach(sc, true);
 	sis_queue_stop(sc);
 	list_for_each_entry_safe(cap, ctmp, &sc->caps, list) {
 		list_del_rcu(&cap->list);

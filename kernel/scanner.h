@@ -33,6 +33,7 @@
 
 struct bpf_prog;
 struct netlink_ext_ack;
+struct sock;
 struct sock_filter;
 struct sis_bridge;
 struct sis_net;
@@ -106,8 +107,8 @@ struct sis_scanner {
 
 	/* The process side, under lock (see above). */
 	spinlock_t lock;
-	u32 portid;			/* attached socket, 0: none */
-	struct sock *sk;		/* that socket, referenced, or NULL */
+	struct sock *sk;		/* attached socket, referenced, or NULL */
+	u32 portid;			/* its port id then, for dumps */
 	pid_t pid;			/* its process, for dumps */
 	u64 last_num;			/* last frame number given */
 	struct list_head held;		/* struct sis_hold, number order */
@@ -133,12 +134,15 @@ struct sis_scanner {
 
 bool sis_name_valid(const char *name);
 struct sis_scanner *sis_scanner_find(struct sis_net *sn, const char *name);
+struct sis_scanner *sis_scanner_by_sock(struct sis_net *sn,
+					const struct sock *sk);
 struct sis_scanner *sis_scanner_by_portid(struct sis_net *sn, u32 portid);
+struct sis_scanner *sis_scanner_released(struct sis_net *sn, u32 portid);
 int sis_scanner_add(struct sis_bridge *sb, const char *name,
 		    const struct sis_scanner_conf *conf,
 		    struct netlink_ext_ack *extack);
 void sis_scanner_del(struct sis_scanner *sc);
-u32 sis_scanner_detach(struct sis_scanner *sc);
+void sis_scanner_detach(struct sis_scanner *sc, bool tell);
 void sis_scanner_del_all(struct sis_bridge *sb);
 
 struct sis_cap *sis_cap_find(struct sis_scanner *sc, const char *name);

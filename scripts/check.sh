@@ -89,6 +89,10 @@ selftest_bins() {
 		gcc -Wall -Werror -O2 -I uapi -I "$ksrc/tools/testing/selftests" \
 		$(pkg-config --cflags libnl-genl-3.0) -o "$build/selftests/netlink" \
 		selftests/netlink.c $(pkg-config --libs libnl-genl-3.0)
+	host_test "build: selftests/portrace" \
+		gcc -Wall -Wextra -Werror -O2 -I uapi \
+		$(pkg-config --cflags libnl-genl-3.0) -o "$build/selftests/portrace" \
+		selftests/portrace.c $(pkg-config --libs libnl-genl-3.0)
 	host_test "build: selftests/udpio" \
 		gcc -Wall -Wextra -Werror -O2 -o "$build/selftests/udpio" selftests/udpio.c
 	host_test "build: selftests/tcpio" \

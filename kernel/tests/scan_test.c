@@ -63,10 +63,13 @@ static void scan_env_release(void *data)
 	for (i = 0; i < ARRAY_SIZE(env->sc); i++) {
 		struct sis_scanner *sc = env->sc[i];
 		struct sis_sub *sub, *tmp;
+		struct sock *sk;
 
 		if (!sc)
 			continue;
-		sis_queue_release(sc);
+		sk = sis_queue_release(sc);
+		if (sk)
+			sock_put(sk);
 		sis_queue_stop(sc);
 		list_for_each_entry_safe(sub, tmp, &sc->subs, list) {
 			list_del(&sub->list);
@@ -120,7 +123,8 @@ static struct sis_scanner *scan_scanner(struct scan_env *env, unsigned int i,
 	INIT_LIST_HEAD(&sc->subs);
 	sis_queue_init(sc);
 	KUNIT_ASSERT_EQ(env->test,
-			sis_queue_attach(sc, env->portid, 1, NULL), 0);
+			sis_queue_attach(sc, env->sock->sk, env->portid, 1,
+					 NULL), 0);
 	env->sc[i] = sc;
 	return sc;
 }
@@ -678,6 +682,7 @@ static void sis_test_release(struct kunit *test)
 	struct sis_sub *sub = scan_sub(env, sc, cap, FILTER_RET_LEN,
 				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
 	struct sis_held *h[2];
+	struct sock *sk;
 	unsigned int i, v[2];
 
 	for (i = 0; i < ARRAY_SIZE(h); i++) {
@@ -688,7 +693,10 @@ static void sis_test_release(struct kunit *test)
 		hook_end();
 		KUNIT_EXPECT_EQ(test, v[i], NF_STOLEN);
 	}
-	KUNIT_EXPECT_EQ(test, sis_queue_release(sc), env->portid);
+	sk = sis_queue_release(sc);
+	KUNIT_EXPECT_PTR_EQ(test, sk, env->sock->sk);
+	if (sk)
+		sock_put(sk);
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 2);
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), c->forwarded);
 	KUNIT_EXPECT_EQ(test, sc->counts.released, 2);
