@@ -321,6 +321,22 @@ static struct sis_inject *sis_inject_find_rcu(struct sis_scanner *sc, u32 id)
 	return NULL;
 }
 
+/* Within the scanner's injection rate? Counted either way. */
+static bool sis_inject_allowed(struct sis_scanner *sc)
+{
+	bool ok;
+
+	/* Under the lock: a contended ratelimit_state says "over". */
+	spin_lock_bh(&sc->lock);
+	ok = __ratelimit(&sc->inject_rs);
+	if (ok)
+		sc->counts.injects++;
+	else
+		sc->counts.injects_limited++;
+	spin_unlock_bh(&sc->lock);
+	return ok;
+}
+
 /* Send the registered frame out of the port facing dir. Under RCU. */
 static int sis_inject_send(struct sis_scanner *sc, struct sis_inject *inj,
 			   u8 dir, struct netlink_ext_ack *extack)
@@ -332,6 +348,11 @@ static int sis_inject_send(struct sis_scanner *sc, struct sis_inject *inj,
 	if (!netif_running(dev) || !netif_carrier_ok(dev)) {
 		NL_SET_ERR_MSG(extack, "the port for this direction is down");
 		return -ENETDOWN;
+	}
+	if (!sis_inject_allowed(sc)) {
+		NL_SET_ERR_MSG(extack,
+			       "over this scanner's injection rate, try again later");
+		return -EAGAIN;
 	}
 	skb = alloc_skb(LL_RESERVED_SPACE(dev) + inj->len, GFP_ATOMIC);
 	if (!skb)

@@ -439,7 +439,8 @@ static int sis_nl_put_counts(struct sk_buff *skb, struct sis_scanner *sc)
 	if (PUT(FRAMES, frames) || PUT(PASSED, passed) || PUT(CUT, cut) ||
 	    PUT(TIMEOUTS, timeouts) || PUT(OVERFLOWS, overflows) ||
 	    PUT(RELEASED, released) || PUT(STALE, stale) || PUT(LOST, lost) ||
-	    PUT(ALERTS, alerts) || PUT(ALERTS_DROPPED, alerts_dropped))
+	    PUT(ALERTS, alerts) || PUT(ALERTS_DROPPED, alerts_dropped) ||
+	    PUT(INJECTS, injects) || PUT(INJECTS_LIMITED, injects_limited))
 		return -EMSGSIZE;
 #undef PUT
 	return 0;

@@ -85,6 +85,8 @@ struct sis_scanner_counts {
 	u64 lost;
 	u64 alerts;
 	u64 alerts_dropped;
+	u64 injects;
+	u64 injects_limited;
 	u64 stream_bytes;		/* stream data delivered */
 };
 
@@ -102,6 +104,7 @@ struct sis_scanner {
 	unsigned int n_caps;
 	unsigned int n_injects;
 	unsigned int n_subs;
+	unsigned int n_stream_subs;	/* of them, under stream capabilities */
 	unsigned int sub_insns;		/* of their filters: SIS_SUB_INSNS_BUDGET */
 	u32 next_sub_id;
 
@@ -123,6 +126,7 @@ struct sis_scanner {
 	bool in_verdicts;		/* applying verdicts: send at the end */
 	struct sis_scanner_counts counts;
 	struct ratelimit_state alert_rs;
+	struct ratelimit_state inject_rs;
 	struct timer_list timer;	/* the oldest held frame's deadline */
 	struct hrtimer flush;		/* sends a batch being gathered */
 	DECLARE_BITMAP(recent_held, SIS_RECENT_FRAMES);

@@ -116,5 +116,15 @@ scan_stop
 udp_count_end
 check_eq "the host received the injected datagram" "${UDP_COUNTS[0]}" 1
 check_eq "injection 1 counted" "$(scanner_json ro '.injects[0].sent')" 1
+check_eq "and in the scanner's injects" "$(scanner_json ro .stats.injects)" 1
+
+# Injection is rate-limited per scanner: SIS_INJECT_BURST (100) go at
+# once, the next is refused (EAGAIN) and counted. 256 requests, a few
+# milliseconds each, cannot stretch over the second that would allow
+# more.
+scan_refused "injecting over the rate is refused: EAGAIN" "EAGAIN" \
+	--name ro $(printf -- '--inject 1:in %.0s' $(seq 256))
+check_eq "100 more injected, one refused" \
+	"$(scanner_json ro '[.stats.injects, .stats.injects_limited]')" "[101,1]"
 
 tap_done

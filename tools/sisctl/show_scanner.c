@@ -193,6 +193,8 @@ static void set_head(struct sisctl_scanner *s, struct nlattr **tb)
 	get_u64(&st->lost, tb[SIS_SCANNER_A_LOST]);
 	get_u64(&st->alerts, tb[SIS_SCANNER_A_ALERTS]);
 	get_u64(&st->alerts_dropped, tb[SIS_SCANNER_A_ALERTS_DROPPED]);
+	get_u64(&st->injects, tb[SIS_SCANNER_A_INJECTS]);
+	get_u64(&st->injects_limited, tb[SIS_SCANNER_A_INJECTS_LIMITED]);
 }
 
 /* Add one SIS_CMD_GET_SCANNER dump message to l. */
@@ -290,8 +292,9 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 		" stale %" PRIu64 " lost %" PRIu64 "\n", st->frames, st->passed,
 		st->cut, st->timeouts, st->overflows, st->released, st->stale,
 		st->lost);
-	fprintf(f, "\talerts %" PRIu64 " dropped %" PRIu64 "\n", st->alerts,
-		st->alerts_dropped);
+	fprintf(f, "\talerts %" PRIu64 " dropped %" PRIu64 " injects %" PRIu64
+		" limited %" PRIu64 "\n", st->alerts, st->alerts_dropped,
+		st->injects, st->injects_limited);
 	for (size_t i = 0; i < s->ncaps; i++) {
 		const struct sisctl_cap *c = &s->caps[i];
 
@@ -430,13 +433,15 @@ static json_t *jsubs(const struct sisctl_scanner *s)
 
 static json_t *jscanner_stats(const struct sisctl_scanner_stats *st)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "frames", jint(st->frames), "passed", jint(st->passed),
 			 "cut", jint(st->cut), "timeouts", jint(st->timeouts),
 			 "overflows", jint(st->overflows),
 			 "released", jint(st->released), "stale", jint(st->stale),
 			 "lost", jint(st->lost), "alerts", jint(st->alerts),
-			 "alerts_dropped", jint(st->alerts_dropped));
+			 "alerts_dropped", jint(st->alerts_dropped),
+			 "injects", jint(st->injects),
+			 "injects_limited", jint(st->injects_limited));
 }
 
 /* One scanner, as an element of "scanners" (NULL on allocation failure). */

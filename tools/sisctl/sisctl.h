@@ -197,7 +197,7 @@ struct sisctl_sub {
 
 struct sisctl_scanner_stats {
 	uint64_t frames, passed, cut, timeouts, overflows, released, stale,
-		 lost, alerts, alerts_dropped;
+		 lost, alerts, alerts_dropped, injects, injects_limited;
 };
 
 struct sisctl_scanner {

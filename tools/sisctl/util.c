@@ -440,6 +440,8 @@ const struct nla_policy sisctl_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_LOST]		= { .type = NLA_U64 },
 	[SIS_SCANNER_A_ALERTS]		= { .type = NLA_U64 },
 	[SIS_SCANNER_A_ALERTS_DROPPED]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_INJECTS]		= { .type = NLA_U64 },
+	[SIS_SCANNER_A_INJECTS_LIMITED]	= { .type = NLA_U64 },
 };
 
 const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {

@@ -218,7 +218,12 @@
  *   (SIS_DIR_IN or SIS_DIR_OUT, allowed by the registration). The kernel sends
  *   the registered frame out of the port facing that direction: "in" out of
  *   the host port, "out" out of the network port.
- *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN.
+ *   Injections are rate-limited per scanner (SIS_INJECT_BURST, then
+ *   SIS_INJECT_RATE per second): over the rate the frame is not sent, the
+ *   request fails with EAGAIN and SIS_SCANNER_A_INJECTS_LIMITED counts it;
+ *   SIS_SCANNER_A_INJECTS counts the frames sent.
+ *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN,
+ *   EAGAIN (over the rate).
  *
  * SIS_CMD_ALERT (scanner to kernel, and kernel to the "alerts" group)
  *   Request: SIS_A_ALERT: nest
@@ -374,6 +379,7 @@
 
 #define SIS_NAME_MAX		32	/* scanner and capability names */
 #define SIS_MAX_SCANNERS	64	/* per bridge */
+#define SIS_MAX_STREAM_SCANNERS	8	/* per bridge, with stream subscriptions */
 #define SIS_MAX_CAPS		64	/* per scanner */
 #define SIS_MAX_INJECTS		64	/* per scanner */
 #define SIS_MAX_SUBS		64	/* per scanner */
@@ -391,6 +397,8 @@
 #define SIS_FRAME_DATA_MAX	65000
 #define SIS_ALERT_BURST		10
 #define SIS_ALERT_RATE		10	/* per second, after the burst */
+#define SIS_INJECT_BURST	100
+#define SIS_INJECT_RATE		100	/* per second, after the burst */
 #define SIS_MCGRP_ALERTS	"alerts"
 #define SIS_PORT_RANGES_MAX	16	/* per list of a stream capability */
 #define SIS_PASSES_MAX		1024	/* struct sis_stream_pass per request */
@@ -590,6 +598,8 @@ enum sis_scanner_attr {
 	SIS_SCANNER_A_LOST,		/* u64, copies not delivered */
 	SIS_SCANNER_A_ALERTS,		/* u64, alerts sent */
 	SIS_SCANNER_A_ALERTS_DROPPED,	/* u64, alerts over the rate */
+	SIS_SCANNER_A_INJECTS,		/* u64, frames injected */
+	SIS_SCANNER_A_INJECTS_LIMITED,	/* u64, injections over the rate */
 	__SIS_SCANNER_A_LAST
 };
 

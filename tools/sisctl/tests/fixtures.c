@@ -77,14 +77,14 @@ const struct scanner_spec scanner_example[3] = {
 	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
 	  .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3 },
 	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
 		      "tcp port 80", 12 } }, .ncaps = 1 },
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
 	  .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3 },
 	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
 	  .ncaps = 1,
 	  .injects = { { 1, SIS_DIR_OUT, 60, 7 } }, .ninjects = 1,
@@ -126,6 +126,9 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 		nla_put_u64(msg, SIS_SCANNER_A_LOST, st->lost);
 		nla_put_u64(msg, SIS_SCANNER_A_ALERTS, st->alerts);
 		nla_put_u64(msg, SIS_SCANNER_A_ALERTS_DROPPED, st->alerts_dropped);
+		nla_put_u64(msg, SIS_SCANNER_A_INJECTS, st->injects);
+		nla_put_u64(msg, SIS_SCANNER_A_INJECTS_LIMITED,
+			    st->injects_limited);
 	}
 	nla_nest_end(msg, n);
 	for (int i = 0; i < s->ncaps; i++) {

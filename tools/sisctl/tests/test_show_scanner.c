@@ -16,7 +16,7 @@
 	"\ttimeout 250 fail open max-held 16 max-bytes 65536\n" \
 	"\theld 3 bytes 180\n" \
 	"\tframes 10 passed 8 cut 1 timeouts 1 overflows 0 released 2 stale 4 lost 5\n" \
-	"\talerts 2 dropped 1\n" \
+	"\talerts 2 dropped 1 injects 6 limited 3\n" \
 	"\tcap web dir in rights read,contain matches 12: tcp port 80\n" \
 	"\tcap dns dir any rights read matches 3: udp port 53\n" \
 	"\tinject 1 dir out len 60 sent 7\n" \
@@ -27,7 +27,7 @@
 	"\ttimeout 1000 fail closed max-held 1024 max-bytes 4194304\n" \
 	"\theld 0 bytes 0\n" \
 	"\tframes 0 passed 0 cut 0 timeouts 0 overflows 0 released 0 stale 0 lost 0\n" \
-	"\talerts 0 dropped 0\n"
+	"\talerts 0 dropped 0 injects 0 limited 0\n"
 
 #define IDS_JSON \
 	"{\"name\":\"ids\",\"bridge\":\"br0\",\"ifindex\":5,\"uid\":0,\"user\":\"root\"," \
@@ -35,7 +35,7 @@
 	"\"max_bytes\":65536,\"held\":3,\"held_bytes\":180," \
 	"\"stats\":{\"frames\":10,\"passed\":8,\"cut\":1,\"timeouts\":1," \
 	"\"overflows\":0,\"released\":2,\"stale\":4,\"lost\":5,\"alerts\":2," \
-	"\"alerts_dropped\":1}," \
+	"\"alerts_dropped\":1,\"injects\":6,\"injects_limited\":3}," \
 	"\"caps\":[{\"name\":\"web\",\"dir\":\"in\",\"rights\":\"read,contain\"," \
 	"\"filter\":\"tcp port 80\",\"matches\":12,\"kind\":\"frames\"}," \
 	"{\"name\":\"dns\",\"dir\":\"any\",\"rights\":\"read\"," \
@@ -66,7 +66,8 @@ TAP_SUITE(show_scanner_merge)
 	tap_ok(s->held == 3 && s->held_bytes == 180 && s->st.frames == 10 &&
 	       s->st.passed == 8 && s->st.cut == 1 && s->st.timeouts == 1 &&
 	       s->st.overflows == 0 && s->st.released == 2 && s->st.stale == 4 &&
-	       s->st.lost == 5 && s->st.alerts == 2 && s->st.alerts_dropped == 1,
+	       s->st.lost == 5 && s->st.alerts == 2 && s->st.alerts_dropped == 1 &&
+	       s->st.injects == 6 && s->st.injects_limited == 3,
 	       "scanners: held and counters");
 	tap_ok(s->ncaps == 2 && !strcmp(s->caps[0].name, "web") &&
 	       s->caps[0].dir == SIS_DIR_IN &&
