@@ -38,8 +38,8 @@ struct sis_bridge;
 struct sis_scanner;
 struct sis_sub;
 
-/* Scanners watching one connection, at most. */
-#define SIS_CONN_WATCH_MAX	8
+/* Scanners watching one connection, at most (sis_sub_add() sees to it). */
+#define SIS_CONN_WATCH_MAX	SIS_MAX_STREAM_SCANNERS
 
 /* The host's end and the network's end: the same for both directions. */
 struct sis_conn_key {

@@ -71,9 +71,22 @@ err_free:
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_sub_create);
 
+/* Scanners of the bridge with stream subscriptions. Under RTNL. */
+static unsigned int sis_stream_scanners(const struct sis_bridge *sb)
+{
+	const struct sis_scanner *sc;
+	unsigned int n = 0;
+
+	list_for_each_entry(sc, &sb->scanners, list)
+		n += !!sc->n_stream_subs;
+	return n;
+}
+
 int sis_sub_add(struct sis_scanner *sc, struct sis_sub *sub,
 		struct netlink_ext_ack *extack)
 {
+	bool stream = sub->cap->kind == SIS_CAP_STREAM;
+
 	ASSERT_RTNL();
 
 	if (sc->n_subs >= SIS_MAX_SUBS) {
@@ -88,14 +101,24 @@ int sis_sub_add(struct sis_scanner *sc, struct sis_sub *sub,
 			       " instructions in all");
 		return -ENOSPC;
 	}
+	/* A connection has room for this many watchers (conn.h). */
+	if (stream && !sc->n_stream_subs &&
+	    sis_stream_scanners(sc->sb) >= SIS_MAX_STREAM_SCANNERS) {
+		NL_SET_ERR_MSG(extack,
+			       "the bridge has " __stringify(SIS_MAX_STREAM_SCANNERS)
+			       " scanners with stream subscriptions, the most a connection can have");
+		return -ENOSPC;
+	}
 	sub->id = ++sc->next_sub_id;
 	list_add_tail_rcu(&sub->list, &sc->subs);
 	sc->n_subs++;
 	sc->sub_insns += sub->insns;
-	if (sub->cap->kind == SIS_CAP_STREAM)
+	if (stream) {
+		sc->n_stream_subs++;
 		atomic_inc(&sc->sb->n_stream_subs);
-	else
+	} else {
 		atomic_inc(&sc->sb->n_subs);
+	}
 	sis_net(sc->sb->net)->gen++;
 	return 0;
 }
@@ -118,6 +141,7 @@ void sis_sub_del(struct sis_scanner *sc, struct sis_sub *sub)
 	sc->n_subs--;
 	sc->sub_insns -= sub->insns;
 	if (sub->cap->kind == SIS_CAP_STREAM) {
+		sc->n_stream_subs--;
 		atomic_dec(&sc->sb->n_stream_subs);
 		sis_conn_unwatch(sc->sb, sub);
 	} else {

@@ -333,6 +333,31 @@ check_fail "ports need the word stream" "add the word \"stream\"" \
 	sis cap add ro bad net-port 5001 rights read tcp
 check_fail "contain alone is refused" "contain needs read" \
 	sis cap add ro bad stream net-port 5001 rights contain
+
+# A connection has room for SIS_MAX_STREAM_SCANNERS (8) watchers: a ninth
+# scanner subscribing to streams is refused, not silently left out.
+w_pids=()
+for i in $(seq 9); do
+	sis scanner add "w$i" bridge br0 user nobody &&
+		sis cap add "w$i" web stream net-port 5009 rights read
+done
+for i in $(seq 8); do
+	st_start "w$i" -c web && w_pids+=("$ST_PID")
+	ST_PID=
+done
+check_eq "eight scanners subscribed to streams" "${#w_pids[@]}" 8
+rc=0
+ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$STREAM" -s w9 -c web >/dev/null 2>"$TMPD/w9.err" || rc=$?
+check_eq "the ninth is refused" "$rc" 1
+check_match "with a clear error" "$(<"$TMPD/w9.err")" \
+	"the bridge has 8 scanners with stream subscriptions"
+check_match "ENOSPC" "$(<"$TMPD/w9.err")" "(ENOSPC)"
+kill -TERM "${w_pids[@]}"
+wait "${w_pids[@]}"
+for i in $(seq 9); do
+	sis scanner del "w$i"
+done
 fi
 
 # --- (a) a read-only scanner sees both streams whole ---------------------------

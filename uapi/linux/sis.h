@@ -172,7 +172,10 @@
  *   Errors: ENOENT (no such capability), EPERM (rights beyond the
  *   capability's), ENOSPC (SIS_MAX_SUBS, or the scanner's filters would
  *   have more than SIS_SUB_INSNS_BUDGET instructions in all: each runs on
- *   every frame its capability's filter matches, which runs first).
+ *   every frame its capability's filter matches, which runs first; or a
+ *   stream subscription would make more than SIS_MAX_STREAM_SCANNERS
+ *   scanners of the bridge with stream subscriptions: each connection has
+ *   room for that many watchers).
  *   A frame matching several subscriptions of one scanner is delivered to
  *   it once, held if any of them has SIS_RIGHT_CONTAIN.
  *
