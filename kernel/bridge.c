@@ -111,6 +111,8 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 		}
 	}
 	if (err) {
+		/* A hook registered for a while may still be running. */
+		synchronize_net();
 		NL_SET_ERR_MSG(extack, "cannot register the bridge netfilter hooks");
 		sis_conns_destroy(sb);
 		goto err_free;
@@ -148,6 +150,20 @@ static void sis_bridge_set_ruleset(struct sis_bridge *sb,
 		sis_ruleset_free_rcu(old);
 }
 
+/*
+ * Unregister the hooks and wait until none runs. nf_unregister_net_hook()
+ * does not wait (it frees its entries after a grace period, call_rcu()),
+ * and a hook still running may be looking up or adding a connection: the
+ * table must outlive it. The hooks run under RCU with bottom halves off.
+ */
+static void sis_bridge_unhook(struct sis_bridge *sb)
+{
+	nf_unregister_net_hook(sb->net, &sb->local_ops);
+	nf_unregister_net_hook(sb->net, &sb->hook_ops);
+	nf_unregister_net_hook(sb->net, &sb->out_ops);
+	synchronize_net();
+}
+
 void sis_bridge_detach(struct sis_bridge *sb)
 {
 	struct sis_net *sn = sis_net(sb->net);
@@ -162,10 +178,7 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	sis_scanner_del_all(sb);
 	list_del_rcu(&sb->list);
 	sn->gen++;
-	/* Waits for every running instance of the hooks to finish. */
-	nf_unregister_net_hook(sb->net, &sb->local_ops);
-	nf_unregister_net_hook(sb->net, &sb->hook_ops);
-	nf_unregister_net_hook(sb->net, &sb->out_ops);
+	sis_bridge_unhook(sb);
 	/* Their watchers went with the scanners: nothing holds frames. */
 	sis_conns_destroy(sb);
 

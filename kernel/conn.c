@@ -15,6 +15,7 @@
 #include "held.h"
 #include "queue.h"
 #include "scanner.h"
+#include "subscription.h"
 
 /*
  * How often expired connections and overdue passes are looked for; and
@@ -204,12 +205,41 @@ static void sis_conn_evict(struct sis_bridge *sb, struct sis_conn *old)
 }
 
 /*
+ * Watchers whose subscription ended since the SYN matched it go before the
+ * connection is visible: sis_conn_unwatch() may have walked the list
+ * already, and the subscription is freed after this RCU section. -ENOENT
+ * if none is left. Under sis_conns.lock, which sis_conn_unwatch() takes to
+ * mark them.
+ */
+static int sis_conn_drop_gone(struct sis_conns *cs, struct sis_conn *c)
+{
+	unsigned int i = 0, n = c->n_watch;
+	int d;
+
+	lockdep_assert_held(&cs->lock);
+
+	while (i < c->n_watch) {
+		if (c->watch[i].sub->gone)
+			c->watch[i] = c->watch[--c->n_watch];
+		else
+			i++;
+	}
+	if (!c->n_watch)
+		return -ENOENT;
+	if (c->n_watch != n)
+		for (d = 0; d < SIS_STREAM_DIRS; d++)
+			sis_conn_set_passed(c, d);
+	return 0;
+}
+
+/*
  * Make a new connection visible, half-open. Returns 0, -EEXIST if another
- * CPU just made one for the same addresses, -ENOSPC if the table is full
- * of open connections. When half-open ones are over max-half-open, or the
- * table is full, the oldest half-open one makes room: it is taken off the
- * half-open list at once, and out of the table unless it opened meanwhile
- * (another CPU applying a segment to it). The caller frees c on failure.
+ * CPU just made one for the same addresses, -ENOENT if every subscription
+ * it matched has ended, -ENOSPC if the table is full of open connections.
+ * When half-open ones are over max-half-open, or the table is full, the
+ * oldest half-open one makes room: it is taken off the half-open list at
+ * once, and out of the table unless it opened meanwhile (another CPU
+ * applying a segment to it). The caller frees c on failure.
  * Datapath, under RCU.
  */
 int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
@@ -220,6 +250,9 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	int err;
 
 	spin_lock(&cs->lock);
+	err = sis_conn_drop_gone(cs, c);
+	if (err)
+		goto out;
 	err = -ENOSPC;
 	full = cs->count >= READ_ONCE(cs->limits.max_conns) ||
 	       sis_conns_over_memory(cs, sis_conn_mem(c));

@@ -207,6 +207,6 @@ void sis_conn_overdue(struct sis_conn *c, unsigned long now,
 void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit);
 int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
 		    unsigned int n, struct netlink_ext_ack *extack);
-void sis_conn_unwatch(struct sis_bridge *sb, const struct sis_sub *sub);
+void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub);
 
 #endif /* _SIS_CONN_H */

@@ -34,6 +34,11 @@ struct sis_sub {
 	unsigned int insns;		/* its length, of the scanner's budget */
 	char *expr;
 	struct sis_pcpu_count __percpu *stats;	/* frames delivered */
+	/*
+	 * Ended: a connection whose SYN matched it is not inserted with it
+	 * (sis_conn_insert()). Under the bridge's sis_conns.lock.
+	 */
+	bool gone;
 	struct rcu_head rcu;
 };
 

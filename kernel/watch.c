@@ -468,13 +468,22 @@ int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
  * for what they contained; a connection nothing watches any more is no
  * longer tracked. Under RTNL, before the subscription is freed.
  */
-void sis_conn_unwatch(struct sis_bridge *sb, const struct sis_sub *sub)
+void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 {
 	struct sis_conn *c;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
 
 	ASSERT_RTNL();
+
+	/*
+	 * A SYN may have matched it and its connection be on the way in: from
+	 * here on it is either in the list below or not inserted with this
+	 * watcher (sis_conn_insert()), which looks under the same lock.
+	 */
+	spin_lock_bh(&sb->conns.lock);
+	sub->gone = true;
+	spin_unlock_bh(&sb->conns.lock);
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &sb->conns.list, list) {

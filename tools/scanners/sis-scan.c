@@ -52,6 +52,7 @@ struct opts {
 	int nsubs;
 	uint32_t unsubs[MAX_ITEMS];
 	int nunsubs;
+	unsigned long churn;
 	uint32_t inject_ids[MAX_ITEMS];
 	uint8_t inject_dirs[MAX_ITEMS];
 	int ninjects;
@@ -95,6 +96,7 @@ static void usage(const char *fmt, const char *arg)
 	fprintf(stderr,
 		"usage: sis-scan [--name NAME] [--cap CAP [--rights read|contain]\n"
 		"                [--filter EXPR] [--snaplen N]]... [--unsubscribe ID]...\n"
+		"                [--churn N]\n"
 		"                [--inject ID:in|out]... [--alert MSG]... [--alert-frame MSG]\n"
 		"                [--verdict pass|cut|hold] [--verdict-copies pass|cut]\n"
 		"                [--count N] [--dump] [--delay MS] [--rcvbuf BYTES]\n"
@@ -107,6 +109,8 @@ static void usage(const char *fmt, const char *arg)
 		"  --filter EXPR       pcap filter (default: every frame)\n"
 		"  --snaplen N         bytes of each frame delivered (default 0: all)\n"
 		"  --unsubscribe ID    end subscription ID after subscribing\n"
+		"  --churn N           then make each subscription and end it again, N\n"
+		"                      times (races with new connections)\n"
 		"  --inject ID:DIR     inject registered frame ID, in or out, once set up\n"
 		"  --alert MSG         send an alert once set up\n"
 		"  --alert-frame MSG   send an alert with each frame attached, before its\n"
@@ -175,6 +179,7 @@ enum {
 	OPT_NAME = 256, OPT_CAP, OPT_RIGHTS, OPT_FILTER, OPT_SNAPLEN,
 	OPT_UNSUB, OPT_INJECT, OPT_ALERT, OPT_ALERT_FRAME, OPT_VERDICT,
 	OPT_VERDICT_COPIES, OPT_COUNT, OPT_DUMP, OPT_DELAY, OPT_RCVBUF, OPT_UID, OPT_OPEN_FIRST,
+	OPT_CHURN,
 };
 
 static const struct option long_opts[] = {
@@ -184,6 +189,7 @@ static const struct option long_opts[] = {
 	{ "filter", required_argument, NULL, OPT_FILTER },
 	{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 	{ "unsubscribe", required_argument, NULL, OPT_UNSUB },
+	{ "churn", required_argument, NULL, OPT_CHURN },
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "alert", required_argument, NULL, OPT_ALERT },
 	{ "alert-frame", required_argument, NULL, OPT_ALERT_FRAME },
@@ -254,6 +260,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			if (o->nunsubs == MAX_ITEMS)
 				usage("too many %s", "--unsubscribe");
 			o->unsubs[o->nunsubs++] = number(optarg, UINT32_MAX);
+			break;
+		case OPT_CHURN:
+			o->churn = number(optarg, ULONG_MAX);
 			break;
 		case OPT_INJECT:
 			parse_inject(o, optarg);
@@ -341,6 +350,20 @@ static struct sis_scanner *setup(const struct opts *o)
 		r = sis_unsubscribe(sc, o->unsubs[i], extack, sizeof(extack));
 		if (r < 0)
 			die("unsubscribe", r, extack);
+	}
+	for (unsigned long n = 0; n < o->churn; n++) {
+		for (int i = 0; i < o->nsubs; i++) {
+			const struct sub_opts *s = &o->subs[i];
+
+			r = sis_subscribe(sc, s->cap, s->rights, s->filter,
+					  s->snaplen, &id, extack,
+					  sizeof(extack));
+			if (r < 0)
+				die("subscribe", r, extack);
+			r = sis_unsubscribe(sc, id, extack, sizeof(extack));
+			if (r < 0)
+				die("unsubscribe", r, extack);
+		}
 	}
 	for (int i = 0; i < o->ninjects; i++) {
 		r = sis_inject(sc, o->inject_ids[i], o->inject_dirs[i],
