@@ -31,12 +31,15 @@ void sis_held_exit(void)
 
 /*
  * A frame about to be held, with one pending decision: the datapath's own,
- * ended by sis_held_commit(). Atomic context; NULL when out of memory.
+ * ended by sis_held_commit(). @mac_len: bytes pushed in front of where the
+ * hook found skb->data, pulled again at its fate (held.h, "Ordering").
+ * Atomic context; NULL when out of memory.
  */
 struct sis_held *sis_held_new(struct sk_buff *skb,
 			      const struct nf_hook_state *state,
 			      const struct nf_hook_ops *ops,
-			      struct sis_pcpu_count __percpu *stats, u8 dir)
+			      struct sis_pcpu_count __percpu *stats, u8 dir,
+			      unsigned int mac_len)
 {
 	struct sis_held *h;
 
@@ -50,6 +53,7 @@ struct sis_held *sis_held_new(struct sk_buff *skb,
 	h->cut = false;
 	h->first_taken = false;
 	h->dir = dir;
+	h->mac_len = mac_len;
 	atomic_set(&h->pending, 1);
 	netdev_hold(state->in, &h->in_tracker, GFP_ATOMIC);
 	netdev_hold(state->out, &h->out_tracker, GFP_ATOMIC);
@@ -123,6 +127,7 @@ okfn:
 /* The last decision was made: the frame goes on or is dropped. */
 static void sis_held_finish(struct sis_held *h)
 {
+	__skb_pull(h->skb, h->mac_len);
 	if (h->cut) {
 		if (h->stats)
 			sis_count_drop(h->stats);
@@ -167,17 +172,23 @@ unsigned int sis_held_commit(struct sis_held *h)
 
 	if (!atomic_dec_and_test(&h->pending))
 		return NF_STOLEN;
+	__skb_pull(h->skb, h->mac_len);
 	verdict = READ_ONCE(h->cut) ? NF_DROP : NF_ACCEPT;
 	sis_held_free(h);
 	return verdict;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_held_commit);
 
-/* A hold on h for one scanner; datapath only, one scanner at a time. */
+/*
+ * A hold on h for one scanner; datapath only, one scanner at a time. The
+ * first hold may have been put on another CPU since: everything that CPU
+ * did with it happened before (sis_hold_put()).
+ */
 struct sis_hold *sis_hold_get(struct sis_held *h)
 {
-	if (!h->first_taken) {
-		h->first_taken = true;
+	/* Pairs with sis_hold_put(): its CPU is done with first_hold. */
+	if (!smp_load_acquire(&h->first_taken)) {
+		WRITE_ONCE(h->first_taken, true);
 		return &h->first_hold;
 	}
 	return kmem_cache_alloc(sis_hold_cache, GFP_ATOMIC);
@@ -188,10 +199,12 @@ void sis_hold_put(struct sis_hold *hold)
 {
 	struct sis_held *h = hold->frame;
 
-	if (hold == &h->first_hold)
-		h->first_taken = false;
-	else
+	if (hold == &h->first_hold) {
+		/* Pairs with sis_hold_get(): after this CPU's last use of it. */
+		smp_store_release(&h->first_taken, false);
+	} else {
 		kmem_cache_free(sis_hold_cache, hold);
+	}
 }
 
 /*

@@ -12,10 +12,21 @@
  *
  * Every held frame has one fate, exactly once: dropped, or resumed where
  * the bridge's netfilter hooks left it (like nf_reinject()), under RCU with
- * bottom halves disabled. While held, it keeps references on its input and
- * output devices, as queued frames do. Bridges release everything their
- * scanners hold before they detach (bridge.c), so a held frame never
- * outlives its bridge.
+ * bottom halves disabled.
+ *
+ * Ordering. A frame held for scanners (scan.c) is handed to them with
+ * skb->data at its Ethernet header, and stays so until its fate: scanners
+ * may copy it (alerts) from another CPU while the datapath still hands it
+ * to the next scanner, so skb->data must not move meanwhile. Whoever takes
+ * the last decision pulls the header (mac_len) back first: the datapath in
+ * sis_held_commit(), or the last verdict in sis_held_finish(). A hold taken
+ * off its scanner's queue may be reused at once by the datapath
+ * (first_hold): sis_hold_put() releases it, sis_hold_get() acquires it.
+ *
+ * While held, a frame keeps references on its input and output devices,
+ * as queued frames do. Bridges release everything their scanners hold
+ * before they detach (bridge.c), so a held frame never outlives its
+ * bridge.
  */
 #ifndef _SIS_HELD_H
 #define _SIS_HELD_H
@@ -51,6 +62,7 @@ struct sis_held {
 	bool cut;
 	bool first_taken;		/* first_hold is in use */
 	u8 dir;				/* SIS_DIR_IN or SIS_DIR_OUT */
+	u16 mac_len;			/* pushed while held, pulled at its fate */
 	/* Most frames are held by one scanner: its hold comes with them. */
 	struct sis_hold first_hold;
 };
@@ -61,7 +73,8 @@ void sis_held_exit(void);
 struct sis_held *sis_held_new(struct sk_buff *skb,
 			      const struct nf_hook_state *state,
 			      const struct nf_hook_ops *ops,
-			      struct sis_pcpu_count __percpu *stats, u8 dir);
+			      struct sis_pcpu_count __percpu *stats, u8 dir,
+			      unsigned int mac_len);
 unsigned int sis_held_commit(struct sis_held *h);
 void sis_held_decide(struct sis_held *h, bool cut);
 void sis_held_forget(struct sis_held *h);

@@ -813,3 +813,4 @@ int sis_queue_copy_held(struct sis_scanner *sc, u64 num, void *to,
 	spin_unlock_bh(&sc->lock);
 	return err;
 }
+EXPORT_SYMBOL_IF_KUNIT(sis_queue_copy_held);

@@ -17,7 +17,8 @@
 /*
  * Returns the hook's verdict: NF_ACCEPT when no scanner holds the frame
  * (or all that took it passed it already), NF_DROP when one cut it or
- * could not take it and fails closed, NF_STOLEN when it is held.
+ * could not take it and fails closed, NF_STOLEN when it is held: then its
+ * Ethernet header stays pushed until its fate (held.h, "Ordering").
  */
 unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		      const struct nf_hook_state *state)
@@ -40,7 +41,7 @@ unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		}
 		if (!h) {
 			h = sis_held_new(skb, state, &sb->hook_ops,
-					 sb->stats + dir - 1, dir);
+					 sb->stats + dir - 1, dir, mac_len);
 			if (!h) {
 				cut |= sis_queue_lost(sc);
 				continue;
@@ -48,12 +49,13 @@ unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		}
 		sis_queue_deliver(sc, sub, skb, len, dir, h);
 	}
-	__skb_pull(skb, mac_len);
-
-	if (!h)
+	if (!h) {
+		__skb_pull(skb, mac_len);
 		return cut ? NF_DROP : NF_ACCEPT;
+	}
 	if (cut)
 		WRITE_ONCE(h->cut, true);
+	/* Pulls the header back if no scanner holds it any more. */
 	return sis_held_commit(h);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_scan);

@@ -562,7 +562,7 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	seg->held = NULL;
 	if (hold) {
 		seg->held = sis_held_new(skb, state, &sb->hook_ops,
-					 sb->stats + d, d + 1);
+					 sb->stats + d, d + 1, 0);
 		if (!seg->held) {
 			kfree(seg);
 			return NF_DROP;

@@ -43,8 +43,11 @@ struct scan_env {
 
 static struct scan_env *cur_env;
 
+/* The bridge gets a frame on with its Ethernet header pulled, as it gave it. */
 static int scan_okfn(struct net *net, struct sock *sk, struct sk_buff *skb)
 {
+	KUNIT_EXPECT_EQ(cur_env->test, skb->data - skb_mac_header(skb),
+			ETH_HLEN);
 	atomic_inc(&cur_env->forwarded);
 	kfree_skb(skb);
 	return 0;
@@ -172,7 +175,9 @@ static struct sis_held *scan_held(struct scan_env *env, enum frame_kind kind,
 	struct sis_held *h;
 
 	skb->destructor = scan_destructor;
-	h = sis_held_new(skb, &state, NULL, NULL, dir);
+	/* As sis_scan() holds it: from its Ethernet header (held.h). */
+	__skb_push(skb, ETH_HLEN);
+	h = sis_held_new(skb, &state, NULL, NULL, dir, ETH_HLEN);
 	KUNIT_ASSERT_NOT_NULL(env->test, h);
 	return h;
 }
@@ -195,7 +200,10 @@ static void hook_end(void)
 	local_bh_enable();
 }
 
-/* What the datapath does for one scanner: deliver with MAC pushed. */
+/*
+ * What the datapath does for one scanner: deliver with MAC pushed. A held
+ * frame (scan_held()) is pushed already, and stays so until its fate.
+ */
 static void scan_deliver(struct sis_scanner *sc, struct sis_sub *sub,
 			 struct sk_buff *skb, u8 dir, struct sis_held *h)
 {
@@ -203,7 +211,8 @@ static void scan_deliver(struct sis_scanner *sc, struct sis_sub *sub,
 
 	__skb_push(skb, mac_len);
 	sis_queue_deliver(sc, sub, skb, skb->len, dir, h);
-	__skb_pull(skb, mac_len);
+	if (!h)
+		__skb_pull(skb, mac_len);
 }
 
 static unsigned int scan_commit(struct sis_held *h)
@@ -576,6 +585,61 @@ static void sis_test_decided_in_hook(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, verdict, NF_DROP);
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&env->freed), 1);
+}
+
+/*
+ * A scanner copies a held frame (an alert with it attached) from another
+ * CPU while the datapath still hands it to the next scanner, and after the
+ * hook returned: the copy is the whole frame each time, from its Ethernet
+ * header, which stays pushed until the frame's fate (held.h, "Ordering").
+ * The first scanner's hold comes back before the second takes one.
+ */
+static void sis_test_copy_while_held(struct kunit *test)
+{
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       SIS_RIGHT_READ | SIS_RIGHT_CONTAIN);
+	struct sis_scanner *a = scan_scanner(env, 0, SIS_FAIL_OPEN, 16, 1000);
+	struct sis_scanner *b = scan_scanner(env, 1, SIS_FAIL_OPEN, 16, 1000);
+	struct sis_sub *sa = scan_sub(env, a, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_sub *sb = scan_sub(env, b, cap, FILTER_RET_LEN,
+				      SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, 0);
+	struct sis_held *h = scan_held(env, FRAME_TCP4_SYN, SIS_DIR_IN);
+	unsigned int frame_len = h->skb->len, len;
+	u8 *orig, *copy, dir;
+
+	orig = kunit_kzalloc(test, frame_len, GFP_KERNEL);
+	copy = kunit_kzalloc(test, frame_len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, orig);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_ASSERT_EQ(test, skb_copy_bits(h->skb, 0, orig, frame_len), 0);
+
+	hook_begin();
+	scan_deliver(a, sa, h->skb, SIS_DIR_IN, h);
+	KUNIT_EXPECT_PTR_EQ(test, (void *)h->skb->data,
+			    (void *)skb_mac_header(h->skb));
+	/* a copies it while the datapath is still at work. */
+	KUNIT_EXPECT_EQ(test, sis_queue_copy_held(a, 1, copy, frame_len, &len,
+						  &dir), 0);
+	KUNIT_EXPECT_EQ(test, len, frame_len);
+	KUNIT_EXPECT_MEMEQ(test, copy, orig, frame_len);
+	/* a passes it: its first hold is free for b. */
+	KUNIT_EXPECT_EQ(test, scan_verdict(a, 1, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_FALSE(test, h->first_taken);
+	scan_deliver(b, sb, h->skb, SIS_DIR_IN, h);
+	KUNIT_EXPECT_TRUE(test, h->first_taken);
+	KUNIT_EXPECT_EQ(test, scan_commit(h), NF_STOLEN);
+	hook_end();
+
+	/* Stolen: still from its Ethernet header, copied whole. */
+	memset(copy, 0, frame_len);
+	KUNIT_EXPECT_EQ(test, sis_queue_copy_held(b, 1, copy, frame_len, &len,
+						  &dir), 0);
+	KUNIT_EXPECT_MEMEQ(test, copy, orig, frame_len);
+	/* The last verdict pulls it back before the bridge gets it on. */
+	KUNIT_EXPECT_EQ(test, scan_verdict(b, 1, SIS_VERDICT_PASS), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&env->forwarded), 1);
 }
 
 /* Over the limit, the fail policy decides at once. */
@@ -1003,6 +1067,7 @@ static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE(sis_test_copies_gather),
 	KUNIT_CASE_PARAM(sis_test_aggregation, agg_gen_params),
 	KUNIT_CASE(sis_test_decided_in_hook),
+	KUNIT_CASE(sis_test_copy_while_held),
 	KUNIT_CASE_PARAM(sis_test_limits, limit_gen_params),
 	KUNIT_CASE_PARAM(sis_test_timeout, fail_gen_params),
 	KUNIT_CASE_PARAM(sis_test_release, fail_gen_params),
