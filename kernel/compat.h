@@ -10,4 +10,11 @@
 #define NL_SET_ERR_MSG_FMT(extack, fmt, args...) NL_SET_ERR_MSG(extack, fmt)
 #endif
 
+/* skb_gso_segment(): in <net/gso.h> since 6.5 (Kbuild tells). */
+#ifdef SIS_HAVE_NET_GSO_H
+#include <net/gso.h>
+#else
+#include <linux/netdevice.h>
+#endif
+
 #endif /* _SIS_COMPAT_H */
