@@ -28,9 +28,18 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 mkdir -p "$build"
 build=$(scripts/nospace.sh "$build")
 export BUILD=$build
-out=$build/$mode
-res=$out/results
-rm -rf "$out"
+# guest-here is `make check`'s guest, run from a copy (any_dir): its
+# results join the caller's (SIS_CHECK_OUT), its host tests in their own file.
+if [ "$mode" = guest-here ]; then
+	out=${SIS_CHECK_OUT:?guest-here is run by any_dir}
+	res=$out/results
+	host_tap=$res/host-any-dir.tap
+else
+	out=$build/$mode
+	res=$out/results
+	host_tap=$res/host.tap
+	rm -rf "$out"
+fi
 mkdir -p "$res"
 t0=$SECONDS
 
@@ -50,9 +59,9 @@ host_test() {
 	host_n=$((host_n + 1))
 	logf=$out/host-$host_n.log
 	if "$@" >"$logf" 2>&1; then
-		echo "ok $host_n - $name" >>"$res/host.tap"
+		echo "ok $host_n - $name" >>"$host_tap"
 	else
-		echo "not ok $host_n - $name" >>"$res/host.tap"
+		echo "not ok $host_n - $name" >>"$host_tap"
 		log "FAILED: $name (see $logf)"
 		tail -n 20 "$logf" | sed 's/^/    /' >&2
 	fi
@@ -195,25 +204,30 @@ guest() {
 	fi
 }
 
-# any_dir: the project works from any directory: a copy of this checkout
-# under /var/tmp, in a path with a space, builds its module and programs
-# and boots the guest, which loads it and runs a kselftest from there.
+# copy_tree DIR: what a clone would have, and what this checkout adds to
+# it, into DIR.
+copy_tree() {
+	git ls-files -z --cached --others --exclude-standard |
+		xargs -0 cp --parents -t "$1"
+}
+
+# any_dir: the project works from any directory: the check tier's guest
+# runs from a copy of this checkout under /var/tmp, in a path with a space,
+# which builds its own module and programs (guest-here); the results join
+# this run's.
 any_dir() {
-	local d rc=0
+	local d
 	d=$(mktemp -d "/var/tmp/sis any-dir.XXXXXX") || return 1
 	mkdir "$d/check out"
-	# What a clone would have, and what this checkout adds to it.
-	git ls-files -z --cached --others --exclude-standard |
-		xargs -0 cp --parents -t "$d/check out" || rc=1
-	if [ "$rc" = 0 ]; then
-		(
-			cd "$d/check out" && unset BUILD && scripts/check.sh selftest-here
-		) || rc=1
-	fi
+	host_test "any directory: a copy in a path with a space under /var/tmp" \
+		copy_tree "$d/check out"
+	(
+		cd "$d/check out" && unset BUILD &&
+			SIS_CHECK_OUT=$out scripts/check.sh guest-here
+	)
 	rm -rf "$d"
 	# The links that let Kbuild and make reach it (scripts/nospace.sh).
 	find "${XDG_CACHE_HOME:-$HOME/.cache}/sis/trees" -xtype l -delete 2>/dev/null
-	return "$rc"
 }
 
 summary() {
@@ -238,9 +252,17 @@ check)
 	scripts/setup.sh || exit 1
 	kernel debug
 	host_part "${SIS_FUZZ_SECS:-20}"
-	host_test "any directory: a copy in a path with a space under /var/tmp" any_dir
-	guest debug 5400 --tier check
+	any_dir
 	summary
+	;;
+guest-here)
+	# From any_dir: the check tier's guest, from this copy.
+	kernel debug
+	host_test "any directory: build sis.ko and its KUnit suites" \
+		module debug SIS_KUNIT=1
+	host_test "any directory: build libsis and tools" make -s userspace
+	selftest_bins
+	guest debug 5400 --tier check
 	;;
 host-check)
 	scripts/setup.sh || exit 1
@@ -255,15 +277,13 @@ kunit)
 	guest debug 1200 --kunit "${SUITE:-*}" --no-tests
 	summary
 	;;
-selftest | selftest-here)
-	[ "$mode" = selftest ] && { scripts/setup.sh || exit 1; }
+selftest)
+	scripts/setup.sh || exit 1
 	kernel debug
 	host_test "build: sis.ko" module debug
 	host_test "build: libsis and tools" make -s userspace
 	selftest_bins
-	if [ "$mode" = selftest-here ]; then
-		guest debug 1200 --no-kunit --tests attach
-	elif [ -z "${T:-}" ]; then
+	if [ -z "${T:-}" ]; then
 		log "name the tests: make selftest T=name[,name] (the names of selftests/*.sh)"
 		exit 2
 	else

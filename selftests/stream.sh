@@ -30,7 +30,7 @@ MB=$((1 << 20))
 # STREAM_PART: "basic" (every behaviour, small transfers, 200 short
 # connections) or "big" (stream-big.sh: a long transfer each way read-only
 # through netem, and many short connections: 100 MiB and 10,000 in the
-# soak tier, 16 MiB and 1,000 in the check tier).
+# soak tier, 8 MiB and 500 in the check tier).
 PART=${STREAM_PART:-basic}
 if [ "$PART" = big ] && [ "${SIS_TIER:-check}" = soak ]; then
 	SIZES=(1 "$MB" "${STREAM_BIG:-$((100 * MB))}")
@@ -41,8 +41,8 @@ elif [ "$PART" = big ]; then
 	# The check tier: the same paths at a size the debug guest runs in
 	# minutes (a transfer past several windows and a lagging reader, and
 	# enough connections to reuse ports and slab objects many times).
-	SIZES=(1 "$MB" "${STREAM_BIG:-$((16 * MB))}")
-	MANY=${STREAM_MANY:-1000}
+	SIZES=(1 "$MB" "${STREAM_BIG:-$((8 * MB))}")
+	MANY=${STREAM_MANY:-500}
 	PAIRS=${STREAM_PAIRS:-10}
 	# A reader may lag far behind a long transfer (see conn-bytes
 	# below): the hashes come once it caught up.
