@@ -408,7 +408,7 @@ static void sis_test_numbering(struct kunit *test)
 	struct sk_buff *a = sis_test_build_frame(test, FRAME_ARP);
 	struct sk_buff *b = sis_test_build_frame(test, FRAME_UDP4_53);
 	struct sis_held *h = scan_held(env, FRAME_ICMP4, SIS_DIR_OUT);
-	unsigned int len = h->skb->len + ETH_HLEN;
+	unsigned int len = h->skb->len;	/* held: from its Ethernet header */
 	struct scan_frame f[3];
 
 	unsigned int verdict;
