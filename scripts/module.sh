@@ -34,5 +34,5 @@ fi
 
 m=$(scripts/nospace.sh "$dir")
 [ "$clean" = 0 ] || make -s -C "$kdir" M="$m" clean >&2
-make -C "$kdir" M="$m" "$@" modules >&2
+make -j"$(nproc)" -C "$kdir" M="$m" "$@" modules >&2
 echo "$dir"
