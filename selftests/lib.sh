@@ -27,20 +27,29 @@ tap_n=0
 tap_failed=0
 echo "TAP version 13"
 
+# stamp LINE: when SIS_STAMPS names a file (selftests/run.sh), LINE goes
+# there after the seconds since the test began: where a test's time goes.
+stamp() {
+	[ -z "${SIS_STAMPS:-}" ] || printf '%4d %s\n' "$SECONDS" "$1" >>"$SIS_STAMPS"
+}
+
 ok() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - $*"
+	stamp "ok $tap_n - $*"
 }
 
 not_ok() {
 	tap_n=$((tap_n + 1))
 	tap_failed=$((tap_failed + 1))
 	echo "not ok $tap_n - $*"
+	stamp "not ok $tap_n - $*"
 }
 
 skip() {
 	tap_n=$((tap_n + 1))
 	echo "ok $tap_n - $1 # SKIP $2"
+	stamp "ok $tap_n - $1 # SKIP $2"
 }
 
 diag() {

@@ -131,7 +131,9 @@ run_one() {
 	start=$(date +%s)
 	limit=$(meta "selftests/$t.sh" limit 900)
 	[ "$tier" = soak ] && limit=$((limit * 3))
-	timeout -k 10 "$limit" bash "selftests/$t.sh" >"$out/$t.tap" 2>"$out/$t.log"
+	echo "$start: $t starts" >"$out/$t.stamps"
+	SIS_STAMPS=$out/$t.stamps timeout -k 10 "$limit" bash "selftests/$t.sh" \
+		>"$out/$t.tap" 2>"$out/$t.log"
 	rc=$?
 	echo "== $t: exit $rc, $(($(date +%s) - start)) s"
 	echo "$t $(($(date +%s) - start))" >>"$out/times"
