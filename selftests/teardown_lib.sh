@@ -3,18 +3,25 @@
 # scanner processes containing it, one holding every ICMP frame it can (up
 # to its limit of 1024) and never answering, one passing every TCP frame.
 # Sourced after lib.sh.
-# traffic: pings both ways (200 a second each) and a TCP stream (50 Mbit/s),
-# in the background until traffic_stop. They are not bounded in time: in a
-# loaded guest a process can take seconds to start, and traffic must still
-# be flowing when the teardown comes. Not floods: those would slow the
-# teardown itself to a crawl in a debug guest.
+# traffic: pings both ways and a TCP stream, in the background until
+# traffic_stop: 50 pings a second each way and 5 Mbit/s in the check tier
+# (frames in flight at every teardown, and CPU left for the tests beside
+# this one), 200 and 50 Mbit/s in the soak tier. They are not bounded in
+# time: in a loaded guest a process can take seconds to start, and traffic
+# must still be flowing when the teardown comes. Not floods: those would
+# slow the teardown itself to a crawl in a debug guest.
 traffic_pids=()
 traffic() {
-	ip netns exec "$NS_H" ping -i 0.005 -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
+	local gap=0.02 rate=5M
+	if [ "${SIS_TIER:-check}" = soak ]; then
+		gap=0.005
+		rate=50M
+	fi
+	ip netns exec "$NS_H" ping -i "$gap" -q -s 1000 10.0.0.2 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
-	ip netns exec "$NS_N" ping -i 0.005 -q 10.0.0.1 >/dev/null 2>&1 &
+	ip netns exec "$NS_N" ping -i "$gap" -q 10.0.0.1 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
-	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -b 50M -t 3600 >/dev/null 2>&1 &
+	ip netns exec "$NS_H" iperf3 -c 10.0.0.2 -b "$rate" -t 3600 >/dev/null 2>&1 &
 	traffic_pids+=("$!")
 }
 
