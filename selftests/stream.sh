@@ -341,11 +341,28 @@ for i in $(seq 9); do
 	sis scanner add "w$i" bridge br0 user nobody &&
 		sis cap add "w$i" web stream net-port 5009 rights read
 done
+# All eight start at once: each takes seconds to start in the debug guest.
 for i in $(seq 8); do
-	st_start "w$i" -c web && w_pids+=("$ST_PID")
-	ST_PID=
+	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
+		--clear-groups "$STREAM" -s "w$i" -c web \
+		>"$TMPD/w$i.out" 2>"$TMPD/w$i.err" &
+	w_pids+=("$!")
 done
-check_eq "eight scanners subscribed to streams" "${#w_pids[@]}" 8
+# w_ready: how many of them said ready.
+w_ready() {
+	local i n=0 line
+	for i in $(seq 8); do
+		line=
+		read -r line <"$TMPD/w$i.out"
+		[ "$line" = ready ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+w_all_ready() {
+	[ "$(w_ready)" = 8 ]
+}
+wait_until "$WAIT_SECS" w_all_ready
+check_eq "eight scanners subscribed to streams" "$(w_ready)" 8
 rc=0
 ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$STREAM" -s w9 -c web >/dev/null 2>"$TMPD/w9.err" || rc=$?
@@ -476,7 +493,7 @@ xfer_bg hold "$MB" "$MB" -s 21 -t 120
 pid=$XPID
 st_open 2
 held_json=".[] | select(.id == ${ST_ID:-0})"
-wait_for "hold: second connection held" 30 \
+wait_for "hold: second connection held" "$WAIT_SECS" \
 	conns_is "$held_json | .out.held > 0" true
 nap 3
 check "hold: the transfer waits" kill -0 "$pid"
@@ -532,11 +549,11 @@ done
 check_eq "$MANY short connections ($PAIRS x $per)" "$ok_pairs" "$PAIRS"
 diag "$MANY connections in $((${EPOCHREALTIME%.*} - ${t0%.*})) s"
 nap 3
-wait_for "no connection left after close-timeout" 20 conns_is length 0
+wait_for "no connection left after close-timeout" 60 conns_is length 0
 check_eq "conns counter back to 0" "$(sstat conns)" 0
 check_eq "conns_total counted all of them" \
 	"$(($(sstat conns_total) - total0))" "$MANY"
-wait_for "count read all it was given" 120 st_read_all
+wait_for "count read all it was given" "$WAIT_SECS" st_read_all
 count_stats=$(sis -j show scanner count | jq -c '.[0].stats')
 st_stop
 check_eq "count saw each open, 25 bytes out and 1 in each" \
@@ -572,8 +589,8 @@ srv_stop
 check_eq "the three are listed, two closed ones waiting for count" \
 	"$(conns '[.[] | select(.host.port == 40000)] | length')" 3
 kill -CONT "$ST_PID"
-wait_for "count caught up: nothing tracked any more" 60 conns_is length 0
-wait_for "count read all it was given" 60 st_read_all
+wait_for "count caught up: nothing tracked any more" "$WAIT_SECS" conns_is length 0
+wait_for "count read all it was given" "$WAIT_SECS" st_read_all
 st_stop
 check_eq "count exited cleanly" "$ST_RC" 0
 reuse_ids=$(grep -E "^open [0-9]+ $SRC_RE:40000 " "$ST_OUT" | cut -d' ' -f2)
@@ -599,10 +616,10 @@ srv_start 5100 -n 2
 kill -STOP "$SRV_PID"
 xfer_bg first "$MB" 1024 -s 30 -t 120
 first=$XPID
-wait_for "the first connection is tracked" 30 conns_is length 1
+wait_for "the first connection is tracked" "$WAIT_SECS" conns_is length 1
 xfer_bg second 1024 1024 -s 31 -t 120
 second=$XPID
-wait_for "the second one is untracked" 30 \
+wait_for "the second one is untracked" "$WAIT_SECS" \
 	sstat_is untracked $((untracked0 + 1))
 check_eq "one connection tracked" "$(conns 'length')" 1
 kill -CONT "$SRV_PID"
@@ -631,7 +648,7 @@ over0=$(sstat overlimit)
 srv_start 5001
 xfer_bg over $((256 << 10)) $((256 << 10)) -s 40 -t 120
 pid=$XPID
-wait_for "overlimit counted" 30 sstat_gt overlimit "$over0"
+wait_for "overlimit counted" "$WAIT_SECS" sstat_gt overlimit "$over0"
 check_eq "at most conn-bytes held" \
 	"$(conns '[.[] | .out.held <= 4096 and .out.kept <= 4096] | all')" true
 st_stop KILL
