@@ -70,6 +70,25 @@ static unsigned int sis_scan_gso(struct sis_bridge *sb, u8 dir,
 }
 
 /*
+ * Whether a scanner would hold the frame (its Ethernet header pushed): a
+ * long GSO frame is segmented only then; a copy for reading is cut at
+ * SIS_FRAME_DATA_MAX like any other.
+ */
+static bool sis_scan_contained(struct sis_bridge *sb, u8 dir,
+			       const struct sk_buff *skb)
+{
+	struct sis_scanner *sc;
+	struct sis_sub *sub;
+
+	list_for_each_entry_rcu(sc, &sb->scanners, list) {
+		sub = sis_sub_match(sc, dir, skb);
+		if (sub && (sub->rights & SIS_RIGHT_CONTAIN))
+			return true;
+	}
+	return false;
+}
+
+/*
  * Returns the hook's verdict: NF_ACCEPT when no scanner holds the frame
  * (or all that took it passed it already), NF_DROP when one cut it or
  * could not take it and fails closed, NF_STOLEN when it is held: then its
@@ -85,9 +104,12 @@ unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	struct sis_sub *sub;
 	bool cut = false;
 
-	if (unlikely(len > SIS_FRAME_DATA_MAX && skb_is_gso(skb)))
-		return sis_scan_gso(sb, dir, skb, state);
 	__skb_push(skb, mac_len);
+	if (unlikely(len > SIS_FRAME_DATA_MAX && skb_is_gso(skb)) &&
+	    sis_scan_contained(sb, dir, skb)) {
+		__skb_pull(skb, mac_len);
+		return sis_scan_gso(sb, dir, skb, state);
+	}
 	list_for_each_entry_rcu(sc, &sb->scanners, list) {
 		sub = sis_sub_match(sc, dir, skb);
 		if (!sub)

@@ -16,7 +16,9 @@
 #include <linux/net.h>
 #include <linux/netfilter_bridge.h>
 #include <linux/netlink.h>
+#include <linux/tcp.h>
 #include <net/genetlink.h>
+#include <net/ip.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
@@ -24,7 +26,9 @@
 #include "../bridge.h"
 #include "../held.h"
 #include "../queue.h"
+#include "../scan.h"
 #include "../scanner.h"
+#include "../stats.h"
 #include "../subscription.h"
 
 struct scan_env {
@@ -82,6 +86,7 @@ static void scan_env_release(void *data)
 	for (i = 0; i < env->n_caps; i++)
 		sis_cap_destroy(env->caps[i]);
 	sock_release(env->sock);
+	free_percpu(env->sb.stats);
 	cur_env = NULL;
 }
 
@@ -107,6 +112,9 @@ static struct scan_env *scan_env_new(struct kunit *test)
 	cur_env = env;
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, scan_env_release,
 							env), 0);
+	/* For sis_scan() itself, as the hook calls it. */
+	env->sb.stats = sis_count_alloc(SIS_DIR_INDEX_COUNT);
+	KUNIT_ASSERT_FALSE(test, !env->sb.stats);
 	return env;
 }
 
@@ -268,31 +276,56 @@ static void scan_parse(struct kunit *test, struct nlmsghdr *nlh,
 	f->data = nla_data(ftb[SIS_FRAME_A_DATA]);
 }
 
-/* Read up to max SIS_CMD_FRAME messages, waiting up to a second. */
-static unsigned int scan_read(struct scan_env *env, struct scan_frame *f,
-			      unsigned int max)
+/*
+ * Read up to max SIS_CMD_FRAME messages, waiting up to a second in all for
+ * them to come, and hand each to @each (its data is in env->buf until the
+ * next read).
+ */
+static unsigned int scan_read_each(struct scan_env *env, unsigned int max,
+				   void (*each)(struct scan_env *env,
+						const struct scan_frame *f,
+						unsigned int i, void *arg),
+				   void *arg)
 {
 	unsigned int n = 0, tries = 0;
 
-	while (n < max && tries++ < 50) {
+	while (n < max && tries < 50) {
 		struct kvec iov = { env->buf, sizeof(env->buf) };
 		struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
 		struct nlmsghdr *nlh;
+		struct scan_frame f;
 		int len;
 
 		len = kernel_recvmsg(env->sock, &msg, &iov, 1, iov.iov_len,
 				     MSG_DONTWAIT);
 		if (len == -EAGAIN) {
+			tries++;
 			msleep(20);
 			continue;
 		}
 		KUNIT_ASSERT_GT(env->test, len, 0);
 		nlmsg_for_each_msg(nlh, (struct nlmsghdr *)env->buf, len, len) {
 			KUNIT_ASSERT_LT(env->test, n, max);
-			scan_parse(env->test, nlh, &f[n++]);
+			scan_parse(env->test, nlh, &f);
+			each(env, &f, n++, arg);
 		}
 	}
 	return n;
+}
+
+static void scan_keep(struct scan_env *env, const struct scan_frame *f,
+		      unsigned int i, void *arg)
+{
+	struct scan_frame *frames = arg;
+
+	frames[i] = *f;
+}
+
+/* Read up to max SIS_CMD_FRAME messages into f, as scan_read_each(). */
+static unsigned int scan_read(struct scan_env *env, struct scan_frame *f,
+			      unsigned int max)
+{
+	return scan_read_each(env, max, scan_keep, f);
 }
 
 /* Capability and subscription filters, directions and rights. */
@@ -1059,6 +1092,157 @@ static void sis_test_stream_zerocopy(struct kunit *test)
 	}
 }
 
+/*
+ * A TSO frame of 65,400 bytes of payload in one skb (65,454 with its
+ * headers), as a veth hands it to the bridge: skb->data at its IPv4
+ * header, checksum partial, gso_size the MSS. Payload byte i is (u8)i.
+ */
+#define GSO_PAYLOAD	65400
+#define GSO_MSS		1448
+#define GSO_HDRS	(ETH_HLEN + sizeof(struct iphdr) + sizeof(struct tcphdr))
+
+static struct sk_buff *scan_tso_frame(struct kunit *test)
+{
+	struct sk_buff *skb = alloc_skb(GSO_HDRS + GSO_PAYLOAD, GFP_KERNEL);
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	struct tcphdr *th;
+	u8 *data;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_reset_mac_header(skb);
+	eth = skb_put_zero(skb, ETH_HLEN);
+	eth->h_proto = htons(ETH_P_IP);
+	eth->h_dest[5] = 1;
+	eth->h_source[5] = 2;
+	skb_set_network_header(skb, skb->len);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = htonl(0x0a000002);
+	iph->daddr = htonl(0x0a000001);
+	iph->tot_len = htons(sizeof(*iph) + sizeof(*th) + GSO_PAYLOAD);
+	skb_set_transport_header(skb, skb->len);
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = htons(80);
+	th->dest = htons(40000);
+	th->doff = 5;
+	th->ack = 1;
+	th->seq = htonl(1000);
+	data = skb_put(skb, GSO_PAYLOAD);
+	for (i = 0; i < GSO_PAYLOAD; i++)
+		data[i] = i;
+	skb->protocol = htons(ETH_P_IP);
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	skb_shinfo(skb)->gso_size = GSO_MSS;
+	skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(GSO_PAYLOAD, GSO_MSS);
+	skb_pull(skb, ETH_HLEN);
+	return skb;
+}
+
+/*
+ * A GSO frame too long to be shown whole (SIS_FRAME_DATA_MAX): for a
+ * containing scanner it is segmented before it is held, so the scanner is
+ * shown every byte it may pass, each segment whole; a read-only scanner
+ * gets one copy, cut at SIS_FRAME_DATA_MAX, and the frame goes on whole.
+ */
+struct gso_case {
+	const char *name;
+	u8 rights;
+};
+
+static const struct gso_case gso_cases[] = {
+	{ "contain: segmented, each segment held",
+	  SIS_RIGHT_READ | SIS_RIGHT_CONTAIN },
+	{ "read: one copy, cut", SIS_RIGHT_READ },
+};
+
+KUNIT_ARRAY_PARAM_DESC(gso, gso_cases, name);
+
+/* Each held segment: whole, in order; then passed. */
+struct gso_seen {
+	struct sis_scanner *sc;
+	unsigned int seen;		/* payload bytes so far */
+};
+
+static void gso_segment(struct scan_env *env, const struct scan_frame *f,
+			unsigned int i, void *arg)
+{
+	struct gso_seen *seg = arg;
+	struct kunit *test = env->test;
+	unsigned int want = min(GSO_MSS, GSO_PAYLOAD - seg->seen);
+	const struct iphdr *iph = (const void *)(f->data + ETH_HLEN);
+	const u8 *pay = f->data + GSO_HDRS;
+	unsigned int j;
+
+	KUNIT_EXPECT_TRUE(test, f->held);
+	KUNIT_ASSERT_EQ(test, f->len, GSO_HDRS + want);
+	KUNIT_ASSERT_EQ(test, f->caplen, f->len);
+	KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len), f->len - ETH_HLEN);
+	for (j = 0; j < want; j++)
+		if (pay[j] != (u8)(seg->seen + j))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, j, want, "segment %u", i);
+	seg->seen += want;
+	KUNIT_EXPECT_EQ(test, scan_verdict(seg->sc, f->num, SIS_VERDICT_PASS),
+			0);
+}
+
+static void sis_test_gso(struct kunit *test)
+{
+	const struct gso_case *c = test->param_value;
+	unsigned int nsegs = DIV_ROUND_UP(GSO_PAYLOAD, GSO_MSS);
+	struct nf_hook_state state = {
+		.hook = NF_BR_FORWARD,
+		.pf = NFPROTO_BRIDGE,
+		.net = &init_net,
+		.okfn = scan_okfn,
+	};
+	struct scan_env *env = scan_env_new(test);
+	struct sis_cap *cap = scan_cap(env, FILTER_RET_LEN, SIS_DIR_ANY,
+				       c->rights);
+	struct sis_scanner *sc = scan_scanner(env, 0, SIS_FAIL_OPEN, 256,
+					      10000);
+	struct gso_seen seg = {};
+	struct scan_frame f;
+	unsigned int verdict, n;
+	struct sk_buff *skb;
+
+	scan_sub(env, sc, cap, FILTER_RET_LEN, c->rights, 0);
+	list_add_tail_rcu(&sc->list, &env->sb.scanners);
+	skb = scan_tso_frame(test);
+
+	hook_begin();
+	verdict = sis_scan(&env->sb, SIS_DIR_IN, skb, &state);
+	hook_end();
+
+	if (!(c->rights & SIS_RIGHT_CONTAIN)) {
+		KUNIT_EXPECT_EQ(test, verdict, NF_ACCEPT);
+		KUNIT_EXPECT_EQ(test, skb->data - skb_mac_header(skb),
+				ETH_HLEN);
+		kfree_skb(skb);
+		n = scan_read(env, &f, 1);
+		KUNIT_ASSERT_EQ(test, n, 1);
+		KUNIT_EXPECT_FALSE(test, f.held);
+		KUNIT_EXPECT_EQ(test, f.len, GSO_HDRS + GSO_PAYLOAD);
+		KUNIT_EXPECT_EQ(test, f.caplen, SIS_FRAME_DATA_MAX);
+		return;
+	}
+
+	KUNIT_EXPECT_EQ(test, verdict, NF_STOLEN);
+	seg.sc = sc;
+	n = scan_read_each(env, nsegs, gso_segment, &seg);
+	KUNIT_EXPECT_EQ(test, n, nsegs);
+	KUNIT_EXPECT_EQ(test, seg.seen, GSO_PAYLOAD);
+	KUNIT_EXPECT_EQ(test, scan_read(env, &f, 1), 0);
+}
+
 static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE_PARAM(sis_test_sub_match, match_gen_params),
 	KUNIT_CASE(sis_test_sub_rights),
@@ -1075,6 +1259,7 @@ static struct kunit_case sis_scan_cases[] = {
 	KUNIT_CASE(sis_test_lost),
 	KUNIT_CASE(sis_test_zerocopy),
 	KUNIT_CASE(sis_test_stream_zerocopy),
+	KUNIT_CASE_PARAM(sis_test_gso, gso_gen_params),
 	{}
 };
 
