@@ -249,13 +249,23 @@ check_re() {
 # ($SRC_RE, a regex) to the server ($DST), and it hashed both directions
 # as they were sent, ended by FIN.
 scanned() {
+	local out in
 	st_open "$2"
 	check_re "$1: opened by the host" "$ST_OPEN" \
 		"^open [0-9]+ $SRC_RE:[0-9]+ ${DST_RE}:$SRV_PORT initiator host\$"
-	check_eq "$1: out = the client's stream" "$(st_end "$ST_ID" out)" \
-		"$C_OUT fin"
-	check_eq "$1: in = the server's stream" "$(st_end "$ST_ID" in)" \
-		"$C_IN fin"
+	out=$(st_end "$ST_ID" out)
+	check_eq "$1: out = the client's stream" "$out" "$C_OUT fin"
+	in=$(st_end "$ST_ID" in)
+	check_eq "$1: in = the server's stream" "$in" "$C_IN fin"
+	# A direction that never ended: what SIS still tracks, and its
+	# counters, to tell which segment the shadow did not take.
+	if [ -z "$out" ] || [ -z "$in" ]; then
+		diag "the scanner's lines of connection $ST_ID, and its losses:"
+		diag "$(grep -E "^(conn|open|end) $ST_ID |^lost" "$ST_OUT")"
+		diag "connections: $(sis -j conns | jq -c .)"
+		# shellcheck disable=SC2016
+		diag "stream counters: $(sis_json '$b.stream_stats')"
+	fi
 }
 
 # sstat KEY: a stream counter of the bridge (sisctl -j show).
