@@ -361,7 +361,7 @@ done
 # w_ready: how many of them said ready.
 w_ready() {
 	local i n=0 line
-	for i in $(seq 8); do
+	for i in {1..8}; do
 		line=
 		read -r line <"$TMPD/w$i.out"
 		[ "$line" = ready ] && n=$((n + 1))
