@@ -52,6 +52,9 @@ struct sis_bridge {
 	unsigned int n_scanners;
 	atomic_t n_subs;		/* frame subscriptions of its scanners */
 	atomic_t n_stream_subs;		/* stream subscriptions */
+	/* Absent scanners dropping frames, streams (absent.h). */
+	atomic_t n_absent;
+	atomic_t n_absent_stream;
 	struct sis_conns conns;		/* tracked TCP connections */
 	struct sis_norm_conf norm;	/* set under RTNL, read locklessly */
 	struct sis_norm_stats norm_stats;

@@ -3,13 +3,14 @@
  * The datapath. Each attached bridge registers this function at the bridge
  * family's FORWARD hook of its namespace, so it sees every frame the bridge
  * forwards from one port to the other (unicast, flooded, broadcast), before
- * any other bridge filter. When something judges (prevent rules or
- * subscriptions), frames that cannot be judged as they come are made whole
- * or dropped first (normalize.c: fragments, IPv6 extension headers). Prevent
- * rules come next; then, only while some scanner has a subscription, the
- * scanners (scan.c). Up to there a frame that is not a fragment takes no
- * lock and allocates nothing: the caller holds RCU with bottom halves
- * disabled, counters are per CPU.
+ * any other bridge filter. When something judges (prevent rules,
+ * subscriptions, or a scanner that drops while absent: absent.h), frames
+ * that cannot be judged as they come are made whole or dropped first
+ * (normalize.c: fragments, IPv6 extension headers). Prevent rules come
+ * next; then, only while some scanner has a subscription or is absent and
+ * drops, the scanners (scan.c). Up to there a frame that is not a fragment
+ * takes no lock and allocates nothing: the caller holds RCU with bottom
+ * halves disabled, counters are per CPU.
  */
 #include <linux/netfilter_bridge.h>
 #include <kunit/visibility.h>
@@ -26,7 +27,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 {
 	struct sis_bridge *sb = priv;
 	const struct sis_ruleset *rs;
-	bool subs, stream_subs;
+	bool subs, stream_subs, absent, absent_stream;
 	struct sis_rule *rule;
 	unsigned int len, verdict;
 	u8 dir;
@@ -39,7 +40,9 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	rs = rcu_dereference(sb->ruleset);
 	subs = atomic_read(&sb->n_subs);
 	stream_subs = atomic_read(&sb->n_stream_subs);
-	if (rs || subs || stream_subs) {
+	absent = atomic_read(&sb->n_absent);
+	absent_stream = atomic_read(&sb->n_absent_stream);
+	if (rs || subs || stream_subs || absent || absent_stream) {
 		/* Something judges: only what can be judged goes on. */
 		verdict = sis_norm_frame(sb, dir, skb, state);
 		if (verdict == NF_DROP)
@@ -58,9 +61,9 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	}
 
 	verdict = NF_ACCEPT;
-	if (stream_subs)
+	if (stream_subs || absent_stream)
 		verdict = sis_conn_hook(sb, dir, skb, state);
-	if (verdict == NF_ACCEPT && subs)
+	if (verdict == NF_ACCEPT && (subs || absent))
 		verdict = sis_scan(sb, dir, skb, state);
 	/* A held frame counts as forwarded until it is cut (held.c). */
 	sis_count_frame(sb->stats + dir - 1, len, verdict == NF_DROP);

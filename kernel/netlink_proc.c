@@ -20,6 +20,7 @@
 #include <net/genetlink.h>
 #include <net/sock.h>
 
+#include "absent.h"
 #include "bridge.h"
 #include "compat.h"
 #include "netlink.h"
@@ -153,8 +154,10 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 		err = sis_queue_attach(sc, NETLINK_CB(skb).sk,
 				       info->snd_portid, task_tgid_vnr(current),
 				       info->extack);
-		if (!err)
+		if (!err) {
+			sis_absent_update(sc, false);
 			sn->gen++;
+		}
 	}
 	rtnl_unlock();
 	return err;

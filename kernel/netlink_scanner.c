@@ -25,6 +25,7 @@ const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_FAIL] = NLA_POLICY_MAX(NLA_U8, SIS_FAIL_OPEN),
 	[SIS_SCANNER_A_MAX_HELD] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_SCANNER_A_MAX_BYTES] = NLA_POLICY_MIN(NLA_U32, ETH_ZLEN),
+	[SIS_SCANNER_A_ABSENT] = NLA_POLICY_MAX(NLA_U8, SIS_ABSENT_PASS),
 };
 
 static int sis_nl_ports_validate(const struct nlattr *attr,
@@ -185,6 +186,11 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 		conf.max_held = nla_get_u32(tb[SIS_SCANNER_A_MAX_HELD]);
 	if (tb[SIS_SCANNER_A_MAX_BYTES])
 		conf.max_bytes = nla_get_u32(tb[SIS_SCANNER_A_MAX_BYTES]);
+	/* While no process is attached: as it fails, unless told. */
+	conf.absent = conf.fail == SIS_FAIL_CLOSED ? SIS_ABSENT_DROP :
+						     SIS_ABSENT_PASS;
+	if (tb[SIS_SCANNER_A_ABSENT])
+		conf.absent = nla_get_u8(tb[SIS_SCANNER_A_ABSENT]);
 
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
@@ -440,7 +446,8 @@ static int sis_nl_put_counts(struct sk_buff *skb, struct sis_scanner *sc)
 	    PUT(TIMEOUTS, timeouts) || PUT(OVERFLOWS, overflows) ||
 	    PUT(RELEASED, released) || PUT(STALE, stale) || PUT(LOST, lost) ||
 	    PUT(ALERTS, alerts) || PUT(ALERTS_DROPPED, alerts_dropped) ||
-	    PUT(INJECTS, injects) || PUT(INJECTS_LIMITED, injects_limited))
+	    PUT(INJECTS, injects) || PUT(INJECTS_LIMITED, injects_limited) ||
+	    PUT(ABSENT_DROPPED, absent_dropped))
 		return -EMSGSIZE;
 #undef PUT
 	return 0;
@@ -461,6 +468,7 @@ static int sis_nl_put_scanner_head(struct sk_buff *skb,
 	    nla_put_u8(skb, SIS_SCANNER_A_FAIL, c->fail) ||
 	    nla_put_u32(skb, SIS_SCANNER_A_MAX_HELD, c->max_held) ||
 	    nla_put_u32(skb, SIS_SCANNER_A_MAX_BYTES, c->max_bytes) ||
+	    nla_put_u8(skb, SIS_SCANNER_A_ABSENT, c->absent) ||
 	    sis_nl_put_counts(skb, sc)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -7,6 +7,7 @@
  */
 #include <kunit/visibility.h>
 
+#include "absent.h"
 #include "bridge.h"
 #include "compat.h"
 #include "held.h"
@@ -111,6 +112,10 @@ unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		return sis_scan_gso(sb, dir, skb, state);
 	}
 	list_for_each_entry_rcu(sc, &sb->scanners, list) {
+		if (unlikely(sis_absent_frame(sc, dir, skb))) {
+			cut = true;
+			continue;
+		}
 		sub = sis_sub_match(sc, dir, skb);
 		if (!sub)
 			continue;

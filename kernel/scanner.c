@@ -13,6 +13,7 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "absent.h"
 #include "bridge.h"
 #include "netlink.h"
 #include "netns.h"
@@ -130,6 +131,7 @@ int sis_scanner_add(struct sis_bridge *sb, const char *name,
 	sis_queue_init(sc);
 	list_add_tail_rcu(&sc->list, &sb->scanners);
 	sb->n_scanners++;
+	sis_absent_update(sc, false);
 	sn->gen++;
 	return 0;
 }
@@ -169,6 +171,7 @@ void sis_scanner_detach(struct sis_scanner *sc, bool tell)
 	sk = sis_queue_release(sc);
 	if (!sk)
 		return;
+	sis_absent_update(sc, false);
 	sis_net(sc->sb->net)->gen++;
 	if (tell)
 		sis_nl_detached(sk, sc->name);
@@ -186,6 +189,7 @@ void sis_scanner_del(struct sis_scanner *sc)
 	sc->sb->n_scanners--;
 	sis_net(sc->sb->net)->gen++;
 	sis_scanner_detach(sc, true);
+	sis_absent_update(sc, true);
 	sis_queue_stop(sc);
 	list_for_each_entry_safe(cap, ctmp, &sc->caps, list) {
 		list_del_rcu(&cap->list);
@@ -268,6 +272,7 @@ int sis_cap_add(struct sis_scanner *sc, struct sis_cap *cap,
 	}
 	list_add_tail_rcu(&cap->list, &sc->caps);
 	sc->n_caps++;
+	sis_absent_update(sc, false);
 	sis_net(sc->sb->net)->gen++;
 	return 0;
 }
@@ -278,6 +283,7 @@ void sis_cap_del(struct sis_scanner *sc, struct sis_cap *cap)
 
 	list_del_rcu(&cap->list);
 	sc->n_caps--;
+	sis_absent_update(sc, false);
 	sis_net(sc->sb->net)->gen++;
 	call_rcu(&cap->rcu, sis_cap_free_rcu);
 }

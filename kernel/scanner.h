@@ -71,6 +71,7 @@ struct sis_scanner_conf {
 	u32 max_held;
 	u32 max_bytes;
 	u8 fail;			/* enum sis_fail */
+	u8 absent;			/* enum sis_absent */
 };
 
 /* What happened to the frames of a scanner (SIS_SCANNER_A_FRAMES...). */
@@ -87,6 +88,7 @@ struct sis_scanner_counts {
 	u64 alerts_dropped;
 	u64 injects;
 	u64 injects_limited;
+	u64 absent_dropped;		/* while no process was attached */
 	u64 stream_bytes;		/* stream data delivered */
 };
 
@@ -106,6 +108,9 @@ struct sis_scanner {
 	unsigned int n_subs;
 	unsigned int n_stream_subs;	/* of them, under stream capabilities */
 	unsigned int sub_insns;		/* of their filters: SIS_SUB_INSNS_BUDGET */
+	/* Absent and dropping what these capabilities contain (absent.h). */
+	bool absent_frames;
+	bool absent_stream;
 	u32 next_sub_id;
 
 	/* The process side, under lock (see above). */

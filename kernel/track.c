@@ -21,6 +21,7 @@
 #include <kunit/visibility.h>
 
 #include "bridge.h"
+#include "absent.h"
 #include "conn.h"
 #include "held.h"
 #include "scanner.h"
@@ -222,6 +223,16 @@ static bool sis_ports_match(const struct sis_port_range *r, unsigned int n,
 	return false;
 }
 
+/* Does stream capability @cap cover the connection's ports? */
+bool sis_cap_covers_ports(const struct sis_cap *cap,
+			  const struct sis_conn_key *key)
+{
+	return sis_ports_match(cap->host_ports, cap->n_host_ports,
+			       key->host_port) &&
+	       sis_ports_match(cap->net_ports, cap->n_net_ports,
+			       key->net_port);
+}
+
 /*
  * The scanner's stream subscription for a new connection: a containing one
  * if any covers it, else the first. @skb, the first SYN, has skb->data at
@@ -236,11 +247,7 @@ static struct sis_sub *sis_stream_sub(struct sis_scanner *sc,
 	list_for_each_entry_rcu(sub, &sc->subs, list) {
 		const struct sis_cap *cap = sub->cap;
 
-		if (cap->kind != SIS_CAP_STREAM ||
-		    !sis_ports_match(cap->host_ports, cap->n_host_ports,
-				     key->host_port) ||
-		    !sis_ports_match(cap->net_ports, cap->n_net_ports,
-				     key->net_port))
+		if (cap->kind != SIS_CAP_STREAM || !sis_cap_covers_ports(cap, key))
 			continue;
 		if (skb && ((cap->prog && !bpf_prog_run(cap->prog, skb)) ||
 			    (sub->prog && !bpf_prog_run(sub->prog, skb))))
@@ -694,7 +701,9 @@ static unsigned int sis_conn_malformed(struct sis_bridge *sb,
 				       const struct sis_pkt *p)
 {
 	if (p->ports && !sis_conn_lookup(sb, &p->key) &&
-	    !sis_conn_wanted(sb, &p->key))
+	    !sis_conn_wanted(sb, &p->key) &&
+	    !(atomic_read(&sb->n_absent_stream) &&
+	      sis_absent_stream(sb, &p->key, NULL)))
 		return NF_ACCEPT;
 	atomic64_inc(&sb->conns.stats.malformed);
 	return NF_DROP;
@@ -722,6 +731,13 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	default:
 		return NF_ACCEPT;
 	}
+	/*
+	 * A scanner that would contain it is absent (absent.h): nothing of
+	 * the connection goes by, but an RST, so that the ends give up.
+	 */
+	if (unlikely(atomic_read(&sb->n_absent_stream)) &&
+	    !(p.seg.flags & TCPHDR_RST) && sis_absent_stream(sb, &p.key, skb))
+		return NF_DROP;
 	c = sis_conn_lookup(sb, &p.key);
 	if (c && READ_ONCE(c->closing) && sis_tcp_seg_is_syn(&p.seg)) {
 		/* The addresses are used again: a new connection. */

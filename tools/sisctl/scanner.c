@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sisctl scanner add NAME bridge BRIDGE user USER [timeout MS]
- *                    [fail open|closed] [max-held FRAMES] [max-bytes BYTES]
+ *                    [fail open|closed] [absent drop|pass]
+ *                    [max-held FRAMES] [max-bytes BYTES]
  * sisctl scanner del NAME
  * sisctl scanner show [NAME]
  */
@@ -18,11 +19,13 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sisctl scanner add NAME bridge BRIDGE user USER [timeout MS]\n"
-		"                          [fail open|closed] [max-held FRAMES] [max-bytes BYTES]\n"
+		"                          [fail open|closed] [absent drop|pass]\n"
+		"                          [max-held FRAMES] [max-bytes BYTES]\n"
 		"       sisctl scanner del NAME\n"
 		"       sisctl scanner show [NAME]\n"
 		"USER (a name or a uid) is who the scanner process runs as. Defaults:\n"
-		"timeout %d (ms to wait for a verdict), fail %s, max-held %d, max-bytes %d.\n",
+		"timeout %d (ms to wait for a verdict), fail %s, absent drop when it fails\n"
+		"closed and pass when it fails open, max-held %d, max-bytes %d.\n",
 		SIS_TIMEOUT_MS_DEFAULT, fail_name(SIS_FAIL_CLOSED),
 		SIS_MAX_HELD_DEFAULT, SIS_MAX_BYTES_DEFAULT);
 	return f == stdout ? 0 : 1;
@@ -44,7 +47,8 @@ int parse_user(const char *s, uint32_t *uid)
 }
 
 enum {
-	KW_BRIDGE, KW_USER, KW_TIMEOUT, KW_FAIL, KW_MAX_HELD, KW_MAX_BYTES,
+	KW_BRIDGE, KW_USER, KW_TIMEOUT, KW_FAIL, KW_ABSENT, KW_MAX_HELD,
+	KW_MAX_BYTES,
 };
 
 static const char *const keywords[] = {
@@ -52,6 +56,7 @@ static const char *const keywords[] = {
 	[KW_USER] = "user",
 	[KW_TIMEOUT] = "timeout",
 	[KW_FAIL] = "fail",
+	[KW_ABSENT] = "absent",
 	[KW_MAX_HELD] = "max-held",
 	[KW_MAX_BYTES] = "max-bytes",
 };
@@ -96,6 +101,18 @@ static int parse_value(struct scanner_add_args *a, int kw, const char *v,
 		} else {
 			snprintf(err, err_len,
 				 "invalid fail policy \"%s\": use open or closed", v);
+			return -1;
+		}
+		return 0;
+	case KW_ABSENT:
+		a->has_absent = true;
+		if (!strcmp(v, "drop")) {
+			a->absent = SIS_ABSENT_DROP;
+		} else if (!strcmp(v, "pass")) {
+			a->absent = SIS_ABSENT_PASS;
+		} else {
+			snprintf(err, err_len,
+				 "invalid absent policy \"%s\": use drop or pass", v);
 			return -1;
 		}
 		return 0;
@@ -185,6 +202,8 @@ int scanner_add_fill(struct nl_msg *msg, const struct scanner_add_args *a,
 	    (a->has_timeout &&
 	     nla_put_u32(msg, SIS_SCANNER_A_TIMEOUT_MS, a->timeout_ms) < 0) ||
 	    (a->has_fail && nla_put_u8(msg, SIS_SCANNER_A_FAIL, a->fail) < 0) ||
+	    (a->has_absent &&
+	     nla_put_u8(msg, SIS_SCANNER_A_ABSENT, a->absent) < 0) ||
 	    (a->has_max_held &&
 	     nla_put_u32(msg, SIS_SCANNER_A_MAX_HELD, a->max_held) < 0) ||
 	    (a->has_max_bytes &&

@@ -175,6 +175,8 @@ static void set_head(struct sisctl_scanner *s, struct nlattr **tb)
 	get_u32(&s->timeout_ms, tb[SIS_SCANNER_A_TIMEOUT_MS]);
 	if (tb[SIS_SCANNER_A_FAIL])
 		s->fail = nla_get_u8(tb[SIS_SCANNER_A_FAIL]);
+	if (tb[SIS_SCANNER_A_ABSENT])
+		s->absent = nla_get_u8(tb[SIS_SCANNER_A_ABSENT]);
 	get_u32(&s->max_held, tb[SIS_SCANNER_A_MAX_HELD]);
 	get_u32(&s->max_bytes, tb[SIS_SCANNER_A_MAX_BYTES]);
 	if (tb[SIS_SCANNER_A_PID]) {
@@ -195,6 +197,7 @@ static void set_head(struct sisctl_scanner *s, struct nlattr **tb)
 	get_u64(&st->alerts_dropped, tb[SIS_SCANNER_A_ALERTS_DROPPED]);
 	get_u64(&st->injects, tb[SIS_SCANNER_A_INJECTS]);
 	get_u64(&st->injects_limited, tb[SIS_SCANNER_A_INJECTS_LIMITED]);
+	get_u64(&st->absent_dropped, tb[SIS_SCANNER_A_ABSENT_DROPPED]);
 }
 
 /* Add one SIS_CMD_GET_SCANNER dump message to l. */
@@ -282,8 +285,9 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 		fprintf(f, " pid %" PRIu32 "\n", s->pid);
 	else
 		fputs(" not attached\n", f);
-	fprintf(f, "\ttimeout %" PRIu32 " fail %s max-held %" PRIu32
+	fprintf(f, "\ttimeout %" PRIu32 " fail %s absent %s max-held %" PRIu32
 		" max-bytes %" PRIu32 "\n", s->timeout_ms, fail_name(s->fail),
+		absent_name(s->absent),
 		s->max_held, s->max_bytes);
 	fprintf(f, "\theld %" PRIu32 " bytes %" PRIu32 "\n", s->held,
 		s->held_bytes);
@@ -293,8 +297,9 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 		st->cut, st->timeouts, st->overflows, st->released, st->stale,
 		st->lost);
 	fprintf(f, "\talerts %" PRIu64 " dropped %" PRIu64 " injects %" PRIu64
-		" limited %" PRIu64 "\n", st->alerts, st->alerts_dropped,
-		st->injects, st->injects_limited);
+		" limited %" PRIu64 " absent-dropped %" PRIu64 "\n", st->alerts,
+		st->alerts_dropped, st->injects, st->injects_limited,
+		st->absent_dropped);
 	for (size_t i = 0; i < s->ncaps; i++) {
 		const struct sisctl_cap *c = &s->caps[i];
 
@@ -433,7 +438,7 @@ static json_t *jsubs(const struct sisctl_scanner *s)
 
 static json_t *jscanner_stats(const struct sisctl_scanner_stats *st)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "frames", jint(st->frames), "passed", jint(st->passed),
 			 "cut", jint(st->cut), "timeouts", jint(st->timeouts),
 			 "overflows", jint(st->overflows),
@@ -441,13 +446,14 @@ static json_t *jscanner_stats(const struct sisctl_scanner_stats *st)
 			 "lost", jint(st->lost), "alerts", jint(st->alerts),
 			 "alerts_dropped", jint(st->alerts_dropped),
 			 "injects", jint(st->injects),
-			 "injects_limited", jint(st->injects_limited));
+			 "injects_limited", jint(st->injects_limited),
+			 "absent_dropped", jint(st->absent_dropped));
 }
 
 /* One scanner, as an element of "scanners" (NULL on allocation failure). */
 json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "name", jstr(s->name),
 			 "bridge", jname_or_null(bridge),
 			 "ifindex", jint(s->ifindex),
@@ -456,6 +462,7 @@ json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge)
 			 "pid", s->attached ? jint(s->pid) : json_null(),
 			 "timeout_ms", jint(s->timeout_ms),
 			 "fail", fail_name(s->fail),
+			 "absent", absent_name(s->absent),
 			 "max_held", jint(s->max_held),
 			 "max_bytes", jint(s->max_bytes),
 			 "held", jint(s->held),

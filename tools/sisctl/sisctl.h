@@ -69,6 +69,7 @@ void name_error(char *err, size_t err_len, const char *what, const char *name);
 bool check_name(const char *what, const char *name);
 const char *rights_name(uint8_t rights);
 const char *fail_name(uint8_t fail);
+const char *absent_name(uint8_t absent);
 typedef int (*sisctl_fill_fn)(struct nl_msg *msg, const void *arg);
 int sisctl_send(uint8_t cmd, size_t size, sisctl_fill_fn fill, const void *arg);
 
@@ -197,13 +198,14 @@ struct sisctl_sub {
 
 struct sisctl_scanner_stats {
 	uint64_t frames, passed, cut, timeouts, overflows, released, stale,
-		 lost, alerts, alerts_dropped, injects, injects_limited;
+		 lost, alerts, alerts_dropped, injects, injects_limited,
+		 absent_dropped;
 };
 
 struct sisctl_scanner {
 	char name[SIS_NAME_MAX];
 	uint32_t ifindex, uid, timeout_ms, max_held, max_bytes;
-	uint8_t fail;
+	uint8_t fail, absent;
 	bool attached;
 	uint32_t pid, held, held_bytes;
 	struct sisctl_scanner_stats st;
@@ -242,9 +244,9 @@ int show_scanners(const struct sisctl *o, const char *name);
 struct scanner_add_args {
 	const char *name, *bridge;
 	uint32_t uid;
-	bool has_timeout, has_fail, has_max_held, has_max_bytes;
+	bool has_timeout, has_fail, has_absent, has_max_held, has_max_bytes;
 	uint32_t timeout_ms, max_held, max_bytes;
-	uint8_t fail;
+	uint8_t fail, absent;
 };
 int parse_user(const char *s, uint32_t *uid);
 int scanner_add_parse(int argc, char *const argv[], struct scanner_add_args *a,

@@ -350,6 +350,18 @@ const char *rights_name(uint8_t rights)
 	}
 }
 
+const char *absent_name(uint8_t absent)
+{
+	switch (absent) {
+	case SIS_ABSENT_DROP:
+		return "drop";
+	case SIS_ABSENT_PASS:
+		return "pass";
+	default:
+		return "unknown";
+	}
+}
+
 const char *fail_name(uint8_t fail)
 {
 	switch (fail) {
@@ -442,6 +454,8 @@ const struct nla_policy sisctl_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_ALERTS_DROPPED]	= { .type = NLA_U64 },
 	[SIS_SCANNER_A_INJECTS]		= { .type = NLA_U64 },
 	[SIS_SCANNER_A_INJECTS_LIMITED]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_ABSENT]		= { .type = NLA_U8 },
+	[SIS_SCANNER_A_ABSENT_DROPPED]	= { .type = NLA_U64 },
 };
 
 const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {

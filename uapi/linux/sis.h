@@ -93,6 +93,13 @@
  *       SIS_MAX_HELD_DEFAULT
  *     SIS_SCANNER_A_MAX_BYTES: u32, bytes held at once, default
  *       SIS_MAX_BYTES_DEFAULT
+ *     SIS_SCANNER_A_ABSENT: u8, enum sis_absent: while no process is
+ *       attached (before the first attaches, while one restarts), what
+ *       the scanner's containing capabilities cover is dropped
+ *       (SIS_ABSENT_DROP, counted in SIS_SCANNER_A_ABSENT_DROPPED; the
+ *       default when it fails closed) or goes by unjudged
+ *       (SIS_ABSENT_PASS, the default when it fails open). A TCP RST
+ *       covered by a stream capability still goes by.
  *   Errors: ENOENT (bridge not attached), EEXIST (name in use), ENOSPC
  *   (SIS_MAX_SCANNERS).
  *
@@ -465,6 +472,12 @@ enum sis_fail {
 	SIS_FAIL_OPEN,		/* pass */
 };
 
+/* What a scanner's containing capabilities do with no process attached. */
+enum sis_absent {
+	SIS_ABSENT_DROP,	/* drop what they cover */
+	SIS_ABSENT_PASS,	/* let it go unjudged */
+};
+
 enum sis_verdict_code {
 	SIS_VERDICT_PASS = 1,
 	SIS_VERDICT_CUT = 2,
@@ -603,6 +616,8 @@ enum sis_scanner_attr {
 	SIS_SCANNER_A_ALERTS_DROPPED,	/* u64, alerts over the rate */
 	SIS_SCANNER_A_INJECTS,		/* u64, frames injected */
 	SIS_SCANNER_A_INJECTS_LIMITED,	/* u64, injections over the rate */
+	SIS_SCANNER_A_ABSENT,		/* u8, enum sis_absent */
+	SIS_SCANNER_A_ABSENT_DROPPED,	/* u64, dropped with no process */
 	__SIS_SCANNER_A_LAST
 };
 

@@ -75,16 +75,16 @@ int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n)
 const struct scanner_spec scanner_example[3] = {
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
-	  .attached = true, .pid = 4242, .counters = true,
+	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
 	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
 		      "tcp port 80", 12 } }, .ncaps = 1 },
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
-	  .attached = true, .pid = 4242, .counters = true,
+	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
 	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
 	  .ncaps = 1,
 	  .injects = { { 1, SIS_DIR_OUT, 60, 7 } }, .ninjects = 1,
@@ -109,6 +109,7 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 	nla_put_u32(msg, SIS_SCANNER_A_UID, s->uid);
 	nla_put_u32(msg, SIS_SCANNER_A_TIMEOUT_MS, s->timeout_ms);
 	nla_put_u8(msg, SIS_SCANNER_A_FAIL, s->fail);
+	nla_put_u8(msg, SIS_SCANNER_A_ABSENT, s->absent);
 	nla_put_u32(msg, SIS_SCANNER_A_MAX_HELD, s->max_held);
 	nla_put_u32(msg, SIS_SCANNER_A_MAX_BYTES, s->max_bytes);
 	if (s->attached)
@@ -129,6 +130,8 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 		nla_put_u64(msg, SIS_SCANNER_A_INJECTS, st->injects);
 		nla_put_u64(msg, SIS_SCANNER_A_INJECTS_LIMITED,
 			    st->injects_limited);
+		nla_put_u64(msg, SIS_SCANNER_A_ABSENT_DROPPED,
+			    st->absent_dropped);
 	}
 	nla_nest_end(msg, n);
 	for (int i = 0; i < s->ncaps; i++) {

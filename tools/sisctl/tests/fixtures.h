@@ -58,7 +58,7 @@ struct scanner_spec {
 	uint32_t ifindex;
 	const char *name;
 	uint32_t uid, timeout_ms, max_held, max_bytes;
-	uint8_t fail;
+	uint8_t fail, absent;
 	bool attached;
 	uint32_t pid;
 	bool counters;		/* held and the counters, as newer kernels send */

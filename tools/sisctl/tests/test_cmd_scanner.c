@@ -74,7 +74,8 @@ TAP_SUITE(cmd_scanner)
 	fake_start();
 	fake.ncalls = 1;
 	RUN(&r, &text_mode, "scanner", "add", "ids", "bridge", "lo", "user", "root",
-	    "timeout", "250", "fail", "open", "max-held", "16", "max-bytes", "65536");
+	    "timeout", "250", "fail", "open", "absent", "drop", "max-held", "16",
+	    "max-bytes", "65536");
 	tap_ok(r.ret == 0 && !r.out[0] && !r.err[0] && balanced() && fake.next == 1,
 	       "scanner add: exit 0, silent");
 	tap_ok(scanner_nest(0, SIS_CMD_SCANNER_ADD, tb, stb) &&
@@ -82,6 +83,7 @@ TAP_SUITE(cmd_scanner)
 	       u32_is(stb[SIS_SCANNER_A_UID], 0) &&
 	       u32_is(stb[SIS_SCANNER_A_TIMEOUT_MS], 250) &&
 	       u8_is(stb[SIS_SCANNER_A_FAIL], SIS_FAIL_OPEN) &&
+	       u8_is(stb[SIS_SCANNER_A_ABSENT], SIS_ABSENT_DROP) &&
 	       u32_is(stb[SIS_SCANNER_A_MAX_HELD], 16) &&
 	       u32_is(stb[SIS_SCANNER_A_MAX_BYTES], 65536),
 	       "scanner add: request");
@@ -97,7 +99,8 @@ TAP_SUITE(cmd_scanner)
 	       "scanner add: kernel message");
 	tap_ok(scanner_nest(0, SIS_CMD_SCANNER_ADD, tb, stb) &&
 	       u32_is(stb[SIS_SCANNER_A_UID], 1000) && !stb[SIS_SCANNER_A_TIMEOUT_MS] &&
-	       !stb[SIS_SCANNER_A_FAIL], "scanner add: a numeric uid, defaults unsent");
+	       !stb[SIS_SCANNER_A_FAIL] && !stb[SIS_SCANNER_A_ABSENT],
+	       "scanner add: a numeric uid, defaults unsent");
 	run_free(&r);
 
 	fake_start();

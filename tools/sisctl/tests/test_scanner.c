@@ -52,6 +52,8 @@ TAP_SUITE(scanner_args)
 		  "1s" }, ERROR, "invalid timeout \"1s\"" },
 		{ "bad fail", 7, { "ids", "bridge", "br0", "user", "0", "fail", "shut" },
 		  ERROR, "invalid fail policy \"shut\": use open or closed" },
+		{ "bad absent", 7, { "ids", "bridge", "br0", "user", "0", "absent", "block" },
+		  ERROR, "invalid absent policy \"block\": use drop or pass" },
 		{ "max-held 0", 7, { "ids", "bridge", "br0", "user", "0", "max-held", "0" },
 		  ERROR, "invalid max-held \"0\"" },
 		{ "max-held not a number", 7, { "ids", "bridge", "br0", "user", "0",

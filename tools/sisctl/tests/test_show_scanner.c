@@ -13,10 +13,10 @@
 /* What show prints for scanner_example, after its bridge's block. */
 #define IDS_TEXT \
 	"scanner ids bridge br0 user root pid 4242\n" \
-	"\ttimeout 250 fail open max-held 16 max-bytes 65536\n" \
+	"\ttimeout 250 fail open absent pass max-held 16 max-bytes 65536\n" \
 	"\theld 3 bytes 180\n" \
 	"\tframes 10 passed 8 cut 1 timeouts 1 overflows 0 released 2 stale 4 lost 5\n" \
-	"\talerts 2 dropped 1 injects 6 limited 3\n" \
+	"\talerts 2 dropped 1 injects 6 limited 3 absent-dropped 9\n" \
 	"\tcap web dir in rights read,contain matches 12: tcp port 80\n" \
 	"\tcap dns dir any rights read matches 3: udp port 53\n" \
 	"\tinject 1 dir out len 60 sent 7\n" \
@@ -24,18 +24,18 @@
 	"\tsub 4 cap dns rights read snaplen 96 matches 0\n"
 #define PROBE_TEXT \
 	"scanner probe bridge br1 user 4000000 not attached\n" \
-	"\ttimeout 1000 fail closed max-held 1024 max-bytes 4194304\n" \
+	"\ttimeout 1000 fail closed absent drop max-held 1024 max-bytes 4194304\n" \
 	"\theld 0 bytes 0\n" \
 	"\tframes 0 passed 0 cut 0 timeouts 0 overflows 0 released 0 stale 0 lost 0\n" \
-	"\talerts 0 dropped 0 injects 0 limited 0\n"
+	"\talerts 0 dropped 0 injects 0 limited 0 absent-dropped 0\n"
 
 #define IDS_JSON \
 	"{\"name\":\"ids\",\"bridge\":\"br0\",\"ifindex\":5,\"uid\":0,\"user\":\"root\"," \
-	"\"pid\":4242,\"timeout_ms\":250,\"fail\":\"open\",\"max_held\":16," \
+	"\"pid\":4242,\"timeout_ms\":250,\"fail\":\"open\",\"absent\":\"pass\",\"max_held\":16," \
 	"\"max_bytes\":65536,\"held\":3,\"held_bytes\":180," \
 	"\"stats\":{\"frames\":10,\"passed\":8,\"cut\":1,\"timeouts\":1," \
 	"\"overflows\":0,\"released\":2,\"stale\":4,\"lost\":5,\"alerts\":2," \
-	"\"alerts_dropped\":1,\"injects\":6,\"injects_limited\":3}," \
+	"\"alerts_dropped\":1,\"injects\":6,\"injects_limited\":3,\"absent_dropped\":9}," \
 	"\"caps\":[{\"name\":\"web\",\"dir\":\"in\",\"rights\":\"read,contain\"," \
 	"\"filter\":\"tcp port 80\",\"matches\":12,\"kind\":\"frames\"}," \
 	"{\"name\":\"dns\",\"dir\":\"any\",\"rights\":\"read\"," \
