@@ -35,8 +35,10 @@ check_eq "subscriptions ended with the process" \
 	"$(scanner_json ro '[.pid, (.subs | length)]')" "[null,0]"
 
 # --- containment: cut every ICMP echo; TCP still flows ---
+# absent pass: this part is about verdicts; while a scanner has no process
+# (absent.sh), the other parts' traffic goes by.
 check "declare scanner cutter" \
-	sis scanner add cutter bridge br0 user nobody timeout 5000
+	sis scanner add cutter bridge br0 user nobody timeout 5000 absent pass
 check "capability: contain icmp" \
 	sis cap add cutter icmp rights read,contain icmp
 scan_start --name cutter --cap icmp --rights contain --verdict cut
@@ -52,7 +54,8 @@ check_eq "the bridge counts them dropped" \
 	"$(sis_json '$b.stats.out.dropped')" 2
 
 # --- two contain scanners: one passes, one cuts: the frame is dropped ---
-check "declare scanner passer" sis scanner add passer bridge br0 user nobody
+check "declare scanner passer" \
+	sis scanner add passer bridge br0 user nobody absent pass
 check "capability: contain icmp" \
 	sis cap add passer icmp rights read,contain icmp
 cutter_pid=$SCAN_PID cutter_fd=$SCAN_FD

@@ -32,9 +32,10 @@ fi
 
 setup_topology
 
-# declare NAME: a scanner reading the streams to the host's port.
+# declare NAME: a scanner containing the streams to the host's port; absent
+# pass, so that connections come and are tracked while it has no process.
 declare_scanner() {
-	sis scanner add "$1" bridge br0 user nobody timeout 60000 &&
+	sis scanner add "$1" bridge br0 user nobody timeout 60000 absent pass &&
 		sis cap add "$1" web stream host-port "$PORT" rights read,contain
 }
 
