@@ -85,7 +85,7 @@ ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$PORT" 1M 1M -t 10 \
 	>"$TMPD/cli.out" 2>&1 &
 cli=$!
 opened() {
-	[ "$(sis_json '$b.stream_stats.total')" -ge 1 ]
+	[ "$(sis_json '$b.stream_stats.conns_total')" -ge 1 ]
 }
 wait_for "with a process: the connection opens" "$WAIT_SECS" opened
 before=$(scanner_json st .stats.absent_dropped)
