@@ -76,7 +76,8 @@ connects() {
 check_eq "no process: a connection cannot open" "$(connects)" blocked
 
 # A process: the connection opens; it dies in the middle of a transfer
-# that it holds back, and the rest is dropped.
+# that it holds back: the connection is killed, an RST to each end with
+# the sequence number it takes, and the rest is dropped.
 ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$STREAM" -s st -c web -C -m never >"$TMPD/st.out" 2>"$TMPD/st.err" &
 st=$!
@@ -89,13 +90,22 @@ opened() {
 }
 wait_for "with a process: the connection opens" "$WAIT_SECS" opened
 before=$(scanner_json st .stats.absent_dropped)
+killed=$(sis_json '$b.stream_stats.killed')
 kill -KILL "$st"
 wait "$st"
 rc=0
 wait "$cli" || rc=$?
-check_eq "its scanner died: the transfer stalls (tcpio exit 3)" "$rc" 3
+check_eq "its scanner died: the client is reset (tcpio exit 1)" "$rc" 1
+check_eq "... with ECONNRESET" \
+	"$(grep -c 'Connection reset by peer' "$TMPD/cli.out")" 1
+wait_for "the server is reset too" "$WAIT_SECS" \
+	grep -q '^error Connection reset by peer' "$TMPD/srv.out"
+check_eq "the connection counted as killed" \
+	"$(sis_json '$b.stream_stats.killed')" "$((killed + 1))"
+check_eq "one RST each way took (no second needed)" \
+	"$(sis_json '$b.stream_stats.resets_sent')" 2
 check_eq "what followed was dropped, counted" \
-	"$(( $(scanner_json st .stats.absent_dropped) > before ))" 1
+	"$(( $(scanner_json st .stats.absent_dropped) >= before ))" 1
 check "scanner st deleted" sis scanner del st
 check_eq "with no scanner left, a connection opens" "$(connects)" open
 kill "$srv" 2>/dev/null
