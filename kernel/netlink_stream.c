@@ -172,6 +172,8 @@ int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_URGENT, &s->urgent },
 		{ SIS_SSTATS_A_EVICTED, &s->evicted },
 		{ SIS_SSTATS_A_OVERMEMORY, &s->overmemory },
+		{ SIS_SSTATS_A_KILLED, &s->killed },
+		{ SIS_SSTATS_A_RESETS_SENT, &s->resets_sent },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {

@@ -649,6 +649,8 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	default:
 		break;
 	}
+	/* Where an RST to this receiver would go (reset.h). */
+	sis_conn_l2_note(&c->l2[d], skb);
 	if ((seg->flags & TCPHDR_SYN) && !st->isn_valid) {
 		st->isn = seg->seq;
 		st->isn_valid = true;

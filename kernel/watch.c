@@ -11,7 +11,9 @@
  * it owes a pass for longer than its timeout, its subscription ends) gets
  * its scanner's fail policy: open, it no longer holds anything back; closed,
  * the direction is cut: what is held is dropped, and nothing more of it
- * goes (killing the connection is for the active changes).
+ * goes. A containing watcher that leaves while failing closed (its
+ * scanner exits or is deleted, its subscription ends) kills the
+ * connection (reset.h).
  */
 #include <linux/netfilter.h>
 #include <linux/rtnetlink.h>
@@ -462,17 +464,29 @@ int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
 	return 0;
 }
 
+/* Does the watcher's going cut a direction (it contains, fails closed)? */
+static bool sis_watch_cuts(const struct sis_watch *w)
+{
+	return w->contain && w->sc->conf.fail == SIS_FAIL_CLOSED;
+}
+
 /*
  * A stream subscription ends (unsubscribe, scanner exit or deletion,
  * capability deleted): its watchers go, with the scanner's fail policy
- * for what they contained; a connection nothing watches any more is no
- * longer tracked. Under RTNL, before the subscription is freed.
+ * for what they contained. Failing closed, a connection a watcher
+ * contained is killed (reset.h): its held bytes are dropped, and it could
+ * only stall. A connection nothing watches any more is no longer tracked,
+ * unless killed: that one stays, closing, so that nothing more of it goes.
+ * Under RTNL, before the subscription is freed.
  */
 void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 {
+	struct sk_buff_head rsts;
 	struct sis_conn *c;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
+
+	__skb_queue_head_init(&rsts);
 
 	ASSERT_RTNL();
 
@@ -487,7 +501,7 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &sb->conns.list, list) {
-		bool orphan = false;
+		bool orphan = false, kill;
 		unsigned int i;
 
 		spin_lock_bh(&c->lock);
@@ -497,16 +511,24 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 
 			if (w->sub != sub)
 				continue;
+			/* Before the held bytes go: RCV.NXT is reckoned. */
+			kill = sis_watch_cuts(w) && !c->dead;
+			if (kill)
+				sis_conn_kill(sb, c, &rsts);
 			for (d = 0; d < SIS_STREAM_DIRS; d++)
 				sis_watch_fail(c, w, d);
 			c->watch[i] = c->watch[--c->n_watch];
 			for (d = 0; d < SIS_STREAM_DIRS; d++)
 				sis_conn_repass(c, d, &done, &emit);
-			orphan = !c->n_watch;
+			/* The others are told: end, killed. */
+			if (kill)
+				sis_conn_deliver(c, &done, &emit);
+			orphan = !c->n_watch && !kill;
 			break;
 		}
 		spin_unlock_bh(&c->lock);
 		sis_conn_finish_lost(c);
+		sis_resets_send(sb, &rsts);
 		if (orphan) {
 			/* Let go what it held first: nothing judges it now. */
 			sis_conn_emit(sb, &emit);

@@ -218,6 +218,8 @@ static const char *reason_name(uint8_t reason)
 		return "limit";
 	case SIS_STREAM_END_GONE:
 		return "gone";
+	case SIS_STREAM_END_KILLED:
+		return "killed";
 	}
 	snprintf(other, sizeof(other), "%u", reason);
 	return other;

@@ -119,6 +119,8 @@ static const struct {
 	[SIS_SSTATS_A_EVICTED] = { "evicted", "evicted" },
 	[SIS_SSTATS_A_MEMORY] = { "memory", "memory" },
 	[SIS_SSTATS_A_OVERMEMORY] = { "over-memory", "over_memory" },
+	[SIS_SSTATS_A_KILLED] = { "killed", "killed" },
+	[SIS_SSTATS_A_RESETS_SENT] = { "resets-sent", "resets_sent" },
 };
 
 static int usage(FILE *f)

@@ -546,6 +546,8 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_EVICTED]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_MEMORY]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_OVERMEMORY]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_KILLED]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_RESETS_SENT]	= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

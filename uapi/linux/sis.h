@@ -507,6 +507,7 @@ enum sis_stream_end {
 	SIS_STREAM_END_TIMEOUT,		/* no segment for the limit's time */
 	SIS_STREAM_END_LIMIT,		/* not reassembled any more (bounds) */
 	SIS_STREAM_END_GONE,		/* untracked: detach, unsubscribe */
+	SIS_STREAM_END_KILLED,		/* RSTs sent to both ends */
 };
 
 /* A shadow TCB's state, as RFC 9293 names them. */
@@ -796,6 +797,8 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_EVICTED,		/* u64, half-open, let go for new */
 	SIS_SSTATS_A_MEMORY,		/* u64, bytes kept now */
 	SIS_SSTATS_A_OVERMEMORY,	/* u64, not kept: over max-memory */
+	SIS_SSTATS_A_KILLED,		/* u64, killed: RSTs to both ends */
+	SIS_SSTATS_A_RESETS_SENT,	/* u64, those RSTs */
 	__SIS_SSTATS_A_LAST
 };
 
