@@ -523,10 +523,17 @@ static const struct genl_ops sis_genl_ops[] = {
 	},
 };
 
-/* Alerts tell what scanners saw: for the administrator's eyes only. */
+/*
+ * Alerts tell what scanners saw, configuration events what the bridges'
+ * defences are: for the administrator's eyes only.
+ */
 static const struct genl_multicast_group sis_mcgrps[] = {
 	[SIS_MCGRP_ALERTS_ID] = {
 		.name = SIS_MCGRP_ALERTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[SIS_MCGRP_CONFIG_ID] = {
+		.name = SIS_MCGRP_CONFIG,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };

@@ -46,6 +46,7 @@ extern const struct nla_policy sis_proc_policy[SIS_A_MAX + 1];
 /* netlink_proc.c: the scanner processes' commands */
 enum sis_mcgrp {
 	SIS_MCGRP_ALERTS_ID,
+	SIS_MCGRP_CONFIG_ID,	/* event.c */
 };
 
 int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info);
