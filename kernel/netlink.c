@@ -592,7 +592,14 @@ int __init sis_genl_register(void)
 
 void sis_genl_unregister(void)
 {
+	/*
+	 * Under RTNL, which every sender outside the family's own handlers
+	 * holds (configuration events, SIS_CMD_DETACHED): once it is
+	 * released, none is still sending when the family's groups go.
+	 */
+	rtnl_lock();
 	WRITE_ONCE(sis_genl_live, false);
+	rtnl_unlock();
 	genl_unregister_family(&sis_genl_family);
 }
 
