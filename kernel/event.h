@@ -15,7 +15,10 @@
 struct net;
 struct net_device;
 
-/* A change of configuration, announced on the "config" group. */
+/*
+ * A change of configuration, announced on the "config" group. Injection
+ * ids may be 0: an injection's event carries its id whatever it is.
+ */
 struct sis_event {
 	u8 cmd;			/* SIS_CMD_* of what changed */
 	u8 reason;		/* enum sis_event_reason */
