@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "bridge.h"
+#include "event.h"
 #include "hook.h"
 #include "netns.h"
 #include "rules.h"
@@ -255,6 +256,27 @@ int sis_bridge_rule_del(struct sis_bridge *sb, u32 id,
 	return -ENOENT;
 }
 
+/*
+ * Detach @sb because of what happened to @dev (its bridge or a port), and
+ * announce it. During a namespace's exit this announces to nobody: every
+ * socket holds a reference on its namespace, none is left to listen.
+ */
+static void sis_bridge_detach_notify(struct sis_bridge *sb,
+				     const struct net_device *dev, u8 reason)
+{
+	struct sis_event ev = {
+		.cmd = SIS_CMD_DETACH,
+		.reason = reason,
+		/* Even one being unregistered stays until RTNL is released. */
+		.br_dev = sb->br_dev,
+		.port = dev == sb->br_dev ? NULL : dev->name,
+	};
+	struct net *net = sb->net;
+
+	sis_bridge_detach(sb);
+	sis_event_notify(net, &ev);
+}
+
 /* The attached bridge @dev is, or is a port of, if any. */
 static struct sis_bridge *sis_bridge_of(struct sis_net *sn,
 					const struct net_device *dev)
@@ -291,7 +313,7 @@ static int sis_bridge_netdev_event(struct notifier_block *nb,
 		if (sb && (sb->host_dev == dev || sb->net_dev == dev)) {
 			pr_info("%s: port %s left the bridge, detached\n",
 				sb->br_dev->name, dev->name);
-			sis_bridge_detach(sb);
+			sis_bridge_detach_notify(sb, dev, SIS_EVENT_PORT_LEFT);
 		}
 		break;
 	case NETDEV_UNREGISTER:
@@ -299,7 +321,9 @@ static int sis_bridge_netdev_event(struct notifier_block *nb,
 		while ((sb = sis_bridge_of(sn, dev))) {
 			pr_info("%s: %s unregistered, detached\n",
 				sb->br_dev->name, dev->name);
-			sis_bridge_detach(sb);
+			sis_bridge_detach_notify(sb, dev, sb->br_dev == dev ?
+						 SIS_EVENT_BRIDGE_GONE :
+						 SIS_EVENT_PORT_GONE);
 		}
 		break;
 	}

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "bridge.h"
+#include "event.h"
 #include "netlink.h"
 #include "netns.h"
 #include "rules.h"
@@ -39,6 +40,20 @@ static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_policy),
 };
+
+/* Announce a request's change of @br_dev to the config group. RTNL. */
+void sis_nl_notify(struct genl_info *info, u8 cmd,
+		   const struct net_device *br_dev, u32 id)
+{
+	struct sis_event ev = {
+		.cmd = cmd,
+		.reason = SIS_EVENT_REQUEST,
+		.br_dev = br_dev,
+		.id = id,
+	};
+
+	sis_event_notify(genl_info_net(info), &ev);
+}
 
 /* The bridge device named by SIS_A_IFINDEX, under RTNL. */
 static struct net_device *sis_nl_bridge_dev(struct genl_info *info)
@@ -96,6 +111,8 @@ static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		err = sis_bridge_attach(sis_net(genl_info_net(info)), br_dev,
 					host, info->extack);
+		if (!err)
+			sis_nl_notify(info, SIS_CMD_ATTACH, br_dev, 0);
 	}
 	rtnl_unlock();
 	return err;
@@ -103,6 +120,7 @@ static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 
 static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct net_device *br_dev;
 	struct sis_bridge *sb;
 	int err = 0;
 
@@ -111,8 +129,12 @@ static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
 
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
-	if (sb)
+	if (sb) {
+		/* Still registered: we hold RTNL, not sb (freed after RCU). */
+		br_dev = sb->br_dev;
 		sis_bridge_detach(sb);
+		sis_nl_notify(info, SIS_CMD_DETACH, br_dev, 0);
+	}
 	rtnl_unlock();
 	return err;
 }
@@ -180,6 +202,8 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 		err = sis_bridge_rule_add(sb, rule, info->extack);
 	/* Once unlocked, the rule may be deleted: keep only its id. */
 	id = rule->id;
+	if (!err)
+		sis_nl_notify(info, SIS_CMD_PREVENT_ADD, sb->br_dev, id);
 	rtnl_unlock();
 	if (err)
 		goto err_msg;
@@ -230,6 +254,9 @@ static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 					  info->extack);
 		if (err == -ENOENT)
 			NL_SET_BAD_ATTR(info->extack, tb[SIS_RULE_A_ID]);
+		if (!err)
+			sis_nl_notify(info, SIS_CMD_PREVENT_DEL, sb->br_dev,
+				      nla_get_u32(tb[SIS_RULE_A_ID]));
 	}
 	rtnl_unlock();
 	return err;
@@ -523,10 +550,17 @@ static const struct genl_ops sis_genl_ops[] = {
 	},
 };
 
-/* Alerts tell what scanners saw: for the administrator's eyes only. */
+/*
+ * Alerts tell what scanners saw, configuration events what the bridges'
+ * defences are: for the administrator's eyes only.
+ */
 static const struct genl_multicast_group sis_mcgrps[] = {
 	[SIS_MCGRP_ALERTS_ID] = {
 		.name = SIS_MCGRP_ALERTS,
+		.flags = GENL_MCAST_CAP_NET_ADMIN,
+	},
+	[SIS_MCGRP_CONFIG_ID] = {
+		.name = SIS_MCGRP_CONFIG,
 		.flags = GENL_MCAST_CAP_NET_ADMIN,
 	},
 };
@@ -558,7 +592,14 @@ int __init sis_genl_register(void)
 
 void sis_genl_unregister(void)
 {
+	/*
+	 * Under RTNL, which every sender outside the family's own handlers
+	 * holds (configuration events, SIS_CMD_DETACHED): once it is
+	 * released, none is still sending when the family's groups go.
+	 */
+	rtnl_lock();
 	WRITE_ONCE(sis_genl_live, false);
+	rtnl_unlock();
 	genl_unregister_family(&sis_genl_family);
 }
 

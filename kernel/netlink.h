@@ -29,6 +29,8 @@ extern const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1];
 	SIS_NL_REQUIRE(info, SIS_A_IFINDEX, "missing bridge (SIS_A_IFINDEX)")
 
 struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err);
+void sis_nl_notify(struct genl_info *info, u8 cmd,
+		   const struct net_device *br_dev, u32 id);
 
 int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info);
@@ -46,6 +48,7 @@ extern const struct nla_policy sis_proc_policy[SIS_A_MAX + 1];
 /* netlink_proc.c: the scanner processes' commands */
 enum sis_mcgrp {
 	SIS_MCGRP_ALERTS_ID,
+	SIS_MCGRP_CONFIG_ID,	/* event.c */
 };
 
 int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info);

@@ -23,6 +23,7 @@
 #include "absent.h"
 #include "bridge.h"
 #include "compat.h"
+#include "event.h"
 #include "netlink.h"
 #include "netns.h"
 #include "queue.h"
@@ -113,10 +114,29 @@ static bool sis_nl_is_user(const struct sk_buff *skb, kuid_t uid)
 	       uid_eq(sock->file->f_cred->euid, uid);
 }
 
+/*
+ * Announce a scanner's process coming (SIS_CMD_SCANNER_ATTACH) or going
+ * (SIS_CMD_DETACHED) to the config group. RTNL.
+ */
+static void sis_nl_proc_notify(struct net *net, u8 cmd, u8 reason,
+			       const struct sis_scanner *sc, pid_t pid)
+{
+	struct sis_event ev = {
+		.cmd = cmd,
+		.reason = reason,
+		.br_dev = sc->sb->br_dev,
+		.scanner = sc->name,
+		.pid = pid,
+	};
+
+	sis_event_notify(net, &ev);
+}
+
 int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
 	struct sis_scanner *sc, *other;
+	pid_t pid = task_tgid_vnr(current);
 	struct sis_net *sn;
 	int err;
 
@@ -152,11 +172,13 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 		err = -EBUSY;
 	} else {
 		err = sis_queue_attach(sc, NETLINK_CB(skb).sk,
-				       info->snd_portid, task_tgid_vnr(current),
-				       info->extack);
+				       info->snd_portid, pid, info->extack);
 		if (!err) {
 			sis_absent_update(sc, false);
 			sn->gen++;
+			sis_nl_proc_notify(genl_info_net(info),
+					   SIS_CMD_SCANNER_ATTACH,
+					   SIS_EVENT_REQUEST, sc, pid);
 		}
 	}
 	rtnl_unlock();
@@ -618,8 +640,14 @@ static int sis_nl_urelease(struct notifier_block *nb, unsigned long event,
 	/* The notifier chain may sleep: settle it under RTNL. */
 	rtnl_lock();
 	sc = sis_scanner_released(sn, n->portid);
-	if (sc)
+	if (sc) {
+		/* Written under RTNL (attach, release): stable here. */
+		pid_t pid = sc->pid;
+
 		sis_scanner_detach(sc, false);
+		sis_nl_proc_notify(n->net, SIS_CMD_DETACHED,
+				   SIS_EVENT_PROCESS_EXIT, sc, pid);
+	}
 	rtnl_unlock();
 	return NOTIFY_DONE;
 }

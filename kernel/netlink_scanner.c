@@ -12,6 +12,7 @@
 #include <net/sock.h>
 
 #include "bridge.h"
+#include "event.h"
 #include "netlink.h"
 #include "netns.h"
 #include "scanner.h"
@@ -132,6 +133,23 @@ static struct sis_scanner *sis_nl_scanner(struct genl_info *info,
 	return sc;
 }
 
+/* Announce a request's change of a scanner to the config group. RTNL. */
+static void sis_nl_scanner_notify(struct genl_info *info, u8 cmd,
+				  const struct net_device *br_dev,
+				  const char *scanner, const char *cap, u32 id)
+{
+	struct sis_event ev = {
+		.cmd = cmd,
+		.reason = SIS_EVENT_REQUEST,
+		.br_dev = br_dev,
+		.scanner = scanner,
+		.cap = cap,
+		.id = id,
+	};
+
+	sis_event_notify(genl_info_net(info), &ev);
+}
+
 int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
@@ -196,6 +214,9 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 	sb = sis_nl_attached(info, &err);
 	if (sb)
 		err = sis_scanner_add(sb, name, &conf, info->extack);
+	if (!err)
+		sis_nl_scanner_notify(info, SIS_CMD_SCANNER_ADD, sb->br_dev,
+				      name, NULL, 0);
 	rtnl_unlock();
 	return err;
 }
@@ -203,6 +224,7 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
+	struct net_device *br_dev;
 	struct sis_scanner *sc;
 	int err;
 
@@ -211,8 +233,13 @@ int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	rtnl_lock();
 	sc = sis_nl_scanner(info, tb, &err);
-	if (sc)
+	if (sc) {
+		/* sc is freed after RCU; the request has its name. */
+		br_dev = sc->sb->br_dev;
 		sis_scanner_del(sc);
+		sis_nl_scanner_notify(info, SIS_CMD_SCANNER_DEL, br_dev,
+				      nla_data(tb[SIS_SCANNER_A_NAME]), NULL, 0);
+	}
 	rtnl_unlock();
 	return err;
 }
@@ -314,6 +341,9 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	sc = sis_nl_scanner(info, stb, &err);
 	if (sc)
 		err = sis_cap_add(sc, cap, info->extack);
+	if (!err)
+		sis_nl_scanner_notify(info, SIS_CMD_CAP_ADD, sc->sb->br_dev,
+				      sc->name, name, 0);
 	rtnl_unlock();
 	if (err)
 		sis_cap_destroy(cap);
@@ -345,6 +375,9 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 		if (cap) {
 			sis_sub_del_cap(sc, cap);
 			sis_cap_del(sc, cap);
+			sis_nl_scanner_notify(info, SIS_CMD_CAP_DEL,
+					      sc->sb->br_dev, sc->name,
+					      nla_data(tb[SIS_CAP_A_NAME]), 0);
 		} else {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
 					    "the scanner has no capability with this name");
@@ -385,6 +418,10 @@ int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 				     nla_data(tb[SIS_INJECT_A_FRAME]),
 				     nla_len(tb[SIS_INJECT_A_FRAME]),
 				     info->extack);
+	if (!err)
+		sis_nl_scanner_notify(info, SIS_CMD_INJECT_ADD, sc->sb->br_dev,
+				      sc->name, NULL,
+				      nla_get_u32(tb[SIS_INJECT_A_ID]));
 	rtnl_unlock();
 	return err;
 }
@@ -413,6 +450,9 @@ int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
 		inj = sis_inject_find(sc, nla_get_u32(tb[SIS_INJECT_A_ID]));
 		if (inj) {
 			sis_inject_del(sc, inj);
+			sis_nl_scanner_notify(info, SIS_CMD_INJECT_DEL,
+					      sc->sb->br_dev, sc->name, NULL,
+					      nla_get_u32(tb[SIS_INJECT_A_ID]));
 		} else {
 			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
 					    "the scanner has no injection with this id");

@@ -132,6 +132,7 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	sis_nl_set_u32(tb[SIS_LIMITS_A_LOCAL], &sb->norm.local);
 	sis_conns_shrink(sb);
 	sis_net(sb->net)->gen++;
+	sis_nl_notify(info, SIS_CMD_SET_BRIDGE, sb->br_dev, 0);
 out:
 	rtnl_unlock();
 	return err;

@@ -24,6 +24,10 @@ static int __net_init sis_net_init(struct net *net)
 /*
  * Normally the namespace's bridges and ports are unregistered first and the
  * netdevice notifier has detached everything; this catches the rest.
+ * Nothing is announced on the config group (SIS_EVENT_NETNS_EXIT): every
+ * socket holds a reference on its namespace, so none is left to listen in
+ * one that goes, and one elsewhere listening to all namespaces
+ * (NETLINK_LISTEN_ALL_NSID) lost this one's id before its exit began.
  */
 static void __net_exit sis_net_exit(struct net *net)
 {

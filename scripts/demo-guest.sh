@@ -49,7 +49,7 @@ SISCTL="$SISCTL" SISCTL_NETNS="$NS_B" \
 ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$BUILDDIR/sis-codered" >/run/sis-demo-codered.out 2>/dev/null &
 codered_pid=$!
-sis monitor --count 1 >/run/sis-demo-alerts &
+sis monitor alerts --count 1 >/run/sis-demo-alerts &
 monitor_pid=$!
 for _ in $(seq 150); do grep -q ready /run/sis-demo-codered.out && break; sleep 0.2; done
 run sisctl show scanner codered

@@ -125,7 +125,7 @@ s.connect((a, 80))
 ' "$2" 2>&1
 }
 
-sis monitor -j >"$TMPD/alerts.json" 2>"$TMPD/monitor.err" &
+sis monitor alerts -j >"$TMPD/alerts.json" 2>"$TMPD/monitor.err" &
 # Attack mode lasts longer than the rest of the script: at the default 60 s
 # a slow guest reaches the re-evaluation, the burst is still within the
 # minute, and a second attack with its alert begins (the unit tests cover

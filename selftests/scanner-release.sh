@@ -71,13 +71,13 @@ check_eq "the process was told and exited 0" "$? $SCAN_OUT" "0 detached"
 SCAN_PID=
 
 # --- alerts: to the administrator's monitor, never to an unprivileged one ---
-exec {mon_fd}< <(exec "$SISCTL" -n "$NS_B" monitor -j --count 2 \
+exec {mon_fd}< <(exec "$SISCTL" -n "$NS_B" monitor alerts -j --count 2 \
 	--pcap "$TMPD/alerts.pcap" 2>"$TMPD/monitor.err")
 mon_pid=$!
 nap 1
 check_fail "nobody cannot join the alerts group" "Operation not permitted" \
 	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
-	--clear-groups --inh-caps=-all "$SISCTL" monitor --count 1
+	--clear-groups --inh-caps=-all "$SISCTL" monitor alerts --count 1
 scan_start --name passer --alert "port scan from 10.0.0.9" \
 	--cap icmp --rights contain --alert-frame "suspicious echo"
 ping_h -c 1 -W 2

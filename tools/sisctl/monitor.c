@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sisctl monitor [-j] [--pcap FILE] [--count N]
+ * sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--count N]
  *
- * Joins the family's "alerts" multicast group and prints each alert as it
- * comes, one line each:
+ * Joins the family's "alerts" and "config" multicast groups (or one of
+ * them) and prints each alert and each configuration event as it comes,
+ * one line each:
  *
  *   TIME bridge BRIDGE scanner NAME [frame NUM dir in|out len LEN]: MESSAGE
+ *   TIME bridge BRIDGE COMMAND [NAME] [scanner NAME] [cap NAME] [id ID]
+ *	[pid PID] [port NAME] [(REASON)]
  *
- * TIME is local, ISO 8601 with milliseconds and the UTC offset. MESSAGE is
- * last, so that it can hold anything: bytes outside printable ASCII are
- * written \xNN, a backslash \\. With -j, one JSON object per line.
+ * TIME is local, ISO 8601 with milliseconds and the UTC offset (for a
+ * configuration event, when it was received). MESSAGE is last, so that it
+ * can hold anything: bytes outside printable ASCII are written \xNN, a
+ * backslash \\. With -j, one JSON object per line, "event" saying which.
  */
 #include <errno.h>
 #include <poll.h>
@@ -33,10 +37,11 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: sisctl monitor [-j] [--pcap FILE] [--count N]\n"
-		"Prints the scanners' alerts as they come, one per line (-j: one JSON\n"
-		"object per line). --pcap also writes the frames attached to alerts to\n"
-		"FILE, --count stops after N alerts. Needs CAP_NET_ADMIN.\n");
+		"Usage: sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--count N]\n"
+		"Prints the scanners' alerts (alerts), the changes of configuration\n"
+		"(config), or both (all, the default) as they come, one per line (-j: one\n"
+		"JSON object per line). --pcap also writes the frames attached to alerts\n"
+		"to FILE, --count stops after N of them. Needs CAP_NET_ADMIN.\n");
 	return f == stdout ? 0 : 1;
 }
 
@@ -59,15 +64,30 @@ static const char *opt_value(int argc, char *const argv[], int *i,
 	return argv[++*i];
 }
 
+/* A group word: its MONITOR_* bits, or 0. */
+static unsigned int group_bits(const char *word)
+{
+	if (!strcmp(word, "alerts"))
+		return MONITOR_ALERTS;
+	if (!strcmp(word, "config"))
+		return MONITOR_CONFIG;
+	if (!strcmp(word, "all"))
+		return MONITOR_ALL;
+	return 0;
+}
+
 /*
- * argv: the words after "monitor". On error returns -1 with a message in
- * err.
+ * argv: the words after "monitor". *groups gets the MONITOR_* bits of the
+ * groups named (several may be), MONITOR_ALL if none is. On error returns
+ * -1 with a message in err.
  */
-int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
-		  const char **pcap, char *err, size_t err_len)
+int monitor_parse(int argc, char *const argv[], bool *json,
+		  unsigned int *groups, uint32_t *count, const char **pcap,
+		  char *err, size_t err_len)
 {
 	bool has_count = false;
 
+	*groups = 0;
 	*count = 0;
 	*pcap = NULL;
 	err[0] = '\0';
@@ -77,6 +97,16 @@ int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
 
 		if (!strcmp(opt, "-j") || !strcmp(opt, "--json")) {
 			*json = true;
+			continue;
+		}
+		if (opt[0] != '-') {
+			if (!group_bits(opt)) {
+				snprintf(err, err_len,
+					 "unknown group \"%s\": alerts, config or all",
+					 opt);
+				return -1;
+			}
+			*groups |= group_bits(opt);
 			continue;
 		}
 		v = opt_value(argc, argv, &i, "--pcap", &missing);
@@ -116,7 +146,22 @@ int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
 			snprintf(err, err_len, "unknown argument \"%s\"", opt);
 		return -1;
 	}
+	if (!*groups)
+		*groups = MONITOR_ALL;
+	if (*pcap && !(*groups & MONITOR_ALERTS)) {
+		snprintf(err, err_len,
+			 "--pcap writes the frames of alerts: not with config alone");
+		return -1;
+	}
 	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
 /* Local time, ISO 8601: 2026-11-27T10:15:03.123+01:00. */
@@ -155,7 +200,6 @@ static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
 	struct nlattr *tb[SIS_A_MAX + 1], *atb[SIS_ALERT_A_MAX + 1];
-	struct timespec now;
 
 	memset(a, 0, sizeof(*a));
 	if (genlmsg_parse(h, 0, tb, SIS_A_MAX, sisctl_policy) < 0 ||
@@ -167,13 +211,8 @@ static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
 		a->ifindex = nla_get_u32(tb[SIS_A_IFINDEX]);
 	a->scanner = atb[SIS_ALERT_A_SCANNER] ?
 		     nla_get_string(atb[SIS_ALERT_A_SCANNER]) : "?";
-	if (atb[SIS_ALERT_A_TIME]) {
-		a->time_ns = nla_get_u64(atb[SIS_ALERT_A_TIME]);
-	} else {
-		clock_gettime(CLOCK_REALTIME, &now);
-		a->time_ns = (uint64_t)now.tv_sec * 1000000000u +
-			     (uint64_t)now.tv_nsec;
-	}
+	a->time_ns = atb[SIS_ALERT_A_TIME] ?
+		     nla_get_u64(atb[SIS_ALERT_A_TIME]) : now_ns();
 	if (atb[SIS_ALERT_A_MSG]) {
 		a->msg = nla_data(atb[SIS_ALERT_A_MSG]);
 		a->msg_len = (size_t)nla_len(atb[SIS_ALERT_A_MSG]);
@@ -292,9 +331,9 @@ static void alert_text(FILE *f, const struct alert *a, const char *time)
 }
 
 /*
- * {"time", "time_ns", "bridge", "ifindex", "scanner", "message" (a string
- * when the message is printable UTF-8) or "message_hex", and with a frame
- * "frame", "dir", "len" and "data" (hex)}.
+ * {"event": "alert", "time", "time_ns", "bridge", "ifindex", "scanner",
+ * "message" (a string when the message is printable UTF-8) or
+ * "message_hex", and with a frame "frame", "dir", "len" and "data" (hex)}.
  */
 static json_t *alert_json(const struct alert *a, const char *time)
 {
@@ -304,6 +343,7 @@ static json_t *alert_json(const struct alert *a, const char *time)
 
 	if (!o)
 		return NULL;
+	json_object_set_new(o, "event", json_string("alert"));
 	json_object_set_new(o, "time", json_string(time));
 	json_object_set_new(o, "time_ns", jint(a->time_ns));
 	json_object_set_new(o, "bridge", bridge ? jstr(bridge) : json_null());
@@ -324,47 +364,58 @@ static json_t *alert_json(const struct alert *a, const char *time)
 	return o;
 }
 
-/*
- * One message from the group: print it if it is an alert, and write its
- * frame to the pcap file. A failed write is reported here and returned
- * (also in m->error); anything else is skipped.
- */
-int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
+/* One object on its own line; @j is consumed. */
+static int monitor_put_json(struct monitor *m, json_t *j, const char *what)
 {
-	const struct genlmsghdr *g = nlmsg_data(nlh);
-	char time[64];
-	struct alert a;
-	int r;
-
-	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0) ||
-	    g->cmd != SIS_CMD_ALERT)
-		return 0;
-	if (alert_parse(nlh, &a) < 0) {
-		fprintf(stderr, "Warning: malformed alert skipped.\n");
-		return 0;
-	}
-	if (monitor_format_time(time, sizeof(time), a.time_ns) < 0)
-		snprintf(time, sizeof(time), "%llu",
-			 (unsigned long long)a.time_ns);
-	if (m->json) {
-		json_t *j = alert_json(&a, time);
-
-		if (!j || json_dumpf(j, m->out, JSON_COMPACT) < 0) {
-			json_decref(j);
-			m->error = -ENOMEM;
-			sisctl_error("cannot format an alert as JSON");
-			return m->error;
-		}
+	if (!j || json_dumpf(j, m->out, JSON_COMPACT) < 0) {
 		json_decref(j);
-		fputc('\n', m->out);
-	} else {
-		alert_text(m->out, &a, time);
+		m->error = -ENOMEM;
+		sisctl_error("cannot format %s as JSON", what);
+		return m->error;
 	}
+	json_decref(j);
+	fputc('\n', m->out);
+	return 0;
+}
+
+/* Each line goes out as it is printed: monitor's output is read live. */
+static int monitor_flush(struct monitor *m)
+{
 	if (fflush(m->out) == EOF || ferror(m->out)) {
 		m->error = -(errno ? errno : EIO);
 		sisctl_error("write error: %s", strerror(-m->error));
 		return m->error;
 	}
+	return 0;
+}
+
+static void time_text(char *time, size_t len, uint64_t ns)
+{
+	if (monitor_format_time(time, len, ns) < 0)
+		snprintf(time, len, "%llu", (unsigned long long)ns);
+}
+
+/* An alert: printed, and its frame written to the pcap file. */
+static int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
+{
+	char time[64];
+	struct alert a;
+	int r;
+
+	if (alert_parse(nlh, &a) < 0) {
+		fprintf(stderr, "Warning: malformed alert skipped.\n");
+		return 0;
+	}
+	time_text(time, sizeof(time), a.time_ns);
+	r = 0;
+	if (m->json)
+		r = monitor_put_json(m, alert_json(&a, time), "an alert");
+	else
+		alert_text(m->out, &a, time);
+	if (!r)
+		r = monitor_flush(m);
+	if (r < 0)
+		return r;
 	if (m->pcap && a.data) {
 		r = pcapfile_write(m->pcap, a.time_ns, a.data, a.data_len, a.len);
 		if (r < 0) {
@@ -375,6 +426,265 @@ int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
 	}
 	m->seen++;
 	return 0;
+}
+
+/* What the config group's commands are called: text, and JSON. */
+static const struct {
+	uint8_t cmd;
+	bool names_scanner;	/* the scanner's name follows the words */
+	const char *text, *json;
+} config_cmds[] = {
+	{ SIS_CMD_ATTACH, false, "attach", "attach" },
+	{ SIS_CMD_DETACH, false, "detach", "detach" },
+	{ SIS_CMD_SET_BRIDGE, false, "set", "set" },
+	{ SIS_CMD_PREVENT_ADD, false, "prevent add", "prevent-add" },
+	{ SIS_CMD_PREVENT_DEL, false, "prevent del", "prevent-del" },
+	{ SIS_CMD_SCANNER_ADD, true, "scanner add", "scanner-add" },
+	{ SIS_CMD_SCANNER_DEL, true, "scanner del", "scanner-del" },
+	{ SIS_CMD_CAP_ADD, false, "cap add", "cap-add" },
+	{ SIS_CMD_CAP_DEL, false, "cap del", "cap-del" },
+	{ SIS_CMD_INJECT_ADD, false, "inject add", "inject-add" },
+	{ SIS_CMD_INJECT_DEL, false, "inject del", "inject-del" },
+	{ SIS_CMD_SCANNER_ATTACH, true, "scanner attach", "scanner-attach" },
+	{ SIS_CMD_DETACHED, true, "scanner detached", "scanner-detached" },
+	{ SIS_CMD_CLOSED, false, "closed", "closed" },
+};
+
+static int config_cmd_index(uint8_t cmd)
+{
+	for (size_t i = 0; i < sizeof(config_cmds) / sizeof(config_cmds[0]); i++)
+		if (config_cmds[i].cmd == cmd)
+			return (int)i;
+	return -1;
+}
+
+/* enum sis_event_reason in JSON; NULL: unknown. */
+static const char *reason_json(uint8_t reason)
+{
+	static const char *const names[] = {
+		[SIS_EVENT_REQUEST] = "request",
+		[SIS_EVENT_PORT_LEFT] = "port-left",
+		[SIS_EVENT_PORT_GONE] = "port-gone",
+		[SIS_EVENT_BRIDGE_GONE] = "bridge-gone",
+		[SIS_EVENT_NETNS_EXIT] = "netns-exit",
+		[SIS_EVENT_PROCESS_EXIT] = "process-exit",
+	};
+
+	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : NULL;
+}
+
+static const struct nla_policy event_policy[SIS_EVENT_A_MAX + 1] = {
+	[SIS_EVENT_A_REASON]	= { .type = NLA_U8 },
+	[SIS_EVENT_A_BRIDGE]	= { .type = NLA_STRING },
+	[SIS_EVENT_A_PORT]	= { .type = NLA_STRING },
+	[SIS_EVENT_A_SCANNER]	= { .type = NLA_STRING },
+	[SIS_EVENT_A_ID]	= { .type = NLA_U32 },
+	[SIS_EVENT_A_PID]	= { .type = NLA_U32 },
+	[SIS_EVENT_A_CAP]	= { .type = NLA_STRING },
+};
+
+/*
+ * A message of the config group into *e (its strings point into the
+ * message). -ENOENT if it is no configuration event (no SIS_A_EVENT),
+ * -EPROTO if it is a malformed one.
+ */
+int config_event_parse(const struct nlmsghdr *nlh, struct config_event *e)
+{
+	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
+	struct nlattr *tb[SIS_A_MAX + 1], *etb[SIS_EVENT_A_MAX + 1];
+
+	memset(e, 0, sizeof(*e));
+	if (!genlmsg_valid_hdr(h, 0))
+		return -EPROTO;
+	e->cmd = ((const struct genlmsghdr *)nlmsg_data(nlh))->cmd;
+	if (genlmsg_parse(h, 0, tb, SIS_A_MAX, sisctl_policy) < 0)
+		return -EPROTO;
+	if (!tb[SIS_A_EVENT])
+		return -ENOENT;
+	if (nla_parse_nested(etb, SIS_EVENT_A_MAX, tb[SIS_A_EVENT],
+			     event_policy) < 0 || !etb[SIS_EVENT_A_REASON])
+		return -EPROTO;
+	e->reason = nla_get_u8(etb[SIS_EVENT_A_REASON]);
+	if (tb[SIS_A_IFINDEX])
+		e->ifindex = nla_get_u32(tb[SIS_A_IFINDEX]);
+	if (etb[SIS_EVENT_A_BRIDGE])
+		e->bridge = nla_get_string(etb[SIS_EVENT_A_BRIDGE]);
+	if (etb[SIS_EVENT_A_PORT])
+		e->port = nla_get_string(etb[SIS_EVENT_A_PORT]);
+	if (etb[SIS_EVENT_A_SCANNER])
+		e->scanner = nla_get_string(etb[SIS_EVENT_A_SCANNER]);
+	if (etb[SIS_EVENT_A_CAP])
+		e->cap = nla_get_string(etb[SIS_EVENT_A_CAP]);
+	if (etb[SIS_EVENT_A_ID]) {
+		e->has_id = true;
+		e->id = nla_get_u32(etb[SIS_EVENT_A_ID]);
+	}
+	if (etb[SIS_EVENT_A_PID])
+		e->pid = nla_get_u32(etb[SIS_EVENT_A_PID]);
+	return 0;
+}
+
+/* The bridge's name as the event gave it, else as it is now, or NULL. */
+static const char *event_bridge(const struct config_event *e, char *buf)
+{
+	return e->bridge ? e->bridge : bridge_name(e->ifindex, buf);
+}
+
+static void put_name(FILE *f, const char *s)
+{
+	put_escaped(f, (const unsigned char *)s, strlen(s));
+}
+
+/*
+ * TIME bridge BRIDGE COMMAND [NAME] [scanner NAME] [cap NAME] [id ID]
+ * [pid PID] [port NAME] [(REASON)]: the scanner's name right after the
+ * scanner commands, the port in the reason when it is why.
+ */
+void config_event_text(FILE *f, const struct config_event *e,
+		       const char *time)
+{
+	int c = config_cmd_index(e->cmd);
+	char buf[IF_NAMESIZE];
+	const char *bridge = event_bridge(e, buf);
+	bool port_why = e->port && (e->reason == SIS_EVENT_PORT_LEFT ||
+				    e->reason == SIS_EVENT_PORT_GONE);
+
+	fprintf(f, "%s bridge ", time);
+	if (bridge)
+		put_name(f, bridge);
+	else
+		fprintf(f, "if%u", e->ifindex);
+	if (c >= 0)
+		fprintf(f, " %s", config_cmds[c].text);
+	else
+		fprintf(f, " command %u", e->cmd);
+	if (e->scanner) {
+		fputs(c >= 0 && config_cmds[c].names_scanner ? " " : " scanner ",
+		      f);
+		put_name(f, e->scanner);
+	}
+	if (e->cap) {
+		fputs(" cap ", f);
+		put_name(f, e->cap);
+	}
+	if (e->has_id)
+		fprintf(f, " id %u", e->id);
+	if (e->pid)
+		fprintf(f, " pid %u", e->pid);
+	if (e->port && !port_why) {
+		fputs(" port ", f);
+		put_name(f, e->port);
+	}
+	switch (e->reason) {
+	case SIS_EVENT_REQUEST:
+		break;
+	case SIS_EVENT_PORT_LEFT:
+	case SIS_EVENT_PORT_GONE:
+		fputs(e->port ? " (port " : " (a port", f);
+		if (e->port)
+			put_name(f, e->port);
+		fputs(e->reason == SIS_EVENT_PORT_LEFT ? " left)" :
+			" unregistered)", f);
+		break;
+	case SIS_EVENT_BRIDGE_GONE:
+		fputs(" (bridge unregistered)", f);
+		break;
+	case SIS_EVENT_NETNS_EXIT:
+		fputs(" (namespace exiting)", f);
+		break;
+	case SIS_EVENT_PROCESS_EXIT:
+		fputs(" (process exited)", f);
+		break;
+	default:
+		fprintf(f, " (reason %u)", e->reason);
+		break;
+	}
+	fputc('\n', f);
+}
+
+/*
+ * {"event": "config", "time", "time_ns", "bridge", "ifindex", "command",
+ * "reason", and those the event has of "port", "scanner", "cap", "id" and
+ * "pid"}. A command or reason this sisctl does not know is its number.
+ */
+json_t *config_event_json(const struct config_event *e, const char *time,
+			  uint64_t time_ns)
+{
+	int c = config_cmd_index(e->cmd);
+	const char *reason = reason_json(e->reason);
+	char buf[IF_NAMESIZE];
+	const char *bridge = event_bridge(e, buf);
+	json_t *o = json_object();
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "event", json_string("config"));
+	json_object_set_new(o, "time", json_string(time));
+	json_object_set_new(o, "time_ns", jint(time_ns));
+	json_object_set_new(o, "bridge", bridge ? jstr(bridge) : json_null());
+	json_object_set_new(o, "ifindex", jint(e->ifindex));
+	json_object_set_new(o, "command", c >= 0 ?
+			    json_string(config_cmds[c].json) : jint(e->cmd));
+	json_object_set_new(o, "reason", reason ? json_string(reason) :
+			    jint(e->reason));
+	if (e->port)
+		json_object_set_new(o, "port", jstr(e->port));
+	if (e->scanner)
+		json_object_set_new(o, "scanner", jstr(e->scanner));
+	if (e->cap)
+		json_object_set_new(o, "cap", jstr(e->cap));
+	if (e->has_id)
+		json_object_set_new(o, "id", jint(e->id));
+	if (e->pid)
+		json_object_set_new(o, "pid", jint(e->pid));
+	return o;
+}
+
+/* A configuration event, at the time it was received. */
+static int monitor_config(struct monitor *m, const struct nlmsghdr *nlh)
+{
+	uint64_t ns = now_ns();
+	struct config_event e;
+	char time[64];
+	int r;
+
+	r = config_event_parse(nlh, &e);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0) {
+		fprintf(stderr, "Warning: malformed configuration event skipped.\n");
+		return 0;
+	}
+	time_text(time, sizeof(time), ns);
+	r = 0;
+	if (m->json)
+		r = monitor_put_json(m, config_event_json(&e, time, ns),
+				     "a configuration event");
+	else
+		config_event_text(m->out, &e, time);
+	if (!r)
+		r = monitor_flush(m);
+	if (r < 0)
+		return r;
+	m->seen++;
+	return 0;
+}
+
+/*
+ * One message from the groups: print it if it is an alert or a
+ * configuration event, and write an alert's frame to the pcap file. A
+ * failed write is reported here and returned (also in m->error); anything
+ * else is skipped.
+ */
+int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh)
+{
+	const struct genlmsghdr *g = nlmsg_data(nlh);
+
+	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
+		return 0;
+	if (g->cmd == SIS_CMD_ALERT)
+		return monitor_alert(m, nlh);
+	return monitor_config(m, nlh);
 }
 
 /* Join family's multicast group: 0 or a negative errno. */
@@ -404,7 +714,7 @@ static int on_msg(struct nl_msg *msg, void *arg)
 	struct nlmsghdr *h = nlmsg_hdr(msg);
 
 	if (h->nlmsg_type == c->family)
-		monitor_alert(c->m, h);
+		monitor_msg(c->m, h);
 	return monitor_done(c->m) ? NL_STOP : NL_OK;
 }
 
@@ -417,7 +727,7 @@ static int any_seq(struct nl_msg *msg, void *arg)
 }
 
 /*
- * Read alerts from sk (messages of family) until m->count alerts, an error,
+ * Read events from sk (messages of family) until m->count events, an error,
  * or stopfd (may be -1) becomes readable. 0, or a negative errno.
  */
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
@@ -456,10 +766,13 @@ int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
 			r = 0;
 			continue;
 		}
-		/* libnl reports the socket's ENOBUFS as NLE_NOMEM. */
+		/*
+		 * libnl reports the socket's ENOBUFS as NLE_NOMEM: the receive
+		 * buffer was full, or the kernel could not build an event.
+		 */
 		if (r == -NLE_NOMEM && errno == ENOBUFS) {
 			fprintf(stderr,
-				"Warning: alerts were lost, the receive buffer was full.\n");
+				"Warning: events were lost, the receive buffer was full.\n");
 			r = 0;
 			continue;
 		}
@@ -473,21 +786,51 @@ out:
 	return r;
 }
 
-static void join_error(int r)
+static void join_error(const char *group, int r)
 {
 	if (r == -EPERM)
-		sisctl_error("joining the alerts group: %s (sisctl monitor needs CAP_NET_ADMIN)",
-			     strerror(EPERM));
+		sisctl_error("joining the %s group: %s (sisctl monitor needs CAP_NET_ADMIN)",
+			     group, strerror(EPERM));
 	else if (r == -ENOENT)
 		sisctl_error("the sis module has no \"%s\" group, it is older than sisctl",
-			     SIS_MCGRP_ALERTS);
+			     group);
 	else
-		sisctl_error("joining the alerts group: %s", strerror(-r));
+		sisctl_error("joining the %s group: %s", group, strerror(-r));
+}
+
+/*
+ * Join the groups asked for. "all" is all the module has: an older one
+ * without the config group still gives its alerts. 0 or -1, reported.
+ */
+static int monitor_join_groups(struct nl_sock *sk, unsigned int groups)
+{
+	int r;
+
+	if (groups & MONITOR_ALERTS) {
+		r = monitor_join(sk, SIS_GENL_NAME, SIS_MCGRP_ALERTS);
+		if (r < 0) {
+			join_error(SIS_MCGRP_ALERTS, r);
+			return -1;
+		}
+	}
+	if (groups & MONITOR_CONFIG) {
+		r = monitor_join(sk, SIS_GENL_NAME, SIS_MCGRP_CONFIG);
+		if (r == -ENOENT && groups == MONITOR_ALL) {
+			fprintf(stderr,
+				"Warning: the sis module has no \"%s\" group (it is older than sisctl): alerts only.\n",
+				SIS_MCGRP_CONFIG);
+		} else if (r < 0) {
+			join_error(SIS_MCGRP_CONFIG, r);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 {
 	struct monitor m = { .json = o->json, .out = stdout };
+	unsigned int groups;
 	sigset_t stop, old;
 	const char *path;
 	struct sis_nl *nl;
@@ -497,17 +840,15 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 
 	if (argc == 2 && is_help(argv[1]))
 		return usage(stdout);
-	if (monitor_parse(argc - 1, argv + 1, &m.json, &m.count, &path, err,
-			  sizeof(err)) < 0) {
+	if (monitor_parse(argc - 1, argv + 1, &m.json, &groups, &m.count, &path,
+			  err, sizeof(err)) < 0) {
 		sisctl_error("%s", err);
 		return 1;
 	}
 	if (sisctl_open(&nl) < 0)
 		return 1;
 	sk = sis_nl_sock(nl);
-	r = monitor_join(sk, SIS_GENL_NAME, SIS_MCGRP_ALERTS);
-	if (r < 0) {
-		join_error(r);
+	if (monitor_join_groups(sk, groups) < 0) {
 		sis_nl_close(nl);
 		return 1;
 	}
@@ -532,9 +873,9 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 		sisctl_error("signalfd: %s", strerror(-r));
 	} else {
 		r = monitor_run(&m, sk, sis_nl_family(nl), sfd);
-		/* Errors of monitor_alert() are reported already. */
+		/* Errors of monitor_msg() are reported already. */
 		if (r < 0 && r != m.error)
-			sisctl_error("receiving alerts: %s", strerror(-r));
+			sisctl_error("receiving events: %s", strerror(-r));
 	}
 	r2 = pcapfile_close(m.pcap);
 	if (r2 < 0 && r >= 0) {

@@ -338,18 +338,44 @@ int show_conns(const struct sisctl *o, int argc, char **argv);
 /* monitor.c */
 struct nl_sock;
 
+/* The groups monitor joins. */
+enum {
+	MONITOR_ALERTS = 1,	/* "alerts": the scanners' alerts */
+	MONITOR_CONFIG = 2,	/* "config": changes of configuration */
+	MONITOR_ALL = MONITOR_ALERTS | MONITOR_CONFIG,
+};
+
 struct monitor {
 	bool json;
-	uint32_t count;		/* stop after this many alerts, 0: never */
-	uint32_t seen;
+	uint32_t count;		/* stop after this many events, 0: never */
+	uint32_t seen;		/* alerts and configuration events printed */
 	struct pcapfile *pcap;
 	FILE *out;
 	int error;		/* first error, a negative errno */
 };
-int monitor_parse(int argc, char *const argv[], bool *json, uint32_t *count,
-		  const char **pcap, char *err, size_t err_len);
+
+/* A configuration event (SIS_A_EVENT); the strings point into its message. */
+struct config_event {
+	uint8_t cmd;		/* SIS_CMD_* of the change */
+	uint8_t reason;		/* enum sis_event_reason */
+	uint32_t ifindex;
+	const char *bridge;	/* NULL: not sent */
+	const char *port, *scanner, *cap;	/* NULL: none */
+	bool has_id;
+	uint32_t id;
+	uint32_t pid;		/* 0: none */
+};
+
+int monitor_parse(int argc, char *const argv[], bool *json,
+		  unsigned int *groups, uint32_t *count, const char **pcap,
+		  char *err, size_t err_len);
 int monitor_format_time(char *buf, size_t len, uint64_t ns);
-int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh);
+int config_event_parse(const struct nlmsghdr *nlh, struct config_event *e);
+void config_event_text(FILE *f, const struct config_event *e,
+		       const char *time);
+json_t *config_event_json(const struct config_event *e, const char *time,
+			  uint64_t time_ns);
+int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh);
 int monitor_join(struct nl_sock *sk, const char *family, const char *group);
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd);
 

@@ -415,6 +415,7 @@ const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_STREAM_STATS]	= { .type = NLA_NESTED },
 	[SIS_A_NORM_STATS]	= { .type = NLA_NESTED },
 	[SIS_A_CONN]		= { .type = NLA_NESTED },
+	[SIS_A_EVENT]		= { .type = NLA_NESTED },
 };
 
 const struct nla_policy sisctl_rule_policy[SIS_RULE_A_MAX + 1] = {

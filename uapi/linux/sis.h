@@ -250,10 +250,11 @@
  *   SIS_ALERT_A_FRAME_NUM, SIS_ALERT_A_DIR, SIS_ALERT_A_LEN (its length)
  *   and SIS_ALERT_A_DATA (its first SIS_ALERT_DATA_MAX bytes at most).
  *
- * SIS_CMD_DETACHED (kernel to scanner)
+ * SIS_CMD_DETACHED (kernel to scanner, and kernel to the "config" group)
  *   SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The scanner was deleted (or
  *   its bridge detached): nothing more comes, and the socket may attach
- *   again to another scanner.
+ *   again to another scanner. To the "config" group (see "Configuration
+ *   events" below): a scanner's process closed its socket or died.
  *
  * Streams (paper sections 3.2, 4.2 and 4.3)
  * -----------------------------------------
@@ -374,6 +375,49 @@
  *   sis_conn_dir_attr: SEEN (u64, bytes reassembled), PASSED (u64, bytes
  *   forwarded in order), HELD (u32, bytes held now), KEPT (u32, bytes kept
  *   until acknowledged), WATCHERS (u32, scanners reading it).
+ *
+ * Configuration events
+ * --------------------
+ * Every change of configuration is announced, once made, on the multicast
+ * group SIS_MCGRP_CONFIG ("config", CAP_NET_ADMIN to join) of the namespace
+ * where it was made, as rtnetlink announces links and addresses: one
+ * message per change, whose command is that of the change: SIS_CMD_ATTACH,
+ * SIS_CMD_DETACH, SIS_CMD_SET_BRIDGE, SIS_CMD_PREVENT_ADD, _PREVENT_DEL,
+ * SIS_CMD_SCANNER_ADD, _SCANNER_DEL, SIS_CMD_CAP_ADD, _CAP_DEL,
+ * SIS_CMD_INJECT_ADD, _INJECT_DEL, SIS_CMD_SCANNER_ATTACH (a process
+ * attached as a scanner), SIS_CMD_DETACHED (a scanner's process closed its
+ * socket or died) or SIS_CMD_CLOSED. Each carries
+ *   SIS_A_IFINDEX: u32, the bridge
+ *   SIS_A_EVENT: nest of enum sis_event_attr
+ *     SIS_EVENT_A_REASON: u8, enum sis_event_reason: why it changed
+ *     SIS_EVENT_A_BRIDGE: string, the bridge's name
+ *     SIS_EVENT_A_PORT: string, the port that left or went
+ *       (SIS_EVENT_PORT_LEFT, SIS_EVENT_PORT_GONE)
+ *     SIS_EVENT_A_SCANNER: string, the scanner (the scanner, capability and
+ *       injection commands, SIS_CMD_SCANNER_ATTACH, SIS_CMD_DETACHED)
+ *     SIS_EVENT_A_ID: u32, the prevent rule's id (SIS_CMD_PREVENT_ADD and
+ *       _DEL) or the injection's (SIS_CMD_INJECT_ADD and _DEL, where it is
+ *       always present: an injection's id may be 0)
+ *     SIS_EVENT_A_PID: u32, the scanner's process (SIS_CMD_SCANNER_ATTACH,
+ *       SIS_CMD_DETACHED), in the pid namespace of the process that
+ *       attached, as SIS_SCANNER_A_PID
+ *     SIS_EVENT_A_CAP: string, the capability (SIS_CMD_CAP_ADD and _DEL)
+ * Changes are made under one lock, and announced under it: events come in
+ * the order of the changes. Subscriptions are the scanner processes' own
+ * state, not configuration: SIS_CMD_SUBSCRIBE and SIS_CMD_UNSUBSCRIBE are
+ * not announced. A detach, whatever its reason, is one SIS_CMD_DETACH
+ * event: the scanners deleted with the bridge get none of their own. A
+ * scanner the administrator deletes is one SIS_CMD_SCANNER_DEL, its
+ * process leaving with it no SIS_CMD_DETACHED. A listener whose receive
+ * buffer was full, or that missed an event the kernel could not allocate,
+ * gets ENOBUFS on its next receive, and may dump the state again.
+ * Nothing is announced when the namespace itself goes: every socket holds
+ * a reference on its namespace, so none is left there to listen.
+ *
+ * SIS_CMD_CLOSED (kernel to the "config" group)
+ *   A bridge lost a port and is kept closed, dropping everything between
+ *   its ports until it is attached again or detached. SIS_EVENT_A_REASON is
+ *   SIS_EVENT_PORT_LEFT or SIS_EVENT_PORT_GONE, with SIS_EVENT_A_PORT.
  */
 #ifndef _UAPI_LINUX_SIS_H
 #define _UAPI_LINUX_SIS_H
@@ -410,6 +454,7 @@
 #define SIS_INJECT_BURST	100
 #define SIS_INJECT_RATE		100	/* per second, after the burst */
 #define SIS_MCGRP_ALERTS	"alerts"
+#define SIS_MCGRP_CONFIG	"config"
 #define SIS_PORT_RANGES_MAX	16	/* per list of a stream capability */
 #define SIS_PASSES_MAX		1024	/* struct sis_stream_pass per request */
 #define SIS_PASS_ALL		(~(__u64)0)
@@ -448,6 +493,7 @@ enum sis_cmd {
 	SIS_CMD_STREAM_PASS,
 	SIS_CMD_SET_BRIDGE,
 	SIS_CMD_GET_CONN,
+	SIS_CMD_CLOSED,
 	__SIS_CMD_MAX
 };
 
@@ -563,6 +609,7 @@ enum sis_attr {
 	SIS_A_STREAM_STATS,	/* nest of enum sis_sstats_attr (dumps) */
 	SIS_A_CONN,		/* nest of enum sis_conn_attr (dumps) */
 	SIS_A_NORM_STATS,	/* nest of enum sis_nstats_attr (dumps) */
+	SIS_A_EVENT,		/* nest of enum sis_event_attr (events) */
 	__SIS_A_LAST
 };
 
@@ -836,5 +883,30 @@ enum sis_conn_dir_attr {
 };
 
 #define SIS_CONN_DIR_A_MAX (__SIS_CONN_DIR_A_LAST - 1)
+
+/* A configuration event (SIS_A_EVENT), on the "config" group. */
+enum sis_event_attr {
+	SIS_EVENT_A_UNSPEC,
+	SIS_EVENT_A_REASON,		/* u8, enum sis_event_reason */
+	SIS_EVENT_A_BRIDGE,		/* string, the bridge's name */
+	SIS_EVENT_A_PORT,		/* string, a port's name */
+	SIS_EVENT_A_SCANNER,		/* string, a scanner's name */
+	SIS_EVENT_A_ID,			/* u32, a rule's or injection's id */
+	SIS_EVENT_A_PID,		/* u32, a scanner process */
+	SIS_EVENT_A_CAP,		/* string, a capability's name */
+	__SIS_EVENT_A_LAST
+};
+
+#define SIS_EVENT_A_MAX (__SIS_EVENT_A_LAST - 1)
+
+/* Why the configuration changed (SIS_EVENT_A_REASON). */
+enum sis_event_reason {
+	SIS_EVENT_REQUEST,	/* an administrator's or a process's request */
+	SIS_EVENT_PORT_LEFT,	/* a port left the bridge */
+	SIS_EVENT_PORT_GONE,	/* a port unregistered, or moved away */
+	SIS_EVENT_BRIDGE_GONE,	/* the bridge was unregistered */
+	SIS_EVENT_NETNS_EXIT,	/* the namespace is going */
+	SIS_EVENT_PROCESS_EXIT,	/* a scanner process closed its socket */
+};
 
 #endif /* _UAPI_LINUX_SIS_H */

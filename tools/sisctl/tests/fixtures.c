@@ -206,6 +206,32 @@ struct nl_msg *alert_msg(const struct alert_spec *a)
 	return msg;
 }
 
+struct nl_msg *event_msg(const struct event_spec *e)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *n;
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, e->cmd, SIS_GENL_VERSION);
+	nla_put_u32(msg, SIS_A_IFINDEX, e->ifindex);
+	n = nla_nest_start(msg, SIS_A_EVENT | NLA_F_NESTED);
+	if (e->has_reason)
+		nla_put_u8(msg, SIS_EVENT_A_REASON, e->reason);
+	if (e->bridge)
+		nla_put_string(msg, SIS_EVENT_A_BRIDGE, e->bridge);
+	if (e->port)
+		nla_put_string(msg, SIS_EVENT_A_PORT, e->port);
+	if (e->scanner)
+		nla_put_string(msg, SIS_EVENT_A_SCANNER, e->scanner);
+	if (e->has_id)
+		nla_put_u32(msg, SIS_EVENT_A_ID, e->id);
+	if (e->pid)
+		nla_put_u32(msg, SIS_EVENT_A_PID, e->pid);
+	if (e->cap)
+		nla_put_string(msg, SIS_EVENT_A_CAP, e->cap);
+	nla_nest_end(msg, n);
+	return msg;
+}
+
 static char *slurp(FILE *f)
 {
 	long n;

@@ -96,6 +96,20 @@ struct alert_spec {
 
 struct nl_msg *alert_msg(const struct alert_spec *a);
 
+/* A message of the "config" group: SIS_A_EVENT with what is set here. */
+struct event_spec {
+	uint8_t cmd;
+	uint32_t ifindex;
+	bool has_reason;	/* the kernel always sends it */
+	uint8_t reason;
+	const char *bridge, *port, *scanner, *cap;	/* NULL: not sent */
+	bool has_id;
+	uint32_t id;
+	uint32_t pid;		/* 0: not sent */
+};
+
+struct nl_msg *event_msg(const struct event_spec *e);
+
 /*
  * The fake libsis (fake_sis.c): while fake.on, sis_nl_open, sis_nl_msg,
  * sis_nl_request, sis_nl_dump and sis_nl_close of the sisctl code are

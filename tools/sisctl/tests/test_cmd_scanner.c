@@ -446,6 +446,11 @@ TAP_SUITE(cmd_monitor)
 	tap_ok(r.ret == 1 && !strcmp(r.err, "Error: --pcap needs a value.\n"),
 	       "monitor: --pcap without a file");
 	run_free(&r);
+	RUN(&r, &text_mode, "monitor", "-j", "configs");
+	tap_ok(r.ret == 1 && !r.out[0] && !strcmp(r.err,
+		"Error: unknown group \"configs\": alerts, config or all.\n") &&
+	       fake.opened == 0, "monitor: unknown group, nothing opened");
+	run_free(&r);
 	fake.open_error = -ENOENT;
 	RUN(&r, &json_mode, "monitor", "--count", "1");
 	tap_ok(r.ret == 1 && !r.out[0] && !strcmp(r.err, "Error: sis module not loaded.\n"),

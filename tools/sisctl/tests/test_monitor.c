@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sisctl monitor: options, alert lines, JSON lines, pcap files, the loop. */
+/*
+ * sisctl monitor: options and groups, alert lines, configuration event
+ * lines, JSON lines, pcap files, the loop.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -22,58 +25,77 @@
 TAP_SUITE(monitor_args)
 {
 	enum { OK, ERROR };
+	enum { A = MONITOR_ALERTS, C = MONITOR_CONFIG, ALL = MONITOR_ALL };
 	static const struct {
 		const char *name;
 		int argc;
 		const char *argv[6];
 		int want;
 		bool json;
+		unsigned int groups;
 		uint32_t count;
 		const char *pcap;
 		const char *err;
 	} cases[] = {
-		{ "nothing", 0, { NULL }, OK, false, 0, NULL, NULL },
-		{ "-j", 1, { "-j" }, OK, true, 0, NULL, NULL },
-		{ "--json", 1, { "--json" }, OK, true, 0, NULL, NULL },
-		{ "all", 5, { "--pcap", "a.pcap", "-j", "--count", "3" }, OK, true, 3,
-		  "a.pcap", NULL },
-		{ "with =", 2, { "--pcap=b.pcap", "--count=1" }, OK, false, 1, "b.pcap",
+		{ "nothing: all groups", 0, { NULL }, OK, false, ALL, 0, NULL, NULL },
+		{ "-j", 1, { "-j" }, OK, true, ALL, 0, NULL, NULL },
+		{ "--json", 1, { "--json" }, OK, true, ALL, 0, NULL, NULL },
+		{ "every option", 5, { "--pcap", "a.pcap", "-j", "--count", "3" }, OK,
+		  true, ALL, 3, "a.pcap", NULL },
+		{ "with =", 2, { "--pcap=b.pcap", "--count=1" }, OK, false, ALL, 1,
+		  "b.pcap", NULL },
+		{ "alerts", 1, { "alerts" }, OK, false, A, 0, NULL, NULL },
+		{ "config", 1, { "config" }, OK, false, C, 0, NULL, NULL },
+		{ "all", 1, { "all" }, OK, false, ALL, 0, NULL, NULL },
+		{ "alerts and config", 2, { "alerts", "config" }, OK, false, ALL, 0,
+		  NULL, NULL },
+		{ "config twice", 2, { "config", "config" }, OK, false, C, 0, NULL,
 		  NULL },
-		{ "count 0", 2, { "--count", "0" }, ERROR, false, 0, NULL,
+		{ "group among options", 4, { "-j", "config", "--count", "2" }, OK, true,
+		  C, 2, NULL, NULL },
+		{ "alerts with --pcap", 3, { "alerts", "--pcap", "a" }, OK, false, A, 0,
+		  "a", NULL },
+		{ "config with --pcap", 3, { "--pcap", "a", "config" }, ERROR, false, 0,
+		  0, NULL, "--pcap writes the frames of alerts: not with config alone" },
+		{ "unknown group", 1, { "alert" }, ERROR, false, 0, 0, NULL,
+		  "unknown group \"alert\": alerts, config or all" },
+		{ "unknown group after a good one", 2, { "config", "links" }, ERROR,
+		  false, 0, 0, NULL, "unknown group \"links\": alerts, config or all" },
+		{ "count 0", 2, { "--count", "0" }, ERROR, false, 0, 0, NULL,
 		  "invalid count \"0\": use 1 to 4294967295" },
-		{ "count not a number", 2, { "--count", "ten" }, ERROR, false, 0, NULL,
+		{ "count not a number", 2, { "--count", "ten" }, ERROR, false, 0, 0, NULL,
 		  "invalid count \"ten\"" },
-		{ "count without value", 1, { "--count" }, ERROR, false, 0, NULL,
+		{ "count without value", 1, { "--count" }, ERROR, false, 0, 0, NULL,
 		  "--count needs a value" },
-		{ "pcap without value", 1, { "--pcap" }, ERROR, false, 0, NULL,
+		{ "pcap without value", 1, { "--pcap" }, ERROR, false, 0, 0, NULL,
 		  "--pcap needs a value" },
-		{ "pcap to stdout", 2, { "--pcap", "-" }, ERROR, false, 0, NULL,
+		{ "pcap to stdout", 2, { "--pcap", "-" }, ERROR, false, 0, 0, NULL,
 		  "--pcap needs a file name" },
-		{ "pcap twice", 4, { "--pcap", "a", "--pcap", "b" }, ERROR, false, 0, NULL,
-		  "--pcap given twice" },
-		{ "unknown option", 1, { "--follow" }, ERROR, false, 0, NULL,
+		{ "pcap twice", 4, { "--pcap", "a", "--pcap", "b" }, ERROR, false, 0, 0,
+		  NULL, "--pcap given twice" },
+		{ "unknown option", 1, { "--follow" }, ERROR, false, 0, 0, NULL,
 		  "unknown argument \"--follow\"" },
-		{ "unknown word", 1, { "all" }, ERROR, false, 0, NULL,
-		  "unknown argument \"all\"" },
-		{ "prefix of an option", 2, { "--pcapfile", "x" }, ERROR, false, 0, NULL,
-		  "unknown argument \"--pcapfile\"" },
+		{ "prefix of an option", 2, { "--pcapfile", "x" }, ERROR, false, 0, 0,
+		  NULL, "unknown argument \"--pcapfile\"" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		bool json = false, good;
+		unsigned int groups = 99;
 		uint32_t count = 99;
 		const char *pcap = "x";
 		char err[256];
 		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
-				      &count, &pcap, err, sizeof(err));
+				      &groups, &count, &pcap, err, sizeof(err));
 
 		if (cases[i].want == OK)
-			good = !r && json == cases[i].json && count == cases[i].count &&
+			good = !r && json == cases[i].json && groups == cases[i].groups &&
+			       count == cases[i].count &&
 			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap);
 		else
 			good = r < 0 && strstr(err, cases[i].err);
 		if (!good)
-			tap_diag("got \"%s\"", err);
+			tap_diag("got %d, groups %u, \"%s\"", r, groups, err);
 		tap_ok(good, "monitor: %s", cases[i].name);
 	}
 }
@@ -118,7 +140,7 @@ TAP_SUITE(monitor_time)
 	free(old);
 }
 
-/* Feed one message to monitor_alert(), its output in *out. */
+/* Feed one message to monitor_msg(), its output in *out. */
 static int feed(struct monitor *m, struct nl_msg *msg, char **out)
 {
 	size_t len = 0;
@@ -126,7 +148,7 @@ static int feed(struct monitor *m, struct nl_msg *msg, char **out)
 
 	*out = NULL;
 	m->out = open_memstream(out, &len);
-	r = monitor_alert(m, nlmsg_hdr(msg));
+	r = monitor_msg(m, nlmsg_hdr(msg));
 	fclose(m->out);
 	m->out = NULL;
 	nlmsg_free(msg);
@@ -194,13 +216,14 @@ TAP_SUITE(monitor_text)
 	       "text: the frame's length, not the data's");
 	free(out);
 
-	/* Other commands of the family are not alerts. */
+	/* Other messages of the family are neither alerts nor events. */
 	{
 		struct nl_msg *msg = nlmsg_alloc();
 
 		genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_DETACHED, 1);
 		r = feed(&m, msg, &out);
-		tap_ok(!r && out && !out[0] && m.seen == 3, "text: not an alert, skipped");
+		tap_ok(!r && out && !out[0] && m.seen == 3,
+		       "text: neither an alert nor an event, skipped");
 		free(out);
 	}
 	{
@@ -255,14 +278,15 @@ TAP_SUITE(monitor_json)
 	j = out ? json_loads(out, 0, &e) : NULL;
 	tap_ok(!r && out && out[strlen(out) - 1] == '\n' && !strchr(out, '\n')[1] &&
 	       json_is_object(j), "json: one object on one line");
-	tap_ok(jstr_is(j, "time", "2026-11-27T10:15:03.123+00:00") &&
+	tap_ok(jstr_is(j, "event", "alert") &&
+	       jstr_is(j, "time", "2026-11-27T10:15:03.123+00:00") &&
 	       jint_is(j, "time_ns", (json_int_t)T0) &&
 	       json_is_null(json_object_get(j, "bridge")) &&
 	       jint_is(j, "ifindex", 999999) && jstr_is(j, "scanner", "ids") &&
 	       jstr_is(j, "message", "port scan") && !json_object_get(j, "message_hex") &&
 	       jint_is(j, "frame", 42) && jstr_is(j, "dir", "out") &&
 	       jint_is(j, "len", 1514) && jstr_is(j, "data", hex) &&
-	       json_object_size(j) == 10, "json: every field");
+	       json_object_size(j) == 11, "json: every field");
 	if (out && !json_is_object(j))
 		tap_diag("%s", out);
 	json_decref(j);
@@ -274,7 +298,7 @@ TAP_SUITE(monitor_json)
 	j = out ? json_loads(out, 0, &e) : NULL;
 	tap_ok(!r && jstr_is(j, "message", "caf\xc3\xa9 \xe2\x82\xac") &&
 	       !json_object_get(j, "frame") && !json_object_get(j, "data") &&
-	       json_object_size(j) == 6, "json: UTF-8 message, no frame");
+	       json_object_size(j) == 7, "json: UTF-8 message, no frame");
 	json_decref(j);
 	free(out);
 
@@ -485,10 +509,294 @@ TAP_SUITE(monitor_join_group)
 		nl_socket_free(sk);
 		tap_skip("no generic netlink here", "join: nlctrl's notify group");
 		tap_skip("no generic netlink here", "join: a group the family lacks");
+		tap_skip("no generic netlink here", "join: config, a group the family lacks");
 		return;
 	}
 	tap_ok(monitor_join(sk, "nlctrl", "notify") == 0, "join: nlctrl's notify group");
 	tap_ok(monitor_join(sk, "nlctrl", SIS_MCGRP_ALERTS) == -ENOENT,
 	       "join: a group the family lacks");
+	tap_ok(monitor_join(sk, "nlctrl", SIS_MCGRP_CONFIG) == -ENOENT,
+	       "join: config, a group the family lacks");
 	nl_socket_free(sk);
+}
+
+/* Every command and reason of the config group, as a line and as JSON. */
+TAP_SUITE(monitor_event_format)
+{
+	enum { REQ = SIS_EVENT_REQUEST, LEFT = SIS_EVENT_PORT_LEFT,
+	       GONE = SIS_EVENT_PORT_GONE };
+#define EV(c, r, ...) \
+	{ .cmd = (c), .reason = (r), .ifindex = 5, .bridge = "br0", __VA_ARGS__ }
+	static const struct {
+		struct config_event e;
+		const char *text, *json;
+	} cases[] = {
+		{ EV(SIS_CMD_ATTACH, REQ),
+		  "T bridge br0 attach\n",
+		  "\"command\":\"attach\",\"reason\":\"request\"}" },
+		{ EV(SIS_CMD_DETACH, REQ),
+		  "T bridge br0 detach\n",
+		  "\"command\":\"detach\",\"reason\":\"request\"}" },
+		{ EV(SIS_CMD_DETACH, LEFT, .port = "eth1"),
+		  "T bridge br0 detach (port eth1 left)\n",
+		  "\"command\":\"detach\",\"reason\":\"port-left\",\"port\":\"eth1\"}" },
+		{ EV(SIS_CMD_DETACH, GONE, .port = "eth1"),
+		  "T bridge br0 detach (port eth1 unregistered)\n",
+		  "\"command\":\"detach\",\"reason\":\"port-gone\",\"port\":\"eth1\"}" },
+		{ EV(SIS_CMD_DETACH, SIS_EVENT_BRIDGE_GONE),
+		  "T bridge br0 detach (bridge unregistered)\n",
+		  "\"command\":\"detach\",\"reason\":\"bridge-gone\"}" },
+		{ EV(SIS_CMD_DETACH, SIS_EVENT_NETNS_EXIT),
+		  "T bridge br0 detach (namespace exiting)\n",
+		  "\"command\":\"detach\",\"reason\":\"netns-exit\"}" },
+		{ EV(SIS_CMD_CLOSED, GONE, .port = "eth1"),
+		  "T bridge br0 closed (port eth1 unregistered)\n",
+		  "\"command\":\"closed\",\"reason\":\"port-gone\",\"port\":\"eth1\"}" },
+		{ EV(SIS_CMD_CLOSED, LEFT, .port = "eth1"),
+		  "T bridge br0 closed (port eth1 left)\n",
+		  "\"command\":\"closed\",\"reason\":\"port-left\",\"port\":\"eth1\"}" },
+		{ EV(SIS_CMD_CLOSED, LEFT),
+		  "T bridge br0 closed (a port left)\n",
+		  "\"command\":\"closed\",\"reason\":\"port-left\"}" },
+		{ EV(SIS_CMD_SET_BRIDGE, REQ),
+		  "T bridge br0 set\n",
+		  "\"command\":\"set\",\"reason\":\"request\"}" },
+		{ EV(SIS_CMD_PREVENT_ADD, REQ, .has_id = true, .id = 3),
+		  "T bridge br0 prevent add id 3\n",
+		  "\"command\":\"prevent-add\",\"reason\":\"request\",\"id\":3}" },
+		{ EV(SIS_CMD_PREVENT_DEL, REQ, .has_id = true, .id = 3),
+		  "T bridge br0 prevent del id 3\n",
+		  "\"command\":\"prevent-del\",\"reason\":\"request\",\"id\":3}" },
+		{ EV(SIS_CMD_SCANNER_ADD, REQ, .scanner = "codered"),
+		  "T bridge br0 scanner add codered\n",
+		  "\"command\":\"scanner-add\",\"reason\":\"request\",\"scanner\":\"codered\"}" },
+		{ EV(SIS_CMD_SCANNER_DEL, REQ, .scanner = "codered"),
+		  "T bridge br0 scanner del codered\n",
+		  "\"command\":\"scanner-del\",\"reason\":\"request\",\"scanner\":\"codered\"}" },
+		{ EV(SIS_CMD_CAP_ADD, REQ, .scanner = "codered", .cap = "syn"),
+		  "T bridge br0 cap add scanner codered cap syn\n",
+		  "\"command\":\"cap-add\",\"reason\":\"request\",\"scanner\":\"codered\","
+		  "\"cap\":\"syn\"}" },
+		{ EV(SIS_CMD_CAP_DEL, REQ, .scanner = "codered", .cap = "syn"),
+		  "T bridge br0 cap del scanner codered cap syn\n",
+		  "\"command\":\"cap-del\",\"reason\":\"request\",\"scanner\":\"codered\","
+		  "\"cap\":\"syn\"}" },
+		{ EV(SIS_CMD_INJECT_ADD, REQ, .scanner = "codered",
+		    .has_id = true, .id = 0),
+		  "T bridge br0 inject add scanner codered id 0\n",
+		  "\"command\":\"inject-add\",\"reason\":\"request\",\"scanner\":\"codered\","
+		  "\"id\":0}" },
+		{ EV(SIS_CMD_INJECT_DEL, REQ, .scanner = "codered",
+		    .has_id = true, .id = 2),
+		  "T bridge br0 inject del scanner codered id 2\n",
+		  "\"command\":\"inject-del\",\"reason\":\"request\",\"scanner\":\"codered\","
+		  "\"id\":2}" },
+		{ EV(SIS_CMD_SCANNER_ATTACH, REQ, .scanner = "codered",
+		    .pid = 1234),
+		  "T bridge br0 scanner attach codered pid 1234\n",
+		  "\"command\":\"scanner-attach\",\"reason\":\"request\","
+		  "\"scanner\":\"codered\",\"pid\":1234}" },
+		{ EV(SIS_CMD_DETACHED, SIS_EVENT_PROCESS_EXIT,
+		    .scanner = "codered", .pid = 1234),
+		  "T bridge br0 scanner detached codered pid 1234 (process exited)\n",
+		  "\"command\":\"scanner-detached\",\"reason\":\"process-exit\","
+		  "\"scanner\":\"codered\",\"pid\":1234}" },
+		{ EV(200, 77),
+		  "T bridge br0 command 200 (reason 77)\n",
+		  "\"command\":200,\"reason\":77}" },
+		{ EV(SIS_CMD_ATTACH, REQ, .port = "eth1"),
+		  "T bridge br0 attach port eth1\n",
+		  "\"command\":\"attach\",\"reason\":\"request\",\"port\":\"eth1\"}" },
+		{ { .cmd = SIS_CMD_DETACH, .reason = LEFT, .ifindex = 5,
+		    .bridge = "b\\r", .port = "e\x01" },
+		  "T bridge b\\\\r detach (port e\\x01 left)\n",
+		  "\"command\":\"detach\",\"reason\":\"port-left\",\"port\":\"e\\u0001\"}" },
+	};
+
+#undef EV
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const struct config_event *e = &cases[i].e;
+		char *text = NULL, *json, want[512];
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		json_t *j;
+
+		config_event_text(f, e, "T");
+		fclose(f);
+		tap_streq(text, cases[i].text, "event line: %.*s", (int)strlen(cases[i].text) - 1,
+			  cases[i].text);
+		free(text);
+
+		/* The bridge goes into the JSON escaped as JSON escapes it. */
+		j = json_string(e->bridge);
+		json = json_dumps(j, JSON_ENCODE_ANY);
+		snprintf(want, sizeof(want),
+			 "{\"event\":\"config\",\"time\":\"T\",\"time_ns\":7,\"bridge\":%s,"
+			 "\"ifindex\":5,%s", json, cases[i].json);
+		free(json);
+		json_decref(j);
+		j = config_event_json(e, "T", 7);
+		json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		tap_streq(json, want, "event JSON: %.*s", (int)strlen(cases[i].text) - 1,
+			  cases[i].text);
+		free(json);
+		json_decref(j);
+	}
+
+	/* No bridge name sent: the ifindex's name now, else the ifindex. */
+	{
+		struct config_event e = { .cmd = SIS_CMD_ATTACH, .ifindex = 999999 };
+		char *text = NULL, *json;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		json_t *j;
+
+		config_event_text(f, &e, "T");
+		fclose(f);
+		tap_streq(text, "T bridge if999999 attach\n", "event line: no bridge name");
+		free(text);
+		j = config_event_json(&e, "T", 7);
+		json = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		tap_streq(json, "{\"event\":\"config\",\"time\":\"T\",\"time_ns\":7,"
+			  "\"bridge\":null,\"ifindex\":999999,\"command\":\"attach\","
+			  "\"reason\":\"request\"}", "event JSON: no bridge name");
+		free(json);
+		json_decref(j);
+	}
+}
+
+TAP_SUITE(monitor_event_parse)
+{
+	struct config_event e;
+	struct nl_msg *msg;
+
+	msg = event_msg(&(struct event_spec){
+		.cmd = SIS_CMD_INJECT_ADD, .ifindex = 5, .has_reason = true,
+		.reason = SIS_EVENT_REQUEST, .bridge = "br0", .scanner = "ids",
+		.has_id = true, .id = 0 });
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), 0, "parse: an injection event");
+	tap_ok(e.cmd == SIS_CMD_INJECT_ADD && e.reason == SIS_EVENT_REQUEST &&
+	       e.ifindex == 5 && !strcmp(e.bridge, "br0") && !strcmp(e.scanner, "ids") &&
+	       !e.port && !e.cap && e.has_id && e.id == 0 && !e.pid,
+	       "parse: its fields, id 0 included");
+	nlmsg_free(msg);
+
+	msg = event_msg(&(struct event_spec){
+		.cmd = SIS_CMD_DETACH, .ifindex = 5, .has_reason = true,
+		.reason = SIS_EVENT_PORT_LEFT, .bridge = "br0", .port = "np0" });
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), 0, "parse: a detach");
+	tap_ok(e.reason == SIS_EVENT_PORT_LEFT && !strcmp(e.port, "np0") && !e.scanner &&
+	       !e.has_id, "parse: the port, no id");
+	nlmsg_free(msg);
+
+	msg = event_msg(&(struct event_spec){
+		.cmd = SIS_CMD_CAP_DEL, .ifindex = 5, .has_reason = true,
+		.scanner = "ids", .cap = "web", .pid = 42 });
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), 0, "parse: a capability");
+	tap_ok(!strcmp(e.cap, "web") && e.pid == 42 && !e.bridge,
+	       "parse: capability, pid, no bridge name");
+	nlmsg_free(msg);
+
+	msg = event_msg(&(struct event_spec){ .cmd = SIS_CMD_ATTACH, .ifindex = 5,
+					      .bridge = "br0" });
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), -EPROTO,
+	       "parse: no reason is malformed");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_DETACHED, 1);
+	nla_put_u32(msg, SIS_A_IFINDEX, 5);
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), -ENOENT,
+	       "parse: no SIS_A_EVENT is no event");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_ATTACH, 1);
+	nla_put_u32(msg, SIS_A_EVENT, 5);
+	tap_eq(config_event_parse(nlmsg_hdr(msg), &e), -EPROTO,
+	       "parse: SIS_A_EVENT not a nest is malformed");
+	nlmsg_free(msg);
+}
+
+/* Through monitor_msg(): the time of receipt, counted like alerts. */
+TAP_SUITE(monitor_event_msg)
+{
+	struct monitor m = { 0 };
+	char *out, *sp;
+	json_error_t e;
+	json_t *j;
+	int r, fd;
+
+	r = feed(&m, event_msg(&(struct event_spec){
+		.cmd = SIS_CMD_SCANNER_ATTACH, .ifindex = 5, .has_reason = true,
+		.bridge = "br0", .scanner = "ids", .pid = 99 }), &out);
+	sp = out ? strchr(out, ' ') : NULL;
+	tap_ok(!r && sp && sp - out == 29 && out[4] == '-' && out[10] == 'T' &&
+	       !strcmp(sp, " bridge br0 scanner attach ids pid 99\n") && m.seen == 1,
+	       "event: a line, its time first");
+	if (out && (!sp || strcmp(sp, " bridge br0 scanner attach ids pid 99\n")))
+		tap_diag("%s", out);
+	free(out);
+
+	m.json = true;
+	r = feed(&m, event_msg(&(struct event_spec){
+		.cmd = SIS_CMD_DETACHED, .ifindex = 5, .has_reason = true,
+		.reason = SIS_EVENT_PROCESS_EXIT, .bridge = "br0", .scanner = "ids",
+		.pid = 99 }), &out);
+	j = out ? json_loads(out, 0, &e) : NULL;
+	tap_ok(!r && jstr_is(j, "event", "config") &&
+	       jstr_is(j, "command", "scanner-detached") &&
+	       jstr_is(j, "reason", "process-exit") && jint_is(j, "pid", 99) &&
+	       json_is_integer(json_object_get(j, "time_ns")) &&
+	       json_integer_value(json_object_get(j, "time_ns")) > (json_int_t)T0 / 2 &&
+	       m.seen == 2, "event: JSON, with the time of receipt");
+	json_decref(j);
+	free(out);
+
+	fd = quiet();
+	r = feed(&m, event_msg(&(struct event_spec){ .cmd = SIS_CMD_ATTACH,
+						     .ifindex = 5 }), &out);
+	unquiet(fd);
+	tap_ok(!r && out && !out[0] && m.seen == 2, "event: malformed, skipped");
+	free(out);
+}
+
+static bool send_msg(struct nl_sock *tx, struct nl_msg *msg)
+{
+	int r = nl_send_auto(tx, msg);
+
+	nlmsg_free(msg);
+	return r >= 0;
+}
+
+/* --count counts alerts and events alike. */
+TAP_SUITE(monitor_loop_events)
+{
+	struct nl_sock *rx, *tx;
+	struct monitor m = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	bool sent;
+	int r;
+
+	if (!socket_pair(&rx, &tx)) {
+		tap_skip("no netlink sockets here", "loop: --count counts events too");
+		return;
+	}
+	sent = send_alert(tx, "one") &&
+	       send_msg(tx, event_msg(&(struct event_spec){
+			.cmd = SIS_CMD_SET_BRIDGE, .ifindex = 999999,
+			.has_reason = true, .bridge = "brx" })) &&
+	       send_alert(tx, "two");
+	m.count = 2;
+	m.out = open_memstream(&out, &len);
+	r = sent ? monitor_run(&m, rx, FAKE_FAMILY, -1) : -EIO;
+	fclose(m.out);
+	tap_ok(!r && m.seen == 2 && out && strstr(out, ": one\n") &&
+	       strstr(out, " bridge brx set\n") && !strstr(out, "two"),
+	       "loop: --count counts events too");
+	free(out);
+	nl_socket_free(rx);
+	nl_socket_free(tx);
 }
