@@ -2,8 +2,9 @@
 /*
  * Attaching and detaching bridges, and keeping them consistent with the
  * devices underneath: a bridge is detached when it or one of its ports goes
- * away, leaves it or moves to another namespace, and a third port may not
- * join an attached bridge.
+ * away, leaves it or moves to another namespace (and, failing closed, kept
+ * closed when it lost a port: closed.h), and a third port may not join an
+ * attached bridge.
  */
 #include <linux/if_bridge.h>
 #include <linux/netfilter_bridge.h>
@@ -11,6 +12,7 @@
 #include <linux/slab.h>
 
 #include "bridge.h"
+#include "closed.h"
 #include "event.h"
 #include "hook.h"
 #include "netns.h"
@@ -29,9 +31,13 @@ struct sis_bridge *sis_bridge_find(struct sis_net *sn,
 	return NULL;
 }
 
+/* The module is going: bridges are detached, not kept closed. */
+static bool sis_bridge_exiting;
+
 int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
-		      u32 host_ifindex, struct netlink_ext_ack *extack)
+		      u32 host_ifindex, u8 fail, struct netlink_ext_ack *extack)
 {
+	struct sis_closed *closed;
 	struct net_device *lower, *host = NULL, *other = NULL;
 	struct list_head *iter;
 	struct sis_bridge *sb;
@@ -78,6 +84,7 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	sb->host_dev = host;
 	sb->net_dev = other;
 	sb->next_rule_id = 1;
+	sb->fail = fail;
 	INIT_LIST_HEAD(&sb->rules);
 	INIT_LIST_HEAD(&sb->scanners);
 
@@ -124,6 +131,10 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	netdev_hold(other, &sb->net_tracker, GFP_KERNEL);
 	list_add_tail_rcu(&sb->list, &sn->bridges);
 	sn->gen++;
+	/* Judged from here on: it was kept closed until now. */
+	closed = sis_closed_find(sn, br_dev);
+	if (closed)
+		sis_closed_del(closed);
 	return 0;
 
 err_free:
@@ -165,7 +176,11 @@ static void sis_bridge_unhook(struct sis_bridge *sb)
 	synchronize_net();
 }
 
-void sis_bridge_detach(struct sis_bridge *sb)
+/*
+ * @drop: what scanners hold is dropped, whatever their fail policy (the
+ * bridge is kept closed).
+ */
+static void __sis_bridge_detach(struct sis_bridge *sb, bool drop)
 {
 	struct sis_net *sn = sis_net(sb->net);
 	struct sis_rule *rule, *tmp;
@@ -175,11 +190,15 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	/*
 	 * Scanners first, while the hook is still there: the frames they
 	 * hold get their fail policy, and those that go on resume after it.
+	 * Unless dropped: a frame whose hook is gone is dropped (held.c).
 	 */
+	if (drop)
+		sis_bridge_unhook(sb);
 	sis_scanner_del_all(sb);
 	list_del_rcu(&sb->list);
 	sn->gen++;
-	sis_bridge_unhook(sb);
+	if (!drop)
+		sis_bridge_unhook(sb);
 	/* Their watchers went with the scanners: nothing holds frames. */
 	sis_conns_destroy(sb);
 
@@ -192,6 +211,11 @@ void sis_bridge_detach(struct sis_bridge *sb)
 	netdev_put(sb->host_dev, &sb->host_tracker);
 	netdev_put(sb->br_dev, &sb->br_tracker);
 	call_rcu(&sb->rcu, sis_bridge_free_rcu);
+}
+
+void sis_bridge_detach(struct sis_bridge *sb)
+{
+	__sis_bridge_detach(sb, false);
 }
 
 void sis_bridge_detach_all(struct sis_net *sn)
@@ -258,8 +282,10 @@ int sis_bridge_rule_del(struct sis_bridge *sb, u32 id,
 
 /*
  * Detach @sb because of what happened to @dev (its bridge or a port), and
- * announce it. During a namespace's exit this announces to nobody: every
- * socket holds a reference on its namespace, none is left to listen.
+ * announce it. A bridge that fails closed and lost a port is kept closed
+ * (closed.h), which is announced too. During a namespace's exit this
+ * announces to nobody: every socket holds a reference on its namespace,
+ * none is left to listen.
  */
 static void sis_bridge_detach_notify(struct sis_bridge *sb,
 				     const struct net_device *dev, u8 reason)
@@ -272,9 +298,30 @@ static void sis_bridge_detach_notify(struct sis_bridge *sb,
 		.port = dev == sb->br_dev ? NULL : dev->name,
 	};
 	struct net *net = sb->net;
+	bool closed = false;
+	int err;
 
-	sis_bridge_detach(sb);
+	if (ev.port && sb->fail == SIS_FAIL_CLOSED && !sis_bridge_exiting) {
+		err = sis_closed_add(sis_net(net), sb->br_dev, dev->name,
+				     reason);
+		if (err)
+			pr_err("%s: cannot keep the bridge closed (%d)\n",
+			       sb->br_dev->name, err);
+		closed = !err;
+	}
+	if (ev.port)
+		pr_info("%s: port %s %s, detached%s\n", sb->br_dev->name,
+			dev->name, reason == SIS_EVENT_PORT_LEFT ?
+			"left the bridge" : "unregistered",
+			closed ? ", kept closed" : "");
+	else
+		pr_info("%s: unregistered, detached\n", dev->name);
+	__sis_bridge_detach(sb, closed);
 	sis_event_notify(net, &ev);
+	if (closed) {
+		ev.cmd = SIS_CMD_CLOSED;
+		sis_event_notify(net, &ev);
+	}
 }
 
 /* The attached bridge @dev is, or is a port of, if any. */
@@ -296,6 +343,7 @@ static int sis_bridge_netdev_event(struct notifier_block *nb,
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct netdev_notifier_changeupper_info *info = ptr;
 	struct sis_net *sn = sis_net(dev_net(dev));
+	struct sis_closed *closed;
 	struct sis_bridge *sb;
 
 	switch (event) {
@@ -310,20 +358,31 @@ static int sis_bridge_netdev_event(struct notifier_block *nb,
 		if (info->linking)
 			break;
 		sb = sis_bridge_find(sn, info->upper_dev);
-		if (sb && (sb->host_dev == dev || sb->net_dev == dev)) {
-			pr_info("%s: port %s left the bridge, detached\n",
-				sb->br_dev->name, dev->name);
-			sis_bridge_detach_notify(sb, dev, SIS_EVENT_PORT_LEFT);
-		}
+		/* The bridge lets go of a port being unregistered first. */
+		if (sb && (sb->host_dev == dev || sb->net_dev == dev))
+			sis_bridge_detach_notify(sb, dev,
+						 dev->reg_state == NETREG_UNREGISTERING ?
+						 SIS_EVENT_PORT_GONE :
+						 SIS_EVENT_PORT_LEFT);
 		break;
 	case NETDEV_UNREGISTER:
 		/* Also sent when a device moves to another namespace. */
-		while ((sb = sis_bridge_of(sn, dev))) {
-			pr_info("%s: %s unregistered, detached\n",
-				sb->br_dev->name, dev->name);
+		while ((sb = sis_bridge_of(sn, dev)))
 			sis_bridge_detach_notify(sb, dev, sb->br_dev == dev ?
 						 SIS_EVENT_BRIDGE_GONE :
 						 SIS_EVENT_PORT_GONE);
+		closed = sis_closed_find(sn, dev);
+		if (closed) {
+			struct sis_event ev = {
+				.cmd = SIS_CMD_DETACH,
+				.reason = SIS_EVENT_BRIDGE_GONE,
+				.br_dev = dev,
+			};
+
+			pr_info("%s: unregistered, no longer closed\n",
+				dev->name);
+			sis_closed_del(closed);
+			sis_event_notify(dev_net(dev), &ev);
 		}
 		break;
 	}
@@ -339,9 +398,18 @@ int sis_bridge_notifier_register(void)
 	return register_netdevice_notifier(&sis_bridge_notifier);
 }
 
+/* Before the notifier goes: what it detaches is not kept closed. */
+void sis_bridge_unloading(void)
+{
+	rtnl_lock();
+	sis_bridge_exiting = true;
+	rtnl_unlock();
+}
+
 /*
  * Unregistering replays NETDEV_UNREGISTER for every device of every
- * namespace, which detaches every bridge still attached.
+ * namespace, which detaches every bridge still attached, and ends every
+ * closed state.
  */
 void sis_bridge_notifier_unregister(void)
 {

@@ -59,12 +59,14 @@ struct sis_bridge {
 	struct sis_norm_conf norm;	/* set under RTNL, read locklessly */
 	struct sis_norm_stats norm_stats;
 	u32 next_rule_id;
+	u8 fail;			/* enum sis_fail: losing a port */
 	struct rcu_head rcu;
 };
 
 int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
-		      u32 host_ifindex, struct netlink_ext_ack *extack);
+		      u32 host_ifindex, u8 fail, struct netlink_ext_ack *extack);
 void sis_bridge_detach(struct sis_bridge *sb);
+void sis_bridge_unloading(void);
 void sis_bridge_detach_all(struct sis_net *sn);
 struct sis_bridge *sis_bridge_find(struct sis_net *sn,
 				   const struct net_device *br_dev);

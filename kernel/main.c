@@ -58,6 +58,7 @@ static void __exit sis_exit(void)
 	 * Detaches every bridge still attached, in every namespace: scanners
 	 * release what they hold.
 	 */
+	sis_bridge_unloading();
 	sis_bridge_notifier_unregister();
 	sis_netns_unregister();
 	/* Rules, scanners and bridges are freed from RCU callbacks. */

@@ -13,6 +13,7 @@
 #include <net/sock.h>
 
 #include "bridge.h"
+#include "closed.h"
 #include "event.h"
 #include "netlink.h"
 #include "netns.h"
@@ -34,6 +35,7 @@ static const struct nla_policy sis_bridge_policy[SIS_A_MAX + 1] = {
 static const struct nla_policy sis_attach_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_A_HOST_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_FAIL] = NLA_POLICY_MAX(NLA_U8, SIS_FAIL_OPEN),
 };
 
 static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
@@ -90,6 +92,7 @@ struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err)
 static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net_device *br_dev;
+	u8 fail = SIS_FAIL_CLOSED;
 	u32 host;
 	int err;
 
@@ -98,6 +101,8 @@ static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 			   "missing host port (SIS_A_HOST_IFINDEX)"))
 		return -EINVAL;
 	host = nla_get_u32(info->attrs[SIS_A_HOST_IFINDEX]);
+	if (info->attrs[SIS_A_FAIL])
+		fail = nla_get_u8(info->attrs[SIS_A_FAIL]);
 
 	rtnl_lock();
 	br_dev = sis_nl_bridge_dev(info);
@@ -110,7 +115,7 @@ static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 		err = -ENODEV;
 	} else {
 		err = sis_bridge_attach(sis_net(genl_info_net(info)), br_dev,
-					host, info->extack);
+					host, fail, info->extack);
 		if (!err)
 			sis_nl_notify(info, SIS_CMD_ATTACH, br_dev, 0);
 	}
@@ -118,9 +123,12 @@ static int sis_nl_attach(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+/* Detach an attached bridge, or end a bridge's closed state (closed.h). */
 static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct sis_net *sn = sis_net(genl_info_net(info));
 	struct net_device *br_dev;
+	struct sis_closed *closed;
 	struct sis_bridge *sb;
 	int err = 0;
 
@@ -128,13 +136,26 @@ static int sis_nl_detach(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 
 	rtnl_lock();
-	sb = sis_nl_attached(info, &err);
-	if (sb) {
-		/* Still registered: we hold RTNL, not sb (freed after RCU). */
-		br_dev = sb->br_dev;
-		sis_bridge_detach(sb);
-		sis_nl_notify(info, SIS_CMD_DETACH, br_dev, 0);
+	br_dev = sis_nl_bridge_dev(info);
+	if (!br_dev) {
+		err = -ENODEV;
+		goto out;
 	}
+	sb = sis_bridge_find(sn, br_dev);
+	closed = sis_closed_find(sn, br_dev);
+	if (sb) {
+		sis_bridge_detach(sb);
+	} else if (closed) {
+		sis_closed_del(closed);
+	} else {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[SIS_A_IFINDEX],
+				    "bridge is neither attached nor closed");
+		err = -ENOENT;
+		goto out;
+	}
+	/* Still registered: we hold RTNL (sb is freed after RCU). */
+	sis_nl_notify(info, SIS_CMD_DETACH, br_dev, 0);
+out:
 	rtnl_unlock();
 	return err;
 }
@@ -311,6 +332,7 @@ static int sis_nl_put_bridge_head(struct sk_buff *skb,
 				  const struct sis_bridge *sb)
 {
 	if (nla_put_string(skb, SIS_A_IFNAME, sb->br_dev->name) ||
+	    nla_put_u8(skb, SIS_A_FAIL, sb->fail) ||
 	    nla_put_u32(skb, SIS_A_HOST_IFINDEX, sb->host_dev->ifindex) ||
 	    nla_put_string(skb, SIS_A_HOST_IFNAME, sb->host_dev->name) ||
 	    nla_put_u32(skb, SIS_A_NET_IFINDEX, sb->net_dev->ifindex) ||
@@ -360,6 +382,28 @@ static int sis_nl_fill_bridge(struct sk_buff *skb, struct netlink_callback *cb,
 	return err;
 }
 
+/* A bridge kept closed: one message. */
+static int sis_nl_fill_closed(struct sk_buff *skb, struct netlink_callback *cb,
+			      const struct sis_closed *cl)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_BRIDGE);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, SIS_A_IFINDEX, cl->br_dev->ifindex) ||
+	    nla_put_string(skb, SIS_A_IFNAME, cl->br_dev->name) ||
+	    nla_put_u8(skb, SIS_A_FAIL, SIS_FAIL_CLOSED) ||
+	    sis_closed_fill(skb, cl)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 static int sis_nl_get_start(struct netlink_callback *cb)
 {
 	struct nlattr *tb[SIS_A_MAX + 1];
@@ -380,6 +424,7 @@ static int sis_nl_get_start(struct netlink_callback *cb)
 static int sis_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct sis_net *sn = sis_net(sock_net(skb->sk));
+	const struct sis_closed *cl;
 	unsigned long pos = 0;
 	struct sis_bridge *sb;
 	int err = 0;
@@ -396,6 +441,19 @@ static int sis_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		}
 		cb->args[0] = pos;
 		cb->args[1] = 0;
+	}
+	/* Then the bridges kept closed, numbered on. */
+	list_for_each_entry_rcu(cl, &sn->closed, list) {
+		if (err)
+			break;
+		if (pos++ < cb->args[0])
+			continue;
+		if (!cb->args[2] || cl->br_dev->ifindex == cb->args[2]) {
+			err = sis_nl_fill_closed(skb, cb, cl);
+			if (err)
+				break;
+		}
+		cb->args[0] = pos;
 	}
 	rcu_read_unlock();
 

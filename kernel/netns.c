@@ -3,6 +3,7 @@
 #include <net/netns/generic.h>
 
 #include "bridge.h"
+#include "closed.h"
 #include "netns.h"
 
 static unsigned int sis_net_id __read_mostly;
@@ -17,6 +18,7 @@ static int __net_init sis_net_init(struct net *net)
 	struct sis_net *sn = sis_net(net);
 
 	INIT_LIST_HEAD(&sn->bridges);
+	INIT_LIST_HEAD(&sn->closed);
 	sn->gen = 1;
 	return 0;
 }
@@ -33,6 +35,7 @@ static void __net_exit sis_net_exit(struct net *net)
 {
 	rtnl_lock();
 	sis_bridge_detach_all(sis_net(net));
+	sis_closed_del_all(sis_net(net));
 	rtnl_unlock();
 }
 

@@ -8,6 +8,7 @@
 
 struct sis_net {
 	struct list_head bridges;	/* struct sis_bridge; RTNL + RCU */
+	struct list_head closed;	/* struct sis_closed; RTNL + RCU */
 	/* Bumped on every change that a dump may see (RTNL). */
 	unsigned int gen;
 };

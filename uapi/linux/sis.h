@@ -19,15 +19,23 @@
  *   Request:
  *     SIS_A_IFINDEX: u32, the bridge (required)
  *     SIS_A_HOST_IFINDEX: u32, the bridge port facing the host (required)
+ *     SIS_A_FAIL: u8, enum sis_fail: what the bridge does when it loses a
+ *       port (default SIS_FAIL_CLOSED)
  *   Errors: ENODEV (no such device), EINVAL (not a bridge, not exactly two
  *   ports, host port not a port of this bridge), EEXIST (already attached).
  *   While a bridge is attached, enslaving a third port to it is refused
- *   (EBUSY). Removing a port, deleting the bridge or moving either to another
- *   namespace detaches the bridge.
+ *   (EBUSY). A port that leaves the bridge, is unregistered or moves to
+ *   another namespace detaches the bridge; failing closed, the bridge is
+ *   then kept closed: it forwards nothing (counted) until it is attached
+ *   again (which ends it) or detached, and what scanners held is dropped.
+ *   Deleting the bridge or moving it to another namespace detaches it (and
+ *   ends its closed state). Each is announced on the "config" group
+ *   (SIS_CMD_DETACH, then SIS_CMD_CLOSED).
  *
  * SIS_CMD_DETACH
- *   Request: SIS_A_IFINDEX: u32, the bridge (required).
- *   Errors: ENODEV, ENOENT (not attached).
+ *   Request: SIS_A_IFINDEX: u32, the bridge (required). Detaches an
+ *   attached bridge, or ends a closed bridge's closed state.
+ *   Errors: ENODEV, ENOENT (neither attached nor closed).
  *
  * SIS_CMD_GET_BRIDGE (dump only)
  *   Request: SIS_A_IFINDEX: u32, optional, limits the dump to one bridge.
@@ -36,6 +44,13 @@
  *   later ones repeat only SIS_A_IFINDEX and carry further SIS_A_RULE):
  *     SIS_A_IFINDEX: u32
  *     SIS_A_IFNAME: string
+ *     SIS_A_FAIL: u8, enum sis_fail
+ *     SIS_A_CLOSED: nest of enum sis_closed_attr, only for a bridge kept
+ *       closed, which has none of the attributes below
+ *       SIS_CLOSED_A_REASON: u8, enum sis_event_reason (a port left or
+ *         went)
+ *       SIS_CLOSED_A_PORT: string, that port's name
+ *       SIS_CLOSED_A_DROPPED: u64, frames dropped since
  *     SIS_A_HOST_IFINDEX, SIS_A_NET_IFINDEX: u32
  *     SIS_A_HOST_IFNAME, SIS_A_NET_IFNAME: string
  *     SIS_A_STATS_IN, SIS_A_STATS_OUT: nest of enum sis_stats_attr
@@ -610,10 +625,24 @@ enum sis_attr {
 	SIS_A_CONN,		/* nest of enum sis_conn_attr (dumps) */
 	SIS_A_NORM_STATS,	/* nest of enum sis_nstats_attr (dumps) */
 	SIS_A_EVENT,		/* nest of enum sis_event_attr (events) */
+	SIS_A_FAIL,		/* u8, enum sis_fail: a bridge's, at attach */
+	SIS_A_CLOSED,		/* nest of enum sis_closed_attr (dumps) */
 	__SIS_A_LAST
 };
 
 #define SIS_A_MAX (__SIS_A_LAST - 1)
+
+/* A bridge kept closed after it lost a port (SIS_A_CLOSED, in dumps). */
+enum sis_closed_attr {
+	SIS_CLOSED_A_UNSPEC,
+	SIS_CLOSED_A_PAD,
+	SIS_CLOSED_A_REASON,	/* u8, enum sis_event_reason: how it lost it */
+	SIS_CLOSED_A_PORT,	/* string, the port's name */
+	SIS_CLOSED_A_DROPPED,	/* u64, frames dropped since */
+	__SIS_CLOSED_A_LAST
+};
+
+#define SIS_CLOSED_A_MAX (__SIS_CLOSED_A_LAST - 1)
 
 enum sis_stats_attr {
 	SIS_STATS_A_UNSPEC,
