@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sisctl attach BRIDGE host PORT, sisctl detach BRIDGE */
+/* sisctl attach BRIDGE host PORT [fail open|closed], sisctl detach BRIDGE */
 #include <errno.h>
 #include <ifaddrs.h>
 #include <netdb.h>
@@ -9,10 +9,12 @@
 
 #include "sisctl.h"
 
-int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host)
+/* @fail: enum sis_fail, or -1 for the kernel's default (closed). */
+int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host, int fail)
 {
 	if (nla_put_u32(msg, SIS_A_IFINDEX, bridge) < 0 ||
-	    nla_put_u32(msg, SIS_A_HOST_IFINDEX, host) < 0)
+	    nla_put_u32(msg, SIS_A_HOST_IFINDEX, host) < 0 ||
+	    (fail >= 0 && nla_put_u8(msg, SIS_A_FAIL, (uint8_t)fail) < 0))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -26,18 +28,24 @@ int detach_fill(struct nl_msg *msg, uint32_t bridge)
 
 static int usage_attach(FILE *f)
 {
-	fprintf(f, "Usage: sisctl attach BRIDGE host PORT\n");
+	fprintf(f,
+		"Usage: sisctl attach BRIDGE host PORT [fail open|closed]\n"
+		"fail: when a port leaves the bridge or goes, closed (the default)\n"
+		"keeps the bridge closed, forwarding nothing until it is attached\n"
+		"again or detached; open only detaches it.\n");
 	return f == stdout ? 0 : 1;
 }
 
 static int usage_detach(FILE *f)
 {
-	fprintf(f, "Usage: sisctl detach BRIDGE\n");
+	fprintf(f,
+		"Usage: sisctl detach BRIDGE\n"
+		"Detaches an attached bridge, or ends a closed bridge's closed state.\n");
 	return f == stdout ? 0 : 1;
 }
 
 /* Send a request without reply and report its outcome. */
-static int run(uint8_t cmd, uint32_t bridge, uint32_t host)
+static int run(uint8_t cmd, uint32_t bridge, uint32_t host, int fail)
 {
 	char extack[SIS_EXTACK_MAX];
 	struct sis_nl *nl;
@@ -51,7 +59,7 @@ static int run(uint8_t cmd, uint32_t bridge, uint32_t host)
 		sis_nl_close(nl);
 		return sisctl_result(-ENOMEM, NULL);
 	}
-	r = cmd == SIS_CMD_ATTACH ? attach_fill(msg, bridge, host) :
+	r = cmd == SIS_CMD_ATTACH ? attach_fill(msg, bridge, host, fail) :
 				    detach_fill(msg, bridge);
 	if (!r)
 		r = sis_nl_request(nl, msg, NULL, NULL, extack, sizeof(extack));
@@ -99,17 +107,29 @@ void attach_warn_addresses(FILE *f, const char *bridge, const char *host)
 int cmd_attach(const struct sisctl *o, int argc, char **argv)
 {
 	uint32_t bridge, host;
-	int r;
+	int r, fail = -1;
 
 	(void)o;
 	if (argc == 2 && is_help(argv[1]))
 		return usage_attach(stdout);
-	if (argc != 4 || strcmp(argv[2], "host"))
+	if ((argc != 4 && argc != 6) || strcmp(argv[2], "host") ||
+	    (argc == 6 && strcmp(argv[4], "fail")))
 		return usage_attach(stderr);
+	if (argc == 6) {
+		if (!strcmp(argv[5], "open")) {
+			fail = SIS_FAIL_OPEN;
+		} else if (!strcmp(argv[5], "closed")) {
+			fail = SIS_FAIL_CLOSED;
+		} else {
+			sisctl_error("invalid fail policy \"%s\": use open or closed",
+				     argv[5]);
+			return 1;
+		}
+	}
 	if (sisctl_ifindex(argv[1], &bridge) < 0 ||
 	    sisctl_ifindex(argv[3], &host) < 0)
 		return 1;
-	r = run(SIS_CMD_ATTACH, bridge, host);
+	r = run(SIS_CMD_ATTACH, bridge, host, fail);
 	if (!r)
 		attach_warn_addresses(stderr, argv[1], argv[3]);
 	return r;
@@ -126,5 +146,5 @@ int cmd_detach(const struct sisctl *o, int argc, char **argv)
 		return usage_detach(stderr);
 	if (sisctl_ifindex(argv[1], &bridge) < 0)
 		return 1;
-	return run(SIS_CMD_DETACH, bridge, 0);
+	return run(SIS_CMD_DETACH, bridge, 0, -1);
 }

@@ -134,6 +134,31 @@ static int parse_nstats(struct sisctl_nstats *s, struct nlattr *nest)
 	return 0;
 }
 
+/* SIS_A_CLOSED: the bridge is kept closed after it lost a port. */
+static int parse_closed(struct sisctl_bridge *b, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_CLOSED_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_CLOSED_A_MAX, nest, sisctl_closed_policy) < 0)
+		return -EPROTO;
+	b->closed = true;
+	if (tb[SIS_CLOSED_A_REASON])
+		b->closed_reason = nla_get_u8(tb[SIS_CLOSED_A_REASON]);
+	if (tb[SIS_CLOSED_A_PORT])
+		nla_strlcpy(b->closed_port, tb[SIS_CLOSED_A_PORT],
+			    sizeof(b->closed_port));
+	if (tb[SIS_CLOSED_A_DROPPED])
+		b->closed_dropped = nla_get_u64(tb[SIS_CLOSED_A_DROPPED]);
+	return 0;
+}
+
+/* How a bridge kept closed lost its port, as text. */
+static const char *closed_how(uint8_t reason)
+{
+	return reason == SIS_EVENT_PORT_LEFT ? "left" :
+	       reason == SIS_EVENT_PORT_GONE ? "unregistered" : "went";
+}
+
 static int parse_sstats(struct sisctl_sstats *s, struct nlattr *nest)
 {
 	struct nlattr *tb[SIS_SSTATS_A_MAX + 1];
@@ -193,6 +218,12 @@ int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
 	if (tb[SIS_A_NORM_STATS] &&
 	    parse_nstats(&b->nstats, tb[SIS_A_NORM_STATS]) < 0)
 		return -EPROTO;
+	if (tb[SIS_A_FAIL]) {
+		b->has_fail = true;
+		b->fail = nla_get_u8(tb[SIS_A_FAIL]);
+	}
+	if (tb[SIS_A_CLOSED] && parse_closed(b, tb[SIS_A_CLOSED]) < 0)
+		return -EPROTO;
 
 	/* genlmsg_parse() keeps only the last SIS_A_RULE: walk them all. */
 	g = nlmsg_data(h);
@@ -230,10 +261,20 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 		const struct sisctl_bridge *b = &l->v[i];
 		char n1[24], n2[24], n3[24];
 
-		fprintf(f, "bridge %s host %s net %s\n",
+		if (b->closed) {
+			fprintf(f, "bridge %s closed: port %s %s, frames dropped %" PRIu64 "\n",
+				name_or_index(b->ifname, b->ifindex, n1, sizeof(n1)),
+				b->closed_port, closed_how(b->closed_reason),
+				b->closed_dropped);
+			continue;
+		}
+		fprintf(f, "bridge %s host %s net %s",
 			name_or_index(b->ifname, b->ifindex, n1, sizeof(n1)),
 			name_or_index(b->host_ifname, b->host_ifindex, n2, sizeof(n2)),
 			name_or_index(b->net_ifname, b->net_ifindex, n3, sizeof(n3)));
+		if (b->has_fail)
+			fprintf(f, " fail %s", fail_name(b->fail));
+		fputc('\n', f);
 		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
 			" dropped %" PRIu64 "\n",
 			"in", b->in.frames, b->in.bytes, b->in.dropped);
@@ -338,6 +379,25 @@ json_t *show_json(const struct sisctl_bridges *l,
 		}
 		json_object_set_new(o, "bridge", jname(b->ifname));
 		json_object_set_new(o, "ifindex", jint(b->ifindex));
+		json_object_set_new(o, "state",
+				    json_string(b->closed ? "closed" : "attached"));
+		if (b->has_fail)
+			json_object_set_new(o, "fail",
+					    json_string(fail_name(b->fail)));
+		if (b->closed) {
+			json_t *c = json_object();
+
+			json_object_set_new(c, "port", jstr(b->closed_port));
+			json_object_set_new(c, "how",
+					    json_string(closed_how(b->closed_reason)));
+			json_object_set_new(c, "dropped", jint(b->closed_dropped));
+			json_object_set_new(o, "closed", c);
+			json_decref(stats);
+			json_decref(rules);
+			json_decref(scanners);
+			json_array_append_new(arr, o);
+			continue;
+		}
 		json_object_set_new(o, "host", jport(b->host_ifname, b->host_ifindex));
 		json_object_set_new(o, "net", jport(b->net_ifname, b->net_ifindex));
 		json_object_set_new(stats, "in", jstats(&b->in));

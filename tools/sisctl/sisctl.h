@@ -26,6 +26,7 @@ extern const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1];
 extern const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1];
 extern const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1];
 extern const struct nla_policy sisctl_nstats_policy[SIS_NSTATS_A_MAX + 1];
+extern const struct nla_policy sisctl_closed_policy[SIS_CLOSED_A_MAX + 1];
 extern const struct nla_policy sisctl_conn_policy[SIS_CONN_A_MAX + 1];
 extern const struct nla_policy sisctl_conn_dir_policy[SIS_CONN_DIR_A_MAX + 1];
 
@@ -98,7 +99,7 @@ int format_port_list(char *buf, size_t len, const struct port_list *l);
 int port_list_from_attr(struct port_list *l, const void *data, int len);
 
 /* attach.c */
-int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host);
+int attach_fill(struct nl_msg *msg, uint32_t bridge, uint32_t host, int fail);
 int detach_fill(struct nl_msg *msg, uint32_t bridge);
 void attach_warn_addresses(FILE *f, const char *bridge, const char *host);
 
@@ -157,6 +158,13 @@ struct sisctl_bridge {
 	struct sisctl_nstats nstats;
 	struct sisctl_rule *rules;
 	size_t nrules, rules_cap;
+	bool has_fail;			/* SIS_A_FAIL was there */
+	uint8_t fail;			/* enum sis_fail */
+	/* SIS_A_CLOSED: kept closed after losing a port */
+	bool closed;
+	uint8_t closed_reason;		/* enum sis_event_reason */
+	char closed_port[IF_NAMESIZE];
+	uint64_t closed_dropped;
 };
 
 struct sisctl_bridges {

@@ -416,6 +416,14 @@ const struct nla_policy sisctl_policy[SIS_A_MAX + 1] = {
 	[SIS_A_NORM_STATS]	= { .type = NLA_NESTED },
 	[SIS_A_CONN]		= { .type = NLA_NESTED },
 	[SIS_A_EVENT]		= { .type = NLA_NESTED },
+	[SIS_A_FAIL]		= { .type = NLA_U8 },
+	[SIS_A_CLOSED]		= { .type = NLA_NESTED },
+};
+
+const struct nla_policy sisctl_closed_policy[SIS_CLOSED_A_MAX + 1] = {
+	[SIS_CLOSED_A_REASON]	= { .type = NLA_U8 },
+	[SIS_CLOSED_A_PORT]	= { .type = NLA_STRING },
+	[SIS_CLOSED_A_DROPPED]	= { .type = NLA_U64 },
 };
 
 const struct nla_policy sisctl_rule_policy[SIS_RULE_A_MAX + 1] = {

@@ -29,6 +29,7 @@ static const struct nla_policy req_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX]		= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[SIS_A_HOST_IFINDEX]	= { .type = NLA_U32, .minlen = 4, .maxlen = 4 },
 	[SIS_A_RULE]		= { .type = NLA_NESTED },
+	[SIS_A_FAIL]		= { .type = NLA_U8 },
 };
 
 static int count_attrs(struct nl_msg *msg)
@@ -49,12 +50,20 @@ TAP_SUITE(prevent_attach_msgs)
 	bool good;
 
 	msg = new_msg(SIS_CMD_ATTACH, 0);
-	good = msg && !attach_fill(msg, 5, 3) &&
+	good = msg && !attach_fill(msg, 5, 3, -1) &&
 	       !genlmsg_parse(nlmsg_hdr(msg), 0, tb, SIS_A_MAX, req_policy) &&
 	       tb[SIS_A_IFINDEX] && nla_get_u32(tb[SIS_A_IFINDEX]) == 5 &&
 	       tb[SIS_A_HOST_IFINDEX] && nla_get_u32(tb[SIS_A_HOST_IFINDEX]) == 3 &&
 	       count_attrs(msg) == 2;
 	tap_ok(good, "attach: SIS_A_IFINDEX and SIS_A_HOST_IFINDEX");
+	nlmsg_free(msg);
+
+	msg = new_msg(SIS_CMD_ATTACH, 0);
+	good = msg && !attach_fill(msg, 5, 3, SIS_FAIL_OPEN) &&
+	       !genlmsg_parse(nlmsg_hdr(msg), 0, tb, SIS_A_MAX, req_policy) &&
+	       tb[SIS_A_FAIL] && nla_get_u8(tb[SIS_A_FAIL]) == SIS_FAIL_OPEN &&
+	       count_attrs(msg) == 3;
+	tap_ok(good, "attach fail open: SIS_A_FAIL too");
 	nlmsg_free(msg);
 
 	msg = new_msg(SIS_CMD_DETACH, 0);

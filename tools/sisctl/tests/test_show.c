@@ -225,7 +225,7 @@ TAP_SUITE(show_json_shape)
 	j = show_json(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s,
-		"[{\"bridge\":\"br0\",\"ifindex\":5,"
+		"[{\"bridge\":\"br0\",\"ifindex\":5,\"state\":\"attached\","
 		"\"host\":{\"ifname\":\"veth-h\",\"ifindex\":3},"
 		"\"net\":{\"ifname\":\"veth-n\",\"ifindex\":4},"
 		"\"stats\":{\"in\":{\"frames\":10,\"bytes\":980,\"dropped\":0},"
@@ -247,7 +247,7 @@ TAP_SUITE(show_json_shape)
 	tap_ok(json_is_array(back) && json_array_size(back) == 2,
 	       "json: parses back as an array of two");
 	b = json_array_get(back, 0);
-	tap_ok(json_is_object(b) && json_object_size(b) == 7 &&
+	tap_ok(json_is_object(b) && json_object_size(b) == 8 &&
 	       jstr_is(b, "bridge", "br0") && jint_is(b, "ifindex", 5),
 	       "json: bridge object");
 	p = json_object_get(b, "host");
@@ -303,4 +303,65 @@ TAP_SUITE(show_json_shape)
 		json_decref(j);
 		show_free(&l);
 	}
+}
+
+/* A bridge kept closed after it lost a port, and an attached one's policy. */
+TAP_SUITE(show_closed)
+{
+	struct sisctl_bridges l = { 0 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *n;
+	char *s;
+	json_t *j;
+
+	genlmsg_put(msg, 0, 1, 0x42, 0, 0, SIS_CMD_GET_BRIDGE, 1);
+	nla_put_u32(msg, SIS_A_IFINDEX, 7);
+	nla_put_string(msg, SIS_A_IFNAME, "br0");
+	nla_put_u8(msg, SIS_A_FAIL, SIS_FAIL_CLOSED);
+	n = nla_nest_start(msg, SIS_A_CLOSED | NLA_F_NESTED);
+	nla_put_u8(msg, SIS_CLOSED_A_REASON, SIS_EVENT_PORT_LEFT);
+	nla_put_string(msg, SIS_CLOSED_A_PORT, "np0");
+	nla_put_u64(msg, SIS_CLOSED_A_DROPPED, 12);
+	nla_nest_end(msg, n);
+	tap_ok(!show_merge(&l, nlmsg_hdr(msg)) && l.n == 1 && l.v[0].closed,
+	       "closed: merged");
+	nlmsg_free(msg);
+	s = text_of(&l);
+	tap_ok(s && !strcmp(s, "bridge br0 closed: port np0 left, frames dropped 12\n"),
+	       "closed: one line of text");
+	if (s && strcmp(s, "bridge br0 closed: port np0 left, frames dropped 12\n"))
+		tap_diag("%s", s);
+	free(s);
+	j = show_json(&l, NULL);
+	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	tap_ok(s && !strcmp(s, "[{\"bridge\":\"br0\",\"ifindex\":7,\"state\":\"closed\","
+			       "\"fail\":\"closed\",\"closed\":{\"port\":\"np0\","
+			       "\"how\":\"left\",\"dropped\":12}}]"),
+	       "closed: json");
+	if (s && strncmp(s, "[{", 2))
+		tap_diag("%s", s);
+	free(s);
+	json_decref(j);
+	show_free(&l);
+
+	msg = nlmsg_alloc();
+	genlmsg_put(msg, 0, 1, 0x42, 0, 0, SIS_CMD_GET_BRIDGE, 1);
+	nla_put_u32(msg, SIS_A_IFINDEX, 7);
+	nla_put_string(msg, SIS_A_IFNAME, "br0");
+	nla_put_u8(msg, SIS_A_FAIL, SIS_FAIL_OPEN);
+	nla_put_string(msg, SIS_A_HOST_IFNAME, "hp0");
+	nla_put_string(msg, SIS_A_NET_IFNAME, "np0");
+	tap_ok(!show_merge(&l, nlmsg_hdr(msg)) && l.n == 1 && !l.v[0].closed,
+	       "attached, failing open: merged");
+	nlmsg_free(msg);
+	s = text_of(&l);
+	tap_ok(s && !strncmp(s, "bridge br0 host hp0 net np0 fail open\n", 38),
+	       "attached: the fail policy on the first line");
+	free(s);
+	j = show_json(&l, NULL);
+	tap_ok(j && !strcmp(json_string_value(json_object_get(json_array_get(j, 0),
+							       "fail")), "open"),
+	       "attached: json \"fail\"");
+	json_decref(j);
+	show_free(&l);
 }
