@@ -72,7 +72,8 @@ check_fail "other namespace cannot detach" 'Cannot find device "br0"' \
 	"$SISCTL" -n "$NS_H" detach br0
 
 check "detach br1" sis detach br1
-check_fail "detach: not attached" "bridge is not attached" sis detach br1
+check_fail "detach: not attached" "bridge is neither attached nor closed" \
+	sis detach br1
 check_fail "detach: not a device" 'Cannot find device "nope"' \
 	sis detach nope
 check "detach br0" sis detach br0
