@@ -134,7 +134,8 @@ check "attach br0 again" sis attach br0 host hp0
 check "scanner add gone, to go with the bridge" \
 	sis scanner add gone bridge br0 user nobody
 check "np0 leaves the bridge" ip -n "$NS_B" link set np0 nomaster
-wait_for "the last event came" "$WAIT_SECS" has "$TMPD/config.json" '"port":"np0"'
+wait_for "the last event came" "$WAIT_SECS" has "$TMPD/config.json" \
+	'"command":"closed"'
 # An alert after every change: once the alerts monitor has it, it has had
 # whatever it would have had of them.
 probe_alert last
@@ -166,7 +167,8 @@ check_eq "br0's events, each once, in order (none for subscriptions)" \
 		'["detach","request",null,null,null,null,null]' \
 		'["attach","request",null,null,null,null,null]' \
 		'["scanner-add","request","gone",null,null,null,null]' \
-		'["detach","port-left",null,null,null,null,"np0"]')"
+		'["detach","port-left",null,null,null,null,"np0"]' \
+		'["closed","port-left",null,null,null,null,"np0"]')"
 line=$(ip -n "$NS_B" -o link show br0)
 check_eq "each names br0 by its ifindex too, and has a time" \
 	"$(jq -sc '[.[] | select(.bridge == "br0") |
