@@ -379,14 +379,13 @@ json_t *show_json(const struct sisctl_bridges *l,
 		}
 		json_object_set_new(o, "bridge", jname(b->ifname));
 		json_object_set_new(o, "ifindex", jint(b->ifindex));
-		json_object_set_new(o, "state",
-				    json_string(b->closed ? "closed" : "attached"));
-		if (b->has_fail)
-			json_object_set_new(o, "fail",
-					    json_string(fail_name(b->fail)));
 		if (b->closed) {
 			json_t *c = json_object();
 
+			json_object_set_new(o, "state", json_string("closed"));
+			if (b->has_fail)
+				json_object_set_new(o, "fail",
+						    json_string(fail_name(b->fail)));
 			json_object_set_new(c, "port", jstr(b->closed_port));
 			json_object_set_new(c, "how",
 					    json_string(closed_how(b->closed_reason)));
@@ -433,6 +432,11 @@ json_t *show_json(const struct sisctl_bridges *l,
 		if (b->nstats.has)
 			json_object_set_new(o, "norm_stats",
 					    nstats_json(&b->nstats));
+		/* Last, as they came last. */
+		json_object_set_new(o, "state", json_string("attached"));
+		if (b->has_fail)
+			json_object_set_new(o, "fail",
+					    json_string(fail_name(b->fail)));
 		json_array_append_new(arr, o);
 	}
 	return arr;

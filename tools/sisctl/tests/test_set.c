@@ -383,20 +383,21 @@ TAP_SUITE(set_show)
 	       "json: \"stream_stats\"");
 	free(s);
 	{
-		const char *keys[12];
+		const char *keys[13];
 		size_t n = 0;
 		const char *key;
 		json_t *v;
 
 		json_object_foreach(b, key, v) {
-			if (n < 12)
+			if (n < 13)
 				keys[n] = key;
 			n++;
 		}
-		tap_ok(n == 11 && !strcmp(keys[6], "scanners") &&
+		tap_ok(n == 12 && !strcmp(keys[6], "scanners") &&
 		       !strcmp(keys[7], "limits") && !strcmp(keys[8], "settings") &&
 		       !strcmp(keys[9], "stream_stats") &&
-		       !strcmp(keys[10], "norm_stats"),
+		       !strcmp(keys[10], "norm_stats") &&
+		       !strcmp(keys[11], "state"),
 		       "json: the new keys after the others");
 		s = json_dumps(json_object_get(b, "settings"), JSON_COMPACT);
 		tap_streq(s, "{\"fragments\":\"reassemble\",\"ip6_exthdr\":\"drop\","

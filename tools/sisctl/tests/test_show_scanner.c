@@ -279,18 +279,19 @@ TAP_SUITE(show_scanner_json)
 	       !strcmp(s, IDS_JSON), "json: br0 has ids");
 	free(s);
 	{
-		const char *keys[8];
+		const char *keys[9];
 		size_t n = 0;
 		const char *key;
 		json_t *v;
 
 		json_object_foreach(b, key, v) {
-			if (n < 8)
+			if (n < 9)
 				keys[n] = key;
 			n++;
 		}
-		tap_ok(n == 7 && !strcmp(keys[5], "prevent") &&
-		       !strcmp(keys[6], "scanners"), "json: \"scanners\" comes last");
+		tap_ok(n == 8 && !strcmp(keys[5], "prevent") &&
+		       !strcmp(keys[6], "scanners") && !strcmp(keys[7], "state"),
+		       "json: \"scanners\" after the older keys, \"state\" after it");
 	}
 	b = json_array_get(j, 1);
 	a = json_object_get(b, "scanners");
