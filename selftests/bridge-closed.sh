@@ -8,10 +8,36 @@
 # as before. What its scanners held is dropped, whatever their own policy.
 #
 #   NS_H: h0 10.0.0.1 --- hp0 [br0] np0 --- n0 10.0.0.2 :NS_N
+#   NS_X: x0 10.9.0.1 --- xp0 [br1] yp0 --- y0 10.9.0.2 :NS_Y
+# br1, in the same namespace as br0, is not attached: a closed br0 must
+# not stop it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/scanner_lib.sh"
+NS_X=sis-x-$SUFFIX
+NS_Y=sis-y-$SUFFIX
+trap 'scan_cleanup; ip netns del "$NS_X" 2>/dev/null; ip netns del "$NS_Y" 2>/dev/null; true' EXIT
 
 setup_topology
+ip netns add "$NS_X"
+ip netns add "$NS_Y"
+ip link add x0 netns "$NS_X" type veth peer name xp0 netns "$NS_B"
+ip link add y0 netns "$NS_Y" type veth peer name yp0 netns "$NS_B"
+ip -n "$NS_B" link add br1 type bridge stp_state 0 mcast_snooping 0
+for p in xp0 yp0; do
+	ip -n "$NS_B" link set "$p" master br1
+	ip -n "$NS_B" link set "$p" up
+done
+ip -n "$NS_B" link set br1 up
+ip -n "$NS_X" link set lo up
+ip -n "$NS_X" addr add 10.9.0.1/24 dev x0
+ip -n "$NS_X" link set x0 up
+ip -n "$NS_Y" link set lo up
+ip -n "$NS_Y" addr add 10.9.0.2/24 dev y0
+ip -n "$NS_Y" link set y0 up
+other_crosses() {
+	ip netns exec "$NS_X" ping -q -n -c 1 -W 2 10.9.0.2 >/dev/null 2>&1 &&
+		echo yes || echo no
+}
 crosses() {
 	ping_h -c 1 -W 2 && echo yes || echo no
 }
@@ -30,6 +56,7 @@ check_eq "sisctl show says so" "$(sis show)" \
 	"bridge br0 closed: port np0 left, frames dropped 0"
 check "the port comes back" ip -n "$NS_B" link set np0 master br0
 check_eq "nothing crosses the closed bridge" "$(crosses)" no
+check_eq "another bridge of the namespace forwards on" "$(other_crosses)" yes
 check_eq "what it dropped is counted" \
 	"$(( $(sis_json '$b.closed.dropped') >= 1 ))" 1
 check_fail "a scanner cannot be declared on it" "bridge is not attached" \
