@@ -16,6 +16,10 @@ static unsigned int sis_closed_hook(void *priv, struct sk_buff *skb,
 {
 	struct sis_closed *cl = priv;
 
+	/* The hook is the namespace's: other bridges go on. */
+	if (!state->in ||
+	    netdev_master_upper_dev_get_rcu(state->in) != cl->br_dev)
+		return NF_ACCEPT;
 	sis_count_frame(cl->stats, skb->len, true);
 	return NF_DROP;
 }
@@ -32,26 +36,50 @@ struct sis_closed *sis_closed_find(struct sis_net *sn,
 }
 
 /*
- * Keep @br_dev closed, @port gone for @reason. Called before the bridge is
- * detached, so that no frame goes between the two. Under RTNL.
+ * Allocated when a bridge that fails closed is attached, so that losing a
+ * port does not depend on memory then.
  */
-int sis_closed_add(struct sis_net *sn, struct net_device *br_dev,
-		   const char *port, u8 reason)
+struct sis_closed *sis_closed_alloc(void)
 {
 	struct sis_closed *cl;
+
+	cl = kzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
+	if (!cl)
+		return NULL;
+	cl->stats = sis_count_alloc(1);
+	if (!cl->stats) {
+		kfree(cl);
+		return NULL;
+	}
+	return cl;
+}
+
+/* One never added (NULL: nothing). */
+void sis_closed_free(struct sis_closed *cl)
+{
+	if (!cl)
+		return;
+	free_percpu(cl->stats);
+	kfree(cl);
+}
+
+/*
+ * Keep @br_dev closed with @cl (sis_closed_alloc(), taken in any case),
+ * @port gone for @reason. Called before the bridge is detached, so that
+ * no frame goes between the two. Under RTNL.
+ */
+int sis_closed_add(struct sis_net *sn, struct sis_closed *cl,
+		   struct net_device *br_dev, const char *port, u8 reason)
+{
 	int err;
 
 	ASSERT_RTNL();
 
-	if (sis_closed_find(sn, br_dev))
-		return 0;
-	cl = kzalloc(sizeof(*cl), GFP_KERNEL_ACCOUNT);
 	if (!cl)
 		return -ENOMEM;
-	cl->stats = sis_count_alloc(1);
-	if (!cl->stats) {
-		kfree(cl);
-		return -ENOMEM;
+	if (sis_closed_find(sn, br_dev)) {
+		sis_closed_free(cl);
+		return 0;
 	}
 	cl->net = dev_net(br_dev);
 	cl->br_dev = br_dev;
@@ -61,11 +89,12 @@ int sis_closed_add(struct sis_net *sn, struct net_device *br_dev,
 	cl->hook_ops.priv = cl;
 	cl->hook_ops.pf = NFPROTO_BRIDGE;
 	cl->hook_ops.hooknum = NF_BR_FORWARD;
-	cl->hook_ops.priority = NF_BR_PRI_FIRST;
+	/* After SIS's own: a frame it resumes meets this one still. */
+	cl->hook_ops.priority = NF_BR_PRI_FIRST + 1;
+	/* Its only allocation left: a new copy of the hook table. */
 	err = nf_register_net_hook(cl->net, &cl->hook_ops);
 	if (err) {
-		free_percpu(cl->stats);
-		kfree(cl);
+		sis_closed_free(cl);
 		return err;
 	}
 	netdev_hold(br_dev, &cl->br_tracker, GFP_KERNEL);
