@@ -85,6 +85,13 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	sb->net_dev = other;
 	sb->next_rule_id = 1;
 	sb->fail = fail;
+	if (fail == SIS_FAIL_CLOSED) {
+		sb->closed_spare = sis_closed_alloc();
+		if (!sb->closed_spare) {
+			err = -ENOMEM;
+			goto err_free;
+		}
+	}
 	INIT_LIST_HEAD(&sb->rules);
 	INIT_LIST_HEAD(&sb->scanners);
 
@@ -138,6 +145,7 @@ int sis_bridge_attach(struct sis_net *sn, struct net_device *br_dev,
 	return 0;
 
 err_free:
+	sis_closed_free(sb->closed_spare);
 	free_percpu(sb->stats);
 	kfree(sb);
 	return err;
@@ -147,6 +155,7 @@ static void sis_bridge_free_rcu(struct rcu_head *head)
 {
 	struct sis_bridge *sb = container_of(head, struct sis_bridge, rcu);
 
+	sis_closed_free(sb->closed_spare);
 	free_percpu(sb->stats);
 	kfree(sb);
 }
@@ -302,8 +311,9 @@ static void sis_bridge_detach_notify(struct sis_bridge *sb,
 	int err;
 
 	if (ev.port && sb->fail == SIS_FAIL_CLOSED && !sis_bridge_exiting) {
-		err = sis_closed_add(sis_net(net), sb->br_dev, dev->name,
-				     reason);
+		err = sis_closed_add(sis_net(net), sb->closed_spare,
+				     sb->br_dev, dev->name, reason);
+		sb->closed_spare = NULL;
 		if (err)
 			pr_err("%s: cannot keep the bridge closed (%d)\n",
 			       sb->br_dev->name, err);

@@ -21,6 +21,7 @@
 #include "normalize.h"
 #include "stats.h"
 
+struct sis_closed;
 struct sis_net;
 struct sis_rule;
 struct sis_ruleset;
@@ -60,6 +61,7 @@ struct sis_bridge {
 	struct sis_norm_stats norm_stats;
 	u32 next_rule_id;
 	u8 fail;			/* enum sis_fail: losing a port */
+	struct sis_closed *closed_spare;	/* if it fails closed */
 	struct rcu_head rcu;
 };
 

@@ -33,8 +33,10 @@ struct sis_closed {
 	struct rcu_head rcu;
 };
 
-int sis_closed_add(struct sis_net *sn, struct net_device *br_dev,
-		   const char *port, u8 reason);
+struct sis_closed *sis_closed_alloc(void);
+void sis_closed_free(struct sis_closed *cl);
+int sis_closed_add(struct sis_net *sn, struct sis_closed *cl,
+		   struct net_device *br_dev, const char *port, u8 reason);
 struct sis_closed *sis_closed_find(struct sis_net *sn,
 				   const struct net_device *br_dev);
 void sis_closed_del(struct sis_closed *cl);
