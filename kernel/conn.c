@@ -174,7 +174,8 @@ static void sis_conn_remove(struct sis_conns *cs, struct sis_conn *c)
 	rhashtable_remove_fast(&cs->table, &c->node, sis_conn_params);
 	rhashtable_remove_fast(&cs->ids, &c->id_node, sis_conn_id_params);
 	list_del_rcu(&c->list);
-	cs->count--;
+	/* Also read locklessly, by the hook. */
+	WRITE_ONCE(cs->count, cs->count - 1);
 	atomic_long_sub(sis_conn_mem(c), &cs->mem);
 }
 
@@ -279,7 +280,8 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	list_add_tail(&c->syn_list, &cs->half_open);
 	cs->n_half_open++;
 	atomic_long_add(sis_conn_mem(c), &cs->mem);
-	if (!cs->count++)
+	WRITE_ONCE(cs->count, cs->count + 1);
+	if (cs->count == 1)
 		mod_delayed_work(system_wq, &cs->gc, SIS_CONN_GC_INTERVAL);
 	atomic64_inc(&cs->stats.total);
 out:

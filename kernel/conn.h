@@ -87,6 +87,7 @@ struct sis_conn {
 	spinlock_t lock;		/* everything below but half_open */
 	bool dead;			/* unlinked: segments untracked */
 	bool closing;			/* FIN or RST seen: close timeout */
+	bool killed;			/* by SIS: RSTs sent (reset.h) */
 	bool open;			/* established or carrying data */
 	u8 initiator;			/* SIS_DIR_OUT: the host sent the SYN */
 	u64 id;

@@ -27,7 +27,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 {
 	struct sis_bridge *sb = priv;
 	const struct sis_ruleset *rs;
-	bool subs, stream_subs, absent, absent_stream;
+	bool subs, stream_subs, absent, absent_stream, conns;
 	struct sis_rule *rule;
 	unsigned int len, verdict;
 	u8 dir;
@@ -42,7 +42,9 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	stream_subs = atomic_read(&sb->n_stream_subs);
 	absent = atomic_read(&sb->n_absent);
 	absent_stream = atomic_read(&sb->n_absent_stream);
-	if (rs || subs || stream_subs || absent || absent_stream) {
+	/* Connections outlive their subscriptions: killed ones, closing. */
+	conns = READ_ONCE(sb->conns.count);
+	if (rs || subs || stream_subs || absent || absent_stream || conns) {
 		/* Something judges: only what can be judged goes on. */
 		verdict = sis_norm_frame(sb, dir, skb, state);
 		if (verdict == NF_DROP)
@@ -61,7 +63,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	}
 
 	verdict = NF_ACCEPT;
-	if (stream_subs || absent_stream)
+	if (stream_subs || absent_stream || conns)
 		verdict = sis_conn_hook(sb, dir, skb, state);
 	if (verdict == NF_ACCEPT && (subs || absent))
 		verdict = sis_scan(sb, dir, skb, state);

@@ -188,22 +188,25 @@ static void sis_reset_end(struct sis_bridge *sb, struct sis_conn *c, int d,
 }
 
 /*
- * Kill connection @c: RSTs to both ends onto @rsts (sent with
- * sis_resets_send() once unlocked), nothing more of it goes either way,
- * and its watchers are told (end: killed). It stays in the table, closing,
- * for the close timeout: what is still on its way is dropped. Locked,
- * under RCU.
+ * Kill connection @c, once: RSTs to both ends onto @rsts (sent with
+ * sis_resets_send() once unlocked), no more data goes either way, and its
+ * watchers are told (end: killed). It stays in the table, closing, for
+ * the close timeout: data still on its way is dropped. Counted as killed
+ * if an RST was due. Locked, under RCU.
  */
 void sis_conn_kill(struct sis_bridge *sb, struct sis_conn *c,
 		   struct sk_buff_head *rsts)
 {
+	unsigned int queued = skb_queue_len(rsts);
 	int d;
 
 	lockdep_assert_held(&c->lock);
 
-	if (c->dead)
+	if (c->dead || c->killed)
 		return;
+	c->killed = true;
 	for (d = 0; d < SIS_STREAM_DIRS; d++) {
+		/* An end that took an RST already has no connection. */
 		if (c->st[d].end_reason != SIS_STREAM_END_RST)
 			sis_reset_end(sb, c, d, rsts);
 		c->st[d].cut = true;
@@ -211,7 +214,8 @@ void sis_conn_kill(struct sis_bridge *sb, struct sis_conn *c,
 	sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_KILLED);
 	c->closing = true;
 	c->last = jiffies;
-	atomic64_inc(&sb->conns.stats.killed);
+	if (skb_queue_len(rsts) != queued)
+		atomic64_inc(&sb->conns.stats.killed);
 }
 
 /* Send the RSTs of sis_conn_kill(). Under RCU, not locked. */
@@ -219,9 +223,8 @@ void sis_resets_send(struct sis_bridge *sb, struct sk_buff_head *rsts)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(rsts))) {
-		atomic64_inc(&sb->conns.stats.resets_sent);
-		/* Like every transmit, a full queue may still drop it. */
-		dev_queue_xmit(skb);
-	}
+	/* Counted if the device took it: a full queue may drop it. */
+	while ((skb = __skb_dequeue(rsts)))
+		if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
+			atomic64_inc(&sb->conns.stats.resets_sent);
 }

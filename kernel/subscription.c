@@ -141,9 +141,10 @@ void sis_sub_del(struct sis_scanner *sc, struct sis_sub *sub)
 	sc->n_subs--;
 	sc->sub_insns -= sub->insns;
 	if (sub->cap->kind == SIS_CAP_STREAM) {
+		/* Its connections are tracked until its watchers went. */
+		sis_conn_unwatch(sc->sb, sub);
 		sc->n_stream_subs--;
 		atomic_dec(&sc->sb->n_stream_subs);
-		sis_conn_unwatch(sc->sb, sub);
 	} else {
 		atomic_dec(&sc->sb->n_subs);
 	}
