@@ -77,11 +77,19 @@ check "they count $more bytes more: a whole frame each, not one byte" \
 	test "$more" -gt $((2000 * 256))
 check_eq "none over max-memory" "$(sstat over_memory)" "$over"
 
-# The scanner goes: its connections with it, and every byte of memory.
+# The scanner goes, failing closed: its connections are killed (an RST
+# to each end), every segment goes at once, and the connections once
+# their close timeout is over.
+check "close-timeout 2s" sis set dev br0 close-timeout 2s
+killed=$(sstat killed)
+conns=$(sis -j conns | jq length)
 kill -TERM "$ST_PID"
 wait "$ST_PID"
 check "sis scanner del" sis scanner del mem
-wait_for "no connection left" "$WAIT_SECS" \
+check_eq "each of its $conns connections was killed" \
+	"$(sstat killed)" $((killed + conns))
+check_eq "nothing kept of them" "$(kept_bytes 41001)" 0
+wait_for "no connection left after the close timeout" "$WAIT_SECS" \
 	test "$(sis -j conns | jq length)" = 0
 check_eq "memory back to 0" "$(sstat memory)" 0
 tap_done
