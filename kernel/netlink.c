@@ -346,6 +346,18 @@ static int sis_nl_put_bridge_head(struct sk_buff *skb,
 	return 0;
 }
 
+/* A message of a bridge dump, marked if the dump is inconsistent. */
+static void *sis_nl_bridge_msg(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_BRIDGE);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
 /*
  * One bridge, starting at rule number *cursor. Returns 0 when the bridge is
  * complete, -EMSGSIZE when the message is full; *cursor then names the first
@@ -359,11 +371,9 @@ static int sis_nl_fill_bridge(struct sk_buff *skb, struct netlink_callback *cb,
 	int err = 0;
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_BRIDGE);
+	hdr = sis_nl_bridge_msg(skb, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
 
 	if (nla_put_u32(skb, SIS_A_IFINDEX, sb->br_dev->ifindex) ||
 	    (!*cursor && sis_nl_put_bridge_head(skb, sb))) {
@@ -388,11 +398,9 @@ static int sis_nl_fill_closed(struct sk_buff *skb, struct netlink_callback *cb,
 {
 	void *hdr;
 
-	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
-			  &sis_genl_family, NLM_F_MULTI, SIS_CMD_GET_BRIDGE);
+	hdr = sis_nl_bridge_msg(skb, cb);
 	if (!hdr)
 		return -EMSGSIZE;
-	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, SIS_A_IFINDEX, cl->br_dev->ifindex) ||
 	    nla_put_string(skb, SIS_A_IFNAME, cl->br_dev->name) ||
 	    nla_put_u8(skb, SIS_A_FAIL, SIS_FAIL_CLOSED) ||

@@ -95,14 +95,8 @@ monitor_ready "the alerts monitor listens" "$TMPD/alerts.json" "$alerts_pid" \
 	probe_alert ready
 
 # --- every kind of change, on br0 ---
-# A UDP datagram 10.0.0.2:5555 -> 10.0.0.1:9999, to register for injection.
-printf '%b' \
-	'\x02\x53\x49\x53\x00\x01\x02\x53\x49\x53\x00\x02\x08\x00' \
-	'\x45\x00\x00\x1e\x00\x00\x40\x00\x40\x11\x26\xcd' \
-	'\x0a\x00\x00\x02\x0a\x00\x00\x01' \
-	'\x15\xb3\x27\x0f\x00\x0a\x00\x00hi' \
-	'\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' \
-	>"$TMPD/frame.bin"
+# A UDP datagram, to register for injection.
+udp_frame >"$TMPD/frame.bin"
 check "attach br0" sis attach br0 host hp0
 check "set dev br0" sis set dev br0 max-conns 1000
 id=$(sis prevent add br0 icmp)

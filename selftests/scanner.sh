@@ -77,14 +77,7 @@ scan_stop
 # --- refused: anything beyond the capability table ---
 check "declare scanner root-only, for root" \
 	sis scanner add root-only bridge br0 user root
-# A UDP datagram 10.0.0.2:5555 -> 10.0.0.1:9999, "hi", from n0 to h0.
-printf '%b' \
-	'\x02\x53\x49\x53\x00\x01\x02\x53\x49\x53\x00\x02\x08\x00' \
-	'\x45\x00\x00\x1e\x00\x00\x40\x00\x40\x11\x26\xcd' \
-	'\x0a\x00\x00\x02\x0a\x00\x00\x01' \
-	'\x15\xb3\x27\x0f\x00\x0a\x00\x00hi' \
-	'\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00' \
-	>"$TMPD/frame.bin"
+udp_frame >"$TMPD/frame.bin"
 check "register injection 1, inbound only" \
 	sis inject add ro 1 "$TMPD/frame.bin" dir in
 scan_refused "attach as another user's scanner" "EPERM" --name root-only
