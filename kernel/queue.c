@@ -533,9 +533,11 @@ static bool sis_stream_room(const struct sis_scanner *sc, size_t size,
 
 /*
  * Deliver a stream event (conn.c) to an attached scanner, in its batch with
- * its frames. Held data goes at once, like a held frame; the rest gathers.
- * Long data goes alone, by reference (sis_stream_zc_head()).
- * Returns 0, or an error if it could not be delivered (counted as lost).
+ * its frames. Held data goes at once, like a held frame, and so does an
+ * end; the rest gathers. Long data goes alone, by reference
+ * (sis_stream_zc_head()). Returns 0; -ENOBUFS without room, or when the
+ * datagram that carried an end was refused (to be sent again); another
+ * error if it could not be delivered (counted as lost).
  * Under the connection's lock, bottom halves disabled.
  */
 int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
@@ -593,6 +595,19 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 	sc->batch_streams++;
 	if (m->event == SIS_STREAM_EV_DATA)
 		sc->counts.stream_bytes += m->len;
+	if (m->event == SIS_STREAM_EV_END) {
+		u32 lost_before = sc->stream_lost;
+
+		/*
+		 * The last its watcher hears of the direction, and the
+		 * connection may go once it is told: sent now, so that a
+		 * datagram netlink refuses is known to have carried it (the
+		 * watcher is told again, and learns what it lost, watch.c).
+		 */
+		sis_batch_send(sc, &lost);
+		err = sc->stream_lost == lost_before ? 0 : -ENOBUFS;
+		goto out;
+	}
 	sis_queue_kick(sc, m->held, &lost);
 	err = 0;
 	goto out;
