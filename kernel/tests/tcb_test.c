@@ -1062,6 +1062,17 @@ static const struct fin_script fin_scripts[] = {
 	 * queued past it; the shadow keeps the data sent first (first data
 	 * wins), and the datapath drops the FIN on a contained stream.
 	 */
+	/*
+	 * An ACK sent after the FIN overtakes it (the FIN was reordered or
+	 * lost and sent again): its sequence number is past the FIN, which
+	 * is still next in sequence for the receiver.
+	 */
+	{ "an ack after the fin, before it", {
+		{ INI, F_A, 0, 100, OK, 0, { EST, EST } },
+		{ INI, F_A, 101, 0, OK, 0, { EST, EST } },
+		{ INI, F_FA, 100, 0, OK, 0, { FW1, CW } },
+		{ RSP, F_A, 101, 0, OK, 0, { FW2, CW } },
+		{ END } } },
 	{ "fin before data queued out of order", {
 		{ INI, F_A, 200, 100, OK, 0, { EST, EST } },
 		{ INI, F_FA, 0, 100, OK, 0, { EST, EST } },
