@@ -218,6 +218,7 @@ static void sis_tcb_take_syn(struct sis_tcb *from, struct sis_tcb *to,
 	from->isn = syn->seq;
 	from->snd_una = syn->seq;
 	from->snd_nxt = syn->seq + 1;
+	from->snd_bytes = syn->seq + 1;
 	from->snd_nxt_off = 0;
 	from->opts = syn->opts;
 	from->mss = syn->opts & SIS_OPT_MSS ? syn->mss : 0;
@@ -340,10 +341,13 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 	u32 win = sis_seg_window(from, seg);
 	/* The first FIN not before bytes already sent (tcb.h: "FIN"). */
 	bool fin = (seg->flags & TCPHDR_FIN) && !from->fin_sent &&
-		   !before(data_end, from->snd_nxt);
+		   !before(data_end, from->snd_bytes);
 
 	/* A stale FIN's place is taken by a byte sent: no end moves. */
 	sis_tcb_sent(from, sis_seg_end(seg));
+	if ((seg->len || (seg->flags & TCPHDR_SYN)) &&
+	    after(data_end, from->snd_bytes))
+		from->snd_bytes = data_end;
 	if (win > from->max_win)
 		from->max_win = win;
 	if ((seg->opts & SIS_OPT_TS) && sis_tcb_negotiated(from, to, SIS_OPT_TS))

@@ -59,7 +59,9 @@
  *   sis_tcb_init_syn().
  * - FIN: the sender's FIN is taken from the first valid segment that
  *   carries one at or after every byte the sender sent before (its
- *   snd_nxt); data after it, or a FIN elsewhere, is then invalid. A FIN
+ *   snd_bytes: not snd_nxt, which an ACK the sender sent after its FIN
+ *   moves past the FIN when it overtakes the FIN on the way); data after
+ *   it, or a FIN elsewhere, is then invalid. A FIN
  *   before bytes already sent is stale: Linux takes a FIN only when it is
  *   next in sequence, and drops one that ends at or behind RCV.NXT (an old
  *   retransmission) or inside a segment it queued out of order (a
@@ -141,6 +143,8 @@ struct sis_tcb {
 	u16 opts;		/* SIS_OPT_* of its SYN */
 	u32 isn;
 	u32 snd_nxt;		/* highest seq + len (+ SYN, FIN) it sent */
+	/* The end of its SYN and bytes: snd_nxt but for FINs and ACKs' seqs. */
+	u32 snd_bytes;
 	u32 snd_una;		/* highest ACK it received from the peer */
 	/* Highest ACK it sent; the peer's ISN + 1 once the peer's SYN passed. */
 	u32 rcv_nxt;
