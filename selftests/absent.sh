@@ -82,7 +82,9 @@ ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	"$STREAM" -s st -c web -C -m never >"$TMPD/st.out" 2>"$TMPD/st.err" &
 st=$!
 wait_until "$WAIT_SECS" grep -qx ready "$TMPD/st.out"
-ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$PORT" 1M 1M -t 10 \
+# -t 60: held back, the client makes no progress from the start; the RST
+# must reach it within a minute of that, even on a loaded machine.
+ip netns exec "$NS_H" "$TCPIO" send 10.0.0.2 "$PORT" 1M 1M -t 60 \
 	>"$TMPD/cli.out" 2>&1 &
 cli=$!
 opened() {
