@@ -27,6 +27,7 @@ const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_MAX_HELD] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_SCANNER_A_MAX_BYTES] = NLA_POLICY_MIN(NLA_U32, ETH_ZLEN),
 	[SIS_SCANNER_A_ABSENT] = NLA_POLICY_MAX(NLA_U8, SIS_ABSENT_PASS),
+	[SIS_SCANNER_A_INJECT_RATE] = { .type = NLA_U32 },	/* checked below */
 };
 
 static int sis_nl_ports_validate(const struct nlattr *attr,
@@ -158,6 +159,7 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 		.max_held = SIS_MAX_HELD_DEFAULT,
 		.max_bytes = SIS_MAX_BYTES_DEFAULT,
 		.fail = SIS_FAIL_CLOSED,
+		.inject_rate = SIS_INJECT_RATE,
 	};
 	struct sis_bridge *sb;
 	const char *name;
@@ -209,6 +211,16 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 						     SIS_ABSENT_PASS;
 	if (tb[SIS_SCANNER_A_ABSENT])
 		conf.absent = nla_get_u8(tb[SIS_SCANNER_A_ABSENT]);
+	if (tb[SIS_SCANNER_A_INJECT_RATE]) {
+		conf.inject_rate = nla_get_u32(tb[SIS_SCANNER_A_INJECT_RATE]);
+		if (!conf.inject_rate ||
+		    conf.inject_rate > SIS_INJECT_RATE_MAX) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[SIS_SCANNER_A_INJECT_RATE],
+					    "injection rate must be 1 to 100000 a second");
+			return -EINVAL;
+		}
+	}
 
 	rtnl_lock();
 	sb = sis_nl_attached(info, &err);
@@ -509,6 +521,7 @@ static int sis_nl_put_scanner_head(struct sk_buff *skb,
 	    nla_put_u32(skb, SIS_SCANNER_A_MAX_HELD, c->max_held) ||
 	    nla_put_u32(skb, SIS_SCANNER_A_MAX_BYTES, c->max_bytes) ||
 	    nla_put_u8(skb, SIS_SCANNER_A_ABSENT, c->absent) ||
+	    nla_put_u32(skb, SIS_SCANNER_A_INJECT_RATE, c->inject_rate) ||
 	    sis_nl_put_counts(skb, sc)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

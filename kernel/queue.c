@@ -653,7 +653,8 @@ void sis_queue_init(struct sis_scanner *sc)
 	sc->flush.function = sis_queue_flush;
 	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_BURST);
 	ratelimit_set_flags(&sc->alert_rs, RATELIMIT_MSG_ON_RELEASE);
-	ratelimit_state_init(&sc->inject_rs, HZ, SIS_INJECT_BURST);
+	ratelimit_state_init(&sc->inject_rs, HZ,
+			     sc->conf.inject_rate ?: SIS_INJECT_RATE);
 	ratelimit_set_flags(&sc->inject_rs, RATELIMIT_MSG_ON_RELEASE);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_queue_init);

@@ -70,6 +70,7 @@ struct sis_scanner_conf {
 	u32 timeout_ms;
 	u32 max_held;
 	u32 max_bytes;
+	u32 inject_rate;		/* injections a second */
 	u8 fail;			/* enum sis_fail */
 	u8 absent;			/* enum sis_absent */
 };

@@ -391,6 +391,28 @@ static void put_scanner_timeout0(struct nl_msg *m, const struct ctx *c)
 	put_scanner_nest(m, "s1", 65534, 0);
 }
 
+static void put_scanner_inject_rate(struct nl_msg *m, __u32 rate)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_SCANNER | NLA_F_NESTED);
+
+	nla_put_string(m, SIS_SCANNER_A_NAME, "s1");
+	nla_put_u32(m, SIS_SCANNER_A_UID, 65534);
+	nla_put_u32(m, SIS_SCANNER_A_INJECT_RATE, rate);
+	nla_nest_end(m, n);
+}
+
+static void put_scanner_inject_rate0(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_inject_rate(m, 0);
+}
+
+static void put_scanner_inject_rate_big(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_inject_rate(m, SIS_INJECT_RATE_MAX + 1);
+}
+
 static void put_scanner_name(struct nl_msg *m, const struct ctx *c)
 {
 	put_scanner_nest(m, "s1", -1, -1);
@@ -692,6 +714,11 @@ REJECT(scanner_bad_name, SIS_CMD_SCANNER_ADD, put_scanner_bad_name, EINVAL,
        "scanner names are");
 REJECT(scanner_timeout0, SIS_CMD_SCANNER_ADD, put_scanner_timeout0, EINVAL,
        "verdict timeout");
+REJECT(scanner_inject_rate0, SIS_CMD_SCANNER_ADD, put_scanner_inject_rate0,
+       EINVAL, "injection rate must be 1 to 100000 a second");
+REJECT(scanner_inject_rate_big, SIS_CMD_SCANNER_ADD,
+       put_scanner_inject_rate_big, EINVAL,
+       "injection rate must be 1 to 100000 a second");
 REJECT(scanner_del_unknown, SIS_CMD_SCANNER_DEL, put_scanner_name, ENOENT,
        "no scanner with this name");
 REJECT(cap_unknown_scanner, SIS_CMD_CAP_ADD, put_cap_ok, ENOENT,

@@ -17,6 +17,8 @@ check "attach" sis attach br0 host hp0
 
 # --- read-only: exactly what the capability and the subscription allow ---
 check "declare scanner ro" sis scanner add ro bridge br0 user nobody
+check_eq "it may inject 100 frames a second (the default)" \
+	"$(scanner_json ro .inject_rate)" 100
 check "capability: read icmp" sis cap add ro icmp rights read icmp
 scan_start --name ro --dump --cap icmp --filter 'icmp[icmptype] == icmp-echo' \
 	--cap icmp --filter udp
@@ -114,13 +116,20 @@ check_eq "the host received the injected datagram" "${UDP_COUNTS[0]}" 1
 check_eq "injection 1 counted" "$(scanner_json ro '.injects[0].sent')" 1
 check_eq "and in the scanner's injects" "$(scanner_json ro .stats.injects)" 1
 
-# Injection is rate-limited per scanner: SIS_INJECT_BURST (100) go at
-# once, the next is refused (EAGAIN) and counted. 256 requests, a few
-# milliseconds each, cannot stretch over the second that would allow
-# more.
+# Injection is rate-limited per scanner, inject-rate frames a second (the
+# second counted from the first injection after the last one ran out):
+# of 10 requests, the first 5 go and the sixth is refused (EAGAIN),
+# counted; sis-scan stops there. Six requests take far less than the
+# second that would let more through, however slow the machine.
+check "declare scanner rate, 5 injections a second" \
+	sis scanner add rate bridge br0 user nobody inject-rate 5
+check "register injection 1 for it" \
+	sis inject add rate 1 "$TMPD/frame.bin" dir in
+check "show prints the rate" \
+	grep -q "inject-rate 5\$" <(sis scanner show rate)
 scan_refused "injecting over the rate is refused: EAGAIN" "EAGAIN" \
-	--name ro $(printf -- '--inject 1:in %.0s' $(seq 256))
-check_eq "100 more injected, one refused" \
-	"$(scanner_json ro '[.stats.injects, .stats.injects_limited]')" "[101,1]"
+	--name rate $(printf -- '--inject 1:in %.0s' $(seq 10))
+check_eq "5 injected, the sixth refused" \
+	"$(scanner_json rate '[.stats.injects, .stats.injects_limited]')" "[5,1]"
 
 tap_done

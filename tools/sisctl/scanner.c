@@ -3,6 +3,7 @@
  * sisctl scanner add NAME bridge BRIDGE user USER [timeout MS]
  *                    [fail open|closed] [absent drop|pass]
  *                    [max-held FRAMES] [max-bytes BYTES]
+ *                    [inject-rate N]
  * sisctl scanner del NAME
  * sisctl scanner show [NAME]
  */
@@ -21,13 +22,15 @@ static int usage(FILE *f)
 		"Usage: sisctl scanner add NAME bridge BRIDGE user USER [timeout MS]\n"
 		"                          [fail open|closed] [absent drop|pass]\n"
 		"                          [max-held FRAMES] [max-bytes BYTES]\n"
+		"                          [inject-rate N]\n"
 		"       sisctl scanner del NAME\n"
 		"       sisctl scanner show [NAME]\n"
 		"USER (a name or a uid) is who the scanner process runs as. Defaults:\n"
 		"timeout %d (ms to wait for a verdict), fail %s, absent drop when it fails\n"
-		"closed and pass when it fails open, max-held %d, max-bytes %d.\n",
+		"closed and pass when it fails open, max-held %d, max-bytes %d,\n"
+		"inject-rate %d (registered frames it may inject a second).\n",
 		SIS_TIMEOUT_MS_DEFAULT, fail_name(SIS_FAIL_CLOSED),
-		SIS_MAX_HELD_DEFAULT, SIS_MAX_BYTES_DEFAULT);
+		SIS_MAX_HELD_DEFAULT, SIS_MAX_BYTES_DEFAULT, SIS_INJECT_RATE);
 	return f == stdout ? 0 : 1;
 }
 
@@ -48,7 +51,7 @@ int parse_user(const char *s, uint32_t *uid)
 
 enum {
 	KW_BRIDGE, KW_USER, KW_TIMEOUT, KW_FAIL, KW_ABSENT, KW_MAX_HELD,
-	KW_MAX_BYTES,
+	KW_MAX_BYTES, KW_INJECT_RATE,
 };
 
 static const char *const keywords[] = {
@@ -59,6 +62,7 @@ static const char *const keywords[] = {
 	[KW_ABSENT] = "absent",
 	[KW_MAX_HELD] = "max-held",
 	[KW_MAX_BYTES] = "max-bytes",
+	[KW_INJECT_RATE] = "inject-rate",
 };
 
 static int keyword(const char *w)
@@ -122,6 +126,16 @@ static int parse_value(struct scanner_add_args *a, int kw, const char *v,
 			snprintf(err, err_len,
 				 "invalid max-held \"%s\": use 1 to %u frames",
 				 v, UINT32_MAX);
+			return -1;
+		}
+		return 0;
+	case KW_INJECT_RATE:
+		a->has_inject_rate = true;
+		if (parse_u32(v, &a->inject_rate) < 0 || !a->inject_rate ||
+		    a->inject_rate > SIS_INJECT_RATE_MAX) {
+			snprintf(err, err_len,
+				 "invalid inject-rate \"%s\": use 1 to %d injections a second",
+				 v, SIS_INJECT_RATE_MAX);
 			return -1;
 		}
 		return 0;
@@ -208,6 +222,8 @@ int scanner_add_fill(struct nl_msg *msg, const struct scanner_add_args *a,
 	     nla_put_u32(msg, SIS_SCANNER_A_MAX_HELD, a->max_held) < 0) ||
 	    (a->has_max_bytes &&
 	     nla_put_u32(msg, SIS_SCANNER_A_MAX_BYTES, a->max_bytes) < 0) ||
+	    (a->has_inject_rate &&
+	     nla_put_u32(msg, SIS_SCANNER_A_INJECT_RATE, a->inject_rate) < 0) ||
 	    nla_nest_end(msg, nest) < 0)
 		return -EMSGSIZE;
 	return 0;

@@ -179,6 +179,7 @@ static void set_head(struct sisctl_scanner *s, struct nlattr **tb)
 		s->absent = nla_get_u8(tb[SIS_SCANNER_A_ABSENT]);
 	get_u32(&s->max_held, tb[SIS_SCANNER_A_MAX_HELD]);
 	get_u32(&s->max_bytes, tb[SIS_SCANNER_A_MAX_BYTES]);
+	get_u32(&s->inject_rate, tb[SIS_SCANNER_A_INJECT_RATE]);
 	if (tb[SIS_SCANNER_A_PID]) {
 		s->attached = true;
 		s->pid = nla_get_u32(tb[SIS_SCANNER_A_PID]);
@@ -286,9 +287,9 @@ void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
 	else
 		fputs(" not attached\n", f);
 	fprintf(f, "\ttimeout %" PRIu32 " fail %s absent %s max-held %" PRIu32
-		" max-bytes %" PRIu32 "\n", s->timeout_ms, fail_name(s->fail),
-		absent_name(s->absent),
-		s->max_held, s->max_bytes);
+		" max-bytes %" PRIu32 " inject-rate %" PRIu32 "\n",
+		s->timeout_ms, fail_name(s->fail), absent_name(s->absent),
+		s->max_held, s->max_bytes, s->inject_rate);
 	fprintf(f, "\theld %" PRIu32 " bytes %" PRIu32 "\n", s->held,
 		s->held_bytes);
 	fprintf(f, "\tframes %" PRIu64 " passed %" PRIu64 " cut %" PRIu64
@@ -453,7 +454,7 @@ static json_t *jscanner_stats(const struct sisctl_scanner_stats *st)
 /* One scanner, as an element of "scanners" (NULL on allocation failure). */
 json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 			 "name", jstr(s->name),
 			 "bridge", jname_or_null(bridge),
 			 "ifindex", jint(s->ifindex),
@@ -470,5 +471,6 @@ json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge)
 			 "stats", jscanner_stats(&s->st),
 			 "caps", jcaps(s),
 			 "injects", jinjects(s),
-			 "subs", jsubs(s));
+			 "subs", jsubs(s),
+			 "inject_rate", jint(s->inject_rate));
 }

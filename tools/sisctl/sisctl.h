@@ -212,7 +212,7 @@ struct sisctl_scanner_stats {
 
 struct sisctl_scanner {
 	char name[SIS_NAME_MAX];
-	uint32_t ifindex, uid, timeout_ms, max_held, max_bytes;
+	uint32_t ifindex, uid, timeout_ms, max_held, max_bytes, inject_rate;
 	uint8_t fail, absent;
 	bool attached;
 	uint32_t pid, held, held_bytes;
@@ -253,7 +253,8 @@ struct scanner_add_args {
 	const char *name, *bridge;
 	uint32_t uid;
 	bool has_timeout, has_fail, has_absent, has_max_held, has_max_bytes;
-	uint32_t timeout_ms, max_held, max_bytes;
+	bool has_inject_rate;
+	uint32_t timeout_ms, max_held, max_bytes, inject_rate;
 	uint8_t fail, absent;
 };
 int parse_user(const char *s, uint32_t *uid);

@@ -465,6 +465,7 @@ const struct nla_policy sisctl_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_INJECTS_LIMITED]	= { .type = NLA_U64 },
 	[SIS_SCANNER_A_ABSENT]		= { .type = NLA_U8 },
 	[SIS_SCANNER_A_ABSENT_DROPPED]	= { .type = NLA_U64 },
+	[SIS_SCANNER_A_INJECT_RATE]	= { .type = NLA_U32 },
 };
 
 const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {

@@ -115,6 +115,9 @@
  *       default when it fails closed) or goes by unjudged
  *       (SIS_ABSENT_PASS, the default when it fails open). A TCP RST
  *       covered by a stream capability still goes by.
+ *     SIS_SCANNER_A_INJECT_RATE: u32, injections the scanner may send a
+ *       second (SIS_CMD_INJECT), 1..SIS_INJECT_RATE_MAX, default
+ *       SIS_INJECT_RATE
  *   Errors: ENOENT (bridge not attached), EEXIST (name in use), ENOSPC
  *   (SIS_MAX_SCANNERS).
  *
@@ -243,8 +246,9 @@
  *   (SIS_DIR_IN or SIS_DIR_OUT, allowed by the registration). The kernel sends
  *   the registered frame out of the port facing that direction: "in" out of
  *   the host port, "out" out of the network port.
- *   Injections are rate-limited per scanner (SIS_INJECT_BURST, then
- *   SIS_INJECT_RATE per second): over the rate the frame is not sent, the
+ *   Injections are rate-limited per scanner (its SIS_SCANNER_A_INJECT_RATE
+ *   in each second, counted from the first injection after the previous
+ *   second ran out): over the rate the frame is not sent, the
  *   request fails with EAGAIN and SIS_SCANNER_A_INJECTS_LIMITED counts it;
  *   SIS_SCANNER_A_INJECTS counts the frames sent.
  *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN,
@@ -466,8 +470,9 @@
 #define SIS_FRAME_DATA_MAX	65000
 #define SIS_ALERT_BURST		10
 #define SIS_ALERT_RATE		10	/* per second, after the burst */
-#define SIS_INJECT_BURST	100
-#define SIS_INJECT_RATE		100	/* per second, after the burst */
+#define SIS_INJECT_BURST	100	/* the default rate, all at once */
+#define SIS_INJECT_RATE		100	/* per second, the default */
+#define SIS_INJECT_RATE_MAX	100000
 #define SIS_MCGRP_ALERTS	"alerts"
 #define SIS_MCGRP_CONFIG	"config"
 #define SIS_PORT_RANGES_MAX	16	/* per list of a stream capability */
@@ -695,6 +700,7 @@ enum sis_scanner_attr {
 	SIS_SCANNER_A_INJECTS_LIMITED,	/* u64, injections over the rate */
 	SIS_SCANNER_A_ABSENT,		/* u8, enum sis_absent */
 	SIS_SCANNER_A_ABSENT_DROPPED,	/* u64, dropped with no process */
+	SIS_SCANNER_A_INJECT_RATE,	/* u32, injections a second */
 	__SIS_SCANNER_A_LAST
 };
 

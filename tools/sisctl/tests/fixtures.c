@@ -74,14 +74,14 @@ int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n)
 
 const struct scanner_spec scanner_example[3] = {
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
-	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
+	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
 	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
 	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
 		      "tcp port 80", 12 } }, .ncaps = 1 },
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
-	  .max_held = 16, .max_bytes = 65536, .fail = SIS_FAIL_OPEN,
+	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
 	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
@@ -91,7 +91,8 @@ const struct scanner_spec scanner_example[3] = {
 	  .subs = { { 3, "web", SIS_RIGHT_READ, "tcp dst port 80", 0, 5 },
 		    { 4, "dns", SIS_RIGHT_READ, "", 96, 0 } }, .nsubs = 2 },
 	{ .ifindex = 8, .name = "probe", .uid = 4000000, .timeout_ms = 1000,
-	  .max_held = 1024, .max_bytes = 4194304, .fail = SIS_FAIL_CLOSED },
+	  .max_held = 1024, .max_bytes = 4194304, .inject_rate = 100,
+	  .fail = SIS_FAIL_CLOSED },
 };
 
 /* As kernel/netlink_scanner.c sends it, with the counters when asked. */
@@ -112,6 +113,7 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 	nla_put_u8(msg, SIS_SCANNER_A_ABSENT, s->absent);
 	nla_put_u32(msg, SIS_SCANNER_A_MAX_HELD, s->max_held);
 	nla_put_u32(msg, SIS_SCANNER_A_MAX_BYTES, s->max_bytes);
+	nla_put_u32(msg, SIS_SCANNER_A_INJECT_RATE, s->inject_rate);
 	if (s->attached)
 		nla_put_u32(msg, SIS_SCANNER_A_PID, s->pid);
 	if (s->counters) {

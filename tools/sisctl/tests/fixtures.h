@@ -57,7 +57,7 @@ struct sub_spec {
 struct scanner_spec {
 	uint32_t ifindex;
 	const char *name;
-	uint32_t uid, timeout_ms, max_held, max_bytes;
+	uint32_t uid, timeout_ms, max_held, max_bytes, inject_rate;
 	uint8_t fail, absent;
 	bool attached;
 	uint32_t pid;

@@ -26,8 +26,14 @@ TAP_SUITE(scanner_args)
 	} cases[] = {
 		{ "bridge and user", 5, { "ids", "bridge", "br0", "user", "root" }, OK, NULL },
 		{ "any order", 5, { "ids", "user", "0", "bridge", "br0" }, OK, NULL },
-		{ "everything", 13, { "ids", "bridge", "br0", "user", "root", "timeout",
-		  "250", "fail", "open", "max-held", "16", "max-bytes", "65536" }, OK, NULL },
+		{ "everything", 15, { "ids", "bridge", "br0", "user", "root", "timeout",
+		  "250", "fail", "open", "max-held", "16", "max-bytes", "65536",
+		  "inject-rate", "5" }, OK, NULL },
+		{ "inject-rate 0", 7, { "ids", "bridge", "br0", "user", "0",
+		  "inject-rate", "0" }, ERROR,
+		  "invalid inject-rate \"0\": use 1 to 100000 injections a second" },
+		{ "inject-rate too big", 7, { "ids", "bridge", "br0", "user", "0",
+		  "inject-rate", "100001" }, ERROR, "invalid inject-rate \"100001\"" },
 		{ "nothing", 0, { NULL }, USAGE, NULL },
 		{ "name only", 1, { "ids" }, ERROR, "missing \"bridge BRIDGE\"" },
 		{ "no user", 3, { "ids", "bridge", "br0" }, ERROR, "missing \"user USER\"" },
@@ -97,7 +103,7 @@ TAP_SUITE(scanner_args)
 	{
 		const char *argv[] = { "s.1_x-y", "bridge", "b", "user", "1000", "timeout",
 				       "600000", "fail", "closed", "max-held", "1",
-				       "max-bytes", "60" };
+				       "max-bytes", "60", "inject-rate", "100000" };
 		struct scanner_add_args a;
 		char err[256];
 
@@ -105,7 +111,8 @@ TAP_SUITE(scanner_args)
 					  sizeof(err)) &&
 		       a.uid == 1000 && a.has_timeout && a.timeout_ms == 600000 &&
 		       a.has_fail && a.fail == SIS_FAIL_CLOSED && a.has_max_held &&
-		       a.max_held == 1 && a.has_max_bytes && a.max_bytes == 60,
+		       a.max_held == 1 && a.has_max_bytes && a.max_bytes == 60 &&
+		       a.has_inject_rate && a.inject_rate == 100000,
 		       "scanner add: values at their limits");
 	}
 	{
@@ -116,7 +123,8 @@ TAP_SUITE(scanner_args)
 		tap_ok(!scanner_add_parse(ARRAY_SIZE(argv), (char *const *)argv, &a, err,
 					  sizeof(err)) &&
 		       !a.has_timeout && !a.has_fail && !a.has_max_held &&
-		       !a.has_max_bytes, "scanner add: no option means kernel defaults");
+		       !a.has_max_bytes && !a.has_inject_rate,
+		       "scanner add: no option means kernel defaults");
 	}
 }
 
@@ -366,6 +374,7 @@ TAP_SUITE(scanner_msgs)
 		.name = "ids", .uid = 1000, .has_timeout = true, .timeout_ms = 250,
 		.has_fail = true, .fail = SIS_FAIL_OPEN, .has_max_held = true,
 		.max_held = 16, .has_max_bytes = true, .max_bytes = 65536,
+		.has_inject_rate = true, .inject_rate = 5,
 	};
 	struct nl_msg *msg;
 	bool good;
@@ -376,17 +385,19 @@ TAP_SUITE(scanner_msgs)
 	       nested(tb[SIS_A_SCANNER]) &&
 	       !nla_parse_nested(stb, SIS_SCANNER_A_MAX, tb[SIS_A_SCANNER], NULL);
 	tap_ok(good, "scanner add: ifindex and nested scanner");
-	tap_ok(good && count_nest(tb[SIS_A_SCANNER]) == 6 &&
+	tap_ok(good && count_nest(tb[SIS_A_SCANNER]) == 7 &&
 	       str_is(stb[SIS_SCANNER_A_NAME], "ids") &&
 	       u32_is(stb[SIS_SCANNER_A_UID], 1000) &&
 	       u32_is(stb[SIS_SCANNER_A_TIMEOUT_MS], 250) &&
 	       u8_is(stb[SIS_SCANNER_A_FAIL], SIS_FAIL_OPEN) &&
 	       u32_is(stb[SIS_SCANNER_A_MAX_HELD], 16) &&
-	       u32_is(stb[SIS_SCANNER_A_MAX_BYTES], 65536),
+	       u32_is(stb[SIS_SCANNER_A_MAX_BYTES], 65536) &&
+	       u32_is(stb[SIS_SCANNER_A_INJECT_RATE], 5),
 	       "scanner add: every option");
 	nlmsg_free(msg);
 
 	a.has_timeout = a.has_fail = a.has_max_held = a.has_max_bytes = false;
+	a.has_inject_rate = false;
 	msg = new_msg(SIS_CMD_SCANNER_ADD);
 	good = !scanner_add_fill(msg, &a, 5) && parse_top(msg, tb) &&
 	       !nla_parse_nested(stb, SIS_SCANNER_A_MAX, tb[SIS_A_SCANNER], NULL) &&

@@ -13,7 +13,7 @@
 /* What show prints for scanner_example, after its bridge's block. */
 #define IDS_TEXT \
 	"scanner ids bridge br0 user root pid 4242\n" \
-	"\ttimeout 250 fail open absent pass max-held 16 max-bytes 65536\n" \
+	"\ttimeout 250 fail open absent pass max-held 16 max-bytes 65536 inject-rate 5\n" \
 	"\theld 3 bytes 180\n" \
 	"\tframes 10 passed 8 cut 1 timeouts 1 overflows 0 released 2 stale 4 lost 5\n" \
 	"\talerts 2 dropped 1 injects 6 limited 3 absent-dropped 9\n" \
@@ -24,7 +24,8 @@
 	"\tsub 4 cap dns rights read snaplen 96 matches 0\n"
 #define PROBE_TEXT \
 	"scanner probe bridge br1 user 4000000 not attached\n" \
-	"\ttimeout 1000 fail closed absent drop max-held 1024 max-bytes 4194304\n" \
+	"\ttimeout 1000 fail closed absent drop max-held 1024 max-bytes 4194304" \
+	" inject-rate 100\n" \
 	"\theld 0 bytes 0\n" \
 	"\tframes 0 passed 0 cut 0 timeouts 0 overflows 0 released 0 stale 0 lost 0\n" \
 	"\talerts 0 dropped 0 injects 0 limited 0 absent-dropped 0\n"
@@ -44,7 +45,7 @@
 	"\"subs\":[{\"id\":3,\"cap\":\"web\",\"rights\":\"read\"," \
 	"\"filter\":\"tcp dst port 80\",\"snaplen\":0,\"matches\":5}," \
 	"{\"id\":4,\"cap\":\"dns\",\"rights\":\"read\",\"filter\":\"\"," \
-	"\"snaplen\":96,\"matches\":0}]}"
+	"\"snaplen\":96,\"matches\":0}],\"inject_rate\":5}"
 
 TAP_SUITE(show_scanner_merge)
 {
@@ -61,7 +62,8 @@ TAP_SUITE(show_scanner_merge)
 	s = &l.v[0];
 	tap_ok(!strcmp(s->name, "ids") && s->ifindex == 5 && s->uid == 0 &&
 	       s->timeout_ms == 250 && s->fail == SIS_FAIL_OPEN && s->max_held == 16 &&
-	       s->max_bytes == 65536 && s->attached && s->pid == 4242,
+	       s->max_bytes == 65536 && s->inject_rate == 5 && s->attached &&
+	       s->pid == 4242,
 	       "scanners: declaration and process");
 	tap_ok(s->held == 3 && s->held_bytes == 180 && s->st.frames == 10 &&
 	       s->st.passed == 8 && s->st.cut == 1 && s->st.timeouts == 1 &&
