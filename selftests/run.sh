@@ -15,8 +15,8 @@
 # check tier on the debug kernel under TCG (default 60; the longest start
 # first), its time limit (default 900 s, three times that in the soak
 # tier), and "alone" if it must run by itself after the others (it unloads
-# the module). The others run in $SIS_LANES lanes (default: one more than
-# the guest's CPUs), each taking the next test as it finishes one. --tests runs the tests named,
+# the module). The others run in $SIS_LANES lanes (the guest's CPUs), each
+# taking the next test as it finishes one. --tests runs the tests named,
 # whatever their tiers. SIS_TIER is exported: a test sizes its load by it.
 # SIS_MODULE_DIR (default: the checkout) holds kernel/sis.ko and
 # kernel/sis_kunit.ko.
@@ -172,12 +172,10 @@ lane() {
 }
 
 # Each test has its own namespaces, so the lanes share the CPUs; a test
-# that unloads the module runs alone, last. Tests wait (for timeouts, for
-# peers, between polls) about a fifth of their time: one lane more than
-# CPUs keeps the CPUs busy through it.
+# that unloads the module runs alone, last.
 if [ "${#queue[@]}" -gt 0 ]; then
 	echo "== $tier tier: ${queue[*]}${alone[*]:+, then ${alone[*]}}"
-	for ((l = 0; l < ${SIS_LANES:-$(($(nproc) + 1))}; l++)); do
+	for ((l = 0; l < ${SIS_LANES:-$(nproc)}; l++)); do
 		lane &
 	done
 	wait
