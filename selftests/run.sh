@@ -73,7 +73,8 @@ meta() {
 # The tests to run, and which of them run alone.
 all=()
 for f in selftests/*.sh; do
-	t=$(basename "$f" .sh)
+	t=${f##*/}
+	t=${t%.sh}
 	case $t in lib | *_lib | run) continue ;; esac
 	all+=("$t")
 done
@@ -123,7 +124,7 @@ if [ -n "$kunit" ]; then
 		n=0
 		for suite in /sys/kernel/debug/kunit/sis_*; do
 			[ -e "$suite/results" ] || continue
-			cp "$suite/results" "$out/kunit-$(basename "$suite").tap"
+			cp "$suite/results" "$out/kunit-${suite##*/}.tap"
 			n=$((n + 1))
 		done
 		[ "$n" -gt 0 ] ||
@@ -136,7 +137,7 @@ fi
 
 run_one() {
 	local t=$1 start rc limit
-	start=$(date +%s)
+	start=$EPOCHSECONDS
 	meta "selftests/$t.sh"
 	limit=$M_LIMIT
 	[ "$tier" = soak ] && limit=$((limit * 3))
@@ -144,8 +145,8 @@ run_one() {
 	SIS_STAMPS=$out/$t.stamps timeout -k 10 "$limit" bash "selftests/$t.sh" \
 		>"$out/$t.tap" 2>"$out/$t.log"
 	rc=$?
-	echo "== $t: exit $rc, $(($(date +%s) - start)) s"
-	echo "$t $(($(date +%s) - start))" >>"$out/times"
+	echo "== $t: exit $rc, $((EPOCHSECONDS - start)) s"
+	echo "$t $((EPOCHSECONDS - start))" >>"$out/times"
 	case $rc in
 	0) ;;
 	4) echo "ok 1 - $t # SKIP $(tail -n 1 "$out/$t.log")" >>"$out/$t.tap" ;;
