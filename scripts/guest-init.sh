@@ -32,13 +32,15 @@ ip link set lo up
 # Leaks from boot are not ours: start the kmemleak record from here.
 [ -w /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 
-# A checkout under a scratch directory comes back at its own path.
+# A checkout or cache under a scratch directory comes back at its path.
 cwd=$(cat $SIS_OUT/cwd)
-for d in "${scratch[@]}"; do
-	case "$cwd/" in
-	"$d"/*) mkdir -p "$cwd" && mount --bind "/run/sis-root$cwd" "$cwd" ;;
-	esac
-done
+while IFS= read -r p; do
+	for d in "${scratch[@]}"; do
+		case "$p/" in
+		"$d"/*) mkdir -p "$p" && mount --bind "/run/sis-root$p" "$p" ;;
+		esac
+	done
+done <$SIS_OUT/binds
 cd "$cwd" || echo "guest-init: cannot enter $cwd" >/dev/console
 bash $SIS_OUT/cmd </dev/null >/dev/console 2>&1
 echo $? >$SIS_OUT/rc.tmp
