@@ -234,6 +234,8 @@ if [ "$n" -ge 3 ] && [ "$n" -le 6 ]; then
 else
 	not_ok "throttled: $n of 20 random destinations reached in 20 s (3 to 6 wanted)"
 	diag "$(cat "$TMPD/syns.txt")"
+	# Did the scanner's turns come, and what did they pass?
+	diag "scanner's SYN counters: $(stats '.syn')"
 fi
 gaps=$(awk 'NR > 2 { printf "%.2f ", $1 - prev } { prev = $1 }' "$TMPD/times")
 # The turns come from the scanner's timer, not from retransmissions (at 1,
