@@ -45,7 +45,7 @@ echo "$top" >"$out/cwd"
 # What the guest must see of the host where it mounts scratch file systems
 # (/tmp, /var/tmp...): the checkout and the cache (tools built for the
 # tests live there), parents first.
-printf '%s\n' "$top" "${XDG_CACHE_HOME:-$HOME/.cache}/sis" | sort -u >"$out/binds"
+printf '%s\n' "$top" "${XDG_CACHE_HOME:-$HOME/.cache}/sis" | LC_ALL=C sort -u >"$out/binds"
 
 if [ "$icount" = 1 ]; then
 	cpu=(-smp 1 -icount shift=0,sleep=off)
