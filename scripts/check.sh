@@ -150,6 +150,8 @@ host_part() {
 	host_test "the test scripts: bash -n" \
 		bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ \
 		selftests/*.sh scripts/*.sh
+	host_test "selftests/lib.sh: a helper's locals never hide the test's variables" \
+		scripts/selftest-lib-check.sh
 
 	# The Code-Red scanner: its wire parsing fuzzed for a bounded time, and its
 	# systemd unit checked (syntax, and a sandbox exposure of 2 at most).
