@@ -41,21 +41,22 @@ monitor_start() {
 
 # monitor_ready DESC FILE PID CMD...: run CMD, a change to the probe
 # bridge, until the monitor PID, writing FILE, prints something of that
-# bridge: from then on it has joined its groups. One test.
+# bridge: from then on it has joined its groups. One test. Its locals
+# start with an underscore, as lib.sh's helpers' do.
 monitor_ready() {
-	local desc=$1 f=$2 pid=$3 start=$SECONDS
+	local _desc=$1 _f=$2 _pid=$3 _start=$SECONDS
 	shift 3
-	while kill -0 "$pid" 2>/dev/null &&
-		[ "$SECONDS" -lt $((start + WAIT_SECS)) ]; do
+	while kill -0 "$_pid" 2>/dev/null &&
+		[ "$SECONDS" -lt $((_start + WAIT_SECS)) ]; do
 		"$@" >/dev/null 2>&1
-		if wait_until 2 has "$f" '"bridge":"probe"'; then
-			ok "$desc"
+		if wait_until 2 has "$_f" '"bridge":"probe"'; then
+			ok "$_desc"
 			return 0
 		fi
 	done
-	not_ok "$desc"
-	diag "nothing of the probe bridge after $((SECONDS - start)) s;" \
-		"monitor's errors: $(<"$f.err")"
+	not_ok "$_desc"
+	diag "nothing of the probe bridge after $((SECONDS - _start)) s;" \
+		"monitor's errors: $(<"$_f.err")"
 	return 1
 }
 

@@ -56,31 +56,36 @@ diag() {
 	echo "# $*"
 }
 
+# The helpers that run a test's command (check, check_fail, wait_until,
+# wait_for) name their locals with a leading underscore: bash scopes
+# dynamically, so a local "end" would hide the test's own $end from the
+# command it runs (scripts/selftest-lib-check.sh tests this).
+
 # check DESC CMD...: CMD succeeds.
 check() {
-	local desc=$1 out rc=0
+	local _desc=$1 _out _rc=0
 	shift
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" = 0 ]; then
-		ok "$desc"
+	_out=$("$@" 2>&1) || _rc=$?
+	if [ "$_rc" = 0 ]; then
+		ok "$_desc"
 	else
-		not_ok "$desc"
+		not_ok "$_desc"
 		diag "command: $*"
-		diag "got exit $rc, want 0; output: $out"
+		diag "got exit $_rc, want 0; output: $_out"
 	fi
 }
 
 # check_fail DESC MESSAGE CMD...: CMD exits 1 and says MESSAGE on stderr.
 check_fail() {
-	local desc=$1 msg=$2 out rc=0
+	local _desc=$1 _msg=$2 _out _rc=0
 	shift 2
-	out=$("$@" 2>&1) || rc=$?
-	if [ "$rc" = 1 ] && [[ "$out" == *"$msg"* ]]; then
-		ok "$desc"
+	_out=$("$@" 2>&1) || _rc=$?
+	if [ "$_rc" = 1 ] && [[ "$_out" == *"$_msg"* ]]; then
+		ok "$_desc"
 	else
-		not_ok "$desc"
+		not_ok "$_desc"
 		diag "command: $*"
-		diag "exit $rc, wanted 1 and \"$msg\"; output: $out"
+		diag "exit $_rc, wanted 1 and \"$_msg\"; output: $_out"
 	fi
 }
 
@@ -132,25 +137,25 @@ wait_ready() {
 # wait_until SECS CMD...: poll CMD until it succeeds, SECS at most (the
 # deadline is on the clock, however long each try takes).
 wait_until() {
-	local end=$((SECONDS + $1))
+	local _end=$((SECONDS + $1))
 	shift
 	while :; do
 		"$@" && return 0
-		[ "$SECONDS" -lt "$end" ] || return 1
+		[ "$SECONDS" -lt "$_end" ] || return 1
 		nap 0.2
 	done
 }
 
 # wait_for DESC SECS CMD...: one test: CMD succeeds within SECS.
 wait_for() {
-	local desc=$1 secs=$2 start=$SECONDS
+	local _desc=$1 _secs=$2 _start=$SECONDS
 	shift 2
-	if wait_until "$secs" "$@"; then
-		ok "$desc"
+	if wait_until "$_secs" "$@"; then
+		ok "$_desc"
 		return 0
 	fi
-	not_ok "$desc"
-	diag "waited $((SECONDS - start)) s for: $*"
+	not_ok "$_desc"
+	diag "waited $((SECONDS - _start)) s for: $*"
 	return 1
 }
 
