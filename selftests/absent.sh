@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=103
+# sis-selftest: cost=61
 # A scanner with no process attached (before the first attaches, while it
 # restarts, after it died) leaves what it would contain blocked when it
 # fails closed ("absent drop", the default then), and lets it go when told

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=39
+# sis-selftest: cost=33
 # Attach/detach lifecycle and every refusal, with the message sisctl prints.
 source "$(dirname "$0")/lib.sh"
 trap cleanup EXIT

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=119
+# sis-selftest: cost=85
 # A bridge that loses a port (it leaves, is deleted, moves to another
 # namespace) is detached; failing closed (the default) it is kept closed:
 # when the port comes back, nothing crosses it, counted, until it is

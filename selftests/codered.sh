@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=173
+# sis-selftest: cost=183
 # The Code-Red scanner (tools/scanners/codered) on a real bridge, declared
 # with its shipped capability snippet and run as nobody, against a real DNS
 # server (dnsmasq) on the network side. Names the host resolves (dig, and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=39
+# sis-selftest: cost=40
 # Configuration events: every change of configuration reaches the "config"
 # group's listeners once, in the order of the changes, saying what changed,
 # why, and what it names (sisctl monitor config -j); an unprivileged user

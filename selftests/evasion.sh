@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=267 limit=2400
+# sis-selftest: cost=150 limit=2400
 # Evasion (Documentation/architecture.md, "What SIS judges, and what it
 # drops"): covered traffic that a crafted frame could get past SIS's
 # judgement. A real Linux receiver (evasion.py serve, in NS_H) records what

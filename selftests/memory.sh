@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=123
+# sis-selftest: cost=85
 # What a bridge's connections keep is bounded by max-memory, counted by
 # the frames kept segments pin (their truesize), not by their payload:
 # 2000 one-byte segments out of order (evasion.py's "ooo", after a real

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=45
+# sis-selftest: cost=37
 # Malformed netlink requests (netlink.c, kselftest harness) against an
 # attached bridge with no rules.
 source "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=56
+# sis-selftest: cost=39
 # Every administrator operation needs CAP_NET_ADMIN: an unprivileged user
 # (nobody) is refused with a clear EPERM and changes nothing; a user
 # namespace's root may not raise a bridge's limits past the defaults.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=90
+# sis-selftest: cost=68
 # Prevent rules drop exactly what they match, only in their direction, and
 # count it; bad filters and ids are refused and change nothing.
 source "$(dirname "$0")/lib.sh"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=70 alone
+# sis-selftest: cost=58 alone
 # The module unloaded while traffic flows through an attached bridge and
 # two scanner processes contain it (teardown_lib.sh): what they hold is
 # released, traffic flows on without SIS, the module loads and attaches

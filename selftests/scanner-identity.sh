@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=191 limit=1500
+# sis-selftest: tiers=check,soak cost=120 limit=1500
 # A scanner is the socket it attached with, not that socket's port id.
 # When a scanner's socket closes, netlink frees its port id before SIS
 # hears of it, and any local user may bind the number in between. Here an

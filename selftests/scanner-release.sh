@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=91
+# sis-selftest: cost=51
 # Scanner processes, continued: a scanner that dies, times out or is
 # deleted while it holds frames releases them by its fail policy; alerts
 # reach the administrator's monitor (and its pcap file), never an

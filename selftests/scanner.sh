@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=159
+# sis-selftest: cost=86
 # Scanner processes (paper section 3.2 and 4.2): real unprivileged scanners
 # built on libsis (build/sis-scan, run as nobody) see exactly what their
 # capabilities and subscriptions allow, contain frames until every one of

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=68 limit=1500
+# sis-selftest: tiers=check,soak cost=63 limit=1500
 # Stream subscriptions, scanners and the bridge's attachment come and go
 # while new connections arrive, on the debug kernel (KASAN, lockdep,
 # kmemleak: the guest's log is checked after every run). A SYN that

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=300 limit=2100
+# sis-selftest: cost=228 limit=2100
 # TCP streams (paper sections 3.2, 4.2 and 4.3): a stream scanner
 # (build/sis-stream, run as nobody) gets each direction of each connection
 # whole and in order, through loss, reordering and duplication on both

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=232 limit=1800
+# sis-selftest: tiers=check,soak cost=80 limit=1800
 # A flood of spoofed SYNs (hping3 --flood --rand-source -S) at the port a
 # containing scanner covers, while a real client connects to the same
 # port: every real connection must be tracked, reconstructed and contained

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=56 limit=1200
+# sis-selftest: cost=40 limit=1200
 # The shadow TCB against the receiver: crafted sequences whose reading
 # depends on the receiving Linux's TCP state (tcp-shadow.py: an old FIN, a
 # FIN in a duplicate, a second SYN with another ISN, urgent data). A real

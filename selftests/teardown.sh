@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=202
+# sis-selftest: tiers=check,soak cost=184
 # Everything under the bridge can go away while traffic flows: a port, the
 # bridge, a move to another namespace, the namespace itself (the module:
 # rmmod.sh, which runs alone). A bridge that loses a port is kept closed

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=64
+# sis-selftest: cost=48
 # Traffic crosses an attached bridge untouched, and the per-direction
 # counters are exact: they equal what each veth end sent.
 source "$(dirname "$0")/lib.sh"
