@@ -27,6 +27,9 @@ source "$(dirname "$0")/lib.sh"
 STREAM=$BUILDDIR/sis-stream
 TCPIO=$BUILDDIR/selftests/tcpio
 MB=$((1 << 20))
+# Short connections that take what room a filling transfer leaves in a
+# 64 KiB socket (see (d2)).
+TOPOFF=40
 # STREAM_PART: "basic" (every behaviour, small transfers, 200 short
 # connections) or "big" (stream-big.sh: a long transfer each way read-only
 # through netem, and many short connections: 100 MiB and 10,000 in the
@@ -582,17 +585,32 @@ if [ "$PART" = basic ]; then
 
 # A client may use its port again at once when the server keeps the
 # TIME_WAIT: a first SYN for a closing connection starts a new one. The
-# scanner is stopped, its small receive buffer filled by a transfer, so
-# each closed connection still waits for it when the next SYN comes: the
-# new connection must not take the events of the old one with it.
+# scanner is stopped, its small receive buffer filled, so each closed
+# connection still waits for it when the next SYN comes: the new
+# connection must not take the events of the old one with it.
+#
+# A transfer fills most of the buffer, but its data goes in large
+# datagrams: the one refused can leave room for many small events. Short
+# connections then take the rest, each event at least one small datagram,
+# until one of them waits too: from then on no event has room.
 st_start count -c web -m sha -b 65536
 kill -STOP "$ST_PID"
-srv_start 5150 -n 4
+srv_start 5150 -n $((1 + TOPOFF + 3))
 xfer "$MB" 0 -t 120
 srv_line
 check_eq "a transfer while count is stopped" "$XRC" 0
 unread=$(st_unread)
 check "it fills count's socket" [ "$unread" -gt 65536 ]
+check_eq "$TOPOFF short connections" \
+	"$(ip netns exec "$NS_H" "$TCPIO" many "$DST" 5150 "$TOPOFF" -t 60 2>&1)" \
+	"done $TOPOFF"
+for ((i = 0; i < TOPOFF; i++)); do srv_line; done
+# Closed ones still tracked (the fill's own has other byte counts), less
+# one that may not have been let go yet.
+waiting=$(conns '[.[] | select(.out.seen == 25 and .host.port != 40000)] | length')
+check "the last of them wait for count: its socket has no room left" \
+	[ "$waiting" -ge 2 ]
+diag "$waiting of the $TOPOFF short connections wait for count"
 check_eq "three connections in a row from port 40000" \
 	"$(ip netns exec "$NS_H" "$TCPIO" many "$DST" 5150 3 -p 40000 -t 60 2>&1)" \
 	"done 3"
