@@ -36,6 +36,7 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 1;
 }
 
+/* The names ss(8) prints, in lower case, as the kernel's (tcb.c). */
 const char *tcp_state_name(uint8_t state)
 {
 	static const char *const names[__SIS_TCP_STATE_MAX] = {
@@ -43,8 +44,8 @@ const char *tcp_state_name(uint8_t state)
 		[SIS_TCP_SYN_SENT] = "syn-sent",
 		[SIS_TCP_SYN_RECV] = "syn-recv",
 		[SIS_TCP_ESTABLISHED] = "established",
-		[SIS_TCP_FIN_WAIT1] = "fin-wait1",
-		[SIS_TCP_FIN_WAIT2] = "fin-wait2",
+		[SIS_TCP_FIN_WAIT1] = "fin-wait-1",
+		[SIS_TCP_FIN_WAIT2] = "fin-wait-2",
 		[SIS_TCP_CLOSING] = "closing",
 		[SIS_TCP_TIME_WAIT] = "time-wait",
 		[SIS_TCP_CLOSE_WAIT] = "close-wait",

@@ -108,8 +108,8 @@ static int merge_conns(struct sisctl_conns *l, const struct conn_spec *c, int n)
 TAP_SUITE(conns_states)
 {
 	static const char *const names[] = {
-		"closed", "syn-sent", "syn-recv", "established", "fin-wait1",
-		"fin-wait2", "closing", "time-wait", "close-wait", "last-ack",
+		"closed", "syn-sent", "syn-recv", "established", "fin-wait-1",
+		"fin-wait-2", "closing", "time-wait", "close-wait", "last-ack",
 	};
 
 	tap_eq(ARRAY_SIZE(names), __SIS_TCP_STATE_MAX, "states: every one named");
