@@ -593,8 +593,6 @@ int sis_queue_stream(struct sis_scanner *sc, const struct sis_stream_msg *m)
 	}
 	sc->batch_frames++;
 	sc->batch_streams++;
-	if (m->event == SIS_STREAM_EV_DATA)
-		sc->counts.stream_bytes += m->len;
 	if (m->event == SIS_STREAM_EV_END) {
 		u32 lost_before = sc->stream_lost;
 
@@ -651,7 +649,7 @@ void sis_queue_init(struct sis_scanner *sc)
 	timer_setup(&sc->timer, sis_queue_timeout, 0);
 	hrtimer_init(&sc->flush, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
 	sc->flush.function = sis_queue_flush;
-	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_BURST);
+	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_RATE);
 	ratelimit_set_flags(&sc->alert_rs, RATELIMIT_MSG_ON_RELEASE);
 	ratelimit_state_init(&sc->inject_rs, HZ,
 			     sc->conf.inject_rate ?: SIS_INJECT_RATE);

@@ -90,7 +90,6 @@ struct sis_scanner_counts {
 	u64 injects;
 	u64 injects_limited;
 	u64 absent_dropped;		/* while no process was attached */
-	u64 stream_bytes;		/* stream data delivered */
 };
 
 /* Frame numbers whose "held" bit a verdict can still check. */

@@ -259,10 +259,11 @@
  *     SIS_ALERT_A_MSG: binary, 1..SIS_ALERT_MSG_MAX bytes (required)
  *     SIS_ALERT_A_FRAME_NUM: u64, a frame the scanner holds, to attach
  *       (ENOENT if it holds no such frame)
- *   Alerts are rate-limited per scanner (SIS_ALERT_BURST, then
- *   SIS_ALERT_RATE per second): over the rate, the request succeeds but the
- *   alert is counted in SIS_SCANNER_A_ALERTS_DROPPED and not sent. The
- *   multicast group SIS_MCGRP_ALERTS (CAP_NET_ADMIN to join) receives
+ *   Alerts are rate-limited per scanner (SIS_ALERT_RATE a second, which
+ *   may come all at once: SIS_ALERT_BURST): over the rate, the request
+ *   succeeds but the alert is counted in SIS_SCANNER_A_ALERTS_DROPPED and
+ *   not sent. The multicast group SIS_MCGRP_ALERTS (CAP_NET_ADMIN to join)
+ *   receives
  *   SIS_CMD_ALERT with SIS_A_IFINDEX (the bridge) and SIS_A_ALERT:
  *   SIS_ALERT_A_SCANNER (string), SIS_ALERT_A_TIME (u64, ns since the
  *   epoch), SIS_ALERT_A_MSG and, when a frame was attached,
@@ -468,8 +469,8 @@
 #define SIS_VERDICTS_MAX	4000	/* struct sis_verdict per request */
 #define SIS_VERDICT_WINDOW	4096	/* read-only numbers remembered */
 #define SIS_FRAME_DATA_MAX	65000
-#define SIS_ALERT_BURST		10
-#define SIS_ALERT_RATE		10	/* per second, after the burst */
+#define SIS_ALERT_RATE		10	/* per second */
+#define SIS_ALERT_BURST		SIS_ALERT_RATE	/* all at once */
 #define SIS_INJECT_BURST	100	/* the default rate, all at once */
 #define SIS_INJECT_RATE		100	/* per second, the default */
 #define SIS_INJECT_RATE_MAX	100000
