@@ -27,9 +27,9 @@
 static atomic64_t sis_conn_ids = ATOMIC64_INIT(0);
 
 /*
- * Most connections have one watcher: 592 bytes on x86-64 (no debugging
- * options), in their own slab; those with more come from kmalloc, 96
- * bytes a watcher more.
+ * Most connections have one watcher: they come from a slab of their own
+ * (the size is measured in Documentation/performance.md); those with
+ * more from kmalloc, a struct sis_watch more each.
  */
 static struct kmem_cache *sis_conn_cache __read_mostly;
 
