@@ -26,11 +26,31 @@ struct sis_net;
 struct sis_rule;
 struct sis_ruleset;
 
+/*
+ * A direction is an enum sis_dir on the wire and in masks (SIS_DIR_IN and
+ * SIS_DIR_OUT are one bit each, SIS_DIR_ANY both: a direction is its own
+ * bit, BIT(index)), and an index into per-direction arrays.
+ */
 enum sis_dir_index {
 	SIS_DIR_INDEX_IN,
 	SIS_DIR_INDEX_OUT,
 	SIS_DIR_INDEX_COUNT
 };
+
+static_assert(SIS_DIR_IN == BIT(SIS_DIR_INDEX_IN) &&
+	      SIS_DIR_OUT == BIT(SIS_DIR_INDEX_OUT) &&
+	      SIS_DIR_ANY == (SIS_DIR_IN | SIS_DIR_OUT));
+
+/* One direction (SIS_DIR_IN or SIS_DIR_OUT) as an index, and back. */
+static inline enum sis_dir_index sis_dir_to_index(u8 dir)
+{
+	return dir - SIS_DIR_IN;
+}
+
+static inline u8 sis_index_to_dir(unsigned int d)
+{
+	return d + SIS_DIR_IN;
+}
 
 struct sis_bridge {
 	struct list_head list;		/* sis_net.bridges, RCU */

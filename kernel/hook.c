@@ -48,16 +48,16 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 		/* Something judges: only what can be judged goes on. */
 		verdict = sis_norm_frame(sb, dir, skb, state);
 		if (verdict == NF_DROP)
-			sis_count_frame(sb->stats + dir - 1, len, true);
+			sis_count_frame(sb->stats + sis_dir_to_index(dir), len, true);
 		if (verdict != NF_ACCEPT)
 			return verdict;	/* NF_STOLEN: a fragment queued */
 		len = sis_frame_len(skb);	/* a whole datagram now? */
 	}
 	if (rs) {
-		rule = sis_ruleset_match(rs, dir - 1, skb);
+		rule = sis_ruleset_match(rs, sis_dir_to_index(dir), skb);
 		if (rule) {
 			sis_count_frame(rule->stats, len, false);
-			sis_count_frame(sb->stats + dir - 1, len, true);
+			sis_count_frame(sb->stats + sis_dir_to_index(dir), len, true);
 			return NF_DROP;
 		}
 	}
@@ -68,7 +68,7 @@ unsigned int sis_hook(void *priv, struct sk_buff *skb,
 	if (verdict == NF_ACCEPT && (subs || absent))
 		verdict = sis_scan(sb, dir, skb, state);
 	/* A held frame counts as forwarded until it is cut (held.c). */
-	sis_count_frame(sb->stats + dir - 1, len, verdict == NF_DROP);
+	sis_count_frame(sb->stats + sis_dir_to_index(dir), len, verdict == NF_DROP);
 	return verdict;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_hook);

@@ -24,7 +24,7 @@ static void sis_scan_segment(struct sis_bridge *sb, u8 dir,
 			     struct sk_buff *seg,
 			     const struct nf_hook_state *state)
 {
-	struct sis_pcpu_count __percpu *stats = sb->stats + dir - 1;
+	struct sis_pcpu_count __percpu *stats = sb->stats + sis_dir_to_index(dir);
 	unsigned int verdict = sis_scan(sb, dir, seg, state);
 	struct sis_held *h;
 
@@ -131,7 +131,7 @@ unsigned int sis_scan(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		}
 		if (!h) {
 			h = sis_held_new(skb, state, &sb->hook_ops,
-					 sb->stats + dir - 1, dir, mac_len);
+					 sb->stats + sis_dir_to_index(dir), dir, mac_len);
 			if (!h) {
 				cut |= sis_queue_lost(sc);
 				continue;

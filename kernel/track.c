@@ -389,7 +389,7 @@ static unsigned int sis_conn_new(struct sis_bridge *sb, u8 dir,
 				 SIS_TCB_NET],
 			 &c->tcb[dir == SIS_DIR_OUT ? SIS_TCB_NET :
 				 SIS_TCB_HOST], &p->seg);
-	d = dir - 1;
+	d = sis_dir_to_index(dir);
 	c->st[d].isn = p->seg.seq;
 	c->st[d].isn_valid = true;
 	for (d = 0; d < SIS_STREAM_DIRS; d++)
@@ -569,7 +569,7 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	seg->held = NULL;
 	if (hold) {
 		seg->held = sis_held_new(skb, state, &sb->hook_ops,
-					 sb->stats + d, d + 1, 0);
+					 sb->stats + d, sis_index_to_dir(d), 0);
 		if (!seg->held) {
 			kfree(seg);
 			return NF_DROP;
@@ -600,7 +600,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 {
 	struct sis_conn_stats *stats = &sb->conns.stats;
 	const struct sis_tcp_seg *seg = &p->seg;
-	int d = dir - 1, o = !d;
+	int d = sis_dir_to_index(dir), o = !d;
 	unsigned int verdict = NF_ACCEPT;
 	struct sis_stream *st = &c->st[d];
 	struct sis_tcb *from, *to;
@@ -687,7 +687,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 		st->fin = start + seg->len;
 	}
 	if (st->fin_seen && st->seen >= st->fin)
-		sis_conn_end(c, d + 1, SIS_STREAM_END_FIN);
+		sis_conn_end(c, BIT(d), SIS_STREAM_END_FIN);
 	if (sis_tcb_done(&c->tcb[SIS_TCB_HOST], &c->tcb[SIS_TCB_NET]))
 		c->closing = true;
 	return verdict;
@@ -762,7 +762,7 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	}
 	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit);
 	if (verdict == NF_ACCEPT && p.ts_off)
-		sis_stream_ts(&c->st[dir - 1], p.seg.tsval);
+		sis_stream_ts(&c->st[sis_dir_to_index(dir)], p.seg.tsval);
 	sis_conn_deliver(c, &done, &emit);
 	opened = c->open;
 	spin_unlock(&c->lock);

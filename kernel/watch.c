@@ -168,7 +168,7 @@ static bool sis_watch_deliver(struct sis_conn *c, struct sis_watch *w, int d)
 	if (!sis_watch_open(c, w))
 		return changed;
 	m = sis_msg(c, w, SIS_STREAM_EV_DATA);
-	m.dir = d + 1;
+	m.dir = sis_index_to_dir(d);
 	while ((w->dirs & BIT(d)) && w->delivered[d] < st->seen) {
 		u64 off = w->delivered[d];
 		const struct sis_seg *seg = sis_stream_seg_at(st, off);
@@ -199,7 +199,7 @@ static bool sis_watch_deliver(struct sis_conn *c, struct sis_watch *w, int d)
 	     ((w->dirs & BIT(d)) && w->delivered[d] < st->seen)))
 		return changed;
 	m = sis_msg(c, w, SIS_STREAM_EV_END);
-	m.dir = d + 1;
+	m.dir = sis_index_to_dir(d);
 	m.reason = w->limit & BIT(d) ? SIS_STREAM_END_LIMIT : st->end_reason;
 	err = sis_queue_stream(w->sc, &m);
 	if (err != -ENOBUFS)
@@ -343,7 +343,7 @@ static int sis_pass_check(struct sis_scanner *sc, const struct sis_stream_pass *
 			  unsigned int i, u64 base, struct netlink_ext_ack *extack)
 {
 	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
-	int d = p->dir - 1, ret = 1;
+	int d = sis_dir_to_index(p->dir), ret = 1;
 	struct sis_watch *w;
 	u64 seen;
 
@@ -383,7 +383,7 @@ static void sis_pass_apply(struct sis_scanner *sc,
 			   const struct sis_stream_pass *p)
 {
 	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
-	int d = p->dir - 1;
+	int d = sis_dir_to_index(p->dir);
 	struct sis_watch *w;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
