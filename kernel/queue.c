@@ -56,6 +56,8 @@ static void sis_batch_send(struct sis_scanner *sc, struct list_head *lost)
 	unsigned int streams;
 	int err;
 
+	lockdep_assert_held(&sc->lock);
+
 	if (!skb)
 		return;
 	sc->batch = NULL;
@@ -118,6 +120,8 @@ static int sis_batch_frame_zerocopy(struct sis_scanner *sc,
 	struct sk_buff *msg;
 	void *hdr;
 
+	lockdep_assert_held(&sc->lock);
+
 	sis_batch_send(sc, lost);
 	msg = nlmsg_new(sis_frame_msg_size(0) + hlen, GFP_ATOMIC);
 	if (!msg)
@@ -160,6 +164,8 @@ err_free:
 static void sis_batch_grow(struct sis_scanner *sc)
 {
 	struct sk_buff *big = nlmsg_new(SIS_BATCH_SIZE, GFP_ATOMIC);
+
+	lockdep_assert_held(&sc->lock);
 
 	if (!big)
 		return;
@@ -512,6 +518,8 @@ static bool sis_stream_room(const struct sis_scanner *sc, size_t size,
 			    unsigned int frags)
 {
 	unsigned int rmem, need = 0;
+
+	lockdep_assert_held(&sc->lock);
 
 	if (!sc->sk)
 		return true;

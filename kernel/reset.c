@@ -154,6 +154,8 @@ static void sis_reset_end(struct sis_bridge *sb, struct sis_conn *c, int d,
 	unsigned int i, n = 0;
 	u64 end;
 
+	lockdep_assert_held(&c->lock);
+
 	from = &c->tcb[d == SIS_DIR_INDEX_IN ? SIS_TCB_NET : SIS_TCB_HOST];
 	to = &c->tcb[d == SIS_DIR_INDEX_IN ? SIS_TCB_HOST : SIS_TCB_NET];
 	dev = sis_reset_dev(sb, d);

@@ -14,7 +14,9 @@
  * BH spinlock: the attached socket, the frame numbers, the held frames in
  * number order (which is also deadline order, the timeout being per
  * scanner), the batch of messages not yet sent and the counters. It nests
- * inside RTNL and inside nothing else; no other lock is taken under it.
+ * inside RTNL and inside a connection's lock (sis_conn.lock, conn.h: stream
+ * events are queued under it), and inside nothing else; no other SIS lock
+ * is taken under it.
  */
 #ifndef _SIS_SCANNER_H
 #define _SIS_SCANNER_H

@@ -66,6 +66,8 @@ static void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d)
 {
 	u64 given = w->delivered[d], owed = 0;
 
+	lockdep_assert_held(&c->lock);
+
 	if (w->contain & BIT(d))
 		owed = given - min(w->passed[d], given);
 	if (owed != w->owed[d])
@@ -79,6 +81,8 @@ void sis_conn_unaccount(struct sis_conn *c)
 	unsigned int i;
 	int d;
 
+	lockdep_assert_held(&c->lock);
+
 	for (i = 0; i < c->n_watch; i++) {
 		c->watch[i].contain = 0;
 		for (d = 0; d < SIS_STREAM_DIRS; d++)
@@ -89,6 +93,8 @@ void sis_conn_unaccount(struct sis_conn *c)
 /* The watcher cannot go on with direction d: its fail policy. Locked. */
 void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
 {
+	lockdep_assert_held(&c->lock);
+
 	if ((w->contain & BIT(d)) && w->sc->conf.fail == SIS_FAIL_CLOSED)
 		c->st[d].cut = true;
 	w->contain &= ~BIT(d);
@@ -149,6 +155,8 @@ static bool sis_watch_deliver(struct sis_conn *c, struct sis_watch *w, int d)
 	struct sis_stream_msg m;
 	bool changed = false;
 	int err;
+
+	lockdep_assert_held(&c->lock);
 
 	if (!(w->cover & BIT(d)) || (w->ended & BIT(d)))
 		return false;
@@ -219,6 +227,8 @@ bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
 	unsigned int i;
 	int d;
 
+	lockdep_assert_held(&c->lock);
+
 	if (!c->open)
 		return false;
 	for (d = 0; d < SIS_STREAM_DIRS; d++) {
@@ -246,6 +256,8 @@ bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
 void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason)
 {
 	int d;
+
+	lockdep_assert_held(&c->lock);
 
 	for (d = 0; d < SIS_STREAM_DIRS; d++)
 		if ((dirs & BIT(d)) && !c->st[d].end_reason)
