@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The "sis" generic netlink family: the administrator's interface. The
- * commands and their attributes are documented in uapi/linux/sis.h.
+ * The "sis" generic netlink family: its operations and multicast groups,
+ * and the bridge and prevent-rule commands. The commands and their
+ * attributes are documented in uapi/linux/sis.h; netlink.h says which file
+ * has which.
  *
- * Every operation is an administrator operation (CAP_NET_ADMIN over the
- * namespace). Requests that change state take RTNL; dumps read under RCU and
- * mark themselves inconsistent when the namespace's generation moved.
+ * Administrator operations need CAP_NET_ADMIN over the namespace
+ * (GENL_UNS_ADMIN_PERM); the scanner processes' operations need none and
+ * are checked against the scanner the socket is attached as
+ * (netlink_proc.c). Requests that change state take RTNL; dumps read under
+ * RCU and mark themselves inconsistent when the namespace's generation
+ * moved.
  */
 #include <linux/filter.h>
 #include <linux/rtnetlink.h>

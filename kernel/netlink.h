@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The "sis" generic netlink family (netlink.c) and what its command files
- * share: netlink.c has the family, the bridge and prevent-rule commands;
- * netlink_scanner.c the scanner declarations.
+ * The "sis" generic netlink family and what its command files share:
+ * netlink.c has the family (its operations and groups), the bridge and
+ * prevent-rule commands; netlink_scanner.c the administrator's scanner
+ * declarations; netlink_proc.c the scanner processes' commands;
+ * netlink_stream.c stream passes, a bridge's stream settings and the
+ * connection dump. Configuration events are sent by event.c.
  */
 #ifndef _SIS_NETLINK_H
 #define _SIS_NETLINK_H
