@@ -7,6 +7,7 @@
 #include "bridge.h"
 #include "conn.h"
 #include "scanner.h"
+#include "subscription.h"
 
 /* Count @sc in or out of @count as @on says, if that changed. */
 static void sis_absent_set(bool *flag, atomic_t *count, bool on)

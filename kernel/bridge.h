@@ -37,9 +37,9 @@ enum sis_dir_index {
 	SIS_DIR_INDEX_COUNT
 };
 
-static_assert(SIS_DIR_IN == BIT(SIS_DIR_INDEX_IN) &&
-	      SIS_DIR_OUT == BIT(SIS_DIR_INDEX_OUT) &&
-	      SIS_DIR_ANY == (SIS_DIR_IN | SIS_DIR_OUT));
+static_assert(BIT(SIS_DIR_INDEX_IN) == SIS_DIR_IN &&
+	      BIT(SIS_DIR_INDEX_OUT) == SIS_DIR_OUT &&
+	      (SIS_DIR_IN | SIS_DIR_OUT) == SIS_DIR_ANY);
 
 /* One direction (SIS_DIR_IN or SIS_DIR_OUT) as an index, and back. */
 static inline enum sis_dir_index sis_dir_to_index(u8 dir)

@@ -215,7 +215,5 @@ void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit);
 int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
 		    unsigned int n, struct netlink_ext_ack *extack);
 void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub);
-bool sis_cap_covers_ports(const struct sis_cap *cap,
-			  const struct sis_conn_key *key);
 
 #endif /* _SIS_CONN_H */

@@ -24,6 +24,7 @@
 #include "bridge.h"
 #include "compat.h"
 #include "event.h"
+#include "inject.h"
 #include "netlink.h"
 #include "netns.h"
 #include "queue.h"
@@ -336,64 +337,6 @@ int sis_nl_verdict(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
-static struct sis_inject *sis_inject_find_rcu(struct sis_scanner *sc, u32 id)
-{
-	struct sis_inject *inj;
-
-	list_for_each_entry_rcu(inj, &sc->injects, list)
-		if (inj->id == id)
-			return inj;
-	return NULL;
-}
-
-/* Within the scanner's injection rate? Counted either way. */
-static bool sis_inject_allowed(struct sis_scanner *sc)
-{
-	bool ok;
-
-	/* Under the lock: a contended ratelimit_state says "over". */
-	spin_lock_bh(&sc->lock);
-	ok = __ratelimit(&sc->inject_rs);
-	if (ok)
-		sc->counts.injects++;
-	else
-		sc->counts.injects_limited++;
-	spin_unlock_bh(&sc->lock);
-	return ok;
-}
-
-/* Send the registered frame out of the port facing dir. Under RCU. */
-static int sis_inject_send(struct sis_scanner *sc, struct sis_inject *inj,
-			   u8 dir, struct netlink_ext_ack *extack)
-{
-	struct net_device *dev = dir == SIS_DIR_IN ? sc->sb->host_dev :
-						     sc->sb->net_dev;
-	struct sk_buff *skb;
-
-	if (!netif_running(dev) || !netif_carrier_ok(dev)) {
-		NL_SET_ERR_MSG(extack, "the port for this direction is down");
-		return -ENETDOWN;
-	}
-	if (!sis_inject_allowed(sc)) {
-		NL_SET_ERR_MSG(extack,
-			       "over this scanner's injection rate, try again later");
-		return -EAGAIN;
-	}
-	skb = alloc_skb(LL_RESERVED_SPACE(dev) + inj->len, GFP_ATOMIC);
-	if (!skb)
-		return -ENOMEM;
-	skb_reserve(skb, LL_RESERVED_SPACE(dev));
-	skb_put_data(skb, inj->frame, inj->len);
-	skb->dev = dev;
-	skb_reset_mac_header(skb);
-	skb->protocol = eth_hdr(skb)->h_proto;
-	skb_set_network_header(skb, ETH_HLEN);
-	atomic64_inc(&inj->sent);
-	/* Like every transmit, a full queue may still drop it. */
-	dev_queue_xmit(skb);
-	return 0;
-}
-
 int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_INJECT_A_MAX + 1], *nest = info->attrs[SIS_A_INJECT];
@@ -443,7 +386,7 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 				    "this injection is not allowed in this direction");
 		err = -EPERM;
 	} else {
-		err = sis_inject_send(sc, inj, dir, info->extack);
+		err = sis_inject_xmit(sc, inj, dir, info->extack);
 	}
 out:
 	rcu_read_unlock();

@@ -13,6 +13,7 @@
 
 #include "bridge.h"
 #include "event.h"
+#include "inject.h"
 #include "netlink.h"
 #include "netns.h"
 #include "scanner.h"

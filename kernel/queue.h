@@ -4,12 +4,12 @@
  * delivered to it (numbered 1, 2, ... per attachment), those it holds, its
  * verdicts and its fail policy (paper section 4.2). Locking: scanner.h.
  *
- * Delivery is batched: SIS_CMD_FRAME messages are appended to one netlink
- * skb per scanner. A frame for a scanner that owes no verdict goes at once;
- * frames for one that does, and those its own verdicts cause, go with the
- * end of its next verdict request (a soft hrtimer bounds the wait), so that
- * a busy scanner gets many frames per wake-up and per receive call
- * (sis_queue_kick()).
+ * Delivery is batched: frames and stream events are appended to one
+ * netlink skb per scanner (batch.h). A frame for a scanner that owes no
+ * verdict goes at once; frames for one that does, and those its own
+ * verdicts cause, go with the end of its next verdict request (a soft
+ * hrtimer bounds the wait), so that a busy scanner gets many frames per
+ * wake-up and per receive call (sis_queue_kick()).
  */
 #ifndef _SIS_QUEUE_H
 #define _SIS_QUEUE_H

@@ -15,6 +15,7 @@
 
 #include "absent.h"
 #include "bridge.h"
+#include "inject.h"
 #include "netlink.h"
 #include "netns.h"
 #include "queue.h"
@@ -180,7 +181,6 @@ void sis_scanner_detach(struct sis_scanner *sc, bool tell)
 
 void sis_scanner_del(struct sis_scanner *sc)
 {
-	struct sis_inject *inj, *itmp;
 	struct sis_cap *cap, *ctmp;
 
 	ASSERT_RTNL();
@@ -195,10 +195,7 @@ void sis_scanner_del(struct sis_scanner *sc)
 		list_del_rcu(&cap->list);
 		call_rcu(&cap->rcu, sis_cap_free_rcu);
 	}
-	list_for_each_entry_safe(inj, itmp, &sc->injects, list) {
-		list_del_rcu(&inj->list);
-		kfree_rcu(inj, rcu);
-	}
+	sis_inject_del_all(sc);
 	call_rcu(&sc->rcu, sis_scanner_free_rcu);
 }
 
@@ -286,55 +283,4 @@ void sis_cap_del(struct sis_scanner *sc, struct sis_cap *cap)
 	sis_absent_update(sc, false);
 	sis_net(sc->sb->net)->gen++;
 	call_rcu(&cap->rcu, sis_cap_free_rcu);
-}
-
-struct sis_inject *sis_inject_find(struct sis_scanner *sc, u32 id)
-{
-	struct sis_inject *inj;
-
-	list_for_each_entry(inj, &sc->injects, list)
-		if (inj->id == id)
-			return inj;
-	return NULL;
-}
-
-int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, const void *frame,
-		   unsigned int len, struct netlink_ext_ack *extack)
-{
-	struct sis_inject *inj;
-
-	ASSERT_RTNL();
-
-	if (sis_inject_find(sc, id)) {
-		NL_SET_ERR_MSG(extack,
-			       "the scanner has an injection with this id");
-		return -EEXIST;
-	}
-	if (sc->n_injects >= SIS_MAX_INJECTS) {
-		NL_SET_ERR_MSG(extack,
-			       "scanner has the maximum number of injections");
-		return -ENOSPC;
-	}
-	inj = kzalloc(struct_size(inj, frame, len), GFP_KERNEL_ACCOUNT);
-	if (!inj)
-		return -ENOMEM;
-	inj->id = id;
-	inj->dir = dir;
-	inj->len = len;
-	atomic64_set(&inj->sent, 0);
-	memcpy(inj->frame, frame, len);
-	list_add_tail_rcu(&inj->list, &sc->injects);
-	sc->n_injects++;
-	sis_net(sc->sb->net)->gen++;
-	return 0;
-}
-
-void sis_inject_del(struct sis_scanner *sc, struct sis_inject *inj)
-{
-	ASSERT_RTNL();
-
-	list_del_rcu(&inj->list);
-	sc->n_injects--;
-	sis_net(sc->sb->net)->gen++;
-	kfree_rcu(inj, rcu);
 }

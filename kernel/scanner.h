@@ -3,7 +3,7 @@
  * Scanners as the administrator declares them (paper section 3.2, Table 1):
  * a name, the user its process runs as, verdict timeout, fail policy and
  * limits, a capability table (what it may read and contain) and the frames
- * it may inject.
+ * it may inject (inject.h).
  *
  * Locking: scanners belong to an attached bridge (sis_bridge.scanners) and
  * are created, changed and deleted under RTNL; their lists (capabilities,
@@ -55,16 +55,6 @@ struct sis_cap {
 	char *expr;
 	struct sis_pcpu_count __percpu *stats;	/* frames matched */
 	struct rcu_head rcu;
-};
-
-struct sis_inject {
-	struct list_head list;		/* sis_scanner.injects, RCU */
-	u32 id;
-	u8 dir;				/* enum sis_dir mask */
-	atomic64_t sent;
-	unsigned int len;
-	struct rcu_head rcu;
-	u8 frame[];
 };
 
 struct sis_scanner_conf {
@@ -166,9 +156,10 @@ struct sis_cap *sis_cap_create(const char *name, u8 dir, u8 rights,
 			       struct netlink_ext_ack *extack);
 void sis_cap_destroy(struct sis_cap *cap);
 
-struct sis_inject *sis_inject_find(struct sis_scanner *sc, u32 id);
-int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, const void *frame,
-		   unsigned int len, struct netlink_ext_ack *extack);
-void sis_inject_del(struct sis_scanner *sc, struct sis_inject *inj);
+/* What the fail policy does to a frame the scanner cannot decide on. */
+static inline bool sis_fail_cut(const struct sis_scanner *sc)
+{
+	return sc->conf.fail == SIS_FAIL_CLOSED;
+}
 
 #endif /* _SIS_SCANNER_H */

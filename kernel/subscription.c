@@ -8,6 +8,7 @@
 #include <net/netlink.h>
 
 #include "bridge.h"
+#include "conn.h"
 #include "netns.h"
 #include "rules.h"
 #include "scanner.h"
@@ -200,3 +201,50 @@ struct sis_sub *sis_sub_match(struct sis_scanner *sc, u8 dir,
 	return first;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_sub_match);
+
+static bool sis_ports_match(const struct sis_port_range *r, unsigned int n,
+			    __be16 port)
+{
+	u16 p = ntohs(port);
+	unsigned int i;
+
+	if (!n)
+		return true;
+	for (i = 0; i < n; i++)
+		if (p >= r[i].lo && p <= r[i].hi)
+			return true;
+	return false;
+}
+
+/* Does stream capability @cap cover the connection's ports? */
+bool sis_cap_covers_ports(const struct sis_cap *cap,
+			  const struct sis_conn_key *key)
+{
+	return sis_ports_match(cap->host_ports, cap->n_host_ports,
+			       key->host_port) &&
+	       sis_ports_match(cap->net_ports, cap->n_net_ports,
+			       key->net_port);
+}
+
+/* The scanner's stream subscription for a new connection (subscription.h). */
+struct sis_sub *sis_sub_stream_match(struct sis_scanner *sc,
+				     const struct sis_conn_key *key,
+				     const struct sk_buff *skb)
+{
+	struct sis_sub *sub, *first = NULL;
+
+	list_for_each_entry_rcu(sub, &sc->subs, list) {
+		const struct sis_cap *cap = sub->cap;
+
+		if (cap->kind != SIS_CAP_STREAM || !sis_cap_covers_ports(cap, key))
+			continue;
+		if (skb && ((cap->prog && !bpf_prog_run(cap->prog, skb)) ||
+			    (sub->prog && !bpf_prog_run(sub->prog, skb))))
+			continue;
+		if (!skb || (sub->rights & SIS_RIGHT_CONTAIN))
+			return sub;
+		if (!first)
+			first = sub;
+	}
+	return first;
+}

@@ -3,7 +3,9 @@
  * Subscriptions: what an attached scanner process asked to see, under one
  * of its capabilities (paper section 4.2). A frame is the subscription's
  * when the capability's direction allows it and both the capability's and
- * the subscription's filters match it.
+ * the subscription's filters match it; a new connection is a stream
+ * subscription's when the capability's ports cover it and both filters
+ * match its first SYN.
  *
  * Locking: made and ended under RTNL, read by the datapath under RCU.
  * sis_bridge.n_subs counts the subscriptions of a bridge's scanners so that
@@ -21,6 +23,7 @@
 struct bpf_prog;
 struct netlink_ext_ack;
 struct sis_cap;
+struct sis_conn_key;
 struct sis_scanner;
 struct sock_filter;
 
@@ -61,5 +64,18 @@ void sis_sub_del_all(struct sis_scanner *sc);
  */
 struct sis_sub *sis_sub_match(struct sis_scanner *sc, u8 dir,
 			      const struct sk_buff *skb);
+
+/*
+ * The scanner's stream subscription for a new connection: a containing one
+ * if any covers it, else the first, else NULL. @skb, the first SYN, has
+ * skb->data at its Ethernet header (NULL: ports only). Under RCU.
+ */
+struct sis_sub *sis_sub_stream_match(struct sis_scanner *sc,
+				     const struct sis_conn_key *key,
+				     const struct sk_buff *skb);
+
+/* Does stream capability @cap cover the connection's ports? */
+bool sis_cap_covers_ports(const struct sis_cap *cap,
+			  const struct sis_conn_key *key);
 
 #endif /* _SIS_SUBSCRIPTION_H */

@@ -209,57 +209,6 @@ static enum sis_pkt_kind sis_pkt_parse(struct sk_buff *skb, u8 dir,
 	return sis_pkt_csum_ok(skb, thoff, pf) ? SIS_PKT_TCP : SIS_PKT_CHAFF;
 }
 
-static bool sis_ports_match(const struct sis_port_range *r, unsigned int n,
-			    __be16 port)
-{
-	u16 p = ntohs(port);
-	unsigned int i;
-
-	if (!n)
-		return true;
-	for (i = 0; i < n; i++)
-		if (p >= r[i].lo && p <= r[i].hi)
-			return true;
-	return false;
-}
-
-/* Does stream capability @cap cover the connection's ports? */
-bool sis_cap_covers_ports(const struct sis_cap *cap,
-			  const struct sis_conn_key *key)
-{
-	return sis_ports_match(cap->host_ports, cap->n_host_ports,
-			       key->host_port) &&
-	       sis_ports_match(cap->net_ports, cap->n_net_ports,
-			       key->net_port);
-}
-
-/*
- * The scanner's stream subscription for a new connection: a containing one
- * if any covers it, else the first. @skb, the first SYN, has skb->data at
- * its Ethernet header (NULL: ports only).
- */
-static struct sis_sub *sis_stream_sub(struct sis_scanner *sc,
-				      const struct sis_conn_key *key,
-				      const struct sk_buff *skb)
-{
-	struct sis_sub *sub, *first = NULL;
-
-	list_for_each_entry_rcu(sub, &sc->subs, list) {
-		const struct sis_cap *cap = sub->cap;
-
-		if (cap->kind != SIS_CAP_STREAM || !sis_cap_covers_ports(cap, key))
-			continue;
-		if (skb && ((cap->prog && !bpf_prog_run(cap->prog, skb)) ||
-			    (sub->prog && !bpf_prog_run(sub->prog, skb))))
-			continue;
-		if (!skb || (sub->rights & SIS_RIGHT_CONTAIN))
-			return sub;
-		if (!first)
-			first = sub;
-	}
-	return first;
-}
-
 /* A scanner's subscription that covers a new connection. */
 struct sis_match {
 	struct sis_scanner *sc;
@@ -283,7 +232,7 @@ static unsigned int sis_conn_match(struct sis_bridge *sb,
 	*fail_closed = false;
 	__skb_push(skb, mac_len);
 	list_for_each_entry_rcu(sc, &sb->scanners, list) {
-		struct sis_sub *sub = sis_stream_sub(sc, key, skb);
+		struct sis_sub *sub = sis_sub_stream_match(sc, key, skb);
 
 		if (!sub)
 			continue;
@@ -328,7 +277,7 @@ static bool sis_conn_wanted(struct sis_bridge *sb,
 	struct sis_scanner *sc;
 
 	list_for_each_entry_rcu(sc, &sb->scanners, list)
-		if (sis_stream_sub(sc, key, NULL))
+		if (sis_sub_stream_match(sc, key, NULL))
 			return true;
 	return false;
 }
@@ -347,7 +296,7 @@ static unsigned int sis_conn_midstream(struct sis_bridge *sb,
 	bool wanted = false;
 
 	list_for_each_entry_rcu(sc, &sb->scanners, list) {
-		const struct sis_sub *sub = sis_stream_sub(sc, &p->key, NULL);
+		const struct sis_sub *sub = sis_sub_stream_match(sc, &p->key, NULL);
 
 		if (!sub)
 			continue;
