@@ -336,9 +336,25 @@ static void put_rule_unknown_nested(struct nl_msg *m, const struct ctx *c)
 	nla_nest_end(m, nest);
 }
 
+/*
+ * An empty nest, which libnl's nla_nest_end() would drop: put as an
+ * attribute of no length.
+ */
+static void put_empty_nest(struct nl_msg *m, int type)
+{
+	nla_put(m, type | NLA_F_NESTED, 0, NULL);
+}
+
 static void put_del_no_id(struct nl_msg *m, const struct ctx *c)
 {
-	put_rule(m, c, NULL, 0, SIS_DIR_IN, NULL, 0, 0);
+	put_br(m, c);
+	put_empty_nest(m, SIS_A_RULE);
+}
+
+/* A rule's id with its program: deleting takes the id alone. */
+static void put_del_with_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_rule(m, c, ret_all, sizeof(ret_all), -1, NULL, 0, 77);
 }
 
 static void put_del_unknown_id(struct nl_msg *m, const struct ctx *c)
@@ -418,6 +434,18 @@ static void put_scanner_name(struct nl_msg *m, const struct ctx *c)
 	put_scanner_nest(m, "s1", -1, -1);
 }
 
+/* Deleting a scanner takes its name alone: no user, no bridge. */
+static void put_scanner_del_uid(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, "s1", 65534, -1);
+}
+
+static void put_scanner_del_bridge(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "s1", -1, -1);
+}
+
 static void put_cap(struct nl_msg *m, const char *name, int rights,
 		    bool bpf)
 {
@@ -454,6 +482,12 @@ static void put_cap_del(struct nl_msg *m, const struct ctx *c)
 	put_cap(m, "c1", -1, false);
 }
 
+/* A capability is deleted by name alone. */
+static void put_cap_del_bpf(struct nl_msg *m, const struct ctx *c)
+{
+	put_cap(m, "c1", -1, true);
+}
+
 static void put_inject(struct nl_msg *m, unsigned int len)
 {
 	static const uint8_t frame[SIS_INJECT_FRAME_MAX + 1];
@@ -485,6 +519,12 @@ static void put_inject_long(struct nl_msg *m, const struct ctx *c)
 static void put_inject_del(struct nl_msg *m, const struct ctx *c)
 {
 	put_inject(m, 0);
+}
+
+/* An injection is deleted by id alone. */
+static void put_inject_del_frame(struct nl_msg *m, const struct ctx *c)
+{
+	put_inject(m, 60);
 }
 
 /* Scanner process requests, malformed or from a socket never attached. */
@@ -550,7 +590,30 @@ static void put_sub_ok(struct nl_msg *m, const struct ctx *c)
 
 static void put_unsub_no_id(struct nl_msg *m, const struct ctx *c)
 {
-	put_sub(m, "icmp", -1, 0);
+	put_empty_nest(m, SIS_A_SUB);
+}
+
+/* Unsubscribing takes the subscription's id alone. */
+static void put_unsub_with_cap(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_SUB | NLA_F_NESTED);
+
+	nla_put_u32(m, SIS_SUB_A_ID, 1);
+	nla_put_string(m, SIS_SUB_A_CAP, "icmp");
+	nla_nest_end(m, n);
+}
+
+/* The id is the kernel's to give. */
+static void put_sub_with_id(struct nl_msg *m, const struct ctx *c)
+{
+	struct sock_filter all[] = { BPF_STMT(BPF_RET | BPF_K, 0xffff) };
+	struct nlattr *n = nla_nest_start(m, SIS_A_SUB | NLA_F_NESTED);
+
+	nla_put_u32(m, SIS_SUB_A_ID, 1);
+	nla_put_string(m, SIS_SUB_A_CAP, "icmp");
+	nla_put_u8(m, SIS_SUB_A_RIGHTS, SIS_RIGHT_READ);
+	nla_put(m, SIS_SUB_A_BPF, sizeof(all), all);
+	nla_nest_end(m, n);
 }
 
 static void put_attach_unknown(struct nl_msg *m, const struct ctx *c)
@@ -560,7 +623,13 @@ static void put_attach_unknown(struct nl_msg *m, const struct ctx *c)
 
 static void put_attach_no_name(struct nl_msg *m, const struct ctx *c)
 {
-	put_scanner_nest(m, NULL, 65534, -1);
+	put_empty_nest(m, SIS_A_SCANNER);
+}
+
+/* A process attaches by the scanner's name alone. */
+static void put_attach_with_uid(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, "nosuch", 65534, -1);
 }
 
 static void put_scanner_inject(struct nl_msg *m, int dir, bool frame)
@@ -612,6 +681,19 @@ static void put_alert_long(struct nl_msg *m, const struct ctx *c)
 static void put_alert_ok(struct nl_msg *m, const struct ctx *c)
 {
 	put_alert(m, 5);
+}
+
+/* An attribute of another command's. */
+static void put_alert_with_verdicts(struct nl_msg *m, const struct ctx *c)
+{
+	put_alert(m, 5);
+	put_verdicts_ok(m, c);
+}
+
+static void put_verdicts_with_bridge(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_verdicts_ok(m, c);
 }
 
 /* Streams: passes, bridge limits. */
@@ -747,6 +829,30 @@ REJECT(prevent_del_no_id, SIS_CMD_PREVENT_DEL, put_del_no_id, EINVAL,
        "missing rule id");
 REJECT(prevent_del_unknown, SIS_CMD_PREVENT_DEL, put_del_unknown_id, ENOENT,
        "no prevent rule with this id");
+/*
+ * Each command takes its own attributes only, nested ones included: those
+ * of another command are refused, not ignored.
+ */
+REJECT(prevent_del_with_bpf, SIS_CMD_PREVENT_DEL, put_del_with_bpf, EINVAL,
+       "Unsupported attribute");
+REJECT(scanner_del_with_uid, SIS_CMD_SCANNER_DEL, put_scanner_del_uid, EINVAL,
+       "Unsupported attribute");
+REJECT(scanner_del_with_bridge, SIS_CMD_SCANNER_DEL, put_scanner_del_bridge,
+       EINVAL, "Unsupported attribute");
+REJECT(cap_del_with_bpf, SIS_CMD_CAP_DEL, put_cap_del_bpf, EINVAL,
+       "Unsupported attribute");
+REJECT(inject_del_with_frame, SIS_CMD_INJECT_DEL, put_inject_del_frame,
+       EINVAL, "Unsupported attribute");
+REJECT(unsubscribe_with_cap, SIS_CMD_UNSUBSCRIBE, put_unsub_with_cap, EINVAL,
+       "Unsupported attribute");
+REJECT(subscribe_with_id, SIS_CMD_SUBSCRIBE, put_sub_with_id, EINVAL,
+       "Unsupported attribute");
+REJECT(scanner_attach_with_uid, SIS_CMD_SCANNER_ATTACH, put_attach_with_uid,
+       EINVAL, "Unsupported attribute");
+REJECT(alert_with_verdicts, SIS_CMD_ALERT, put_alert_with_verdicts, EINVAL,
+       "Unsupported attribute");
+REJECT(verdict_with_bridge, SIS_CMD_VERDICT, put_verdicts_with_bridge, EINVAL,
+       "Unsupported attribute");
 
 REJECT(verdict_none, SIS_CMD_VERDICT, NULL, EINVAL, "missing verdicts");
 REJECT(verdict_odd, SIS_CMD_VERDICT, put_verdicts_odd, EINVAL,
