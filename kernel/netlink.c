@@ -24,8 +24,15 @@
 #include "netns.h"
 #include "rules.h"
 
-const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1] = {
-	[SIS_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+/*
+ * Every operation has a policy of its own, nested attributes included:
+ * an attribute it does not take is refused ("Unsupported attribute", the
+ * family's strict validation), never ignored. Those of netlink_*.c are in
+ * their files.
+ */
+static const struct nla_policy sis_rule_add_policy[SIS_RULE_A_MAX + 1] = {
+	[SIS_RULE_A_ID] = { .type = NLA_REJECT,
+			    .reject_message = "rule ids are chosen by the kernel" },
 	[SIS_RULE_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
 	[SIS_RULE_A_BPF] = { .type = NLA_BINARY,
 			     .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
@@ -33,6 +40,11 @@ const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1] = {
 			      .len = SIS_RULE_EXPR_MAX - 1 },
 };
 
+static const struct nla_policy sis_rule_del_policy[SIS_RULE_A_MAX + 1] = {
+	[SIS_RULE_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+/* SIS_CMD_DETACH, and the bridge and connection dumps' filter. */
 static const struct nla_policy sis_bridge_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 };
@@ -43,10 +55,18 @@ static const struct nla_policy sis_attach_policy[SIS_A_MAX + 1] = {
 	[SIS_A_FAIL] = NLA_POLICY_MAX(NLA_U8, SIS_FAIL_OPEN),
 };
 
-static const struct nla_policy sis_prevent_policy[SIS_A_MAX + 1] = {
+static const struct nla_policy sis_prevent_add_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_policy),
+	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_add_policy),
 };
+
+static const struct nla_policy sis_prevent_del_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_RULE] = NLA_POLICY_NESTED(sis_rule_del_policy),
+};
+
+/* Operations that take no attribute: every one is refused. */
+static const struct nla_policy sis_none_policy[SIS_A_MAX + 1] = {};
 
 /* Announce a request's change of @br_dev to the config group. RTNL. */
 void sis_nl_notify(struct genl_info *info, u8 cmd,
@@ -165,14 +185,18 @@ out:
 	return err;
 }
 
-/* The bridge and rule nest of a prevent request, the nest parsed into tb. */
-static int sis_nl_parse_rule(struct genl_info *info, struct nlattr **tb)
+/*
+ * The bridge and rule nest of a prevent request, the nest parsed into tb
+ * by the operation's @policy.
+ */
+static int sis_nl_parse_rule(struct genl_info *info, struct nlattr **tb,
+			     const struct nla_policy *policy)
 {
 	if (SIS_NL_REQUIRE_BRIDGE(info) ||
 	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
 		return -EINVAL;
 	return nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
-				sis_rule_policy, info->extack);
+				policy, info->extack);
 }
 
 static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
@@ -186,17 +210,12 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 	u32 id;
 	int err;
 
-	err = sis_nl_parse_rule(info, tb);
+	err = sis_nl_parse_rule(info, tb, sis_rule_add_policy);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,
 			      SIS_RULE_A_BPF)) {
 		NL_SET_ERR_MSG(info->extack, "rule has no filter program");
-		return -EINVAL;
-	}
-	if (tb[SIS_RULE_A_ID]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_RULE_A_ID],
-				    "rule ids are chosen by the kernel");
 		return -EINVAL;
 	}
 	bpf = tb[SIS_RULE_A_BPF];
@@ -264,7 +283,7 @@ static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 	struct sis_bridge *sb;
 	int err;
 
-	err = sis_nl_parse_rule(info, tb);
+	err = sis_nl_parse_rule(info, tb, sis_rule_del_policy);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_RULE], tb,
@@ -502,106 +521,106 @@ static const struct genl_ops sis_genl_ops[] = {
 	{
 		.cmd = SIS_CMD_PREVENT_ADD,
 		.doit = sis_nl_prevent_add,
-		.policy = sis_prevent_policy,
+		.policy = sis_prevent_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_PREVENT_DEL,
 		.doit = sis_nl_prevent_del,
-		.policy = sis_prevent_policy,
+		.policy = sis_prevent_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_ADD,
 		.doit = sis_nl_scanner_add,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_scanner_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_DEL,
 		.doit = sis_nl_scanner_del,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_scanner_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_GET_SCANNER,
 		.dumpit = sis_nl_scanner_get_dumpit,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_none_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_CAP_ADD,
 		.doit = sis_nl_cap_add,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_cap_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_CAP_DEL,
 		.doit = sis_nl_cap_del,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_cap_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_INJECT_ADD,
 		.doit = sis_nl_inject_add,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_inject_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_INJECT_DEL,
 		.doit = sis_nl_inject_del,
-		.policy = sis_scanner_req_policy,
+		.policy = sis_inject_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_ATTACH,
 		.doit = sis_nl_scanner_attach,
-		.policy = sis_proc_policy,
+		.policy = sis_scanner_attach_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_SUBSCRIBE,
 		.doit = sis_nl_subscribe,
-		.policy = sis_proc_policy,
+		.policy = sis_subscribe_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_UNSUBSCRIBE,
 		.doit = sis_nl_unsubscribe,
-		.policy = sis_proc_policy,
+		.policy = sis_unsubscribe_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_VERDICT,
 		.doit = sis_nl_verdict,
-		.policy = sis_proc_policy,
+		.policy = sis_verdict_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_INJECT,
 		.doit = sis_nl_inject,
-		.policy = sis_proc_policy,
+		.policy = sis_inject_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_ALERT,
 		.doit = sis_nl_alert,
-		.policy = sis_proc_policy,
+		.policy = sis_alert_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{
 		.cmd = SIS_CMD_STREAM_PASS,
 		.doit = sis_nl_stream_pass,
-		.policy = sis_proc_policy,
+		.policy = sis_stream_pass_policy,
 		.maxattr = SIS_A_MAX,
 	},
 	{

@@ -16,7 +16,6 @@
 struct sis_bridge;
 
 extern struct genl_family sis_genl_family;
-extern const struct nla_policy sis_rule_policy[SIS_RULE_A_MAX + 1];
 
 /* A required attribute: a missing one is named in the extended ack. */
 #define SIS_NL_REQUIRE(info, type, msg) ({				\
@@ -43,10 +42,15 @@ int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_scanner_get_dumpit(struct sk_buff *skb,
 			      struct netlink_callback *cb);
-extern const struct nla_policy sis_scanner_req_policy[SIS_A_MAX + 1];
-extern const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1];
-extern const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1];
-extern const struct nla_policy sis_proc_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_scanner_add_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_scanner_del_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_cap_add_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_cap_del_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_inject_add_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_inject_del_policy[SIS_A_MAX + 1];
+/* Nests the scanner processes' commands share. */
+extern const struct nla_policy sis_scanner_name_attrs[SIS_SCANNER_A_MAX + 1];
+extern const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1];
 
 /* netlink_proc.c: the scanner processes' commands */
 enum sis_mcgrp {
@@ -54,6 +58,12 @@ enum sis_mcgrp {
 	SIS_MCGRP_CONFIG_ID,	/* event.c */
 };
 
+extern const struct nla_policy sis_scanner_attach_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_subscribe_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_unsubscribe_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_verdict_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_inject_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_alert_policy[SIS_A_MAX + 1];
 int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info);
@@ -68,6 +78,7 @@ void sis_nl_proc_unregister(void);
 
 /* netlink_stream.c: streams */
 extern const struct nla_policy sis_set_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1];
 int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb);
 int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info);

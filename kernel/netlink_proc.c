@@ -31,8 +31,8 @@
 #include "scanner.h"
 #include "subscription.h"
 
-static const struct nla_policy sis_sub_policy[SIS_SUB_A_MAX + 1] = {
-	[SIS_SUB_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+/* The attributes of each operation's nests (netlink.c: one policy each). */
+static const struct nla_policy sis_sub_add_attrs[SIS_SUB_A_MAX + 1] = {
 	[SIS_SUB_A_CAP] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
 	[SIS_SUB_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
 					      SIS_RIGHT_READ |
@@ -44,7 +44,11 @@ static const struct nla_policy sis_sub_policy[SIS_SUB_A_MAX + 1] = {
 	[SIS_SUB_A_SNAPLEN] = { .type = NLA_U32 },
 };
 
-static const struct nla_policy sis_alert_policy[SIS_ALERT_A_MAX + 1] = {
+static const struct nla_policy sis_sub_id_attrs[SIS_SUB_A_MAX + 1] = {
+	[SIS_SUB_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy sis_alert_attrs[SIS_ALERT_A_MAX + 1] = {
 	[SIS_ALERT_A_MSG] = NLA_POLICY_RANGE(NLA_BINARY, 1, SIS_ALERT_MSG_MAX),
 	[SIS_ALERT_A_FRAME_NUM] = NLA_POLICY_MIN(NLA_U64, 1),
 };
@@ -60,34 +64,38 @@ static int sis_verdicts_validate(const struct nlattr *attr,
 	return 0;
 }
 
-static int sis_passes_validate(const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) % sizeof(struct sis_stream_pass)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "passes are not a whole number of struct sis_stream_pass");
-		return -EINVAL;
-	}
-	return 0;
-}
+const struct nla_policy sis_scanner_attach_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+};
 
-const struct nla_policy sis_proc_policy[SIS_A_MAX + 1] = {
-	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_policy),
-	[SIS_A_SUB] = NLA_POLICY_NESTED(sis_sub_policy),
+const struct nla_policy sis_subscribe_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SUB] = NLA_POLICY_NESTED(sis_sub_add_attrs),
+};
+
+const struct nla_policy sis_unsubscribe_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SUB] = NLA_POLICY_NESTED(sis_sub_id_attrs),
+};
+
+const struct nla_policy sis_verdict_policy[SIS_A_MAX + 1] = {
 	[SIS_A_VERDICTS] = {
 		.type = NLA_BINARY,
 		.len = SIS_VERDICTS_MAX * sizeof(struct sis_verdict),
 		.validation_type = NLA_VALIDATE_FUNCTION,
 		.validate = sis_verdicts_validate,
 	},
-	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_policy),
-	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_policy),
-	[SIS_A_PASSES] = {
-		.type = NLA_BINARY,
-		.len = SIS_PASSES_MAX * sizeof(struct sis_stream_pass),
-		.validation_type = NLA_VALIDATE_FUNCTION,
-		.validate = sis_passes_validate,
-	},
+};
+
+/*
+ * A scanner's injection names a registered one by id and direction; a
+ * frame of its own (SIS_INJECT_A_FRAME) is parsed to be refused by name
+ * (EPERM, sis_nl_inject()).
+ */
+const struct nla_policy sis_inject_policy[SIS_A_MAX + 1] = {
+	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_add_attrs),
+};
+
+const struct nla_policy sis_alert_policy[SIS_A_MAX + 1] = {
+	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_attrs),
 };
 
 /*
@@ -145,7 +153,7 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 			   "missing scanner (SIS_A_SCANNER)"))
 		return -EINVAL;
 	err = nla_parse_nested(tb, SIS_SCANNER_A_MAX,
-			       info->attrs[SIS_A_SCANNER], sis_scanner_policy,
+			       info->attrs[SIS_A_SCANNER], sis_scanner_name_attrs,
 			       info->extack);
 	if (err)
 		return err;
@@ -224,7 +232,7 @@ int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 
 	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
 		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_policy,
+	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_add_attrs,
 			       info->extack);
 	if (err)
 		return err;
@@ -286,7 +294,7 @@ int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 
 	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
 		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_policy,
+	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_id_attrs,
 			       info->extack);
 	if (err)
 		return err;
@@ -348,7 +356,7 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
 			   "missing injection (SIS_A_INJECT)"))
 		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_INJECT_A_MAX, nest, sis_inject_policy,
+	err = nla_parse_nested(tb, SIS_INJECT_A_MAX, nest, sis_inject_add_attrs,
 			       info->extack);
 	if (err)
 		return err;
@@ -461,7 +469,7 @@ int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 
 	if (SIS_NL_REQUIRE(info, SIS_A_ALERT, "missing alert (SIS_A_ALERT)"))
 		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_ALERT_A_MAX, nest, sis_alert_policy,
+	err = nla_parse_nested(tb, SIS_ALERT_A_MAX, nest, sis_alert_attrs,
 			       info->extack);
 	if (err)
 		return err;

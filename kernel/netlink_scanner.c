@@ -19,7 +19,8 @@
 #include "scanner.h"
 #include "subscription.h"
 
-const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
+/* The attributes of each operation's nests (netlink.c: one policy each). */
+static const struct nla_policy sis_scanner_add_attrs[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_NAME] = { .type = NLA_NUL_STRING,
 				 .len = SIS_NAME_MAX - 1 },
 	[SIS_SCANNER_A_UID] = { .type = NLA_U32 },
@@ -29,6 +30,12 @@ const struct nla_policy sis_scanner_policy[SIS_SCANNER_A_MAX + 1] = {
 	[SIS_SCANNER_A_MAX_BYTES] = NLA_POLICY_MIN(NLA_U32, ETH_ZLEN),
 	[SIS_SCANNER_A_ABSENT] = NLA_POLICY_MAX(NLA_U8, SIS_ABSENT_PASS),
 	[SIS_SCANNER_A_INJECT_RATE] = { .type = NLA_U32 },	/* checked below */
+};
+
+/* Every other operation names a scanner, and that is all. */
+const struct nla_policy sis_scanner_name_attrs[SIS_SCANNER_A_MAX + 1] = {
+	[SIS_SCANNER_A_NAME] = { .type = NLA_NUL_STRING,
+				 .len = SIS_NAME_MAX - 1 },
 };
 
 static int sis_nl_ports_validate(const struct nlattr *attr,
@@ -52,7 +59,7 @@ static int sis_nl_ports_validate(const struct nlattr *attr,
 	return 0;
 }
 
-static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
+static const struct nla_policy sis_cap_add_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
 	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, __SIS_UNJUDGED_MAX - 1),
 	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
@@ -70,46 +77,83 @@ static const struct nla_policy sis_cap_policy[SIS_CAP_A_MAX + 1] = {
 			     .len = SIS_RULE_EXPR_MAX - 1 },
 };
 
-const struct nla_policy sis_inject_policy[SIS_INJECT_A_MAX + 1] = {
+static const struct nla_policy sis_cap_name_attrs[SIS_CAP_A_MAX + 1] = {
+	[SIS_CAP_A_NAME] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
+};
+
+/* Registering; a scanner process's injection takes the same (inject.h). */
+const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
 	[SIS_INJECT_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
 	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
 						SIS_INJECT_FRAME_MAX),
 };
 
-const struct nla_policy sis_scanner_req_policy[SIS_A_MAX + 1] = {
-	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
-	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_policy),
-	[SIS_A_CAP] = NLA_POLICY_NESTED(sis_cap_policy),
-	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_policy),
+static const struct nla_policy sis_inject_id_attrs[SIS_INJECT_A_MAX + 1] = {
+	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
 };
 
-/* The nests of a request, parsed into tb; -EINVAL if missing. */
-static int sis_nl_scanner_nest(struct genl_info *info, struct nlattr **tb)
+const struct nla_policy sis_scanner_add_policy[SIS_A_MAX + 1] = {
+	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_add_attrs),
+};
+
+const struct nla_policy sis_scanner_del_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+};
+
+const struct nla_policy sis_cap_add_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+	[SIS_A_CAP] = NLA_POLICY_NESTED(sis_cap_add_attrs),
+};
+
+const struct nla_policy sis_cap_del_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+	[SIS_A_CAP] = NLA_POLICY_NESTED(sis_cap_name_attrs),
+};
+
+const struct nla_policy sis_inject_add_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_add_attrs),
+};
+
+const struct nla_policy sis_inject_del_policy[SIS_A_MAX + 1] = {
+	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
+	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_id_attrs),
+};
+
+/*
+ * The nests of a request, parsed into tb by the operation's @attrs (the
+ * genl core validated them already); -EINVAL if missing.
+ */
+static int sis_nl_scanner_nest(struct genl_info *info, struct nlattr **tb,
+			       const struct nla_policy *attrs)
 {
 	if (SIS_NL_REQUIRE(info, SIS_A_SCANNER,
 			   "missing scanner (SIS_A_SCANNER)"))
 		return -EINVAL;
 	return nla_parse_nested(tb, SIS_SCANNER_A_MAX,
-				info->attrs[SIS_A_SCANNER], sis_scanner_policy,
+				info->attrs[SIS_A_SCANNER], attrs,
 				info->extack);
 }
 
-static int sis_nl_cap_nest(struct genl_info *info, struct nlattr **tb)
+static int sis_nl_cap_nest(struct genl_info *info, struct nlattr **tb,
+			   const struct nla_policy *attrs)
 {
 	if (SIS_NL_REQUIRE(info, SIS_A_CAP, "missing capability (SIS_A_CAP)"))
 		return -EINVAL;
 	return nla_parse_nested(tb, SIS_CAP_A_MAX, info->attrs[SIS_A_CAP],
-				sis_cap_policy, info->extack);
+				attrs, info->extack);
 }
 
-static int sis_nl_inject_nest(struct genl_info *info, struct nlattr **tb)
+static int sis_nl_inject_nest(struct genl_info *info, struct nlattr **tb,
+			      const struct nla_policy *attrs)
 {
 	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
 			   "missing injection (SIS_A_INJECT)"))
 		return -EINVAL;
 	return nla_parse_nested(tb, SIS_INJECT_A_MAX,
-				info->attrs[SIS_A_INJECT], sis_inject_policy,
+				info->attrs[SIS_A_INJECT], attrs,
 				info->extack);
 }
 
@@ -168,7 +212,7 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 
 	if (SIS_NL_REQUIRE_BRIDGE(info))
 		return -EINVAL;
-	err = sis_nl_scanner_nest(info, tb);
+	err = sis_nl_scanner_nest(info, tb, sis_scanner_add_attrs);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
@@ -241,7 +285,7 @@ int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
 	struct sis_scanner *sc;
 	int err;
 
-	err = sis_nl_scanner_nest(info, tb);
+	err = sis_nl_scanner_nest(info, tb, sis_scanner_name_attrs);
 	if (err)
 		return err;
 	rtnl_lock();
@@ -277,10 +321,10 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	u8 kind;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb);
+	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
 	if (err)
 		return err;
-	err = sis_nl_cap_nest(info, tb);
+	err = sis_nl_cap_nest(info, tb, sis_cap_add_attrs);
 	if (err)
 		return err;
 	kind = tb[SIS_CAP_A_KIND] ? nla_get_u8(tb[SIS_CAP_A_KIND]) :
@@ -370,10 +414,10 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 	struct sis_cap *cap;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb);
+	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
 	if (err)
 		return err;
-	err = sis_nl_cap_nest(info, tb);
+	err = sis_nl_cap_nest(info, tb, sis_cap_name_attrs);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_CAP], tb,
@@ -407,10 +451,10 @@ int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 	struct sis_scanner *sc;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb);
+	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
 	if (err)
 		return err;
-	err = sis_nl_inject_nest(info, tb);
+	err = sis_nl_inject_nest(info, tb, sis_inject_add_attrs);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
@@ -446,10 +490,10 @@ int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
 	struct sis_inject *inj;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb);
+	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
 	if (err)
 		return err;
-	err = sis_nl_inject_nest(info, tb);
+	err = sis_nl_inject_nest(info, tb, sis_inject_id_attrs);
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,

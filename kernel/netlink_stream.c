@@ -57,6 +57,26 @@ static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_LOCAL] = NLA_POLICY_MAX(NLA_U32, __SIS_UNJUDGED_MAX - 1),
 };
 
+static int sis_passes_validate(const struct nlattr *attr,
+			       struct netlink_ext_ack *extack)
+{
+	if (nla_len(attr) % sizeof(struct sis_stream_pass)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "passes are not a whole number of struct sis_stream_pass");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1] = {
+	[SIS_A_PASSES] = {
+		.type = NLA_BINARY,
+		.len = SIS_PASSES_MAX * sizeof(struct sis_stream_pass),
+		.validation_type = NLA_VALIDATE_FUNCTION,
+		.validate = sis_passes_validate,
+	},
+};
+
 const struct nla_policy sis_set_policy[SIS_A_MAX + 1] = {
 	[SIS_A_IFINDEX] = NLA_POLICY_MIN(NLA_U32, 1),
 	[SIS_A_LIMITS] = NLA_POLICY_NESTED(sis_limits_policy),

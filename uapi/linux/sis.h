@@ -7,8 +7,10 @@
  * socket that sends it. The commands marked (admin), and the bridge and
  * prevent commands, need CAP_NET_ADMIN in the user namespace that owns the
  * network namespace.
- * Unknown attributes, unknown flag bits and oversized values are rejected,
- * and each rejection carries an extended ack message.
+ * Each command takes the attributes listed for it below, nested ones
+ * included; any other (unknown, or another command's) is rejected, as are
+ * unknown flag bits and oversized values, and each rejection carries an
+ * extended ack message.
  *
  * Words: an attached bridge has exactly two ports. The "host" port faces the
  * protected host, the "net" port faces the network. Direction "in" is network
