@@ -45,7 +45,7 @@ static const struct conn_spec conn_example[2] = {
 	"watchers 1  in seen 456 passed 456 held 0 kept 12 watchers 1  age 3.2s\n"
 #define CONN1_TEXT \
 	"9 bridge br-if8 host [2001:db8::1]:443 net [2001:db8::25]:51000 opened-by net  " \
-	"host:fin-wait2 net:close-wait  out seen 0 passed 0 held 0 kept 0 watchers 0  " \
+	"host:fin-wait-2 net:close-wait  out seen 0 passed 0 held 0 kept 0 watchers 0  " \
 	"in seen 5 passed 5 held 0 kept 0 watchers 2  age 60.0s\n"
 
 static void put_dir(struct nl_msg *msg, int type, const struct sisctl_conn_dir *d)
