@@ -458,7 +458,9 @@ static void put_cap(struct nl_msg *m, const char *name, int rights,
 		nla_put_u8(m, SIS_CAP_A_RIGHTS, rights);
 	if (bpf)
 		nla_put(m, SIS_CAP_A_BPF, sizeof(ret_all), ret_all);
-	nla_put_string(m, SIS_CAP_A_EXPR, "all");
+	/* Declaring one: its text too. Deleting takes the name alone. */
+	if (rights >= 0)
+		nla_put_string(m, SIS_CAP_A_EXPR, "all");
 	nla_nest_end(m, n);
 }
 
