@@ -24,6 +24,43 @@
 #include "netns.h"
 #include "rules.h"
 
+int sis_nl_bpf_validate(const struct nlattr *attr,
+			struct netlink_ext_ack *extack)
+{
+	unsigned int len = nla_len(attr);
+
+	if (!len || len % sizeof(struct sock_filter)) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "filter program is not a whole number of BPF instructions");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int sis_nl_array_validate(const struct nlattr *attr,
+			  struct netlink_ext_ack *extack)
+{
+	unsigned int len = nla_len(attr);
+
+	switch (nla_type(attr)) {
+	case SIS_A_VERDICTS:
+		if (!(len % sizeof(struct sis_verdict)))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "verdicts are not a whole number of struct sis_verdict");
+		return -EINVAL;
+	case SIS_A_PASSES:
+		if (!(len % sizeof(struct sis_stream_pass)))
+			return 0;
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "passes are not a whole number of struct sis_stream_pass");
+		return -EINVAL;
+	}
+	/* A policy that names this validator for another attribute. */
+	WARN_ON_ONCE(1);
+	return -EINVAL;
+}
+
 /*
  * Every operation has a policy of its own, nested attributes included:
  * an attribute it does not take is refused ("Unsupported attribute", the
@@ -34,8 +71,7 @@ static const struct nla_policy sis_rule_add_policy[SIS_RULE_A_MAX + 1] = {
 	[SIS_RULE_A_ID] = { .type = NLA_REJECT,
 			    .reject_message = "rule ids are chosen by the kernel" },
 	[SIS_RULE_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
-	[SIS_RULE_A_BPF] = { .type = NLA_BINARY,
-			     .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_RULE_A_BPF] = SIS_NL_POLICY_BPF,
 	[SIS_RULE_A_EXPR] = { .type = NLA_NUL_STRING,
 			      .len = SIS_RULE_EXPR_MAX - 1 },
 };
@@ -192,11 +228,10 @@ out:
 static int sis_nl_parse_rule(struct genl_info *info, struct nlattr **tb,
 			     const struct nla_policy *policy)
 {
-	if (SIS_NL_REQUIRE_BRIDGE(info) ||
-	    SIS_NL_REQUIRE(info, SIS_A_RULE, "missing rule (SIS_A_RULE)"))
+	if (SIS_NL_REQUIRE_BRIDGE(info))
 		return -EINVAL;
-	return nla_parse_nested(tb, SIS_RULE_A_MAX, info->attrs[SIS_A_RULE],
-				policy, info->extack);
+	return SIS_NL_PARSE_NEST(info, tb, SIS_A_RULE, SIS_RULE_A_MAX, policy,
+				 "missing rule (SIS_A_RULE)");
 }
 
 static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
@@ -220,12 +255,6 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	bpf = tb[SIS_RULE_A_BPF];
 	len = nla_len(bpf);
-	if (!len || len % sizeof(struct sock_filter)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, bpf,
-				    "filter program is not a whole number of BPF instructions");
-		return -EINVAL;
-	}
-
 	rule = sis_rule_create(nla_data(bpf), len / sizeof(struct sock_filter),
 			       tb[SIS_RULE_A_DIR] ?
 			       nla_get_u8(tb[SIS_RULE_A_DIR]) : SIS_DIR_ANY,

@@ -10,12 +10,38 @@
 #ifndef _SIS_NETLINK_H
 #define _SIS_NETLINK_H
 
+#include <linux/filter.h>
 #include <linux/sis.h>
 #include <net/genetlink.h>
 
 struct sis_bridge;
 
 extern struct genl_family sis_genl_family;
+
+/*
+ * Validators the operations' policies share (netlink.c): a classic BPF
+ * program, 1 to BPF_MAXINSNS whole instructions; a top-level array of
+ * fixed-size structs (SIS_A_VERDICTS, SIS_A_PASSES), a whole number of
+ * them.
+ */
+int sis_nl_bpf_validate(const struct nlattr *attr,
+			struct netlink_ext_ack *extack);
+int sis_nl_array_validate(const struct nlattr *attr,
+			  struct netlink_ext_ack *extack);
+
+#define SIS_NL_POLICY_BPF {						\
+	.type = NLA_BINARY,						\
+	.len = BPF_MAXINSNS * sizeof(struct sock_filter),		\
+	.validation_type = NLA_VALIDATE_FUNCTION,			\
+	.validate = sis_nl_bpf_validate,				\
+}
+
+#define SIS_NL_POLICY_ARRAY(type_, max_) {				\
+	.type = NLA_BINARY,						\
+	.len = (max_) * sizeof(type_),					\
+	.validation_type = NLA_VALIDATE_FUNCTION,			\
+	.validate = sis_nl_array_validate,				\
+}
 
 /* A required attribute: a missing one is named in the extended ack. */
 #define SIS_NL_REQUIRE(info, type, msg) ({				\
@@ -29,6 +55,21 @@ extern struct genl_family sis_genl_family;
 
 #define SIS_NL_REQUIRE_BRIDGE(info)					\
 	SIS_NL_REQUIRE(info, SIS_A_IFINDEX, "missing bridge (SIS_A_IFINDEX)")
+
+/*
+ * A required nest @type_ of the request, parsed into @tb_ by the
+ * operation's @policy_ (the genl core validated it already): 0, or -EINVAL
+ * with @msg_ when it is missing, or the parse's error.
+ */
+#define SIS_NL_PARSE_NEST(info_, tb_, type_, maxtype_, policy_, msg_) ({ \
+	struct genl_info *__sis_pinfo = (info_);			\
+	int __sis_ptype = (type_);					\
+									\
+	SIS_NL_REQUIRE(__sis_pinfo, __sis_ptype, msg_) ? -EINVAL :	\
+		nla_parse_nested(tb_, maxtype_,				\
+				 __sis_pinfo->attrs[__sis_ptype],	\
+				 (policy_), __sis_pinfo->extack);	\
+})
 
 struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err);
 void sis_nl_notify(struct genl_info *info, u8 cmd,

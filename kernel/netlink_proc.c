@@ -37,8 +37,7 @@ static const struct nla_policy sis_sub_add_attrs[SIS_SUB_A_MAX + 1] = {
 	[SIS_SUB_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
 					      SIS_RIGHT_READ |
 					      SIS_RIGHT_CONTAIN),
-	[SIS_SUB_A_BPF] = { .type = NLA_BINARY,
-			    .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_SUB_A_BPF] = SIS_NL_POLICY_BPF,
 	[SIS_SUB_A_EXPR] = { .type = NLA_NUL_STRING,
 			     .len = SIS_RULE_EXPR_MAX - 1 },
 	[SIS_SUB_A_SNAPLEN] = { .type = NLA_U32 },
@@ -53,17 +52,6 @@ static const struct nla_policy sis_alert_attrs[SIS_ALERT_A_MAX + 1] = {
 	[SIS_ALERT_A_FRAME_NUM] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
-static int sis_verdicts_validate(const struct nlattr *attr,
-				 struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) % sizeof(struct sis_verdict)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "verdicts are not a whole number of struct sis_verdict");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 const struct nla_policy sis_scanner_attach_policy[SIS_A_MAX + 1] = {
 	[SIS_A_SCANNER] = NLA_POLICY_NESTED(sis_scanner_name_attrs),
 };
@@ -77,12 +65,8 @@ const struct nla_policy sis_unsubscribe_policy[SIS_A_MAX + 1] = {
 };
 
 const struct nla_policy sis_verdict_policy[SIS_A_MAX + 1] = {
-	[SIS_A_VERDICTS] = {
-		.type = NLA_BINARY,
-		.len = SIS_VERDICTS_MAX * sizeof(struct sis_verdict),
-		.validation_type = NLA_VALIDATE_FUNCTION,
-		.validate = sis_verdicts_validate,
-	},
+	[SIS_A_VERDICTS] = SIS_NL_POLICY_ARRAY(struct sis_verdict,
+					       SIS_VERDICTS_MAX),
 };
 
 /*
@@ -149,12 +133,9 @@ int sis_nl_scanner_attach(struct sk_buff *skb, struct genl_info *info)
 	struct sis_net *sn;
 	int err;
 
-	if (SIS_NL_REQUIRE(info, SIS_A_SCANNER,
-			   "missing scanner (SIS_A_SCANNER)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_SCANNER_A_MAX,
-			       info->attrs[SIS_A_SCANNER], sis_scanner_name_attrs,
-			       info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_SCANNER, SIS_SCANNER_A_MAX,
+				sis_scanner_name_attrs,
+				"missing scanner (SIS_A_SCANNER)");
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
@@ -230,10 +211,9 @@ int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 	u32 id = 0;
 	int err;
 
-	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_add_attrs,
-			       info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_SUB, SIS_SUB_A_MAX,
+				sis_sub_add_attrs,
+				"missing subscription (SIS_A_SUB)");
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_CAP) ||
@@ -244,11 +224,6 @@ int sis_nl_subscribe(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	len = nla_len(tb[SIS_SUB_A_BPF]);
-	if (!len || len % sizeof(struct sock_filter)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_SUB_A_BPF],
-				    "filter program is not a whole number of BPF instructions");
-		return -EINVAL;
-	}
 
 	rtnl_lock();
 	sc = sis_nl_self(skb, info);
@@ -292,10 +267,9 @@ int sis_nl_unsubscribe(struct sk_buff *skb, struct genl_info *info)
 	struct sis_sub *sub;
 	int err;
 
-	if (SIS_NL_REQUIRE(info, SIS_A_SUB, "missing subscription (SIS_A_SUB)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_SUB_A_MAX, nest, sis_sub_id_attrs,
-			       info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_SUB, SIS_SUB_A_MAX,
+				sis_sub_id_attrs,
+				"missing subscription (SIS_A_SUB)");
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_SUB_A_ID)) {
@@ -353,11 +327,9 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 	u8 dir;
 	int err;
 
-	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
-			   "missing injection (SIS_A_INJECT)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_INJECT_A_MAX, nest, sis_inject_add_attrs,
-			       info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_INJECT, SIS_INJECT_A_MAX,
+				sis_inject_add_attrs,
+				"missing injection (SIS_A_INJECT)");
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_INJECT_A_ID) ||
@@ -467,10 +439,9 @@ int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 	bool send = false;
 	int err;
 
-	if (SIS_NL_REQUIRE(info, SIS_A_ALERT, "missing alert (SIS_A_ALERT)"))
-		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_ALERT_A_MAX, nest, sis_alert_attrs,
-			       info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_ALERT, SIS_ALERT_A_MAX,
+				sis_alert_attrs,
+				"missing alert (SIS_A_ALERT)");
 	if (err)
 		return err;
 	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_ALERT_A_MSG)) {

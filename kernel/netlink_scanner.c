@@ -71,8 +71,7 @@ static const struct nla_policy sis_cap_add_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_RIGHTS] = NLA_POLICY_RANGE(NLA_U8, SIS_RIGHT_READ,
 					      SIS_RIGHT_READ |
 					      SIS_RIGHT_CONTAIN),
-	[SIS_CAP_A_BPF] = { .type = NLA_BINARY,
-			    .len = BPF_MAXINSNS * sizeof(struct sock_filter) },
+	[SIS_CAP_A_BPF] = SIS_NL_POLICY_BPF,
 	[SIS_CAP_A_EXPR] = { .type = NLA_NUL_STRING,
 			     .len = SIS_RULE_EXPR_MAX - 1 },
 };
@@ -129,32 +128,22 @@ const struct nla_policy sis_inject_del_policy[SIS_A_MAX + 1] = {
 static int sis_nl_scanner_nest(struct genl_info *info, struct nlattr **tb,
 			       const struct nla_policy *attrs)
 {
-	if (SIS_NL_REQUIRE(info, SIS_A_SCANNER,
-			   "missing scanner (SIS_A_SCANNER)"))
-		return -EINVAL;
-	return nla_parse_nested(tb, SIS_SCANNER_A_MAX,
-				info->attrs[SIS_A_SCANNER], attrs,
-				info->extack);
+	return SIS_NL_PARSE_NEST(info, tb, SIS_A_SCANNER, SIS_SCANNER_A_MAX,
+				 attrs, "missing scanner (SIS_A_SCANNER)");
 }
 
 static int sis_nl_cap_nest(struct genl_info *info, struct nlattr **tb,
 			   const struct nla_policy *attrs)
 {
-	if (SIS_NL_REQUIRE(info, SIS_A_CAP, "missing capability (SIS_A_CAP)"))
-		return -EINVAL;
-	return nla_parse_nested(tb, SIS_CAP_A_MAX, info->attrs[SIS_A_CAP],
-				attrs, info->extack);
+	return SIS_NL_PARSE_NEST(info, tb, SIS_A_CAP, SIS_CAP_A_MAX, attrs,
+				 "missing capability (SIS_A_CAP)");
 }
 
 static int sis_nl_inject_nest(struct genl_info *info, struct nlattr **tb,
 			      const struct nla_policy *attrs)
 {
-	if (SIS_NL_REQUIRE(info, SIS_A_INJECT,
-			   "missing injection (SIS_A_INJECT)"))
-		return -EINVAL;
-	return nla_parse_nested(tb, SIS_INJECT_A_MAX,
-				info->attrs[SIS_A_INJECT], attrs,
-				info->extack);
+	return SIS_NL_PARSE_NEST(info, tb, SIS_A_INJECT, SIS_INJECT_A_MAX,
+				 attrs, "missing injection (SIS_A_INJECT)");
 }
 
 /* The scanner a request names (SIS_A_SCANNER / SIS_SCANNER_A_NAME). */
@@ -368,11 +357,6 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	}
 	bpf = tb[SIS_CAP_A_BPF];
 	len = bpf ? nla_len(bpf) : 0;
-	if (bpf && (!len || len % sizeof(struct sock_filter))) {
-		NL_SET_ERR_MSG_ATTR(info->extack, bpf,
-				    "filter program is not a whole number of BPF instructions");
-		return -EINVAL;
-	}
 	cap = sis_cap_create(name, tb[SIS_CAP_A_DIR] ?
 			     nla_get_u8(tb[SIS_CAP_A_DIR]) : SIS_DIR_ANY,
 			     nla_get_u8(tb[SIS_CAP_A_RIGHTS]),

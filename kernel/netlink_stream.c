@@ -57,24 +57,9 @@ static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_LOCAL] = NLA_POLICY_MAX(NLA_U32, __SIS_UNJUDGED_MAX - 1),
 };
 
-static int sis_passes_validate(const struct nlattr *attr,
-			       struct netlink_ext_ack *extack)
-{
-	if (nla_len(attr) % sizeof(struct sis_stream_pass)) {
-		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "passes are not a whole number of struct sis_stream_pass");
-		return -EINVAL;
-	}
-	return 0;
-}
-
 const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1] = {
-	[SIS_A_PASSES] = {
-		.type = NLA_BINARY,
-		.len = SIS_PASSES_MAX * sizeof(struct sis_stream_pass),
-		.validation_type = NLA_VALIDATE_FUNCTION,
-		.validate = sis_passes_validate,
-	},
+	[SIS_A_PASSES] = SIS_NL_POLICY_ARRAY(struct sis_stream_pass,
+					     SIS_PASSES_MAX),
 };
 
 const struct nla_policy sis_set_policy[SIS_A_MAX + 1] = {
@@ -121,11 +106,11 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	struct sis_bridge *sb;
 	int err;
 
-	if (SIS_NL_REQUIRE_BRIDGE(info) ||
-	    SIS_NL_REQUIRE(info, SIS_A_LIMITS, "missing limits (SIS_A_LIMITS)"))
+	if (SIS_NL_REQUIRE_BRIDGE(info))
 		return -EINVAL;
-	err = nla_parse_nested(tb, SIS_LIMITS_A_MAX, info->attrs[SIS_A_LIMITS],
-			       sis_limits_policy, info->extack);
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_LIMITS, SIS_LIMITS_A_MAX,
+				sis_limits_policy,
+				"missing limits (SIS_A_LIMITS)");
 	if (err)
 		return err;
 	if (genl_info_net(info)->user_ns != &init_user_ns &&
