@@ -4,6 +4,14 @@
 #define _SIS_COMPAT_H
 
 #include <linux/netlink.h>
+#include <net/genetlink.h>
+
+/* The operation a family's pre_doit and post_doit see: split since 6.2. */
+#ifdef SIS_HAVE_GENL_SPLIT_OPS
+#define SIS_GENL_OP	struct genl_split_ops
+#else
+#define SIS_GENL_OP	struct genl_ops
+#endif
 
 #ifndef NL_SET_ERR_MSG_FMT
 /* Before 6.2 extended acks carry only static strings: keep the format. */

@@ -19,6 +19,7 @@
 
 #include "bridge.h"
 #include "closed.h"
+#include "compat.h"
 #include "event.h"
 #include "netlink.h"
 #include "netns.h"
@@ -221,24 +222,20 @@ out:
 	return err;
 }
 
-/*
- * The bridge and rule nest of a prevent request, the nest parsed into tb
- * by the operation's @policy.
- */
+/* The rule nest of a prevent request, parsed into tb by @policy. */
 static int sis_nl_parse_rule(struct genl_info *info, struct nlattr **tb,
 			     const struct nla_policy *policy)
 {
-	if (SIS_NL_REQUIRE_BRIDGE(info))
-		return -EINVAL;
 	return SIS_NL_PARSE_NEST(info, tb, SIS_A_RULE, SIS_RULE_A_MAX, policy,
 				 "missing rule (SIS_A_RULE)");
 }
 
+/* SIS_NL_BRIDGE: RTNL held, the bridge found. */
 static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_RULE_A_MAX + 1], *bpf, *nest;
+	struct sis_bridge *sb = info->user_ptr[0];
 	struct sis_rule *rule;
-	struct sis_bridge *sb;
 	struct sk_buff *msg;
 	unsigned int len;
 	void *hdr;
@@ -270,17 +267,12 @@ static int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info)
 		goto err_rule;
 	}
 
-	rtnl_lock();
-	sb = sis_nl_attached(info, &err);
-	if (sb)
-		err = sis_bridge_rule_add(sb, rule, info->extack);
-	/* Once unlocked, the rule may be deleted: keep only its id. */
-	id = rule->id;
-	if (!err)
-		sis_nl_notify(info, SIS_CMD_PREVENT_ADD, sb->br_dev, id);
-	rtnl_unlock();
+	err = sis_bridge_rule_add(sb, rule, info->extack);
 	if (err)
 		goto err_msg;
+	/* The bridge owns the rule now: only its id is ours. */
+	id = rule->id;
+	sis_nl_notify(info, SIS_CMD_PREVENT_ADD, sb->br_dev, id);
 
 	hdr = genlmsg_put_reply(msg, info, &sis_genl_family, 0,
 				SIS_CMD_PREVENT_ADD);
@@ -306,10 +298,11 @@ err_rule:
 	return err;
 }
 
+/* SIS_NL_BRIDGE: RTNL held, the bridge found. */
 static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_RULE_A_MAX + 1];
-	struct sis_bridge *sb;
+	struct sis_bridge *sb = info->user_ptr[0];
 	int err;
 
 	err = sis_nl_parse_rule(info, tb, sis_rule_del_policy);
@@ -321,18 +314,13 @@ static int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	rtnl_lock();
-	sb = sis_nl_attached(info, &err);
-	if (sb) {
-		err = sis_bridge_rule_del(sb, nla_get_u32(tb[SIS_RULE_A_ID]),
-					  info->extack);
-		if (err == -ENOENT)
-			NL_SET_BAD_ATTR(info->extack, tb[SIS_RULE_A_ID]);
-		if (!err)
-			sis_nl_notify(info, SIS_CMD_PREVENT_DEL, sb->br_dev,
-				      nla_get_u32(tb[SIS_RULE_A_ID]));
-	}
-	rtnl_unlock();
+	err = sis_bridge_rule_del(sb, nla_get_u32(tb[SIS_RULE_A_ID]),
+				  info->extack);
+	if (err == -ENOENT)
+		NL_SET_BAD_ATTR(info->extack, tb[SIS_RULE_A_ID]);
+	if (!err)
+		sis_nl_notify(info, SIS_CMD_PREVENT_DEL, sb->br_dev,
+			      nla_get_u32(tb[SIS_RULE_A_ID]));
 	return err;
 }
 
@@ -524,6 +512,39 @@ static int sis_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
+/*
+ * The preamble of the operations that act on an attached bridge or on a
+ * declared scanner (SIS_NL_BRIDGE, SIS_NL_SCANNER): RTNL, then the object,
+ * found once here rather than in each handler.
+ */
+static int sis_nl_pre_doit(const SIS_GENL_OP *ops, struct sk_buff *skb,
+			   struct genl_info *info)
+{
+	int err = 0;
+
+	if (!(ops->internal_flags & (SIS_NL_BRIDGE | SIS_NL_SCANNER)))
+		return 0;
+	rtnl_lock();
+	if (ops->internal_flags & SIS_NL_BRIDGE) {
+		if (SIS_NL_REQUIRE_BRIDGE(info))
+			err = -EINVAL;
+		else
+			info->user_ptr[0] = sis_nl_attached(info, &err);
+	} else {
+		info->user_ptr[0] = sis_nl_scanner(info, &err);
+	}
+	if (err)
+		rtnl_unlock();
+	return err;
+}
+
+static void sis_nl_post_doit(const SIS_GENL_OP *ops, struct sk_buff *skb,
+			     struct genl_info *info)
+{
+	if (ops->internal_flags & (SIS_NL_BRIDGE | SIS_NL_SCANNER))
+		rtnl_unlock();
+}
+
 static const struct genl_ops sis_genl_ops[] = {
 	{
 		.cmd = SIS_CMD_ATTACH,
@@ -553,6 +574,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_prevent_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_BRIDGE,
 	},
 	{
 		.cmd = SIS_CMD_PREVENT_DEL,
@@ -560,6 +582,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_prevent_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_BRIDGE,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_ADD,
@@ -567,6 +590,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_scanner_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_BRIDGE,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_DEL,
@@ -574,6 +598,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_scanner_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_SCANNER,
 	},
 	{
 		.cmd = SIS_CMD_GET_SCANNER,
@@ -588,6 +613,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_cap_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_SCANNER,
 	},
 	{
 		.cmd = SIS_CMD_CAP_DEL,
@@ -595,6 +621,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_cap_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_SCANNER,
 	},
 	{
 		.cmd = SIS_CMD_INJECT_ADD,
@@ -602,6 +629,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_inject_add_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_SCANNER,
 	},
 	{
 		.cmd = SIS_CMD_INJECT_DEL,
@@ -609,6 +637,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_inject_del_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_SCANNER,
 	},
 	{
 		.cmd = SIS_CMD_SCANNER_ATTACH,
@@ -658,6 +687,7 @@ static const struct genl_ops sis_genl_ops[] = {
 		.policy = sis_set_policy,
 		.maxattr = SIS_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
+		.internal_flags = SIS_NL_BRIDGE,
 	},
 	{
 		.cmd = SIS_CMD_GET_CONN,
@@ -691,10 +721,15 @@ struct genl_family sis_genl_family __ro_after_init = {
 	.version = SIS_GENL_VERSION,
 	.maxattr = SIS_A_MAX,
 	.netnsok = true,
-	/* Handlers lock for themselves (RTNL, RCU, a scanner's lock). */
+	/*
+	 * Handlers lock for themselves (RTNL, RCU, a scanner's lock), or
+	 * the preamble does (sis_nl_pre_doit()).
+	 */
 	.parallel_ops = true,
 	.resv_start_op = 0,	/* strict checks for every command */
 	.module = THIS_MODULE,
+	.pre_doit = sis_nl_pre_doit,
+	.post_doit = sis_nl_post_doit,
 	.ops = sis_genl_ops,
 	.n_ops = ARRAY_SIZE(sis_genl_ops),
 	.mcgrps = sis_mcgrps,

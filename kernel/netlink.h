@@ -71,7 +71,17 @@ int sis_nl_array_validate(const struct nlattr *attr,
 				 (policy_), __sis_pinfo->extack);	\
 })
 
+/*
+ * What an operation's handler finds ready (its internal_flags): the
+ * preamble (sis_nl_pre_doit()) takes RTNL and looks the object up into
+ * info->user_ptr[0], the epilogue releases RTNL; a lookup that fails ends
+ * the request with its error and message before the handler runs.
+ */
+#define SIS_NL_BRIDGE	BIT(0)	/* the attached bridge SIS_A_IFINDEX names */
+#define SIS_NL_SCANNER	BIT(1)	/* the scanner SIS_A_SCANNER names */
+
 struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err);
+struct sis_scanner *sis_nl_scanner(struct genl_info *info, int *err);
 void sis_nl_notify(struct genl_info *info, u8 cmd,
 		   const struct net_device *br_dev, u32 id);
 

@@ -147,11 +147,16 @@ static int sis_nl_inject_nest(struct genl_info *info, struct nlattr **tb,
 }
 
 /* The scanner a request names (SIS_A_SCANNER / SIS_SCANNER_A_NAME). */
-static struct sis_scanner *sis_nl_scanner(struct genl_info *info,
-					  struct nlattr **tb, int *err)
+struct sis_scanner *sis_nl_scanner(struct genl_info *info, int *err)
 {
+	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
 	struct sis_scanner *sc;
 
+	ASSERT_RTNL();
+
+	*err = sis_nl_scanner_nest(info, tb, sis_scanner_name_attrs);
+	if (*err)
+		return NULL;
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_SCANNER], tb,
 			      SIS_SCANNER_A_NAME)) {
 		NL_SET_ERR_MSG(info->extack, "missing scanner name");
@@ -185,6 +190,7 @@ static void sis_nl_scanner_notify(struct genl_info *info, u8 cmd,
 	sis_event_notify(genl_info_net(info), &ev);
 }
 
+/* SIS_NL_BRIDGE: RTNL held, the bridge found. */
 int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
@@ -195,12 +201,10 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 		.fail = SIS_FAIL_CLOSED,
 		.inject_rate = SIS_INJECT_RATE,
 	};
-	struct sis_bridge *sb;
+	struct sis_bridge *sb = info->user_ptr[0];
 	const char *name;
 	int err;
 
-	if (SIS_NL_REQUIRE_BRIDGE(info))
-		return -EINVAL;
 	err = sis_nl_scanner_nest(info, tb, sis_scanner_add_attrs);
 	if (err)
 		return err;
@@ -256,38 +260,25 @@ int sis_nl_scanner_add(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
-	rtnl_lock();
-	sb = sis_nl_attached(info, &err);
-	if (sb)
-		err = sis_scanner_add(sb, name, &conf, info->extack);
+	err = sis_scanner_add(sb, name, &conf, info->extack);
 	if (!err)
 		sis_nl_scanner_notify(info, SIS_CMD_SCANNER_ADD, sb->br_dev,
 				      name, NULL, 0);
-	rtnl_unlock();
 	return err;
 }
 
+/* SIS_NL_SCANNER: RTNL held, the scanner found. */
 int sis_nl_scanner_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *tb[SIS_SCANNER_A_MAX + 1];
-	struct net_device *br_dev;
-	struct sis_scanner *sc;
-	int err;
+	struct sis_scanner *sc = info->user_ptr[0];
+	struct net_device *br_dev = sc->sb->br_dev;
+	char name[SIS_NAME_MAX];
 
-	err = sis_nl_scanner_nest(info, tb, sis_scanner_name_attrs);
-	if (err)
-		return err;
-	rtnl_lock();
-	sc = sis_nl_scanner(info, tb, &err);
-	if (sc) {
-		/* sc is freed after RCU; the request has its name. */
-		br_dev = sc->sb->br_dev;
-		sis_scanner_del(sc);
-		sis_nl_scanner_notify(info, SIS_CMD_SCANNER_DEL, br_dev,
-				      nla_data(tb[SIS_SCANNER_A_NAME]), NULL, 0);
-	}
-	rtnl_unlock();
-	return err;
+	/* sc is freed after RCU: what the event needs, first. */
+	strscpy(name, sc->name, sizeof(name));
+	sis_scanner_del(sc);
+	sis_nl_scanner_notify(info, SIS_CMD_SCANNER_DEL, br_dev, name, NULL, 0);
+	return 0;
 }
 
 /* A checked port list (sis_nl_ports_validate()) into @r; its length. */
@@ -299,20 +290,18 @@ static u8 sis_nl_ports(const struct nlattr *attr, struct sis_port_range *r)
 	return nla_len(attr) / sizeof(*r);
 }
 
+/* SIS_NL_SCANNER: RTNL held, the scanner found. */
 int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_CAP_A_MAX + 1];
+	struct sis_scanner *sc = info->user_ptr[0];
+	struct nlattr *tb[SIS_CAP_A_MAX + 1];
 	struct nlattr *bpf;
-	struct sis_scanner *sc;
 	struct sis_cap *cap;
 	const char *name;
 	unsigned int len;
 	u8 kind;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
-	if (err)
-		return err;
 	err = sis_nl_cap_nest(info, tb, sis_cap_add_attrs);
 	if (err)
 		return err;
@@ -378,29 +367,24 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 	cap->n_net_ports = sis_nl_ports(tb[SIS_CAP_A_NET_PORTS],
 					cap->net_ports);
 
-	rtnl_lock();
-	sc = sis_nl_scanner(info, stb, &err);
-	if (sc)
-		err = sis_cap_add(sc, cap, info->extack);
-	if (!err)
-		sis_nl_scanner_notify(info, SIS_CMD_CAP_ADD, sc->sb->br_dev,
-				      sc->name, name, 0);
-	rtnl_unlock();
-	if (err)
+	err = sis_cap_add(sc, cap, info->extack);
+	if (err) {
 		sis_cap_destroy(cap);
-	return err;
+		return err;
+	}
+	sis_nl_scanner_notify(info, SIS_CMD_CAP_ADD, sc->sb->br_dev, sc->name,
+			      name, 0);
+	return 0;
 }
 
+/* SIS_NL_SCANNER: RTNL held, the scanner found. */
 int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_CAP_A_MAX + 1];
-	struct sis_scanner *sc;
+	struct sis_scanner *sc = info->user_ptr[0];
+	struct nlattr *tb[SIS_CAP_A_MAX + 1];
 	struct sis_cap *cap;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
-	if (err)
-		return err;
 	err = sis_nl_cap_nest(info, tb, sis_cap_name_attrs);
 	if (err)
 		return err;
@@ -409,35 +393,26 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing capability name");
 		return -EINVAL;
 	}
-	rtnl_lock();
-	sc = sis_nl_scanner(info, stb, &err);
-	if (sc) {
-		cap = sis_cap_find(sc, nla_data(tb[SIS_CAP_A_NAME]));
-		if (cap) {
-			sis_sub_del_cap(sc, cap);
-			sis_cap_del(sc, cap);
-			sis_nl_scanner_notify(info, SIS_CMD_CAP_DEL,
-					      sc->sb->br_dev, sc->name,
-					      nla_data(tb[SIS_CAP_A_NAME]), 0);
-		} else {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
-					    "the scanner has no capability with this name");
-			err = -ENOENT;
-		}
+	cap = sis_cap_find(sc, nla_data(tb[SIS_CAP_A_NAME]));
+	if (!cap) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
+				    "the scanner has no capability with this name");
+		return -ENOENT;
 	}
-	rtnl_unlock();
-	return err;
+	sis_sub_del_cap(sc, cap);
+	sis_cap_del(sc, cap);
+	sis_nl_scanner_notify(info, SIS_CMD_CAP_DEL, sc->sb->br_dev, sc->name,
+			      nla_data(tb[SIS_CAP_A_NAME]), 0);
+	return 0;
 }
 
+/* SIS_NL_SCANNER: RTNL held, the scanner found. */
 int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_INJECT_A_MAX + 1];
-	struct sis_scanner *sc;
+	struct sis_scanner *sc = info->user_ptr[0];
+	struct nlattr *tb[SIS_INJECT_A_MAX + 1];
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
-	if (err)
-		return err;
 	err = sis_nl_inject_nest(info, tb, sis_inject_add_attrs);
 	if (err)
 		return err;
@@ -449,34 +424,26 @@ int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 			       "an injection needs an id and a frame");
 		return -EINVAL;
 	}
-	rtnl_lock();
-	sc = sis_nl_scanner(info, stb, &err);
-	if (sc)
-		err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
-				     tb[SIS_INJECT_A_DIR] ?
-				     nla_get_u8(tb[SIS_INJECT_A_DIR]) :
-				     SIS_DIR_ANY,
-				     nla_data(tb[SIS_INJECT_A_FRAME]),
-				     nla_len(tb[SIS_INJECT_A_FRAME]),
-				     info->extack);
+	err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
+			     tb[SIS_INJECT_A_DIR] ?
+			     nla_get_u8(tb[SIS_INJECT_A_DIR]) : SIS_DIR_ANY,
+			     nla_data(tb[SIS_INJECT_A_FRAME]),
+			     nla_len(tb[SIS_INJECT_A_FRAME]), info->extack);
 	if (!err)
 		sis_nl_scanner_notify(info, SIS_CMD_INJECT_ADD, sc->sb->br_dev,
 				      sc->name, NULL,
 				      nla_get_u32(tb[SIS_INJECT_A_ID]));
-	rtnl_unlock();
 	return err;
 }
 
+/* SIS_NL_SCANNER: RTNL held, the scanner found. */
 int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nlattr *stb[SIS_SCANNER_A_MAX + 1], *tb[SIS_INJECT_A_MAX + 1];
-	struct sis_scanner *sc;
+	struct sis_scanner *sc = info->user_ptr[0];
+	struct nlattr *tb[SIS_INJECT_A_MAX + 1];
 	struct sis_inject *inj;
 	int err;
 
-	err = sis_nl_scanner_nest(info, stb, sis_scanner_name_attrs);
-	if (err)
-		return err;
 	err = sis_nl_inject_nest(info, tb, sis_inject_id_attrs);
 	if (err)
 		return err;
@@ -485,23 +452,16 @@ int sis_nl_inject_del(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing injection id");
 		return -EINVAL;
 	}
-	rtnl_lock();
-	sc = sis_nl_scanner(info, stb, &err);
-	if (sc) {
-		inj = sis_inject_find(sc, nla_get_u32(tb[SIS_INJECT_A_ID]));
-		if (inj) {
-			sis_inject_del(sc, inj);
-			sis_nl_scanner_notify(info, SIS_CMD_INJECT_DEL,
-					      sc->sb->br_dev, sc->name, NULL,
-					      nla_get_u32(tb[SIS_INJECT_A_ID]));
-		} else {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
-					    "the scanner has no injection with this id");
-			err = -ENOENT;
-		}
+	inj = sis_inject_find(sc, nla_get_u32(tb[SIS_INJECT_A_ID]));
+	if (!inj) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
+				    "the scanner has no injection with this id");
+		return -ENOENT;
 	}
-	rtnl_unlock();
-	return err;
+	sis_inject_del(sc, inj);
+	sis_nl_scanner_notify(info, SIS_CMD_INJECT_DEL, sc->sb->br_dev,
+			      sc->name, NULL, nla_get_u32(tb[SIS_INJECT_A_ID]));
+	return 0;
 }
 
 static int sis_nl_put_counts(struct sk_buff *skb, struct sis_scanner *sc)

@@ -99,15 +99,14 @@ static const struct nlattr *sis_limits_over_default(struct nlattr **tb)
 	return NULL;
 }
 
+/* SIS_NL_BRIDGE: RTNL held, the bridge found. */
 int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_LIMITS_A_MAX + 1];
+	struct sis_bridge *sb = info->user_ptr[0];
 	struct sis_conn_limits *lim;
-	struct sis_bridge *sb;
 	int err;
 
-	if (SIS_NL_REQUIRE_BRIDGE(info))
-		return -EINVAL;
 	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_LIMITS, SIS_LIMITS_A_MAX,
 				sis_limits_policy,
 				"missing limits (SIS_A_LIMITS)");
@@ -119,10 +118,6 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 				    "above the default, which is as far as a user namespace may go");
 		return -EPERM;
 	}
-	rtnl_lock();
-	sb = sis_nl_attached(info, &err);
-	if (!sb)
-		goto out;
 	lim = &sb->conns.limits;
 	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_CONNS], &lim->max_conns);
 	sis_nl_set_u32(tb[SIS_LIMITS_A_MAX_HALF_OPEN], &lim->max_half_open);
@@ -138,9 +133,7 @@ int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info)
 	sis_conns_shrink(sb);
 	sis_net(sb->net)->gen++;
 	sis_nl_notify(info, SIS_CMD_SET_BRIDGE, sb->br_dev, 0);
-out:
-	rtnl_unlock();
-	return err;
+	return 0;
 }
 
 /*
