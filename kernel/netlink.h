@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The "sis" generic netlink family and what its command files share:
- * netlink.c has the family (its operations and groups), the bridge and
- * prevent-rule commands; netlink_scanner.c the administrator's scanner
- * declarations; netlink_proc.c the scanner processes' commands;
- * netlink_stream.c stream passes, a bridge's stream settings and the
- * connection dump. Configuration events are sent by event.c.
+ * The "sis" generic netlink family and what its command files share, one
+ * file per kind of object: netlink.c has the family (its operations, their
+ * preamble, the shared validators, the groups); netlink_bridge.c the
+ * bridge commands (attach, detach, dump, prevent rules, settings);
+ * netlink_scanner.c the administrator's scanner declarations;
+ * netlink_proc.c the scanner processes' commands (stream passes
+ * included); netlink_conn.c the connection dump. Configuration events are
+ * sent by event.c.
  */
 #ifndef _SIS_NETLINK_H
 #define _SIS_NETLINK_H
@@ -80,7 +82,21 @@ int sis_nl_array_validate(const struct nlattr *attr,
 #define SIS_NL_BRIDGE	BIT(0)	/* the attached bridge SIS_A_IFINDEX names */
 #define SIS_NL_SCANNER	BIT(1)	/* the scanner SIS_A_SCANNER names */
 
+/* netlink_bridge.c: bridges */
 struct sis_bridge *sis_nl_attached(struct genl_info *info, int *err);
+extern const struct nla_policy sis_bridge_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_attach_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_prevent_add_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_prevent_del_policy[SIS_A_MAX + 1];
+extern const struct nla_policy sis_set_policy[SIS_A_MAX + 1];
+int sis_nl_attach(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_detach(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_prevent_add(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_prevent_del(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info);
+int sis_nl_get_start(struct netlink_callback *cb);
+int sis_nl_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+
 struct sis_scanner *sis_nl_scanner(struct genl_info *info, int *err);
 void sis_nl_notify(struct genl_info *info, u8 cmd,
 		   const struct net_device *br_dev, u32 id);
@@ -127,12 +143,11 @@ struct sis_scanner *sis_nl_self(struct sk_buff *skb, struct genl_info *info);
 int sis_nl_proc_register(void);
 void sis_nl_proc_unregister(void);
 
-/* netlink_stream.c: streams */
-extern const struct nla_policy sis_set_policy[SIS_A_MAX + 1];
+/* netlink_proc.c: a scanner's passes of stream bytes */
 extern const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1];
-int sis_nl_set_bridge(struct sk_buff *skb, struct genl_info *info);
-int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb);
 int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info);
+
+/* netlink_conn.c: the connection dump */
 int sis_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 int sis_genl_register(void);

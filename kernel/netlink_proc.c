@@ -23,6 +23,7 @@
 #include "absent.h"
 #include "bridge.h"
 #include "compat.h"
+#include "conn.h"
 #include "event.h"
 #include "inject.h"
 #include "netlink.h"
@@ -80,6 +81,11 @@ const struct nla_policy sis_inject_policy[SIS_A_MAX + 1] = {
 
 const struct nla_policy sis_alert_policy[SIS_A_MAX + 1] = {
 	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_attrs),
+};
+
+const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1] = {
+	[SIS_A_PASSES] = SIS_NL_POLICY_ARRAY(struct sis_stream_pass,
+					     SIS_PASSES_MAX),
 };
 
 /*
@@ -586,4 +592,29 @@ int __init sis_nl_proc_register(void)
 void sis_nl_proc_unregister(void)
 {
 	netlink_unregister_notifier(&sis_nl_notifier);
+}
+
+int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[SIS_A_PASSES];
+	struct sis_scanner *sc;
+	int err;
+
+	if (SIS_NL_REQUIRE(info, SIS_A_PASSES, "missing passes (SIS_A_PASSES)"))
+		return -EINVAL;
+	if (!nla_len(attr)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attr, "no passes");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	sc = sis_nl_self(skb, info);
+	if (sc)
+		err = sis_conn_passes(sc, nla_data(attr),
+				      nla_len(attr) /
+				      sizeof(struct sis_stream_pass),
+				      info->extack);
+	else
+		err = -ENOTCONN;
+	rcu_read_unlock();
+	return err;
 }
