@@ -20,7 +20,8 @@ US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
 US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
 
-LIBSIS_SRCS	:= lib/filter.c lib/nl.c lib/scanner.c
+LIBSIS_SRCS	:= lib/filter.c lib/nl.c lib/scanner.c lib/event.c lib/verdict.c \
+		   lib/rx.c lib/request.c
 SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
 		   tools/sisctl/inject.c tools/sisctl/monitor.c \
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
