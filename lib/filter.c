@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
  * libsis filters: pcap-filter(7) expressions compiled by libpcap for
- * Ethernet frames, handed to the kernel as struct sock_filter arrays.
+ * Ethernet frames, handed to the kernel as struct sock_filter arrays. The
+ * one compiler of the project: sisctl's rules and capabilities use it too.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pcap/pcap.h>
-
 #include "internal.h"
+#include "pcap.h"
 
 /*
  * The snap length only becomes the "accept" return value; the kernel takes
  * any non-zero return as a match and runs the program on the whole frame.
- * The same value as sisctl's, so both compile an expression alike.
  */
 #define FILTER_SNAPLEN	262144
 
@@ -40,6 +39,7 @@ static int filter_copy(const struct bpf_program *prog,
 int sis_filter_compile(const char *expr, struct sock_filter **insns,
 		       unsigned int *len, char *err, size_t err_len)
 {
+	const struct sis_pcap *pcap;
 	struct bpf_program prog;
 	pcap_t *p;
 	int r;
@@ -56,15 +56,20 @@ int sis_filter_compile(const char *expr, struct sock_filter **insns,
 		return -EINVAL;
 	}
 
-	p = pcap_open_dead(DLT_EN10MB, FILTER_SNAPLEN);
-	if (!p)
+	pcap = sis_pcap_load(err, err_len);
+	if (!pcap)
+		return -ENOENT;
+	p = pcap->open_dead(DLT_EN10MB, FILTER_SNAPLEN);
+	if (!p) {
+		snprintf(err, err_len, "filter: cannot initialize libpcap");
 		return -ENOMEM;
-	if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, err_len, "filter: %s", pcap_geterr(p));
-		pcap_close(p);
+	}
+	if (pcap->compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(err, err_len, "filter: %s", pcap->geterr(p));
+		pcap->close(p);
 		return -EINVAL;
 	}
-	pcap_close(p);
+	pcap->close(p);
 
 	if (!prog.bf_len || prog.bf_len > BPF_MAXINSNS) {
 		snprintf(err, err_len,
@@ -73,7 +78,9 @@ int sis_filter_compile(const char *expr, struct sock_filter **insns,
 		r = -EINVAL;
 	} else {
 		r = filter_copy(&prog, insns, len);
+		if (r < 0)
+			snprintf(err, err_len, "filter: %s", strerror(-r));
 	}
-	pcap_freecode(&prog);
+	pcap->freecode(&prog);
 	return r;
 }

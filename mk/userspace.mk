@@ -20,7 +20,7 @@ US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
 US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
 
-LIBSIS_SRCS	:= lib/filter.c lib/nl.c lib/scanner.c lib/event.c lib/verdict.c \
+LIBSIS_SRCS	:= lib/filter.c lib/pcap.c lib/nl.c lib/scanner.c lib/event.c lib/verdict.c \
 		   lib/rx.c lib/request.c
 SISCTL_SRCS	:= tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
 		   tools/sisctl/inject.c tools/sisctl/monitor.c \
@@ -74,6 +74,9 @@ $(US_OBJDIR)/%.o: %.c | us-deps
 	@mkdir -p $(@D)
 	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+# sisctl uses libsis's filter compiler and libpcap loader (lib/pcap.h).
+$(SISCTL_OBJS): US_CFLAGS += -I lib
+
 # The unit tests also see library internals.
 $(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered
 
@@ -84,11 +87,11 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# --as-needed: libpcap is dlopen()ed by filter.c, never linked.
+# --as-needed: libpcap is dlopen()ed by lib/pcap.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
 	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
 
-# Scanners link libpcap (filters) and libnl through libsis.a.
+# Scanners link libnl through libsis.a (libpcap is loaded for filters).
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
 	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
 

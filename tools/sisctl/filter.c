@@ -1,84 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libpcap: filter expressions compiled to classic BPF, as tcpdump does, and
- * capture files read (inject add) and written (monitor --pcap).
+ * libpcap: filter expressions compiled to classic BPF by libsis
+ * (lib/filter.c), as tcpdump does, and capture files read (inject add) and
+ * written (monitor --pcap), with libsis's loader (lib/pcap.h).
  */
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pcap/pcap.h>
 
+#include "internal.h"
+#include "pcap.h"
 #include "sisctl.h"
 
-#ifndef LIBPCAP_SONAME
-#define LIBPCAP_SONAME "libpcap.so.0.8"
-#endif
+static const struct sis_pcap *pcap;
 
-/*
- * libpcap is loaded when it is needed, not when sisctl starts: Debian's
- * brings the D-Bus, systemd and libgcrypt libraries along, whose loading is
- * most of sisctl's start-up, and only a few commands need it.
- */
-static struct {
-	pcap_t *(*open_dead)(int, int);
-	int (*compile)(pcap_t *, struct bpf_program *, const char *, int,
-		       bpf_u_int32);
-	char *(*geterr)(pcap_t *);
-	void (*freecode)(struct bpf_program *);
-	pcap_t *(*open_offline)(const char *, char *);
-	int (*next_ex)(pcap_t *, struct pcap_pkthdr **, const u_char **);
-	int (*datalink)(pcap_t *);
-	pcap_dumper_t *(*dump_open)(pcap_t *, const char *);
-	void (*dump)(u_char *, const struct pcap_pkthdr *, const u_char *);
-	int (*dump_flush)(pcap_dumper_t *);
-	void (*dump_close)(pcap_dumper_t *);
-	void (*close)(pcap_t *);
-} pcap;
-
+/* libpcap for capture files: 0, or -1 with the reason in err. */
 static int pcap_load(char *err, size_t err_len)
 {
-	static const struct {
-		const char *name;
-		void **fn;
-	} syms[] = {
-		{ "pcap_open_dead", (void **)&pcap.open_dead },
-		{ "pcap_compile", (void **)&pcap.compile },
-		{ "pcap_geterr", (void **)&pcap.geterr },
-		{ "pcap_freecode", (void **)&pcap.freecode },
-		{ "pcap_open_offline", (void **)&pcap.open_offline },
-		{ "pcap_next_ex", (void **)&pcap.next_ex },
-		{ "pcap_datalink", (void **)&pcap.datalink },
-		{ "pcap_dump_open", (void **)&pcap.dump_open },
-		{ "pcap_dump", (void **)&pcap.dump },
-		{ "pcap_dump_flush", (void **)&pcap.dump_flush },
-		{ "pcap_dump_close", (void **)&pcap.dump_close },
-		/* Last: it tells that all of them are loaded. */
-		{ "pcap_close", (void **)&pcap.close },
-	};
-	void *h;
-
-	if (pcap.close)
-		return 0;
-	h = dlopen(LIBPCAP_SONAME, RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		snprintf(err, err_len, "cannot load libpcap: %s", dlerror());
-		return -1;
-	}
-	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
-		*syms[i].fn = dlsym(h, syms[i].name);
-		if (!*syms[i].fn) {
-			snprintf(err, err_len, "%s lacks %s", LIBPCAP_SONAME,
-				 syms[i].name);
-			pcap.close = NULL;
-			return -1;
-		}
-	}
-	return 0;
+	pcap = sis_pcap_load(err, err_len);
+	return pcap ? 0 : -1;
 }
-
-/* The snap length only bounds loads; the kernel runs on the whole frame. */
-#define FILTER_SNAPLEN 262144
 
 static bool blank(const char *s)
 {
@@ -89,15 +31,15 @@ static bool blank(const char *s)
 }
 
 /*
- * Compile expr for Ethernet frames. On success *insns (malloc'ed) holds
- * *len instructions; on failure err holds the reason, without "filter: ".
+ * Compile expr for Ethernet frames with libsis's compiler, which refuses
+ * nothing sisctl would take; an empty expression, which would match every
+ * frame, is refused here. On success *insns (malloc'ed) holds *len
+ * instructions; on failure err holds the reason, without "filter: ".
  */
 int filter_compile(const char *expr, struct sock_filter **insns,
 		   unsigned int *len, char *err, size_t err_len)
 {
-	struct bpf_program prog;
-	struct sock_filter *f;
-	pcap_t *p;
+	static const char prefix[] = "filter: ";
 
 	*insns = NULL;
 	*len = 0;
@@ -105,48 +47,12 @@ int filter_compile(const char *expr, struct sock_filter **insns,
 		snprintf(err, err_len, "empty expression");
 		return -1;
 	}
-	if (strlen(expr) >= SIS_RULE_EXPR_MAX) {
-		snprintf(err, err_len, "expression longer than %d bytes",
-			 SIS_RULE_EXPR_MAX - 1);
+	if (sis_filter_compile(expr, insns, len, err, err_len) < 0) {
+		if (!strncmp(err, prefix, sizeof(prefix) - 1))
+			memmove(err, err + sizeof(prefix) - 1,
+				strlen(err) - (sizeof(prefix) - 1) + 1);
 		return -1;
 	}
-
-	if (pcap_load(err, err_len) < 0)
-		return -1;
-	p = pcap.open_dead(DLT_EN10MB, FILTER_SNAPLEN);
-	if (!p) {
-		snprintf(err, err_len, "cannot initialize libpcap");
-		return -1;
-	}
-	if (pcap.compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) < 0) {
-		snprintf(err, err_len, "%s", pcap.geterr(p));
-		pcap.close(p);
-		return -1;
-	}
-	pcap.close(p);
-
-	if (!prog.bf_len || prog.bf_len > BPF_MAXINSNS) {
-		snprintf(err, err_len,
-			 "program has %u instructions, the kernel takes 1 to %d",
-			 prog.bf_len, BPF_MAXINSNS);
-		pcap.freecode(&prog);
-		return -1;
-	}
-	f = calloc(prog.bf_len, sizeof(*f));
-	if (!f) {
-		snprintf(err, err_len, "out of memory");
-		pcap.freecode(&prog);
-		return -1;
-	}
-	for (unsigned int i = 0; i < prog.bf_len; i++) {
-		f[i].code = prog.bf_insns[i].code;
-		f[i].jt = prog.bf_insns[i].jt;
-		f[i].jf = prog.bf_insns[i].jf;
-		f[i].k = prog.bf_insns[i].k;
-	}
-	*insns = f;
-	*len = prog.bf_len;
-	pcap.freecode(&prog);
 	return 0;
 }
 
@@ -165,32 +71,32 @@ int pcapfile_read_first(const char *path, unsigned char *buf, size_t size,
 
 	if (pcap_load(err, err_len) < 0)
 		return -1;
-	p = pcap.open_offline(path, errbuf);
+	p = pcap->open_offline(path, errbuf);
 	if (!p) {
 		snprintf(err, err_len, "%s", errbuf);
 		return -1;
 	}
-	if (pcap.datalink(p) != DLT_EN10MB) {
+	if (pcap->datalink(p) != DLT_EN10MB) {
 		snprintf(err, err_len,
 			 "\"%s\" is not an Ethernet capture (link type %d)",
-			 path, pcap.datalink(p));
-		pcap.close(p);
+			 path, pcap->datalink(p));
+		pcap->close(p);
 		return -1;
 	}
-	r = pcap.next_ex(p, &h, &data);
+	r = pcap->next_ex(p, &h, &data);
 	if (r != 1) {
 		if (r == PCAP_ERROR_BREAK)
 			snprintf(err, err_len, "\"%s\" holds no packet", path);
 		else
 			snprintf(err, err_len, "\"%s\": %s", path,
-				 pcap.geterr(p));
-		pcap.close(p);
+				 pcap->geterr(p));
+		pcap->close(p);
 		return -1;
 	}
 	*caplen = h->caplen;
 	*len = h->len;
 	memcpy(buf, data, h->caplen < size ? h->caplen : size);
-	pcap.close(p);
+	pcap->close(p);
 	return 0;
 }
 
@@ -214,16 +120,16 @@ struct pcapfile *pcapfile_create(const char *path, char *err, size_t err_len)
 		snprintf(err, err_len, "%s", strerror(ENOMEM));
 		return NULL;
 	}
-	f->p = pcap.open_dead(DLT_EN10MB, PCAPFILE_SNAPLEN);
+	f->p = pcap->open_dead(DLT_EN10MB, PCAPFILE_SNAPLEN);
 	if (!f->p) {
 		snprintf(err, err_len, "cannot initialize libpcap");
 		free(f);
 		return NULL;
 	}
-	f->d = pcap.dump_open(f->p, path);
+	f->d = pcap->dump_open(f->p, path);
 	if (!f->d) {
-		snprintf(err, err_len, "%s", pcap.geterr(f->p));
-		pcap.close(f->p);
+		snprintf(err, err_len, "%s", pcap->geterr(f->p));
+		pcap->close(f->p);
 		free(f);
 		return NULL;
 	}
@@ -243,8 +149,8 @@ int pcapfile_write(struct pcapfile *f, uint64_t time_ns, const void *data,
 
 	if (caplen > PCAPFILE_SNAPLEN)
 		return -EMSGSIZE;
-	pcap.dump((u_char *)f->d, &h, data);
-	return pcap.dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
+	pcap->dump((u_char *)f->d, &h, data);
+	return pcap->dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
 }
 
 int pcapfile_close(struct pcapfile *f)
@@ -253,9 +159,9 @@ int pcapfile_close(struct pcapfile *f)
 
 	if (!f)
 		return 0;
-	r = pcap.dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
-	pcap.dump_close(f->d);
-	pcap.close(f->p);
+	r = pcap->dump_flush(f->d) < 0 ? -(errno ? errno : EIO) : 0;
+	pcap->dump_close(f->d);
+	pcap->close(f->p);
 	free(f);
 	return r;
 }
