@@ -104,34 +104,43 @@ void attach_warn_addresses(FILE *f, const char *bridge, const char *host)
 	freeifaddrs(ifa);
 }
 
+enum { KW_HOST, KW_FAIL, KW_COUNT };
+
+static const char *const fail_words[] = { "open", "closed", NULL };
+static const uint32_t fail_values[] = { SIS_FAIL_OPEN, SIS_FAIL_CLOSED };
+
+static const struct arg attach_args[KW_COUNT] = {
+	[KW_HOST] = { .key = "host", .kind = ARG_STRING },
+	[KW_FAIL] = { .key = "fail", .kind = ARG_CHOICE, .what = "fail policy",
+		      .choices = fail_words, .values = fail_values },
+};
+
 int cmd_attach(const struct sisctl *o, int argc, char **argv)
 {
+	struct arg_value v[KW_COUNT];
 	uint32_t bridge, host;
-	int r, fail = -1;
+	char err[256];
+	int r;
 
 	(void)o;
 	if (argc == 2 && is_help(argv[1]))
 		return usage_attach(stdout);
-	if ((argc != 4 && argc != 6) || strcmp(argv[2], "host") ||
-	    (argc == 6 && strcmp(argv[4], "fail")))
+	if (argc < 2)
 		return usage_attach(stderr);
-	if (argc == 6) {
-		if (!strcmp(argv[5], "open")) {
-			fail = SIS_FAIL_OPEN;
-		} else if (!strcmp(argv[5], "closed")) {
-			fail = SIS_FAIL_CLOSED;
-		} else {
-			sisctl_error("invalid fail policy \"%s\": use open or closed",
-				     argv[5]);
-			return 1;
-		}
-	}
-	if (sisctl_ifindex(argv[1], &bridge) < 0 ||
-	    sisctl_ifindex(argv[3], &host) < 0)
+	if (args_parse(attach_args, KW_COUNT, argc - 2, argv + 2, v, NULL,
+		       err, sizeof(err)) < 0) {
+		sisctl_error("%s", err);
 		return 1;
-	r = run(SIS_CMD_ATTACH, bridge, host, fail);
+	}
+	if (!v[KW_HOST].set)
+		return usage_attach(stderr);
+	if (sisctl_ifindex(argv[1], &bridge) < 0 ||
+	    sisctl_ifindex(v[KW_HOST].s, &host) < 0)
+		return 1;
+	r = run(SIS_CMD_ATTACH, bridge, host,
+		v[KW_FAIL].set ? (int)v[KW_FAIL].u : -1);
 	if (!r)
-		attach_warn_addresses(stderr, argv[1], argv[3]);
+		attach_warn_addresses(stderr, argv[1], v[KW_HOST].s);
 	return r;
 }
 

@@ -56,46 +56,49 @@ int parse_rights(const char *s, uint8_t *rights)
 	}
 }
 
-static int parse_rights_word(const char *v, uint8_t *rights, char *err,
+static int parse_rights_word(const char *v, uint32_t *out, char *err,
 			     size_t err_len)
 {
-	if (parse_rights(v, rights) < 0) {
+	uint8_t rights;
+
+	if (parse_rights(v, &rights) < 0) {
 		snprintf(err, err_len,
 			 "invalid rights \"%s\": use read or read,contain", v);
 		return -1;
 	}
-	if (!(*rights & SIS_RIGHT_READ)) {
+	if (!(rights & SIS_RIGHT_READ)) {
 		snprintf(err, err_len,
 			 "invalid rights \"%s\": contain needs read, use read,contain",
 			 v);
 		return -1;
 	}
+	*out = rights;
 	return 0;
 }
 
 enum {
 	KW_DIR, KW_RIGHTS, KW_STREAM, KW_HOST_PORT, KW_NET_PORT, KW_PORTS,
-	KW_FILTER, KW_MIDSTREAM,
+	KW_FILTER, KW_MIDSTREAM, KW_COUNT
 };
 
-static const char *const keywords[] = {
-	[KW_DIR] = "dir",
-	[KW_RIGHTS] = "rights",
-	[KW_STREAM] = "stream",
-	[KW_HOST_PORT] = "host-port",
-	[KW_NET_PORT] = "net-port",
-	[KW_PORTS] = "ports",
-	[KW_FILTER] = "filter",
-	[KW_MIDSTREAM] = "midstream",
+static const char *const midstream_words[] = { "drop", "pass", NULL };
+static const uint32_t midstream_values[] = {
+	SIS_UNJUDGED_DROP, SIS_UNJUDGED_PASS,
 };
 
-static int keyword(const char *w)
-{
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (!strcmp(w, keywords[i]))
-			return (int)i;
-	return -1;
-}
+static const struct arg add_args[KW_COUNT] = {
+	[KW_DIR] = { .key = "dir", .kind = ARG_DIR },
+	[KW_RIGHTS] = { .key = "rights", .kind = ARG_CUSTOM,
+			.parse = parse_rights_word },
+	[KW_STREAM] = { .key = "stream", .kind = ARG_FLAG },
+	[KW_HOST_PORT] = { .key = "host-port", .kind = ARG_STRING },
+	[KW_NET_PORT] = { .key = "net-port", .kind = ARG_STRING },
+	[KW_PORTS] = { .key = "ports", .kind = ARG_STRING },
+	[KW_FILTER] = { .key = "filter", .kind = ARG_REST },
+	[KW_MIDSTREAM] = { .key = "midstream", .kind = ARG_CHOICE,
+			   .choices = midstream_words,
+			   .values = midstream_values },
+};
 
 /* host-port LIST, net-port LIST or ports 'host LIST:net LIST'. */
 static int parse_ports_word(struct cap_add_args *a, int kw, const char *v,
@@ -138,10 +141,11 @@ static int parse_ports_word(struct cap_add_args *a, int kw, const char *v,
 int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		  char *err, size_t err_len)
 {
-	bool has_host = false, has_net = false, filter_word = false;
-	const char *ports_word = NULL;
-	unsigned int seen = 0;
-	int i = 2;
+	static const int ports_kw[] = { KW_HOST_PORT, KW_NET_PORT, KW_PORTS };
+	bool has_host = false, has_net = false;
+	struct arg_value v[KW_COUNT];
+	const char *stream_word = NULL;
+	int i;
 
 	memset(a, 0, sizeof(*a));
 	a->dir = SIS_DIR_ANY;
@@ -159,88 +163,45 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		name_error(err, err_len, "capability", a->name);
 		return -1;
 	}
-	while (i < argc) {
-		int kw = keyword(argv[i]);
-		const char *v;
+	if (args_parse(add_args, KW_COUNT, argc - 2, argv + 2, v, &i, err,
+		       err_len) < 0)
+		return -1;
+	i += 2;
+	a->stream = v[KW_STREAM].set;
+	if (v[KW_DIR].set)
+		a->dir = (uint8_t)v[KW_DIR].u;
+	for (size_t k = 0; k < sizeof(ports_kw) / sizeof(ports_kw[0]); k++) {
+		int kw = ports_kw[k];
 
-		if (kw < 0)
-			break;
-		if (kw == KW_FILTER) {
-			filter_word = true;
-			i++;
-			break;
-		}
-		if (kw == KW_STREAM) {
-			if (a->stream) {
-				snprintf(err, err_len, "\"stream\" given twice");
-				return -1;
-			}
-			a->stream = true;
-			i++;
+		if (!v[kw].set)
 			continue;
-		}
-		if (i + 1 >= argc) {
-			snprintf(err, err_len, "\"%s\" needs a value", argv[i]);
+		stream_word = add_args[kw].key;
+		if (parse_ports_word(a, kw, v[kw].s, &has_host, &has_net, err,
+				     err_len) < 0)
 			return -1;
-		}
-		if (seen & (1u << kw)) {
-			snprintf(err, err_len, "\"%s\" given twice", argv[i]);
-			return -1;
-		}
-		seen |= 1u << kw;
-		v = argv[i + 1];
-		switch (kw) {
-		case KW_DIR:
-			if (parse_dir(v, &a->dir) < 0) {
-				snprintf(err, err_len,
-					 "invalid direction \"%s\", use in, out or any",
-					 v);
-				return -1;
-			}
-			break;
-		case KW_RIGHTS:
-			if (parse_rights_word(v, &a->rights, err, err_len) < 0)
-				return -1;
-			break;
-		case KW_MIDSTREAM:
-			ports_word = keywords[kw];
-			if (!strcmp(v, "drop")) {
-				a->midstream = SIS_UNJUDGED_DROP;
-			} else if (!strcmp(v, "pass")) {
-				a->midstream = SIS_UNJUDGED_PASS;
-			} else {
-				snprintf(err, err_len,
-					 "invalid midstream \"%s\": use drop or pass",
-					 v);
-				return -1;
-			}
-			break;
-		default:
-			ports_word = keywords[kw];
-			if (parse_ports_word(a, kw, v, &has_host, &has_net, err,
-					     err_len) < 0)
-				return -1;
-			break;
-		}
-		i += 2;
 	}
-	if (ports_word && !a->stream) {
+	if (v[KW_MIDSTREAM].set) {
+		stream_word = add_args[KW_MIDSTREAM].key;
+		a->midstream = (int)v[KW_MIDSTREAM].u;
+	}
+	if (stream_word && !a->stream) {
 		snprintf(err, err_len,
 			 "\"%s\" is for stream capabilities: add the word \"stream\"",
-			 ports_word);
+			 stream_word);
 		return -1;
 	}
-	if (a->stream && i < argc && !filter_word) {
+	if (a->stream && i < argc && !v[KW_FILTER].set) {
 		snprintf(err, err_len,
 			 "unknown argument \"%s\": a stream capability's filter follows the word \"filter\"",
 			 argv[i]);
 		return -1;
 	}
-	if (!(seen & (1u << KW_RIGHTS))) {
+	if (!v[KW_RIGHTS].set) {
 		snprintf(err, err_len,
 			 "missing \"rights read\" or \"rights read,contain\"");
 		return -1;
 	}
+	a->rights = (uint8_t)v[KW_RIGHTS].u;
 	if (a->midstream == SIS_UNJUDGED_DROP &&
 	    !(a->rights & SIS_RIGHT_CONTAIN)) {
 		snprintf(err, err_len,
@@ -248,10 +209,6 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		return -1;
 	}
 	if (i >= argc) {
-		if (filter_word) {
-			snprintf(err, err_len, "\"filter\" needs a value");
-			return -1;
-		}
 		if (a->stream)
 			return 0;
 		snprintf(err, err_len,

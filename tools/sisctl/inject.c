@@ -26,9 +26,13 @@ static int usage(FILE *f)
  * argv: SCANNER ID FILE [dir DIR]. On error returns -1 with a message in
  * err, or with err empty when only the usage applies.
  */
+static const struct arg dir_arg[] = { { .key = "dir", .kind = ARG_DIR } };
+
 int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
 		     char *err, size_t err_len)
 {
+	struct arg_value dir;
+
 	memset(a, 0, sizeof(*a));
 	a->dir = SIS_DIR_ANY;
 	err[0] = '\0';
@@ -44,25 +48,11 @@ int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
 		snprintf(err, err_len, "invalid injection id \"%s\"", argv[1]);
 		return -1;
 	}
-	if (argc == 3)
-		return 0;
-	if (strcmp(argv[3], "dir")) {
-		snprintf(err, err_len, "unknown argument \"%s\"", argv[3]);
+	if (args_parse(dir_arg, 1, argc - 3, argv + 3, &dir, NULL, err,
+		       err_len) < 0)
 		return -1;
-	}
-	if (argc == 4) {
-		snprintf(err, err_len, "\"dir\" needs a value");
-		return -1;
-	}
-	if (parse_dir(argv[4], &a->dir) < 0) {
-		snprintf(err, err_len,
-			 "invalid direction \"%s\", use in, out or any", argv[4]);
-		return -1;
-	}
-	if (argc > 5) {
-		snprintf(err, err_len, "unknown argument \"%s\"", argv[5]);
-		return -1;
-	}
+	if (dir.set)
+		a->dir = (uint8_t)dir.u;
 	return 0;
 }
 

@@ -25,10 +25,13 @@ static int usage(FILE *f)
  * argv: BRIDGE [dir DIR] FILTER... On error returns -1 with a message in
  * err, or with err empty when only the usage applies.
  */
+static const struct arg dir_arg[] = { { .key = "dir", .kind = ARG_DIR } };
+
 int prevent_add_parse(int argc, char *const argv[], struct prevent_add_args *a,
 		      char *err, size_t err_len)
 {
-	int i = 1;
+	struct arg_value dir;
+	int i;
 
 	err[0] = '\0';
 	a->bridge = NULL;
@@ -37,17 +40,13 @@ int prevent_add_parse(int argc, char *const argv[], struct prevent_add_args *a,
 	if (argc < 2)
 		return -1;
 	a->bridge = argv[0];
-	if (!strcmp(argv[1], "dir")) {
-		if (argc < 3)
-			return -1;
-		if (parse_dir(argv[2], &a->dir) < 0) {
-			snprintf(err, err_len,
-				 "invalid direction \"%s\", use in, out or any",
-				 argv[2]);
-			return -1;
-		}
-		i = 3;
-	}
+	/* [dir DIR] FILTER...: the filter is the words that follow. */
+	if (args_parse(dir_arg, 1, argc - 1, argv + 1, &dir, &i, err,
+		       err_len) < 0)
+		return -1;
+	i++;
+	if (dir.set)
+		a->dir = (uint8_t)dir.u;
 	if (i >= argc)
 		return -1;
 	a->expr = join_args(argc - i, argv + i);

@@ -51,106 +51,32 @@ int parse_user(const char *s, uint32_t *uid)
 
 enum {
 	KW_BRIDGE, KW_USER, KW_TIMEOUT, KW_FAIL, KW_ABSENT, KW_MAX_HELD,
-	KW_MAX_BYTES, KW_INJECT_RATE,
+	KW_MAX_BYTES, KW_INJECT_RATE, KW_COUNT
 };
 
-static const char *const keywords[] = {
-	[KW_BRIDGE] = "bridge",
-	[KW_USER] = "user",
-	[KW_TIMEOUT] = "timeout",
-	[KW_FAIL] = "fail",
-	[KW_ABSENT] = "absent",
-	[KW_MAX_HELD] = "max-held",
-	[KW_MAX_BYTES] = "max-bytes",
-	[KW_INJECT_RATE] = "inject-rate",
+static const char *const fail_words[] = { "open", "closed", NULL };
+static const uint32_t fail_values[] = { SIS_FAIL_OPEN, SIS_FAIL_CLOSED };
+static const char *const absent_words[] = { "drop", "pass", NULL };
+static const uint32_t absent_values[] = { SIS_ABSENT_DROP, SIS_ABSENT_PASS };
+
+static const struct arg add_args[KW_COUNT] = {
+	[KW_BRIDGE] = { .key = "bridge", .kind = ARG_STRING },
+	[KW_USER] = { .key = "user", .kind = ARG_USER },
+	[KW_TIMEOUT] = { .key = "timeout", .kind = ARG_U32, .lo = 1,
+			 .hi = SIS_TIMEOUT_MS_MAX, .unit = "milliseconds" },
+	[KW_FAIL] = { .key = "fail", .kind = ARG_CHOICE, .what = "fail policy",
+		      .choices = fail_words, .values = fail_values },
+	[KW_ABSENT] = { .key = "absent", .kind = ARG_CHOICE, .what = "absent policy",
+			.choices = absent_words, .values = absent_values },
+	[KW_MAX_HELD] = { .key = "max-held", .kind = ARG_U32, .lo = 1, .hi = UINT32_MAX,
+			  .unit = "frames" },
+	/* Room for one frame at least. */
+	[KW_MAX_BYTES] = { .key = "max-bytes", .kind = ARG_U32, .lo = ETH_ZLEN,
+			   .hi = UINT32_MAX, .unit = "bytes" },
+	[KW_INJECT_RATE] = { .key = "inject-rate", .kind = ARG_U32, .lo = 1,
+			     .hi = SIS_INJECT_RATE_MAX,
+			     .unit = "injections a second" },
 };
-
-static int keyword(const char *w)
-{
-	for (size_t i = 0; i < sizeof(keywords) / sizeof(keywords[0]); i++)
-		if (!strcmp(w, keywords[i]))
-			return (int)i;
-	return -1;
-}
-
-static int parse_value(struct scanner_add_args *a, int kw, const char *v,
-		       char *err, size_t err_len)
-{
-	switch (kw) {
-	case KW_BRIDGE:
-		a->bridge = v;
-		return 0;
-	case KW_USER:
-		if (parse_user(v, &a->uid) < 0) {
-			snprintf(err, err_len, "unknown user \"%s\"", v);
-			return -1;
-		}
-		return 0;
-	case KW_TIMEOUT:
-		a->has_timeout = true;
-		if (parse_u32(v, &a->timeout_ms) < 0 || !a->timeout_ms ||
-		    a->timeout_ms > SIS_TIMEOUT_MS_MAX) {
-			snprintf(err, err_len,
-				 "invalid timeout \"%s\": use 1 to %d milliseconds",
-				 v, SIS_TIMEOUT_MS_MAX);
-			return -1;
-		}
-		return 0;
-	case KW_FAIL:
-		a->has_fail = true;
-		if (!strcmp(v, "open")) {
-			a->fail = SIS_FAIL_OPEN;
-		} else if (!strcmp(v, "closed")) {
-			a->fail = SIS_FAIL_CLOSED;
-		} else {
-			snprintf(err, err_len,
-				 "invalid fail policy \"%s\": use open or closed", v);
-			return -1;
-		}
-		return 0;
-	case KW_ABSENT:
-		a->has_absent = true;
-		if (!strcmp(v, "drop")) {
-			a->absent = SIS_ABSENT_DROP;
-		} else if (!strcmp(v, "pass")) {
-			a->absent = SIS_ABSENT_PASS;
-		} else {
-			snprintf(err, err_len,
-				 "invalid absent policy \"%s\": use drop or pass", v);
-			return -1;
-		}
-		return 0;
-	case KW_MAX_HELD:
-		a->has_max_held = true;
-		if (parse_u32(v, &a->max_held) < 0 || !a->max_held) {
-			snprintf(err, err_len,
-				 "invalid max-held \"%s\": use 1 to %u frames",
-				 v, UINT32_MAX);
-			return -1;
-		}
-		return 0;
-	case KW_INJECT_RATE:
-		a->has_inject_rate = true;
-		if (parse_u32(v, &a->inject_rate) < 0 || !a->inject_rate ||
-		    a->inject_rate > SIS_INJECT_RATE_MAX) {
-			snprintf(err, err_len,
-				 "invalid inject-rate \"%s\": use 1 to %d injections a second",
-				 v, SIS_INJECT_RATE_MAX);
-			return -1;
-		}
-		return 0;
-	default:
-		a->has_max_bytes = true;
-		/* Room for one frame at least. */
-		if (parse_u32(v, &a->max_bytes) < 0 || a->max_bytes < ETH_ZLEN) {
-			snprintf(err, err_len,
-				 "invalid max-bytes \"%s\": use %d to %u bytes",
-				 v, ETH_ZLEN, UINT32_MAX);
-			return -1;
-		}
-		return 0;
-	}
-}
 
 /*
  * argv: NAME then keyword and value pairs, in any order, each once. On
@@ -160,7 +86,7 @@ static int parse_value(struct scanner_add_args *a, int kw, const char *v,
 int scanner_add_parse(int argc, char *const argv[], struct scanner_add_args *a,
 		      char *err, size_t err_len)
 {
-	unsigned int seen = 0;
+	struct arg_value v[KW_COUNT];
 
 	memset(a, 0, sizeof(*a));
 	err[0] = '\0';
@@ -171,34 +97,32 @@ int scanner_add_parse(int argc, char *const argv[], struct scanner_add_args *a,
 		name_error(err, err_len, "scanner", a->name);
 		return -1;
 	}
-	for (int i = 1; i < argc; i += 2) {
-		int kw = keyword(argv[i]);
-
-		if (kw < 0) {
-			snprintf(err, err_len, "unknown argument \"%s\"", argv[i]);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			snprintf(err, err_len, "\"%s\" needs a value", argv[i]);
-			return -1;
-		}
-		if (seen & (1u << kw)) {
-			snprintf(err, err_len, "\"%s\" given twice", argv[i]);
-			return -1;
-		}
-		seen |= 1u << kw;
-		if (parse_value(a, kw, argv[i + 1], err, err_len) < 0)
-			return -1;
-	}
-	if (!(seen & (1u << KW_BRIDGE))) {
+	if (args_parse(add_args, KW_COUNT, argc - 1, argv + 1, v, NULL, err,
+		       err_len) < 0)
+		return -1;
+	if (!v[KW_BRIDGE].set) {
 		snprintf(err, err_len, "missing \"bridge BRIDGE\"");
 		return -1;
 	}
-	if (!(seen & (1u << KW_USER))) {
+	if (!v[KW_USER].set) {
 		snprintf(err, err_len,
 			 "missing \"user USER\": the user the scanner process runs as");
 		return -1;
 	}
+	a->bridge = v[KW_BRIDGE].s;
+	a->uid = v[KW_USER].u;
+	a->has_timeout = v[KW_TIMEOUT].set;
+	a->timeout_ms = v[KW_TIMEOUT].u;
+	a->has_fail = v[KW_FAIL].set;
+	a->fail = (uint8_t)v[KW_FAIL].u;
+	a->has_absent = v[KW_ABSENT].set;
+	a->absent = (uint8_t)v[KW_ABSENT].u;
+	a->has_max_held = v[KW_MAX_HELD].set;
+	a->max_held = v[KW_MAX_HELD].u;
+	a->has_max_bytes = v[KW_MAX_BYTES].set;
+	a->max_bytes = v[KW_MAX_BYTES].u;
+	a->has_inject_rate = v[KW_INJECT_RATE].set;
+	a->inject_rate = v[KW_INJECT_RATE].u;
 	return 0;
 }
 

@@ -161,53 +161,27 @@ static int usage(FILE *f)
 	return f == stdout ? 0 : 1;
 }
 
-static int limit_keyword(const char *w)
+/* The keyword argument of limit @attr (args.c). */
+static void limit_arg(int attr, struct arg *a)
 {
-	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++)
-		if (limits[i].word && !strcmp(w, limits[i].word))
-			return i;
-	return -1;
-}
-
-static int parse_limit(int attr, const char *v, uint32_t *out, char *err,
-		       size_t err_len)
-{
-	const char *word = limits[attr].word;
-
+	memset(a, 0, sizeof(*a));
+	a->key = limits[attr].word;
 	switch (limits[attr].kind) {
 	case CHOICE:
-		for (uint32_t i = 0; limits[attr].choices[i]; i++)
-			if (!strcmp(v, limits[attr].choices[i])) {
-				*out = i;
-				return 0;
-			}
-		snprintf(err, err_len, "invalid %s \"%s\": use %s", word, v,
-			 attr == SIS_LIMITS_A_FRAGMENTS ?
-			 "reassemble, drop or pass" : "drop or pass");
-		return -1;
+		a->kind = ARG_CHOICE;
+		a->choices = limits[attr].choices;	/* by value */
+		break;
 	case SIZE:
-		if (parse_size(v, out) < 0 || !*out) {
-			snprintf(err, err_len,
-				 "invalid %s \"%s\": use 1 to %u bytes, or with k, m or g (times 1024)",
-				 word, v, UINT32_MAX);
-			return -1;
-		}
-		return 0;
+		a->kind = ARG_SIZE;
+		break;
 	case DURATION:
-		if (parse_duration_ms(v, out) < 0 || !*out) {
-			snprintf(err, err_len,
-				 "invalid %s \"%s\": use a duration with ms, s, m or h, 1ms to %ums",
-				 word, v, UINT32_MAX);
-			return -1;
-		}
-		return 0;
+		a->kind = ARG_DURATION;
+		break;
 	default:
-		if (parse_u32(v, out) < 0 || !*out) {
-			snprintf(err, err_len, "invalid %s \"%s\": use 1 to %u",
-				 word, v, UINT32_MAX);
-			return -1;
-		}
-		return 0;
+		a->kind = ARG_U32;
+		a->lo = 1;
+		a->hi = UINT32_MAX;
+		break;
 	}
 }
 
@@ -219,7 +193,8 @@ static int parse_limit(int attr, const char *v, uint32_t *out, char *err,
 int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 	      size_t err_len)
 {
-	int i = 1;
+	struct arg spec[SIS_LIMITS_A_MAX + 1];
+	struct arg_value v[SIS_LIMITS_A_MAX + 1];
 
 	memset(a, 0, sizeof(*a));
 	err[0] = '\0';
@@ -230,25 +205,16 @@ int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 	if (argc < 1)
 		return -1;
 	a->bridge = argv[0];
-	for (; i < argc; i += 2) {
-		int attr = limit_keyword(argv[i]);
-
-		if (attr < 0) {
-			snprintf(err, err_len, "unknown argument \"%s\"", argv[i]);
-			return -1;
-		}
-		if (i + 1 >= argc) {
-			snprintf(err, err_len, "\"%s\" needs a value", argv[i]);
-			return -1;
-		}
-		if (a->limits.has & (1u << attr)) {
-			snprintf(err, err_len, "\"%s\" given twice", argv[i]);
-			return -1;
-		}
-		if (parse_limit(attr, argv[i + 1], &a->limits.v[attr], err,
-				err_len) < 0)
-			return -1;
-		a->limits.has |= 1u << attr;
+	for (int i = 0; i <= SIS_LIMITS_A_MAX; i++)
+		limit_arg(i, &spec[i]);
+	if (args_parse(spec, SIS_LIMITS_A_MAX + 1, argc - 1, argv + 1, v, NULL,
+		       err, err_len) < 0)
+		return -1;
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
+		if (!v[i].set)
+			continue;
+		a->limits.v[i] = v[i].u;
+		a->limits.has |= 1u << i;
 	}
 	if (!a->limits.has) {
 		snprintf(err, err_len,

@@ -68,6 +68,46 @@ char *join_args(int argc, char *const argv[]);
 bool valid_name(const char *name);
 void name_error(char *err, size_t err_len, const char *what, const char *name);
 bool check_name(const char *what, const char *name);
+
+/* args.c: keyword arguments, one parser for every command. */
+enum arg_kind {
+	ARG_STRING,	/* any word */
+	ARG_U32,	/* lo to hi (unit) */
+	ARG_SIZE,	/* bytes, with k, m or g */
+	ARG_DURATION,	/* with ms, s, m or h: milliseconds */
+	ARG_CHOICE,	/* one of choices: its values[] entry, or its index */
+	ARG_DIR,	/* in, out or any: enum sis_dir */
+	ARG_USER,	/* a user name or uid */
+	ARG_FLAG,	/* the key alone */
+	ARG_REST,	/* the words after the key, one at least (rest) */
+	ARG_CUSTOM,	/* parse() */
+};
+
+struct arg {
+	const char *key;
+	enum arg_kind kind;
+	const char *what;		/* in messages, when not the key */
+	uint32_t lo, hi;		/* ARG_U32 */
+	const char *unit;		/* ARG_U32 */
+	const char *const *choices;	/* ARG_CHOICE, NULL-terminated */
+	const uint32_t *values;		/* ARG_CHOICE, or NULL */
+	int (*parse)(const char *v, uint32_t *out, char *err, size_t err_len);
+};
+
+struct arg_value {
+	bool set;
+	uint32_t u;		/* numbers, choices, directions, users */
+	const char *s;		/* the value as given */
+};
+
+/*
+ * The keys of spec[n] in argv[0..argc), each once, into val[n] (val[i]
+ * for spec[i]; an entry without a key is skipped). With rest, a word that is no key (or the words after an
+ * ARG_REST key) ends the pairs: its index goes to *rest (argc: none);
+ * without, it is an error. 0, or -1 with the reason in err.
+ */
+int args_parse(const struct arg *spec, size_t n, int argc, char *const argv[],
+	       struct arg_value *val, int *rest, char *err, size_t err_len);
 const char *rights_name(uint8_t rights);
 const char *fail_name(uint8_t fail);
 const char *absent_name(uint8_t absent);

@@ -104,7 +104,7 @@ TAP_SUITE(args_join)
 
 TAP_SUITE(args_prevent_add)
 {
-	enum { OK, USAGE, ERROR };
+	enum { OK, USAGE, ERROR, NO_VALUE };
 	static const struct {
 		const char *name;
 		int argc;
@@ -125,7 +125,7 @@ TAP_SUITE(args_prevent_add)
 		  SIS_DIR_ANY, "udp dir out" },
 		{ "nothing", 0, { NULL }, USAGE, 0, NULL },
 		{ "no filter", 1, { "br0" }, USAGE, 0, NULL },
-		{ "dir without value", 2, { "br0", "dir" }, USAGE, 0, NULL },
+		{ "dir without value", 2, { "br0", "dir" }, NO_VALUE, 0, NULL },
 		{ "dir without filter", 3, { "br0", "dir", "out" }, USAGE, 0, NULL },
 		{ "bad dir", 4, { "br0", "dir", "up", "udp" }, ERROR, 0, NULL },
 		{ "dir is case sensitive", 4, { "br0", "dir", "OUT", "udp" }, ERROR,
@@ -147,6 +147,9 @@ TAP_SUITE(args_prevent_add)
 			break;
 		case USAGE:
 			good = r < 0 && !err[0];
+			break;
+		case NO_VALUE:
+			good = r < 0 && !strcmp(err, "\"dir\" needs a value");
 			break;
 		default:
 			good = r < 0 && strstr(err, cases[i].argv[2]);

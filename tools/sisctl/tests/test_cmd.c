@@ -96,9 +96,18 @@ TAP_SUITE(cmd_attach_detach)
 	tap_ok(r.ret == 1 && !strcmp(r.err, "Error: Cannot find device \"nosuch1\".\n") &&
 	       fake.next == 0, "attach: unknown port, nothing sent");
 	run_free(&r);
-	RUN(&r, &text_mode, "attach", "lo", "lo");
+	RUN(&r, &text_mode, "attach", "lo");
 	tap_ok(r.ret == 1 && !strncmp(r.err, "Usage: sisctl attach", 20) &&
 	       fake.next == 0, "attach: missing \"host\" is a usage error");
+	run_free(&r);
+	RUN(&r, &text_mode, "attach", "lo", "lo");
+	tap_ok(r.ret == 1 && !strcmp(r.err, "Error: unknown argument \"lo\".\n") &&
+	       fake.next == 0, "attach: a word that is no keyword is named");
+	run_free(&r);
+	RUN(&r, &text_mode, "attach", "lo", "host", "lo", "fail", "shut");
+	tap_ok(r.ret == 1 &&
+	       !strcmp(r.err, "Error: invalid fail policy \"shut\": use open or closed.\n") &&
+	       fake.next == 0, "attach: a fail policy that is none");
 	run_free(&r);
 	RUN(&r, &text_mode, "attach", "help");
 	tap_ok(r.ret == 0 && !strncmp(r.out, "Usage: sisctl attach", 20),

@@ -207,7 +207,7 @@ TAP_SUITE(scanner_cap_args)
 		{ "write", 5, { "ids", "web", "rights", "write", "tcp" }, ERROR,
 		  "invalid rights \"write\": use read or read,contain", 0, 0, NULL },
 		{ "bad dir", 7, { "ids", "web", "dir", "both", "rights", "read", "tcp" },
-		  ERROR, "invalid direction \"both\", use in, out or any", 0, 0, NULL },
+		  ERROR, "invalid direction \"both\": use in, out or any", 0, 0, NULL },
 		{ "dir twice", 9, { "ids", "web", "dir", "in", "dir", "out", "rights", "read",
 		  "tcp" }, ERROR, "\"dir\" given twice", 0, 0, NULL },
 		{ "rights without value", 3, { "ids", "web", "rights" }, ERROR,
