@@ -3,14 +3,18 @@
  * The datapath. Each attached bridge registers this function at the bridge
  * family's FORWARD hook of its namespace, so it sees every frame the bridge
  * forwards from one port to the other (unicast, flooded, broadcast), before
- * any other bridge filter. When something judges (prevent rules,
- * subscriptions, or a scanner that drops while absent: absent.h), frames
- * that cannot be judged as they come are made whole or dropped first
- * (normalize.c: fragments, IPv6 extension headers). Prevent rules come
- * next; then, only while some scanner has a subscription or is absent and
- * drops, the scanners (scan.c). Up to there a frame that is not a fragment
- * takes no lock and allocates nothing: the caller holds RCU with bottom
- * halves disabled, counters are per CPU.
+ * any other bridge filter. When something judges (prevent rules, frame or
+ * stream subscriptions, a scanner that drops while absent: absent.h, or
+ * tracked connections, which outlive their subscriptions), frames that
+ * cannot be judged as they come are made whole or dropped first
+ * (normalize.c: fragments, IPv6 extension headers, frames to the
+ * appliance). Prevent rules come next; then TCP segments go through the
+ * stream engine (track.c) while there are stream subscriptions, absent
+ * stream scanners or connections; then, only while some scanner has a
+ * frame subscription or is absent and drops, the scanners (scan.c). Up to
+ * the stream engine and the scanners, a frame that is not a fragment takes
+ * no lock and allocates nothing: the caller holds RCU with bottom halves
+ * disabled, counters are per CPU.
  */
 #include <linux/netfilter_bridge.h>
 #include <kunit/visibility.h>
