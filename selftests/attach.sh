@@ -32,7 +32,9 @@ check_fail "attach: three ports" "exactly two ports" \
 	sis attach trio host t1
 check_fail "attach: host port not on the bridge" \
 	"host port is not a port of this bridge" sis attach br0 host spare
-check_fail "attach: missing host keyword" "Usage" sis attach br0 hp0
+check_fail "attach: missing host port" "Usage" sis attach br0
+check_fail "attach: a port without its keyword is named" \
+	'unknown argument "hp0"' sis attach br0 hp0
 check_eq "refusals left nothing attached" "$(sis show)" ""
 
 check "attach br0 host hp0" sis attach br0 host hp0

@@ -122,6 +122,7 @@ check_eq "ping crosses, unjudged" "$(crosses)" yes
 
 check_fail "attach: fail takes open or closed" \
 	'invalid fail policy "maybe"' sis attach br0 host hp0 fail maybe
-check_fail "attach: fail needs its word" "Usage" sis attach br0 host hp0 open
+check_fail "attach: fail needs its word" 'unknown argument "open"' \
+	sis attach br0 host hp0 open
 
 tap_done
