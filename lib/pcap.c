@@ -48,9 +48,10 @@ const struct sis_pcap *sis_pcap_load(char *err, size_t err_len)
 	for (size_t i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
 		*syms[i].fn = dlsym(h, syms[i].name);
 		if (!*syms[i].fn) {
+			/* pcap.close, set last, stays NULL: tried again. */
 			snprintf(err, err_len, "%s lacks %s", LIBPCAP_SONAME,
 				 syms[i].name);
-			pcap.close = NULL;
+			dlclose(h);
 			r = NULL;
 			goto out;
 		}
