@@ -58,10 +58,10 @@ static const struct nla_policy sis_limits_policy[SIS_LIMITS_A_MAX + 1] = {
 	[SIS_LIMITS_A_IDLE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &sis_ms_range),
 	[SIS_LIMITS_A_CLOSE_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &sis_ms_range),
 	[SIS_LIMITS_A_FRAGMENTS] = NLA_POLICY_MAX(NLA_U32,
-						  __SIS_FRAGMENTS_MAX - 1),
+						  SIS_FRAGMENTS_MAX),
 	[SIS_LIMITS_A_IP6_EXTHDR] = NLA_POLICY_MAX(NLA_U32,
-						   __SIS_UNJUDGED_MAX - 1),
-	[SIS_LIMITS_A_LOCAL] = NLA_POLICY_MAX(NLA_U32, __SIS_UNJUDGED_MAX - 1),
+						   SIS_UNJUDGED_MAX),
+	[SIS_LIMITS_A_LOCAL] = NLA_POLICY_MAX(NLA_U32, SIS_UNJUDGED_MAX),
 };
 
 static const struct nla_policy sis_rule_add_policy[SIS_RULE_A_MAX + 1] = {

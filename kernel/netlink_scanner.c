@@ -61,7 +61,7 @@ static int sis_nl_ports_validate(const struct nlattr *attr,
 
 static const struct nla_policy sis_cap_add_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
-	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, __SIS_UNJUDGED_MAX - 1),
+	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, SIS_UNJUDGED_MAX),
 	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							sis_nl_ports_validate),
 	[SIS_CAP_A_NET_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,

@@ -158,7 +158,7 @@ int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_tcp_parse);
 
-static const char *const sis_tcp_state_names[__SIS_TCP_STATE_MAX] = {
+static const char *const sis_tcp_state_names[__SIS_TCP_MAX] = {
 	[SIS_TCP_CLOSED]	= "closed",
 	[SIS_TCP_SYN_SENT]	= "syn-sent",
 	[SIS_TCP_SYN_RECV]	= "syn-recv",
@@ -173,7 +173,7 @@ static const char *const sis_tcp_state_names[__SIS_TCP_STATE_MAX] = {
 
 const char *sis_tcp_state_name(u8 state)
 {
-	return state < __SIS_TCP_STATE_MAX ? sis_tcp_state_names[state] : "?";
+	return state < __SIS_TCP_MAX ? sis_tcp_state_names[state] : "?";
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_tcp_state_name);
 

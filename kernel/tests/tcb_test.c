@@ -1528,16 +1528,16 @@ static void sis_test_auth(struct kunit *test)
 
 static void sis_test_state_names(struct kunit *test)
 {
-	static const char *const names[__SIS_TCP_STATE_MAX] = {
+	static const char *const names[__SIS_TCP_MAX] = {
 		"closed", "syn-sent", "syn-recv", "established", "fin-wait-1",
 		"fin-wait-2", "closing", "time-wait", "close-wait", "last-ack",
 	};
 	struct sis_tcb zero[2] = {};
 	unsigned int i;
 
-	for (i = 0; i < __SIS_TCP_STATE_MAX; i++)
+	for (i = 0; i < __SIS_TCP_MAX; i++)
 		KUNIT_EXPECT_STREQ(test, sis_tcp_state_name(i), names[i]);
-	KUNIT_EXPECT_STREQ(test, sis_tcp_state_name(__SIS_TCP_STATE_MAX), "?");
+	KUNIT_EXPECT_STREQ(test, sis_tcp_state_name(__SIS_TCP_MAX), "?");
 	KUNIT_EXPECT_STREQ(test, sis_tcp_state_name(255), "?");
 	KUNIT_EXPECT_TRUE(test, sis_tcb_done(&zero[0], &zero[1]));
 	KUNIT_EXPECT_FALSE(test, sis_tcb_established(&zero[0], &zero[1]));

@@ -39,7 +39,7 @@ static int usage(FILE *f)
 /* The names ss(8) prints, in lower case, as the kernel's (tcb.c). */
 const char *tcp_state_name(uint8_t state)
 {
-	static const char *const names[__SIS_TCP_STATE_MAX] = {
+	static const char *const names[__SIS_TCP_MAX] = {
 		[SIS_TCP_CLOSED] = "closed",
 		[SIS_TCP_SYN_SENT] = "syn-sent",
 		[SIS_TCP_SYN_RECV] = "syn-recv",
@@ -52,7 +52,7 @@ const char *tcp_state_name(uint8_t state)
 		[SIS_TCP_LAST_ACK] = "last-ack",
 	};
 
-	return state < __SIS_TCP_STATE_MAX && names[state] ? names[state] :
+	return state < __SIS_TCP_MAX && names[state] ? names[state] :
 							     "unknown";
 }
 

@@ -591,7 +591,8 @@ enum sis_tcp_state {
 	SIS_TCP_TIME_WAIT,
 	SIS_TCP_CLOSE_WAIT,
 	SIS_TCP_LAST_ACK,
-	__SIS_TCP_STATE_MAX
+	__SIS_TCP_MAX,
+	SIS_TCP_MAX = __SIS_TCP_MAX - 1
 };
 
 struct sis_stream_pass {
@@ -829,14 +830,16 @@ enum sis_fragments {
 	SIS_FRAGMENTS_REASSEMBLE,	/* judge whole datagrams (default) */
 	SIS_FRAGMENTS_DROP,		/* drop every fragment, counted */
 	SIS_FRAGMENTS_PASS,		/* each judged as it is, unreassembled */
-	__SIS_FRAGMENTS_MAX
+	__SIS_FRAGMENTS_MAX,
+	SIS_FRAGMENTS_MAX = __SIS_FRAGMENTS_MAX - 1
 };
 
 /* SIS_LIMITS_A_IP6_EXTHDR, SIS_LIMITS_A_LOCAL: frames SIS cannot judge. */
 enum sis_unjudged {
 	SIS_UNJUDGED_DROP,		/* dropped, counted (default) */
 	SIS_UNJUDGED_PASS,		/* go by unjudged */
-	__SIS_UNJUDGED_MAX
+	__SIS_UNJUDGED_MAX,
+	SIS_UNJUDGED_MAX = __SIS_UNJUDGED_MAX - 1
 };
 
 /* What SIS dropped or made whole before judging (SIS_A_NORM_STATS). */

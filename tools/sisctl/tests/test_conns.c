@@ -112,11 +112,11 @@ TAP_SUITE(conns_states)
 		"fin-wait-2", "closing", "time-wait", "close-wait", "last-ack",
 	};
 
-	tap_eq(ARRAY_SIZE(names), __SIS_TCP_STATE_MAX, "states: every one named");
+	tap_eq(ARRAY_SIZE(names), __SIS_TCP_MAX, "states: every one named");
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
 		tap_streq(tcp_state_name((uint8_t)i), names[i], "state %zu is %s",
 		       i, names[i]);
-	tap_ok(!strcmp(tcp_state_name(__SIS_TCP_STATE_MAX), "unknown") &&
+	tap_ok(!strcmp(tcp_state_name(__SIS_TCP_MAX), "unknown") &&
 	       !strcmp(tcp_state_name(0xff), "unknown"), "states: unknown ones");
 }
 
