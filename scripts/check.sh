@@ -141,6 +141,10 @@ host_part() {
 				--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f' _ "$ksrc"
 	host_test "kernel-doc: uapi header" \
 		no_warnings perl "$ksrc/scripts/kernel-doc" -none uapi/linux/sis.h
+	host_test "YNL spec: valid, and uapi/linux/sis.h is what YNL renders of it" \
+		scripts/ynl-check.py "$ksrc" "$build"
+	host_test "YNL spec: the check fails on a spec that differs from the header" \
+		scripts/ynl-check-fails.sh "$ksrc" "$build"
 	host_test "kernel/tests/rule_corpus.h: as libpcap compiles rule_corpus.txt" \
 		scripts/rule-corpus.sh --check
 
@@ -184,6 +188,7 @@ guest() {
 	SIS_VM_APPEND=ipv6.disable_ipv6=1 scripts/vm.sh --flavor "$flavor" \
 		--timeout "$timeout" --out "$out" -- \
 		env SIS_MODULE_DIR="$MODDIR" SISCTL="$build/sisctl" SIS_BUILD="$build" \
+		SIS_KSRC="$ksrc" \
 		selftests/run.sh "$@"
 	vm_rc=$?
 	echo "guest ($flavor): $((SECONDS - start)) s" >>"$out/times"

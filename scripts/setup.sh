@@ -23,6 +23,8 @@ pkgs=(
 	dnsmasq-base bind9-dnsutils
 	# crafted frames for the evasion tests, a SYN flood for synflood.sh
 	python3-scapy hping3
+	# the YNL spec: the kernel tree's ynl-gen-c.py and its CLI (ynl.sh)
+	python3-yaml python3-jsonschema
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
