@@ -26,7 +26,8 @@ SISCTL_SRCS	:= tools/sisctl/args.c tools/sisctl/attach.c tools/sisctl/cap.c tool
 		   tools/sisctl/inject.c tools/sisctl/monitor.c \
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
 		   tools/sisctl/show_scanner.c tools/sisctl/util.c
-SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c
+SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \
+		   tools/sisctl/print.c
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c

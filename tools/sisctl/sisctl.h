@@ -69,6 +69,56 @@ bool valid_name(const char *name);
 void name_error(char *err, size_t err_len, const char *what, const char *name);
 bool check_name(const char *what, const char *name);
 
+/*
+ * print.c: the printer. One emitter per object writes both forms, each
+ * piece marked with where it goes (as iproute2's json_print.c); a key is
+ * NULL for an element of an array, a text format NULL for none.
+ */
+enum print_type {
+	PRINT_FP = 1 << 0,	/* text only */
+	PRINT_JSON = 1 << 1,	/* JSON only */
+	PRINT_ANY = PRINT_FP | PRINT_JSON,
+	/* How text writes a string (JSON has it as it is): */
+	PRINT_CLEAN = 1 << 2,	/* control characters as spaces */
+	PRINT_ESCAPE = 1 << 3,	/* \\, and \xNN outside printable ASCII */
+};
+
+#define PRINT_DEPTH 16
+
+struct sisctl_print {
+	FILE *f;		/* text, and where print_end() dumps JSON */
+	bool json;
+	json_t *root;		/* JSON: what is built */
+	json_t *open[PRINT_DEPTH];	/* JSON: the containers open */
+	int depth;
+	int error;		/* the first failure, a negative errno */
+};
+
+void print_init(struct sisctl_print *p, FILE *f, bool json);
+bool print_wants(const struct sisctl_print *p, enum print_type t);
+void open_object(struct sisctl_print *p, const char *key);
+void close_object(struct sisctl_print *p);
+void open_array(struct sisctl_print *p, const char *key);
+void close_array(struct sisctl_print *p);
+void print_fp(struct sisctl_print *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void print_string(struct sisctl_print *p, enum print_type t, const char *key,
+		  const char *fmt, const char *s);
+void print_stringn(struct sisctl_print *p, enum print_type t, const char *key,
+		   const char *fmt, const char *s, size_t n);
+void print_u64(struct sisctl_print *p, enum print_type t, const char *key,
+	       const char *fmt, uint64_t v);
+void print_uint(struct sisctl_print *p, enum print_type t, const char *key,
+		const char *fmt, unsigned int v);
+void print_null(struct sisctl_print *p, enum print_type t, const char *key,
+		const char *text);
+void print_hex(struct sisctl_print *p, enum print_type t, const char *key,
+	       const char *fmt, const void *data, size_t n);
+void print_dev(struct sisctl_print *p, enum print_type t, const char *key,
+	       const char *fmt, const char *name, uint32_t ifindex);
+json_t *print_json_take(struct sisctl_print *p);
+int print_end(struct sisctl_print *p, size_t json_flags);
+
 /* args.c: keyword arguments, one parser for every command. */
 enum arg_kind {
 	ARG_STRING,	/* any word */
