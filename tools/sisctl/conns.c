@@ -188,69 +188,67 @@ int conn_endpoint(char *buf, size_t len, uint8_t family,
 	return snprintf(buf, len, "%s:%u", a, port);
 }
 
-static void dir_text(FILE *f, const char *name, const struct sisctl_conn_dir *d)
+/* Text "  out seen N ...", JSON "out": {"seen": N, ...}. */
+static void dir_print(struct sisctl_print *p, const char *name,
+		      const struct sisctl_conn_dir *d)
 {
-	fprintf(f, "  %s seen %" PRIu64 " passed %" PRIu64 " held %" PRIu32
-		" kept %" PRIu32 " watchers %" PRIu32, name, d->seen, d->passed,
-		d->held, d->kept, d->watchers);
+	open_object(p, name);
+	print_string(p, PRINT_FP, NULL, "  %s", name);
+	print_u64(p, PRINT_ANY, "seen", " seen %" PRIu64, d->seen);
+	print_u64(p, PRINT_ANY, "passed", " passed %" PRIu64, d->passed);
+	print_uint(p, PRINT_ANY, "held", " held %" PRIu32, d->held);
+	print_uint(p, PRINT_ANY, "kept", " kept %" PRIu32, d->kept);
+	print_uint(p, PRINT_ANY, "watchers", " watchers %" PRIu32, d->watchers);
+	close_object(p);
 }
 
-void conn_text(FILE *f, const struct sisctl_conn *c, const char *bridge)
+/*
+ * Text " host ADDR:PORT" (its state comes later), JSON "host": {"addr",
+ * "port", "state"}.
+ */
+static void end_print(struct sisctl_print *p, const char *name,
+		      uint8_t family, const unsigned char *addr, uint16_t port,
+		      uint8_t state)
 {
-	char host[INET6_ADDRSTRLEN + 16], net[INET6_ADDRSTRLEN + 16];
-	const char *opener = opener_name(c->initiator);
+	char a[INET6_ADDRSTRLEN], end[INET6_ADDRSTRLEN + 16];
 
-	conn_endpoint(host, sizeof(host), c->family, c->host_addr, c->host_port);
-	conn_endpoint(net, sizeof(net), c->family, c->net_addr, c->net_port);
-	fprintf(f, "%" PRIu64 " bridge ", c->id);
-	if (bridge)
-		fputs(bridge, f);
-	else
-		fprintf(f, "if%" PRIu32, c->ifindex);
-	fprintf(f, " host %s net %s opened-by %s  host:%s net:%s", host, net,
-		opener ? opener : "unknown", tcp_state_name(c->host_state),
-		tcp_state_name(c->net_state));
-	dir_text(f, "out", &c->out);
-	dir_text(f, "in", &c->in);
-	fprintf(f, "  age %" PRIu64 ".%" PRIu64 "s\n", c->age_ms / 1000,
-		c->age_ms % 1000 / 100);
-}
-
-static json_t *jend(uint8_t family, const unsigned char *addr, uint16_t port,
-		    uint8_t state)
-{
-	char a[INET6_ADDRSTRLEN];
-
+	conn_endpoint(end, sizeof(end), family, addr, port);
 	addr_text(a, sizeof(a), family, addr);
-	return json_pack("{s:s,s:i,s:s}", "addr", a, "port", port,
-			 "state", tcp_state_name(state));
+	open_object(p, name);
+	print_fp(p, " %s %s", name, end);
+	print_string(p, PRINT_JSON, "addr", NULL, a);
+	print_uint(p, PRINT_JSON, "port", NULL, port);
+	print_string(p, PRINT_JSON, "state", NULL, tcp_state_name(state));
+	close_object(p);
 }
 
-static json_t *jdir(const struct sisctl_conn_dir *d)
-{
-	return json_pack("{s:o,s:o,s:o,s:o,s:o}", "seen", jint(d->seen),
-			 "passed", jint(d->passed), "held", jint(d->held),
-			 "kept", jint(d->kept), "watchers", jint(d->watchers));
-}
-
-/* One connection, as an element of the array conns -j prints. */
-json_t *conn_json(const struct sisctl_conn *c, const char *bridge)
+/* One connection: a line of text, or an element of the array -j prints. */
+void conn_print(struct sisctl_print *p, const struct sisctl_conn *c,
+		const char *bridge)
 {
 	const char *opener = opener_name(c->initiator);
 
-	return json_pack("{s:o,s:o,s:o,s:s,s:o,s:o,s:o,s:o,s:o,s:o}",
-			 "id", jint(c->id),
-			 "bridge", bridge ? jstr(bridge) : json_null(),
-			 "ifindex", jint(c->ifindex),
-			 "family", c->family == AF_INET ? "inet" : "inet6",
-			 "host", jend(c->family, c->host_addr, c->host_port,
-				      c->host_state),
-			 "net", jend(c->family, c->net_addr, c->net_port,
-				     c->net_state),
-			 "opened_by", opener ? json_string(opener) : json_null(),
-			 "out", jdir(&c->out),
-			 "in", jdir(&c->in),
-			 "age_ms", jint(c->age_ms));
+	open_object(p, NULL);
+	print_u64(p, PRINT_ANY, "id", "%" PRIu64, c->id);
+	print_dev(p, PRINT_ANY, "bridge", " bridge %s", bridge, c->ifindex);
+	print_string(p, PRINT_JSON, "family", NULL,
+		     c->family == AF_INET ? "inet" : "inet6");
+	end_print(p, "host", c->family, c->host_addr, c->host_port,
+		  c->host_state);
+	end_print(p, "net", c->family, c->net_addr, c->net_port, c->net_state);
+	if (opener)
+		print_string(p, PRINT_ANY, "opened_by", " opened-by %s",
+			     opener);
+	else
+		print_null(p, PRINT_ANY, "opened_by", " opened-by unknown");
+	print_fp(p, "  host:%s net:%s", tcp_state_name(c->host_state),
+		 tcp_state_name(c->net_state));
+	dir_print(p, "out", &c->out);
+	dir_print(p, "in", &c->in);
+	print_u64(p, PRINT_JSON, "age_ms", NULL, c->age_ms);
+	print_fp(p, "  age %" PRIu64 ".%" PRIu64 "s\n", c->age_ms / 1000,
+		 c->age_ms % 1000 / 100);
+	close_object(p);
 }
 
 static int conns_cb(const struct nlmsghdr *nlh, void *arg)
@@ -281,7 +279,7 @@ int show_conns(const struct sisctl *o, int argc, char **argv)
 	char extack[SIS_EXTACK_MAX] = "", buf[IF_NAMESIZE];
 	const char *bridge = NULL, *name = NULL;
 	uint32_t ifindex = 0, cached = 0;
-	json_t *arr = NULL;
+	struct sisctl_print p;
 	struct sis_nl *nl;
 	int r, ret;
 
@@ -308,26 +306,13 @@ int show_conns(const struct sisctl *o, int argc, char **argv)
 	ret = sisctl_result(r, extack);
 	if (ret)
 		goto out;
-	if (o->json) {
-		arr = json_array();
-		if (!arr) {
-			ret = sisctl_result(-ENOMEM, NULL);
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		const char *b = bridge_name(l.v[i].ifindex, &cached, buf,
-					    sizeof(buf), &name);
-
-		if (arr)
-			json_array_append_new(arr, conn_json(&l.v[i], b));
-		else
-			conn_text(stdout, &l.v[i], b);
-	}
-	if (arr) {
-		sisctl_json_print(o, arr);
-		json_decref(arr);
-	}
+	print_init(&p, stdout, o->json);
+	open_array(&p, NULL);
+	for (size_t i = 0; i < l.n; i++)
+		conn_print(&p, &l.v[i], bridge_name(l.v[i].ifindex, &cached,
+						    buf, sizeof(buf), &name));
+	close_array(&p);
+	ret = sisctl_result(print_end(&p, sisctl_json_flags(o)), NULL);
 out:
 	conns_free(&l);
 	return ret;

@@ -56,6 +56,7 @@ int sisctl_ifindex(const char *name, uint32_t *ifindex);
 int sisctl_open(struct sis_nl **nl);
 int sisctl_netns(const char *name);
 void sisctl_json_print(const struct sisctl *o, json_t *j);
+size_t sisctl_json_flags(const struct sisctl *o);
 bool is_help(const char *arg);
 int parse_dir(const char *word, uint8_t *dir);
 const char *dir_name(uint8_t dir);
@@ -430,8 +431,8 @@ int conns_merge(struct sisctl_conns *l, const struct nlmsghdr *nlh);
 void conns_free(struct sisctl_conns *l);
 int conn_endpoint(char *buf, size_t len, uint8_t family,
 		  const unsigned char *addr, uint16_t port);
-void conn_text(FILE *f, const struct sisctl_conn *c, const char *bridge);
-json_t *conn_json(const struct sisctl_conn *c, const char *bridge);
+void conn_print(struct sisctl_print *p, const struct sisctl_conn *c,
+		const char *bridge);
 int show_conns(const struct sisctl *o, int argc, char **argv);
 
 /* monitor.c */

@@ -116,9 +116,15 @@ int sisctl_netns(const char *name)
 	return 0;
 }
 
+/* -j compact, -p pretty. */
+size_t sisctl_json_flags(const struct sisctl *o)
+{
+	return o->pretty ? JSON_INDENT(2) : JSON_COMPACT;
+}
+
 void sisctl_json_print(const struct sisctl *o, json_t *j)
 {
-	json_dumpf(j, stdout, o->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+	json_dumpf(j, stdout, sisctl_json_flags(o));
 	fputc('\n', stdout);
 }
 

@@ -124,6 +124,7 @@ TAP_SUITE(conns_format)
 {
 	struct sisctl_conns l = { 0 };
 	const struct sisctl_conn *c;
+	struct sisctl_print p;
 	char *buf = NULL, *s;
 	size_t len = 0;
 	FILE *f;
@@ -142,8 +143,9 @@ TAP_SUITE(conns_format)
 	tap_ok(l.v[1].age_ms == 60000 && l.v[1].id == 9, "merge: a u32 age is read too");
 
 	f = open_memstream(&buf, &len);
-	conn_text(f, &l.v[0], "br-if8");
-	conn_text(f, &l.v[1], "br-if8");
+	print_init(&p, f, false);
+	conn_print(&p, &l.v[0], "br-if8");
+	conn_print(&p, &l.v[1], "br-if8");
 	fclose(f);
 	tap_ok(buf && !strcmp(buf, CONN0_TEXT CONN1_TEXT),
 	       "text: one line each, IPv6 bracketed");
@@ -153,7 +155,8 @@ TAP_SUITE(conns_format)
 
 	buf = NULL;
 	f = open_memstream(&buf, &len);
-	conn_text(f, &l.v[0], NULL);
+	print_init(&p, f, false);
+	conn_print(&p, &l.v[0], NULL);
 	fclose(f);
 	tap_ok(buf && !strncmp(buf, "7 bridge if8 host ", 18), "text: unknown bridge name");
 	free(buf);
@@ -166,14 +169,18 @@ TAP_SUITE(conns_format)
 	"\"out\":{\"seen\":123,\"passed\":100,\"held\":23,\"kept\":0,\"watchers\":1}," \
 	"\"in\":{\"seen\":456,\"passed\":456,\"held\":0,\"kept\":12,\"watchers\":1}," \
 	"\"age_ms\":3250}"
-	j = conn_json(&l.v[0], "br-if8");
+	print_init(&p, NULL, true);
+	conn_print(&p, &l.v[0], "br-if8");
+	j = print_json_take(&p);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, CONN0_JSON), "json: a connection, key order included");
 	if (s && strcmp(s, CONN0_JSON))
 		tap_diag("%s", s);
 	free(s);
 	json_decref(j);
-	j = conn_json(&l.v[1], NULL);
+	print_init(&p, NULL, true);
+	conn_print(&p, &l.v[1], NULL);
+	j = print_json_take(&p);
 	tap_ok(j && json_is_null(json_object_get(j, "bridge")) &&
 	       !strcmp(json_string_value(json_object_get(j, "family")), "inet6") &&
 	       !strcmp(json_string_value(json_object_get(json_object_get(j, "host"),
@@ -258,6 +265,7 @@ TAP_SUITE(conns_malformed)
 		struct nl_msg *msg = nlmsg_alloc();
 		static const unsigned char a[4] = { 10, 0, 0, 1 };
 		struct nlattr *n;
+		struct sisctl_print p;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f;
@@ -274,8 +282,9 @@ TAP_SUITE(conns_malformed)
 		tap_ok(!conns_merge(&l, nlmsg_hdr(msg)) && l.n == 1, "merge: the minimum");
 		nlmsg_free(msg);
 		f = open_memstream(&buf, &len);
+		print_init(&p, f, false);
 		if (l.n)
-			conn_text(f, &l.v[0], "br0");
+			conn_print(&p, &l.v[0], "br0");
 		fclose(f);
 		tap_ok(buf && !strcmp(buf, "1 bridge br0 host 10.0.0.1:0 net 10.0.0.1:0 "
 				      "opened-by unknown  host:unknown net:unknown  out seen 0 "
