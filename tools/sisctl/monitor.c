@@ -16,6 +16,7 @@
  * backslash \\. With -j, one JSON object per line, "event" saying which.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -237,18 +238,6 @@ static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
 	return 0;
 }
 
-static void put_escaped(FILE *f, const unsigned char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\')
-			fputs("\\\\", f);
-		else if (s[i] >= 0x20 && s[i] < 0x7f)
-			fputc(s[i], f);
-		else
-			fprintf(f, "\\x%02x", s[i]);
-	}
-}
-
 /* Valid UTF-8 without control characters (C0, DEL, C1). */
 static bool utf8_printable(const unsigned char *s, size_t n)
 {
@@ -287,95 +276,61 @@ static bool utf8_printable(const unsigned char *s, size_t n)
 	return true;
 }
 
-static json_t *jhex(const unsigned char *s, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *h = malloc(2 * n + 1);
-	json_t *j;
-
-	if (!h)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		h[2 * i] = digits[s[i] >> 4];
-		h[2 * i + 1] = digits[s[i] & 15];
-	}
-	h[2 * n] = '\0';
-	j = json_stringn(h, 2 * n);
-	free(h);
-	return j;
-}
-
 static const char *bridge_name(uint32_t ifindex, char *buf)
 {
 	return ifindex ? if_indextoname(ifindex, buf) : NULL;
 }
 
-static void alert_text(FILE *f, const struct alert *a, const char *time)
-{
-	char buf[IF_NAMESIZE];
-	const char *bridge = bridge_name(a->ifindex, buf);
-
-	fprintf(f, "%s bridge ", time);
-	if (bridge)
-		fputs(bridge, f);
-	else
-		fprintf(f, "if%u", a->ifindex);
-	fprintf(f, " scanner ");
-	put_escaped(f, (const unsigned char *)a->scanner, strlen(a->scanner));
-	if (a->has_frame)
-		fprintf(f, " frame %llu dir %s len %u",
-			(unsigned long long)a->frame, dir_name(a->dir), a->len);
-	fputs(": ", f);
-	put_escaped(f, a->msg, a->msg_len);
-	fputc('\n', f);
-}
-
 /*
+ * TIME bridge BRIDGE scanner NAME [frame NUM dir DIR len LEN]: MESSAGE, or
  * {"event": "alert", "time", "time_ns", "bridge", "ifindex", "scanner",
  * "message" (a string when the message is printable UTF-8) or
  * "message_hex", and with a frame "frame", "dir", "len" and "data" (hex)}.
  */
-static json_t *alert_json(const struct alert *a, const char *time)
+static void alert_print(struct sisctl_print *p, const struct alert *a,
+			const char *time)
 {
+	const char *msg = (const char *)a->msg;
 	char buf[IF_NAMESIZE];
-	const char *bridge = bridge_name(a->ifindex, buf);
-	json_t *o = json_object();
 
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "event", json_string("alert"));
-	json_object_set_new(o, "time", json_string(time));
-	json_object_set_new(o, "time_ns", jint(a->time_ns));
-	json_object_set_new(o, "bridge", bridge ? jstr(bridge) : json_null());
-	json_object_set_new(o, "ifindex", jint(a->ifindex));
-	json_object_set_new(o, "scanner", jstr(a->scanner));
-	if (utf8_printable(a->msg, a->msg_len))
-		json_object_set_new(o, "message",
-				    json_stringn((const char *)a->msg, a->msg_len));
-	else
-		json_object_set_new(o, "message_hex", jhex(a->msg, a->msg_len));
+	open_object(p, NULL);
+	print_string(p, PRINT_JSON, "event", NULL, "alert");
+	print_string(p, PRINT_ANY, "time", "%s", time);
+	print_u64(p, PRINT_JSON, "time_ns", NULL, a->time_ns);
+	print_dev(p, PRINT_ANY, "bridge", " bridge %s",
+		  bridge_name(a->ifindex, buf), a->ifindex);
+	print_string(p, PRINT_ANY | PRINT_ESCAPE, "scanner", " scanner %s",
+		     a->scanner);
+	/* An alert without a message has neither key. */
+	if (a->msg && utf8_printable(a->msg, a->msg_len))
+		print_stringn(p, PRINT_JSON, "message", NULL, msg, a->msg_len);
+	else if (a->msg)
+		print_hex(p, PRINT_JSON, "message_hex", NULL, msg, a->msg_len);
 	if (a->has_frame) {
-		json_object_set_new(o, "frame", jint(a->frame));
-		json_object_set_new(o, "dir", json_string(dir_name(a->dir)));
-		json_object_set_new(o, "len", jint(a->len));
+		print_u64(p, PRINT_ANY, "frame", " frame %" PRIu64, a->frame);
+		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(a->dir));
+		print_uint(p, PRINT_ANY, "len", " len %u", a->len);
 	}
 	if (a->data)
-		json_object_set_new(o, "data", jhex(a->data, a->data_len));
-	return o;
+		print_hex(p, PRINT_JSON, "data", NULL, a->data, a->data_len);
+	/* Last, so that it can hold anything. */
+	print_stringn(p, PRINT_FP | PRINT_ESCAPE, NULL, ": %s\n", msg,
+		      a->msg_len);
+	close_object(p);
 }
 
-/* One object on its own line; @j is consumed. */
-static int monitor_put_json(struct monitor *m, json_t *j, const char *what)
+/* One line, or one object on its own line, out. */
+static int monitor_end(struct monitor *m, struct sisctl_print *p,
+		       const char *what)
 {
-	if (!j || json_dumpf(j, m->out, JSON_COMPACT) < 0) {
-		json_decref(j);
-		m->error = -ENOMEM;
-		sisctl_error("cannot format %s as JSON", what);
-		return m->error;
+	int r = print_end(p, JSON_COMPACT);
+
+	if (r < 0) {
+		m->error = r;
+		sisctl_error("cannot format %s%s", what,
+			     m->json ? " as JSON" : "");
 	}
-	json_decref(j);
-	fputc('\n', m->out);
-	return 0;
+	return r;
 }
 
 /* Each line goes out as it is printed: monitor's output is read live. */
@@ -398,6 +353,7 @@ static void time_text(char *time, size_t len, uint64_t ns)
 /* An alert: printed, and its frame written to the pcap file. */
 static int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
 {
+	struct sisctl_print p;
 	char time[64];
 	struct alert a;
 	int r;
@@ -407,11 +363,9 @@ static int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
 		return 0;
 	}
 	time_text(time, sizeof(time), a.time_ns);
-	r = 0;
-	if (m->json)
-		r = monitor_put_json(m, alert_json(&a, time), "an alert");
-	else
-		alert_text(m->out, &a, time);
+	print_init(&p, m->out, m->json);
+	alert_print(&p, &a, time);
+	r = monitor_end(m, &p, "an alert");
 	if (!r)
 		r = monitor_flush(m);
 	if (r < 0)
@@ -530,120 +484,97 @@ static const char *event_bridge(const struct config_event *e, char *buf)
 	return e->bridge ? e->bridge : bridge_name(e->ifindex, buf);
 }
 
-static void put_name(FILE *f, const char *s)
+/* The reason of an event in text: nothing for a request. */
+static void reason_print(struct sisctl_print *p, const struct config_event *e)
 {
-	put_escaped(f, (const unsigned char *)s, strlen(s));
-}
-
-/*
- * TIME bridge BRIDGE COMMAND [NAME] [scanner NAME] [cap NAME] [id ID]
- * [pid PID] [port NAME] [(REASON)]: the scanner's name right after the
- * scanner commands, the port in the reason when it is why.
- */
-void config_event_text(FILE *f, const struct config_event *e,
-		       const char *time)
-{
-	int c = config_cmd_index(e->cmd);
-	char buf[IF_NAMESIZE];
-	const char *bridge = event_bridge(e, buf);
-	bool port_why = e->port && (e->reason == SIS_EVENT_PORT_LEFT ||
-				    e->reason == SIS_EVENT_PORT_GONE);
-
-	fprintf(f, "%s bridge ", time);
-	if (bridge)
-		put_name(f, bridge);
-	else
-		fprintf(f, "if%u", e->ifindex);
-	if (c >= 0)
-		fprintf(f, " %s", config_cmds[c].text);
-	else
-		fprintf(f, " command %u", e->cmd);
-	if (e->scanner) {
-		fputs(c >= 0 && config_cmds[c].names_scanner ? " " : " scanner ",
-		      f);
-		put_name(f, e->scanner);
-	}
-	if (e->cap) {
-		fputs(" cap ", f);
-		put_name(f, e->cap);
-	}
-	if (e->has_id)
-		fprintf(f, " id %u", e->id);
-	if (e->pid)
-		fprintf(f, " pid %u", e->pid);
-	if (e->port && !port_why) {
-		fputs(" port ", f);
-		put_name(f, e->port);
-	}
 	switch (e->reason) {
 	case SIS_EVENT_REQUEST:
 		break;
 	case SIS_EVENT_PORT_LEFT:
 	case SIS_EVENT_PORT_GONE:
-		fputs(e->port ? " (port " : " (a port", f);
 		if (e->port)
-			put_name(f, e->port);
-		fputs(e->reason == SIS_EVENT_PORT_LEFT ? " left)" :
-			" unregistered)", f);
+			print_string(p, PRINT_FP | PRINT_ESCAPE, NULL,
+				     " (port %s", e->port);
+		else
+			print_fp(p, " (a port");
+		print_fp(p, e->reason == SIS_EVENT_PORT_LEFT ? " left)" :
+			 " unregistered)");
 		break;
 	case SIS_EVENT_BRIDGE_GONE:
-		fputs(" (bridge unregistered)", f);
+		print_fp(p, " (bridge unregistered)");
 		break;
 	case SIS_EVENT_NETNS_EXIT:
-		fputs(" (namespace exiting)", f);
+		print_fp(p, " (namespace exiting)");
 		break;
 	case SIS_EVENT_PROCESS_EXIT:
-		fputs(" (process exited)", f);
+		print_fp(p, " (process exited)");
 		break;
 	default:
-		fprintf(f, " (reason %u)", e->reason);
+		print_fp(p, " (reason %u)", e->reason);
 		break;
 	}
-	fputc('\n', f);
 }
 
 /*
+ * TIME bridge BRIDGE COMMAND [NAME] [scanner NAME] [cap NAME] [id ID]
+ * [pid PID] [port NAME] [(REASON)]: the scanner's name right after the
+ * scanner commands, the port in the reason when it is why. Or
  * {"event": "config", "time", "time_ns", "bridge", "ifindex", "command",
  * "reason", and those the event has of "port", "scanner", "cap", "id" and
- * "pid"}. A command or reason this sisctl does not know is its number.
+ * "pid"}: a command or reason this sisctl does not know is its number.
  */
-json_t *config_event_json(const struct config_event *e, const char *time,
-			  uint64_t time_ns)
+void config_event_print(struct sisctl_print *p, const struct config_event *e,
+			const char *time, uint64_t time_ns)
 {
 	int c = config_cmd_index(e->cmd);
 	const char *reason = reason_json(e->reason);
 	char buf[IF_NAMESIZE];
-	const char *bridge = event_bridge(e, buf);
-	json_t *o = json_object();
+	bool port_why = e->port && (e->reason == SIS_EVENT_PORT_LEFT ||
+				    e->reason == SIS_EVENT_PORT_GONE);
 
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "event", json_string("config"));
-	json_object_set_new(o, "time", json_string(time));
-	json_object_set_new(o, "time_ns", jint(time_ns));
-	json_object_set_new(o, "bridge", bridge ? jstr(bridge) : json_null());
-	json_object_set_new(o, "ifindex", jint(e->ifindex));
-	json_object_set_new(o, "command", c >= 0 ?
-			    json_string(config_cmds[c].json) : jint(e->cmd));
-	json_object_set_new(o, "reason", reason ? json_string(reason) :
-			    jint(e->reason));
+	open_object(p, NULL);
+	print_string(p, PRINT_JSON, "event", NULL, "config");
+	print_string(p, PRINT_ANY, "time", "%s", time);
+	print_u64(p, PRINT_JSON, "time_ns", NULL, time_ns);
+	print_dev(p, PRINT_ANY | PRINT_ESCAPE, "bridge", " bridge %s",
+		  event_bridge(e, buf), e->ifindex);
+	if (c >= 0) {
+		print_string(p, PRINT_FP, NULL, " %s", config_cmds[c].text);
+		print_string(p, PRINT_JSON, "command", NULL,
+			     config_cmds[c].json);
+	} else {
+		print_uint(p, PRINT_ANY, "command", " command %u", e->cmd);
+	}
+	if (reason)
+		print_string(p, PRINT_JSON, "reason", NULL, reason);
+	else
+		print_uint(p, PRINT_JSON, "reason", NULL, e->reason);
 	if (e->port)
-		json_object_set_new(o, "port", jstr(e->port));
+		print_string(p, PRINT_JSON, "port", NULL, e->port);
 	if (e->scanner)
-		json_object_set_new(o, "scanner", jstr(e->scanner));
+		print_string(p, PRINT_ANY | PRINT_ESCAPE, "scanner",
+			     c >= 0 && config_cmds[c].names_scanner ?
+			     " %s" : " scanner %s", e->scanner);
 	if (e->cap)
-		json_object_set_new(o, "cap", jstr(e->cap));
+		print_string(p, PRINT_ANY | PRINT_ESCAPE, "cap", " cap %s",
+			     e->cap);
 	if (e->has_id)
-		json_object_set_new(o, "id", jint(e->id));
+		print_uint(p, PRINT_ANY, "id", " id %u", e->id);
 	if (e->pid)
-		json_object_set_new(o, "pid", jint(e->pid));
-	return o;
+		print_uint(p, PRINT_ANY, "pid", " pid %u", e->pid);
+	if (e->port && !port_why)
+		print_string(p, PRINT_FP | PRINT_ESCAPE, NULL, " port %s",
+			     e->port);
+	reason_print(p, e);
+	print_fp(p, "\n");
+	close_object(p);
 }
 
 /* A configuration event, at the time it was received. */
 static int monitor_config(struct monitor *m, const struct nlmsghdr *nlh)
 {
 	uint64_t ns = now_ns();
+	struct sisctl_print p;
 	struct config_event e;
 	char time[64];
 	int r;
@@ -656,12 +587,9 @@ static int monitor_config(struct monitor *m, const struct nlmsghdr *nlh)
 		return 0;
 	}
 	time_text(time, sizeof(time), ns);
-	r = 0;
-	if (m->json)
-		r = monitor_put_json(m, config_event_json(&e, time, ns),
-				     "a configuration event");
-	else
-		config_event_text(m->out, &e, time);
+	print_init(&p, m->out, m->json);
+	config_event_print(&p, &e, time, ns);
+	r = monitor_end(m, &p, "a configuration event");
 	if (!r)
 		r = monitor_flush(m);
 	if (r < 0)

@@ -471,10 +471,8 @@ int monitor_parse(int argc, char *const argv[], bool *json,
 		  char *err, size_t err_len);
 int monitor_format_time(char *buf, size_t len, uint64_t ns);
 int config_event_parse(const struct nlmsghdr *nlh, struct config_event *e);
-void config_event_text(FILE *f, const struct config_event *e,
-		       const char *time);
-json_t *config_event_json(const struct config_event *e, const char *time,
-			  uint64_t time_ns);
+void config_event_print(struct sisctl_print *p, const struct config_event *e,
+			const char *time, uint64_t time_ns);
 int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh);
 int monitor_join(struct nl_sock *sk, const char *family, const char *group);
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd);

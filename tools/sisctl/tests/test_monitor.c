@@ -618,11 +618,13 @@ TAP_SUITE(monitor_event_format)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct config_event *e = &cases[i].e;
 		char *text = NULL, *json, want[512];
+		struct sisctl_print p;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
 		json_t *j;
 
-		config_event_text(f, e, "T");
+		print_init(&p, f, false);
+		config_event_print(&p, e, "T", 7);
 		fclose(f);
 		tap_streq(text, cases[i].text, "event line: %.*s", (int)strlen(cases[i].text) - 1,
 			  cases[i].text);
@@ -636,7 +638,9 @@ TAP_SUITE(monitor_event_format)
 			 "\"ifindex\":5,%s", json, cases[i].json);
 		free(json);
 		json_decref(j);
-		j = config_event_json(e, "T", 7);
+		print_init(&p, NULL, true);
+		config_event_print(&p, e, "T", 7);
+		j = print_json_take(&p);
 		json = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		tap_streq(json, want, "event JSON: %.*s", (int)strlen(cases[i].text) - 1,
 			  cases[i].text);
@@ -648,15 +652,19 @@ TAP_SUITE(monitor_event_format)
 	{
 		struct config_event e = { .cmd = SIS_CMD_ATTACH, .ifindex = 999999 };
 		char *text = NULL, *json;
+		struct sisctl_print p;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
 		json_t *j;
 
-		config_event_text(f, &e, "T");
+		print_init(&p, f, false);
+		config_event_print(&p, &e, "T", 7);
 		fclose(f);
 		tap_streq(text, "T bridge if999999 attach\n", "event line: no bridge name");
 		free(text);
-		j = config_event_json(&e, "T", 7);
+		print_init(&p, NULL, true);
+		config_event_print(&p, &e, "T", 7);
+		j = print_json_take(&p);
 		json = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		tap_streq(json, "{\"event\":\"config\",\"time\":\"T\",\"time_ns\":7,"
 			  "\"bridge\":null,\"ifindex\":999999,\"command\":\"attach\","
