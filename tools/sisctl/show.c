@@ -296,10 +296,15 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 			}
 			fputc('\n', f);
 		}
-		for (size_t j = 0; sl && j < sl->n; j++)
-			if (sl->v[j].ifindex == b->ifindex)
-				scanner_text(f, &sl->v[j],
-					     b->ifname[0] ? b->ifname : NULL);
+		for (size_t j = 0; sl && j < sl->n; j++) {
+			struct sisctl_print p;
+
+			if (sl->v[j].ifindex != b->ifindex)
+				continue;
+			print_init(&p, f, false);
+			scanner_print(&p, &sl->v[j],
+				      b->ifname[0] ? b->ifname : NULL);
+		}
 	}
 }
 
@@ -414,11 +419,16 @@ json_t *show_json(const struct sisctl_bridges *l,
 			json_array_append_new(rules, jr);
 		}
 		json_object_set_new(o, "prevent", rules);
-		for (size_t j = 0; sl && j < sl->n; j++)
-			if (sl->v[j].ifindex == b->ifindex)
-				json_array_append_new(scanners,
-					scanner_json(&sl->v[j], b->ifname[0] ?
-						     b->ifname : NULL));
+		for (size_t j = 0; sl && j < sl->n; j++) {
+			struct sisctl_print p;
+
+			if (sl->v[j].ifindex != b->ifindex)
+				continue;
+			print_init(&p, NULL, true);
+			scanner_print(&p, &sl->v[j],
+				      b->ifname[0] ? b->ifname : NULL);
+			json_array_append_new(scanners, print_json_take(&p));
+		}
 		json_object_set_new(o, "scanners", scanners);
 		lj = limits_json(&b->limits, false);
 		if (lj)
@@ -540,8 +550,8 @@ int show_scanners(const struct sisctl *o, const char *name)
 {
 	struct sisctl_scanners sl = { 0 };
 	char extack[SIS_EXTACK_MAX] = "";
+	struct sisctl_print p;
 	bool found = false;
-	json_t *arr = NULL;
 	struct sis_nl *nl;
 	int r, ret;
 
@@ -558,35 +568,26 @@ int show_scanners(const struct sisctl *o, const char *name)
 	ret = sisctl_result(r, extack);
 	if (ret)
 		goto out;
-	if (o->json) {
-		arr = json_array();
-		if (!arr) {
-			ret = sisctl_result(-ENOMEM, NULL);
-			goto out;
-		}
-	}
+	print_init(&p, stdout, o->json);
+	open_array(&p, NULL);
 	for (size_t i = 0; i < sl.n; i++) {
 		const struct sisctl_scanner *s = &sl.v[i];
 		char buf[IF_NAMESIZE];
-		const char *bridge;
 
 		if (name && strcmp(s->name, name))
 			continue;
 		found = true;
-		bridge = scanner_bridge_name(NULL, s->ifindex, buf, sizeof(buf));
-		if (arr)
-			json_array_append_new(arr, scanner_json(s, bridge));
-		else
-			scanner_text(stdout, s, bridge);
+		scanner_print(&p, s, scanner_bridge_name(NULL, s->ifindex, buf,
+							 sizeof(buf)));
 	}
+	close_array(&p);
 	if (name && !found) {
-		json_decref(arr);
+		json_decref(print_json_take(&p));
 		sisctl_error("no scanner \"%s\"", name);
 		ret = 1;
 		goto out;
 	}
-	if (arr)
-		ret = print_json(o, arr);
+	ret = sisctl_result(print_end(&p, sisctl_json_flags(o)), NULL);
 out:
 	scanners_free(&sl);
 	return ret;

@@ -268,94 +268,6 @@ static const char *user_name(uint32_t uid)
 	return pw ? pw->pw_name : NULL;
 }
 
-void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge)
-{
-	const struct sisctl_scanner_stats *st = &s->st;
-	const char *user = user_name(s->uid);
-
-	fprintf(f, "scanner %s bridge ", s->name);
-	if (bridge)
-		fputs(bridge, f);
-	else
-		fprintf(f, "if%" PRIu32, s->ifindex);
-	if (user)
-		fprintf(f, " user %s", user);
-	else
-		fprintf(f, " user %" PRIu32, s->uid);
-	if (s->attached)
-		fprintf(f, " pid %" PRIu32 "\n", s->pid);
-	else
-		fputs(" not attached\n", f);
-	fprintf(f, "\ttimeout %" PRIu32 " fail %s absent %s max-held %" PRIu32
-		" max-bytes %" PRIu32 " inject-rate %" PRIu32 "\n",
-		s->timeout_ms, fail_name(s->fail), absent_name(s->absent),
-		s->max_held, s->max_bytes, s->inject_rate);
-	fprintf(f, "\theld %" PRIu32 " bytes %" PRIu32 "\n", s->held,
-		s->held_bytes);
-	fprintf(f, "\tframes %" PRIu64 " passed %" PRIu64 " cut %" PRIu64
-		" timeouts %" PRIu64 " overflows %" PRIu64 " released %" PRIu64
-		" stale %" PRIu64 " lost %" PRIu64 "\n", st->frames, st->passed,
-		st->cut, st->timeouts, st->overflows, st->released, st->stale,
-		st->lost);
-	fprintf(f, "\talerts %" PRIu64 " dropped %" PRIu64 " injects %" PRIu64
-		" limited %" PRIu64 " absent-dropped %" PRIu64 "\n", st->alerts,
-		st->alerts_dropped, st->injects, st->injects_limited,
-		st->absent_dropped);
-	for (size_t i = 0; i < s->ncaps; i++) {
-		const struct sisctl_cap *c = &s->caps[i];
-
-		fprintf(f, "\tcap %s", c->name);
-		if (c->kind == SIS_CAP_STREAM) {
-			char host[256], net[256];
-
-			format_port_list(host, sizeof(host), &c->host_ports);
-			format_port_list(net, sizeof(net), &c->net_ports);
-			fprintf(f, " stream host-port %s net-port %s", host, net);
-			if (c->midstream >= 0)
-				fprintf(f, " midstream %s",
-					c->midstream == SIS_UNJUDGED_DROP ?
-					"drop" : "pass");
-		} else if (c->kind != SIS_CAP_FRAMES) {
-			fprintf(f, " kind %u", c->kind);
-		}
-		fprintf(f, " dir %s rights %s matches %" PRIu64,
-			dir_name(c->dir), rights_name(c->rights), c->matches);
-		if (c->expr[0]) {
-			fputs(": ", f);
-			put_clean(f, c->expr);
-		}
-		fputc('\n', f);
-	}
-	for (size_t i = 0; i < s->ninjects; i++) {
-		const struct sisctl_inject *in = &s->injects[i];
-
-		fprintf(f, "\tinject %" PRIu32 " dir %s len %" PRIu32
-			" sent %" PRIu64 "\n", in->id, dir_name(in->dir),
-			in->len, in->sent);
-	}
-	for (size_t i = 0; i < s->nsubs; i++) {
-		const struct sisctl_sub *sub = &s->subs[i];
-
-		fprintf(f, "\tsub %" PRIu32 " cap %s rights %s snaplen ",
-			sub->id, sub->cap, rights_name(sub->rights));
-		if (sub->snaplen)
-			fprintf(f, "%" PRIu32, sub->snaplen);
-		else
-			fputs("all", f);
-		fprintf(f, " matches %" PRIu64, sub->matches);
-		if (sub->expr[0]) {
-			fputs(": ", f);
-			put_clean(f, sub->expr);
-		}
-		fputc('\n', f);
-	}
-}
-
-static json_t *jname_or_null(const char *s)
-{
-	return s ? jstr(s) : json_null();
-}
-
 const char *cap_kind_name(uint8_t kind)
 {
 	switch (kind) {
@@ -368,109 +280,191 @@ const char *cap_kind_name(uint8_t kind)
 	}
 }
 
-/* null for any port, else [{"lo", "hi"}, ...] */
-static json_t *jports(const struct port_list *l)
+/* Text as cap add takes it; JSON null for any port, else [{"lo", "hi"}]. */
+static void ports_print(struct sisctl_print *p, const char *key,
+			const char *fmt, const struct port_list *l)
 {
-	json_t *a;
+	char buf[256];
 
-	if (!l->n)
-		return json_null();
-	a = json_array();
-	for (unsigned int i = 0; a && i < l->n; i++)
-		json_array_append_new(a, json_pack("{s:i,s:i}", "lo", l->r[i].lo,
-						   "hi", l->r[i].hi));
-	return a;
-}
-
-/* Stream capabilities also have "host_ports" and "net_ports". */
-static json_t *jcaps(const struct sisctl_scanner *s)
-{
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < s->ncaps; i++) {
-		const struct sisctl_cap *c = &s->caps[i];
-		json_t *o = json_pack("{s:o,s:s,s:s,s:o,s:o,s:s}",
-			"name", jstr(c->name), "dir", dir_name(c->dir),
-			"rights", rights_name(c->rights), "filter", jstr(c->expr),
-			"matches", jint(c->matches), "kind", cap_kind_name(c->kind));
-
-		if (o && c->kind == SIS_CAP_STREAM) {
-			json_object_set_new(o, "host_ports", jports(&c->host_ports));
-			json_object_set_new(o, "net_ports", jports(&c->net_ports));
-			if (c->midstream >= 0)
-				json_object_set_new(o, "midstream", json_string(
-					c->midstream == SIS_UNJUDGED_DROP ?
-					"drop" : "pass"));
-		}
-		json_array_append_new(a, o);
+	format_port_list(buf, sizeof(buf), l);
+	print_string(p, PRINT_FP, NULL, fmt, buf);
+	if (!l->n) {
+		print_null(p, PRINT_JSON, key, NULL);
+		return;
 	}
-	return a;
+	open_array(p, key);
+	for (unsigned int i = 0; i < l->n; i++) {
+		open_object(p, NULL);
+		print_uint(p, PRINT_JSON, "lo", NULL, l->r[i].lo);
+		print_uint(p, PRINT_JSON, "hi", NULL, l->r[i].hi);
+		close_object(p);
+	}
+	close_array(p);
 }
 
-static json_t *jinjects(const struct sisctl_scanner *s)
+/*
+ * A capability's kind: text has it before the direction, and only when it
+ * is not frames; JSON has "kind" after "matches", then a stream's ports.
+ * @where says which of the two is asked for.
+ */
+static void cap_kind_print(struct sisctl_print *p, const struct sisctl_cap *c,
+			   enum print_type where)
 {
-	json_t *a = json_array();
+	if (!print_wants(p, where))
+		return;
+	print_string(p, PRINT_JSON, "kind", NULL, cap_kind_name(c->kind));
+	if (c->kind == SIS_CAP_STREAM) {
+		print_fp(p, " stream");
+		ports_print(p, "host_ports", " host-port %s", &c->host_ports);
+		ports_print(p, "net_ports", " net-port %s", &c->net_ports);
+		if (c->midstream >= 0)
+			print_string(p, PRINT_ANY, "midstream", " midstream %s",
+				     c->midstream == SIS_UNJUDGED_DROP ?
+				     "drop" : "pass");
+	} else if (c->kind != SIS_CAP_FRAMES) {
+		print_uint(p, PRINT_FP, NULL, " kind %u", c->kind);
+	}
+}
 
-	for (size_t i = 0; a && i < s->ninjects; i++) {
+/* A filter's text ends its line, on that line whatever it holds. */
+static void filter_end_print(struct sisctl_print *p, const char *expr)
+{
+	if (expr[0])
+		print_string(p, PRINT_FP | PRINT_CLEAN, NULL, ": %s", expr);
+	print_fp(p, "\n");
+}
+
+static void caps_print(struct sisctl_print *p, const struct sisctl_scanner *s)
+{
+	open_array(p, "caps");
+	for (size_t i = 0; i < s->ncaps; i++) {
+		const struct sisctl_cap *c = &s->caps[i];
+
+		open_object(p, NULL);
+		print_string(p, PRINT_ANY, "name", "\tcap %s", c->name);
+		cap_kind_print(p, c, PRINT_FP);
+		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(c->dir));
+		print_string(p, PRINT_ANY, "rights", " rights %s",
+			     rights_name(c->rights));
+		print_string(p, PRINT_JSON, "filter", NULL, c->expr);
+		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
+			  c->matches);
+		cap_kind_print(p, c, PRINT_JSON);
+		filter_end_print(p, c->expr);
+		close_object(p);
+	}
+	close_array(p);
+}
+
+static void injects_print(struct sisctl_print *p,
+			  const struct sisctl_scanner *s)
+{
+	open_array(p, "injects");
+	for (size_t i = 0; i < s->ninjects; i++) {
 		const struct sisctl_inject *in = &s->injects[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:s,s:o,s:o}",
-			"id", jint(in->id), "dir", dir_name(in->dir),
-			"len", jint(in->len), "sent", jint(in->sent)));
+		open_object(p, NULL);
+		print_uint(p, PRINT_ANY, "id", "\tinject %" PRIu32, in->id);
+		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(in->dir));
+		print_uint(p, PRINT_ANY, "len", " len %" PRIu32, in->len);
+		print_u64(p, PRINT_ANY, "sent", " sent %" PRIu64 "\n",
+			  in->sent);
+		close_object(p);
 	}
-	return a;
+	close_array(p);
 }
 
-static json_t *jsubs(const struct sisctl_scanner *s)
+static void subs_print(struct sisctl_print *p, const struct sisctl_scanner *s)
 {
-	json_t *a = json_array();
-
-	for (size_t i = 0; a && i < s->nsubs; i++) {
+	open_array(p, "subs");
+	for (size_t i = 0; i < s->nsubs; i++) {
 		const struct sisctl_sub *sub = &s->subs[i];
 
-		json_array_append_new(a, json_pack("{s:o,s:o,s:s,s:o,s:o,s:o}",
-			"id", jint(sub->id), "cap", jstr(sub->cap),
-			"rights", rights_name(sub->rights),
-			"filter", jstr(sub->expr), "snaplen", jint(sub->snaplen),
-			"matches", jint(sub->matches)));
+		open_object(p, NULL);
+		print_uint(p, PRINT_ANY, "id", "\tsub %" PRIu32, sub->id);
+		print_string(p, PRINT_ANY, "cap", " cap %s", sub->cap);
+		print_string(p, PRINT_ANY, "rights", " rights %s",
+			     rights_name(sub->rights));
+		print_string(p, PRINT_JSON, "filter", NULL, sub->expr);
+		/* 0 in JSON is all of the frame. */
+		print_uint(p, PRINT_JSON, "snaplen", NULL, sub->snaplen);
+		if (sub->snaplen)
+			print_uint(p, PRINT_FP, NULL, " snaplen %" PRIu32,
+				   sub->snaplen);
+		else
+			print_fp(p, " snaplen all");
+		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
+			  sub->matches);
+		filter_end_print(p, sub->expr);
+		close_object(p);
 	}
-	return a;
+	close_array(p);
 }
 
-static json_t *jscanner_stats(const struct sisctl_scanner_stats *st)
+static void scanner_stats_print(struct sisctl_print *p,
+				const struct sisctl_scanner_stats *st)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			 "frames", jint(st->frames), "passed", jint(st->passed),
-			 "cut", jint(st->cut), "timeouts", jint(st->timeouts),
-			 "overflows", jint(st->overflows),
-			 "released", jint(st->released), "stale", jint(st->stale),
-			 "lost", jint(st->lost), "alerts", jint(st->alerts),
-			 "alerts_dropped", jint(st->alerts_dropped),
-			 "injects", jint(st->injects),
-			 "injects_limited", jint(st->injects_limited),
-			 "absent_dropped", jint(st->absent_dropped));
+	open_object(p, "stats");
+	print_u64(p, PRINT_ANY, "frames", "\tframes %" PRIu64, st->frames);
+	print_u64(p, PRINT_ANY, "passed", " passed %" PRIu64, st->passed);
+	print_u64(p, PRINT_ANY, "cut", " cut %" PRIu64, st->cut);
+	print_u64(p, PRINT_ANY, "timeouts", " timeouts %" PRIu64, st->timeouts);
+	print_u64(p, PRINT_ANY, "overflows", " overflows %" PRIu64,
+		  st->overflows);
+	print_u64(p, PRINT_ANY, "released", " released %" PRIu64, st->released);
+	print_u64(p, PRINT_ANY, "stale", " stale %" PRIu64, st->stale);
+	print_u64(p, PRINT_ANY, "lost", " lost %" PRIu64 "\n", st->lost);
+	print_u64(p, PRINT_ANY, "alerts", "\talerts %" PRIu64, st->alerts);
+	print_u64(p, PRINT_ANY, "alerts_dropped", " dropped %" PRIu64,
+		  st->alerts_dropped);
+	print_u64(p, PRINT_ANY, "injects", " injects %" PRIu64, st->injects);
+	print_u64(p, PRINT_ANY, "injects_limited", " limited %" PRIu64,
+		  st->injects_limited);
+	print_u64(p, PRINT_ANY, "absent_dropped",
+		  " absent-dropped %" PRIu64 "\n", st->absent_dropped);
+	close_object(p);
 }
 
-/* One scanner, as an element of "scanners" (NULL on allocation failure). */
-json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge)
+/*
+ * One scanner: its lines of text, or an element of "scanners". The newer
+ * keys (inject_rate) come last in JSON.
+ */
+void scanner_print(struct sisctl_print *p, const struct sisctl_scanner *s,
+		   const char *bridge)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
-			 "name", jstr(s->name),
-			 "bridge", jname_or_null(bridge),
-			 "ifindex", jint(s->ifindex),
-			 "uid", jint(s->uid),
-			 "user", jname_or_null(user_name(s->uid)),
-			 "pid", s->attached ? jint(s->pid) : json_null(),
-			 "timeout_ms", jint(s->timeout_ms),
-			 "fail", fail_name(s->fail),
-			 "absent", absent_name(s->absent),
-			 "max_held", jint(s->max_held),
-			 "max_bytes", jint(s->max_bytes),
-			 "held", jint(s->held),
-			 "held_bytes", jint(s->held_bytes),
-			 "stats", jscanner_stats(&s->st),
-			 "caps", jcaps(s),
-			 "injects", jinjects(s),
-			 "subs", jsubs(s),
-			 "inject_rate", jint(s->inject_rate));
+	const char *user = user_name(s->uid);
+
+	open_object(p, NULL);
+	print_string(p, PRINT_ANY, "name", "scanner %s", s->name);
+	print_dev(p, PRINT_ANY, "bridge", " bridge %s", bridge, s->ifindex);
+	print_uint(p, PRINT_JSON, "uid", NULL, s->uid);
+	if (user) {
+		print_string(p, PRINT_ANY, "user", " user %s", user);
+	} else {
+		print_null(p, PRINT_JSON, "user", NULL);
+		print_uint(p, PRINT_FP, NULL, " user %" PRIu32, s->uid);
+	}
+	if (s->attached)
+		print_uint(p, PRINT_ANY, "pid", " pid %" PRIu32 "\n", s->pid);
+	else
+		print_null(p, PRINT_ANY, "pid", " not attached\n");
+	print_uint(p, PRINT_ANY, "timeout_ms", "\ttimeout %" PRIu32,
+		   s->timeout_ms);
+	print_string(p, PRINT_ANY, "fail", " fail %s", fail_name(s->fail));
+	print_string(p, PRINT_ANY, "absent", " absent %s",
+		     absent_name(s->absent));
+	print_uint(p, PRINT_ANY, "max_held", " max-held %" PRIu32, s->max_held);
+	print_uint(p, PRINT_ANY, "max_bytes", " max-bytes %" PRIu32,
+		   s->max_bytes);
+	print_uint(p, PRINT_FP, NULL, " inject-rate %" PRIu32 "\n",
+		   s->inject_rate);
+	print_uint(p, PRINT_ANY, "held", "\theld %" PRIu32, s->held);
+	print_uint(p, PRINT_ANY, "held_bytes", " bytes %" PRIu32 "\n",
+		   s->held_bytes);
+	scanner_stats_print(p, &s->st);
+	caps_print(p, s);
+	injects_print(p, s);
+	subs_print(p, s);
+	print_uint(p, PRINT_JSON, "inject_rate", NULL, s->inject_rate);
+	close_object(p);
 }

@@ -325,9 +325,9 @@ int scanners_merge(struct sisctl_scanners *l, const struct nlmsghdr *nlh);
 void scanners_free(struct sisctl_scanners *l);
 const char *scanner_bridge_name(const struct sisctl_bridges *bl,
 				uint32_t ifindex, char *buf, size_t len);
-void scanner_text(FILE *f, const struct sisctl_scanner *s, const char *bridge);
 const char *cap_kind_name(uint8_t kind);
-json_t *scanner_json(const struct sisctl_scanner *s, const char *bridge);
+void scanner_print(struct sisctl_print *p, const struct sisctl_scanner *s,
+		   const char *bridge);
 
 /* show.c: bl and sl may be NULL (nothing of that kind) */
 void show_text(FILE *f, const struct sisctl_bridges *bl,

@@ -366,6 +366,7 @@ TAP_SUITE(cap_stream_show)
 						     { 8000, 8080 } };
 	static const struct sis_port_range host[] = { { 1024, 65535 } };
 	struct sisctl_scanners sl = { 0 };
+	struct sisctl_print p;
 	struct nl_msg *msg;
 	char *text = NULL, *js;
 	size_t len = 0;
@@ -385,7 +386,8 @@ TAP_SUITE(cap_stream_show)
 	nlmsg_free(msg);
 
 	f = open_memstream(&text, &len);
-	scanner_text(f, &sl.v[0], "br0");
+	print_init(&p, f, false);
+	scanner_print(&p, &sl.v[0], "br0");
 	fclose(f);
 	tap_ok(text && strstr(text,
 		"\tcap smtp stream host-port * net-port 25,110,8000-8080 dir out "
@@ -397,7 +399,9 @@ TAP_SUITE(cap_stream_show)
 		tap_diag("%s", text);
 	free(text);
 
-	j = scanner_json(&sl.v[0], "br0");
+	print_init(&p, NULL, true);
+	scanner_print(&p, &sl.v[0], "br0");
+	j = print_json_take(&p);
 	c = json_array_get(json_object_get(j, "caps"), 0);
 	js = c ? json_dumps(c, JSON_COMPACT) : NULL;
 #define SMTP_JSON \

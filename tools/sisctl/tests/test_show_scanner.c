@@ -202,11 +202,13 @@ TAP_SUITE(show_scanner_text)
 	show_free(&bl);
 
 	{
+		struct sisctl_print p;
 		char *buf = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&buf, &len);
 
-		scanner_text(f, &sl.v[1], NULL);
+		print_init(&p, f, false);
+		scanner_print(&p, &sl.v[1], NULL);
 		fclose(f);
 		tap_ok(buf && !strncmp(buf, "scanner probe bridge if8 user 4000000 not attached\n",
 				       51), "text: unknown bridge name");
@@ -224,10 +226,12 @@ TAP_SUITE(show_scanner_text)
 		merge_scanners(&sl, &odd, 1);
 		s = NULL;
 		{
+			struct sisctl_print p;
 			size_t len = 0;
 			FILE *f = open_memstream(&s, &len);
 
-			scanner_text(f, &sl.v[0], "br1");
+			print_init(&p, f, false);
+			scanner_print(&p, &sl.v[0], "br1");
 			fclose(f);
 		}
 		tap_ok(s && strstr(s, "\tcap c dir out rights read matches 0: udp port 53\n"),
@@ -248,11 +252,14 @@ TAP_SUITE(show_scanner_json)
 {
 	struct sisctl_bridges bl = { 0 };
 	struct sisctl_scanners sl = { 0 };
+	struct sisctl_print p;
 	json_t *j, *b, *a;
 	char *s;
 
 	merge_scanners(&sl, scanner_example, ARRAY_SIZE(scanner_example));
-	j = scanner_json(&sl.v[0], "br0");
+	print_init(&p, NULL, true);
+	scanner_print(&p, &sl.v[0], "br0");
+	j = print_json_take(&p);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, IDS_JSON), "json: a scanner, key order included");
 	if (s && strcmp(s, IDS_JSON))
@@ -260,7 +267,9 @@ TAP_SUITE(show_scanner_json)
 	free(s);
 	json_decref(j);
 
-	j = scanner_json(&sl.v[1], NULL);
+	print_init(&p, NULL, true);
+	scanner_print(&p, &sl.v[1], NULL);
+	j = print_json_take(&p);
 	tap_ok(j && json_is_null(json_object_get(j, "bridge")) &&
 	       jint_is(j, "ifindex", 8) && json_is_null(json_object_get(j, "pid")) &&
 	       json_is_null(json_object_get(j, "user")) && jint_is(j, "uid", 4000000) &&
