@@ -242,138 +242,123 @@ int set_fill(struct nl_msg *msg, uint32_t bridge, const struct sisctl_limits *l)
 	return 0;
 }
 
-/*
- * "\tlimits max-conns N ...", then "\tsettings fragments W ...", as set
- * takes them; nothing for either if the dump had none.
- */
-void limits_text(FILE *f, const struct sisctl_limits *l)
+/* Text " word VALUE" as set takes it, JSON "key": the number or word. */
+static void limit_print(struct sisctl_print *p, int attr, uint32_t v)
 {
-	if (l->has & ~settings_mask()) {
-		fputs("\tlimits", f);
-		for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
-			char buf[32];
+	const char *w = is_setting(attr) ? choice_word(attr, v) : NULL;
+	char buf[32];
 
-			if (!(l->has & (1u << i)) || !limits[i].word ||
-			    is_setting(i))
-				continue;
-			switch (limits[i].kind) {
-			case SIZE:
-				format_size(buf, sizeof(buf), l->v[i]);
-				break;
-			case DURATION:
-				format_duration_ms(buf, sizeof(buf), l->v[i]);
-				break;
-			default:
-				snprintf(buf, sizeof(buf), "%" PRIu32, l->v[i]);
-				break;
-			}
-			fprintf(f, " %s %s", limits[i].word, buf);
-		}
-		fputc('\n', f);
-	}
-	if (!(l->has & settings_mask()))
+	print_string(p, PRINT_FP, NULL, " %s", limits[attr].word);
+	if (w) {
+		print_string(p, PRINT_ANY, limits[attr].json, " %s", w);
 		return;
-	fputs("\tsettings", f);
-	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++) {
-		const char *w;
-
-		if (!(l->has & (1u << i)) || !is_setting(i))
-			continue;
-		w = choice_word(i, l->v[i]);
-		if (w)
-			fprintf(f, " %s %s", limits[i].word, w);
-		else
-			fprintf(f, " %s %" PRIu32, limits[i].word, l->v[i]);
 	}
-	fputc('\n', f);
+	switch (limits[attr].kind) {
+	case SIZE:
+		format_size(buf, sizeof(buf), v);
+		break;
+	case DURATION:
+		format_duration_ms(buf, sizeof(buf), v);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "%" PRIu32, v);
+		break;
+	}
+	print_string(p, PRINT_FP, NULL, " %s", buf);
+	print_uint(p, PRINT_JSON, limits[attr].json, NULL, v);
 }
 
-/*
- * {"max_conns", "conn_bytes", ..., "close_timeout_ms"} (@settings false) or
- * {"fragments", "ip6_exthdr", "local"} (true): those present, or NULL.
- */
-json_t *limits_json(const struct sisctl_limits *l, bool settings)
+/* The limits (@settings false) or the settings the dump had, if any. */
+static void limits_group_print(struct sisctl_print *p,
+			       const struct sisctl_limits *l, bool settings)
 {
-	json_t *o;
+	const char *name = settings ? "settings" : "limits";
 
 	if (!(l->has & (settings ? settings_mask() : ~settings_mask())))
-		return NULL;
-	o = json_object();
-	for (int i = 1; o && i <= SIS_LIMITS_A_MAX; i++) {
-		const char *w;
-
-		if (!(l->has & (1u << i)) || !limits[i].json ||
-		    is_setting(i) != settings)
-			continue;
-		w = settings ? choice_word(i, l->v[i]) : NULL;
-		json_object_set_new(o, limits[i].json,
-				    w ? json_string(w) : jint(l->v[i]));
-	}
-	return o;
+		return;
+	open_object(p, name);
+	print_string(p, PRINT_FP, NULL, "\t%s", name);
+	for (int i = 1; i <= SIS_LIMITS_A_MAX; i++)
+		if ((l->has & (1u << i)) && limits[i].word &&
+		    is_setting(i) == settings)
+			limit_print(p, i, l->v[i]);
+	print_fp(p, "\n");
+	close_object(p);
 }
 
-/* "\tnormalize reassembled N ...": nothing if the dump had none. */
-void nstats_text(FILE *f, const struct sisctl_nstats *s)
+/*
+ * "\tlimits max-conns N ...", then "\tsettings fragments W ...", as set
+ * takes them, or "limits": {"max_conns", ..., "close_timeout_ms"} and
+ * "settings": {"fragments", "ip6_exthdr", "local"}: those the dump had.
+ */
+void limits_print(struct sisctl_print *p, const struct sisctl_limits *l)
+{
+	limits_group_print(p, l, false);
+	limits_group_print(p, l, true);
+}
+
+/* Text " word N", JSON "key": N, where @t says. */
+static void counter_print(struct sisctl_print *p, enum print_type t,
+			  const char *word, const char *key, uint64_t v)
+{
+	print_string(p, t & PRINT_FP, NULL, " %s", word);
+	print_u64(p, t, key, " %" PRIu64, v);
+}
+
+/* "\tnormalize reassembled N ..." or "norm_stats": nothing without them. */
+void nstats_print(struct sisctl_print *p, const struct sisctl_nstats *s)
 {
 	if (!s->has)
 		return;
-	fputs("\tnormalize", f);
+	open_object(p, "norm_stats");
+	print_fp(p, "\tnormalize");
 	for (int i = 1; i <= SIS_NSTATS_A_MAX; i++)
 		if ((s->has & (1u << i)) && nstats[i].word)
-			fprintf(f, " %s %" PRIu64, nstats[i].word, s->v[i]);
-	fputc('\n', f);
+			counter_print(p, PRINT_ANY, nstats[i].word,
+				      nstats[i].json, s->v[i]);
+	print_fp(p, "\n");
+	close_object(p);
 }
 
-json_t *nstats_json(const struct sisctl_nstats *s)
-{
-	json_t *o = json_object();
-
-	for (int i = 1; o && i <= SIS_NSTATS_A_MAX; i++)
-		if ((s->has & (1u << i)) && nstats[i].json)
-			json_object_set_new(o, nstats[i].json, jint(s->v[i]));
-	return o;
-}
-
-/* " word N" for the counters of [@first, @last] the dump had. */
-static void sstats_words(FILE *f, const struct sisctl_sstats *s, int first,
-			 int last)
+/* The counters of [@first, @last] the dump had, where @t says. */
+static void sstats_range_print(struct sisctl_print *p, enum print_type t,
+			       const struct sisctl_sstats *s, int first,
+			       int last)
 {
 	for (int i = first; i <= last; i++)
 		if ((s->has & (1u << i)) && sstats[i].word)
-			fprintf(f, " %s %" PRIu64, sstats[i].word, s->v[i]);
+			counter_print(p, t, sstats[i].word, sstats[i].json,
+				      s->v[i]);
 }
 
 /*
  * "\tstreams conns N total N ...", then "\tinvalid auth N state N ..."
- * (the invalid segments by the rule they broke): nothing if the dump had
- * none.
+ * (the invalid segments by the rule they broke); JSON "stream_stats" has
+ * them all in their order. Nothing if the dump had none.
  */
-void sstats_text(FILE *f, const struct sisctl_sstats *s)
+void sstats_print(struct sisctl_print *p, const struct sisctl_sstats *s)
 {
 	const unsigned int why = (~0u << SIS_SSTATS_A_INVALID_AUTH) &
 				 ~(~0u << (SIS_SSTATS_A_INVALID_FIN + 1));
 
 	if (!s->has)
 		return;
-	fputs("\tstreams", f);
-	sstats_words(f, s, 1, SIS_SSTATS_A_INVALID_AUTH - 1);
-	sstats_words(f, s, SIS_SSTATS_A_INVALID_FIN + 1, SIS_SSTATS_A_MAX);
-	fputc('\n', f);
-	if (!(s->has & why))
-		return;
-	fputs("\tinvalid", f);
-	sstats_words(f, s, SIS_SSTATS_A_INVALID_AUTH, SIS_SSTATS_A_INVALID_FIN);
-	fputc('\n', f);
-}
-
-json_t *sstats_json(const struct sisctl_sstats *s)
-{
-	json_t *o = json_object();
-
-	for (int i = 1; o && i <= SIS_SSTATS_A_MAX; i++)
-		if ((s->has & (1u << i)) && sstats[i].json)
-			json_object_set_new(o, sstats[i].json, jint(s->v[i]));
-	return o;
+	open_object(p, "stream_stats");
+	print_fp(p, "\tstreams");
+	sstats_range_print(p, PRINT_ANY, s, 1, SIS_SSTATS_A_INVALID_AUTH - 1);
+	/* In JSON in their place, in text on a line of their own. */
+	sstats_range_print(p, PRINT_JSON, s, SIS_SSTATS_A_INVALID_AUTH,
+			   SIS_SSTATS_A_INVALID_FIN);
+	sstats_range_print(p, PRINT_ANY, s, SIS_SSTATS_A_INVALID_FIN + 1,
+			   SIS_SSTATS_A_MAX);
+	print_fp(p, "\n");
+	if (s->has & why) {
+		print_fp(p, "\tinvalid");
+		sstats_range_print(p, PRINT_FP, s, SIS_SSTATS_A_INVALID_AUTH,
+				   SIS_SSTATS_A_INVALID_FIN);
+		print_fp(p, "\n");
+	}
+	close_object(p);
 }
 
 struct set_req {

@@ -260,6 +260,7 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 	for (size_t i = 0; l && i < l->n; i++) {
 		const struct sisctl_bridge *b = &l->v[i];
 		char n1[24], n2[24], n3[24];
+		struct sisctl_print p;
 
 		if (b->closed) {
 			fprintf(f, "bridge %s closed: port %s %s, frames dropped %" PRIu64 "\n",
@@ -281,9 +282,10 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
 			" dropped %" PRIu64 "\n",
 			"out", b->out.frames, b->out.bytes, b->out.dropped);
-		limits_text(f, &b->limits);
-		sstats_text(f, &b->sstats);
-		nstats_text(f, &b->nstats);
+		print_init(&p, f, false);
+		limits_print(&p, &b->limits);
+		sstats_print(&p, &b->sstats);
+		nstats_print(&p, &b->nstats);
 		for (size_t j = 0; j < b->nrules; j++) {
 			const struct sisctl_rule *r = &b->rules[j];
 
@@ -297,11 +299,8 @@ void show_text(FILE *f, const struct sisctl_bridges *l,
 			fputc('\n', f);
 		}
 		for (size_t j = 0; sl && j < sl->n; j++) {
-			struct sisctl_print p;
-
 			if (sl->v[j].ifindex != b->ifindex)
 				continue;
-			print_init(&p, f, false);
 			scanner_print(&p, &sl->v[j],
 				      b->ifname[0] ? b->ifname : NULL);
 		}
@@ -373,6 +372,7 @@ json_t *show_json(const struct sisctl_bridges *l,
 		const struct sisctl_bridge *b = &l->v[i];
 		json_t *o = json_object(), *stats = json_object();
 		json_t *rules = json_array(), *scanners = json_array(), *lj;
+		struct sisctl_print p;
 
 		if (!o || !stats || !rules || !scanners) {
 			json_decref(o);
@@ -420,8 +420,6 @@ json_t *show_json(const struct sisctl_bridges *l,
 		}
 		json_object_set_new(o, "prevent", rules);
 		for (size_t j = 0; sl && j < sl->n; j++) {
-			struct sisctl_print p;
-
 			if (sl->v[j].ifindex != b->ifindex)
 				continue;
 			print_init(&p, NULL, true);
@@ -430,18 +428,14 @@ json_t *show_json(const struct sisctl_bridges *l,
 			json_array_append_new(scanners, print_json_take(&p));
 		}
 		json_object_set_new(o, "scanners", scanners);
-		lj = limits_json(&b->limits, false);
-		if (lj)
-			json_object_set_new(o, "limits", lj);
-		lj = limits_json(&b->limits, true);
-		if (lj)
-			json_object_set_new(o, "settings", lj);
-		if (b->sstats.has)
-			json_object_set_new(o, "stream_stats",
-					    sstats_json(&b->sstats));
-		if (b->nstats.has)
-			json_object_set_new(o, "norm_stats",
-					    nstats_json(&b->nstats));
+		print_init(&p, NULL, true);
+		open_object(&p, NULL);
+		limits_print(&p, &b->limits);
+		sstats_print(&p, &b->sstats);
+		nstats_print(&p, &b->nstats);
+		lj = print_json_take(&p);
+		json_object_update(o, lj);
+		json_decref(lj);
 		/* Last, as they came last. */
 		json_object_set_new(o, "state", json_string("attached"));
 		if (b->has_fail)

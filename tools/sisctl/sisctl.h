@@ -397,12 +397,9 @@ int set_parse(int argc, char *const argv[], struct set_args *a, char *err,
 	      size_t err_len);
 int set_fill(struct nl_msg *msg, uint32_t bridge,
 	     const struct sisctl_limits *l);
-void limits_text(FILE *f, const struct sisctl_limits *l);
-json_t *limits_json(const struct sisctl_limits *l, bool settings);
-void nstats_text(FILE *f, const struct sisctl_nstats *s);
-json_t *nstats_json(const struct sisctl_nstats *s);
-void sstats_text(FILE *f, const struct sisctl_sstats *s);
-json_t *sstats_json(const struct sisctl_sstats *s);
+void limits_print(struct sisctl_print *p, const struct sisctl_limits *l);
+void nstats_print(struct sisctl_print *p, const struct sisctl_nstats *s);
+void sstats_print(struct sisctl_print *p, const struct sisctl_sstats *s);
 
 /* conns.c: SIS_CMD_GET_CONN dumps */
 struct sisctl_conn_dir {
