@@ -237,213 +237,135 @@ int show_merge(struct sisctl_bridges *l, const struct nlmsghdr *nlh)
 	return 0;
 }
 
-static const char *name_or_index(const char *name, uint32_t ifindex,
-				 char *buf, size_t len)
+/* A name from the dump, or NULL where it had none (it is empty then). */
+static const char *name_or_null(const char *name)
 {
-	if (name[0])
-		return name;
-	snprintf(buf, len, "if%" PRIu32, ifindex);
-	return buf;
+	return name[0] ? name : NULL;
 }
 
-/* Filter text on one line: control characters become spaces. */
-void put_clean(FILE *f, const char *s)
+/* Text "\tin   frames N ...", JSON "in": {"frames", "bytes", "dropped"}. */
+static void stats_print(struct sisctl_print *p, const char *name,
+			const struct sisctl_stats *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+	open_object(p, name);
+	print_string(p, PRINT_FP, NULL, "\t%-4s", name);
+	print_u64(p, PRINT_ANY, "frames", " frames %" PRIu64, s->frames);
+	print_u64(p, PRINT_ANY, "bytes", " bytes %" PRIu64, s->bytes);
+	print_u64(p, PRINT_ANY, "dropped", " dropped %" PRIu64 "\n",
+		  s->dropped);
+	close_object(p);
 }
 
-/* Each bridge, then its scanners. */
-void show_text(FILE *f, const struct sisctl_bridges *l,
-	       const struct sisctl_scanners *sl)
+/* A bridge kept closed after it lost a port: one line, or "closed". */
+static void closed_print(struct sisctl_print *p, const struct sisctl_bridge *b)
 {
-	for (size_t i = 0; l && i < l->n; i++) {
-		const struct sisctl_bridge *b = &l->v[i];
-		char n1[24], n2[24], n3[24];
-		struct sisctl_print p;
+	print_string(p, PRINT_ANY, "state", " %s:", "closed");
+	if (b->has_fail)
+		print_string(p, PRINT_JSON, "fail", NULL, fail_name(b->fail));
+	open_object(p, "closed");
+	print_string(p, PRINT_ANY, "port", " port %s", b->closed_port);
+	print_string(p, PRINT_ANY, "how", " %s", closed_how(b->closed_reason));
+	print_u64(p, PRINT_ANY, "dropped", ", frames dropped %" PRIu64 "\n",
+		  b->closed_dropped);
+	close_object(p);
+}
 
-		if (b->closed) {
-			fprintf(f, "bridge %s closed: port %s %s, frames dropped %" PRIu64 "\n",
-				name_or_index(b->ifname, b->ifindex, n1, sizeof(n1)),
-				b->closed_port, closed_how(b->closed_reason),
-				b->closed_dropped);
-			continue;
-		}
-		fprintf(f, "bridge %s host %s net %s",
-			name_or_index(b->ifname, b->ifindex, n1, sizeof(n1)),
-			name_or_index(b->host_ifname, b->host_ifindex, n2, sizeof(n2)),
-			name_or_index(b->net_ifname, b->net_ifindex, n3, sizeof(n3)));
-		if (b->has_fail)
-			fprintf(f, " fail %s", fail_name(b->fail));
-		fputc('\n', f);
-		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
-			" dropped %" PRIu64 "\n",
-			"in", b->in.frames, b->in.bytes, b->in.dropped);
-		fprintf(f, "\t%-4s frames %" PRIu64 " bytes %" PRIu64
-			" dropped %" PRIu64 "\n",
-			"out", b->out.frames, b->out.bytes, b->out.dropped);
-		print_init(&p, f, false);
-		limits_print(&p, &b->limits);
-		sstats_print(&p, &b->sstats);
-		nstats_print(&p, &b->nstats);
-		for (size_t j = 0; j < b->nrules; j++) {
-			const struct sisctl_rule *r = &b->rules[j];
+/* A filter's text ends its line, on that line whatever it holds. */
+void filter_end_print(struct sisctl_print *p, const char *expr)
+{
+	if (expr[0])
+		print_string(p, PRINT_FP | PRINT_CLEAN, NULL, ": %s", expr);
+	print_fp(p, "\n");
+}
 
-			fprintf(f, "\tprevent %" PRIu32 " dir %s matches %" PRIu64
-				" bytes %" PRIu64, r->id, dir_name(r->dir),
-				r->matches, r->bytes);
-			if (r->expr[0]) {
-				fputs(": ", f);
-				put_clean(f, r->expr);
-			}
-			fputc('\n', f);
-		}
-		for (size_t j = 0; sl && j < sl->n; j++) {
-			if (sl->v[j].ifindex != b->ifindex)
-				continue;
-			scanner_print(&p, &sl->v[j],
-				      b->ifname[0] ? b->ifname : NULL);
-		}
+static void rules_print(struct sisctl_print *p, const struct sisctl_bridge *b)
+{
+	open_array(p, "prevent");
+	for (size_t i = 0; i < b->nrules; i++) {
+		const struct sisctl_rule *r = &b->rules[i];
+
+		open_object(p, NULL);
+		print_uint(p, PRINT_ANY, "id", "\tprevent %" PRIu32, r->id);
+		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(r->dir));
+		print_string(p, PRINT_JSON, "filter", NULL, r->expr);
+		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
+			  r->matches);
+		print_u64(p, PRINT_ANY, "bytes", " bytes %" PRIu64, r->bytes);
+		filter_end_print(p, r->expr);
+		close_object(p);
 	}
-}
-
-/* A JSON string even from bytes that are not UTF-8 (those become '?'). */
-json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s);
-	char *c;
-
-	if (j)
-		return j;
-	c = strdup(s);
-	if (!c)
-		return NULL;
-	for (char *p = c; *p; p++)
-		if ((unsigned char)*p >= 0x80)
-			*p = '?';
-	j = json_string(c);
-	free(c);
-	return j;
-}
-
-static json_t *jname(const char *name)
-{
-	return name[0] ? jstr(name) : json_null();
-}
-
-/* Counters are u64; JSON integers here are signed 64-bit. */
-json_t *jint(uint64_t v)
-{
-	return json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v);
-}
-
-static json_t *jport(const char *name, uint32_t ifindex)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "ifname", jname(name));
-	json_object_set_new(o, "ifindex", jint(ifindex));
-	return o;
-}
-
-static json_t *jstats(const struct sisctl_stats *s)
-{
-	json_t *o = json_object();
-
-	json_object_set_new(o, "frames", jint(s->frames));
-	json_object_set_new(o, "bytes", jint(s->bytes));
-	json_object_set_new(o, "dropped", jint(s->dropped));
-	return o;
+	close_array(p);
 }
 
 /*
- * An array of bridges; each has its scanners in "scanners" (added after
- * "prevent", so that consumers of the older output are not affected), then
- * "limits" and "stream_stats" when the kernel has streams.
+ * The stream limits and counters: text has them after the frame counters,
+ * JSON after "scanners" (newer keys last). @where says which is asked for.
  */
-json_t *show_json(const struct sisctl_bridges *l,
-		  const struct sisctl_scanners *sl)
+static void streams_print(struct sisctl_print *p,
+			  const struct sisctl_bridge *b, enum print_type where)
 {
-	json_t *arr = json_array();
+	if (!print_wants(p, where))
+		return;
+	limits_print(p, &b->limits);
+	sstats_print(p, &b->sstats);
+	nstats_print(p, &b->nstats);
+}
 
-	if (!arr)
-		return NULL;
-	for (size_t i = 0; l && i < l->n; i++) {
-		const struct sisctl_bridge *b = &l->v[i];
-		json_t *o = json_object(), *stats = json_object();
-		json_t *rules = json_array(), *scanners = json_array(), *lj;
-		struct sisctl_print p;
+static void bridge_print(struct sisctl_print *p, const struct sisctl_bridge *b,
+			 const struct sisctl_scanners *sl)
+{
+	const char *name = name_or_null(b->ifname);
 
-		if (!o || !stats || !rules || !scanners) {
-			json_decref(o);
-			json_decref(stats);
-			json_decref(rules);
-			json_decref(scanners);
-			json_decref(arr);
-			return NULL;
-		}
-		json_object_set_new(o, "bridge", jname(b->ifname));
-		json_object_set_new(o, "ifindex", jint(b->ifindex));
-		if (b->closed) {
-			json_t *c = json_object();
-
-			json_object_set_new(o, "state", json_string("closed"));
-			if (b->has_fail)
-				json_object_set_new(o, "fail",
-						    json_string(fail_name(b->fail)));
-			json_object_set_new(c, "port", jstr(b->closed_port));
-			json_object_set_new(c, "how",
-					    json_string(closed_how(b->closed_reason)));
-			json_object_set_new(c, "dropped", jint(b->closed_dropped));
-			json_object_set_new(o, "closed", c);
-			json_decref(stats);
-			json_decref(rules);
-			json_decref(scanners);
-			json_array_append_new(arr, o);
-			continue;
-		}
-		json_object_set_new(o, "host", jport(b->host_ifname, b->host_ifindex));
-		json_object_set_new(o, "net", jport(b->net_ifname, b->net_ifindex));
-		json_object_set_new(stats, "in", jstats(&b->in));
-		json_object_set_new(stats, "out", jstats(&b->out));
-		json_object_set_new(o, "stats", stats);
-		for (size_t j = 0; j < b->nrules; j++) {
-			const struct sisctl_rule *r = &b->rules[j];
-			json_t *jr = json_object();
-
-			json_object_set_new(jr, "id", jint(r->id));
-			json_object_set_new(jr, "dir", json_string(dir_name(r->dir)));
-			json_object_set_new(jr, "filter", jstr(r->expr));
-			json_object_set_new(jr, "matches", jint(r->matches));
-			json_object_set_new(jr, "bytes", jint(r->bytes));
-			json_array_append_new(rules, jr);
-		}
-		json_object_set_new(o, "prevent", rules);
-		for (size_t j = 0; sl && j < sl->n; j++) {
-			if (sl->v[j].ifindex != b->ifindex)
-				continue;
-			print_init(&p, NULL, true);
-			scanner_print(&p, &sl->v[j],
-				      b->ifname[0] ? b->ifname : NULL);
-			json_array_append_new(scanners, print_json_take(&p));
-		}
-		json_object_set_new(o, "scanners", scanners);
-		print_init(&p, NULL, true);
-		open_object(&p, NULL);
-		limits_print(&p, &b->limits);
-		sstats_print(&p, &b->sstats);
-		nstats_print(&p, &b->nstats);
-		lj = print_json_take(&p);
-		json_object_update(o, lj);
-		json_decref(lj);
-		/* Last, as they came last. */
-		json_object_set_new(o, "state", json_string("attached"));
-		if (b->has_fail)
-			json_object_set_new(o, "fail",
-					    json_string(fail_name(b->fail)));
-		json_array_append_new(arr, o);
+	open_object(p, NULL);
+	print_dev(p, PRINT_ANY, "bridge", "bridge %s", name, b->ifindex);
+	if (b->closed) {
+		closed_print(p, b);
+		close_object(p);
+		return;
 	}
-	return arr;
+	open_object(p, "host");
+	print_dev(p, PRINT_ANY, "ifname", " host %s",
+		  name_or_null(b->host_ifname), b->host_ifindex);
+	close_object(p);
+	open_object(p, "net");
+	print_dev(p, PRINT_ANY, "ifname", " net %s",
+		  name_or_null(b->net_ifname), b->net_ifindex);
+	close_object(p);
+	if (b->has_fail)
+		print_string(p, PRINT_FP, NULL, " fail %s", fail_name(b->fail));
+	print_fp(p, "\n");
+	open_object(p, "stats");
+	stats_print(p, "in", &b->in);
+	stats_print(p, "out", &b->out);
+	close_object(p);
+	streams_print(p, b, PRINT_FP);
+	rules_print(p, b);
+	open_array(p, "scanners");
+	for (size_t i = 0; sl && i < sl->n; i++)
+		if (sl->v[i].ifindex == b->ifindex)
+			scanner_print(p, &sl->v[i], name);
+	close_array(p);
+	streams_print(p, b, PRINT_JSON);
+	/* Last, as they came last. */
+	print_string(p, PRINT_JSON, "state", NULL, "attached");
+	if (b->has_fail)
+		print_string(p, PRINT_JSON, "fail", NULL, fail_name(b->fail));
+	close_object(p);
+}
+
+/*
+ * Each bridge, then its scanners; in JSON an array of bridges, each with
+ * its scanners in "scanners" (added after "prevent", so that consumers of
+ * the older output are not affected), then "limits" and "stream_stats"
+ * when the kernel has streams.
+ */
+void show_print(struct sisctl_print *p, const struct sisctl_bridges *l,
+		const struct sisctl_scanners *sl)
+{
+	open_array(p, NULL);
+	for (size_t i = 0; l && i < l->n; i++)
+		bridge_print(p, &l->v[i], sl);
+	close_array(p);
 }
 
 static int show_cb(const struct nlmsghdr *nlh, void *arg)
@@ -494,21 +416,13 @@ int sisctl_dump(struct sis_nl *nl, uint8_t cmd, uint32_t ifindex,
 	return r;
 }
 
-static int print_json(const struct sisctl *o, json_t *j)
-{
-	if (!j)
-		return sisctl_result(-ENOMEM, NULL);
-	sisctl_json_print(o, j);
-	json_decref(j);
-	return 0;
-}
-
 /* sisctl show [BRIDGE]: bridges, and the scanners on them. */
 static int show_all(const struct sisctl *o, uint32_t ifindex)
 {
 	struct sisctl_bridges l = { 0 };
 	struct sisctl_scanners sl = { 0 };
 	char extack[SIS_EXTACK_MAX] = "";
+	struct sisctl_print p;
 	struct sis_nl *nl;
 	int r, ret;
 
@@ -529,10 +443,9 @@ static int show_all(const struct sisctl *o, uint32_t ifindex)
 	sis_nl_close(nl);
 	ret = sisctl_result(r, extack);
 	if (!ret) {
-		if (o->json)
-			ret = print_json(o, show_json(&l, &sl));
-		else
-			show_text(stdout, &l, &sl);
+		print_init(&p, stdout, o->json);
+		show_print(&p, &l, &sl);
+		ret = sisctl_result(print_end(&p, sisctl_json_flags(o)), NULL);
 	}
 	scanners_free(&sl);
 	show_free(&l);

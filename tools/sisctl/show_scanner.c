@@ -326,14 +326,6 @@ static void cap_kind_print(struct sisctl_print *p, const struct sisctl_cap *c,
 	}
 }
 
-/* A filter's text ends its line, on that line whatever it holds. */
-static void filter_end_print(struct sisctl_print *p, const char *expr)
-{
-	if (expr[0])
-		print_string(p, PRINT_FP | PRINT_CLEAN, NULL, ": %s", expr);
-	print_fp(p, "\n");
-}
-
 static void caps_print(struct sisctl_print *p, const struct sisctl_scanner *s)
 {
 	open_array(p, "caps");

@@ -330,13 +330,9 @@ void scanner_print(struct sisctl_print *p, const struct sisctl_scanner *s,
 		   const char *bridge);
 
 /* show.c: bl and sl may be NULL (nothing of that kind) */
-void show_text(FILE *f, const struct sisctl_bridges *bl,
-	       const struct sisctl_scanners *sl);
-json_t *show_json(const struct sisctl_bridges *bl,
-		  const struct sisctl_scanners *sl);
-json_t *jstr(const char *s);
-json_t *jint(uint64_t v);
-void put_clean(FILE *f, const char *s);
+void show_print(struct sisctl_print *p, const struct sisctl_bridges *bl,
+		const struct sisctl_scanners *sl);
+void filter_end_print(struct sisctl_print *p, const char *expr);
 int show_scanners(const struct sisctl *o, const char *name);
 
 /* scanner.c */

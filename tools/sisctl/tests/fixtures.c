@@ -72,6 +72,17 @@ int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n)
 	return 0;
 }
 
+/* show's JSON, as the tree -j would dump. */
+json_t *show_json_of(const struct sisctl_bridges *bl,
+		     const struct sisctl_scanners *sl)
+{
+	struct sisctl_print p;
+
+	print_init(&p, NULL, true);
+	show_print(&p, bl, sl);
+	return print_json_take(&p);
+}
+
 const struct scanner_spec scanner_example[3] = {
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,

@@ -336,8 +336,10 @@ static char *text_of(const struct sisctl_bridges *bl)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct sisctl_print p;
 
-	show_text(f, bl, NULL);
+	print_init(&p, f, false);
+	show_print(&p, bl, NULL);
 	fclose(f);
 	return buf;
 }
@@ -359,7 +361,7 @@ TAP_SUITE(set_show)
 		tap_diag("%s", s);
 	free(s);
 
-	j = show_json(&bl, NULL);
+	j = show_json_of(&bl, NULL);
 	b = json_array_get(j, 0);
 	s = b ? json_dumps(json_object_get(b, "limits"), JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, "{\"max_conns\":65536,\"conn_bytes\":4194304,"
@@ -419,7 +421,7 @@ TAP_SUITE(set_show)
 	s = text_of(&bl);
 	tap_ok(s && !strcmp(s, BR1_HEAD), "text: no limits, no counters");
 	free(s);
-	j = show_json(&bl, NULL);
+	j = show_json_of(&bl, NULL);
 	b = json_array_get(j, 0);
 	tap_ok(b && !json_object_get(b, "limits") && !json_object_get(b, "stream_stats"),
 	       "json: no \"limits\", no \"stream_stats\"");

@@ -119,8 +119,10 @@ static char *text_of(const struct sisctl_bridges *l)
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct sisctl_print p;
 
-	show_text(f, l, NULL);
+	print_init(&p, f, false);
+	show_print(&p, l, NULL);
 	fclose(f);
 	return buf;
 }
@@ -215,14 +217,14 @@ TAP_SUITE(show_json_shape)
 	json_error_t err;
 	char *s;
 
-	j = show_json(&l, NULL);
+	j = show_json_of(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, "[]"), "json: nothing attached is []");
 	free(s);
 	json_decref(j);
 
 	merge_all(&l, example, 1);
-	j = show_json(&l, NULL);
+	j = show_json_of(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s,
 		"[{\"bridge\":\"br0\",\"ifindex\":5,"
@@ -242,7 +244,7 @@ TAP_SUITE(show_json_shape)
 
 	/* Parse the full output back and check its shape. */
 	merge_all(&l, example, ARRAY_SIZE(example));
-	j = show_json(&l, NULL);
+	j = show_json_of(&l, NULL);
 	s = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
 	back = s ? json_loads(s, 0, &err) : NULL;
 	tap_ok(json_is_array(back) && json_array_size(back) == 2,
@@ -287,7 +289,7 @@ TAP_SUITE(show_json_shape)
 		};
 
 		merge_all(&l, odd, 1);
-		j = show_json(&l, NULL);
+		j = show_json_of(&l, NULL);
 		s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		back = s ? json_loads(s, 0, &err) : NULL;
 		b = json_array_get(back, 0);
@@ -333,7 +335,7 @@ TAP_SUITE(show_closed)
 	if (s && strcmp(s, "bridge br0 closed: port np0 left, frames dropped 12\n"))
 		tap_diag("%s", s);
 	free(s);
-	j = show_json(&l, NULL);
+	j = show_json_of(&l, NULL);
 	s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	tap_ok(s && !strcmp(s, "[{\"bridge\":\"br0\",\"ifindex\":7,\"state\":\"closed\","
 			       "\"fail\":\"closed\",\"closed\":{\"port\":\"np0\","
@@ -359,7 +361,7 @@ TAP_SUITE(show_closed)
 	tap_ok(s && !strncmp(s, "bridge br0 host hp0 net np0 fail open\n", 38),
 	       "attached: the fail policy on the first line");
 	free(s);
-	j = show_json(&l, NULL);
+	j = show_json_of(&l, NULL);
 	tap_ok(j && !strcmp(json_string_value(json_object_get(json_array_get(j, 0),
 							       "fail")), "open"),
 	       "attached: json \"fail\"");

@@ -155,8 +155,10 @@ static char *text_of(const struct sisctl_bridges *bl,
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	struct sisctl_print p;
 
-	show_text(f, bl, sl);
+	print_init(&p, f, false);
+	show_print(&p, bl, sl);
 	fclose(f);
 	return buf;
 }
@@ -282,7 +284,7 @@ TAP_SUITE(show_scanner_json)
 
 	/* In show: each bridge gets "scanners" after the keys it had. */
 	merge_all(&bl, example, ARRAY_SIZE(example));
-	j = show_json(&bl, &sl);
+	j = show_json_of(&bl, &sl);
 	b = json_array_get(j, 0);
 	a = json_object_get(b, "scanners");
 	s = a ? json_dumps(json_array_get(a, 0), JSON_COMPACT) : NULL;
@@ -314,7 +316,7 @@ TAP_SUITE(show_scanner_json)
 	json_decref(j);
 	scanners_free(&sl);
 
-	j = show_json(&bl, NULL);
+	j = show_json_of(&bl, NULL);
 	s = j ? json_dumps(json_object_get(json_array_get(j, 1), "scanners"), 0) : NULL;
 	tap_ok(s && !strcmp(s, "[]"), "json: no scanners is []");
 	free(s);
