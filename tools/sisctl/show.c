@@ -278,23 +278,16 @@ void filter_end_print(struct sisctl_print *p, const char *expr)
 	print_fp(p, "\n");
 }
 
-static void rules_print(struct sisctl_print *p, const struct sisctl_bridge *b)
+static void rule_print(struct sisctl_print *p, const struct sisctl_rule *r)
 {
-	open_array(p, "prevent");
-	for (size_t i = 0; i < b->nrules; i++) {
-		const struct sisctl_rule *r = &b->rules[i];
-
-		open_object(p, NULL);
-		print_uint(p, PRINT_ANY, "id", "\tprevent %" PRIu32, r->id);
-		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(r->dir));
-		print_string(p, PRINT_JSON, "filter", NULL, r->expr);
-		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
-			  r->matches);
-		print_u64(p, PRINT_ANY, "bytes", " bytes %" PRIu64, r->bytes);
-		filter_end_print(p, r->expr);
-		close_object(p);
-	}
-	close_array(p);
+	open_object(p, NULL);
+	print_uint(p, PRINT_ANY, "id", "\tprevent %" PRIu32, r->id);
+	print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(r->dir));
+	print_string(p, PRINT_JSON, "filter", NULL, r->expr);
+	print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64, r->matches);
+	print_u64(p, PRINT_ANY, "bytes", " bytes %" PRIu64, r->bytes);
+	filter_end_print(p, r->expr);
+	close_object(p);
 }
 
 /*
@@ -339,7 +332,10 @@ static void bridge_print(struct sisctl_print *p, const struct sisctl_bridge *b,
 	stats_print(p, "out", &b->out);
 	close_object(p);
 	streams_print(p, b, PRINT_FP);
-	rules_print(p, b);
+	open_array(p, "prevent");
+	for (size_t i = 0; i < b->nrules; i++)
+		rule_print(p, &b->rules[i]);
+	close_array(p);
 	open_array(p, "scanners");
 	for (size_t i = 0; sl && i < sl->n; i++)
 		if (sl->v[i].ifindex == b->ifindex)

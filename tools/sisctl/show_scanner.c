@@ -326,71 +326,50 @@ static void cap_kind_print(struct sisctl_print *p, const struct sisctl_cap *c,
 	}
 }
 
-static void caps_print(struct sisctl_print *p, const struct sisctl_scanner *s)
+static void cap_print(struct sisctl_print *p, const struct sisctl_cap *c)
 {
-	open_array(p, "caps");
-	for (size_t i = 0; i < s->ncaps; i++) {
-		const struct sisctl_cap *c = &s->caps[i];
-
-		open_object(p, NULL);
-		print_string(p, PRINT_ANY, "name", "\tcap %s", c->name);
-		cap_kind_print(p, c, PRINT_FP);
-		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(c->dir));
-		print_string(p, PRINT_ANY, "rights", " rights %s",
-			     rights_name(c->rights));
-		print_string(p, PRINT_JSON, "filter", NULL, c->expr);
-		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
-			  c->matches);
-		cap_kind_print(p, c, PRINT_JSON);
-		filter_end_print(p, c->expr);
-		close_object(p);
-	}
-	close_array(p);
+	open_object(p, NULL);
+	print_string(p, PRINT_ANY, "name", "\tcap %s", c->name);
+	cap_kind_print(p, c, PRINT_FP);
+	print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(c->dir));
+	print_string(p, PRINT_ANY, "rights", " rights %s",
+		     rights_name(c->rights));
+	print_string(p, PRINT_JSON, "filter", NULL, c->expr);
+	print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64, c->matches);
+	cap_kind_print(p, c, PRINT_JSON);
+	filter_end_print(p, c->expr);
+	close_object(p);
 }
 
-static void injects_print(struct sisctl_print *p,
-			  const struct sisctl_scanner *s)
+static void inject_print(struct sisctl_print *p,
+			 const struct sisctl_inject *in)
 {
-	open_array(p, "injects");
-	for (size_t i = 0; i < s->ninjects; i++) {
-		const struct sisctl_inject *in = &s->injects[i];
-
-		open_object(p, NULL);
-		print_uint(p, PRINT_ANY, "id", "\tinject %" PRIu32, in->id);
-		print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(in->dir));
-		print_uint(p, PRINT_ANY, "len", " len %" PRIu32, in->len);
-		print_u64(p, PRINT_ANY, "sent", " sent %" PRIu64 "\n",
-			  in->sent);
-		close_object(p);
-	}
-	close_array(p);
+	open_object(p, NULL);
+	print_uint(p, PRINT_ANY, "id", "\tinject %" PRIu32, in->id);
+	print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(in->dir));
+	print_uint(p, PRINT_ANY, "len", " len %" PRIu32, in->len);
+	print_u64(p, PRINT_ANY, "sent", " sent %" PRIu64 "\n", in->sent);
+	close_object(p);
 }
 
-static void subs_print(struct sisctl_print *p, const struct sisctl_scanner *s)
+static void sub_print(struct sisctl_print *p, const struct sisctl_sub *sub)
 {
-	open_array(p, "subs");
-	for (size_t i = 0; i < s->nsubs; i++) {
-		const struct sisctl_sub *sub = &s->subs[i];
-
-		open_object(p, NULL);
-		print_uint(p, PRINT_ANY, "id", "\tsub %" PRIu32, sub->id);
-		print_string(p, PRINT_ANY, "cap", " cap %s", sub->cap);
-		print_string(p, PRINT_ANY, "rights", " rights %s",
-			     rights_name(sub->rights));
-		print_string(p, PRINT_JSON, "filter", NULL, sub->expr);
-		/* 0 in JSON is all of the frame. */
-		print_uint(p, PRINT_JSON, "snaplen", NULL, sub->snaplen);
-		if (sub->snaplen)
-			print_uint(p, PRINT_FP, NULL, " snaplen %" PRIu32,
-				   sub->snaplen);
-		else
-			print_fp(p, " snaplen all");
-		print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64,
-			  sub->matches);
-		filter_end_print(p, sub->expr);
-		close_object(p);
-	}
-	close_array(p);
+	open_object(p, NULL);
+	print_uint(p, PRINT_ANY, "id", "\tsub %" PRIu32, sub->id);
+	print_string(p, PRINT_ANY, "cap", " cap %s", sub->cap);
+	print_string(p, PRINT_ANY, "rights", " rights %s",
+		     rights_name(sub->rights));
+	print_string(p, PRINT_JSON, "filter", NULL, sub->expr);
+	/* 0 in JSON is all of the frame. */
+	print_uint(p, PRINT_JSON, "snaplen", NULL, sub->snaplen);
+	if (sub->snaplen)
+		print_uint(p, PRINT_FP, NULL, " snaplen %" PRIu32,
+			   sub->snaplen);
+	else
+		print_fp(p, " snaplen all");
+	print_u64(p, PRINT_ANY, "matches", " matches %" PRIu64, sub->matches);
+	filter_end_print(p, sub->expr);
+	close_object(p);
 }
 
 static void scanner_stats_print(struct sisctl_print *p,
@@ -454,9 +433,18 @@ void scanner_print(struct sisctl_print *p, const struct sisctl_scanner *s,
 	print_uint(p, PRINT_ANY, "held_bytes", " bytes %" PRIu32 "\n",
 		   s->held_bytes);
 	scanner_stats_print(p, &s->st);
-	caps_print(p, s);
-	injects_print(p, s);
-	subs_print(p, s);
+	open_array(p, "caps");
+	for (size_t i = 0; i < s->ncaps; i++)
+		cap_print(p, &s->caps[i]);
+	close_array(p);
+	open_array(p, "injects");
+	for (size_t i = 0; i < s->ninjects; i++)
+		inject_print(p, &s->injects[i]);
+	close_array(p);
+	open_array(p, "subs");
+	for (size_t i = 0; i < s->nsubs; i++)
+		sub_print(p, &s->subs[i]);
+	close_array(p);
 	print_uint(p, PRINT_JSON, "inject_rate", NULL, s->inject_rate);
 	close_object(p);
 }
