@@ -72,6 +72,21 @@ int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n)
 	return 0;
 }
 
+/* show's text, malloc'ed. */
+char *show_text_of(const struct sisctl_bridges *bl,
+		   const struct sisctl_scanners *sl)
+{
+	struct sisctl_print p;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	print_init(&p, f, false);
+	show_print(&p, bl, sl);
+	fclose(f);
+	return buf;
+}
+
 /* show's JSON, as the tree -j would dump. */
 json_t *show_json_of(const struct sisctl_bridges *bl,
 		     const struct sisctl_scanners *sl)

@@ -29,6 +29,8 @@ extern const struct msg_spec example[4];
 
 struct nl_msg *dump_msg(const struct msg_spec *m);
 int merge_all(struct sisctl_bridges *l, const struct msg_spec *m, int n);
+char *show_text_of(const struct sisctl_bridges *bl,
+		   const struct sisctl_scanners *sl);
 json_t *show_json_of(const struct sisctl_bridges *bl,
 		     const struct sisctl_scanners *sl);
 

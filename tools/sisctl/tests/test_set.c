@@ -331,19 +331,6 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
 
-static char *text_of(const struct sisctl_bridges *bl)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct sisctl_print p;
-
-	print_init(&p, f, false);
-	show_print(&p, bl, NULL);
-	fclose(f);
-	return buf;
-}
-
 TAP_SUITE(set_show)
 {
 	struct sisctl_bridges bl = { 0 };
@@ -354,7 +341,7 @@ TAP_SUITE(set_show)
 	msg = bridge_msg(true, true);
 	tap_ok(!show_merge(&bl, nlmsg_hdr(msg)) && bl.n == 1, "merge: limits and counters");
 	nlmsg_free(msg);
-	s = text_of(&bl);
+	s = show_text_of(&bl, NULL);
 	tap_ok(s && !strcmp(s, BR1_HEAD BR1_LIMITS BR1_STREAMS),
 	       "text: limits as set takes them, then the stream counters");
 	if (s && strcmp(s, BR1_HEAD BR1_LIMITS BR1_STREAMS))
@@ -418,7 +405,7 @@ TAP_SUITE(set_show)
 	msg = bridge_msg(false, false);
 	show_merge(&bl, nlmsg_hdr(msg));
 	nlmsg_free(msg);
-	s = text_of(&bl);
+	s = show_text_of(&bl, NULL);
 	tap_ok(s && !strcmp(s, BR1_HEAD), "text: no limits, no counters");
 	free(s);
 	j = show_json_of(&bl, NULL);
@@ -432,7 +419,7 @@ TAP_SUITE(set_show)
 	msg = bridge_msg(true, false);
 	show_merge(&bl, nlmsg_hdr(msg));
 	nlmsg_free(msg);
-	s = text_of(&bl);
+	s = show_text_of(&bl, NULL);
 	tap_ok(s && !strcmp(s, BR1_HEAD BR1_LIMITS), "text: limits only");
 	free(s);
 	show_free(&bl);

@@ -114,30 +114,17 @@ TAP_SUITE(show_merge_malformed)
 	}
 }
 
-static char *text_of(const struct sisctl_bridges *l)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct sisctl_print p;
-
-	print_init(&p, f, false);
-	show_print(&p, l, NULL);
-	fclose(f);
-	return buf;
-}
-
 TAP_SUITE(show_text_format)
 {
 	struct sisctl_bridges l = { 0 };
 	char *s;
 
-	s = text_of(&l);
+	s = show_text_of(&l, NULL);
 	tap_ok(s && !strcmp(s, ""), "text: nothing attached prints nothing");
 	free(s);
 
 	merge_all(&l, example, 1);
-	s = text_of(&l);
+	s = show_text_of(&l, NULL);
 	tap_ok(s && !strcmp(s,
 		"bridge br0 host veth-h net veth-n\n"
 		"\tin   frames 10 bytes 980 dropped 0\n"
@@ -150,7 +137,7 @@ TAP_SUITE(show_text_format)
 	show_free(&l);
 
 	merge_all(&l, example, ARRAY_SIZE(example));
-	s = text_of(&l);
+	s = show_text_of(&l, NULL);
 	tap_ok(s && !strcmp(s,
 		"bridge br0 host veth-h net veth-n\n"
 		"\tin   frames 10 bytes 980 dropped 0\n"
@@ -175,7 +162,7 @@ TAP_SUITE(show_text_format)
 		};
 
 		merge_all(&l, odd, 1);
-		s = text_of(&l);
+		s = show_text_of(&l, NULL);
 		tap_ok(s && !strcmp(s,
 			"bridge if12 host if0 net if0\n"
 			"\tin   frames 0 bytes 0 dropped 0\n"
@@ -329,7 +316,7 @@ TAP_SUITE(show_closed)
 	tap_ok(!show_merge(&l, nlmsg_hdr(msg)) && l.n == 1 && l.v[0].closed,
 	       "closed: merged");
 	nlmsg_free(msg);
-	s = text_of(&l);
+	s = show_text_of(&l, NULL);
 	tap_ok(s && !strcmp(s, "bridge br0 closed: port np0 left, frames dropped 12\n"),
 	       "closed: one line of text");
 	if (s && strcmp(s, "bridge br0 closed: port np0 left, frames dropped 12\n"))
@@ -357,7 +344,7 @@ TAP_SUITE(show_closed)
 	tap_ok(!show_merge(&l, nlmsg_hdr(msg)) && l.n == 1 && !l.v[0].closed,
 	       "attached, failing open: merged");
 	nlmsg_free(msg);
-	s = text_of(&l);
+	s = show_text_of(&l, NULL);
 	tap_ok(s && !strncmp(s, "bridge br0 host hp0 net np0 fail open\n", 38),
 	       "attached: the fail policy on the first line");
 	free(s);

@@ -149,20 +149,6 @@ TAP_SUITE(show_scanner_malformed)
 	}
 }
 
-static char *text_of(const struct sisctl_bridges *bl,
-		     const struct sisctl_scanners *sl)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	struct sisctl_print p;
-
-	print_init(&p, f, false);
-	show_print(&p, bl, sl);
-	fclose(f);
-	return buf;
-}
-
 TAP_SUITE(show_scanner_text)
 {
 	struct sisctl_bridges bl = { 0 };
@@ -171,7 +157,7 @@ TAP_SUITE(show_scanner_text)
 
 	merge_all(&bl, example, ARRAY_SIZE(example));
 	merge_scanners(&sl, scanner_example, ARRAY_SIZE(scanner_example));
-	s = text_of(&bl, &sl);
+	s = show_text_of(&bl, &sl);
 	tap_ok(s && !strcmp(s,
 		"bridge br0 host veth-h net veth-n\n"
 		"\tin   frames 10 bytes 980 dropped 0\n"
@@ -190,14 +176,14 @@ TAP_SUITE(show_scanner_text)
 		tap_diag("%s", s);
 	free(s);
 
-	s = text_of(NULL, &sl);
+	s = show_text_of(NULL, &sl);
 	tap_ok(s && !s[0], "text: scanners of no listed bridge are not shown");
 	free(s);
 	show_free(&bl);
 
 	/* One bridge shown (show BRIDGE): only its scanners. */
 	merge_all(&bl, example, 3);
-	s = text_of(&bl, &sl);
+	s = show_text_of(&bl, &sl);
 	tap_ok(s && strstr(s, IDS_TEXT) && !strstr(s, "probe"),
 	       "text: only the scanners of the bridges shown");
 	free(s);
