@@ -18,7 +18,7 @@ pkgs=(
 	# guest runtime (the guest uses the host's root file system read-only)
 	# (tcpdump also compiles the KUnit rule corpus: scripts/rule-corpus.sh)
 	qemu-system-x86 iproute2 iputils-ping iperf3 tcpdump ethtool procps
-	util-linux python3 jq nftables libnetfilter-queue-dev
+	util-linux python3 jq nftables libnetfilter-queue-dev curl
 	# the Code-Red scanner's tests: a real resolver and real lookups
 	dnsmasq-base bind9-dnsutils
 	# crafted frames for the evasion tests, a SYN flood for synflood.sh
