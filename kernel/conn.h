@@ -29,6 +29,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "forge.h"
 #include "reset.h"
 #include "stream.h"
 #include "tcb.h"
@@ -100,7 +101,7 @@ struct sis_conn {
 	struct sis_tcb tcb[2];
 	/* [SIS_DIR_INDEX_IN]: net to host bytes, [SIS_DIR_INDEX_OUT] */
 	struct sis_stream st[SIS_STREAM_DIRS];
-	/* The same: the latest segment's Ethernet header (reset.h). */
+	/* The same: the latest segment's Ethernet header (forge.h). */
 	struct sis_conn_l2 l2[SIS_STREAM_DIRS];
 	/*
 	 * Frames a scanner held that were lost with its batch while an event
@@ -146,6 +147,8 @@ struct sis_conn_stats {
 	atomic64_t overmemory;		/* not kept: over max-memory */
 	atomic64_t killed;		/* RSTs sent to both ends (reset.h) */
 	atomic64_t resets_sent;		/* those RSTs */
+	atomic64_t dupacks;		/* sent for held bytes (dupack.h) */
+	atomic64_t pruned;		/* held past a hole, let go */
 };
 
 /* A bridge's connection table. */
