@@ -209,6 +209,8 @@ static int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_OVERMEMORY, &s->overmemory },
 		{ SIS_SSTATS_A_KILLED, &s->killed },
 		{ SIS_SSTATS_A_RESETS_SENT, &s->resets_sent },
+		{ SIS_SSTATS_A_DUPACKS, &s->dupacks },
+		{ SIS_SSTATS_A_PRUNED, &s->pruned },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {

@@ -141,6 +141,7 @@ struct sis_tcb {
 	bool passive;		/* got the first SYN, not opening actively */
 	u16 mss;		/* from its SYN, 0 if none */
 	u16 opts;		/* SIS_OPT_* of its SYN */
+	u16 last_win;		/* the window field of its latest segment */
 	u32 isn;
 	u32 snd_nxt;		/* highest seq + len (+ SYN, FIN) it sent */
 	/* The end of its SYN and bytes: snd_nxt but for FINs and ACKs' seqs. */

@@ -23,6 +23,7 @@
 #include "bridge.h"
 #include "absent.h"
 #include "conn.h"
+#include "dupack.h"
 #include "held.h"
 #include "scanner.h"
 #include "subscription.h"
@@ -462,6 +463,28 @@ static bool sis_conn_make_room(struct sis_bridge *sb, struct sis_conn *c,
 }
 
 /*
+ * Room for @len bytes that fill the hole of contained stream @d, made by
+ * letting go of what is held past it (sis_stream_prune()): whether it
+ * fits now, in the stream's bounds and the bridge's memory.
+ */
+static bool sis_conn_prune(struct sis_bridge *sb, struct sis_conn *c, int d,
+			   unsigned int len, u32 mem, struct list_head *done)
+{
+	const struct sis_conn_limits *lim = &sb->conns.limits;
+	struct sis_stream *st = &c->st[d];
+	unsigned int before = st->n_segs;
+	bool fits;
+
+	if (sis_conn_over_owed(c, d, len))
+		return false;	/* owed for bytes delivered: prune frees none */
+	fits = sis_stream_prune(st, len, READ_ONCE(lim->conn_segs),
+				READ_ONCE(lim->conn_bytes), done);
+	atomic64_add(before - st->n_segs, &sb->conns.stats.pruned);
+	/* What was let go is freed once unlocked: memory counts it gone. */
+	return fits && !sis_conns_over_memory(&sb->conns, mem);
+}
+
+/*
  * The payload of a segment of stream d: judged, held or forwarded, or
  * dropped. Returns the hook's verdict for it.
  */
@@ -471,7 +494,8 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 				     const struct nf_hook_state *state,
 				     const struct sis_pkt *p, u64 start,
 				     struct list_head *done,
-				     struct list_head *emit)
+				     struct list_head *emit,
+				     struct sk_buff_head *acks)
 {
 	const struct sis_conn_limits *lim = &sb->conns.limits;
 	struct sis_conn_stats *stats = &sb->conns.stats;
@@ -497,6 +521,13 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	if (over_mem || st->n_segs >= READ_ONCE(lim->conn_segs) ||
 	    st->kept_bytes + len > READ_ONCE(lim->conn_bytes) ||
 	    sis_conn_over_owed(c, d, len)) {
+		/*
+		 * Bytes that fill the hole before those held past it are
+		 * what lets the direction move: room is made for them.
+		 */
+		if (st->contain && start <= st->seen &&
+		    sis_conn_prune(sb, c, d, len, mem, done))
+			goto room;
 		atomic64_inc(over_mem ? &stats->overmemory : &stats->overlimit);
 		/* Held back for containers; TCP sends it again. */
 		if (st->contain)
@@ -504,6 +535,7 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 		if (!sis_conn_make_room(sb, c, d, len, mem, done))
 			return NF_ACCEPT;
 	}
+room:
 	seg = kmalloc(sizeof(*seg), GFP_ATOMIC);
 	if (!seg)
 		return st->contain ? NF_DROP : NF_ACCEPT;
@@ -535,6 +567,9 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 	seen = sis_stream_contiguous_after(st, seg);
 	/* The watchers get the new bytes when the segment is done with. */
 	st->seen = max(st->seen, seen);
+	/* Held past a hole: the receiver would say so, and cannot. */
+	if (hold && st->contain && start > st->seen)
+		sis_conn_dupack(sb, c, d, seg, acks);
 	/* The held frame may already be on @emit: the hook is not its owner. */
 	return hold ? NF_STOLEN : NF_ACCEPT;
 }
@@ -545,7 +580,8 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 				     const struct nf_hook_state *state,
 				     const struct sis_pkt *p,
 				     struct list_head *done,
-				     struct list_head *emit)
+				     struct list_head *emit,
+				     struct sk_buff_head *acks)
 {
 	struct sis_conn_stats *stats = &sb->conns.stats;
 	const struct sis_tcp_seg *seg = &p->seg;
@@ -627,7 +663,7 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	if (seg->len) {
 		c->open = true;
 		verdict = sis_conn_payload(sb, c, d, skb, state, p, start,
-					   done, emit);
+					   done, emit, acks);
 		if (verdict == NF_DROP)
 			return verdict;
 	}
@@ -667,6 +703,7 @@ static unsigned int sis_conn_malformed(struct sis_bridge *sb,
 unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 			   const struct nf_hook_state *state)
 {
+	struct sk_buff_head acks;
 	unsigned int verdict;
 	struct sis_conn *c;
 	struct sis_pkt p;
@@ -703,13 +740,15 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 			return verdict;
 		/* A SYN with data (Fast Open): the data is judged too. */
 	}
+	__skb_queue_head_init(&acks);
 	spin_lock(&c->lock);
 	if (c->dead) {
 		/* Gone meanwhile (expired, evicted): untracked from now on. */
 		spin_unlock(&c->lock);
 		return sis_conn_midstream(sb, &p);
 	}
-	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit);
+	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit,
+				   &acks);
 	if (verdict == NF_ACCEPT && p.ts_off)
 		sis_stream_ts(&c->st[sis_dir_to_index(dir)], p.seg.tsval);
 	sis_conn_deliver(c, &done, &emit);
@@ -721,6 +760,8 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		sis_conn_finish_lost(c);
 	sis_conn_emit(sb, &emit);
 	sis_segs_free(&done);
+	if (!skb_queue_empty(&acks))
+		sis_dupacks_send(sb, &acks);
 	return verdict;
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_conn_hook);

@@ -121,6 +121,8 @@ static const struct {
 	[SIS_SSTATS_A_OVERMEMORY] = { "over-memory", "over_memory" },
 	[SIS_SSTATS_A_KILLED] = { "killed", "killed" },
 	[SIS_SSTATS_A_RESETS_SENT] = { "resets-sent", "resets_sent" },
+	[SIS_SSTATS_A_DUPACKS] = { "dupacks", "dupacks" },
+	[SIS_SSTATS_A_PRUNED] = { "pruned", "pruned" },
 };
 
 static int usage(FILE *f)

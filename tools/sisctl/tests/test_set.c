@@ -326,7 +326,8 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"\tstreams conns 3 total 13 untracked 14 midstream 15 invalid 16 " \
 	"inconsistent 17 overlimit 18 resets 19 timeouts 20 dropped 21 " \
 	"malformed 28 midstream-dropped 29 ambiguous 30 urgent 31 half-open 32 " \
-	"evicted 33 memory 34 over-memory 35 killed 36 resets-sent 37\n" \
+	"evicted 33 memory 34 over-memory 35 killed 36 resets-sent 37 " \
+	"dupacks 38 pruned 39\n" \
 	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
@@ -368,7 +369,8 @@ TAP_SUITE(set_show)
 			       "\"midstream_dropped\":29,\"ambiguous\":30,"
 			       "\"urgent\":31,\"half_open\":32,\"evicted\":33,"
 			       "\"memory\":34,\"over_memory\":35,"
-			       "\"killed\":36,\"resets_sent\":37}"),
+			       "\"killed\":36,\"resets_sent\":37,"
+			       "\"dupacks\":38,\"pruned\":39}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Duplicate ACKs for what the bridge holds past a hole (dupack.h). */
+#include <net/tcp.h>
+
+#include "bridge.h"
+#include "conn.h"
+#include "dupack.h"
+#include "forge.h"
+
+/* The run of kept bytes around @seg, SIS_DUPACK_WALK segments each way. */
+static void sis_dupack_run(const struct sis_stream *st,
+			   const struct sis_seg *seg, u64 *a, u64 *b)
+{
+	const struct sis_seg *pos = seg;
+	unsigned int i;
+
+	*a = seg->start;
+	*b = seg->end;
+	for (i = 0; i < SIS_DUPACK_WALK; i++) {
+		if (list_is_first(&pos->list, &st->segs))
+			break;
+		pos = list_prev_entry(pos, list);
+		/* Those at or before seen are on the hole's other side. */
+		if (pos->end < *a || pos->end <= st->seen)
+			break;
+		*a = min(*a, pos->start);
+	}
+	pos = seg;
+	for (i = 0; i < SIS_DUPACK_WALK; i++) {
+		if (list_is_last(&pos->list, &st->segs))
+			break;
+		pos = list_next_entry(pos, list);
+		if (pos->start > *b)
+			break;
+		*b = max(*b, pos->end);
+	}
+	*a = max(*a, st->seen);
+}
+
+void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
+		     const struct sis_seg *seg, struct sk_buff_head *acks)
+{
+	const struct sis_stream *st = &c->st[d];
+	int o = !d;	/* the ACK goes the other way */
+	/* It speaks for the receiver of @d, to that direction's sender. */
+	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
+					    SIS_TCB_HOST : SIS_TCB_NET];
+	const struct sis_tcb *snd = &c->tcb[d == SIS_DIR_INDEX_IN ?
+					    SIS_TCB_NET : SIS_TCB_HOST];
+	u8 opts[SIS_FORGE_OPTS_MAX];
+	struct sis_forge f = {
+		.seq = rcv->snd_nxt,
+		.ack = rcv->rcv_nxt,
+		.win = rcv->last_win,
+		.flags = TCPHDR_ACK,
+		.opts = opts,
+	};
+	struct net_device *dev;
+	struct sk_buff *skb;
+	__be32 *p = (__be32 *)opts;
+	u64 a, b;
+
+	lockdep_assert_held(&c->lock);
+
+	if (!st->isn_valid || !rcv->isn_valid || !snd->isn_valid ||
+	    ((rcv->opts | snd->opts) & (SIS_OPT_MD5 | SIS_OPT_AO)) ||
+	    is_zero_ether_addr(c->l2[o].dst))
+		return;
+	dev = sis_forge_dev(sb, o);
+	if (!dev)
+		return;
+	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_TS)) {
+		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		*p++ = htonl(rcv->ts_max);
+		*p++ = htonl(rcv->ts_recent);
+	}
+	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_SACK_PERM)) {
+		sis_dupack_run(st, seg, &a, &b);
+		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			     (TCPOPT_SACK << 8) |
+			     (TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK));
+		*p++ = htonl(st->isn + 1 + (u32)a);
+		*p++ = htonl(st->isn + 1 + (u32)b);
+	}
+	f.optlen = (u8 *)p - opts;
+	skb = sis_forge_build(sb, c, o, dev, &f);
+	if (skb)
+		__skb_queue_tail(acks, skb);
+}
+
+void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(acks)))
+		if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
+			atomic64_inc(&sb->conns.stats.dupacks);
+}

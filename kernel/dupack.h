@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Telling a sender what the bridge holds past a hole. A contained
+ * direction's bytes reach the receiver only in order, once passed: a
+ * segment after a lost one waits at the bridge, and the receiver, which
+ * never gets it, sends no duplicate ACK and no SACK. Its sender would
+ * learn of the loss only when its retransmission timer runs out, once for
+ * each lost segment (its F-RTO sends new data after the first, which waits
+ * too), and a contained download under loss crawls.
+ *
+ * So the bridge says it in the receiver's name, as the receiver would if
+ * it had the segment (RFC 5681 section 4.2: an immediate duplicate ACK
+ * for an out-of-order segment; RFC 2018: with a SACK block for it, the
+ * first block the one holding the segment): a pure ACK from the receiver,
+ * its sequence number the receiver's SND.NXT, acknowledging what the
+ * receiver acknowledged last, with its last window and, when the
+ * connection uses them, its newest timestamp and the TS.Recent it echoes.
+ * The sender retransmits the hole at once; the bytes it gets SACKed stay
+ * in its retransmission queue (a SACK is no acknowledgment, RFC 2018
+ * section 8), so the bridge may still let them go (a bound, a scanner
+ * that failed): the sender sends them again when the receiver's ACKs show
+ * it lacks them. The SACK block is the run of held bytes around the
+ * segment, at most SIS_DUPACK_WALK segments either side: each duplicate
+ * ACK carries the newest bytes, and the sender's scoreboard keeps what
+ * earlier ones said.
+ *
+ * None is sent for a connection signed with TCP-MD5 or TCP-AO: the
+ * bridge cannot sign in the receiver's name.
+ */
+#ifndef _SIS_DUPACK_H
+#define _SIS_DUPACK_H
+
+#include <linux/skbuff.h>
+
+struct sis_bridge;
+struct sis_conn;
+struct sis_seg;
+
+/* Segments looked at either side of the new one for its SACK block. */
+#define SIS_DUPACK_WALK	16
+
+/*
+ * A duplicate ACK for the sender of direction @d, whose segment @seg was
+ * just kept past a hole, onto @acks (sent with sis_dupacks_send() once
+ * unlocked). Locked.
+ */
+void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
+		     const struct sis_seg *seg, struct sk_buff_head *acks);
+/* Send them; under RCU with bottom halves off, not locked. */
+void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks);
+
+#endif /* _SIS_DUPACK_H */
