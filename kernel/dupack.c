@@ -51,7 +51,8 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	struct sis_forge f = {
 		.seq = rcv->snd_nxt,
 		.ack = rcv->rcv_nxt,
-		.win = rcv->last_win,
+		/* Its SYN's window was not scaled; this one is. */
+		.win = min(rcv->last_win >> rcv->wscale, 0xffffU),
 		.flags = TCPHDR_ACK,
 		.opts = opts,
 	};
@@ -63,7 +64,8 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	lockdep_assert_held(&c->lock);
 
 	if (!st->isn_valid || !rcv->isn_valid || !snd->isn_valid ||
-	    ((rcv->opts | snd->opts) & (SIS_OPT_MD5 | SIS_OPT_AO)) ||
+	    ((rcv->opts | snd->opts) &
+	     (SIS_OPT_MD5 | SIS_OPT_AO | SIS_OPT_MPTCP)) ||
 	    is_zero_ether_addr(c->l2[o].dst))
 		return;
 	dev = sis_forge_dev(sb, o);

@@ -24,8 +24,9 @@
  * ACK carries the newest bytes, and the sender's scoreboard keeps what
  * earlier ones said.
  *
- * None is sent for a connection signed with TCP-MD5 or TCP-AO: the
- * bridge cannot sign in the receiver's name.
+ * None is sent for a connection signed with TCP-MD5 or TCP-AO (the bridge
+ * cannot sign in the receiver's name) or using MPTCP (whose ACKs carry
+ * the receiver's data-level acknowledgment, which the bridge cannot know).
  */
 #ifndef _SIS_DUPACK_H
 #define _SIS_DUPACK_H

@@ -350,7 +350,7 @@ static void sis_tcb_advance(struct sis_tcb *from, struct sis_tcb *to,
 		from->snd_bytes = data_end;
 	if (win > from->max_win)
 		from->max_win = win;
-	from->last_win = seg->win;
+	from->last_win = win;
 	if ((seg->opts & SIS_OPT_TS) && sis_tcb_negotiated(from, to, SIS_OPT_TS))
 		sis_tcb_take_ts(from, to, seg);
 	if (seg->flags & TCPHDR_ACK)

@@ -141,7 +141,6 @@ struct sis_tcb {
 	bool passive;		/* got the first SYN, not opening actively */
 	u16 mss;		/* from its SYN, 0 if none */
 	u16 opts;		/* SIS_OPT_* of its SYN */
-	u16 last_win;		/* the window field of its latest segment */
 	u32 isn;
 	u32 snd_nxt;		/* highest seq + len (+ SYN, FIN) it sent */
 	/* The end of its SYN and bytes: snd_nxt but for FINs and ACKs' seqs. */
@@ -150,6 +149,7 @@ struct sis_tcb {
 	/* Highest ACK it sent; the peer's ISN + 1 once the peer's SYN passed. */
 	u32 rcv_nxt;
 	u32 max_win;		/* largest window it advertised, scaled */
+	u32 last_win;		/* the window of its latest segment, scaled */
 	u32 fin_seq;		/* seq of its FIN, if fin_sent */
 	bool syn_acked;		/* an ACK from the peer covered its SYN */
 	bool fin_sent;
