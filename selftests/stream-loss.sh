@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=60 limit=2400
+# sis-selftest: tiers=check,soak cost=70 limit=2400
 # Containment at size under loss (issue: a contained download stalled): an
 # HTTP download (python3 http.server behind the bridge, curl at the host)
 # through netem with 2% loss, 10% reordering, 1% duplication and 1 ms delay
@@ -9,9 +9,9 @@
 # one takes at most 1.5 times as long as the read one. 10 MiB in the check
 # tier, 100 MiB in the soak tier.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/stream_lib.sh"
 trap 'kill $SRV_PID $ST_PID 2>/dev/null; cleanup' EXIT
 
-STREAM=$BUILDDIR/sis-stream
 MB=$((1 << 20))
 if [ "${SIS_TIER:-check}" = soak ]; then
 	SIZE=${STREAM_LOSS_SIZE:-$((100 * MB))}
@@ -20,7 +20,7 @@ else
 	SIZE=${STREAM_LOSS_SIZE:-$((10 * MB))}
 	LIMIT=900
 fi
-ST_PID= SRV_PID=
+SRV_PID=
 
 if [ ! -x "$STREAM" ]; then
 	not_ok "$STREAM is built"
@@ -55,14 +55,6 @@ srv_up() {
 wait_until "$WAIT_SECS" srv_up
 check "http.server answers" srv_up
 
-st_ready() {
-	local line=
-	read -r line <"$TMPD/st.out"
-	[ "$line" = ready ] && return 0
-	kill -0 "$ST_PID" 2>/dev/null || return 0
-	return 1
-}
-
 # download NAME RIGHTS SECS [SIS-STREAM ARGS...]: a scanner NAME with a
 # stream capability of RIGHTS on port 8080 runs sis-stream; curl downloads
 # the blob, for SECS at most; ELAPSED gets its time in ms.
@@ -72,12 +64,7 @@ download() {
 	check "$name: declare" sis scanner add "$name" bridge br0 user nobody
 	check "$name: stream capability, $rights" \
 		sis cap add "$name" web stream net-port 8080 rights "$rights"
-	: >"$TMPD/st.out"
-	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
-		--clear-groups "$STREAM" -s "$name" -c web -m null "$@" \
-		>"$TMPD/st.out" 2>"$TMPD/st.err" &
-	ST_PID=$!
-	wait_until "$WAIT_SECS" st_ready
+	st_start "$name" -c web -m null "$@"
 	t0=${EPOCHREALTIME/./}
 	ip netns exec "$NS_H" curl -s --max-time "$secs" \
 		-o "$TMPD/got" http://10.0.0.2:8080/blob || rc=$?
@@ -91,10 +78,8 @@ download() {
 	diag "$name: stream counters $(sis_json '$b.stream_stats' | tr -d '"')"
 	# shellcheck disable=SC2016
 	DUPACKS=$(sis_json '$b.stream_stats.dupacks')
-	kill -TERM "$ST_PID"
-	wait "$ST_PID"
-	ST_PID=
-	diag "$name: $(tail -n 1 "$TMPD/st.out")"
+	st_stop
+	diag "$name: $(tail -n 1 "$ST_OUT")"
 	check "$name: delete" sis scanner del "$name"
 	rm -f "$TMPD/got"
 }

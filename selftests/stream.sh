@@ -23,8 +23,8 @@
 # big transfers and the 10,000 connections are a test of their own
 # (stream-big.sh, STREAM_PART=big), run alongside the others.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/stream_lib.sh"
 
-STREAM=$BUILDDIR/sis-stream
 TCPIO=$BUILDDIR/selftests/tcpio
 MB=$((1 << 20))
 # Short connections that take what room a filling transfer leaves in a
@@ -73,44 +73,6 @@ stream_cleanup() {
 trap stream_cleanup EXIT
 
 # --- helpers -----------------------------------------------------------------
-
-# st_start NAME ARGS...: sis-stream as nobody in the bridge's namespace,
-# attached as scanner NAME, its output (stdout: "ready", then its lines) in
-# $ST_OUT; returns once it is subscribed.
-st_start() {
-	local name=$1 line i
-	shift
-	ST_OUT=$TMPD/$name.out
-	ST_ERR=$TMPD/$name.err
-	# Not the "ready" of an earlier run of the same scanner.
-	: >"$ST_OUT"
-	ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup \
-		--clear-groups "$STREAM" -s "$name" "$@" \
-		>"$ST_OUT" 2>"$ST_ERR" &
-	ST_PID=$!
-	if wait_until "$WAIT_SECS" st_ready; then
-		return 0
-	fi
-	diag "sis-stream -s $name $*: not ready ($(<"$ST_ERR"))"
-	return 1
-}
-
-# st_ready: the scanner said ready, or ended (then wait_until stops).
-st_ready() {
-	local line=
-	read -r line <"$ST_OUT"
-	[ "$line" = ready ] && return 0
-	kill -0 "$ST_PID" 2>/dev/null || return 0
-	return 1
-}
-
-# st_stop [SIGNAL]: stop it (default TERM); ST_RC is its exit code.
-st_stop() {
-	kill "-${1:-TERM}" "$ST_PID" 2>/dev/null
-	ST_RC=0
-	wait "$ST_PID" || ST_RC=$?
-	ST_PID=
-}
 
 # st_open N: ST_ID and ST_OPEN get the id and the line of the Nth "open"
 # line of the running scanner (waits WAIT_SECS at most).

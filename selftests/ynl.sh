@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: cost=110
+# sis-selftest: cost=135
 # The family as Documentation/netlink/specs/sis.yaml describes it: the
 # kernel tree's YNL CLI (tools/net/ynl/cli.py) drives sis.ko from the spec
 # alone (attach, a scanner, dumps, a refusal with its message), and every
