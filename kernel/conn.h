@@ -148,7 +148,7 @@ struct sis_conn_stats {
 	atomic64_t killed;		/* RSTs sent to both ends (reset.h) */
 	atomic64_t resets_sent;		/* those RSTs */
 	atomic64_t dupacks;		/* sent for held bytes (dupack.h) */
-	atomic64_t pruned;		/* held past a hole, let go */
+	atomic64_t pruned;		/* segments held past a hole, let go */
 };
 
 /* A bridge's connection table. */

@@ -47,18 +47,16 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 					    SIS_TCB_HOST : SIS_TCB_NET];
 	const struct sis_tcb *snd = &c->tcb[d == SIS_DIR_INDEX_IN ?
 					    SIS_TCB_NET : SIS_TCB_HOST];
-	u8 opts[SIS_FORGE_OPTS_MAX];
+	__be32 opts[SIS_FORGE_OPTS_MAX / 4];
 	struct sis_forge f = {
 		.seq = rcv->snd_nxt,
 		.ack = rcv->rcv_nxt,
-		/* Its SYN's window was not scaled; this one is. */
-		.win = min(rcv->last_win >> rcv->wscale, 0xffffU),
 		.flags = TCPHDR_ACK,
-		.opts = opts,
+		.opts = (const u8 *)opts,
 	};
 	struct net_device *dev;
 	struct sk_buff *skb;
-	__be32 *p = (__be32 *)opts;
+	__be32 *p = opts;
 	u64 a, b;
 
 	lockdep_assert_held(&c->lock);
@@ -71,10 +69,18 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	dev = sis_forge_dev(sb, o);
 	if (!dev)
 		return;
+	/*
+	 * Its SYN's window was not scaled, later ones are: in its units now,
+	 * and never rounded down to a zero window it did not offer.
+	 */
+	f.win = min(rcv->last_win >> rcv->wscale, 0xffffU);
+	if (!f.win && rcv->last_win)
+		f.win = 1;
 	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_TS)) {
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
-		*p++ = htonl(rcv->ts_max);
+		/* The newest the sender got: never ahead of its TS.Recent. */
+		*p++ = htonl(c->st[o].ts_seen ? c->st[o].ts_max : rcv->ts_max);
 		*p++ = htonl(rcv->ts_recent);
 	}
 	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_SACK_PERM)) {
@@ -85,7 +91,7 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 		*p++ = htonl(st->isn + 1 + (u32)a);
 		*p++ = htonl(st->isn + 1 + (u32)b);
 	}
-	f.optlen = (u8 *)p - opts;
+	f.optlen = (u8 *)p - (u8 *)opts;
 	skb = sis_forge_build(sb, c, o, dev, &f);
 	if (skb)
 		__skb_queue_tail(acks, skb);

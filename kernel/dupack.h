@@ -14,7 +14,8 @@
  * first block the one holding the segment): a pure ACK from the receiver,
  * its sequence number the receiver's SND.NXT, acknowledging what the
  * receiver acknowledged last, with its last window and, when the
- * connection uses them, its newest timestamp and the TS.Recent it echoes.
+ * connection uses them, the newest timestamp of its that went to the
+ * sender and the TS.Recent it echoes.
  * The sender retransmits the hole at once; the bytes it gets SACKed stay
  * in its retransmission queue (a SACK is no acknowledgment, RFC 2018
  * section 8), so the bridge may still let them go (a bound, a scanner
@@ -47,7 +48,7 @@ struct sis_seg;
  */
 void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 		     const struct sis_seg *seg, struct sk_buff_head *acks);
-/* Send them; under RCU with bottom halves off, not locked. */
+/* Send them; under RCU, not locked. */
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks);
 
 #endif /* _SIS_DUPACK_H */

@@ -381,23 +381,20 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit)
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_release);
 
-bool sis_stream_prune(struct sis_stream *st, unsigned int len,
-		      unsigned int max_segs, unsigned int max_bytes,
-		      struct list_head *done)
+bool sis_stream_prune_last(struct sis_stream *st, struct list_head *done)
 {
-	struct sis_seg *seg, *tmp;
+	struct sis_seg *seg;
 
-	list_for_each_entry_safe_reverse(seg, tmp, &st->segs, list) {
-		if (st->n_segs < max_segs && st->kept_bytes + len <= max_bytes)
-			break;
-		if (seg->start <= st->seen)
-			break;
-		sis_stream_unlink(st, seg);
-		list_add_tail(&seg->list, done);
-	}
-	return st->n_segs < max_segs && st->kept_bytes + len <= max_bytes;
+	if (list_empty(&st->segs))
+		return false;
+	seg = list_last_entry(&st->segs, struct sis_seg, list);
+	if (seg->start <= st->seen)
+		return false;
+	sis_stream_unlink(st, seg);
+	list_add_tail(&seg->list, done);
+	return true;
 }
-EXPORT_SYMBOL_IF_KUNIT(sis_stream_prune);
+EXPORT_SYMBOL_IF_KUNIT(sis_stream_prune_last);
 
 /* All of them, in order: the tree goes as a whole. */
 void sis_stream_flush(struct sis_stream *st, struct list_head *done)

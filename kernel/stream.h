@@ -122,15 +122,12 @@ void sis_stream_ack(struct sis_stream *st, u64 acked, struct list_head *done);
 /* A TSval was forwarded in this direction. */
 void sis_stream_ts(struct sis_stream *st, u32 tsval);
 /*
- * Let go of the segments past seen, the last first, until one of @len
- * more bytes fits in @max_segs and @max_bytes: none was given to a
- * watcher, and the one that fills the hole before them must fit, or
- * nothing would ever move (Linux prunes its out-of-order queue so). On
- * @done; whether it fits now.
+ * Let go of the last segment, if it lies past seen (no watcher saw it):
+ * on @done; false if there is none such. Made room for the bytes that
+ * fill the hole before it (track.c), as Linux prunes its out-of-order
+ * queue.
  */
-bool sis_stream_prune(struct sis_stream *st, unsigned int len,
-		      unsigned int max_segs, unsigned int max_bytes,
-		      struct list_head *done);
+bool sis_stream_prune_last(struct sis_stream *st, struct list_head *done);
 /* Take off the held segments now passed: on @emit, in order. */
 void sis_stream_release(struct sis_stream *st, struct list_head *emit);
 /* Take off every segment (connection gone, or cut): on @done. */

@@ -464,7 +464,7 @@ static bool sis_conn_make_room(struct sis_bridge *sb, struct sis_conn *c,
 
 /*
  * Room for @len bytes that fill the hole of contained stream @d, made by
- * letting go of what is held past it (sis_stream_prune()): whether it
+ * letting go of what is held past it, the last first: whether it
  * fits now, in the stream's bounds and the bridge's memory.
  */
 static bool sis_conn_prune(struct sis_bridge *sb, struct sis_conn *c, int d,
@@ -472,16 +472,22 @@ static bool sis_conn_prune(struct sis_bridge *sb, struct sis_conn *c, int d,
 {
 	const struct sis_conn_limits *lim = &sb->conns.limits;
 	struct sis_stream *st = &c->st[d];
-	unsigned int before = st->n_segs;
+	unsigned int n = 0;
 	bool fits;
 
 	if (sis_conn_over_owed(c, d, len))
 		return false;	/* owed for bytes delivered: prune frees none */
-	fits = sis_stream_prune(st, len, READ_ONCE(lim->conn_segs),
-				READ_ONCE(lim->conn_bytes), done);
-	atomic64_add(before - st->n_segs, &sb->conns.stats.pruned);
-	/* What was let go is freed once unlocked: memory counts it gone. */
-	return fits && !sis_conns_over_memory(&sb->conns, mem);
+	/* What is let go is freed once unlocked; memory counts it gone. */
+	for (;;) {
+		fits = st->n_segs < READ_ONCE(lim->conn_segs) &&
+		       st->kept_bytes + len <= READ_ONCE(lim->conn_bytes) &&
+		       !sis_conns_over_memory(&sb->conns, mem);
+		if (fits || !sis_stream_prune_last(st, done))
+			break;
+		n++;
+	}
+	atomic64_add(n, &sb->conns.stats.pruned);
+	return fits;
 }
 
 /*

@@ -1132,15 +1132,16 @@ static void sis_test_stream_flush(struct kunit *test)
 
 /*
  * Room for the bytes that fill a hole: what is held past it goes, the
- * last first, until they fit; nothing at or before seen (given to the
- * watchers, or forwarded) ever does.
+ * last first; nothing at or before seen (given to the watchers, or
+ * forwarded) ever does.
  */
-static void sis_test_stream_prune(struct kunit *test)
+static void sis_test_stream_prune_last(struct kunit *test)
 {
 	struct stream_env *env = stream_env_new(test);
 	struct sis_stream *st = &env->st;
 	struct sis_seg *a, *b, *c, *d, *e;
 
+	KUNIT_EXPECT_FALSE(test, sis_stream_prune_last(st, &env->done));
 	a = seg_add(env, 0, 100, SK_CLONE, NULL);
 	b = seg_add(env, 100, 200, SK_LINEAR, HELD);
 	/* A hole at [200, 300). */
@@ -1149,32 +1150,26 @@ static void sis_test_stream_prune(struct kunit *test)
 	e = seg_add(env, 500, 600, SK_LINEAR, HELD);
 	st->seen = 200;
 
-	/* It fits already: nothing goes. */
-	KUNIT_EXPECT_TRUE(test, sis_stream_prune(st, 100, 6, 600, &env->done));
-	KUNIT_EXPECT_TRUE(test, list_empty(&env->done));
-	KUNIT_EXPECT_EQ(test, st->n_segs, 5);
-
-	/* One segment more than the bound: the last goes. */
-	KUNIT_EXPECT_TRUE(test, sis_stream_prune(st, 100, 5, 600, &env->done));
+	KUNIT_EXPECT_TRUE(test, sis_stream_prune_last(st, &env->done));
 	{
 		struct sis_seg *const done[] = { e };
 
 		check_list(test, &env->done, done, ARRAY_SIZE(done));
 	}
-	/* Bytes: 150 more in 400 takes d and c, last first. */
-	KUNIT_EXPECT_TRUE(test, sis_stream_prune(st, 150, 8, 400, &env->done));
+	KUNIT_EXPECT_TRUE(test, sis_stream_prune_last(st, &env->done));
+	KUNIT_EXPECT_TRUE(test, sis_stream_prune_last(st, &env->done));
 	{
 		struct sis_seg *const done[] = { e, d, c };
 
 		check_list(test, &env->done, done, ARRAY_SIZE(done));
 	}
 	check_accounting(test, st);
+	KUNIT_EXPECT_EQ(test, st->n_segs, 2);
 	KUNIT_EXPECT_EQ(test, st->kept_bytes, 200);
 	KUNIT_EXPECT_EQ(test, st->held_bytes, 100);
 
-	/* What is left is at or before seen: it stays, and it cannot fit. */
-	KUNIT_EXPECT_FALSE(test, sis_stream_prune(st, 100, 2, 1000, &env->done));
-	KUNIT_EXPECT_FALSE(test, sis_stream_prune(st, 100, 8, 250, &env->done));
+	/* What is left is at or before seen: it stays. */
+	KUNIT_EXPECT_FALSE(test, sis_stream_prune_last(st, &env->done));
 	KUNIT_EXPECT_EQ(test, st->n_segs, 2);
 	KUNIT_EXPECT_EQ(test, list_len(&env->done), 3);
 	KUNIT_EXPECT_PTR_EQ(test, list_first_entry(&st->segs, struct sis_seg,
@@ -1790,7 +1785,7 @@ static struct kunit_case sis_stream_cases[] = {
 	KUNIT_CASE(sis_test_stream_release),
 	KUNIT_CASE(sis_test_stream_release_inside),
 	KUNIT_CASE(sis_test_stream_flush),
-	KUNIT_CASE(sis_test_stream_prune),
+	KUNIT_CASE(sis_test_stream_prune_last),
 	KUNIT_CASE_PARAM_ATTR(sis_test_stream_many, model_order_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),
 	KUNIT_CASE_SLOW(sis_test_stream_many_take),

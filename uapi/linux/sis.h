@@ -888,7 +888,7 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_KILLED,		/* u64, killed: RSTs to both ends */
 	SIS_SSTATS_A_RESETS_SENT,	/* u64, those RSTs */
 	SIS_SSTATS_A_DUPACKS,		/* u64, sent for bytes held past a hole */
-	SIS_SSTATS_A_PRUNED,		/* u64, held past a hole, let go */
+	SIS_SSTATS_A_PRUNED,		/* u64, segments held past a hole, let go */
 	__SIS_SSTATS_A_LAST
 };
 
