@@ -1356,7 +1356,9 @@ TAP_SUITE(lib_scanner_stream_pass)
 	       p[1].conn == 9 && p[1].dir == SIS_DIR_IN && p[1].offset == 0 &&
 	       p[1].len == SIS_PASS_ALL && p[2].conn == 10 &&
 	       p[2].offset == UINT64_MAX - 5 && p[2].len == SIS_PASS_ALL &&
-	       zero(p[0].reserved, 7) && zero(p[2].reserved, 7),
+	       p[0].op == SIS_STREAM_OP_PASS && p[2].op == SIS_STREAM_OP_PASS &&
+	       zero(p[0].reserved, 2) && zero(p[2].reserved, 2) &&
+	       !p[0].inject && !p[2].inject,
 	       "stream pass: one SIS_CMD_STREAM_PASS request before -EAGAIN");
 
 	/* The SIS_PASSES_MAX boundary. */

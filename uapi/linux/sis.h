@@ -142,6 +142,10 @@
  *       SIS_PORT_RANGES_MAX struct sis_port_range (lo <= hi), the TCP
  *       ports of the host's and the network's end (SIS_CAP_STREAM only;
  *       absent: any port). See "Streams" below.
+ *     SIS_CAP_A_MAX_CUTS: u32, cuts a scanner may make in one
+ *       connection under it (SIS_CMD_STREAM_PASS), 0 (the default) for no
+ *       bound but SIS_EDITS_MAX; SIS_CAP_STREAM with SIS_RIGHT_CONTAIN
+ *       only (add only)
  *     SIS_CAP_A_MIDSTREAM: u8, enum sis_unjudged: segments of connections
  *       it covers that were not seen from their first SYN (so cannot be
  *       reassembled), while a subscription under it contains them:
@@ -157,8 +161,14 @@
  *       scanner (required)
  *     SIS_INJECT_A_DIR: u8, enum sis_dir: the direction(s) it may be sent
  *       in, default SIS_DIR_ANY (add only)
+ *     SIS_INJECT_A_KIND: u8, enum sis_inject_kind, default
+ *       SIS_INJECT_FRAME (add only)
  *     SIS_INJECT_A_FRAME: binary, the whole Ethernet frame,
- *       ETH_ZLEN..SIS_INJECT_FRAME_MAX bytes (add only, required)
+ *       ETH_ZLEN..SIS_INJECT_FRAME_MAX bytes (add only; required for, and
+ *       only for, SIS_INJECT_FRAME)
+ *     SIS_INJECT_A_DATA: binary, 1..SIS_INJECT_STREAM_MAX bytes a scanner
+ *       may put into a stream it contains (SIS_STREAM_OP_INJECT; add only;
+ *       required for, and only for, SIS_INJECT_STREAM)
  *
  * SIS_CMD_GET_SCANNER (dump, admin)
  *   Every scanner of the namespace, one message each (a scanner with many
@@ -168,7 +178,7 @@
  *   is attached, SIS_SCANNER_A_PID; and always the counters HELD to
  *   ALERTS_DROPPED), then one SIS_A_CAP per capability (with
  *   SIS_CAP_A_MATCHES), one SIS_A_INJECT per injection (with
- *   SIS_INJECT_A_LEN and SIS_INJECT_A_SENT, without the frame) and one
+ *   SIS_INJECT_A_KIND, _LEN and _SENT, without its bytes) and one
  *   SIS_A_SUB per subscription of the attached process (ID, CAP, RIGHTS,
  *   EXPR, SNAPLEN, MATCHES).
  *
@@ -330,14 +340,50 @@
  *
  * SIS_CMD_STREAM_PASS
  *   Request: SIS_A_PASSES: binary, an array of 1..SIS_PASSES_MAX struct
- *   sis_stream_pass. Each passes bytes [offset, offset + len) of one
- *   direction of a connection the scanner contains; len SIS_PASS_ALL passes
- *   the rest of the stream, and the scanner gets no more of it. Passes must
- *   continue the bytes already passed (offset at most the end of those)
- *   and cover only bytes delivered (else EINVAL); the request is checked as
- *   a whole first. Passes for a connection that is gone, or for bytes
- *   already passed, are ignored. EPERM: the scanner only reads that
- *   direction. Sent without NLM_F_ACK, like verdicts.
+ *   sis_stream_pass: decisions on one direction (dir) of a connection the
+ *   scanner contains, each an enum sis_stream_op (op), applied in order.
+ *   Offsets are those of SIS_STREAM_EV_DATA: what the sender sent, whatever
+ *   was cut or injected before.
+ *   - SIS_STREAM_OP_PASS: bytes [offset, offset + len) go on; len
+ *     SIS_PASS_ALL passes the rest of the stream, and the scanner gets no
+ *     more of it. Passes must continue the bytes already decided (offset
+ *     at most the end of those) and cover only bytes delivered.
+ *   - SIS_STREAM_OP_CUT: bytes [offset, offset + len) are removed: the
+ *     receiver never gets them, and the connection goes on (the sender's
+ *     sequence numbers are translated from then on; the kernel
+ *     acknowledges cut bytes to the sender once the receiver acknowledged
+ *     everything before them). The bytes must still be held (at or past
+ *     the direction's lowest decision of every containing scanner),
+ *     delivered, and the cut must continue the scanner's decided bytes, as
+ *     a pass does; they count as decided. len is 1 or more, not
+ *     SIS_PASS_ALL. Cuts by several scanners add up.
+ *   - SIS_STREAM_OP_INJECT: the registered SIS_INJECT_STREAM block inject
+ *     of this scanner (SIS_INJECT_A_ID), allowed in this direction, goes in
+ *     whole just before byte offset, which must be held and delivered; len
+ *     is 0. Blocks at one offset go in the order injected; a cut never
+ *     removes injected bytes (its offsets are the sender's). The kernel
+ *     puts the block into the segment that carries byte offset, splits it
+ *     to the receiver's MSS, and sends it again with every retransmission
+ *     of that byte, until the receiver acknowledges it.
+ *   - SIS_STREAM_OP_MORE: the scanner needs len more bytes past offset
+ *     before it can decide (offset at least its decided bytes' end): the
+ *     kernel opens the window it advertises to the sender so that they
+ *     can come, within the connection's SIS_LIMITS_A_CONN_BYTES.
+ *   - SIS_STREAM_OP_KILL: an RST to each end, each at the sequence number
+ *     its receiver expects; what is held is dropped, and every watcher
+ *     gets SIS_STREAM_EV_END with SIS_STREAM_END_KILLED. offset and len
+ *     are 0.
+ *   Every op needs the right to contain dir (else EPERM). Cuts and
+ *   injections are refused (EOPNOTSUPP) on a connection whose SYNs carry
+ *   TCP-MD5, TCP-AO or MPTCP (their segments cannot be edited), and over
+ *   SIS_EDITS_MAX edits in a direction (ENOSPC); a capability's
+ *   SIS_CAP_A_MAX_CUTS bounds a scanner's cuts on one connection: the
+ *   cut past it kills the connection instead, and is announced as an alert
+ *   on SIS_MCGRP_ALERTS. Any other breach of the rules above is EINVAL.
+ *   The request is checked as a whole first, and refused whole, with an
+ *   extended ack message naming the decision. Decisions for a connection
+ *   that is gone, or for bytes already decided, are ignored. Sent without
+ *   NLM_F_ACK, like verdicts.
  *
  * SIS_CMD_SET_BRIDGE (admin)
  *   Request: SIS_A_IFINDEX (required), SIS_A_LIMITS: nest of enum
@@ -462,6 +508,9 @@
 /* Instructions of a scanner's subscription filters, all together. */
 #define SIS_SUB_INSNS_BUDGET	4096
 #define SIS_INJECT_FRAME_MAX	1518
+/* A stream injection's bytes: 64 KiB but the attribute header. */
+#define SIS_INJECT_STREAM_MAX	(0xffff - 4)
+#define SIS_EDITS_MAX		1024	/* cuts and injections, per direction */
 #define SIS_TIMEOUT_MS_DEFAULT	1000
 #define SIS_TIMEOUT_MS_MAX	600000
 #define SIS_MAX_HELD_DEFAULT	1024
@@ -558,6 +607,12 @@ enum sis_cap_kind {
 	SIS_CAP_STREAM,		/* TCP byte streams, by port */
 };
 
+/* What an injection is. */
+enum sis_inject_kind {
+	SIS_INJECT_FRAME,	/* a whole frame, sent with SIS_CMD_INJECT */
+	SIS_INJECT_STREAM,	/* bytes put into a contained stream */
+};
+
 /* A range of TCP ports, both included, host byte order. */
 struct sis_port_range {
 	__u16 lo;
@@ -595,12 +650,30 @@ enum sis_tcp_state {
 	SIS_TCP_MAX = __SIS_TCP_MAX - 1
 };
 
+/* What a scanner decides on bytes of a stream it contains. */
+enum sis_stream_op {
+	SIS_STREAM_OP_PASS,	/* [offset, offset + len) go on */
+	SIS_STREAM_OP_CUT,	/* [offset, offset + len) are removed */
+	SIS_STREAM_OP_INJECT,	/* registered block inject goes in at offset */
+	SIS_STREAM_OP_MORE,	/* len more bytes are needed past offset */
+	SIS_STREAM_OP_KILL,	/* the connection is reset, both ends */
+	__SIS_STREAM_OP_MAX,
+	SIS_STREAM_OP_MAX = __SIS_STREAM_OP_MAX - 1
+};
+
+/*
+ * One decision of SIS_CMD_STREAM_PASS. Named for its first op: a zeroed
+ * op (and the two reserved bytes and inject that were reserved before
+ * ops) is a pass.
+ */
 struct sis_stream_pass {
 	__u64 conn;		/* SIS_STREAM_A_CONN */
 	__u64 offset;
 	__u64 len;		/* or SIS_PASS_ALL */
 	__u8 dir;		/* SIS_DIR_IN or SIS_DIR_OUT */
-	__u8 reserved[7];	/* zero */
+	__u8 op;		/* enum sis_stream_op */
+	__u8 reserved[2];	/* zero */
+	__u32 inject;		/* SIS_STREAM_OP_INJECT: SIS_INJECT_A_ID */
 };
 
 struct sis_verdict {
@@ -723,6 +796,7 @@ enum sis_cap_attr {
 	SIS_CAP_A_HOST_PORTS,		/* struct sis_port_range array */
 	SIS_CAP_A_NET_PORTS,		/* struct sis_port_range array */
 	SIS_CAP_A_MIDSTREAM,		/* u8, enum sis_unjudged */
+	SIS_CAP_A_MAX_CUTS,		/* u32, cuts per connection, 0: any */
 	__SIS_CAP_A_LAST
 };
 
@@ -736,6 +810,8 @@ enum sis_inject_attr {
 	SIS_INJECT_A_FRAME,
 	SIS_INJECT_A_LEN,		/* u32, the frame's length (dumps) */
 	SIS_INJECT_A_SENT,		/* u64, times injected (dumps) */
+	SIS_INJECT_A_KIND,		/* u8, enum sis_inject_kind */
+	SIS_INJECT_A_DATA,		/* binary, a stream block's bytes */
 	__SIS_INJECT_A_LAST
 };
 
@@ -889,6 +965,14 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_RESETS_SENT,	/* u64, those RSTs */
 	SIS_SSTATS_A_DUPACKS,		/* u64, sent for bytes held past a hole */
 	SIS_SSTATS_A_PRUNED,		/* u64, segments held past a hole, let go */
+	SIS_SSTATS_A_CUTS,		/* u64, ranges cut by scanners */
+	SIS_SSTATS_A_CUT_BYTES,		/* u64, bytes in them */
+	SIS_SSTATS_A_INJECTS,		/* u64, blocks injected by scanners */
+	SIS_SSTATS_A_INJECT_BYTES,	/* u64, bytes in them */
+	SIS_SSTATS_A_REWRITTEN,		/* u64, segments whose bytes were edited */
+	SIS_SSTATS_A_TRANSLATED,	/* u64, segments renumbered only */
+	SIS_SSTATS_A_KILLS,		/* u64, connections killed by scanners */
+	SIS_SSTATS_A_MAX_CUTS,		/* u64, of those, over a cap's max-cuts */
 	__SIS_SSTATS_A_LAST
 };
 
