@@ -18,12 +18,12 @@
  *   the delivered stream: the delivered bytes before the original bytes
  *   at x and the blocks at x. Byte x, if not cut, is at fwd(x) plus the
  *   length of the blocks at x.
- * - rev(D), for an acknowledgement D (the receiver has every delivered
+ * - rev(D), for an acknowledgment D (the receiver has every delivered
  *   byte before D): the first original offset the receiver does not have
  *   all of. That is the lower of the first original byte not cut whose
  *   position is D or more, and the first offset with a block whose end is
  *   past D. Cut bytes are so acknowledged once everything before them is;
- *   a block not acknowledged whole holds the acknowledgement at its
+ *   a block not acknowledged whole holds the acknowledgment at its
  *   offset, so that the sender sends byte x again, and its block with it.
  * - rev_left(L), for the left edge of a SACK block: the first original
  *   byte not cut whose position is L or more.
@@ -36,7 +36,9 @@
  * Edits below the lowest offset still of interest (both ends' ACKs past
  * it by more than the largest window) are folded into a constant shift
  * by sis_seqmap_forget(); fwd() and rev() are then valid at and above it
- * only.
+ * only. Below it they are linear with the shift, as if every forgotten
+ * edit had been at offset 0 (a map without edits left stays the
+ * identity), and 0 where that would be negative.
  *
  * Pure logic, no locking (the caller holds the connection's lock);
  * allocations are GFP_ATOMIC.
@@ -46,12 +48,18 @@
 
 #include <linux/types.h>
 
-/* One edit: a cut (cut > 0) or an injected block (ins > 0). */
+/*
+ * One edit: a cut (cut > 0) or an injected block (ins > 0). pos and kept
+ * are the map's own, sums over the edits before it (seqmap.c), so that
+ * fwd() and rev() are a binary search.
+ */
 struct sis_edit {
 	u64 off;		/* its original offset */
 	u64 cut;		/* a cut: original bytes [off, off + cut) */
 	u32 ins;		/* a block: its length, before byte off */
 	void *data;		/* a block: its owner's (release callback) */
+	u64 pos;		/* delivered offset where it starts */
+	u64 kept;		/* off minus the bytes cut before it */
 };
 
 struct sis_seqmap {
@@ -76,8 +84,11 @@ static inline bool sis_seqmap_identity(const struct sis_seqmap *m)
 
 /*
  * Cut original bytes [off, off + len) (len >= 1); bytes already cut may
- * be cut again (the cuts merge). -ENOSPC past SIS_EDITS_MAX edits,
- * -ENOMEM; the map is unchanged on error.
+ * be cut again (the cuts merge). -ENOSPC past SIS_EDITS_MAX edits (as
+ * the map keeps them: a cut over blocks counts one more for each offset
+ * of blocks strictly inside it, merged cuts count once), -ENOMEM, -EINVAL
+ * for len 0, a range past 2^64 or an offset below the floor; the map is
+ * unchanged on error.
  */
 int sis_seqmap_cut(struct sis_seqmap *m, u64 off, u64 len);
 /*
@@ -110,7 +121,9 @@ struct sis_seqmap_piece {
  * per call: original bytes not cut (runs between edits, at most U32_MAX
  * long each) and the blocks at offsets in [start, end), whole. Start with
  * *cursor = 0; returns false when there is no more. The pieces' lengths
- * add up to fwd(end) - fwd(start) (blocks at end not included).
+ * add up to fwd(end) - fwd(start) (blocks at end not included) when
+ * start is at or above the floor. A run is followed for 2^52 bytes at
+ * most (the cursor's bits).
  */
 bool sis_seqmap_next(const struct sis_seqmap *m, u64 start, u64 end,
 		     unsigned int *cursor, struct sis_seqmap_piece *p);
@@ -128,7 +141,7 @@ void sis_seqmap_forget(struct sis_seqmap *m, u64 below,
  * The same at the edge, for a stream whose offset 0 is sequence number
  * isn + 1 (its ISN, which no edit changes) in both numberings. @ref is an
  * original offset within 2^31 of what is converted (the receiver's
- * acknowledgement, say); sequence numbers before offset 0 (the SYN's)
+ * acknowledgment, say); sequence numbers before offset 0 (the SYN's)
  * are returned unchanged.
  */
 u32 sis_seqmap_fwd_seq(const struct sis_seqmap *m, u32 isn, u64 ref, u32 seq);
