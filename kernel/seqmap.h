@@ -122,8 +122,8 @@ struct sis_seqmap_piece {
  * long each) and the blocks at offsets in [start, end), whole. Start with
  * *cursor = 0; returns false when there is no more. The pieces' lengths
  * add up to fwd(end) - fwd(start) (blocks at end not included) when
- * start is at or above the floor. A run is followed for 2^52 bytes at
- * most (the cursor's bits).
+ * start is at or above the floor. (A run of more than 2^52 bytes may be
+ * cut short: the cursor counts its pieces in 21 bits.)
  */
 bool sis_seqmap_next(const struct sis_seqmap *m, u64 start, u64 end,
 		     unsigned int *cursor, struct sis_seqmap_piece *p);

@@ -8,8 +8,8 @@
  * stream out byte by byte: the original bytes not cut, each block just
  * before the original byte at its offset.
  *
- * Every case checks its map against the model as a whole, besides the
- * numbers it names.
+ * Most cases also check their map against the model as a whole, besides
+ * the numbers they name.
  */
 #include <kunit/test.h>
 #include <linux/errno.h>
@@ -615,6 +615,37 @@ static void sis_test_seqmap_ends(struct kunit *test)
 	model_destroy(md);
 }
 
+/* A run longer than a piece can be: in pieces of U32_MAX bytes. */
+static void sis_test_seqmap_long_run(struct kunit *test)
+{
+	const u64 far = 3ULL << 32;
+	struct sis_seqmap_piece p;
+	unsigned int cursor = 0;
+	struct sis_seqmap m;
+	u64 at = 10;
+
+	sis_seqmap_init(&m);
+	KUNIT_ASSERT_EQ(test, sis_seqmap_cut(&m, 0, 10), 0);
+	KUNIT_ASSERT_EQ(test, sis_seqmap_inject(&m, far, 3, mark(0)), 0);
+	while (sis_seqmap_next(&m, 0, far + 1, &cursor, &p) && !p.data) {
+		KUNIT_EXPECT_EQ(test, p.off, at);
+		KUNIT_EXPECT_EQ(test, p.len, min(far - at, (u64)U32_MAX));
+		at += p.len;
+	}
+	KUNIT_EXPECT_EQ(test, at, far);
+	KUNIT_EXPECT_PTR_EQ(test, p.data, mark(0));
+	KUNIT_ASSERT_TRUE(test, sis_seqmap_next(&m, 0, far + 1, &cursor, &p));
+	KUNIT_EXPECT_EQ(test, p.off, far);
+	KUNIT_EXPECT_EQ(test, p.len, 1);
+	KUNIT_EXPECT_FALSE(test, sis_seqmap_next(&m, 0, far + 1, &cursor, &p));
+	KUNIT_EXPECT_EQ(test, sis_seqmap_fwd(&m, far), far - 10);
+	KUNIT_EXPECT_EQ(test, sis_seqmap_fwd(&m, far + 1), far - 6);
+	KUNIT_EXPECT_EQ(test, sis_seqmap_rev(&m, far - 8), far);
+	KUNIT_EXPECT_EQ(test, sis_seqmap_rev(&m, far - 7), far);
+	KUNIT_EXPECT_EQ(test, sis_seqmap_rev(&m, far - 6), far + 1);
+	sis_seqmap_destroy(&m, NULL);
+}
+
 /*
  * Sequence numbers across the 2^32 wrap, edits on both sides of it: the
  * ISN just below 2^32, so offset 14 is sequence number 0.
@@ -812,7 +843,7 @@ static void sis_test_seqmap_full(struct kunit *test)
 
 /* Random edits in any order, and forgetting at random points. */
 
-#define RANDOM_ROUNDS	64
+#define RANDOM_ROUNDS	128
 
 static u32 rnd_below(struct rnd_state *rnd, u32 n)
 {
@@ -895,6 +926,7 @@ static struct kunit_case sis_seqmap_cases[] = {
 	KUNIT_CASE(sis_test_seqmap_merge),
 	KUNIT_CASE(sis_test_seqmap_blocks_at_one_offset),
 	KUNIT_CASE(sis_test_seqmap_ends),
+	KUNIT_CASE(sis_test_seqmap_long_run),
 	KUNIT_CASE(sis_test_seqmap_seq_wrap),
 	KUNIT_CASE(sis_test_seqmap_forget),
 	KUNIT_CASE(sis_test_seqmap_below_floor),
