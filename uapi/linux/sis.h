@@ -508,8 +508,12 @@
 /* Instructions of a scanner's subscription filters, all together. */
 #define SIS_SUB_INSNS_BUDGET	4096
 #define SIS_INJECT_FRAME_MAX	1518
-/* A stream injection's bytes: 64 KiB but the attribute header. */
-#define SIS_INJECT_STREAM_MAX	(0xffff - 4)
+/*
+ * A stream injection's bytes: what fits in SIS_A_INJECT, whose length is
+ * 16 bits like any attribute's, with its ID, DIR and KIND and the header
+ * of DATA: 0xffff - 4 - 3 * 8 - 4, down to a multiple of 4.
+ */
+#define SIS_INJECT_STREAM_MAX	65500
 #define SIS_EDITS_MAX		1024	/* cuts and injections, per direction */
 #define SIS_TIMEOUT_MS_DEFAULT	1000
 #define SIS_TIMEOUT_MS_MAX	600000
