@@ -80,12 +80,21 @@ static const struct nla_policy sis_cap_name_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_NAME] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
 };
 
+/* Past a policy's own s16 bounds (not const: 6.1 takes no const). */
+static struct netlink_range_validation sis_inject_stream_range = {
+	.min = 1,
+	.max = SIS_INJECT_STREAM_MAX,
+};
+
 /* Registering; a scanner process's injection takes the same (inject.h). */
 const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
 	[SIS_INJECT_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
+	[SIS_INJECT_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_INJECT_STREAM),
 	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
 						SIS_INJECT_FRAME_MAX),
+	[SIS_INJECT_A_DATA] = NLA_POLICY_FULL_RANGE(NLA_BINARY,
+						    &sis_inject_stream_range),
 };
 
 static const struct nla_policy sis_inject_id_attrs[SIS_INJECT_A_MAX + 1] = {
@@ -406,29 +415,54 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* SIS_NL_SCANNER: RTNL held, the scanner found. */
+/*
+ * SIS_NL_SCANNER: RTNL held, the scanner found. A frame injection takes
+ * SIS_INJECT_A_FRAME, a stream block SIS_INJECT_A_DATA; never the other.
+ */
 int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sis_scanner *sc = info->user_ptr[0];
 	struct nlattr *tb[SIS_INJECT_A_MAX + 1];
+	unsigned int bytes, other;
+	u8 kind;
 	int err;
 
 	err = sis_nl_inject_nest(info, tb, sis_inject_add_attrs);
 	if (err)
 		return err;
+	kind = tb[SIS_INJECT_A_KIND] ? nla_get_u8(tb[SIS_INJECT_A_KIND]) :
+				       SIS_INJECT_FRAME;
+	bytes = kind == SIS_INJECT_STREAM ? SIS_INJECT_A_DATA :
+					    SIS_INJECT_A_FRAME;
+	other = kind == SIS_INJECT_STREAM ? SIS_INJECT_A_FRAME :
+					    SIS_INJECT_A_DATA;
+	if (tb[other] && kind == SIS_INJECT_STREAM) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[other],
+				    "a stream injection takes bytes (SIS_INJECT_A_DATA), not a frame");
+		return -EINVAL;
+	}
+	if (tb[other]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[other],
+				    "a frame injection takes a frame (SIS_INJECT_A_FRAME), not stream bytes");
+		return -EINVAL;
+	}
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
 			      SIS_INJECT_A_ID) ||
 	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
-			      SIS_INJECT_A_FRAME)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "an injection needs an id and a frame");
+			      bytes)) {
+		if (kind == SIS_INJECT_STREAM)
+			NL_SET_ERR_MSG(info->extack,
+				       "a stream injection needs an id and its bytes (SIS_INJECT_A_DATA)");
+		else
+			NL_SET_ERR_MSG(info->extack,
+				       "an injection needs an id and a frame");
 		return -EINVAL;
 	}
 	err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
 			     tb[SIS_INJECT_A_DIR] ?
 			     nla_get_u8(tb[SIS_INJECT_A_DIR]) : SIS_DIR_ANY,
-			     nla_data(tb[SIS_INJECT_A_FRAME]),
-			     nla_len(tb[SIS_INJECT_A_FRAME]), info->extack);
+			     kind, nla_data(tb[bytes]), nla_len(tb[bytes]),
+			     info->extack);
 	if (!err)
 		sis_nl_scanner_notify(info, SIS_CMD_INJECT_ADD, sc->sb->br_dev,
 				      sc->name, NULL,
@@ -560,6 +594,7 @@ static int sis_nl_put_inject(struct sk_buff *skb,
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, SIS_INJECT_A_ID, inj->id) ||
 	    nla_put_u8(skb, SIS_INJECT_A_DIR, inj->dir) ||
+	    nla_put_u8(skb, SIS_INJECT_A_KIND, inj->kind) ||
 	    nla_put_u32(skb, SIS_INJECT_A_LEN, inj->len) ||
 	    nla_put_u64_64bit(skb, SIS_INJECT_A_SENT,
 			      atomic64_read(&inj->sent), SIS_INJECT_A_PAD)) {

@@ -263,8 +263,10 @@
  *   second ran out): over the rate the frame is not sent, the
  *   request fails with EAGAIN and SIS_SCANNER_A_INJECTS_LIMITED counts it;
  *   SIS_SCANNER_A_INJECTS counts the frames sent.
- *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN,
- *   EAGAIN (over the rate).
+ *   Errors: ENOENT (no such id), EINVAL (a SIS_INJECT_STREAM block: those
+ *   go into streams, SIS_CMD_STREAM_PASS), EPERM (direction not allowed,
+ *   or bytes of the scanner's own: SIS_INJECT_A_FRAME or _DATA),
+ *   ENETDOWN, EAGAIN (over the rate).
  *
  * SIS_CMD_ALERT (scanner to kernel, and kernel to the "alerts" group)
  *   Request: SIS_A_ALERT: nest
