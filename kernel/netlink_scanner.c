@@ -62,6 +62,7 @@ static int sis_nl_ports_validate(const struct nlattr *attr,
 static const struct nla_policy sis_cap_add_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
 	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, SIS_UNJUDGED_MAX),
+	[SIS_CAP_A_MAX_CUTS] = { .type = NLA_U32 },	/* checked below */
 	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							sis_nl_ports_validate),
 	[SIS_CAP_A_NET_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
@@ -342,6 +343,13 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 				    "a mid-stream policy is for stream capabilities that contain");
 		return -EINVAL;
 	}
+	if (tb[SIS_CAP_A_MAX_CUTS] &&
+	    (kind != SIS_CAP_STREAM ||
+	     !(nla_get_u8(tb[SIS_CAP_A_RIGHTS]) & SIS_RIGHT_CONTAIN))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_MAX_CUTS],
+				    "a bound on cuts is for stream capabilities that contain");
+		return -EINVAL;
+	}
 	name = nla_data(tb[SIS_CAP_A_NAME]);
 	if (!sis_name_valid(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
@@ -371,6 +379,8 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) :
 			 cap->rights & SIS_RIGHT_CONTAIN ? SIS_UNJUDGED_DROP :
 							   SIS_UNJUDGED_PASS;
+	if (tb[SIS_CAP_A_MAX_CUTS])
+		cap->max_cuts = nla_get_u32(tb[SIS_CAP_A_MAX_CUTS]);
 	cap->n_host_ports = sis_nl_ports(tb[SIS_CAP_A_HOST_PORTS],
 					 cap->host_ports);
 	cap->n_net_ports = sis_nl_ports(tb[SIS_CAP_A_NET_PORTS],
@@ -570,6 +580,8 @@ static int sis_nl_put_cap(struct sk_buff *skb, const struct sis_cap *cap)
 	    nla_put_u8(skb, SIS_CAP_A_KIND, cap->kind) ||
 	    (cap->kind == SIS_CAP_STREAM &&
 	     nla_put_u8(skb, SIS_CAP_A_MIDSTREAM, cap->midstream)) ||
+	    (cap->max_cuts &&
+	     nla_put_u32(skb, SIS_CAP_A_MAX_CUTS, cap->max_cuts)) ||
 	    (cap->n_host_ports &&
 	     nla_put(skb, SIS_CAP_A_HOST_PORTS,
 		     cap->n_host_ports * sizeof(cap->host_ports[0]),

@@ -177,10 +177,10 @@
  *   declaration: name, uid, timeout, fail policy, limits; then, if a process
  *   is attached, SIS_SCANNER_A_PID; and always the counters HELD to
  *   ALERTS_DROPPED), then one SIS_A_CAP per capability (with
- *   SIS_CAP_A_MATCHES), one SIS_A_INJECT per injection (with
- *   SIS_INJECT_A_KIND, _LEN and _SENT, without its bytes) and one
- *   SIS_A_SUB per subscription of the attached process (ID, CAP, RIGHTS,
- *   EXPR, SNAPLEN, MATCHES).
+ *   SIS_CAP_A_MATCHES, and SIS_CAP_A_MAX_CUTS when not 0), one
+ *   SIS_A_INJECT per injection (with SIS_INJECT_A_KIND, _LEN and _SENT,
+ *   without its bytes) and one SIS_A_SUB per subscription of the attached
+ *   process (ID, CAP, RIGHTS, EXPR, SNAPLEN, MATCHES).
  *
  * Scanner processes (unprivileged)
  * --------------------------------
