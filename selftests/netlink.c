@@ -1831,9 +1831,9 @@ static void spoil_reserved0(struct sis_stream_pass *p)
 	p->reserved[0] = 1;
 }
 
-static void spoil_reserved6(struct sis_stream_pass *p)
+static void spoil_reserved_last(struct sis_stream_pass *p)
 {
-	p->reserved[6] = 0x80;
+	p->reserved[sizeof(p->reserved) - 1] = 0x80;
 }
 
 static void spoil_len0(struct sis_stream_pass *p)
@@ -1893,7 +1893,7 @@ TEST_F(attached, stream_pass)
 		{ "dir 4", 1, 0, spoil_dir4, EINVAL, NULL },
 		{ "reserved first", 1, 0, spoil_reserved0, EINVAL,
 		  NULL },
-		{ "reserved last", 1, 0, spoil_reserved6, EINVAL, NULL },
+		{ "reserved last", 1, 0, spoil_reserved_last, EINVAL, NULL },
 		{ "len 0", 1, 0, spoil_len0, EINVAL, NULL },
 		{ "offset + len wraps", 1, 0, spoil_wrap, EINVAL, NULL },
 		{ "second of two", 2, 1, spoil_dir0, EINVAL, NULL },
