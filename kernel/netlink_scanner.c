@@ -81,12 +81,6 @@ static const struct nla_policy sis_cap_name_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_NAME] = { .type = NLA_NUL_STRING, .len = SIS_NAME_MAX - 1 },
 };
 
-/* Past a policy's own s16 bounds (not const: 6.1 takes no const). */
-static struct netlink_range_validation sis_inject_stream_range = {
-	.min = 1,
-	.max = SIS_INJECT_STREAM_MAX,
-};
-
 /* Registering; a scanner process's injection takes the same (inject.h). */
 const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
@@ -94,8 +88,12 @@ const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_INJECT_STREAM),
 	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
 						SIS_INJECT_FRAME_MAX),
-	[SIS_INJECT_A_DATA] = NLA_POLICY_FULL_RANGE(NLA_BINARY,
-						    &sis_inject_stream_range),
+	/*
+	 * Past a policy's own 16-bit signed bounds, and a policy dump gives
+	 * none of a range kept apart: the length at most, 1 checked below.
+	 */
+	[SIS_INJECT_A_DATA] = { .type = NLA_BINARY,
+				.len = SIS_INJECT_STREAM_MAX },
 };
 
 static const struct nla_policy sis_inject_id_attrs[SIS_INJECT_A_MAX + 1] = {
@@ -466,6 +464,11 @@ int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 		else
 			NL_SET_ERR_MSG(info->extack,
 				       "an injection needs an id and a frame");
+		return -EINVAL;
+	}
+	if (!nla_len(tb[bytes])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[bytes],
+				    "a stream injection is 1 byte at least");
 		return -EINVAL;
 	}
 	err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
