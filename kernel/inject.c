@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Injections of a scanner (inject.h): registered, found, sent. */
+/* Injections of a scanner (inject.h): registered, found, sent, held. */
+#include <linux/err.h>
 #include <linux/etherdevice.h>
+#include <linux/mm.h>
 #include <linux/netdevice.h>
 #include <linux/ratelimit.h>
 #include <linux/rtnetlink.h>
@@ -23,8 +25,14 @@ struct sis_inject *sis_inject_find(struct sis_scanner *sc, u32 id)
 	return NULL;
 }
 
-int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, const void *frame,
-		   unsigned int len, struct netlink_ext_ack *extack)
+/*
+ * Register @len bytes of @data as injection @id of kind @kind (the caller
+ * checked their size for the kind). Under RTNL; GFP_KERNEL: a stream block
+ * may be 64 KiB, and kvmalloc() may take it from vmalloc.
+ */
+int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, u8 kind,
+		   const void *data, unsigned int len,
+		   struct netlink_ext_ack *extack)
 {
 	struct sis_inject *inj;
 
@@ -40,14 +48,16 @@ int sis_inject_add(struct sis_scanner *sc, u32 id, u8 dir, const void *frame,
 			       "scanner has the maximum number of injections");
 		return -ENOSPC;
 	}
-	inj = kzalloc(struct_size(inj, frame, len), GFP_KERNEL_ACCOUNT);
+	inj = kvzalloc(struct_size(inj, data, len), GFP_KERNEL_ACCOUNT);
 	if (!inj)
 		return -ENOMEM;
+	refcount_set(&inj->ref, 1);	/* the list's */
 	inj->id = id;
 	inj->dir = dir;
+	inj->kind = kind;
 	inj->len = len;
 	atomic64_set(&inj->sent, 0);
-	memcpy(inj->frame, frame, len);
+	memcpy(inj->data, data, len);
 	list_add_tail_rcu(&inj->list, &sc->injects);
 	sc->n_injects++;
 	sis_net(sc->sb->net)->gen++;
@@ -61,7 +71,7 @@ void sis_inject_del(struct sis_scanner *sc, struct sis_inject *inj)
 	list_del_rcu(&inj->list);
 	sc->n_injects--;
 	sis_net(sc->sb->net)->gen++;
-	kfree_rcu(inj, rcu);
+	sis_inject_put(inj);
 }
 
 /* Every injection of a deleted scanner goes. Under RTNL. */
@@ -73,7 +83,7 @@ void sis_inject_del_all(struct sis_scanner *sc)
 
 	list_for_each_entry_safe(inj, tmp, &sc->injects, list) {
 		list_del_rcu(&inj->list);
-		kfree_rcu(inj, rcu);
+		sis_inject_put(inj);
 	}
 	sc->n_injects = 0;
 }
@@ -86,6 +96,31 @@ struct sis_inject *sis_inject_find_rcu(struct sis_scanner *sc, u32 id)
 		if (inj->id == id)
 			return inj;
 	return NULL;
+}
+
+/* Under RCU (inject.h). */
+struct sis_inject *sis_inject_get_stream(struct sis_scanner *sc, u32 id,
+					 u8 dir)
+{
+	struct sis_inject *inj = sis_inject_find_rcu(sc, id);
+
+	if (!inj)
+		return ERR_PTR(-ENOENT);
+	if (inj->kind != SIS_INJECT_STREAM)
+		return ERR_PTR(-EINVAL);
+	if (!dir || (inj->dir & dir) != dir)
+		return ERR_PTR(-EPERM);
+	/* Zero: deleted since it was found, freed after this section. */
+	if (!refcount_inc_not_zero(&inj->ref))
+		return ERR_PTR(-ENOENT);
+	return inj;
+}
+
+/* Any context but NMI: the block goes after a grace period. */
+void sis_inject_put(struct sis_inject *inj)
+{
+	if (refcount_dec_and_test(&inj->ref))
+		kvfree_rcu(inj, rcu);
 }
 
 /* Within the scanner's injection rate? Counted either way. */
@@ -105,8 +140,8 @@ static bool sis_inject_allowed(struct sis_scanner *sc)
 }
 
 /*
- * Send the registered frame out of the port facing @dir, within the
- * scanner's injection rate. Under RCU.
+ * Send the registered frame (a SIS_INJECT_FRAME injection) out of the port
+ * facing @dir, within the scanner's injection rate. Under RCU.
  */
 int sis_inject_xmit(struct sis_scanner *sc, struct sis_inject *inj, u8 dir,
 		    struct netlink_ext_ack *extack)
@@ -115,6 +150,8 @@ int sis_inject_xmit(struct sis_scanner *sc, struct sis_inject *inj, u8 dir,
 						     sc->sb->net_dev;
 	struct sk_buff *skb;
 
+	if (WARN_ON_ONCE(inj->kind != SIS_INJECT_FRAME))
+		return -EINVAL;
 	if (!netif_running(dev) || !netif_carrier_ok(dev)) {
 		NL_SET_ERR_MSG(extack, "the port for this direction is down");
 		return -ENETDOWN;
@@ -128,7 +165,7 @@ int sis_inject_xmit(struct sis_scanner *sc, struct sis_inject *inj, u8 dir,
 	if (!skb)
 		return -ENOMEM;
 	skb_reserve(skb, LL_RESERVED_SPACE(dev));
-	skb_put_data(skb, inj->frame, inj->len);
+	skb_put_data(skb, inj->data, inj->len);
 	skb->dev = dev;
 	skb_reset_mac_header(skb);
 	skb->protocol = eth_hdr(skb)->h_proto;

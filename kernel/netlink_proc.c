@@ -71,9 +71,9 @@ const struct nla_policy sis_verdict_policy[SIS_A_MAX + 1] = {
 };
 
 /*
- * A scanner's injection names a registered one by id and direction; a
- * frame of its own (SIS_INJECT_A_FRAME) is parsed to be refused by name
- * (EPERM, sis_nl_inject()).
+ * A scanner's injection names a registered one by id and direction; bytes
+ * of its own (SIS_INJECT_A_FRAME, SIS_INJECT_A_DATA) are parsed to be
+ * refused by name (EPERM, sis_nl_inject()).
  */
 const struct nla_policy sis_inject_policy[SIS_A_MAX + 1] = {
 	[SIS_A_INJECT] = NLA_POLICY_NESTED(sis_inject_add_attrs),
@@ -344,8 +344,9 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 			       "an injection needs an id and a direction");
 		return -EINVAL;
 	}
-	if (tb[SIS_INJECT_A_FRAME]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_FRAME],
+	if (tb[SIS_INJECT_A_FRAME] || tb[SIS_INJECT_A_DATA]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_FRAME] ?:
+				    tb[SIS_INJECT_A_DATA],
 				    "scanners inject registered frames only, by id");
 		return -EPERM;
 	}
@@ -367,6 +368,10 @@ int sis_nl_inject(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
 				    "no injection registered with this id");
 		err = -ENOENT;
+	} else if (inj->kind != SIS_INJECT_FRAME) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_ID],
+				    "this injection is a stream block: it goes into a stream (SIS_STREAM_OP_INJECT), not out as a frame");
+		err = -EINVAL;
 	} else if (!(inj->dir & dir)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_INJECT_A_DIR],
 				    "this injection is not allowed in this direction");

@@ -62,6 +62,7 @@ static int sis_nl_ports_validate(const struct nlattr *attr,
 static const struct nla_policy sis_cap_add_attrs[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_CAP_STREAM),
 	[SIS_CAP_A_MIDSTREAM] = NLA_POLICY_MAX(NLA_U8, SIS_UNJUDGED_MAX),
+	[SIS_CAP_A_MAX_CUTS] = { .type = NLA_U32 },	/* checked below */
 	[SIS_CAP_A_HOST_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
 							sis_nl_ports_validate),
 	[SIS_CAP_A_NET_PORTS] = NLA_POLICY_VALIDATE_FN(NLA_BINARY,
@@ -84,8 +85,15 @@ static const struct nla_policy sis_cap_name_attrs[SIS_CAP_A_MAX + 1] = {
 const struct nla_policy sis_inject_add_attrs[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_ID] = { .type = NLA_U32 },
 	[SIS_INJECT_A_DIR] = NLA_POLICY_RANGE(NLA_U8, SIS_DIR_IN, SIS_DIR_ANY),
+	[SIS_INJECT_A_KIND] = NLA_POLICY_MAX(NLA_U8, SIS_INJECT_STREAM),
 	[SIS_INJECT_A_FRAME] = NLA_POLICY_RANGE(NLA_BINARY, ETH_ZLEN,
 						SIS_INJECT_FRAME_MAX),
+	/*
+	 * Past a policy's own 16-bit signed bounds, and a policy dump gives
+	 * none of a range kept apart: the length at most, 1 checked below.
+	 */
+	[SIS_INJECT_A_DATA] = { .type = NLA_BINARY,
+				.len = SIS_INJECT_STREAM_MAX },
 };
 
 static const struct nla_policy sis_inject_id_attrs[SIS_INJECT_A_MAX + 1] = {
@@ -333,6 +341,13 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 				    "a mid-stream policy is for stream capabilities that contain");
 		return -EINVAL;
 	}
+	if (tb[SIS_CAP_A_MAX_CUTS] &&
+	    (kind != SIS_CAP_STREAM ||
+	     !(nla_get_u8(tb[SIS_CAP_A_RIGHTS]) & SIS_RIGHT_CONTAIN))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_MAX_CUTS],
+				    "a bound on cuts is for stream capabilities that contain");
+		return -EINVAL;
+	}
 	name = nla_data(tb[SIS_CAP_A_NAME]);
 	if (!sis_name_valid(name)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, tb[SIS_CAP_A_NAME],
@@ -362,6 +377,8 @@ int sis_nl_cap_add(struct sk_buff *skb, struct genl_info *info)
 			 nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) :
 			 cap->rights & SIS_RIGHT_CONTAIN ? SIS_UNJUDGED_DROP :
 							   SIS_UNJUDGED_PASS;
+	if (tb[SIS_CAP_A_MAX_CUTS])
+		cap->max_cuts = nla_get_u32(tb[SIS_CAP_A_MAX_CUTS]);
 	cap->n_host_ports = sis_nl_ports(tb[SIS_CAP_A_HOST_PORTS],
 					 cap->host_ports);
 	cap->n_net_ports = sis_nl_ports(tb[SIS_CAP_A_NET_PORTS],
@@ -406,29 +423,59 @@ int sis_nl_cap_del(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* SIS_NL_SCANNER: RTNL held, the scanner found. */
+/*
+ * SIS_NL_SCANNER: RTNL held, the scanner found. A frame injection takes
+ * SIS_INJECT_A_FRAME, a stream block SIS_INJECT_A_DATA; never the other.
+ */
 int sis_nl_inject_add(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sis_scanner *sc = info->user_ptr[0];
 	struct nlattr *tb[SIS_INJECT_A_MAX + 1];
+	unsigned int bytes, other;
+	u8 kind;
 	int err;
 
 	err = sis_nl_inject_nest(info, tb, sis_inject_add_attrs);
 	if (err)
 		return err;
+	kind = tb[SIS_INJECT_A_KIND] ? nla_get_u8(tb[SIS_INJECT_A_KIND]) :
+				       SIS_INJECT_FRAME;
+	bytes = kind == SIS_INJECT_STREAM ? SIS_INJECT_A_DATA :
+					    SIS_INJECT_A_FRAME;
+	other = kind == SIS_INJECT_STREAM ? SIS_INJECT_A_FRAME :
+					    SIS_INJECT_A_DATA;
+	if (tb[other] && kind == SIS_INJECT_STREAM) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[other],
+				    "a stream injection takes bytes (SIS_INJECT_A_DATA), not a frame");
+		return -EINVAL;
+	}
+	if (tb[other]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[other],
+				    "a frame injection takes a frame (SIS_INJECT_A_FRAME), not stream bytes");
+		return -EINVAL;
+	}
 	if (NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
 			      SIS_INJECT_A_ID) ||
 	    NL_REQ_ATTR_CHECK(info->extack, info->attrs[SIS_A_INJECT], tb,
-			      SIS_INJECT_A_FRAME)) {
-		NL_SET_ERR_MSG(info->extack,
-			       "an injection needs an id and a frame");
+			      bytes)) {
+		if (kind == SIS_INJECT_STREAM)
+			NL_SET_ERR_MSG(info->extack,
+				       "a stream injection needs an id and its bytes (SIS_INJECT_A_DATA)");
+		else
+			NL_SET_ERR_MSG(info->extack,
+				       "an injection needs an id and a frame");
+		return -EINVAL;
+	}
+	if (!nla_len(tb[bytes])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[bytes],
+				    "a stream injection is 1 byte at least");
 		return -EINVAL;
 	}
 	err = sis_inject_add(sc, nla_get_u32(tb[SIS_INJECT_A_ID]),
 			     tb[SIS_INJECT_A_DIR] ?
 			     nla_get_u8(tb[SIS_INJECT_A_DIR]) : SIS_DIR_ANY,
-			     nla_data(tb[SIS_INJECT_A_FRAME]),
-			     nla_len(tb[SIS_INJECT_A_FRAME]), info->extack);
+			     kind, nla_data(tb[bytes]), nla_len(tb[bytes]),
+			     info->extack);
 	if (!err)
 		sis_nl_scanner_notify(info, SIS_CMD_INJECT_ADD, sc->sb->br_dev,
 				      sc->name, NULL,
@@ -536,6 +583,8 @@ static int sis_nl_put_cap(struct sk_buff *skb, const struct sis_cap *cap)
 	    nla_put_u8(skb, SIS_CAP_A_KIND, cap->kind) ||
 	    (cap->kind == SIS_CAP_STREAM &&
 	     nla_put_u8(skb, SIS_CAP_A_MIDSTREAM, cap->midstream)) ||
+	    (cap->max_cuts &&
+	     nla_put_u32(skb, SIS_CAP_A_MAX_CUTS, cap->max_cuts)) ||
 	    (cap->n_host_ports &&
 	     nla_put(skb, SIS_CAP_A_HOST_PORTS,
 		     cap->n_host_ports * sizeof(cap->host_ports[0]),
@@ -560,6 +609,7 @@ static int sis_nl_put_inject(struct sk_buff *skb,
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, SIS_INJECT_A_ID, inj->id) ||
 	    nla_put_u8(skb, SIS_INJECT_A_DIR, inj->dir) ||
+	    nla_put_u8(skb, SIS_INJECT_A_KIND, inj->kind) ||
 	    nla_put_u32(skb, SIS_INJECT_A_LEN, inj->len) ||
 	    nla_put_u64_64bit(skb, SIS_INJECT_A_SENT,
 			      atomic64_read(&inj->sent), SIS_INJECT_A_PAD)) {

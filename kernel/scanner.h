@@ -49,6 +49,7 @@ struct sis_cap {
 	u8 n_host_ports;		/* SIS_CAP_STREAM: 0 is any port */
 	u8 n_net_ports;
 	u8 midstream;			/* enum sis_unjudged */
+	u32 max_cuts;			/* per connection, 0: no bound */
 	struct sis_port_range host_ports[SIS_PORT_RANGES_MAX];
 	struct sis_port_range net_ports[SIS_PORT_RANGES_MAX];
 	struct bpf_prog *prog;		/* NULL: every frame (streams only) */

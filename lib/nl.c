@@ -124,7 +124,7 @@ int sis_nl_parse_ack(const struct nlmsghdr *nlh, char *msg, size_t msg_len)
 
 int sis_nl_open_family(struct sis_nl **nlp, const char *name, uint8_t version)
 {
-	static const int one = 1;
+	static const int one = 1, sndbuf = 128 << 10;
 	struct sis_nl *nl;
 	int fd, r;
 
@@ -157,6 +157,16 @@ int sis_nl_open_family(struct sis_nl **nlp, const char *name, uint8_t version)
 	}
 	if (setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one)) < 0 &&
 	    errno != ENOPROTOOPT) {
+		r = -errno;
+		goto err;
+	}
+
+	/*
+	 * libnl leaves 64 KiB to send, less than the largest request (a
+	 * stream injection of SIS_INJECT_STREAM_MAX bytes with its headers):
+	 * ask for more, which the kernel clamps to net.core.wmem_max.
+	 */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)) < 0) {
 		r = -errno;
 		goto err;
 	}

@@ -936,7 +936,9 @@ static int ctx_open(struct ctx *c)
 	c->br = (int)if_nametoindex(getenv("SIS_BRIDGE") ?: "br0");
 	c->host = (int)if_nametoindex(getenv("SIS_HOST") ?: "hp0");
 	c->sk = nl_socket_alloc();
+	/* libnl's 64 KiB to send is less than the largest stream injection. */
 	if (!c->br || !c->host || !c->sk || genl_connect(c->sk) ||
+	    nl_socket_set_buffer_size(c->sk, 0, 1 << 17) ||
 	    setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		       &one, sizeof(one)) ||
 	    setsockopt(nl_socket_get_fd(c->sk), SOL_NETLINK, NETLINK_CAP_ACK,
@@ -1498,6 +1500,7 @@ struct cap_req {
 	const void *bpf, *host, *net;	/* NULL: absent */
 	int bpf_len, host_len, net_len;	/* bytes */
 	int midstream;			/* 0: absent, else the value + 1 */
+	long long max_cuts;		/* 0: absent, else the value + 1 */
 };
 
 static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
@@ -1522,6 +1525,8 @@ static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
 		nla_put(m, SIS_CAP_A_NET_PORTS, q->net_len, q->net);
 	if (q->midstream)
 		nla_put_u8(m, SIS_CAP_A_MIDSTREAM, q->midstream - 1);
+	if (q->max_cuts)
+		nla_put_u32(m, SIS_CAP_A_MAX_CUTS, q->max_cuts - 1);
 	nla_nest_end(m, n);
 }
 
@@ -1529,6 +1534,7 @@ static void put_cap_arg(struct nl_msg *m, const struct ctx *c)
 struct cap_info {
 	char name[SIS_NAME_MAX];
 	int kind, rights, dir, midstream;	/* -1: absent */
+	long long max_cuts;		/* -1: absent */
 	int host_len, net_len;		/* bytes; -1: no list */
 	struct sis_port_range host[SIS_PORT_RANGES_MAX];
 	struct sis_port_range net[SIS_PORT_RANGES_MAX];
@@ -1589,6 +1595,9 @@ static int on_scanner(struct nl_msg *msg, void *arg)
 		ci->rights = nla_u8_or(tb[SIS_CAP_A_RIGHTS], -1);
 		ci->dir = nla_u8_or(tb[SIS_CAP_A_DIR], -1);
 		ci->midstream = nla_u8_or(tb[SIS_CAP_A_MIDSTREAM], -1);
+		ci->max_cuts = tb[SIS_CAP_A_MAX_CUTS] &&
+			       nla_len(tb[SIS_CAP_A_MAX_CUTS]) == 4 ?
+			       (long long)nla_get_u32(tb[SIS_CAP_A_MAX_CUTS]) : -1;
 		ci->host_len = copy_ports(tb[SIS_CAP_A_HOST_PORTS], ci->host);
 		ci->net_len = copy_ports(tb[SIS_CAP_A_NET_PORTS], ci->net);
 	}
@@ -1660,7 +1669,17 @@ TEST_F(attached, cap_stream)
 		  .midstream = SIS_UNJUDGED_PASS + 1 },
 		{ .name = "ro-pass", .kind = SIS_CAP_STREAM,
 		  .rights = SIS_RIGHT_READ, .midstream = SIS_UNJUDGED_PASS + 1 },
+		{ .name = "bounded", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, .max_cuts = 5 + 1 },
+		{ .name = "most", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+		  .max_cuts = 0xffffffffLL + 1 },
+		/* 0 is the default, no bound: not dumped. */
+		{ .name = "unbounded", .kind = SIS_CAP_STREAM,
+		  .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN, .max_cuts = 0 + 1 },
 	};
+	static const char max_cuts_for[] =
+		"a bound on cuts is for stream capabilities that contain";
 	static const char midstream_for[] =
 		"a mid-stream policy is for stream capabilities that contain";
 	static const char ports_len[] =
@@ -1722,6 +1741,13 @@ TEST_F(attached, cap_stream)
 		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ |
 		    SIS_RIGHT_CONTAIN, .midstream = __SIS_UNJUDGED_MAX + 1 },
 		  ERANGE, "integer out of range" },
+		{ { .kind = SIS_CAP_FRAMES, .rights = SIS_RIGHT_READ |
+		    SIS_RIGHT_CONTAIN, BPF(ret_all), .max_cuts = 3 + 1 },
+		  EINVAL, max_cuts_for },
+		{ { .kind = -1, .rights = SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
+		    BPF(ret_all), .max_cuts = 1 }, EINVAL, max_cuts_for },
+		{ { .kind = SIS_CAP_STREAM, .rights = SIS_RIGHT_READ,
+		    .max_cuts = 3 + 1 }, EINVAL, max_cuts_for },
 	};
 	const struct scanner_req st = { "st", 65534 };
 	struct scanner_info si;
@@ -1780,6 +1806,10 @@ TEST_F(attached, cap_stream)
 			  SIS_UNJUDGED_PASS, ci->midstream) {
 			TH_LOG("%s", g->name);
 		}
+		/* Dumped when not 0, as given. */
+		EXPECT_EQ(g->max_cuts > 1 ? g->max_cuts - 1 : -1, ci->max_cuts) {
+			TH_LOG("%s", g->name);
+		}
 		if (g->host && ci->host_len == g->host_len)
 			EXPECT_EQ(0, memcmp(g->host, ci->host, g->host_len));
 		if (g->net && ci->net_len == g->net_len)
@@ -1796,6 +1826,218 @@ TEST_F(attached, cap_stream)
 		EXPECT_STRNE("web", si.caps[j].name);
 	expect_req(_metadata, &self->c, "delete st", SIS_CMD_SCANNER_DEL, 0,
 		   put_scanner_name_arg, "st", 0, "");
+}
+
+/* SIS_CMD_INJECT_ADD from a struct inject_req, to scanner "ij". */
+struct inject_req {
+	unsigned int id;
+	int kind, dir;			/* -1, 0: absent */
+	int frame_len, data_len;	/* -1: absent */
+};
+
+static void put_inject_arg(struct nl_msg *m, const struct ctx *c)
+{
+	static uint8_t bytes[SIS_INJECT_STREAM_MAX + 8];
+	const struct inject_req *q = c->arg;
+	struct nlattr *n;
+
+	put_scanner_nest(m, "ij", -1, -1);
+	n = nla_nest_start(m, SIS_A_INJECT | NLA_F_NESTED);
+	nla_put_u32(m, SIS_INJECT_A_ID, q->id);
+	if (q->kind >= 0)
+		nla_put_u8(m, SIS_INJECT_A_KIND, q->kind);
+	if (q->dir)
+		nla_put_u8(m, SIS_INJECT_A_DIR, q->dir);
+	if (q->frame_len >= 0)
+		nla_put(m, SIS_INJECT_A_FRAME, q->frame_len, bytes);
+	if (q->data_len >= 0)
+		nla_put(m, SIS_INJECT_A_DATA, q->data_len, bytes);
+	nla_nest_end(m, n);
+}
+
+/* A scanner's injections, as dumped: id, kind, dir, length. */
+struct inject_info {
+	int n;
+	struct { long id; int kind, dir; long len; } v[8];
+};
+
+static int on_injects(struct nl_msg *msg, void *arg)
+{
+	struct inject_info *ii = arg;
+	struct nlattr *a, *tb[SIS_INJECT_A_MAX + 1];
+	int rem;
+
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		if (nla_type(a) != SIS_A_INJECT || ii->n == ARRAY_SIZE(ii->v) ||
+		    nla_parse_nested(tb, SIS_INJECT_A_MAX, a, NULL) ||
+		    !tb[SIS_INJECT_A_ID])
+			continue;
+		ii->v[ii->n].id = nla_get_u32(tb[SIS_INJECT_A_ID]);
+		ii->v[ii->n].kind = nla_u8_or(tb[SIS_INJECT_A_KIND], -1);
+		ii->v[ii->n].dir = nla_u8_or(tb[SIS_INJECT_A_DIR], -1);
+		ii->v[ii->n].len = tb[SIS_INJECT_A_LEN] ?
+				   (long)nla_get_u32(tb[SIS_INJECT_A_LEN]) : -1;
+		/* The bytes stay in the kernel. */
+		if (tb[SIS_INJECT_A_FRAME] || tb[SIS_INJECT_A_DATA])
+			ii->v[ii->n].len = -2;
+		ii->n++;
+	}
+	return NL_OK;
+}
+
+/* Only scanner "ij" exists while this runs: every injection is its. */
+static int dump_injects(const struct ctx *c, struct inject_info *ii)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_cb *cb = nl_cb_alloc(NL_CB_DEFAULT);
+	int err;
+
+	memset(ii, 0, sizeof(*ii));
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, c->family, 0,
+		    NLM_F_REQUEST | NLM_F_DUMP, SIS_CMD_GET_SCANNER,
+		    SIS_GENL_VERSION);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_injects, ii);
+	err = nl_send_auto(c->sk, msg);
+	if (err >= 0)
+		err = nl_recvmsgs(c->sk, cb);
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	return err < 0 ? err : 0;
+}
+
+/* SIS_CMD_INJECT from a struct inject_req: its id and dir. */
+static void put_send_arg(struct nl_msg *m, const struct ctx *c)
+{
+	const struct inject_req *q = c->arg;
+	struct nlattr *n = nla_nest_start(m, SIS_A_INJECT | NLA_F_NESTED);
+
+	nla_put_u32(m, SIS_INJECT_A_ID, q->id);
+	nla_put_u8(m, SIS_INJECT_A_DIR, q->dir);
+	if (q->data_len >= 0) {
+		static const uint8_t b[4];
+
+		nla_put(m, SIS_INJECT_A_DATA, q->data_len, b);
+	}
+	nla_nest_end(m, n);
+}
+
+/*
+ * Stream injections (SIS_INJECT_A_KIND = SIS_INJECT_STREAM): registered
+ * with their bytes, 1 to SIS_INJECT_STREAM_MAX of them, and dumped with
+ * their kind and length; a frame where bytes go, or the reverse, is
+ * refused with a message and adds nothing. A scanner cannot send a
+ * stream block as a frame, nor bytes of its own.
+ */
+TEST_F(attached, inject_stream)
+{
+	const struct {
+		const char *what;
+		struct inject_req q;
+	} good[] = {
+		{ "the largest block", { 1, SIS_INJECT_STREAM, 0, -1,
+					 SIS_INJECT_STREAM_MAX } },
+		{ "one byte, in only", { 2, SIS_INJECT_STREAM, SIS_DIR_IN, -1, 1 } },
+		{ "a frame, said", { 3, SIS_INJECT_FRAME, SIS_DIR_OUT, 60, -1 } },
+		{ "a frame, not said", { 4, -1, 0, SIS_INJECT_FRAME_MAX, -1 } },
+	};
+	static const char needs[] =
+		"a stream injection needs an id and its bytes (SIS_INJECT_A_DATA)";
+	static const char not_frame[] =
+		"a stream injection takes bytes (SIS_INJECT_A_DATA), not a frame";
+	static const char not_data[] =
+		"a frame injection takes a frame (SIS_INJECT_A_FRAME), not stream bytes";
+	const struct {
+		const char *what;
+		struct inject_req q;
+		int error;
+		const char *msg;
+	} bad[] = {
+		{ "stream, with a frame too", { 9, SIS_INJECT_STREAM, 0, 60, 10 },
+		  EINVAL, not_frame },
+		{ "stream, a frame only", { 9, SIS_INJECT_STREAM, 0, 60, -1 },
+		  EINVAL, not_frame },
+		{ "stream, no bytes", { 9, SIS_INJECT_STREAM, 0, -1, -1 },
+		  EINVAL, needs },
+		{ "stream, empty", { 9, SIS_INJECT_STREAM, 0, -1, 0 },
+		  EINVAL, "a stream injection is 1 byte at least" },
+		/* Without dir, one byte more than the largest fits the nest. */
+		{ "stream, one byte too many", { 9, SIS_INJECT_STREAM, 0, -1,
+						 SIS_INJECT_STREAM_MAX + 1 },
+		  ERANGE, "Attribute failed policy validation" },
+		{ "frame, with bytes too", { 9, SIS_INJECT_FRAME, 0, 60, 10 },
+		  EINVAL, not_data },
+		{ "no kind, bytes only", { 9, -1, 0, -1, 10 }, EINVAL, not_data },
+		{ "frame, no frame", { 9, SIS_INJECT_FRAME, 0, -1, -1 },
+		  EINVAL, "an injection needs an id and a frame" },
+		{ "kind 2", { 9, 2, 0, -1, 10 }, ERANGE, "integer out of range" },
+		{ "an id in use", { 2, SIS_INJECT_STREAM, 0, -1, 5 }, EEXIST,
+		  "the scanner has an injection with this id" },
+	};
+	const struct scanner_req ij = { "ij", geteuid() };
+	struct inject_info ii;
+	struct inject_req q;
+	struct ctx sc;
+	unsigned int i;
+	int j;
+
+	expect_req(_metadata, &self->c, "scanner ij", SIS_CMD_SCANNER_ADD, 0,
+		   put_scanner_arg, &ij, 0, "");
+	for (i = 0; i < ARRAY_SIZE(good); i++)
+		expect_req(_metadata, &self->c, good[i].what,
+			   SIS_CMD_INJECT_ADD, 0, put_inject_arg, &good[i].q,
+			   0, "");
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		expect_req(_metadata, &self->c, bad[i].what,
+			   SIS_CMD_INJECT_ADD, 0, put_inject_arg, &bad[i].q,
+			   bad[i].error, bad[i].msg);
+		ASSERT_EQ(0, dump_injects(&self->c, &ii));
+		EXPECT_EQ(ARRAY_SIZE(good), ii.n) {
+			TH_LOG("%s", bad[i].what);
+		}
+	}
+
+	/* Each dumped with its kind and length, never its bytes. */
+	ASSERT_EQ(0, dump_injects(&self->c, &ii));
+	ASSERT_EQ(ARRAY_SIZE(good), ii.n);
+	for (j = 0; j < ii.n; j++) {
+		const struct inject_req *g = &good[j].q;
+
+		EXPECT_EQ(g->id, ii.v[j].id);
+		EXPECT_EQ(g->kind < 0 ? SIS_INJECT_FRAME : g->kind, ii.v[j].kind) {
+			TH_LOG("%s", good[j].what);
+		}
+		EXPECT_EQ(g->dir ?: SIS_DIR_ANY, ii.v[j].dir);
+		EXPECT_EQ(g->data_len >= 0 ? g->data_len : g->frame_len,
+			  ii.v[j].len) {
+			TH_LOG("%s", good[j].what);
+		}
+	}
+
+	/* From the scanner's own socket: a stream block is no frame. */
+	ASSERT_EQ(0, ctx_open(&sc));
+	expect_req(_metadata, &sc, "attach", SIS_CMD_SCANNER_ATTACH, 0,
+		   put_scanner_name_arg, "ij", 0, "");
+	q = (struct inject_req){ 2, -1, SIS_DIR_IN, -1, -1 };
+	expect_req(_metadata, &sc, "send a stream block", SIS_CMD_INJECT, 0,
+		   put_send_arg, &q, EINVAL, "this injection is a stream block");
+	q = (struct inject_req){ 1, -1, SIS_DIR_OUT, -1, -1 };
+	expect_req(_metadata, &sc, "send the other", SIS_CMD_INJECT, 0,
+		   put_send_arg, &q, EINVAL, "this injection is a stream block");
+	q = (struct inject_req){ 3, -1, SIS_DIR_OUT, -1, 4 };
+	expect_req(_metadata, &sc, "send bytes of its own", SIS_CMD_INJECT,
+		   0, put_send_arg, &q, EPERM, "registered frames only");
+	nl_socket_free(sc.sk);
+
+	/* Deleted like any injection, by id. */
+	q = (struct inject_req){ 1, -1, 0, -1, -1 };
+	expect_req(_metadata, &self->c, "delete block 1", SIS_CMD_INJECT_DEL,
+		   0, put_inject_arg, &q, 0, "");
+	ASSERT_EQ(0, dump_injects(&self->c, &ii));
+	EXPECT_EQ(ARRAY_SIZE(good) - 1, ii.n);
+	for (j = 0; j < ii.n; j++)
+		EXPECT_NE(1, ii.v[j].id);
+	expect_req(_metadata, &self->c, "delete ij", SIS_CMD_SCANNER_DEL, 0,
+		   put_scanner_name_arg, "ij", 0, "");
 }
 
 /* SIS_A_PASSES of len bytes. */
@@ -1831,9 +2073,9 @@ static void spoil_reserved0(struct sis_stream_pass *p)
 	p->reserved[0] = 1;
 }
 
-static void spoil_reserved6(struct sis_stream_pass *p)
+static void spoil_reserved_last(struct sis_stream_pass *p)
 {
-	p->reserved[6] = 0x80;
+	p->reserved[sizeof(p->reserved) - 1] = 0x80;
 }
 
 static void spoil_len0(struct sis_stream_pass *p)
@@ -1893,7 +2135,7 @@ TEST_F(attached, stream_pass)
 		{ "dir 4", 1, 0, spoil_dir4, EINVAL, NULL },
 		{ "reserved first", 1, 0, spoil_reserved0, EINVAL,
 		  NULL },
-		{ "reserved last", 1, 0, spoil_reserved6, EINVAL, NULL },
+		{ "reserved last", 1, 0, spoil_reserved_last, EINVAL, NULL },
 		{ "len 0", 1, 0, spoil_len0, EINVAL, NULL },
 		{ "offset + len wraps", 1, 0, spoil_wrap, EINVAL, NULL },
 		{ "second of two", 2, 1, spoil_dir0, EINVAL, NULL },

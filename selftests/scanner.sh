@@ -5,7 +5,9 @@
 # built on libsis (build/sis-scan, run as nobody) see exactly what their
 # capabilities and subscriptions allow, contain frames until every one of
 # them passes, are refused anything beyond their capability table, and
-# inject only registered frames (scanner-release.sh has the rest).
+# inject only registered frames (scanner-release.sh has the rest). Stream
+# blocks and max-cuts: registered, shown, and refused where they do not
+# belong (netlink.c has the malformed requests).
 #
 #   NS_H: h0 10.0.0.1 --- hp0 [br0, attached] np0 --- n0 10.0.0.2 :NS_N
 #                          NS_B: scanners run here, as nobody
@@ -131,5 +133,68 @@ scan_refused "injecting over the rate is refused: EAGAIN" "EAGAIN" \
 	--name rate $(printf -- '--inject 1:in %.0s' $(seq 10))
 check_eq "5 injected, the sixth refused" \
 	"$(scanner_json rate '[.stats.injects, .stats.injects_limited]')" "[5,1]"
+
+# --- stream injections: bytes a scanner may put into a stream it contains ---
+printf 'HELO inject\r\n' >"$TMPD/block.bin"
+check "register stream block 5, outbound" \
+	sis inject add ro 5 "$TMPD/block.bin" stream dir out
+out=$(sis scanner show ro)
+check_match "show: a stream block, with its kind and length" "$out" \
+	"$(printf '\tinject 5 stream dir out len 13 sent 0\n')"
+check_match "show: a frame's line as before" "$out" \
+	"$(printf '\tinject 1 dir in len ')"
+check_eq "JSON: each injection's kind" \
+	"$(scanner_json ro '[.injects[] | [.id, .kind]]')" '[[1,"frame"],[5,"stream"]]'
+check_eq "JSON: the block's direction and length" \
+	"$(scanner_json ro '.injects[] | select(.id == 5) | [.dir, .len, .sent]')" \
+	'["out",13,0]'
+head -c 65500 /dev/urandom >"$TMPD/max.bin"
+check "a block of 65500 bytes, the most, is registered" \
+	sis inject add ro 6 "$TMPD/max.bin" stream
+check_eq "and shown with its length" \
+	"$(scanner_json ro '.injects[] | select(.id == 6) | [.kind, .len, .dir]')" \
+	'["stream",65500,"any"]'
+head -c 65501 /dev/zero >"$TMPD/over.bin"
+check_fail "a block of 65501 bytes is refused" \
+	"holds 65501 bytes; a stream injection is 1 to 65500 bytes" \
+	sis inject add ro 7 "$TMPD/over.bin" stream
+: >"$TMPD/empty.bin"
+check_fail "an empty block is refused" \
+	"is empty; a stream injection is 1 to 65500 bytes" \
+	sis inject add ro 7 "$TMPD/empty.bin" stream
+check_fail "frame and stream at once are refused" \
+	'give "frame" or "stream", not both' \
+	sis inject add ro 7 "$TMPD/frame.bin" frame stream
+check "frame, said, is a frame" sis inject add ro 8 "$TMPD/frame.bin" frame
+check_eq "the refused ones were not registered" \
+	"$(scanner_json ro '[.injects[] | [.id, .kind]]')" \
+	'[[1,"frame"],[5,"stream"],[6,"stream"],[8,"frame"]]'
+scan_refused "a scanner cannot send a stream block as a frame: EINVAL" \
+	"EINVAL" --name ro --inject 5:out
+check_eq "nothing sent" "$(scanner_json ro '.injects[] | select(.id == 5) | .sent')" 0
+check "delete stream block 6" sis inject del ro 6
+check_eq "it is gone" "$(scanner_json ro '[.injects[].id]')" '[1,5,8]'
+
+# --- max-cuts: a bound on the cuts of a stream capability that contains ---
+check "declare scanner bounds" \
+	sis scanner add bounds bridge br0 user nobody absent pass
+check "a contained stream capability, at most 3 cuts a connection" \
+	sis cap add bounds smtp stream net-port 2525 max-cuts 3 rights read,contain
+check_match "show: its max-cuts" "$(sis scanner show bounds)" \
+	"net-port 2525 midstream drop max-cuts 3 dir any rights read,contain"
+check_eq "JSON: max_cuts" "$(scanner_json bounds '.caps[0].max_cuts')" 3
+check "one without a bound" \
+	sis cap add bounds pop stream net-port 1110 rights read,contain
+check_eq "JSON: no max_cuts when not set" \
+	"$(scanner_json bounds '.caps[1] | has("max_cuts")')" false
+check_fail "max-cuts on a frames capability is refused" \
+	'"max-cuts" is for stream capabilities' \
+	sis cap add bounds f max-cuts 3 rights read,contain icmp
+check_fail "max-cuts on a read-only stream capability is refused" \
+	'"max-cuts" needs "rights read,contain"' \
+	sis cap add bounds r stream max-cuts 3 rights read
+check_eq "neither was added" "$(scanner_json bounds '[.caps[].name]')" \
+	'["smtp","pop"]'
+check "delete scanner bounds" sis scanner del bounds
 
 tap_done

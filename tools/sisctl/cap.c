@@ -2,7 +2,8 @@
 /*
  * sisctl cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...
  * sisctl cap add SCANNER CAP stream [host-port LIST] [net-port LIST]
- *                [dir in|out|any] rights read|read,contain [filter FILTER...]
+ *                [midstream drop|pass] [max-cuts N] [dir in|out|any]
+ *                rights read|read,contain [filter FILTER...]
  * sisctl cap del SCANNER CAP
  */
 #include <errno.h>
@@ -18,7 +19,7 @@ static int usage(FILE *f)
 	fprintf(f,
 		"Usage: sisctl cap add SCANNER CAP [dir in|out|any] rights read|read,contain FILTER...\n"
 		"       sisctl cap add SCANNER CAP stream [host-port LIST] [net-port LIST]\n"
-		"                      [midstream drop|pass] [dir in|out|any]\n"
+		"                      [midstream drop|pass] [max-cuts N] [dir in|out|any]\n"
 		"                      rights read|read,contain [filter FILTER...]\n"
 		"       sisctl cap del SCANNER CAP\n"
 		"Lets SCANNER read (and with contain, hold until its verdict) the frames\n"
@@ -30,7 +31,9 @@ static int usage(FILE *f)
 		"(at most %d). ports 'host LIST:net LIST' gives both, either may be omitted.\n"
 		"midstream: what becomes of the segments of a connection not seen from its\n"
 		"first SYN, which cannot be reassembled, while contained: drop (the default\n"
-		"with contain) or pass (forwarded unjudged; the only choice without contain).\n",
+		"with contain) or pass (forwarded unjudged; the only choice without contain).\n"
+		"max-cuts: the cuts the scanner may make in one connection (with contain);\n"
+		"the cut past them kills the connection. Without it, no bound.\n",
 		SIS_PORT_RANGES_MAX);
 	return f == stdout ? 0 : 1;
 }
@@ -78,7 +81,7 @@ static int parse_rights_word(const char *v, uint32_t *out, char *err,
 
 enum {
 	KW_DIR, KW_RIGHTS, KW_STREAM, KW_HOST_PORT, KW_NET_PORT, KW_PORTS,
-	KW_FILTER, KW_MIDSTREAM, KW_COUNT
+	KW_FILTER, KW_MIDSTREAM, KW_MAX_CUTS, KW_COUNT
 };
 
 static const char *const midstream_words[] = { "drop", "pass", NULL };
@@ -98,6 +101,9 @@ static const struct arg add_args[KW_COUNT] = {
 	[KW_MIDSTREAM] = { .key = "midstream", .kind = ARG_CHOICE,
 			   .choices = midstream_words,
 			   .values = midstream_values },
+	/* 0 would be no bound, the default: not a way to forbid cuts. */
+	[KW_MAX_CUTS] = { .key = "max-cuts", .kind = ARG_U32, .lo = 1,
+			  .hi = UINT32_MAX, .unit = "cuts a connection" },
 };
 
 /* host-port LIST, net-port LIST or ports 'host LIST:net LIST'. */
@@ -184,6 +190,10 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 		stream_word = add_args[KW_MIDSTREAM].key;
 		a->midstream = (int)v[KW_MIDSTREAM].u;
 	}
+	if (v[KW_MAX_CUTS].set) {
+		stream_word = add_args[KW_MAX_CUTS].key;
+		a->max_cuts = v[KW_MAX_CUTS].u;
+	}
 	if (stream_word && !a->stream) {
 		snprintf(err, err_len,
 			 "\"%s\" is for stream capabilities: add the word \"stream\"",
@@ -206,6 +216,11 @@ int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
 	    !(a->rights & SIS_RIGHT_CONTAIN)) {
 		snprintf(err, err_len,
 			 "\"midstream drop\" needs \"rights read,contain\": a reader holds nothing back");
+		return -1;
+	}
+	if (a->max_cuts && !(a->rights & SIS_RIGHT_CONTAIN)) {
+		snprintf(err, err_len,
+			 "\"max-cuts\" needs \"rights read,contain\": a reader cuts nothing");
 		return -1;
 	}
 	if (i >= argc) {
@@ -278,7 +293,9 @@ int cap_add_stream_fill(struct nl_msg *msg, const struct cap_add_args *a,
 	    put_ports(msg, SIS_CAP_A_HOST_PORTS, &a->host_ports) < 0 ||
 	    put_ports(msg, SIS_CAP_A_NET_PORTS, &a->net_ports) < 0 ||
 	    (a->midstream >= 0 &&
-	     nla_put_u8(msg, SIS_CAP_A_MIDSTREAM, (uint8_t)a->midstream) < 0))
+	     nla_put_u8(msg, SIS_CAP_A_MIDSTREAM, (uint8_t)a->midstream) < 0) ||
+	    (a->max_cuts &&
+	     nla_put_u32(msg, SIS_CAP_A_MAX_CUTS, a->max_cuts) < 0))
 		return -EMSGSIZE;
 	if (a->expr &&
 	    (nla_put(msg, SIS_CAP_A_BPF, (int)(len * sizeof(*insns)), insns) < 0 ||

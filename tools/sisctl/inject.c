@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sisctl inject add SCANNER ID FILE [dir in|out|any]
+ * sisctl inject add SCANNER ID FILE [frame|stream] [dir in|out|any]
  * sisctl inject del SCANNER ID
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <linux/if_ether.h>
@@ -15,26 +16,37 @@
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: sisctl inject add SCANNER ID FILE [dir in|out|any]\n"
+		"Usage: sisctl inject add SCANNER ID FILE [frame|stream] [dir in|out|any]\n"
 		"       sisctl inject del SCANNER ID\n"
 		"Lets SCANNER send the frame in FILE (the raw frame from its Ethernet\n"
-		"header on, or the first packet of a pcap file) under ID. dir defaults to any.\n");
+		"header on, or the first packet of a pcap file) under ID. dir defaults to any.\n"
+		"With stream, FILE holds bytes (1 to %d, taken as they are) that SCANNER\n"
+		"may put into a TCP stream it contains, in the directions dir allows.\n",
+		SIS_INJECT_STREAM_MAX);
 	return f == stdout ? 0 : 1;
 }
 
-/*
- * argv: SCANNER ID FILE [dir DIR]. On error returns -1 with a message in
- * err, or with err empty when only the usage applies.
- */
-static const struct arg dir_arg[] = { { .key = "dir", .kind = ARG_DIR } };
+enum { KW_DIR, KW_FRAME, KW_STREAM, KW_COUNT };
 
+static const struct arg add_args[KW_COUNT] = {
+	[KW_DIR] = { .key = "dir", .kind = ARG_DIR },
+	[KW_FRAME] = { .key = "frame", .kind = ARG_FLAG },
+	[KW_STREAM] = { .key = "stream", .kind = ARG_FLAG },
+};
+
+/*
+ * argv: SCANNER ID FILE, then in any order the kind ("frame", the default,
+ * or "stream") and "dir DIR". On error returns -1 with a message in err,
+ * or with err empty when only the usage applies.
+ */
 int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
 		     char *err, size_t err_len)
 {
-	struct arg_value dir;
+	struct arg_value v[KW_COUNT];
 
 	memset(a, 0, sizeof(*a));
 	a->dir = SIS_DIR_ANY;
+	a->kind = SIS_INJECT_FRAME;
 	err[0] = '\0';
 	if (argc < 3)
 		return -1;
@@ -48,11 +60,18 @@ int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
 		snprintf(err, err_len, "invalid injection id \"%s\"", argv[1]);
 		return -1;
 	}
-	if (args_parse(dir_arg, 1, argc - 3, argv + 3, &dir, NULL, err,
+	if (args_parse(add_args, KW_COUNT, argc - 3, argv + 3, v, NULL, err,
 		       err_len) < 0)
 		return -1;
-	if (dir.set)
-		a->dir = (uint8_t)dir.u;
+	if (v[KW_FRAME].set && v[KW_STREAM].set) {
+		snprintf(err, err_len,
+			 "an injection is a frame or stream bytes: give \"frame\" or \"stream\", not both");
+		return -1;
+	}
+	if (v[KW_STREAM].set)
+		a->kind = SIS_INJECT_STREAM;
+	if (v[KW_DIR].set)
+		a->dir = (uint8_t)v[KW_DIR].u;
 	return 0;
 }
 
@@ -143,6 +162,53 @@ int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 	return 0;
 }
 
+#define STREAM_SIZES "a stream injection is 1 to 65500 bytes"
+_Static_assert(SIS_INJECT_STREAM_MAX == 65500, "STREAM_SIZES");
+
+/*
+ * The bytes of a stream injection in path into buf (SIS_INJECT_STREAM_MAX
+ * bytes): the whole file, as it is. Empty files and larger ones are
+ * refused.
+ */
+int inject_read_stream(const char *path, unsigned char *buf, size_t *len,
+		       char *err, size_t err_len)
+{
+	struct stat st;
+	size_t n;
+	FILE *f;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		snprintf(err, err_len, "cannot open \"%s\": %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	n = fread(buf, 1, SIS_INJECT_STREAM_MAX, f);
+	if (ferror(f)) {
+		snprintf(err, err_len, "cannot read \"%s\": %s", path,
+			 strerror(errno));
+		fclose(f);
+		return -1;
+	}
+	if (n == SIS_INJECT_STREAM_MAX && fgetc(f) != EOF) {
+		if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
+			snprintf(err, err_len, "\"%s\" holds %lld bytes; " STREAM_SIZES,
+				 path, (long long)st.st_size);
+		else
+			snprintf(err, err_len, "\"%s\" holds more than %d bytes; "
+				 STREAM_SIZES, path, SIS_INJECT_STREAM_MAX);
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	if (!n) {
+		snprintf(err, err_len, "\"%s\" is empty; " STREAM_SIZES, path);
+		return -1;
+	}
+	*len = n;
+	return 0;
+}
+
 static int put_scanner(struct nl_msg *msg, const char *scanner)
 {
 	struct nlattr *nest = nla_nest_start(msg, SIS_A_SCANNER | NLA_F_NESTED);
@@ -164,6 +230,25 @@ int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
 	if (!nest || nla_put_u32(msg, SIS_INJECT_A_ID, id) < 0 ||
 	    nla_put_u8(msg, SIS_INJECT_A_DIR, dir) < 0 ||
 	    nla_put(msg, SIS_INJECT_A_FRAME, (int)len, frame) < 0 ||
+	    nla_nest_end(msg, nest) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* A stream block: its kind said, its bytes in SIS_INJECT_A_DATA. */
+int inject_add_stream_fill(struct nl_msg *msg, const char *scanner,
+			   uint32_t id, uint8_t dir, const void *data,
+			   size_t len)
+{
+	struct nlattr *nest;
+
+	if (put_scanner(msg, scanner) < 0)
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
+	if (!nest || nla_put_u32(msg, SIS_INJECT_A_ID, id) < 0 ||
+	    nla_put_u8(msg, SIS_INJECT_A_DIR, dir) < 0 ||
+	    nla_put_u8(msg, SIS_INJECT_A_KIND, SIS_INJECT_STREAM) < 0 ||
+	    nla_put(msg, SIS_INJECT_A_DATA, (int)len, data) < 0 ||
 	    nla_nest_end(msg, nest) < 0)
 		return -EMSGSIZE;
 	return 0;
@@ -192,6 +277,10 @@ static int add_fill(struct nl_msg *msg, const void *arg)
 {
 	const struct req *r = arg;
 
+	/* A frame's kind is the default: said only for stream blocks. */
+	if (r->a->kind == SIS_INJECT_STREAM)
+		return inject_add_stream_fill(msg, r->a->scanner, r->a->id,
+					      r->a->dir, r->frame, r->len);
 	return inject_add_fill(msg, r->a->scanner, r->a->id, r->a->dir,
 			       r->frame, r->len);
 }
@@ -205,18 +294,24 @@ static int del_fill(struct nl_msg *msg, const void *arg)
 
 static int inject_add(int argc, char **argv)
 {
-	unsigned char frame[SIS_INJECT_FRAME_MAX];
+	static unsigned char bytes[SIS_INJECT_STREAM_MAX];
 	struct inject_add_args a;
-	struct req req = { .a = &a, .frame = frame };
+	struct req req = { .a = &a, .frame = bytes };
 	char err[512];
+	int r;
 
+	_Static_assert(SIS_INJECT_STREAM_MAX >= SIS_INJECT_FRAME_MAX, "bytes");
 	if (inject_add_parse(argc, argv, &a, err, sizeof(err)) < 0) {
 		if (!err[0])
 			return usage(stderr);
 		sisctl_error("%s", err);
 		return 1;
 	}
-	if (inject_read_frame(a.file, frame, &req.len, err, sizeof(err)) < 0) {
+	if (a.kind == SIS_INJECT_STREAM)
+		r = inject_read_stream(a.file, bytes, &req.len, err, sizeof(err));
+	else
+		r = inject_read_frame(a.file, bytes, &req.len, err, sizeof(err));
+	if (r < 0) {
 		sisctl_error("%s", err);
 		return 1;
 	}

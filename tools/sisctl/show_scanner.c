@@ -95,6 +95,8 @@ static int add_cap(struct sisctl_scanner *s, struct nlattr *nest)
 				       SIS_CAP_FRAMES;
 	c->midstream = tb[SIS_CAP_A_MIDSTREAM] ?
 		       nla_get_u8(tb[SIS_CAP_A_MIDSTREAM]) : -1;
+	if (tb[SIS_CAP_A_MAX_CUTS])
+		c->max_cuts = nla_get_u32(tb[SIS_CAP_A_MAX_CUTS]);
 	c->expr = dup_expr(tb[SIS_CAP_A_EXPR]);
 	if (!c->expr)
 		return -ENOMEM;
@@ -123,6 +125,9 @@ static int add_inject(struct sisctl_scanner *s, struct nlattr *nest)
 	in->id = nla_get_u32(tb[SIS_INJECT_A_ID]);
 	in->dir = tb[SIS_INJECT_A_DIR] ? nla_get_u8(tb[SIS_INJECT_A_DIR]) :
 					 SIS_DIR_ANY;
+	/* Older modules had frames only, and did not say so. */
+	in->kind = tb[SIS_INJECT_A_KIND] ? nla_get_u8(tb[SIS_INJECT_A_KIND]) :
+					   SIS_INJECT_FRAME;
 	if (tb[SIS_INJECT_A_LEN])
 		in->len = nla_get_u32(tb[SIS_INJECT_A_LEN]);
 	if (tb[SIS_INJECT_A_SENT])
@@ -321,6 +326,9 @@ static void cap_kind_print(struct sisctl_print *p, const struct sisctl_cap *c,
 			print_string(p, PRINT_ANY, "midstream", " midstream %s",
 				     c->midstream == SIS_UNJUDGED_DROP ?
 				     "drop" : "pass");
+		if (c->max_cuts)
+			print_uint(p, PRINT_ANY, "max_cuts", " max-cuts %" PRIu32,
+				   c->max_cuts);
 	} else if (c->kind != SIS_CAP_FRAMES) {
 		print_uint(p, PRINT_FP, NULL, " kind %u", c->kind);
 	}
@@ -341,14 +349,36 @@ static void cap_print(struct sisctl_print *p, const struct sisctl_cap *c)
 	close_object(p);
 }
 
+const char *inject_kind_name(uint8_t kind)
+{
+	switch (kind) {
+	case SIS_INJECT_FRAME:
+		return "frame";
+	case SIS_INJECT_STREAM:
+		return "stream";
+	default:
+		return "unknown";
+	}
+}
+
+/*
+ * One injection. Text has its kind after the id, as inject add takes it,
+ * and only when it is not a frame; JSON has "kind" last. len is the
+ * frame's, or the stream block's.
+ */
 static void inject_print(struct sisctl_print *p,
 			 const struct sisctl_inject *in)
 {
 	open_object(p, NULL);
 	print_uint(p, PRINT_ANY, "id", "\tinject %" PRIu32, in->id);
+	if (in->kind == SIS_INJECT_STREAM)
+		print_fp(p, " stream");
+	else if (in->kind != SIS_INJECT_FRAME)
+		print_uint(p, PRINT_FP, NULL, " kind %u", in->kind);
 	print_string(p, PRINT_ANY, "dir", " dir %s", dir_name(in->dir));
 	print_uint(p, PRINT_ANY, "len", " len %" PRIu32, in->len);
 	print_u64(p, PRINT_ANY, "sent", " sent %" PRIu64 "\n", in->sent);
+	print_string(p, PRINT_JSON, "kind", NULL, inject_kind_name(in->kind));
 	close_object(p);
 }
 

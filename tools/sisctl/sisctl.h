@@ -277,11 +277,13 @@ struct sisctl_cap {
 	uint64_t matches;
 	struct port_list host_ports, net_ports;	/* SIS_CAP_STREAM */
 	int midstream;		/* enum sis_unjudged, -1: not in the dump */
+	uint32_t max_cuts;	/* 0: no bound */
 };
 
 struct sisctl_inject {
 	uint32_t id;
 	uint8_t dir;
+	uint8_t kind;		/* enum sis_inject_kind */
 	uint32_t len;
 	uint64_t sent;
 };
@@ -326,6 +328,7 @@ void scanners_free(struct sisctl_scanners *l);
 const char *scanner_bridge_name(const struct sisctl_bridges *bl,
 				uint32_t ifindex, char *buf, size_t len);
 const char *cap_kind_name(uint8_t kind);
+const char *inject_kind_name(uint8_t kind);
 void scanner_print(struct sisctl_print *p, const struct sisctl_scanner *s,
 		   const char *bridge);
 
@@ -359,6 +362,7 @@ struct cap_add_args {
 	bool stream;		/* SIS_CAP_STREAM */
 	struct port_list host_ports, net_ports;
 	int midstream;		/* enum sis_unjudged, -1: not given */
+	uint32_t max_cuts;	/* 0: not given */
 };
 int parse_rights(const char *s, uint8_t *rights);
 int cap_add_parse(int argc, char *const argv[], struct cap_add_args *a,
@@ -375,13 +379,19 @@ struct inject_add_args {
 	const char *scanner, *file;
 	uint32_t id;
 	uint8_t dir;
+	uint8_t kind;		/* enum sis_inject_kind */
 };
 int inject_add_parse(int argc, char *const argv[], struct inject_add_args *a,
 		     char *err, size_t err_len);
 int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 		      char *err, size_t err_len);
+int inject_read_stream(const char *path, unsigned char *buf, size_t *len,
+		       char *err, size_t err_len);
 int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
 		    uint8_t dir, const void *frame, size_t len);
+int inject_add_stream_fill(struct nl_msg *msg, const char *scanner,
+			   uint32_t id, uint8_t dir, const void *data,
+			   size_t len);
 int inject_del_fill(struct nl_msg *msg, const char *scanner, uint32_t id);
 
 /* set.c: sisctl set dev BRIDGE LIMIT VALUE... */

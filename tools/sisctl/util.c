@@ -485,6 +485,7 @@ const struct nla_policy sisctl_cap_policy[SIS_CAP_A_MAX + 1] = {
 	[SIS_CAP_A_MIDSTREAM]	= { .type = NLA_U8 },
 	[SIS_CAP_A_HOST_PORTS]	= { .type = NLA_UNSPEC },
 	[SIS_CAP_A_NET_PORTS]	= { .type = NLA_UNSPEC },
+	[SIS_CAP_A_MAX_CUTS]	= { .type = NLA_U32 },
 };
 
 const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1] = {
@@ -493,6 +494,8 @@ const struct nla_policy sisctl_inject_policy[SIS_INJECT_A_MAX + 1] = {
 	[SIS_INJECT_A_FRAME]	= { .type = NLA_UNSPEC },
 	[SIS_INJECT_A_LEN]	= { .type = NLA_U32 },
 	[SIS_INJECT_A_SENT]	= { .type = NLA_U64 },
+	[SIS_INJECT_A_KIND]	= { .type = NLA_U8 },
+	[SIS_INJECT_A_DATA]	= { .type = NLA_UNSPEC },
 };
 
 const struct nla_policy sisctl_sub_policy[SIS_SUB_A_MAX + 1] = {

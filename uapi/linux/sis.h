@@ -177,10 +177,10 @@
  *   declaration: name, uid, timeout, fail policy, limits; then, if a process
  *   is attached, SIS_SCANNER_A_PID; and always the counters HELD to
  *   ALERTS_DROPPED), then one SIS_A_CAP per capability (with
- *   SIS_CAP_A_MATCHES), one SIS_A_INJECT per injection (with
- *   SIS_INJECT_A_KIND, _LEN and _SENT, without its bytes) and one
- *   SIS_A_SUB per subscription of the attached process (ID, CAP, RIGHTS,
- *   EXPR, SNAPLEN, MATCHES).
+ *   SIS_CAP_A_MATCHES, and SIS_CAP_A_MAX_CUTS when not 0), one
+ *   SIS_A_INJECT per injection (with SIS_INJECT_A_KIND, _LEN and _SENT,
+ *   without its bytes) and one SIS_A_SUB per subscription of the attached
+ *   process (ID, CAP, RIGHTS, EXPR, SNAPLEN, MATCHES).
  *
  * Scanner processes (unprivileged)
  * --------------------------------
@@ -263,8 +263,10 @@
  *   second ran out): over the rate the frame is not sent, the
  *   request fails with EAGAIN and SIS_SCANNER_A_INJECTS_LIMITED counts it;
  *   SIS_SCANNER_A_INJECTS counts the frames sent.
- *   Errors: ENOENT (no such id), EPERM (direction not allowed), ENETDOWN,
- *   EAGAIN (over the rate).
+ *   Errors: ENOENT (no such id), EINVAL (a SIS_INJECT_STREAM block: those
+ *   go into streams, SIS_CMD_STREAM_PASS), EPERM (direction not allowed,
+ *   or bytes of the scanner's own: SIS_INJECT_A_FRAME or _DATA),
+ *   ENETDOWN, EAGAIN (over the rate).
  *
  * SIS_CMD_ALERT (scanner to kernel, and kernel to the "alerts" group)
  *   Request: SIS_A_ALERT: nest
@@ -508,8 +510,12 @@
 /* Instructions of a scanner's subscription filters, all together. */
 #define SIS_SUB_INSNS_BUDGET	4096
 #define SIS_INJECT_FRAME_MAX	1518
-/* A stream injection's bytes: 64 KiB but the attribute header. */
-#define SIS_INJECT_STREAM_MAX	(0xffff - 4)
+/*
+ * A stream injection's bytes: what fits in SIS_A_INJECT, whose length is
+ * 16 bits like any attribute's, with its ID, DIR and KIND and the header
+ * of DATA: 0xffff - 4 - 3 * 8 - 4, down to a multiple of 4.
+ */
+#define SIS_INJECT_STREAM_MAX	65500
 #define SIS_EDITS_MAX		1024	/* cuts and injections, per direction */
 #define SIS_TIMEOUT_MS_DEFAULT	1000
 #define SIS_TIMEOUT_MS_MAX	600000

@@ -113,7 +113,9 @@ const struct scanner_spec scanner_example[3] = {
 	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
 	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
 	  .ncaps = 1,
-	  .injects = { { 1, SIS_DIR_OUT, 60, 7 } }, .ninjects = 1,
+	  .injects = { { 1, SIS_DIR_OUT, 60, 7, SIS_INJECT_FRAME },
+		       { 2, SIS_DIR_IN, 1000, 0, SIS_INJECT_STREAM } },
+	  .ninjects = 2,
 	  .subs = { { 3, "web", SIS_RIGHT_READ, "tcp dst port 80", 0, 5 },
 		    { 4, "dns", SIS_RIGHT_READ, "", 96, 0 } }, .nsubs = 2 },
 	{ .ifindex = 8, .name = "probe", .uid = 4000000, .timeout_ms = 1000,
@@ -179,6 +181,7 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 		n = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
 		nla_put_u32(msg, SIS_INJECT_A_ID, in->id);
 		nla_put_u8(msg, SIS_INJECT_A_DIR, in->dir);
+		nla_put_u8(msg, SIS_INJECT_A_KIND, in->kind);
 		nla_put_u32(msg, SIS_INJECT_A_LEN, in->len);
 		nla_put_u64(msg, SIS_INJECT_A_SENT, in->sent);
 		nla_nest_end(msg, n);

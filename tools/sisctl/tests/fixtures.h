@@ -47,6 +47,7 @@ struct inject_spec {
 	uint8_t dir;
 	uint32_t len;
 	uint64_t sent;
+	uint8_t kind;		/* enum sis_inject_kind */
 };
 
 struct sub_spec {

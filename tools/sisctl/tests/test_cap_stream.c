@@ -102,6 +102,37 @@ TAP_SUITE(cap_stream_args)
 		{ "midstream without stream", 7, { "ids", "smtp", "midstream", "pass",
 		  "rights", "read", "tcp" },
 		  "\"midstream\" is for stream capabilities: add the word \"stream\"" },
+		{ "max-cuts without stream", 7, { "ids", "smtp", "max-cuts", "3",
+		  "rights", "read,contain", "tcp" },
+		  "\"max-cuts\" is for stream capabilities: add the word \"stream\"" },
+		{ "max-cuts, read only", 7, { "ids", "smtp", "stream", "max-cuts", "3",
+		  "rights", "read" },
+		  "\"max-cuts\" needs \"rights read,contain\": a reader cuts nothing" },
+		{ "max-cuts 0", 7, { "ids", "smtp", "stream", "max-cuts", "0",
+		  "rights", "read,contain" },
+		  "invalid max-cuts \"0\": use 1 to 4294967295 cuts a connection" },
+		{ "max-cuts, not a number", 7, { "ids", "smtp", "stream", "max-cuts",
+		  "many", "rights", "read,contain" }, "invalid max-cuts \"many\"" },
+		{ "max-cuts too big", 7, { "ids", "smtp", "stream", "max-cuts",
+		  "4294967296", "rights", "read,contain" },
+		  "invalid max-cuts \"4294967296\"" },
+		{ "max-cuts twice", 9, { "ids", "smtp", "stream", "max-cuts", "1",
+		  "max-cuts", "2", "rights", "read,contain" },
+		  "\"max-cuts\" given twice" },
+	};
+	static const struct {
+		const char *name;
+		int argc;
+		const char *argv[16];
+		uint32_t max_cuts;
+	} cuts[] = {
+		{ "max-cuts not given", 5, { "ids", "smtp", "stream", "rights",
+		  "read,contain" }, 0 },
+		{ "max-cuts 3", 7, { "ids", "smtp", "stream", "max-cuts", "3",
+		  "rights", "read,contain" }, 3 },
+		{ "max-cuts after the rights, with a filter", 10, { "ids", "smtp",
+		  "rights", "read,contain", "stream", "max-cuts", "4294967295",
+		  "filter", "tcp", "port 25" }, 4294967295u },
 	};
 	static const struct {
 		const char *name;
@@ -145,6 +176,18 @@ TAP_SUITE(cap_stream_args)
 			tap_diag("got \"%s\"", err);
 		tap_ok(!r && a.midstream == mid[i].midstream, "cap add stream: %s",
 		       mid[i].name);
+		free(a.expr);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
+		struct cap_add_args a;
+		char err[256];
+		int r = cap_add_parse(cuts[i].argc, (char *const *)cuts[i].argv, &a,
+				      err, sizeof(err));
+
+		if (r)
+			tap_diag("got \"%s\"", err);
+		tap_ok(!r && a.stream && a.max_cuts == cuts[i].max_cuts,
+		       "cap add stream: %s", cuts[i].name);
 		free(a.expr);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -229,7 +272,7 @@ TAP_SUITE(cap_stream_msgs)
 	       u8_is(ctb[SIS_CAP_A_KIND], SIS_CAP_STREAM) &&
 	       !ctb[SIS_CAP_A_HOST_PORTS] && ranges_are(ctb[SIS_CAP_A_NET_PORTS], net, 2) &&
 	       !ctb[SIS_CAP_A_BPF] && !ctb[SIS_CAP_A_EXPR] &&
-	       !ctb[SIS_CAP_A_MIDSTREAM],
+	       !ctb[SIS_CAP_A_MIDSTREAM] && !ctb[SIS_CAP_A_MAX_CUTS],
 	       "stream fill: kind, net ports, no host ports (any), no filter, no midstream");
 	nlmsg_free(msg);
 
@@ -242,6 +285,7 @@ TAP_SUITE(cap_stream_msgs)
 	a.expr = "tcp[tcpflags] & tcp-syn != 0";
 	a.host_ports = (struct port_list){ 1, { { 1024, 65535 } } };
 	a.midstream = SIS_UNJUDGED_PASS;
+	a.max_cuts = 12;
 	msg = nlmsg_alloc();
 	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_CAP_ADD, SIS_GENL_VERSION);
 	good = !cap_add_stream_fill(msg, &a, f, len) &&
@@ -250,8 +294,10 @@ TAP_SUITE(cap_stream_msgs)
 	       ctb[SIS_CAP_A_BPF] && nla_len(ctb[SIS_CAP_A_BPF]) == (int)(len * sizeof(*f)) &&
 	       !memcmp(nla_data(ctb[SIS_CAP_A_BPF]), f, len * sizeof(*f)) &&
 	       !strcmp(nla_data(ctb[SIS_CAP_A_EXPR]), a.expr) &&
-	       u8_is(ctb[SIS_CAP_A_MIDSTREAM], SIS_UNJUDGED_PASS),
-	       "stream fill: host ports, the SYN filter and its text, midstream");
+	       u8_is(ctb[SIS_CAP_A_MIDSTREAM], SIS_UNJUDGED_PASS) &&
+	       ctb[SIS_CAP_A_MAX_CUTS] && nla_len(ctb[SIS_CAP_A_MAX_CUTS]) == 4 &&
+	       nla_get_u32(ctb[SIS_CAP_A_MAX_CUTS]) == 12,
+	       "stream fill: host ports, the SYN filter and its text, midstream, max-cuts");
 	nlmsg_free(msg);
 	free(f);
 
@@ -322,7 +368,8 @@ TAP_SUITE(cap_stream_msgs)
 
 	RUN(&r, &text_mode, "cap", "help");
 	tap_ok(r.ret == 0 && strstr(r.out, "stream [host-port LIST] [net-port LIST]") &&
-	       strstr(r.out, "ports 'host LIST:net LIST'"), "cap help: streams");
+	       strstr(r.out, "ports 'host LIST:net LIST'") &&
+	       strstr(r.out, "[max-cuts N]"), "cap help: streams");
 	run_free(&r);
 	fake_reset();
 }
@@ -330,7 +377,8 @@ TAP_SUITE(cap_stream_msgs)
 /* A scanner dump message with a stream capability. */
 static struct nl_msg *stream_scanner_msg(const void *host, int host_len,
 					 const void *net, int net_len,
-					 const char *expr, int midstream)
+					 const char *expr, int midstream,
+					 uint32_t max_cuts)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 	struct nlattr *n;
@@ -355,6 +403,8 @@ static struct nl_msg *stream_scanner_msg(const void *host, int host_len,
 		nla_put_string(msg, SIS_CAP_A_EXPR, expr);
 	if (midstream >= 0)
 		nla_put_u8(msg, SIS_CAP_A_MIDSTREAM, (uint8_t)midstream);
+	if (max_cuts)
+		nla_put_u32(msg, SIS_CAP_A_MAX_CUTS, max_cuts);
 	nla_put_u64(msg, SIS_CAP_A_MATCHES, 4);
 	nla_nest_end(msg, n);
 	return msg;
@@ -373,14 +423,14 @@ TAP_SUITE(cap_stream_show)
 	FILE *f;
 	json_t *j, *c;
 
-	msg = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL, -1);
+	msg = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL, -1, 0);
 	tap_ok(!scanners_merge(&sl, nlmsg_hdr(msg)) && sl.n == 1 && sl.v[0].ncaps == 1 &&
 	       sl.v[0].caps[0].kind == SIS_CAP_STREAM &&
 	       sl.v[0].caps[0].host_ports.n == 0 && sl.v[0].caps[0].net_ports.n == 3,
 	       "merge: a stream capability and its ports");
 	nlmsg_free(msg);
 	msg = stream_scanner_msg(host, sizeof(host), NULL, 0, "tcp port 25",
-				 SIS_UNJUDGED_DROP);
+				 SIS_UNJUDGED_DROP, 8);
 	tap_ok(!scanners_merge(&sl, nlmsg_hdr(msg)) && sl.n == 1 && sl.v[0].ncaps == 2,
 	       "merge: another");
 	nlmsg_free(msg);
@@ -393,8 +443,8 @@ TAP_SUITE(cap_stream_show)
 		"\tcap smtp stream host-port * net-port 25,110,8000-8080 dir out "
 		"rights read,contain matches 4\n"
 		"\tcap smtp stream host-port 1024-65535 net-port * midstream drop "
-		"dir out rights read,contain matches 4: tcp port 25\n"),
-	       "text: kind and ports, as cap add takes them");
+		"max-cuts 8 dir out rights read,contain matches 4: tcp port 25\n"),
+	       "text: kind, ports and max-cuts, as cap add takes them");
 	if (text && !strstr(text, "stream host-port * net-port 25,110"))
 		tap_diag("%s", text);
 	free(text);
@@ -417,8 +467,9 @@ TAP_SUITE(cap_stream_show)
 	tap_ok(json_array_size(json_object_get(c, "host_ports")) == 1 &&
 	       json_is_null(json_object_get(c, "net_ports")) &&
 	       !strcmp(json_string_value(json_object_get(c, "filter")), "tcp port 25") &&
-	       !strcmp(json_string_value(json_object_get(c, "midstream")), "drop"),
-	       "json: host ports, the filter, midstream");
+	       !strcmp(json_string_value(json_object_get(c, "midstream")), "drop") &&
+	       json_integer_value(json_object_get(c, "max_cuts")) == 8,
+	       "json: host ports, the filter, midstream, max_cuts");
 	json_decref(j);
 	scanners_free(&sl);
 
@@ -427,12 +478,12 @@ TAP_SUITE(cap_stream_show)
 		static const unsigned char odd[6] = { 0 };
 		struct sis_port_range many[SIS_PORT_RANGES_MAX + 1] = { { 0, 0 } };
 
-		msg = stream_scanner_msg(odd, sizeof(odd), NULL, 0, NULL, -1);
+		msg = stream_scanner_msg(odd, sizeof(odd), NULL, 0, NULL, -1, 0);
 		tap_ok(scanners_merge(&sl, nlmsg_hdr(msg)) == -EPROTO,
 		       "merge: ports not whole ranges");
 		nlmsg_free(msg);
 		scanners_free(&sl);
-		msg = stream_scanner_msg(NULL, 0, many, sizeof(many), NULL, -1);
+		msg = stream_scanner_msg(NULL, 0, many, sizeof(many), NULL, -1, 0);
 		tap_ok(scanners_merge(&sl, nlmsg_hdr(msg)) == -EPROTO,
 		       "merge: too many ranges");
 		nlmsg_free(msg);
@@ -443,7 +494,7 @@ TAP_SUITE(cap_stream_show)
 	fake_start();
 	fake.ncalls = 1;
 	fake.calls[0].replies[0] = stream_scanner_msg(NULL, 0, net, sizeof(net), NULL,
-							     -1);
+							     -1, 0);
 	fake.calls[0].nreplies = 1;
 	{
 		struct run r;

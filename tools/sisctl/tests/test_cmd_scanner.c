@@ -243,7 +243,32 @@ TAP_SUITE(cmd_inject)
 	       u32_is(itb[SIS_INJECT_A_ID], 7) && u8_is(itb[SIS_INJECT_A_DIR], SIS_DIR_OUT) &&
 	       itb[SIS_INJECT_A_FRAME] && nla_len(itb[SIS_INJECT_A_FRAME]) == sizeof(frame) &&
 	       !memcmp(nla_data(itb[SIS_INJECT_A_FRAME]), frame, sizeof(frame));
-	tap_ok(good, "inject add: request carries the file's bytes");
+	tap_ok(good && !itb[SIS_INJECT_A_KIND] && !itb[SIS_INJECT_A_DATA],
+	       "inject add: request carries the file's bytes");
+	run_free(&r);
+
+	/* The same file as a stream block: bytes as they are, any length. */
+	fake_start();
+	fake.ncalls = 1;
+	RUN(&r, &text_mode, "inject", "add", "ids", "8", path, "stream", "dir", "in");
+	good = r.ret == 0 && !r.err[0] && balanced() &&
+	       scanner_nest(0, SIS_CMD_INJECT_ADD, tb, stb) && tb[SIS_A_INJECT] &&
+	       !nla_parse_nested(itb, SIS_INJECT_A_MAX, tb[SIS_A_INJECT], NULL) &&
+	       u32_is(itb[SIS_INJECT_A_ID], 8) && u8_is(itb[SIS_INJECT_A_DIR], SIS_DIR_IN) &&
+	       u8_is(itb[SIS_INJECT_A_KIND], SIS_INJECT_STREAM) && !itb[SIS_INJECT_A_FRAME] &&
+	       itb[SIS_INJECT_A_DATA] && nla_len(itb[SIS_INJECT_A_DATA]) == sizeof(frame) &&
+	       !memcmp(nla_data(itb[SIS_INJECT_A_DATA]), frame, sizeof(frame));
+	tap_ok(good, "inject add stream: request carries the kind and the bytes as data");
+	run_free(&r);
+
+	fake_start();
+	fake.ncalls = 1;
+	fake.calls[0].error = -EINVAL;
+	fake.calls[0].extack = "a stream injection takes bytes (SIS_INJECT_A_DATA), not a frame";
+	RUN(&r, &text_mode, "inject", "add", "ids", "8", path, "stream");
+	tap_ok(r.ret == 1 &&
+	       !strcmp(r.err, "Error: a stream injection takes bytes (SIS_INJECT_A_DATA), not a frame.\n"),
+	       "inject add stream: the kernel's message");
 	run_free(&r);
 
 	/* Too short: refused before anything is sent. */
@@ -258,7 +283,24 @@ TAP_SUITE(cmd_inject)
 	} else {
 		tap_ok(false, "inject add: short file refused before sending");
 	}
+	/* Empty: refused as a stream block too. */
+	if (truncate(path, 0) == 0) {
+		fake_start();
+		fake.ncalls = 1;
+		RUN(&r, &text_mode, "inject", "add", "ids", "8", path, "stream");
+		tap_ok(r.ret == 1 && strstr(r.err, "is empty; a stream injection is 1 to 65500 bytes") &&
+		       !strchr(r.err, '\n')[1] && fake.opened == 0,
+		       "inject add stream: empty file refused before sending");
+		run_free(&r);
+	} else {
+		tap_ok(false, "inject add stream: empty file refused before sending");
+	}
 	unlink(path);
+
+	RUN(&r, &text_mode, "inject", "help");
+	tap_ok(r.ret == 0 && strstr(r.out, "FILE [frame|stream] [dir in|out|any]") &&
+	       strstr(r.out, "1 to 65500"), "inject help: stream blocks");
+	run_free(&r);
 
 	fake_start();
 	fake.ncalls = 1;

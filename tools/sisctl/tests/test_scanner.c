@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <linux/if_ether.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -254,25 +255,42 @@ TAP_SUITE(scanner_inject_args)
 		int want;
 		const char *err;
 		uint8_t dir;
+		uint8_t kind;
 	} cases[] = {
-		{ "id and file", 3, { "ids", "7", "rst.bin" }, OK, NULL, SIS_DIR_ANY },
-		{ "dir out", 5, { "ids", "7", "rst.bin", "dir", "out" }, OK, NULL, SIS_DIR_OUT },
-		{ "nothing", 0, { NULL }, USAGE, NULL, 0 },
-		{ "no file", 2, { "ids", "7" }, USAGE, NULL, 0 },
+		{ "id and file", 3, { "ids", "7", "rst.bin" }, OK, NULL, SIS_DIR_ANY,
+		  SIS_INJECT_FRAME },
+		{ "dir out", 5, { "ids", "7", "rst.bin", "dir", "out" }, OK, NULL, SIS_DIR_OUT,
+		  SIS_INJECT_FRAME },
+		{ "frame, said", 4, { "ids", "7", "rst.bin", "frame" }, OK, NULL, SIS_DIR_ANY,
+		  SIS_INJECT_FRAME },
+		{ "stream", 4, { "ids", "7", "rst.bin", "stream" }, OK, NULL, SIS_DIR_ANY,
+		  SIS_INJECT_STREAM },
+		{ "stream dir in", 6, { "ids", "7", "rst.bin", "stream", "dir", "in" }, OK,
+		  NULL, SIS_DIR_IN, SIS_INJECT_STREAM },
+		{ "dir out stream", 6, { "ids", "7", "rst.bin", "dir", "out", "stream" }, OK,
+		  NULL, SIS_DIR_OUT, SIS_INJECT_STREAM },
+		{ "frame and stream", 5, { "ids", "7", "rst.bin", "frame", "stream" }, ERROR,
+		  "an injection is a frame or stream bytes: give \"frame\" or \"stream\", not both", 0, 0 },
+		{ "stream twice", 5, { "ids", "7", "rst.bin", "stream", "stream" }, ERROR,
+		  "\"stream\" given twice", 0, 0 },
+		{ "stream where the file goes", 3, { "ids", "7", "stream" }, OK, NULL,
+		  SIS_DIR_ANY, SIS_INJECT_FRAME },
+		{ "nothing", 0, { NULL }, USAGE, NULL, 0, 0 },
+		{ "no file", 2, { "ids", "7" }, USAGE, NULL, 0, 0 },
 		{ "bad id", 3, { "ids", "seven", "rst.bin" }, ERROR,
-		  "invalid injection id \"seven\"", 0 },
+		  "invalid injection id \"seven\"", 0, 0 },
 		{ "negative id", 3, { "ids", "-1", "rst.bin" }, ERROR,
-		  "invalid injection id \"-1\"", 0 },
+		  "invalid injection id \"-1\"", 0, 0 },
 		{ "bad dir", 5, { "ids", "7", "rst.bin", "dir", "sideways" }, ERROR,
-		  "invalid direction \"sideways\"", 0 },
+		  "invalid direction \"sideways\"", 0, 0 },
 		{ "dir without value", 4, { "ids", "7", "rst.bin", "dir" }, ERROR,
-		  "\"dir\" needs a value", 0 },
+		  "\"dir\" needs a value", 0, 0 },
 		{ "unknown word", 5, { "ids", "7", "rst.bin", "via", "eth0" }, ERROR,
-		  "unknown argument \"via\"", 0 },
+		  "unknown argument \"via\"", 0, 0 },
 		{ "trailing word", 6, { "ids", "7", "rst.bin", "dir", "in", "now" }, ERROR,
-		  "unknown argument \"now\"", 0 },
+		  "unknown argument \"now\"", 0, 0 },
 		{ "bad scanner name", 3, { "", "7", "rst.bin" }, ERROR,
-		  "invalid scanner name \"\"", 0 },
+		  "invalid scanner name \"\"", 0, 0 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -285,7 +303,8 @@ TAP_SUITE(scanner_inject_args)
 		switch (cases[i].want) {
 		case OK:
 			good = !r && !strcmp(a.scanner, "ids") && a.id == 7 &&
-			       !strcmp(a.file, "rst.bin") && a.dir == cases[i].dir;
+			       !strcmp(a.file, cases[i].argv[2]) && a.dir == cases[i].dir &&
+			       a.kind == cases[i].kind;
 			break;
 		case USAGE:
 			good = r < 0 && !err[0];
@@ -466,8 +485,47 @@ TAP_SUITE(scanner_cap_inject_msgs)
 	       u8_is(itb[SIS_INJECT_A_DIR], SIS_DIR_OUT) && itb[SIS_INJECT_A_FRAME] &&
 	       nla_len(itb[SIS_INJECT_A_FRAME]) == ETH_ZLEN &&
 	       !memcmp(nla_data(itb[SIS_INJECT_A_FRAME]), frame, ETH_ZLEN);
-	tap_ok(good, "inject add: id, dir and the whole frame");
+	tap_ok(good && !itb[SIS_INJECT_A_KIND] && !itb[SIS_INJECT_A_DATA],
+	       "inject add: id, dir and the whole frame");
 	nlmsg_free(msg);
+
+	msg = new_msg(SIS_CMD_INJECT_ADD);
+	good = !inject_add_stream_fill(msg, "ids", 8, SIS_DIR_IN, "HELO x\r\n", 8) &&
+	       parse_top(msg, tb) && count_top(msg) == 2 && scanner_ref(tb, "ids") &&
+	       nested(tb[SIS_A_INJECT]) &&
+	       !nla_parse_nested(itb, SIS_INJECT_A_MAX, tb[SIS_A_INJECT], NULL) &&
+	       count_nest(tb[SIS_A_INJECT]) == 4 && u32_is(itb[SIS_INJECT_A_ID], 8) &&
+	       u8_is(itb[SIS_INJECT_A_DIR], SIS_DIR_IN) &&
+	       u8_is(itb[SIS_INJECT_A_KIND], SIS_INJECT_STREAM) &&
+	       itb[SIS_INJECT_A_DATA] && nla_len(itb[SIS_INJECT_A_DATA]) == 8 &&
+	       !memcmp(nla_data(itb[SIS_INJECT_A_DATA]), "HELO x\r\n", 8) &&
+	       !itb[SIS_INJECT_A_FRAME];
+	tap_ok(good, "inject add stream: id, dir, kind and the bytes as data");
+	nlmsg_free(msg);
+
+	/* The largest block fits in its nest with every attribute. */
+	{
+		static unsigned char big[SIS_INJECT_STREAM_MAX + 1];
+
+		msg = nlmsg_alloc_size(1 << 17);
+		genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, 0, SIS_CMD_INJECT_ADD,
+			    SIS_GENL_VERSION);
+		good = !inject_add_stream_fill(msg, "ids", 9, SIS_DIR_ANY, big,
+					       SIS_INJECT_STREAM_MAX) &&
+		       parse_top(msg, tb) &&
+		       !nla_parse_nested(itb, SIS_INJECT_A_MAX, tb[SIS_A_INJECT], NULL) &&
+		       itb[SIS_INJECT_A_DATA] &&
+		       nla_len(itb[SIS_INJECT_A_DATA]) == SIS_INJECT_STREAM_MAX;
+		tap_ok(good, "inject add stream: %d bytes fit", SIS_INJECT_STREAM_MAX);
+		nlmsg_free(msg);
+		msg = nlmsg_alloc_size(1 << 17);
+		genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, 0, SIS_CMD_INJECT_ADD,
+			    SIS_GENL_VERSION);
+		tap_ok(inject_add_stream_fill(msg, "ids", 9, SIS_DIR_ANY, big,
+					      sizeof(big)) < 0,
+		       "inject add stream: one byte more would not");
+		nlmsg_free(msg);
+	}
 
 	msg = new_msg(SIS_CMD_INJECT_DEL);
 	good = !inject_del_fill(msg, "ids", 7) && parse_top(msg, tb) &&
@@ -535,6 +593,67 @@ static bool write_pcap(char *path, int dlt, const size_t *caplen,
 	pcap_dump_close(d);
 	pcap_close(p);
 	return true;
+}
+
+TAP_SUITE(scanner_inject_stream_file)
+{
+	static const struct {
+		const char *name;
+		size_t n;
+		bool ok;
+		const char *err;
+	} raw[] = {
+		{ "empty", 0, false, "is empty; a stream injection is 1 to 65500 bytes" },
+		{ "1 byte", 1, true, NULL },
+		{ "1518 bytes", 1518, true, NULL },
+		{ "65500 bytes", 65500, true, NULL },
+		{ "65501 bytes", 65501, false,
+		  "holds 65501 bytes; a stream injection is 1 to 65500 bytes" },
+		{ "100000 bytes", 100000, false, "holds 100000 bytes" },
+	};
+	static unsigned char buf[SIS_INJECT_STREAM_MAX];
+	char path[64], err[512];
+	size_t len;
+
+	for (size_t i = 0; i < ARRAY_SIZE(raw); i++) {
+		bool good;
+		int r;
+
+		if (!raw_file(path, raw[i].n)) {
+			tap_ok(false, "stream file: %s (cannot write a file)", raw[i].name);
+			continue;
+		}
+		len = 0;
+		err[0] = '\0';
+		r = inject_read_stream(path, buf, &len, err, sizeof(err));
+		if (raw[i].ok)
+			good = !r && len == raw[i].n && buf[0] == 0 &&
+			       buf[len - 1] == (unsigned char)(len - 1);
+		else
+			good = r < 0 && strstr(err, raw[i].err) && strstr(err, path);
+		if (!good)
+			tap_diag("%s", err);
+		tap_ok(good, "stream file: %s", raw[i].name);
+		unlink(path);
+	}
+
+	tap_ok(inject_read_stream("/nonexistent/block", buf, &len, err,
+				  sizeof(err)) < 0 &&
+	       !strcmp(err, "cannot open \"/nonexistent/block\": No such file or directory"),
+	       "stream file: missing file");
+
+	/* Bytes are bytes: a capture file's are taken as they are. */
+	{
+		const size_t cap[] = { 74 }, wire[] = { 74 };
+		struct stat st;
+
+		len = 0;
+		tap_ok(write_pcap(path, DLT_EN10MB, cap, wire, 1) && !stat(path, &st) &&
+		       !inject_read_stream(path, buf, &len, err, sizeof(err)) &&
+		       len == (size_t)st.st_size && len > 74,
+		       "stream file: a pcap file, whole");
+		unlink(path);
+	}
 }
 
 TAP_SUITE(scanner_inject_file)

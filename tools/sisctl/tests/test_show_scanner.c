@@ -20,6 +20,7 @@
 	"\tcap web dir in rights read,contain matches 12: tcp port 80\n" \
 	"\tcap dns dir any rights read matches 3: udp port 53\n" \
 	"\tinject 1 dir out len 60 sent 7\n" \
+	"\tinject 2 stream dir in len 1000 sent 0\n" \
 	"\tsub 3 cap web rights read snaplen all matches 5: tcp dst port 80\n" \
 	"\tsub 4 cap dns rights read snaplen 96 matches 0\n"
 #define PROBE_TEXT \
@@ -41,7 +42,8 @@
 	"\"filter\":\"tcp port 80\",\"matches\":12,\"kind\":\"frames\"}," \
 	"{\"name\":\"dns\",\"dir\":\"any\",\"rights\":\"read\"," \
 	"\"filter\":\"udp port 53\",\"matches\":3,\"kind\":\"frames\"}]," \
-	"\"injects\":[{\"id\":1,\"dir\":\"out\",\"len\":60,\"sent\":7}]," \
+	"\"injects\":[{\"id\":1,\"dir\":\"out\",\"len\":60,\"sent\":7,\"kind\":\"frame\"}," \
+	"{\"id\":2,\"dir\":\"in\",\"len\":1000,\"sent\":0,\"kind\":\"stream\"}]," \
 	"\"subs\":[{\"id\":3,\"cap\":\"web\",\"rights\":\"read\"," \
 	"\"filter\":\"tcp dst port 80\",\"snaplen\":0,\"matches\":5}," \
 	"{\"id\":4,\"cap\":\"dns\",\"rights\":\"read\",\"filter\":\"\"," \
@@ -77,9 +79,13 @@ TAP_SUITE(show_scanner_merge)
 	       !strcmp(s->caps[0].expr, "tcp port 80") && s->caps[0].matches == 12 &&
 	       !strcmp(s->caps[1].name, "dns"),
 	       "scanners: capabilities of both messages, in order");
-	tap_ok(s->ninjects == 1 && s->injects[0].id == 1 &&
+	tap_ok(s->ninjects == 2 && s->injects[0].id == 1 &&
 	       s->injects[0].dir == SIS_DIR_OUT && s->injects[0].len == 60 &&
-	       s->injects[0].sent == 7, "scanners: injections");
+	       s->injects[0].sent == 7 && s->injects[0].kind == SIS_INJECT_FRAME,
+	       "scanners: injections");
+	tap_ok(s->injects[1].id == 2 && s->injects[1].kind == SIS_INJECT_STREAM &&
+	       s->injects[1].len == 1000 && s->injects[1].dir == SIS_DIR_IN,
+	       "scanners: a stream injection, its kind and length");
 	tap_ok(s->nsubs == 2 && s->subs[0].id == 3 && !strcmp(s->subs[0].cap, "web") &&
 	       s->subs[0].rights == SIS_RIGHT_READ &&
 	       !strcmp(s->subs[0].expr, "tcp dst port 80") && s->subs[0].snaplen == 0 &&
@@ -91,6 +97,66 @@ TAP_SUITE(show_scanner_merge)
 	       s->st.frames == 0, "scanners: a bare one, no counters sent");
 	scanners_free(&l);
 	tap_ok(l.n == 0 && !l.v, "scanners: freed");
+}
+
+/* An injection's kind: absent from older modules' dumps, or unknown. */
+TAP_SUITE(show_scanner_inject_kinds)
+{
+	struct sisctl_scanners l = { 0 };
+	struct sisctl_print p;
+	struct nl_msg *msg = nlmsg_alloc();
+	char *text = NULL, *js = NULL;
+	size_t len = 0;
+	struct nlattr *n;
+	json_t *j;
+	FILE *f;
+
+	genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, 0, SIS_CMD_GET_SCANNER, 1);
+	nla_put_u32(msg, SIS_A_IFINDEX, 5);
+	n = nla_nest_start(msg, SIS_A_SCANNER | NLA_F_NESTED);
+	nla_put_string(msg, SIS_SCANNER_A_NAME, "old");
+	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
+	nla_put_u32(msg, SIS_INJECT_A_ID, 1);
+	nla_put_u32(msg, SIS_INJECT_A_LEN, 60);
+	nla_nest_end(msg, n);
+	n = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
+	nla_put_u32(msg, SIS_INJECT_A_ID, 2);
+	nla_put_u8(msg, SIS_INJECT_A_KIND, 7);
+	nla_put_u32(msg, SIS_INJECT_A_LEN, 9);
+	nla_nest_end(msg, n);
+	tap_ok(!scanners_merge(&l, nlmsg_hdr(msg)) && l.n == 1 &&
+	       l.v[0].ninjects == 2 && l.v[0].injects[0].kind == SIS_INJECT_FRAME &&
+	       l.v[0].injects[1].kind == 7,
+	       "injections: no kind is a frame, an unknown one is kept");
+	nlmsg_free(msg);
+	if (l.n != 1) {
+		scanners_free(&l);
+		return;
+	}
+
+	f = open_memstream(&text, &len);
+	print_init(&p, f, false);
+	scanner_print(&p, &l.v[0], "br0");
+	fclose(f);
+	tap_ok(text && strstr(text, "\tinject 1 dir any len 60 sent 0\n"
+				    "\tinject 2 kind 7 dir any len 9 sent 0\n"),
+	       "text: a frame's kind is not said, an unknown one is");
+	if (text && !strstr(text, "inject 2 kind 7"))
+		tap_diag("%s", text);
+	free(text);
+
+	print_init(&p, NULL, true);
+	scanner_print(&p, &l.v[0], "br0");
+	j = print_json_take(&p);
+	js = j ? json_dumps(json_object_get(j, "injects"), JSON_COMPACT) : NULL;
+	tap_ok(js && !strcmp(js,
+		"[{\"id\":1,\"dir\":\"any\",\"len\":60,\"sent\":0,\"kind\":\"frame\"},"
+		"{\"id\":2,\"dir\":\"any\",\"len\":9,\"sent\":0,\"kind\":\"unknown\"}]"),
+	       "json: every injection has its kind, last");
+	free(js);
+	json_decref(j);
+	scanners_free(&l);
 }
 
 TAP_SUITE(show_scanner_malformed)
