@@ -14,8 +14,19 @@
 #endif
 
 #ifndef NL_SET_ERR_MSG_FMT
-/* Before 6.2 extended acks carry only static strings: keep the format. */
-#define NL_SET_ERR_MSG_FMT(extack, fmt, args...) NL_SET_ERR_MSG(extack, fmt)
+/*
+ * Before 6.2 extended acks carry only static strings: the format is the
+ * message (its arguments checked against it, and not printed).
+ */
+static inline __printf(2, 3) void
+sis_ext_ack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	if (extack)
+		extack->_msg = fmt;
+}
+
+#define NL_SET_ERR_MSG_FMT(extack, fmt, args...)			\
+	sis_ext_ack_fmt(extack, fmt, ##args)
 #endif
 
 /* skb_gso_segment(): in <net/gso.h> since 6.5 (Kbuild tells). */
