@@ -13,6 +13,7 @@
 #include "bridge.h"
 #include "conn.h"
 #include "held.h"
+#include "inject.h"
 #include "queue.h"
 #include "scanner.h"
 #include "subscription.h"
@@ -48,8 +49,34 @@ void sis_conn_exit(void)
 	kmem_cache_destroy(sis_conn_cache);
 }
 
+/* The map lets go of an injected block (seqmap.h). */
+static void sis_conn_release_block(void *data)
+{
+	sis_inject_put(data);
+}
+
+void sis_conn_forget_edits(struct sis_conn *c, int d)
+{
+	struct sis_stream *st = &c->st[d];
+	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
+					    SIS_TCB_HOST : SIS_TCB_NET];
+	u64 below;
+
+	lockdep_assert_held(&c->lock);
+
+	if (!st->map.n || st->rcv_ack <= rcv->max_win)
+		return;
+	below = st->rcv_ack - rcv->max_win;
+	if (below > st->map.floor)
+		sis_seqmap_forget(&st->map, below, sis_conn_release_block);
+}
+
 void sis_conn_free(struct sis_conn *c)
 {
+	int d;
+
+	for (d = 0; d < SIS_STREAM_DIRS; d++)
+		sis_seqmap_destroy(&c->st[d].map, sis_conn_release_block);
 	if (c->n_slots == 1)
 		kmem_cache_free(sis_conn_cache, c);
 	else
@@ -264,6 +291,7 @@ int sis_conn_insert(struct sis_bridge *sb, struct sis_conn *c)
 	c->half_open = true;
 	c->st[0].mem = &cs->mem;
 	c->st[1].mem = &cs->mem;
+	c->stats = &cs->stats;
 	err = rhashtable_lookup_insert_fast(&cs->table, &c->node,
 					    sis_conn_params);
 	if (err)
@@ -384,6 +412,11 @@ static bool __sis_conn_unlink(struct sis_bridge *sb, struct sis_conn *c,
 	sis_conn_unaccount(c);
 	for (i = 0; done && i < SIS_STREAM_DIRS; i++)
 		sis_stream_flush(&c->st[i], done);
+	/* The maps go with the connection; no edit comes once dead. */
+	for (i = 0; i < SIS_STREAM_DIRS; i++) {
+		atomic_long_sub(c->st[i].map_mem, &cs->mem);
+		c->st[i].map_mem = 0;
+	}
 	list_splice_init(&c->lost, &lost);
 	spin_unlock_bh(&c->lock);
 	sis_holds_finish(&lost);

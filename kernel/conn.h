@@ -69,6 +69,7 @@ struct sis_watch {
 	u64 passed[SIS_STREAM_DIRS];	/* bytes it passed, if it contains */
 	u64 owed[SIS_STREAM_DIRS];	/* counted in its scanner's stream_owed */
 	unsigned long owed_since[SIS_STREAM_DIRS];	/* jiffies, 0: none */
+	u32 cuts;			/* made in the connection, both ways */
 };
 
 /*
@@ -108,6 +109,8 @@ struct sis_conn {
 	 * was delivered (struct sis_hold): finished after the lock is let go.
 	 */
 	struct list_head lost;
+	/* The bridge's counters (once inserted; NULL before). */
+	struct sis_conn_stats *stats;
 	struct rcu_head rcu;
 	/* as many as matched the first SYN; watchers leave, none come */
 	struct sis_watch watch[];
@@ -149,6 +152,14 @@ struct sis_conn_stats {
 	atomic64_t resets_sent;		/* those RSTs */
 	atomic64_t dupacks;		/* sent for held bytes (dupack.h) */
 	atomic64_t pruned;		/* segments held past a hole, let go */
+	atomic64_t cuts;		/* scanners' decisions (decide.c) */
+	atomic64_t cut_bytes;
+	atomic64_t injects;
+	atomic64_t inject_bytes;
+	atomic64_t rewritten;		/* segments built again (rewrite.h) */
+	atomic64_t translated;		/* segments renumbered only */
+	atomic64_t kills;		/* killed by a scanner's decision */
+	atomic64_t max_cuts;		/* of those, for a cut over max-cuts */
 };
 
 /* A bridge's connection table. */
@@ -167,6 +178,16 @@ struct sis_conns {
 	struct delayed_work gc;
 	bool gc_running;		/* cleared at detach: no re-arming */
 };
+
+/*
+ * Do its SYNs carry TCP-MD5, TCP-AO or MPTCP? Their segments cannot be
+ * edited: a signature covers the bytes, MPTCP maps them (tcp-shadow notes).
+ */
+static inline bool sis_conn_no_edits(const struct sis_conn *c)
+{
+	return (c->tcb[SIS_TCB_HOST].opts | c->tcb[SIS_TCB_NET].opts) &
+	       (SIS_OPT_MD5 | SIS_OPT_AO | SIS_OPT_MPTCP);
+}
 
 /* Would @more bytes put the bridge over max-memory? */
 static inline bool sis_conns_over_memory(const struct sis_conns *cs,
@@ -197,6 +218,11 @@ void sis_conn_opened(struct sis_bridge *sb, struct sis_conn *c);
 void sis_conns_shrink(struct sis_bridge *sb);
 struct sis_conn *sis_conn_next(struct sis_bridge *sb, u64 after);
 void sis_segs_free(struct list_head *segs);
+/*
+ * Let direction @d's map forget the edits both ends are past by more than
+ * the receiver's largest window (seqmap.h). Locked.
+ */
+void sis_conn_forget_edits(struct sis_conn *c, int d);
 void sis_conn_finish_lost(struct sis_conn *c);
 
 /* track.c: the datapath */
@@ -215,8 +241,15 @@ void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
 void sis_conn_overdue(struct sis_conn *c, unsigned long now,
 		      struct list_head *done, struct list_head *emit);
 void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit);
+struct sis_watch *sis_watch_find(struct sis_conn *c,
+				 const struct sis_scanner *sc);		/* locked */
+void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d);
+								/* locked */
+
+/* decide.c: the scanners' decisions */
 int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
-		    unsigned int n, struct netlink_ext_ack *extack);
+		    unsigned int n, u64 *killed_conn,
+		    struct netlink_ext_ack *extack);
 void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub);
 
 #endif /* _SIS_CONN_H */

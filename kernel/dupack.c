@@ -6,6 +6,8 @@
 #include "conn.h"
 #include "dupack.h"
 #include "forge.h"
+#include "seqmap.h"
+#include "tcp_seq.h"
 
 /* The run of kept bytes around @seg, SIS_DUPACK_WALK segments each way. */
 static void sis_dupack_run(const struct sis_stream *st,
@@ -37,11 +39,18 @@ static void sis_dupack_run(const struct sis_stream *st,
 	*a = max(*a, st->seen);
 }
 
-void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
-		     const struct sis_seg *seg, struct sk_buff_head *acks)
+/*
+ * A pure ACK from the receiver of direction @d to its sender,
+ * acknowledging @ack, with SACK block [@a, @b) of stream offsets if @b,
+ * onto @acks. Locked.
+ */
+static void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
+			       int d, u32 ack, u64 a, u64 b,
+			       struct sk_buff_head *acks)
 {
 	const struct sis_stream *st = &c->st[d];
 	int o = !d;	/* the ACK goes the other way */
+	const struct sis_stream *ost = &c->st[o];
 	/* It speaks for the receiver of @d, to that direction's sender. */
 	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
 					    SIS_TCB_HOST : SIS_TCB_NET];
@@ -50,14 +59,13 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	__be32 opts[SIS_FORGE_OPTS_MAX / 4];
 	struct sis_forge f = {
 		.seq = rcv->snd_nxt,
-		.ack = rcv->rcv_nxt,
+		.ack = ack,
 		.flags = TCPHDR_ACK,
 		.opts = (const u8 *)opts,
 	};
 	struct net_device *dev;
 	struct sk_buff *skb;
 	__be32 *p = opts;
-	u64 a, b;
 
 	lockdep_assert_held(&c->lock);
 
@@ -69,6 +77,10 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	dev = sis_forge_dev(sb, o);
 	if (!dev)
 		return;
+	/* Its own bytes as their receiver numbers them (rewrite.h). */
+	if (ost->isn_valid)
+		f.seq = sis_seqmap_fwd_seq(&ost->map, ost->isn, ost->rcv_ack,
+					   f.seq);
 	/*
 	 * Its SYN's window was not scaled, later ones are: in its units now,
 	 * and never rounded down to a zero window it did not offer.
@@ -80,11 +92,10 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
 		/* The newest the sender got: never ahead of its TS.Recent. */
-		*p++ = htonl(c->st[o].ts_seen ? c->st[o].ts_max : rcv->ts_max);
+		*p++ = htonl(ost->ts_seen ? ost->ts_max : rcv->ts_max);
 		*p++ = htonl(rcv->ts_recent);
 	}
-	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_SACK_PERM)) {
-		sis_dupack_run(st, seg, &a, &b);
+	if (b && sis_tcb_negotiated(rcv, snd, SIS_OPT_SACK_PERM)) {
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 			     (TCPOPT_SACK << 8) |
 			     (TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK));
@@ -95,6 +106,38 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 	skb = sis_forge_build(sb, c, o, dev, &f);
 	if (skb)
 		__skb_queue_tail(acks, skb);
+}
+
+void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
+		     const struct sis_seg *seg, struct sk_buff_head *acks)
+{
+	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
+					    SIS_TCB_HOST : SIS_TCB_NET];
+	u64 a, b;
+
+	sis_dupack_run(&c->st[d], seg, &a, &b);
+	sis_conn_forge_ack(sb, c, d, rcv->rcv_nxt, a, b, acks);
+}
+
+void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
+		      struct sk_buff_head *acks)
+{
+	struct sis_stream *st = &c->st[d];
+	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
+					    SIS_TCB_HOST : SIS_TCB_NET];
+	u64 had, ack;
+
+	lockdep_assert_held(&c->lock);
+
+	/* What the receiver acknowledged, and what that now covers. */
+	if (!st->isn_valid ||
+	    !sis_seq_off(rcv->rcv_nxt, st->isn + 1 + (u32)st->rcv_ack,
+			 st->rcv_ack, &had))
+		return;
+	ack = sis_seqmap_rev(&st->map, sis_seqmap_fwd(&st->map, had));
+	if (ack <= had)
+		return;
+	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)ack, 0, 0, acks);
 }
 
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks)

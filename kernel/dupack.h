@@ -25,6 +25,13 @@
  * ACK carries the newest bytes, and the sender's scoreboard keeps what
  * earlier ones said.
  *
+ * The same ACK acknowledges cut bytes (seqmap.h) that the receiver, which
+ * never gets them, cannot: once it has everything before them, as soon as
+ * a segment of the sender's is found all cut.
+ *
+ * With edits on the receiver's own stream, the ACK's sequence number is
+ * in the numbering its sender's peer reads (rewrite.h).
+ *
  * None is sent for a connection signed with TCP-MD5 or TCP-AO (the bridge
  * cannot sign in the receiver's name) or using MPTCP (whose ACKs carry
  * the receiver's data-level acknowledgment, which the bridge cannot know).
@@ -48,6 +55,13 @@ struct sis_seg;
  */
 void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 		     const struct sis_seg *seg, struct sk_buff_head *acks);
+/*
+ * An ACK for the sender of direction @d of the cut bytes the receiver
+ * has everything before, if that acknowledges more than the receiver
+ * did, onto @acks. Locked.
+ */
+void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
+		      struct sk_buff_head *acks);
 /* Send them; under RCU, not locked. */
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks);
 

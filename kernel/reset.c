@@ -6,6 +6,7 @@
 #include "conn.h"
 #include "forge.h"
 #include "reset.h"
+#include "seqmap.h"
 
 /* At most this many RSTs per end (reset.h). */
 #define SIS_RESETS_PER_END	3
@@ -68,7 +69,11 @@ static void sis_reset_end(struct sis_bridge *sb, struct sis_conn *c, int d,
 		seq[n++] = to->rcv_nxt;
 	for (i = 0; i < n; i++) {
 		struct sis_forge f = {
-			.seq = seq[i],
+			/* As the receiver numbers them, edits made (rewrite.h). */
+			.seq = st->isn_valid ?
+			       sis_seqmap_fwd_seq(&st->map, st->isn,
+						  st->rcv_ack, seq[i]) :
+			       seq[i],
 			.ack = from->rcv_nxt,
 			.flags = TCPHDR_RST | TCPHDR_ACK,
 		};

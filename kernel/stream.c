@@ -113,6 +113,7 @@ void sis_stream_init(struct sis_stream *st)
 	memset(st, 0, sizeof(*st));
 	st->tree = RB_ROOT;
 	INIT_LIST_HEAD(&st->segs);
+	sis_seqmap_init(&st->map);
 }
 EXPORT_SYMBOL_IF_KUNIT(sis_stream_init);
 

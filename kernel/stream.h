@@ -44,6 +44,8 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+#include "seqmap.h"
+
 struct sis_held;
 
 #define SIS_STREAM_DIRS	2
@@ -61,6 +63,7 @@ struct sis_seg {
 	unsigned int ts_off;		/* its TSval's, 0: no timestamps */
 	u32 tsval;
 	u32 mem;			/* memory it pins: sis_seg_mem() */
+	bool drop;			/* on emit: nothing of it goes (rewrite.h) */
 };
 
 /*
@@ -96,6 +99,11 @@ struct sis_stream {
 	struct list_head segs;		/* the same, in the tree's order */
 	unsigned int kept_bytes;	/* payload bytes of kept segments */
 	unsigned int held_bytes;	/* of those, held */
+	/* Scanners' cuts and injections, from original to delivered. */
+	struct sis_seqmap map;
+	u32 map_mem;			/* its array, counted in *mem too */
+	/* A scanner needs bytes up to here: the window opens (more). */
+	u64 more;
 };
 
 void sis_stream_init(struct sis_stream *st);

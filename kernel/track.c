@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "dupack.h"
 #include "held.h"
+#include "rewrite.h"
 #include "scanner.h"
 #include "subscription.h"
 #include "tcp_seq.h"
@@ -427,6 +428,7 @@ static void sis_conn_ack(struct sis_conn *c, int d, u32 ack,
 	 */
 	st->rcv_ack = max(st->rcv_ack, min3(off, st->top, st->passed));
 	sis_conn_trim(c, d, done);
+	sis_conn_forget_edits(c, d);
 }
 
 /*
@@ -554,6 +556,7 @@ room:
 	seg->tsval = p->seg.tsval;
 	seg->mem = mem;
 	seg->held = NULL;
+	seg->drop = false;
 	if (hold) {
 		seg->held = sis_held_new(skb, state, &sb->hook_ops,
 					 sb->stats + d, sis_index_to_dir(d), 0);
@@ -703,6 +706,62 @@ static unsigned int sis_conn_malformed(struct sis_bridge *sb,
 }
 
 /*
+ * A segment of direction @d going on, with the connection's edits
+ * (rewrite.h): renumbered in place, or built again and handed on after
+ * the lock is let go, on @emit, as held segments are. Returns the hook's
+ * verdict. Locked.
+ */
+static unsigned int sis_conn_forward(struct sis_bridge *sb, struct sis_conn *c,
+				     u8 dir, struct sk_buff *skb,
+				     const struct nf_hook_state *state,
+				     const struct sis_pkt *p,
+				     struct list_head *emit,
+				     struct sk_buff_head *acks)
+{
+	int d = sis_dir_to_index(dir);
+	struct sis_stream *st = &c->st[d];
+	struct sk_buff *n = NULL;
+	struct sis_held *h;
+	struct sis_seg *seg;
+	u64 start;
+
+	if (sis_seqmap_identity(&st->map) || !st->isn_valid ||
+	    !sis_stream_off(st, p->seg.seq + !!(p->seg.flags & TCPHDR_SYN),
+			    &start))
+		return NF_ACCEPT;
+	switch (sis_rewrite_seg(c, d, skb, p->th_off, p->data_off, start,
+				p->seg.len, state->out, &n)) {
+	case SIS_REWRITE_SAME:
+		return NF_ACCEPT;
+	case SIS_REWRITE_RENUMBERED:
+		atomic64_inc(&sb->conns.stats.translated);
+		return NF_ACCEPT;
+	case SIS_REWRITE_EMPTY:
+		/* All cut: the sender may wait for an ACK only SIS can give. */
+		sis_conn_ack_cut(sb, c, d, acks);
+		return NF_DROP;
+	case SIS_REWRITE_FAILED:
+		return NF_DROP;
+	case SIS_REWRITE_BUILT:
+		break;
+	}
+	atomic64_inc(&sb->conns.stats.rewritten);
+	seg = kzalloc(sizeof(*seg), GFP_ATOMIC);
+	h = seg ? sis_held_new(n, state, &sb->hook_ops, sb->stats + d, dir,
+			       0) : NULL;
+	if (!h) {
+		kfree(seg);
+		kfree_skb(n);
+		return NF_DROP;
+	}
+	seg->held = h;
+	seg->skb = n;
+	list_add_tail(&seg->list, emit);
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+/*
  * The hook's stream part. Returns NF_ACCEPT (go on: frame scanners, then
  * the bridge), NF_DROP, or NF_STOLEN (held for stream scanners).
  */
@@ -753,10 +812,21 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 		spin_unlock(&c->lock);
 		return sis_conn_midstream(sb, &p);
 	}
-	verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done, &emit,
-				   &acks);
+	/* Its ACK and SACK blocks as the other end numbers its bytes. */
+	if (sis_rewrite_acks(c, sis_dir_to_index(dir), skb, p.th_off,
+			     &p.seg.ack))
+		verdict = NF_DROP;
+	else
+		verdict = sis_conn_segment(sb, c, dir, skb, state, &p, &done,
+					   &emit, &acks);
 	if (verdict == NF_ACCEPT && p.ts_off)
 		sis_stream_ts(&c->st[sis_dir_to_index(dir)], p.seg.tsval);
+	if (verdict == NF_ACCEPT &&
+	    sis_rewrite_window(c, sis_dir_to_index(dir), skb, p.th_off))
+		verdict = NF_DROP;
+	if (verdict == NF_ACCEPT)
+		verdict = sis_conn_forward(sb, c, dir, skb, state, &p, &emit,
+					   &acks);
 	sis_conn_deliver(c, &done, &emit);
 	opened = c->open;
 	spin_unlock(&c->lock);

@@ -25,6 +25,7 @@
 #include "conn.h"
 #include "held.h"
 #include "queue.h"
+#include "rewrite.h"
 #include "scan.h"
 #include "scanner.h"
 #include "subscription.h"
@@ -62,7 +63,7 @@ void sis_conn_set_passed(struct sis_conn *c, int d)
  * What a containing watcher owes (bytes given, not passed) counts against
  * its scanner's max-bytes, over all its connections. Locked.
  */
-static void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d)
+void sis_watch_account(struct sis_conn *c, struct sis_watch *w, int d)
 {
 	u64 given = w->delivered[d], owed = 0;
 
@@ -105,16 +106,62 @@ void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
 	sis_watch_account(c, w, d);
 }
 
+/*
+ * Held segments of direction @d on their way out (from @first on @emit),
+ * rewritten for the direction's edits (rewrite.h) now, under the lock,
+ * whatever edits came while they were held. Locked.
+ */
+static void sis_conn_rewrite_emitted(struct sis_conn *c, int d,
+				     struct list_head *first,
+				     struct list_head *emit)
+{
+	struct sis_seg *seg = list_entry(first, struct sis_seg, list);
+
+	lockdep_assert_held(&c->lock);
+
+	list_for_each_entry_from(seg, emit, list) {
+		struct sis_held *h = seg->held;
+		struct sk_buff *n = NULL;
+
+		switch (sis_rewrite_seg(c, d, h->skb, seg->th_off,
+					seg->data_off, seg->start,
+					seg->end - seg->start, h->state.out,
+					&n)) {
+		case SIS_REWRITE_SAME:
+			break;
+		case SIS_REWRITE_RENUMBERED:
+			if (c->stats)
+				atomic64_inc(&c->stats->translated);
+			break;
+		case SIS_REWRITE_BUILT:
+			if (c->stats)
+				atomic64_inc(&c->stats->rewritten);
+			consume_skb(h->skb);
+			h->skb = n;
+			seg->skb = n;
+			break;
+		case SIS_REWRITE_EMPTY:
+		case SIS_REWRITE_FAILED:
+			seg->drop = true;
+			break;
+		}
+	}
+}
+
 void sis_conn_repass(struct sis_conn *c, int d, struct list_head *done,
 		     struct list_head *emit)
 {
 	struct sis_stream *st = &c->st[d];
+	struct list_head *last = emit->prev;
 
 	sis_conn_set_passed(c, d);
-	if (st->cut)
+	if (st->cut) {
 		sis_stream_flush(st, done);
-	else
-		sis_stream_release(st, emit);
+		return;
+	}
+	sis_stream_release(st, emit);
+	if (!sis_seqmap_identity(&st->map) && last->next != emit)
+		sis_conn_rewrite_emitted(c, d, last->next, emit);
 }
 
 /* Tell the watcher about the connection. False: not now, no room. */
@@ -319,9 +366,9 @@ void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit)
 	rcu_read_lock();
 	list_for_each_entry_safe(seg, tmp, emit, list) {
 		struct sis_held *h = seg->held;
-		unsigned int verdict = NF_ACCEPT;
+		unsigned int verdict = seg->drop ? NF_DROP : NF_ACCEPT;
 
-		if (atomic_read(&sb->n_subs))
+		if (!seg->drop && atomic_read(&sb->n_subs))
 			verdict = sis_scan(sb, h->dir, h->skb, &h->state);
 		if (verdict == NF_STOLEN)
 			sis_held_forget(h);
@@ -334,8 +381,8 @@ void sis_conn_emit(struct sis_bridge *sb, struct list_head *emit)
 	local_bh_enable();
 }
 
-static struct sis_watch *sis_watch_find(struct sis_conn *c,
-					const struct sis_scanner *sc)
+struct sis_watch *sis_watch_find(struct sis_conn *c,
+				 const struct sis_scanner *sc)
 {
 	unsigned int i;
 
@@ -343,137 +390,6 @@ static struct sis_watch *sis_watch_find(struct sis_conn *c,
 		if (c->watch[i].sc == sc)
 			return &c->watch[i];
 	return NULL;
-}
-
-/*
- * Check one pass against the connection's state, without changing it.
- * @base: where the scanner's passes of this direction end, counting those
- * earlier in the same request. Returns 1 if the pass is stale (nothing to
- * do), 0 if it applies, or an error. Under RCU.
- */
-static int sis_pass_check(struct sis_scanner *sc, const struct sis_stream_pass *p,
-			  unsigned int i, u64 base, struct netlink_ext_ack *extack)
-{
-	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
-	int d = sis_dir_to_index(p->dir), ret = 1;
-	struct sis_watch *w;
-	u64 seen;
-
-	if (!c)
-		return 1;
-	spin_lock_bh(&c->lock);
-	w = c->dead ? NULL : sis_watch_find(c, sc);
-	if (!w || !(w->dirs & BIT(d)))
-		goto out;
-	if (!(w->contain & BIT(d))) {
-		NL_SET_ERR_MSG_FMT(extack,
-				   "pass %u: the scanner only reads this direction of connection %llu",
-				   i, p->conn);
-		ret = -EPERM;
-		goto out;
-	}
-	base = max(base, w->passed[d]);
-	seen = w->delivered[d];
-	ret = 0;
-	if (p->offset > base) {
-		NL_SET_ERR_MSG_FMT(extack,
-				   "pass %u: offset %llu leaves a gap: bytes are passed up to %llu",
-				   i, p->offset, base);
-		ret = -EINVAL;
-	} else if (p->len != SIS_PASS_ALL && p->offset + p->len > seen) {
-		NL_SET_ERR_MSG_FMT(extack,
-				   "pass %u: bytes up to %llu were not delivered (%llu so far)",
-				   i, p->offset + p->len, seen);
-		ret = -EINVAL;
-	}
-out:
-	spin_unlock_bh(&c->lock);
-	return ret;
-}
-
-static void sis_pass_apply(struct sis_scanner *sc,
-			   const struct sis_stream_pass *p)
-{
-	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
-	int d = sis_dir_to_index(p->dir);
-	struct sis_watch *w;
-	LIST_HEAD(done);
-	LIST_HEAD(emit);
-
-	if (!c)
-		return;
-	spin_lock_bh(&c->lock);
-	w = c->dead ? NULL : sis_watch_find(c, sc);
-	if (!w || !(w->contain & BIT(d)))
-		goto out;
-	if (p->len == SIS_PASS_ALL) {
-		w->contain &= ~BIT(d);
-		w->dirs &= ~BIT(d);
-		w->owed_since[d] = 0;
-	} else {
-		w->passed[d] = max(w->passed[d], p->offset + p->len);
-		if (w->passed[d] >= w->delivered[d])
-			w->owed_since[d] = 0;
-		else
-			w->owed_since[d] = jiffies | 1;
-	}
-	sis_watch_account(c, w, d);
-	sis_conn_repass(c, d, &done, &emit);
-	/* It has read what it passed: room for what waits. */
-	sis_conn_deliver(c, &done, &emit);
-out:
-	spin_unlock_bh(&c->lock);
-	sis_conn_finish_lost(c);
-	sis_conn_emit(sc->sb, &emit);
-	sis_segs_free(&done);
-}
-
-/* Where the scanner's passes of p[i]'s direction end, earlier in p. */
-static u64 sis_pass_base(const struct sis_stream_pass *p, unsigned int i)
-{
-	unsigned int j = i;
-
-	while (j--)
-		if (p[j].conn == p[i].conn && p[j].dir == p[i].dir)
-			return p[j].len == SIS_PASS_ALL ? U64_MAX :
-			       p[j].offset + p[j].len;
-	return 0;
-}
-
-/*
- * A scanner's passes (SIS_CMD_STREAM_PASS). All are checked first, so that
- * a bad one changes nothing; then each is applied. Process context.
- */
-int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
-		    unsigned int n, struct netlink_ext_ack *extack)
-{
-	static const u8 zero[sizeof(p->reserved)];
-	unsigned int i;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		if ((p[i].dir != SIS_DIR_IN && p[i].dir != SIS_DIR_OUT) ||
-		    memcmp(p[i].reserved, zero, sizeof(zero)) || !p[i].len ||
-		    (p[i].len != SIS_PASS_ALL &&
-		     p[i].offset + p[i].len < p[i].offset)) {
-			NL_SET_ERR_MSG_FMT(extack,
-					   "pass %u: bad direction, length or reserved bits",
-					   i);
-			return -EINVAL;
-		}
-	}
-	rcu_read_lock();
-	for (i = 0; i < n; i++) {
-		err = sis_pass_check(sc, &p[i], i, sis_pass_base(p, i), extack);
-		if (err < 0) {
-			rcu_read_unlock();
-			return err;
-		}
-	}
-	for (i = 0; i < n; i++)
-		sis_pass_apply(sc, &p[i]);
-	rcu_read_unlock();
-	return 0;
 }
 
 /* Does the watcher's going cut a direction (it contains, fails closed)? */
