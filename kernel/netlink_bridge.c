@@ -211,6 +211,14 @@ static int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_RESETS_SENT, &s->resets_sent },
 		{ SIS_SSTATS_A_DUPACKS, &s->dupacks },
 		{ SIS_SSTATS_A_PRUNED, &s->pruned },
+		{ SIS_SSTATS_A_CUTS, &s->cuts },
+		{ SIS_SSTATS_A_CUT_BYTES, &s->cut_bytes },
+		{ SIS_SSTATS_A_INJECTS, &s->injects },
+		{ SIS_SSTATS_A_INJECT_BYTES, &s->inject_bytes },
+		{ SIS_SSTATS_A_REWRITTEN, &s->rewritten },
+		{ SIS_SSTATS_A_TRANSLATED, &s->translated },
+		{ SIS_SSTATS_A_KILLS, &s->kills },
+		{ SIS_SSTATS_A_MAX_CUTS, &s->max_cuts },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {

@@ -394,7 +394,7 @@ struct sis_alert {
 };
 
 static int sis_alert_send(struct net *net, const struct sis_alert *a,
-			  const struct nlattr *msg_attr)
+			  const void *text, unsigned int text_len)
 {
 	unsigned int data_len = min_t(unsigned int, a->len, SIS_ALERT_DATA_MAX);
 	struct nlattr *nest;
@@ -404,7 +404,7 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 	msg = genlmsg_new(nla_total_size(sizeof(u32)) + nla_total_size(0) +
 			  nla_total_size(SIS_NAME_MAX) +
 			  2 * nla_total_size_64bit(sizeof(u64)) +
-			  nla_total_size(nla_len(msg_attr)) +
+			  nla_total_size(text_len) +
 			  nla_total_size(sizeof(u8)) +
 			  nla_total_size(sizeof(u32)) +
 			  nla_total_size(data_len), GFP_KERNEL);
@@ -420,8 +420,7 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 	    nla_put_string(msg, SIS_ALERT_A_SCANNER, a->scanner) ||
 	    nla_put_u64_64bit(msg, SIS_ALERT_A_TIME, ktime_get_real_ns(),
 			      SIS_ALERT_A_PAD) ||
-	    nla_put(msg, SIS_ALERT_A_MSG, nla_len(msg_attr),
-		    nla_data(msg_attr)))
+	    nla_put(msg, SIS_ALERT_A_MSG, text_len, text))
 		goto err_free;
 	if (a->len &&
 	    (nla_put_u64_64bit(msg, SIS_ALERT_A_FRAME_NUM, a->frame_num,
@@ -440,6 +439,25 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 err_free:
 	nlmsg_free(msg);
 	return -EMSGSIZE;
+}
+
+/*
+ * A scanner went over its capability's max-cuts on a connection, which
+ * was killed: the administrator is told on the alerts group, in the
+ * scanner's name (it is not rate-limited as the scanner's own alerts are,
+ * which the scanner could use up to hide it).
+ */
+static void sis_alert_max_cuts(struct net *net, const char *scanner,
+			       int ifindex, u64 conn)
+{
+	struct sis_alert a = { .ifindex = ifindex };
+	char text[80];
+	int len;
+
+	strscpy(a.scanner, scanner, sizeof(a.scanner));
+	len = scnprintf(text, sizeof(text),
+			"max-cuts exceeded: connection %llu killed", conn);
+	sis_alert_send(net, &a, text, len);
 }
 
 int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
@@ -494,7 +512,8 @@ out:
 	rcu_read_unlock();
 	if (send)
 		err = sis_alert_send(genl_info_net(info), a,
-				     tb[SIS_ALERT_A_MSG]);
+				     nla_data(tb[SIS_ALERT_A_MSG]),
+				     nla_len(tb[SIS_ALERT_A_MSG]));
 	kfree(a);
 	return err;
 }
@@ -602,7 +621,10 @@ void sis_nl_proc_unregister(void)
 int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[SIS_A_PASSES];
+	char name[SIS_NAME_MAX] = "";
 	struct sis_scanner *sc;
+	u64 killed = 0;
+	int ifindex = 0;
 	int err;
 
 	if (SIS_NL_REQUIRE(info, SIS_A_PASSES, "missing passes (SIS_A_PASSES)"))
@@ -613,13 +635,18 @@ int sis_nl_stream_pass(struct sk_buff *skb, struct genl_info *info)
 	}
 	rcu_read_lock();
 	sc = sis_nl_self(skb, info);
-	if (sc)
+	if (sc) {
 		err = sis_conn_passes(sc, nla_data(attr),
 				      nla_len(attr) /
 				      sizeof(struct sis_stream_pass),
-				      info->extack);
-	else
+				      &killed, info->extack);
+		strscpy(name, sc->name, sizeof(name));
+		ifindex = sc->sb->br_dev->ifindex;
+	} else {
 		err = -ENOTCONN;
+	}
 	rcu_read_unlock();
+	if (killed)
+		sis_alert_max_cuts(genl_info_net(info), name, ifindex, killed);
 	return err;
 }

@@ -384,8 +384,9 @@
  *   on SIS_MCGRP_ALERTS. Any other breach of the rules above is EINVAL.
  *   The request is checked as a whole first, and refused whole, with an
  *   extended ack message naming the decision. Decisions for a connection
- *   that is gone, or for bytes already decided, are ignored. Sent without
- *   NLM_F_ACK, like verdicts.
+ *   that is gone or that the scanner does not watch (a scanner learns
+ *   nothing of other scanners' connections), or for bytes already
+ *   decided, are ignored. Sent without NLM_F_ACK, like verdicts.
  *
  * SIS_CMD_SET_BRIDGE (admin)
  *   Request: SIS_A_IFINDEX (required), SIS_A_LIMITS: nest of enum
@@ -969,7 +970,7 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_OVERMEMORY,	/* u64, not kept: over max-memory */
 	SIS_SSTATS_A_KILLED,		/* u64, killed: RSTs to both ends */
 	SIS_SSTATS_A_RESETS_SENT,	/* u64, those RSTs */
-	SIS_SSTATS_A_DUPACKS,		/* u64, sent for bytes held past a hole */
+	SIS_SSTATS_A_DUPACKS,		/* u64, ACKs for bytes held past a hole, or cut */
 	SIS_SSTATS_A_PRUNED,		/* u64, segments held past a hole, let go */
 	SIS_SSTATS_A_CUTS,		/* u64, ranges cut by scanners */
 	SIS_SSTATS_A_CUT_BYTES,		/* u64, bytes in them */
