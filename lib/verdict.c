@@ -114,29 +114,77 @@ int sis_cut(struct sis_scanner *sc, uint64_t num)
 	return verdict(sc, num, SIS_VERDICT_CUT);
 }
 
-int sis_stream_pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
-		    uint64_t offset, uint64_t len)
+/* Queue one stream decision, checked by the caller. */
+static int decide(struct sis_scanner *sc, const struct sis_stream_pass *d)
 {
 	int r;
 
-	if ((dir != SIS_DIR_IN && dir != SIS_DIR_OUT) ||
-	    (len != SIS_PASS_ALL && offset + len < offset))
+	if (d->dir != SIS_DIR_IN && d->dir != SIS_DIR_OUT)
 		return -EINVAL;
-	if (!len)
-		return 0;
 	/* Verdicts queued before, or a full queue whose send failed. */
 	if (sc->nverdicts || sc->npasses == SIS_PASSES_MAX) {
 		r = sis_flush(sc);
 		if (r < 0)
 			return r;
 	}
-	sc->passes[sc->npasses++] = (struct sis_stream_pass){
-		.conn = conn, .offset = offset, .len = len, .dir = dir,
-	};
+	sc->passes[sc->npasses++] = *d;
 	/* A failure leaves the batch for the next call that sends. */
 	if (sc->npasses == SIS_PASSES_MAX)
 		sis_flush(sc);
 	return 0;
+}
+
+int sis_stream_pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		    uint64_t offset, uint64_t len)
+{
+	if (len != SIS_PASS_ALL && offset + len < offset)
+		return -EINVAL;
+	if (!len)
+		return (dir != SIS_DIR_IN && dir != SIS_DIR_OUT) ? -EINVAL : 0;
+	return decide(sc, &(struct sis_stream_pass){
+		.conn = conn, .offset = offset, .len = len, .dir = dir,
+		.op = SIS_STREAM_OP_PASS,
+	});
+}
+
+int sis_stream_cut(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		   uint64_t offset, uint64_t len)
+{
+	if (len == SIS_PASS_ALL || offset + len < offset)
+		return -EINVAL;
+	if (!len)
+		return (dir != SIS_DIR_IN && dir != SIS_DIR_OUT) ? -EINVAL : 0;
+	return decide(sc, &(struct sis_stream_pass){
+		.conn = conn, .offset = offset, .len = len, .dir = dir,
+		.op = SIS_STREAM_OP_CUT,
+	});
+}
+
+int sis_stream_inject(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		      uint64_t offset, uint32_t id)
+{
+	return decide(sc, &(struct sis_stream_pass){
+		.conn = conn, .offset = offset, .dir = dir,
+		.op = SIS_STREAM_OP_INJECT, .inject = id,
+	});
+}
+
+int sis_stream_more(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		    uint64_t offset, uint64_t len)
+{
+	if (!len || len == SIS_PASS_ALL || offset + len < offset)
+		return -EINVAL;
+	return decide(sc, &(struct sis_stream_pass){
+		.conn = conn, .offset = offset, .len = len, .dir = dir,
+		.op = SIS_STREAM_OP_MORE,
+	});
+}
+
+int sis_stream_kill(struct sis_scanner *sc, uint64_t conn, uint8_t dir)
+{
+	return decide(sc, &(struct sis_stream_pass){
+		.conn = conn, .dir = dir, .op = SIS_STREAM_OP_KILL,
+	});
 }
 
 unsigned int sis_scanner_queued(const struct sis_scanner *sc)

@@ -1484,3 +1484,52 @@ TAP_SUITE(lib_scanner_stream_pass)
 	       "stream pass: sent at close");
 	fake_reset();
 }
+
+TAP_SUITE(lib_scanner_stream_decide)
+{
+	struct sis_scanner *sc = fake_start();
+	const struct sis_stream_pass *p;
+	struct sis_event ev;
+	int n, r;
+
+	/* Refused here: nothing queued. */
+	tap_ok(sis_stream_cut(sc, 1, SIS_DIR_ANY, 0, 10) == -EINVAL &&
+	       sis_stream_cut(sc, 1, SIS_DIR_IN, 0, SIS_PASS_ALL) == -EINVAL &&
+	       sis_stream_cut(sc, 1, SIS_DIR_IN, UINT64_MAX - 5, 10) ==
+	       -EINVAL && sis_scanner_queued(sc) == 0,
+	       "stream cut: a bad direction, the rest of the stream, overflow");
+	tap_ok(sis_stream_cut(sc, 1, SIS_DIR_IN, 10, 0) == 0 &&
+	       sis_scanner_queued(sc) == 0,
+	       "stream cut: an empty range is not sent");
+	tap_ok(sis_stream_inject(sc, 1, 0, 10, 7) == -EINVAL &&
+	       sis_stream_kill(sc, 1, SIS_DIR_ANY) == -EINVAL &&
+	       sis_stream_more(sc, 1, SIS_DIR_IN, 0, 0) == -EINVAL &&
+	       sis_stream_more(sc, 1, SIS_DIR_IN, 0, SIS_PASS_ALL) == -EINVAL &&
+	       sis_stream_more(sc, 1, SIS_DIR_IN, UINT64_MAX, 1) == -EINVAL &&
+	       sis_scanner_queued(sc) == 0,
+	       "stream inject, more, kill: bad arguments");
+
+	/* One request, in the order queued, each op as the kernel reads it. */
+	r = sis_stream_pass(sc, 5, SIS_DIR_IN, 0, 100);
+	r |= sis_stream_inject(sc, 5, SIS_DIR_IN, 100, 42);
+	r |= sis_stream_cut(sc, 5, SIS_DIR_IN, 100, 50);
+	r |= sis_stream_more(sc, 5, SIS_DIR_OUT, 0, 1 << 20);
+	r |= sis_stream_kill(sc, 6, SIS_DIR_OUT);
+	tap_ok(r == 0 && sis_scanner_queued(sc) == 5, "stream decide: queued");
+	r = sis_read(sc, &ev, SIS_READ_NONBLOCK);
+	n = sent_passes(fk.nsent - 1, &p);
+	tap_ok(r == -EAGAIN && n == 5 &&
+	       p[0].op == SIS_STREAM_OP_PASS && p[0].offset == 0 &&
+	       p[0].len == 100 && !p[0].inject &&
+	       p[1].op == SIS_STREAM_OP_INJECT && p[1].conn == 5 &&
+	       p[1].dir == SIS_DIR_IN && p[1].offset == 100 && !p[1].len &&
+	       p[1].inject == 42 &&
+	       p[2].op == SIS_STREAM_OP_CUT && p[2].offset == 100 &&
+	       p[2].len == 50 && !p[2].inject &&
+	       p[3].op == SIS_STREAM_OP_MORE && p[3].dir == SIS_DIR_OUT &&
+	       p[3].offset == 0 && p[3].len == 1 << 20 &&
+	       p[4].op == SIS_STREAM_OP_KILL && p[4].conn == 6 &&
+	       p[4].dir == SIS_DIR_OUT && !p[4].offset && !p[4].len,
+	       "stream decide: pass, inject, cut, more and kill in one request");
+	fake_reset();
+}

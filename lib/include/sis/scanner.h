@@ -5,7 +5,8 @@
  * NAME
  *	sis_scanner_open, sis_scanner_attach, sis_scanner_fd, sis_subscribe,
  *	sis_unsubscribe, sis_read, sis_read_extack, sis_pass, sis_cut,
- *	sis_stream_pass, sis_flush, sis_inject, sis_alert, sis_scanner_close -
+ *	sis_stream_pass, sis_stream_cut, sis_stream_inject, sis_stream_more,
+ *	sis_stream_kill, sis_flush, sis_inject, sis_alert, sis_scanner_close -
  *	write a SIS scanner process
  *
  * SYNOPSIS
@@ -30,10 +31,16 @@
  *	direction it covers reassembled and in order (SIS_EVENT_STREAM_DATA),
  *	and the end of each direction (SIS_EVENT_CONN_END). With contain
  *	rights the bytes wait in the kernel until the scanner passes them
- *	(sis_stream_pass) by their offset in the stream.
+ *	(sis_stream_pass) by their offset in the stream; it may instead cut
+ *	them (sis_stream_cut), put a block the administrator registered
+ *	before them (sis_stream_inject), ask for more before deciding
+ *	(sis_stream_more) or reset the connection (sis_stream_kill): the
+ *	paper's active changes. The kernel renumbers the rest of the
+ *	connection for both ends, so that each reads what the scanners
+ *	decided.
  *
- *	Verdicts and passes are batched: sis_pass(), sis_cut() and
- *	sis_stream_pass() only queue them. The batch is sent when it is full
+ *	Verdicts and stream decisions are batched: sis_pass(), sis_cut() and
+ *	the sis_stream_*() calls only queue them. The batch is sent when it is full
  *	(SIS_VERDICTS_MAX verdicts, SIS_PASSES_MAX passes), by sis_flush(),
  *	before sis_read() would block or return -EAGAIN, before any other
  *	request (so the kernel sees requests in program order) and by
@@ -320,6 +327,78 @@ int sis_cut(struct sis_scanner *sc, uint64_t num);
  */
 int sis_stream_pass(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
 		    uint64_t offset, uint64_t len);
+
+/*
+ * sis_stream_cut - remove held bytes from a stream
+ *
+ *	Cuts bytes [offset, offset + len) of direction dir of connection
+ *	conn: the receiver never gets them, and the connection goes on (the
+ *	kernel renumbers the rest, and acknowledges the cut bytes to the
+ *	sender). A cut is a decision, as a pass is: it must start where the
+ *	scanner's decided bytes (passed or cut) end, and cover only bytes
+ *	delivered; the bytes it covers count as decided. Offsets are always
+ *	the sender's, as in the data events, whatever was cut or injected
+ *	before. A len of 0 cuts nothing and is not sent.
+ *
+ *	Queued with the passes and sent as they are (sis_stream_pass()).
+ *	The kernel refuses the whole request (through sis_read()) with
+ *	-EINVAL when a cut breaks the rules above, -EPERM on a direction the
+ *	scanner only reads, -EOPNOTSUPP on a connection using TCP-MD5,
+ *	TCP-AO or MPTCP, and -ENOSPC past SIS_EDITS_MAX edits of a
+ *	direction. Past its capability's max-cuts the connection is killed
+ *	instead, and the administrator alerted.
+ *
+ *	Errors: -EINVAL (dir is not SIS_DIR_IN or SIS_DIR_OUT, len is
+ *	SIS_PASS_ALL, or offset + len overflows), and send errors.
+ */
+int sis_stream_cut(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		   uint64_t offset, uint64_t len);
+
+/*
+ * sis_stream_inject - put a registered block into a stream
+ *
+ *	Puts the stream injection id the administrator registered for this
+ *	scanner (sisctl inject add SCANNER ID FILE stream) whole into
+ *	direction dir of connection conn, just before byte offset, which
+ *	must be delivered and not yet decided by the scanner. To replace
+ *	bytes, inject at their offset, then cut them. The kernel sends the
+ *	block, and again with every retransmission of that byte, until the
+ *	receiver has it. Queued and refused as sis_stream_cut(); also
+ *	-ENOENT (no such injection), -EINVAL (a frame injection) and -EPERM
+ *	(not registered for that direction).
+ *
+ *	Errors: -EINVAL (bad dir), and send errors.
+ */
+int sis_stream_inject(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		      uint64_t offset, uint32_t id);
+
+/*
+ * sis_stream_more - ask for more of a stream before deciding
+ *
+ *	Tells the kernel the scanner needs bytes up to offset + len of
+ *	direction dir before it can decide: the window the receiver
+ *	advertises to the sender is opened so that they can come, within
+ *	the connection's byte limit (sisctl set ... conn-bytes). Queued as
+ *	a pass.
+ *
+ *	Errors: -EINVAL (bad dir, len 0 or SIS_PASS_ALL, or offset + len
+ *	overflows), and send errors.
+ */
+int sis_stream_more(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
+		    uint64_t offset, uint64_t len);
+
+/*
+ * sis_stream_kill - reset a connection
+ *
+ *	Sends an RST to both ends of connection conn, each at the sequence
+ *	number it expects, and drops what is held; every scanner watching
+ *	it gets SIS_EVENT_CONN_END with reason SIS_STREAM_END_KILLED. dir
+ *	is a direction the scanner contains (-EPERM otherwise, through
+ *	sis_read()). Queued as a pass.
+ *
+ *	Errors: -EINVAL (bad dir), and send errors.
+ */
+int sis_stream_kill(struct sis_scanner *sc, uint64_t conn, uint8_t dir);
 
 /*
  * sis_flush - send the queued verdicts and passes now
