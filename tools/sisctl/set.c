@@ -123,6 +123,15 @@ static const struct {
 	[SIS_SSTATS_A_RESETS_SENT] = { "resets-sent", "resets_sent" },
 	[SIS_SSTATS_A_DUPACKS] = { "dupacks", "dupacks" },
 	[SIS_SSTATS_A_PRUNED] = { "pruned", "pruned" },
+	/* On a line of their own in text: "edits cuts N cut-bytes N ...". */
+	[SIS_SSTATS_A_CUTS] = { "cuts", "cuts" },
+	[SIS_SSTATS_A_CUT_BYTES] = { "cut-bytes", "cut_bytes" },
+	[SIS_SSTATS_A_INJECTS] = { "injects", "injects" },
+	[SIS_SSTATS_A_INJECT_BYTES] = { "inject-bytes", "inject_bytes" },
+	[SIS_SSTATS_A_REWRITTEN] = { "rewritten", "rewritten" },
+	[SIS_SSTATS_A_TRANSLATED] = { "translated", "translated" },
+	[SIS_SSTATS_A_KILLS] = { "kills", "kills" },
+	[SIS_SSTATS_A_MAX_CUTS] = { "max-cuts", "max_cuts" },
 };
 
 static int usage(FILE *f)
@@ -328,7 +337,7 @@ static void sstats_range_print(struct sisctl_print *p, enum print_type t,
 			       int last)
 {
 	for (int i = first; i <= last; i++)
-		if ((s->has & (1u << i)) && sstats[i].word)
+		if ((s->has & (1ull << i)) && sstats[i].word)
 			counter_print(p, t, sstats[i].word, sstats[i].json,
 				      s->v[i]);
 }
@@ -340,8 +349,9 @@ static void sstats_range_print(struct sisctl_print *p, enum print_type t,
  */
 void sstats_print(struct sisctl_print *p, const struct sisctl_sstats *s)
 {
-	const unsigned int why = (~0u << SIS_SSTATS_A_INVALID_AUTH) &
-				 ~(~0u << (SIS_SSTATS_A_INVALID_FIN + 1));
+	const uint64_t why = (~0ull << SIS_SSTATS_A_INVALID_AUTH) &
+			     ~(~0ull << (SIS_SSTATS_A_INVALID_FIN + 1));
+	const uint64_t edits = ~0ull << SIS_SSTATS_A_CUTS;
 
 	if (!s->has)
 		return;
@@ -352,12 +362,20 @@ void sstats_print(struct sisctl_print *p, const struct sisctl_sstats *s)
 	sstats_range_print(p, PRINT_JSON, s, SIS_SSTATS_A_INVALID_AUTH,
 			   SIS_SSTATS_A_INVALID_FIN);
 	sstats_range_print(p, PRINT_ANY, s, SIS_SSTATS_A_INVALID_FIN + 1,
+			   SIS_SSTATS_A_CUTS - 1);
+	sstats_range_print(p, PRINT_JSON, s, SIS_SSTATS_A_CUTS,
 			   SIS_SSTATS_A_MAX);
 	print_fp(p, "\n");
 	if (s->has & why) {
 		print_fp(p, "\tinvalid");
 		sstats_range_print(p, PRINT_FP, s, SIS_SSTATS_A_INVALID_AUTH,
 				   SIS_SSTATS_A_INVALID_FIN);
+		print_fp(p, "\n");
+	}
+	if (s->has & edits) {
+		print_fp(p, "\tedits");
+		sstats_range_print(p, PRINT_FP, s, SIS_SSTATS_A_CUTS,
+				   SIS_SSTATS_A_MAX);
 		print_fp(p, "\n");
 	}
 	close_object(p);

@@ -172,7 +172,7 @@ static int parse_sstats(struct sisctl_sstats *s, struct nlattr *nest)
 		s->v[i] = i == SIS_SSTATS_A_CONNS ||
 			  i == SIS_SSTATS_A_HALF_OPEN ? nla_get_u32(tb[i]) :
 							nla_get_u64(tb[i]);
-		s->has |= 1u << i;
+		s->has |= 1ull << i;
 	}
 	return 0;
 }

@@ -228,7 +228,7 @@ struct sisctl_limits {
 
 /* SIS_A_STREAM_STATS, the same way. */
 struct sisctl_sstats {
-	uint32_t has;
+	uint64_t has;
 	uint64_t v[SIS_SSTATS_A_MAX + 1];
 };
 

@@ -569,6 +569,14 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_RESETS_SENT]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_DUPACKS]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_PRUNED]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_CUTS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_CUT_BYTES]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INJECTS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_INJECT_BYTES]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_REWRITTEN]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_TRANSLATED]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_KILLS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_MAX_CUTS]		= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

@@ -329,6 +329,8 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"evicted 33 memory 34 over-memory 35 killed 36 resets-sent 37 " \
 	"dupacks 38 pruned 39\n" \
 	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
+	"\tedits cuts 40 cut-bytes 41 injects 42 inject-bytes 43 " \
+	"rewritten 44 translated 45 kills 46 max-cuts 47\n" \
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
 
@@ -370,7 +372,7 @@ TAP_SUITE(set_show)
 			       "\"urgent\":31,\"half_open\":32,\"evicted\":33,"
 			       "\"memory\":34,\"over_memory\":35,"
 			       "\"killed\":36,\"resets_sent\":37,"
-			       "\"dupacks\":38,\"pruned\":39}"),
+			       "\"dupacks\":38,\"pruned\":39,\"cuts\":40," "\"cut_bytes\":41,\"injects\":42,\"inject_bytes\":43," "\"rewritten\":44,\"translated\":45,\"kills\":46," "\"max_cuts\":47}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{
