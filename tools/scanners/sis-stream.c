@@ -12,8 +12,27 @@
  *	never	with -C, never pass anything: the bytes stay held
  *	passall	with -C, pass each direction whole as its connection opens
  *
- *	sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE]
- *		   [-o FILE] [-q] [-v] [-x]
+ *	sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-e EDIT]... [-f FILTER]
+ *		   [-k] [-m MODE] [-o FILE] [-q] [-v] [-x]
+ *
+ * In sha or null mode, -e gives edits (the paper's active changes) that
+ * it makes in every connection instead of passing each piece as it
+ * comes; it passes the bytes between them as they come:
+ *
+ *	cut:DIR:OFFSET:LEN	cut bytes [OFFSET, OFFSET + LEN) once delivered
+ *	inject:DIR:OFFSET:ID	inject stream block ID before byte OFFSET
+ *	kill:DIR:OFFSET		reset the connection once OFFSET bytes came
+ *	hold:DIR:BYTES		pass nothing until BYTES came (or the end),
+ *				asking the kernel for them (more)
+ *
+ * Edits of one direction are given in the order of their offsets, each at
+ * or past the end of the one before (a cut's end is OFFSET + LEN): an
+ * injection then a cut at one offset replace the bytes by the block. The
+ * hashes are of the bytes the sender sent, as the scanner reads them.
+ * Without -C the edits are tried all the same, for the kernel to refuse.
+ * With -k a request the kernel refuses is not fatal: it prints "refused
+ * ERRNAME MESSAGE" and gives up editing, passing the rest of every
+ * direction it contains.
  *
  * -C subscribes with read and contain rights (default read), -b sets the
  * socket's receive buffer (default: as large as the process may have), -f
@@ -27,11 +46,13 @@
  *	bytes ID DIR OFFSET HEX			its bytes (with -x), after
  *						its data line if -v
  *	end ID DIR REASON			a direction ended (with -v)
+ *	edit ID DIR OP OFFSET [LEN|ID]		an edit made (with -v)
+ *	refused ERRNAME MESSAGE			a request refused (with -k)
  *	conn ID DIR BYTES SHA256HEX REASON	sha: a direction ended
  *	conns N bytes-in N bytes-out N		null: totals, at exit
  *
  * DIR is "in" (to the host) or "out", and "any" for an end of both
- * directions; REASON fin, rst, timeout, limit or gone. On stdout, whatever
+ * directions; REASON fin, rst, timeout, limit, gone or killed. On stdout, whatever
  * FILE is: "ready" once subscribed, "lost" when events were lost (the
  * receive buffer was full) and "detached" when the scanner was deleted.
  *
@@ -75,15 +96,35 @@ struct opts {
 	enum mode mode;
 	int rcvbuf;
 	bool contain;
+	bool keep;
 	bool quiet;
 	bool verbose;
 	bool hex;
 };
 
+/* An edit of -e, made in every connection. */
+enum edit_op { EDIT_CUT, EDIT_INJECT, EDIT_KILL, EDIT_HOLD };
+
+struct edit {
+	enum edit_op op;
+	uint8_t dir;
+	uint64_t off;		/* hold: the bytes to wait for */
+	uint64_t len;		/* cut */
+	uint32_t id;		/* inject */
+};
+
+static struct edit *edits;
+static size_t nedits;
+static bool edits_off;		/* -k: a request was refused */
+
 /* sha: one direction of a connection. */
 struct half {
-	EVP_MD_CTX *md;		/* NULL when not covered, or ended */
+	EVP_MD_CTX *md;		/* sha: NULL when not covered, or ended */
+	bool open;		/* covered, not ended */
 	uint64_t bytes;		/* hashed so far: the next data's offset */
+	uint64_t decided;	/* edits: passed or cut up to here */
+	size_t next;		/* edits: the next one to make */
+	bool asked;		/* edits: more asked for the next hold */
 };
 
 /* sha: a connection, from its open to the end of its directions. */
@@ -130,13 +171,17 @@ static void fail(const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-f FILTER] [-m MODE] [-o FILE] [-q] [-v] [-x]\n"
+		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-e EDIT]... [-f FILTER]\n"
+		"                  [-k] [-m MODE] [-o FILE] [-q] [-v] [-x]\n"
 		"\n"
 		"  -s SCANNER  attach as scanner SCANNER\n"
 		"  -c CAP      subscribe under stream capability CAP\n"
 		"  -C          with read and contain rights (default: read)\n"
 		"  -b BYTES    socket receive buffer (default: as large as allowed)\n"
+		"  -e EDIT     in sha or null mode: cut:DIR:OFFSET:LEN,\n"
+		"              inject:DIR:OFFSET:ID, kill:DIR:OFFSET or hold:DIR:BYTES\n"
 		"  -f FILTER   pcap filter on each connection's first SYN\n"
+		"  -k          a refused request is not fatal: edits stop\n"
 		"  -m MODE     sha (default): hash each direction, check its order\n"
 		"              null: read and pass everything, totals at exit\n"
 		"              never: never pass anything\n"
@@ -287,6 +332,95 @@ static void table_grow(void)
 	free(old);
 }
 
+static void check(const char *what, int r)
+{
+	if (r < 0)
+		die(what, r, NULL);
+}
+
+/*
+ * Edits: decide what has come of one direction, from where it was decided
+ * up to, along the edits of -e. Returns false once the connection is
+ * killed.
+ */
+static bool edit_run(struct sis_scanner *sc, const struct opts *o,
+		     uint64_t conn, uint8_t dir, struct half *h)
+{
+	uint64_t avail = h->bytes;
+
+	for (;;) {
+		const struct edit *e = NULL;
+		uint64_t upto;
+
+		while (h->next < nedits && edits[h->next].dir != dir)
+			h->next++;
+		if (h->next < nedits)
+			e = &edits[h->next];
+		if (e && e->op == EDIT_HOLD && avail < e->off) {
+			if (!h->asked)
+				check("more", sis_stream_more(sc, conn, dir, 0,
+							      e->off));
+			h->asked = true;
+			return true;
+		}
+		upto = e && e->off < avail ? e->off : avail;
+		if (upto > h->decided) {
+			pass(sc, conn, dir, h->decided, upto - h->decided);
+			h->decided = upto;
+		}
+		if (!e)
+			return true;
+		switch (e->op) {
+		case EDIT_CUT:
+			if (avail < e->off + e->len)
+				return true;
+			check("cut", sis_stream_cut(sc, conn, dir, e->off,
+						    e->len));
+			h->decided = e->off + e->len;
+			break;
+		case EDIT_INJECT:
+			if (avail <= e->off)
+				return true;
+			check("inject", sis_stream_inject(sc, conn, dir, e->off,
+							  e->id));
+			break;
+		case EDIT_KILL:
+			if (avail < e->off)
+				return true;
+			check("kill", sis_stream_kill(sc, conn, dir));
+			break;
+		case EDIT_HOLD:
+			break;
+		}
+		if (o->verbose)
+			line("edit %llu %s %s %llu %llu", (unsigned long long)conn,
+			     dir_name(dir),
+			     (const char *[]){ "cut", "inject", "kill",
+					       "hold" }[e->op],
+			     (unsigned long long)e->off,
+			     (unsigned long long)(e->op == EDIT_INJECT ? e->id :
+						  e->len));
+		h->next++;
+		h->asked = false;
+		if (e->op == EDIT_KILL)
+			return false;
+	}
+}
+
+/* -k: a request was refused: no more edits, the rest passes. */
+static void give_up_edits(struct sis_scanner *sc, const struct opts *o)
+{
+	edits_off = true;
+	if (!o->contain)
+		return;
+	for (size_t i = 0; i < conns.nbuckets; i++)
+		for (struct conn *c = conns.buckets[i]; c; c = c->next)
+			for (uint8_t dir = SIS_DIR_IN; dir <= SIS_DIR_OUT;
+			     dir++)
+				if (c->half[half_of(dir)].md)
+					pass(sc, c->id, dir, 0, SIS_PASS_ALL);
+}
+
 static struct conn *conn_find(uint64_t id)
 {
 	struct conn *c;
@@ -314,6 +448,9 @@ static void conn_add(const struct sis_conn *o)
 		struct half *h = &c->half[half_of(dir)];
 
 		if (!(o->dirs & dir))
+			continue;
+		h->open = true;
+		if (!sha256)
 			continue;
 		h->md = EVP_MD_CTX_new();
 		if (!h->md || !EVP_DigestInit_ex(h->md, sha256, NULL))
@@ -346,17 +483,19 @@ static void sha_data(struct sis_scanner *sc, const struct opts *o,
 		fail("conn %llu %s: data of a connection not open", id,
 		     dir_name(d->dir));
 	h = &c->half[half_of(d->dir)];
-	if (!h->md)
+	if (!h->open)
 		fail("conn %llu %s: data of a direction not covered, or ended",
 		     id, dir_name(d->dir));
 	if (d->offset != h->bytes)
 		fail("conn %llu %s: data at offset %llu, expected %llu", id,
 		     dir_name(d->dir), (unsigned long long)d->offset,
 		     (unsigned long long)h->bytes);
-	if (!EVP_DigestUpdate(h->md, d->data, d->len))
+	if (h->md && !EVP_DigestUpdate(h->md, d->data, d->len))
 		fail("sha256: cannot hash");
 	h->bytes += d->len;
-	if (o->contain && d->held)
+	if (nedits && !edits_off && h->open)
+		edit_run(sc, o, d->conn, d->dir, h);
+	else if (o->contain && d->held)
 		pass(sc, d->conn, d->dir, d->offset, d->len);
 }
 
@@ -367,6 +506,7 @@ static void sha_end_half(struct conn *c, uint8_t dir, uint8_t reason)
 	char hex[2 * EVP_MAX_MD_SIZE + 1];
 	unsigned int len = 0;
 
+	h->open = false;
 	if (!h->md)
 		return;		/* not covered, or ended before */
 	if (!EVP_DigestFinal_ex(h->md, md, &len))
@@ -392,7 +532,7 @@ static void sha_end(const struct sis_conn_end *e)
 		sha_end_half(c, SIS_DIR_IN, e->reason);
 	if (e->dir & SIS_DIR_OUT)
 		sha_end_half(c, SIS_DIR_OUT, e->reason);
-	if (!c->half[0].md && !c->half[1].md)
+	if (!c->half[0].open && !c->half[1].open)
 		conn_del(c);
 }
 
@@ -407,7 +547,7 @@ static void on_open(struct sis_scanner *sc, const struct opts *o,
 	totals.conns++;
 	if (!o->quiet)
 		print_open(c);
-	if (o->mode == MODE_SHA) {
+	if (o->mode == MODE_SHA || nedits) {
 		conn_add(c);
 	} else if (o->mode == MODE_PASSALL && o->contain) {
 		for (uint8_t dir = SIS_DIR_IN; dir <= SIS_DIR_OUT; dir++)
@@ -448,7 +588,7 @@ static void on_data(struct sis_scanner *sc, const struct opts *o,
 		totals.bytes_in += d->len;
 	else
 		totals.bytes_out += d->len;
-	if (o->mode == MODE_SHA)
+	if (o->mode == MODE_SHA || nedits)
 		sha_data(sc, o, d);
 	else if (o->mode == MODE_NULL && o->contain && d->held)
 		pass(sc, d->conn, d->dir, d->offset, d->len);
@@ -460,15 +600,54 @@ static void on_end(const struct opts *o, const struct sis_conn_end *e)
 	if (o->verbose)
 		line("end %llu %s %s", (unsigned long long)e->conn,
 		     dir_name(e->dir), reason_name(e->reason));
-	if (o->mode == MODE_SHA)
+	if (o->mode == MODE_SHA || nedits)
 		sha_end(e);
+}
+
+/* "cut:in:100:20", "inject:out:0:7", "kill:in:5000", "hold:in:1m" */
+static void parse_edit(const char *arg)
+{
+	static const char *const ops[] = { "cut", "inject", "kill", "hold" };
+	char op[8], dir[4], rest;
+	unsigned long long a = 0, b = 0;
+	struct edit e = { 0 }, *prev = NULL;
+	int n;
+
+	n = sscanf(arg, "%7[a-z]:%3[a-z]:%llu:%llu%c", op, dir, &a, &b, &rest);
+	if (n < 3 || n > 4)
+		usage();
+	for (e.op = EDIT_CUT; e.op <= EDIT_HOLD; e.op++)
+		if (!strcmp(op, ops[e.op]))
+			break;
+	if (e.op > EDIT_HOLD ||
+	    (n == 4) != (e.op == EDIT_CUT || e.op == EDIT_INJECT) ||
+	    (e.op == EDIT_CUT && !b) || (e.op == EDIT_INJECT && b > UINT32_MAX))
+		usage();
+	if (!strcmp(dir, "in"))
+		e.dir = SIS_DIR_IN;
+	else if (!strcmp(dir, "out"))
+		e.dir = SIS_DIR_OUT;
+	else
+		usage();
+	e.off = a;
+	e.len = e.op == EDIT_CUT ? b : 0;
+	e.id = e.op == EDIT_INJECT ? b : 0;
+	for (size_t i = 0; i < nedits; i++)
+		if (edits[i].dir == e.dir)
+			prev = &edits[i];
+	if (prev && e.off < prev->off + prev->len)
+		fail("edit %s: before the end of the edit before it", arg);
+	edits = realloc(edits, (nedits + 1) * sizeof(*edits));
+	if (!edits)
+		die("edits", -ENOMEM, NULL);
+	edits[nedits++] = e;
 }
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:c:Cb:f:m:o:qvx")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:Cb:e:f:km:o:qvx")) != -1) {
 		switch (opt) {
 		case 's':
 			o->scanner = optarg;
@@ -484,8 +663,14 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (o->rcvbuf <= 0)
 				usage();
 			break;
+		case 'e':
+			parse_edit(optarg);
+			break;
 		case 'f':
 			o->filter = optarg;
+			break;
+		case 'k':
+			o->keep = true;
 			break;
 		case 'm':
 			if (!strcmp(optarg, "sha"))
@@ -515,7 +700,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			usage();
 		}
 	}
-	if (optind != argc || !o->scanner || !o->cap)
+	if (optind != argc || !o->scanner || !o->cap ||
+	    (nedits && o->mode != MODE_SHA && o->mode != MODE_NULL))
 		usage();
 }
 
@@ -580,6 +766,12 @@ int main(int argc, char **argv)
 			break;
 		if (r == -EINTR || r == -EAGAIN)
 			continue;
+		if (r < 0 && o.keep && r != -ENOBUFS && r != -ENOTCONN) {
+			line("refused %s %s", strerrorname_np(-r),
+			     sis_read_extack(sc));
+			give_up_edits(sc, &o);
+			continue;
+		}
 		if (r < 0)
 			die("read", r, sis_read_extack(sc));
 		switch (ev.type) {
