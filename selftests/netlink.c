@@ -2073,9 +2073,19 @@ static void spoil_reserved0(struct sis_stream_pass *p)
 	p->reserved[0] = 1;
 }
 
-static void spoil_reserved_last(struct sis_stream_pass *p)
+static void spoil_reserved1(struct sis_stream_pass *p)
 {
-	p->reserved[sizeof(p->reserved) - 1] = 0x80;
+	p->reserved[1] = 0x80;
+}
+
+static void spoil_inject_id(struct sis_stream_pass *p)
+{
+	p->inject = 7;
+}
+
+static void spoil_op(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_MAX + 1;
 }
 
 static void spoil_len0(struct sis_stream_pass *p)
@@ -2097,6 +2107,58 @@ static void spoil_all(struct sis_stream_pass *p)
 static void spoil_out(struct sis_stream_pass *p)
 {
 	p->dir = SIS_DIR_OUT;
+}
+
+static void spoil_cut0(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_CUT;
+	p->len = 0;
+}
+
+static void spoil_cut_all(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_CUT;
+	p->len = SIS_PASS_ALL;
+}
+
+static void spoil_more_all(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_MORE;
+	p->len = SIS_PASS_ALL;
+}
+
+static void spoil_inject_len(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_INJECT;
+}
+
+static void spoil_kill_len(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_KILL;
+}
+
+static void op_cut(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_CUT;
+}
+
+static void op_inject(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_INJECT;
+	p->len = 0;
+	p->inject = 1;
+}
+
+static void op_more(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_MORE;
+}
+
+static void op_kill(struct sis_stream_pass *p)
+{
+	p->op = SIS_STREAM_OP_KILL;
+	p->offset = 0;
+	p->len = 0;
 }
 
 /*
@@ -2122,7 +2184,7 @@ TEST_F(attached, stream_pass)
 		int bad;		/* the pass spoilt */
 		void (*spoil)(struct sis_stream_pass *p);
 		int error;
-		const char *msg;	/* NULL: "pass <bad>: bad ..." */
+		const char *msg;
 	} cases[] = {
 		{ "33 bytes", -33, 0, NULL, EINVAL,
 		  "whole number of struct sis_stream_pass" },
@@ -2130,27 +2192,49 @@ TEST_F(attached, stream_pass)
 		  "whole number of struct sis_stream_pass" },
 		{ "too many", SIS_PASSES_MAX + 1, 0, NULL, ERANGE,
 		  "failed policy validation" },
-		{ "dir 0", 1, 0, spoil_dir0, EINVAL, NULL },
-		{ "dir any", 1, 0, spoil_dir3, EINVAL, NULL },
-		{ "dir 4", 1, 0, spoil_dir4, EINVAL, NULL },
+		{ "dir 0", 1, 0, spoil_dir0, EINVAL,
+		  "pass 0: a direction that is not in or out" },
+		{ "dir any", 1, 0, spoil_dir3, EINVAL,
+		  "pass 0: a direction that is not in or out" },
+		{ "dir 4", 1, 0, spoil_dir4, EINVAL,
+		  "pass 0: a direction that is not in or out" },
 		{ "reserved first", 1, 0, spoil_reserved0, EINVAL,
-		  NULL },
-		{ "reserved last", 1, 0, spoil_reserved_last, EINVAL, NULL },
-		{ "len 0", 1, 0, spoil_len0, EINVAL, NULL },
-		{ "offset + len wraps", 1, 0, spoil_wrap, EINVAL, NULL },
-		{ "second of two", 2, 1, spoil_dir0, EINVAL, NULL },
+		  "pass 0: reserved bits set" },
+		{ "reserved last", 1, 0, spoil_reserved1, EINVAL,
+		  "pass 0: reserved bits set" },
+		{ "an injection id on a pass", 1, 0, spoil_inject_id, EINVAL,
+		  "pass 0: reserved bits set" },
+		{ "an unknown op", 1, 0, spoil_op, EINVAL,
+		  "decision 0: unknown op 5" },
+		{ "len 0", 1, 0, spoil_len0, EINVAL, "pass 0: no bytes" },
+		{ "offset + len wraps", 1, 0, spoil_wrap, EINVAL,
+		  "pass 0: a range past the offset space" },
+		{ "second of two", 2, 1, spoil_dir0, EINVAL,
+		  "pass 1: a direction that is not in or out" },
 		{ "last of the most", SIS_PASSES_MAX, SIS_PASSES_MAX - 1,
-		  spoil_len0, EINVAL, NULL },
+		  spoil_len0, EINVAL, "pass 1023: no bytes" },
+		{ "cut of 0 bytes", 1, 0, spoil_cut0, EINVAL, "cut 0: no bytes" },
+		{ "cut of the rest", 1, 0, spoil_cut_all, EINVAL,
+		  "cut 0: the rest of the stream, which only a pass may take" },
+		{ "more of the rest", 1, 0, spoil_more_all, EINVAL,
+		  "more 0: the rest of the stream, which only a pass may take" },
+		{ "inject with a length", 1, 0, spoil_inject_len, EINVAL,
+		  "inject 0: a length (an injection's is its block's)" },
+		{ "kill with a range", 1, 0, spoil_kill_len, EINVAL,
+		  "kill 0: an offset or a length (a kill has none)" },
 		{ "one stale", 1, 0, NULL, 0, "" },
 		{ "rest of a stale stream", 1, 0, spoil_all, 0, "" },
 		{ "both directions, stale", 2, 1, spoil_out, 0, "" },
 		{ "the most, stale", SIS_PASSES_MAX, 0, NULL, 0, "" },
+		{ "a cut, stale", 1, 0, op_cut, 0, "" },
+		{ "an injection, stale", 1, 0, op_inject, 0, "" },
+		{ "more, stale", 1, 0, op_more, 0, "" },
+		{ "a kill, stale", 1, 0, op_kill, 0, "" },
 	};
 	struct passes_req q;
 	struct scanner_info si;
 	struct reply r, before;
 	struct ctx sc;
-	char msg[80];
 	unsigned int i;
 	int j;
 
@@ -2187,12 +2271,9 @@ TEST_F(attached, stream_pass)
 			cases[i].spoil(&p[cases[i].bad]);
 		q = (struct passes_req){ p, cases[i].n < 0 ? -cases[i].n :
 					 n * (int)sizeof(p[0]) };
-		snprintf(msg, sizeof(msg),
-			 "pass %d: bad direction, length or reserved bits",
-			 cases[i].bad);
 		expect_req(_metadata, &sc, cases[i].what, SIS_CMD_STREAM_PASS,
 			   0, put_passes_arg, &q, cases[i].error,
-			   cases[i].msg ?: msg);
+			   cases[i].msg);
 	}
 
 	/* Nothing changed: no connection, same counters, still attached. */

@@ -42,3 +42,46 @@ st_stop() {
 	wait "$ST_PID" || ST_RC=$?
 	ST_PID=
 }
+
+# srv_start PORT [ARGS...]: tcpio serve in NS_N; its lines come on SRV_FD.
+srv_start() {
+	local line=
+	SRV_PORT=$1
+	exec {SRV_FD}< <(exec ip netns exec "$NS_N" "$TCPIO" serve "$@")
+	SRV_PID=$!
+	bg_pids+=("$SRV_PID")
+	wait_ready "$SRV_FD" "tcpio serve $*"
+}
+
+srv_stop() {
+	kill -KILL "$SRV_PID" 2>/dev/null
+	wait "$SRV_PID" 2>/dev/null
+	exec {SRV_FD}<&-
+}
+
+# srv_line: SV gets the server's next line (a connection's result).
+srv_line() {
+	SV=
+	read -r -t "${1:-120}" -u "$SRV_FD" SV
+}
+
+# xfer OUT IN [ARGS...]: one tcpio transfer from the host to the server;
+# CL and XRC get the client's line and exit code (srv_line the server's).
+xfer() {
+	XRC=0
+	CL=$(ip netns exec "$NS_H" "$TCPIO" send "$DST" "$SRV_PORT" "$@") ||
+		XRC=$?
+}
+
+# intact DESC OUT IN: the last transfer completed, with the sizes asked,
+# and each end received exactly what the other sent. Sets C_OUT and C_IN,
+# "BYTES SHA256" of the client's and of the server's stream.
+intact() {
+	local cs csh cr crh sr srh ss ssh
+	read -r _ cs csh _ cr crh <<<"$CL"
+	read -r _ sr srh _ ss ssh <<<"$SV"
+	C_OUT="$cs $csh" C_IN="$ss $ssh"
+	check_eq "$1" "$XRC $cs $csh $cr $crh | $cs $cr" \
+		"0 $sr $srh $ss $ssh | $((24 + $2)) $3"
+	[ "$XRC" = 0 ] || diag "client: $CL; server: $SV"
+}

@@ -6,6 +6,7 @@
  *   tcpio serve PORT [-n CONNS] [-t SECS] [-q]
  *   tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT]
  *   tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]
+ *   tcpio gen BYTES [-s SEED]
  *
  * Each connection starts with the client's 24-byte header (big endian):
  *
@@ -27,7 +28,9 @@
  * send prints "sent BYTES SHA256 recv BYTES SHA256", or with -t, after
  * SECS without progress either way, "stalled sent N recv N" and exits 3.
  * many opens COUNT short connections in turn (1 byte each way, closed with
- * FINs) and prints "done COUNT". Sizes take k, M or G (times 1024).
+ * FINs) and prints "done COUNT". gen writes to stdout the BYTES a
+ * client with SEED sends after its header (the server's to it: SEED + 1),
+ * for tests that edit streams. Sizes take k, M or G (times 1024).
  * With -p the client uses local port LPORT, and closes its side only after
  * the server closed its own: the server keeps the TIME_WAIT, so the next
  * connection may use the same addresses and ports at once (many -p makes
@@ -92,7 +95,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: tcpio serve PORT [-n CONNS] [-t SECS] [-q]\n"
 		"       tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT]\n"
-		"       tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]\n");
+		"       tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]\n"
+		"       tcpio gen BYTES [-s SEED]\n");
 	exit(2);
 }
 
@@ -598,6 +602,23 @@ static int do_serve(int argc, char **argv, uint64_t conns, double timeout,
 	return ret;
 }
 
+/* gen: the generator's bytes, to stdout. */
+static int do_gen(int argc, char **argv, uint32_t seed)
+{
+	static struct conn c;
+
+	if (argc != 1)
+		usage();
+	conn_init(&c, -1, false);
+	gen_start(&c, seed, number(argv[0]));
+	while (c.left) {
+		gen_fill(&c, 0);
+		if (fwrite(c.buf, 1, c.len, stdout) != c.len)
+			return 1;
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t conns = 1, seed = 1;
@@ -629,6 +650,8 @@ int main(int argc, char **argv)
 		return do_send(argc, argv, (uint32_t)seed, timeout);
 	if (!strcmp(cmd, "many"))
 		return do_many(argc, argv, timeout);
+	if (!strcmp(cmd, "gen"))
+		return do_gen(argc, argv, (uint32_t)seed);
 	usage();
 	return 2;
 }
