@@ -20,6 +20,11 @@
 #             (iperf3), reconstructed by the kernel: reconstruction only
 #   stream-pass  the same with read,contain: every byte held until the
 #             scanner passes it
+#   stream-edit  stream-pass with edits: at 1 MB into each connection the
+#             scanner injects a 1 KiB block and cuts 1000 bytes, so every
+#             later segment of the upload is renumbered on its way, and
+#             every ACK back (iperf3's control connection never gets that
+#             far)
 #             Both stream scanners run at nice -10 (SIS_STREAM_NICE): here
 #             they share one CPU with both iperf3 ends (on a SIS box those
 #             are other machines), and a read-only scanner, which never
@@ -175,8 +180,8 @@ st_log=$SIS_OUT/sis-stream.log
 sis_stream=${SIS_STREAM:-$TOP/build/sis-stream}
 
 stream_start() {
-	local line= contain=
-	[ "$1" = contain ] && contain=-C
+	local line= contain= extra=${SIS_STREAM_EXTRA:--q}
+	[ "$1" = read ] || contain=-C
 	st_nice=${SIS_STREAM_NICE:--10}
 	st_tag="$r $c"
 	sis attach br0 host hp0
@@ -184,9 +189,14 @@ stream_start() {
 	sis scanner add st bridge br0 user nobody
 	# shellcheck disable=SC2086
 	sis cap add st iperf stream ${2:-net-port 5201} rights "read${contain:+,contain}"
+	if [ "$1" = edit ]; then
+		head -c 1024 /dev/urandom >"$SIS_OUT/block"
+		sis inject add st 1 "$SIS_OUT/block" stream dir out
+		extra="-q -e inject:out:1000000:1 -e cut:out:1000000:1000"
+	fi
 	exec {st_fd}< <(exec ip netns exec "$NS_B" nice -n "$st_nice" setpriv --reuid=nobody \
 		--regid=nogroup --clear-groups "$sis_stream" -s st -c iperf \
-		$contain -m "${SIS_STREAM_MODE:-null}" ${SIS_STREAM_EXTRA:--q} 2>>"$st_log")
+		$contain -m "${SIS_STREAM_MODE:-null}" $extra 2>>"$st_log")
 	st_pid=$!
 	read -r -u "$st_fd" line || true
 	if [ "$line" != ready ]; then
@@ -197,7 +207,7 @@ stream_start() {
 
 # stream_stop: connections must have been tracked, none left held.
 stream_stop() {
-	local total
+	local total edits
 	[ -n "$st_pid" ] || return 0
 	if ! kill -0 "$st_pid" 2>/dev/null; then
 		echo "bench: sis-stream died (see $st_log)" >&2
@@ -205,6 +215,7 @@ stream_stop() {
 		return 1
 	fi
 	total=$(sis_json '$b.stream_stats.conns_total')
+	edits=$(sis_json '[$b.stream_stats.cuts, $b.stream_stats.injects] | min')
 	sis_json '$b.stream_stats' >>"$st_log"
 	echo "$st_tag $(sis_json '$b.stream_stats.overlimit')" >>"$SIS_OUT/overlimit.txt"
 	kill -TERM "$st_pid" 2>/dev/null || true
@@ -214,6 +225,10 @@ stream_stop() {
 	st_pid=
 	if [ "${total:-0}" = 0 ] || [ "$total" = null ]; then
 		echo "bench: sis-stream tracked no connection" >&2
+		return 1
+	fi
+	if [[ "$st_tag" == *stream-edit ]] && [ "${edits:-0}" = 0 ]; then
+		echo "bench: stream-edit made no cut or injection" >&2
 		return 1
 	fi
 }
@@ -297,6 +312,7 @@ configure() {
 	sis-read) sis_start 128 read ;;
 	stream-read) stream_start read ;;
 	stream-pass) stream_start contain ;;
+	stream-edit) stream_start edit ;;
 	esac
 }
 
@@ -321,7 +337,7 @@ measure() {
 	echo "$bps $rtt $(echo "$pp" | awk '{print $1 / 5}')"
 }
 
-read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read stream-read stream-pass}"
+read -ra configs <<<"${SIS_BENCH_CONFIGS:-plain attached rules16 nfq nfq-batch nfq-snap sis sis-snap sis-read stream-read stream-pass stream-edit}"
 : >"$SIS_OUT/raw.txt"
 : >"$SIS_OUT/overlimit.txt"
 for r in $(seq "$rounds"); do
@@ -346,7 +362,7 @@ med = {c: tuple(statistics.median(x[i] for x in v) for i in range(3)) for c, v i
 spread = {c: (max(x[0] for x in v) / min(x[0] for x in v) - 1) * 100 for c, v in by.items()}
 base_b, base_t, base_p = med["plain"]
 print("%-11s %12s %8s %10s %12s %8s %10s %8s" % ("config", "Gbit/s", "ratio", "spread%", "RTT us", "+RTT us", "pp us", "+pp us"))
-for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read", "stream-read", "stream-pass"):
+for c in ("plain", "attached", "rules16", "nfq", "nfq-batch", "nfq-snap", "sis", "sis-snap", "sis-read", "stream-read", "stream-pass", "stream-edit"):
     if c not in med:
         continue
     b, t, p = med[c]
