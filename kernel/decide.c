@@ -347,6 +347,8 @@ static void sis_decision_apply(struct sis_scanner *sc,
 		break;
 	case SIS_STREAM_OP_MORE:
 		sis_decide_more(sb, c, d, p->offset + p->len);
+		/* The receiver may have nothing more to ACK: SIS says it. */
+		sis_conn_open_window(sb, c, d, &out->acks);
 		goto out;
 	case SIS_STREAM_OP_KILL:
 		kill = true;

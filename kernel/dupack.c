@@ -140,6 +140,29 @@ void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
 	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)ack, 0, 0, acks);
 }
 
+void sis_conn_open_window(struct sis_bridge *sb, struct sis_conn *c, int d,
+			  struct sk_buff_head *acks)
+{
+	const struct sis_stream *st = &c->st[d];
+	struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ? SIS_TCB_HOST :
+				      SIS_TCB_NET];
+	u64 had, want;
+
+	lockdep_assert_held(&c->lock);
+
+	if (!st->isn_valid ||
+	    !sis_seq_off(rcv->rcv_nxt, st->isn + 1 + (u32)st->rcv_ack,
+			 st->rcv_ack, &had) || st->more <= had)
+		return;
+	want = min_t(u64, st->more - had, 0xffffULL << rcv->wscale);
+	if (want <= rcv->last_win)
+		return;
+	/* What the sender is told from now on, here and in track.c. */
+	rcv->last_win = want;
+	rcv->max_win = max_t(u32, rcv->max_win, want);
+	sis_conn_forge_ack(sb, c, d, rcv->rcv_nxt, 0, 0, acks);
+}
+
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks)
 {
 	struct sk_buff *skb;

@@ -62,6 +62,13 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
  */
 void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
 		      struct sk_buff_head *acks);
+/*
+ * A window update for the sender of direction @d, when a scanner needs
+ * more of it than the receiver's window lets come (SIS_STREAM_OP_MORE):
+ * the receiver's last ACK with the window opened, onto @acks. Locked.
+ */
+void sis_conn_open_window(struct sis_bridge *sb, struct sis_conn *c, int d,
+			  struct sk_buff_head *acks);
 /* Send them; under RCU, not locked. */
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks);
 

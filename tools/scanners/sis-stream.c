@@ -365,15 +365,25 @@ static bool edit_run(struct sis_scanner *sc, const struct opts *o,
 		}
 		upto = e && e->off < avail ? e->off : avail;
 		if (upto > h->decided) {
-			pass(sc, conn, dir, h->decided, upto - h->decided);
+			/* Read-only, nothing is held: only edits are tried. */
+			if (o->contain)
+				pass(sc, conn, dir, h->decided,
+				     upto - h->decided);
 			h->decided = upto;
 		}
 		if (!e)
 			return true;
 		switch (e->op) {
 		case EDIT_CUT:
-			if (avail < e->off + e->len)
+			if (avail < e->off + e->len) {
+				/* Past the window the receiver offers, maybe. */
+				if (!h->asked && o->contain)
+					check("more",
+					      sis_stream_more(sc, conn, dir,
+							      e->off, e->len));
+				h->asked = true;
 				return true;
+			}
 			check("cut", sis_stream_cut(sc, conn, dir, e->off,
 						    e->len));
 			h->decided = e->off + e->len;
