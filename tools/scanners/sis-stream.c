@@ -19,7 +19,8 @@
  * it makes in every connection instead of passing each piece as it
  * comes; it passes the bytes between them as they come:
  *
- *	cut:DIR:OFFSET:LEN	cut bytes [OFFSET, OFFSET + LEN) once delivered
+ *	cut:DIR:OFFSET:LEN	cut bytes [OFFSET, OFFSET + LEN), each piece
+ *				as it is delivered (the kernel joins them)
  *	inject:DIR:OFFSET:ID	inject stream block ID before byte OFFSET
  *	kill:DIR:OFFSET		reset the connection once OFFSET bytes came
  *	hold:DIR:BYTES		pass nothing until BYTES came (or the end),
@@ -375,18 +376,21 @@ static bool edit_run(struct sis_scanner *sc, const struct opts *o,
 			return true;
 		switch (e->op) {
 		case EDIT_CUT:
-			if (avail < e->off + e->len) {
-				/* Past the window the receiver offers, maybe. */
-				if (!h->asked && o->contain)
-					check("more",
-					      sis_stream_more(sc, conn, dir,
-							      e->off, e->len));
-				h->asked = true;
-				return true;
+			/*
+			 * What has come of the range now, the rest as it
+			 * comes: bytes held back waiting for more could stall
+			 * a sender whose window is full of them.
+			 */
+			upto = e->off + e->len < avail ? e->off + e->len :
+							  avail;
+			if (upto > h->decided) {
+				check("cut", sis_stream_cut(sc, conn, dir,
+							    h->decided,
+							    upto - h->decided));
+				h->decided = upto;
 			}
-			check("cut", sis_stream_cut(sc, conn, dir, e->off,
-						    e->len));
-			h->decided = e->off + e->len;
+			if (avail < e->off + e->len)
+				return true;
 			break;
 		case EDIT_INJECT:
 			if (avail <= e->off)
