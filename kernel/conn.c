@@ -511,11 +511,13 @@ static void sis_conns_gc(struct work_struct *work)
 					    struct sis_conns, gc);
 	struct sis_bridge *sb = container_of(cs, struct sis_bridge, conns);
 	unsigned long now = jiffies;
+	struct sk_buff_head rsts;
 	bool pending = false;
 	struct sis_conn *c;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
 
+	__skb_queue_head_init(&rsts);
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &cs->list, list) {
 		bool expired, waits = false;
@@ -523,7 +525,12 @@ static void sis_conns_gc(struct work_struct *work)
 		spin_lock_bh(&c->lock);
 		expired = !c->dead &&
 			  time_after(now, c->last + sis_conn_timeout(cs, c));
-		if (expired) {
+		if (expired && !c->killed && sis_conn_edited(c)) {
+			/* Untracked, its ends would read each other wrong. */
+			atomic64_inc(&cs->stats.timeouts);
+			sis_conn_kill(sb, c, &rsts);
+			expired = false;
+		} else if (expired) {
 			if (!c->closing)
 				atomic64_inc(&cs->stats.timeouts);
 			sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_TIMEOUT);
@@ -546,6 +553,7 @@ static void sis_conns_gc(struct work_struct *work)
 			sis_conn_unlink(sb, c, &done);
 		else
 			sis_conn_finish_lost(c);
+		sis_resets_send(sb, &rsts);
 	}
 	rcu_read_unlock();
 	sis_conn_emit(sb, &emit);
@@ -574,8 +582,18 @@ void sis_conns_destroy(struct sis_bridge *sb)
 	cancel_delayed_work_sync(&cs->gc);
 
 	rcu_read_lock();
-	list_for_each_entry_rcu(c, &cs->list, list)
+	list_for_each_entry_rcu(c, &cs->list, list) {
+		struct sk_buff_head rsts;
+
+		/* Nothing will carry its segments between its numberings. */
+		__skb_queue_head_init(&rsts);
+		spin_lock_bh(&c->lock);
+		if (!c->dead && sis_conn_edited(c))
+			sis_conn_kill(sb, c, &rsts);
+		spin_unlock_bh(&c->lock);
+		sis_resets_send(sb, &rsts);
 		sis_conn_unlink(sb, c, &done);
+	}
 	rcu_read_unlock();
 	sis_segs_free(&done);
 	rhashtable_destroy(&cs->ids);

@@ -189,6 +189,17 @@ static inline bool sis_conn_no_edits(const struct sis_conn *c)
 	       (SIS_OPT_MD5 | SIS_OPT_AO | SIS_OPT_MPTCP);
 }
 
+/*
+ * Did a scanner cut or inject in either direction? Its ends then number
+ * the streams differently: only SIS can carry segments between them, so
+ * the connection is killed rather than let go untracked. Locked.
+ */
+static inline bool sis_conn_edited(const struct sis_conn *c)
+{
+	return !sis_seqmap_identity(&c->st[0].map) ||
+	       !sis_seqmap_identity(&c->st[1].map);
+}
+
 /* Would @more bytes put the bridge over max-memory? */
 static inline bool sis_conns_over_memory(const struct sis_conns *cs,
 					 size_t more)

@@ -98,15 +98,50 @@ static u64 sis_decision_base(const struct sis_stream_pass *p, unsigned int i,
 	return base;
 }
 
+/* The bytes of the blocks injected at original offset @off. */
+static u64 sis_blocks_at(const struct sis_seqmap *m, u64 off)
+{
+	struct sis_seqmap_piece piece;
+	unsigned int cur = 0;
+	u64 n = 0;
+
+	while (sis_seqmap_next(m, off, off + 1, &cur, &piece))
+		if (piece.data)
+			n += piece.len;
+	return n;
+}
+
+/* The bytes of the injections before p[i] in the request at its place. */
+static u64 sis_request_blocks_at(struct sis_scanner *sc,
+				 const struct sis_stream_pass *p,
+				 unsigned int i)
+{
+	struct sis_inject *inj;
+	unsigned int j;
+	u64 n = 0;
+
+	for (j = 0; j < i; j++) {
+		if (p[j].op != SIS_STREAM_OP_INJECT || p[j].conn != p[i].conn ||
+		    p[j].dir != p[i].dir || p[j].offset != p[i].offset)
+			continue;
+		inj = sis_inject_get_stream(sc, p[j].inject, p[j].dir);
+		if (IS_ERR(inj))
+			continue;
+		n += sis_inject_len(inj);
+		sis_inject_put(inj);
+	}
+	return n;
+}
+
 /* An edit's own checks, on a connection and direction it may edit. */
 static int sis_edit_check(struct sis_scanner *sc, struct sis_conn *c,
 			  const struct sis_stream_pass *p, unsigned int i,
-			  u64 base, u64 seen, unsigned int edits,
+			  u64 base, u64 seen, unsigned int edits, u64 blocks,
 			  struct netlink_ext_ack *extack)
 {
+	const struct sis_seqmap *m = &c->st[sis_dir_to_index(p->dir)].map;
 	const char *op = sis_op_names[p->op];
 	struct sis_inject *inj;
-	int d = sis_dir_to_index(p->dir);
 
 	if (sis_conn_no_edits(c)) {
 		NL_SET_ERR_MSG_FMT(extack,
@@ -114,15 +149,16 @@ static int sis_edit_check(struct sis_scanner *sc, struct sis_conn *c,
 				   op, i, p->conn);
 		return -EOPNOTSUPP;
 	}
+	/* The array may double. */
 	if (sis_conns_over_memory(&sc->sb->conns,
-				  (c->st[d].map.size + edits + 1) *
+				  max_t(size_t, m->size, edits + 1) *
 				  sizeof(struct sis_edit))) {
 		NL_SET_ERR_MSG_FMT(extack,
 				   "%s %u: the bridge's max-memory is used up",
 				   op, i);
 		return -ENOSPC;
 	}
-	if (c->st[d].map.n + edits >= SIS_EDITS_MAX) {
+	if (m->n + edits >= SIS_EDITS_MAX) {
 		NL_SET_ERR_MSG_FMT(extack,
 				   "%s %u: connection %llu has %u edits in this direction, the most it may",
 				   op, i, p->conn, SIS_EDITS_MAX);
@@ -167,7 +203,14 @@ static int sis_edit_check(struct sis_scanner *sc, struct sis_conn *c,
 				   p->inject, why);
 		return PTR_ERR(inj);
 	}
+	blocks += sis_blocks_at(m, p->offset) + sis_inject_len(inj);
 	sis_inject_put(inj);
+	if (blocks > SIS_INJECT_STREAM_MAX) {
+		NL_SET_ERR_MSG_FMT(extack,
+				   "inject %u: %llu bytes would be injected at offset %llu, over %u",
+				   i, blocks, p->offset, SIS_INJECT_STREAM_MAX);
+		return -ENOSPC;
+	}
 	return 0;
 }
 
@@ -180,7 +223,7 @@ static int sis_edit_check(struct sis_scanner *sc, struct sis_conn *c,
  */
 static int sis_decision_check(struct sis_scanner *sc,
 			      const struct sis_stream_pass *p, unsigned int i,
-			      u64 base, unsigned int edits,
+			      u64 base, unsigned int edits, u64 blocks,
 			      struct netlink_ext_ack *extack)
 {
 	struct sis_conn *c = sis_conn_by_id(sc->sb, p->conn);
@@ -222,7 +265,8 @@ static int sis_decision_check(struct sis_scanner *sc,
 		break;
 	case SIS_STREAM_OP_CUT:
 	case SIS_STREAM_OP_INJECT:
-		ret = sis_edit_check(sc, c, p, i, base, seen, edits, extack);
+		ret = sis_edit_check(sc, c, p, i, base, seen, edits, blocks,
+				     extack);
 		break;
 	default:
 		break;
@@ -285,7 +329,9 @@ static bool sis_decide_edit(struct sis_scanner *sc, struct sis_conn *c,
 			out->max_cuts_conn = c->id;
 			return false;
 		}
-		if (sis_conns_over_memory(&sc->sb->conns, sizeof(struct sis_edit)) ||
+		if (sis_conns_over_memory(&sc->sb->conns,
+					  max(st->map.size, 1U) *
+					  sizeof(struct sis_edit)) ||
 		    sis_seqmap_cut(&st->map, p->offset, p->len))
 			return false;
 		sis_decide_charge(st);
@@ -298,7 +344,15 @@ static bool sis_decide_edit(struct sis_scanner *sc, struct sis_conn *c,
 	inj = sis_inject_get_stream(sc, p->inject, p->dir);
 	if (IS_ERR(inj))
 		return true;	/* deleted meanwhile: stale */
-	if (sis_conns_over_memory(&sc->sb->conns, sizeof(struct sis_edit)) ||
+	/* Another scanner's block came first at this offset: stale too. */
+	if (sis_blocks_at(&st->map, p->offset) + sis_inject_len(inj) >
+	    SIS_INJECT_STREAM_MAX) {
+		sis_inject_put(inj);
+		return true;
+	}
+	if (sis_conns_over_memory(&sc->sb->conns,
+				  max(st->map.size, 1U) *
+				  sizeof(struct sis_edit)) ||
 	    sis_seqmap_inject(&st->map, p->offset, sis_inject_len(inj), inj)) {
 		sis_inject_put(inj);
 		return false;
@@ -402,9 +456,12 @@ int sis_conn_passes(struct sis_scanner *sc, const struct sis_stream_pass *p,
 			return err;
 	}
 	for (i = 0; i < n; i++) {
-		u64 base = sis_decision_base(p, i, &edits);
+		u64 base = sis_decision_base(p, i, &edits), blocks = 0;
 
-		err = sis_decision_check(sc, &p[i], i, base, edits, extack);
+		if (p[i].op == SIS_STREAM_OP_INJECT)
+			blocks = sis_request_blocks_at(sc, p, i);
+		err = sis_decision_check(sc, &p[i], i, base, edits, blocks,
+					 extack);
 		if (err < 0)
 			return err;
 	}

@@ -194,10 +194,17 @@ static enum sis_rewrite sis_rewrite_build(struct sis_conn *c, int d,
 	syn = oth->syn;
 	fin = oth->fin;
 	dlen = sis_seqmap_fwd(m, start + len) - sis_seqmap_fwd(m, start);
-	if (!dlen && !fin && !syn)
+	/* Its ACK is the receiver's next one's; an RST must go. */
+	if (!dlen && !fin && !syn && !oth->rst)
 		return SIS_REWRITE_EMPTY;
-	/* What the IP header's length field can say. */
+	mss = sis_rewrite_mss(c, d, dev, th_off, thlen);
+	/*
+	 * What the IP header's length field can say; a SYN in one segment
+	 * (GSO would copy it into each): the sender sends the rest again.
+	 */
 	max = 0xffff - thlen - (v6 ? th_off - sizeof(struct ipv6hdr) : th_off);
+	if (syn)
+		max = min(max, mss);
 	if (dlen > max) {
 		dlen = max;
 		fin = false;
@@ -261,10 +268,10 @@ static enum sis_rewrite sis_rewrite_build(struct sis_conn *c, int d,
 		th->check = ~tcp_v4_check(thlen + dlen, iph->saddr,
 					  iph->daddr, 0);
 	}
+	n->encapsulation = 0;
 	n->ip_summed = CHECKSUM_PARTIAL;
 	n->csum_start = skb_transport_header(n) - n->head;
 	n->csum_offset = offsetof(struct tcphdr, check);
-	mss = sis_rewrite_mss(c, d, dev, th_off, thlen);
 	if (dlen > mss) {
 		skb_shinfo(n)->gso_size = mss;
 		skb_shinfo(n)->gso_type = v6 ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4;

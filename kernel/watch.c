@@ -448,6 +448,15 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 			c->watch[i] = c->watch[--c->n_watch];
 			for (d = 0; d < SIS_STREAM_DIRS; d++)
 				sis_conn_repass(c, d, &done, &emit);
+			/*
+			 * Left to nobody: let go, unless a scanner edited it,
+			 * whose ends only SIS can carry segments between.
+			 */
+			if (!c->n_watch && !kill && !c->dead &&
+			    sis_conn_edited(c)) {
+				sis_conn_kill(sb, c, &rsts);
+				kill = true;
+			}
 			/* The others are told: end, killed. */
 			if (kill)
 				sis_conn_deliver(c, &done, &emit);

@@ -148,19 +148,19 @@ check_eq "JSON: each injection's kind" \
 check_eq "JSON: the block's direction and length" \
 	"$(scanner_json ro '.injects[] | select(.id == 5) | [.dir, .len, .sent]')" \
 	'["out",13,0]'
-head -c 65500 /dev/urandom >"$TMPD/max.bin"
-check "a block of 65500 bytes, the most, is registered" \
+head -c 65000 /dev/urandom >"$TMPD/max.bin"
+check "a block of 65000 bytes, the most, is registered" \
 	sis inject add ro 6 "$TMPD/max.bin" stream
 check_eq "and shown with its length" \
 	"$(scanner_json ro '.injects[] | select(.id == 6) | [.kind, .len, .dir]')" \
-	'["stream",65500,"any"]'
-head -c 65501 /dev/zero >"$TMPD/over.bin"
-check_fail "a block of 65501 bytes is refused" \
-	"holds 65501 bytes; a stream injection is 1 to 65500 bytes" \
+	'["stream",65000,"any"]'
+head -c 65001 /dev/zero >"$TMPD/over.bin"
+check_fail "a block of 65001 bytes is refused" \
+	"holds 65001 bytes; a stream injection is 1 to 65000 bytes" \
 	sis inject add ro 7 "$TMPD/over.bin" stream
 : >"$TMPD/empty.bin"
 check_fail "an empty block is refused" \
-	"is empty; a stream injection is 1 to 65500 bytes" \
+	"is empty; a stream injection is 1 to 65000 bytes" \
 	sis inject add ro 7 "$TMPD/empty.bin" stream
 check_fail "frame and stream at once are refused" \
 	'give "frame" or "stream", not both' \

@@ -162,8 +162,8 @@ int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 	return 0;
 }
 
-#define STREAM_SIZES "a stream injection is 1 to 65500 bytes"
-_Static_assert(SIS_INJECT_STREAM_MAX == 65500, "STREAM_SIZES");
+#define STREAM_SIZES "a stream injection is 1 to 65000 bytes"
+_Static_assert(SIS_INJECT_STREAM_MAX == 65000, "STREAM_SIZES");
 
 /*
  * The bytes of a stream injection in path into buf (SIS_INJECT_STREAM_MAX

@@ -362,15 +362,19 @@
  *   - SIS_STREAM_OP_INJECT: the registered SIS_INJECT_STREAM block inject
  *     of this scanner (SIS_INJECT_A_ID), allowed in this direction, goes in
  *     whole just before byte offset, which must be held and delivered; len
- *     is 0. Blocks at one offset go in the order injected; a cut never
+ *     is 0. Blocks at one offset go in the order injected, and hold
+ *     SIS_INJECT_STREAM_MAX bytes at most in all (else ENOSPC); a cut never
  *     removes injected bytes (its offsets are the sender's). The kernel
  *     puts the block into the segment that carries byte offset, splits it
  *     to the receiver's MSS, and sends it again with every retransmission
  *     of that byte, until the receiver acknowledges it.
  *   - SIS_STREAM_OP_MORE: the scanner needs len more bytes past offset
- *     before it can decide (offset at least its decided bytes' end): the
- *     kernel opens the window it advertises to the sender so that they
- *     can come, within the connection's SIS_LIMITS_A_CONN_BYTES.
+ *     before it can decide: the kernel opens the window the receiver
+ *     advertises to the sender so that they can come (a window update in
+ *     the receiver's name, then its ACKs as they pass), within the
+ *     connection's SIS_LIMITS_A_CONN_BYTES. SIS does not acknowledge held
+ *     bytes itself: a sender whose congestion window is full of them
+ *     still waits.
  *   - SIS_STREAM_OP_KILL: an RST to each end, each at the sequence number
  *     its receiver expects; what is held is dropped, and every watcher
  *     gets SIS_STREAM_EV_END with SIS_STREAM_END_KILLED. offset and len
@@ -512,11 +516,13 @@
 #define SIS_SUB_INSNS_BUDGET	4096
 #define SIS_INJECT_FRAME_MAX	1518
 /*
- * A stream injection's bytes: what fits in SIS_A_INJECT, whose length is
- * 16 bits like any attribute's, with its ID, DIR and KIND and the header
- * of DATA: 0xffff - 4 - 3 * 8 - 4, down to a multiple of 4.
+ * A stream injection's bytes, and the most injected at one offset in all:
+ * the blocks at one offset go whole in one segment, whose IPv4 or IPv6
+ * length field says at most 65535 with its headers (IP and TCP options,
+ * IPv6 extension headers). It also fits in SIS_A_INJECT, whose length is
+ * 16 bits like any attribute's, with its ID, DIR and KIND.
  */
-#define SIS_INJECT_STREAM_MAX	65500
+#define SIS_INJECT_STREAM_MAX	65000
 #define SIS_EDITS_MAX		1024	/* cuts and injections, per direction */
 #define SIS_TIMEOUT_MS_DEFAULT	1000
 #define SIS_TIMEOUT_MS_MAX	600000

@@ -288,7 +288,7 @@ TAP_SUITE(cmd_inject)
 		fake_start();
 		fake.ncalls = 1;
 		RUN(&r, &text_mode, "inject", "add", "ids", "8", path, "stream");
-		tap_ok(r.ret == 1 && strstr(r.err, "is empty; a stream injection is 1 to 65500 bytes") &&
+		tap_ok(r.ret == 1 && strstr(r.err, "is empty; a stream injection is 1 to 65000 bytes") &&
 		       !strchr(r.err, '\n')[1] && fake.opened == 0,
 		       "inject add stream: empty file refused before sending");
 		run_free(&r);
@@ -299,7 +299,7 @@ TAP_SUITE(cmd_inject)
 
 	RUN(&r, &text_mode, "inject", "help");
 	tap_ok(r.ret == 0 && strstr(r.out, "FILE [frame|stream] [dir in|out|any]") &&
-	       strstr(r.out, "1 to 65500"), "inject help: stream blocks");
+	       strstr(r.out, "1 to 65000"), "inject help: stream blocks");
 	run_free(&r);
 
 	fake_start();

@@ -505,7 +505,8 @@ TAP_SUITE(scanner_cap_inject_msgs)
 
 	/* The largest block fits in its nest with every attribute. */
 	{
-		static unsigned char big[SIS_INJECT_STREAM_MAX + 1];
+		/* One more than a nest with an id, dir and kind carries. */
+		static unsigned char big[65501];
 
 		msg = nlmsg_alloc_size(1 << 17);
 		genlmsg_put(msg, 0, 1, FAKE_FAMILY, 0, 0, SIS_CMD_INJECT_ADD,
@@ -523,7 +524,7 @@ TAP_SUITE(scanner_cap_inject_msgs)
 			    SIS_GENL_VERSION);
 		tap_ok(inject_add_stream_fill(msg, "ids", 9, SIS_DIR_ANY, big,
 					      sizeof(big)) < 0,
-		       "inject add stream: one byte more would not");
+		       "inject add stream: the nest carries no more than 65500 bytes");
 		nlmsg_free(msg);
 	}
 
@@ -603,12 +604,12 @@ TAP_SUITE(scanner_inject_stream_file)
 		bool ok;
 		const char *err;
 	} raw[] = {
-		{ "empty", 0, false, "is empty; a stream injection is 1 to 65500 bytes" },
+		{ "empty", 0, false, "is empty; a stream injection is 1 to 65000 bytes" },
 		{ "1 byte", 1, true, NULL },
 		{ "1518 bytes", 1518, true, NULL },
-		{ "65500 bytes", 65500, true, NULL },
-		{ "65501 bytes", 65501, false,
-		  "holds 65501 bytes; a stream injection is 1 to 65500 bytes" },
+		{ "65000 bytes", 65000, true, NULL },
+		{ "65001 bytes", 65001, false,
+		  "holds 65001 bytes; a stream injection is 1 to 65000 bytes" },
 		{ "100000 bytes", 100000, false, "holds 100000 bytes" },
 	};
 	static unsigned char buf[SIS_INJECT_STREAM_MAX];
