@@ -178,12 +178,17 @@ st_stop
 wait "$srv" 2>/dev/null
 
 # --- refusals: refused whole, nothing changed ---------------------------------
-# refused NAME RIGHTS WANT EDIT: sis-stream -k with EDIT, contain rights or
-# not; the kernel refuses its request with WANT (ERRNAME MESSAGE), the
-# scanner gives up editing, and both ends read exactly what was sent.
+# refused NAME RIGHTS WANT EDIT...: sis-stream -k with the EDITs, contain
+# rights or not; the kernel refuses its request with WANT (ERRNAME
+# MESSAGE), the scanner gives up editing, and both ends read exactly what
+# was sent.
 refused() {
-	local name=$1 contain=$2 want=$3 edit=$4 line=''
-	st_start ed -c tcp $contain -k -q -e "$edit" || return
+	local name=$1 contain=$2 want=$3 line='' e args=()
+	shift 3
+	for e in "$@"; do
+		args+=(-e "$e")
+	done
+	st_start ed -c tcp $contain -k -q "${args[@]}" || return
 	srv_start "$PORT" -t 60
 	xfer $((64 * KB)) $((64 * KB)) -s 8 -t 60
 	srv_line
@@ -215,6 +220,9 @@ refused "a frame injection" -C \
 refused "an injection of the other direction" -C \
 	"EPERM inject 0: injection 4 may not go in this direction" \
 	inject:in:0:4
+refused "blocks at one offset over 65000 bytes" -C \
+	"ENOSPC inject 1: 81920 bytes would be injected at offset 0, over 65000" \
+	inject:in:0:2 inject:in:0:2
 check_eq "no cut or injection counted for the refusals" \
 	"$(sis_json '[$b.stream_stats.cut_bytes, $b.stream_stats.injects]')" \
 	"[$cut_bytes,7]"
