@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check cost=150 limit=1200
+# sis-selftest: tiers=check cost=130 limit=1200
 # The active changes (paper sections 3.2 and 4.3): a containing scanner
 # (build/sis-stream -e) cuts byte ranges, injects blocks the administrator
 # registered, replaces a range by a block, and kills, on
