@@ -32,44 +32,34 @@ static void sis_rewrite_be32(struct sk_buff *skb, struct tcphdr *th,
 static void sis_rewrite_sacks(struct sk_buff *skb, struct tcphdr *th,
 			      const struct sis_seqmap *m, u32 isn, u64 ref)
 {
-	unsigned int len = th->doff * 4 - sizeof(*th), i = 0, b;
-	u8 *opt = (u8 *)(th + 1);
+	unsigned int pos = 0, b;
+	u8 *opt;
 
-	while (i < len) {
-		if (opt[i] == TCPOPT_EOL)
-			break;
-		if (opt[i] == TCPOPT_NOP) {
-			i++;
+	while ((opt = sis_tcp_opt_next(th, &pos))) {
+		if (opt[0] != TCPOPT_SACK ||
+		    opt[1] < TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK ||
+		    (opt[1] - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK)
 			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			break;
-		if (opt[i] == TCPOPT_SACK &&
-		    opt[i + 1] >= TCPOLEN_SACK_BASE + TCPOLEN_SACK_PERBLOCK &&
-		    !((opt[i + 1] - TCPOLEN_SACK_BASE) % TCPOLEN_SACK_PERBLOCK)) {
-			for (b = i + 2; b < i + opt[i + 1];
-			     b += TCPOLEN_SACK_PERBLOCK) {
-				__be32 *edge = (__be32 *)(opt + b);
-				u32 l = get_unaligned_be32(edge);
-				u32 r = get_unaligned_be32(edge + 1);
-				__be32 old[2], new[2];
+		for (b = 2; b < opt[1]; b += TCPOLEN_SACK_PERBLOCK) {
+			__be32 *edge = (__be32 *)(opt + b);
+			u32 l = get_unaligned_be32(edge);
+			u32 r = get_unaligned_be32(edge + 1);
+			__be32 old[2], new[2];
 
-				r = sis_seqmap_rev_seq(m, isn, ref, r);
-				l = sis_seqmap_rev_left_seq(m, isn, ref, l);
-				/* Left empty: a block the receiver discards. */
-				if (!before(l, r))
-					l = r;
-				memcpy(old, edge, sizeof(old));
-				new[0] = htonl(l);
-				new[1] = htonl(r);
-				inet_proto_csum_replace4(&th->check, skb,
-							 old[0], new[0], false);
-				inet_proto_csum_replace4(&th->check, skb,
-							 old[1], new[1], false);
-				memcpy(edge, new, sizeof(new));
-			}
+			r = sis_seqmap_rev_seq(m, isn, ref, r);
+			l = sis_seqmap_rev_left_seq(m, isn, ref, l);
+			/* Left empty: a block the receiver discards. */
+			if (!before(l, r))
+				l = r;
+			memcpy(old, edge, sizeof(old));
+			new[0] = htonl(l);
+			new[1] = htonl(r);
+			inet_proto_csum_replace4(&th->check, skb, old[0], new[0],
+						 false);
+			inet_proto_csum_replace4(&th->check, skb, old[1], new[1],
+						 false);
+			memcpy(edge, new, sizeof(new));
 		}
-		i += opt[i + 1];
 	}
 }
 

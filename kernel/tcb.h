@@ -113,6 +113,31 @@ struct sis_tcp_seg {
 int sis_tcp_parse(const struct tcphdr *th, unsigned int payload_len,
 		  struct sis_tcp_seg *seg);
 
+/**
+ * sis_tcp_opt_next() - The TCP options of a header, one by one.
+ * @th: the header, options included, linear.
+ * @pos: where the walk is, from the end of the fixed header: 0 to start.
+ *
+ * Stops where Linux's tcp_parse_options() stops: at EOL, or at an option
+ * whose length is short or runs past the header.
+ *
+ * Return: a pointer to the next option (its kind, its length, its data),
+ * or NULL when none is left.
+ */
+static inline u8 *sis_tcp_opt_next(const struct tcphdr *th, unsigned int *pos)
+{
+	unsigned int len = th->doff * 4 - sizeof(*th), i = *pos;
+	u8 *opt = (u8 *)(th + 1);
+
+	while (i < len && opt[i] == TCPOPT_NOP)
+		i++;
+	if (i >= len || opt[i] == TCPOPT_EOL || i + 1 >= len ||
+	    opt[i + 1] < 2 || i + opt[i + 1] > len)
+		return NULL;
+	*pos = i + opt[i + 1];
+	return opt + i;
+}
+
 /* Where a segment's payload ends: where its FIN is, if it has one. */
 static inline u32 sis_tcp_seg_data_end(const struct sis_tcp_seg *seg)
 {

@@ -46,22 +46,12 @@ struct sis_pkt {
  */
 static unsigned int sis_tcp_ts_off(const struct tcphdr *th)
 {
-	const u8 *opt = (const u8 *)(th + 1);
-	unsigned int len = th->doff * 4 - sizeof(*th), i = 0, ts = 0;
+	unsigned int pos = 0, ts = 0;
+	const u8 *opt;
 
-	while (i < len) {
-		if (opt[i] == TCPOPT_EOL)
-			break;
-		if (opt[i] == TCPOPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= len || opt[i + 1] < 2 || i + opt[i + 1] > len)
-			break;
-		if (opt[i] == TCPOPT_TIMESTAMP && opt[i + 1] == TCPOLEN_TIMESTAMP)
-			ts = sizeof(*th) + i + 2;
-		i += opt[i + 1];
-	}
+	while ((opt = sis_tcp_opt_next(th, &pos)))
+		if (opt[0] == TCPOPT_TIMESTAMP && opt[1] == TCPOLEN_TIMESTAMP)
+			ts = opt + 2 - (const u8 *)th;
 	return ts;
 }
 
