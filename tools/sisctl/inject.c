@@ -4,6 +4,8 @@
  * sisctl inject del SCANNER ID
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -94,17 +96,14 @@ static bool capture_magic(const unsigned char *b)
 _Static_assert(ETH_ZLEN == 60 && SIS_INJECT_FRAME_MAX == 1518, "FRAME_SIZES");
 
 /*
- * The frame in path into buf (SIS_INJECT_FRAME_MAX bytes): the whole file,
- * or the first packet of a capture file. Sizes outside ETH_ZLEN ..
- * SIS_INJECT_FRAME_MAX are refused.
+ * Read at most @cap bytes of @path into @buf: *@n gets how many. *@size
+ * is -1 if that was the whole file, else how long the file is (LLONG_MAX
+ * when that cannot be told: not a regular file).
  */
-int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
-		      char *err, size_t err_len)
+static int read_file(const char *path, unsigned char *buf, size_t cap,
+		     size_t *n, long long *size, char *err, size_t err_len)
 {
-	unsigned char raw[SIS_INJECT_FRAME_MAX + 1];
-	size_t n, caplen, wirelen;
 	struct stat st;
-	long long size;
 	FILE *f;
 
 	f = fopen(path, "rb");
@@ -113,17 +112,47 @@ int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 			 strerror(errno));
 		return -1;
 	}
-	n = fread(raw, 1, sizeof(raw), f);
+	*n = fread(buf, 1, cap, f);
 	if (ferror(f)) {
 		snprintf(err, err_len, "cannot read \"%s\": %s", path,
 			 strerror(errno));
 		fclose(f);
 		return -1;
 	}
-	size = n > SIS_INJECT_FRAME_MAX && !fstat(fileno(f), &st) &&
-	       S_ISREG(st.st_mode) ? (long long)st.st_size : -1;
+	*size = -1;
+	if (*n == cap && fgetc(f) != EOF)
+		*size = !fstat(fileno(f), &st) && S_ISREG(st.st_mode) ?
+			(long long)st.st_size : LLONG_MAX;
 	fclose(f);
+	return 0;
+}
 
+/* "F holds N bytes; SIZES", or "more than MAX" when N is unknown. */
+static void too_long(const char *path, long long size, int max,
+		     const char *sizes, char *err, size_t err_len)
+{
+	if (size != LLONG_MAX)
+		snprintf(err, err_len, "\"%s\" holds %lld bytes; %s", path,
+			 size, sizes);
+	else
+		snprintf(err, err_len, "\"%s\" holds more than %d bytes; %s",
+			 path, max, sizes);
+}
+
+/*
+ * The frame in path into buf (SIS_INJECT_FRAME_MAX bytes): the whole file,
+ * or the first packet of a capture file. Sizes outside ETH_ZLEN ..
+ * SIS_INJECT_FRAME_MAX are refused.
+ */
+int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
+		       char *err, size_t err_len)
+{
+	unsigned char raw[SIS_INJECT_FRAME_MAX];
+	size_t n, caplen, wirelen;
+	long long size;
+
+	if (read_file(path, raw, sizeof(raw), &n, &size, err, err_len) < 0)
+		return -1;
 	if (n >= 4 && capture_magic(raw)) {
 		if (pcapfile_read_first(path, buf, SIS_INJECT_FRAME_MAX, &caplen,
 					&wirelen, err, err_len) < 0)
@@ -143,13 +172,9 @@ int inject_read_frame(const char *path, unsigned char *buf, size_t *len,
 		*len = caplen;
 		return 0;
 	}
-	if (n > SIS_INJECT_FRAME_MAX) {
-		if (size >= 0)
-			snprintf(err, err_len, "\"%s\" holds %lld bytes; " FRAME_SIZES,
-				 path, size);
-		else
-			snprintf(err, err_len, "\"%s\" holds more than %d bytes; "
-				 FRAME_SIZES, path, SIS_INJECT_FRAME_MAX);
+	if (size >= 0) {
+		too_long(path, size, SIS_INJECT_FRAME_MAX, FRAME_SIZES, err,
+			 err_len);
 		return -1;
 	}
 	if (n < ETH_ZLEN) {
@@ -173,34 +198,17 @@ _Static_assert(SIS_INJECT_STREAM_MAX == 65000, "STREAM_SIZES");
 int inject_read_stream(const char *path, unsigned char *buf, size_t *len,
 		       char *err, size_t err_len)
 {
-	struct stat st;
+	long long size;
 	size_t n;
-	FILE *f;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		snprintf(err, err_len, "cannot open \"%s\": %s", path,
-			 strerror(errno));
+	if (read_file(path, buf, SIS_INJECT_STREAM_MAX, &n, &size, err,
+		      err_len) < 0)
+		return -1;
+	if (size >= 0) {
+		too_long(path, size, SIS_INJECT_STREAM_MAX, STREAM_SIZES, err,
+			 err_len);
 		return -1;
 	}
-	n = fread(buf, 1, SIS_INJECT_STREAM_MAX, f);
-	if (ferror(f)) {
-		snprintf(err, err_len, "cannot read \"%s\": %s", path,
-			 strerror(errno));
-		fclose(f);
-		return -1;
-	}
-	if (n == SIS_INJECT_STREAM_MAX && fgetc(f) != EOF) {
-		if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode))
-			snprintf(err, err_len, "\"%s\" holds %lld bytes; " STREAM_SIZES,
-				 path, (long long)st.st_size);
-		else
-			snprintf(err, err_len, "\"%s\" holds more than %d bytes; "
-				 STREAM_SIZES, path, SIS_INJECT_STREAM_MAX);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
 	if (!n) {
 		snprintf(err, err_len, "\"%s\" is empty; " STREAM_SIZES, path);
 		return -1;
