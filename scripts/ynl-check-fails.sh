@@ -29,6 +29,6 @@ mutant "a constant's value" 's/name: max-rules, type: const, value: 256/name: ma
 mutant "an attribute the header lacks" 's/^\(      - { name: uid, type: u32 }\)$/\1\n      - { name: gid, type: u32 }/'
 mutant "an attribute left out" '/^      - { name: held-bytes, type: u32 }$/d'
 mutant "an enum's first value" '/^    name: verdict-code$/,/value-start/s/value-start: 1/value-start: 0/'
-mutant "a struct member's size" 's/{ name: reserved, type: binary, len: 7 }/{ name: reserved, type: binary, len: 6 }/'
+mutant "a struct member's size" 's/{ name: reserved, type: binary, len: 2 }/{ name: reserved, type: binary, len: 1 }/'
 mutant "a command moved" '/^      name: get-conn$/,/^      name: closed$/s/^      name: closed$/      name: closed\n      value: 30/'
 exit $bad
