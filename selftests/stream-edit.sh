@@ -151,13 +151,15 @@ challenge_h=$(tcpext "$NS_H" TCPChallengeACK)
 challenge_n=$(tcpext "$NS_N" TCPChallengeACK)
 kills=$(sis_json '$b.stream_stats.kills')
 check "close-timeout 1s" sis set dev br0 close-timeout 1000
-st_start ed -c tcp -C -q -e kill:in:200000
+# Both ways long, the kill early: neither end may have had the other's
+# FIN (an RST in CLOSE-WAIT is EPIPE to the application, not ECONNRESET).
+st_start ed -c tcp -C -q -e kill:in:100000
 ip netns exec "$NS_N" "$TCPIO" serve "$PORT" -t 60 >"$TMPD/srv.out" 2>&1 &
 srv=$!
 bg_pids+=("$srv")
 wait_until "$WAIT_SECS" grep -qx ready "$TMPD/srv.out"
 rc=0
-ip netns exec "$NS_H" "$TCPIO" send "$DST" "$PORT" $MB $MB -t 60 \
+ip netns exec "$NS_H" "$TCPIO" send "$DST" "$PORT" $((8 * MB)) $((8 * MB)) -t 60 \
 	>"$TMPD/cli.out" 2>&1 || rc=$?
 check_eq "kill: the client is reset (tcpio exit 1)" "$rc" 1
 check_eq "kill: ... with ECONNRESET" \
