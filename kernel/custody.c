@@ -60,30 +60,17 @@ void sis_conn_custody_ack(struct sis_bridge *sb, struct sis_conn *c, int d,
 			   sis_custody_win(c, d), 0, 0, SIS_XMIT_CUSTODY, acks);
 }
 
-/*
- * Send again, towards the receiver of direction @d, the kept segment
- * holding the first byte it lacks, if SIS has it in custody and sent it
- * already: onto @acks. Locked.
- */
-static void sis_custody_rtx(struct sis_bridge *sb, struct sis_conn *c, int d,
-			    struct sk_buff_head *acks)
+/* Send kept segment @seg again towards the receiver of @d, onto @acks. */
+static void sis_custody_rtx_seg(struct sis_bridge *sb, struct sis_conn *c,
+				int d, const struct sis_seg *seg,
+				struct net_device *dev,
+				struct sk_buff_head *acks)
 {
 	struct sis_stream *st = &c->st[d];
-	const struct sis_seg *seg;
-	struct net_device *dev;
 	struct sk_buff *n, *b = NULL;
 	struct tcphdr *th;
 	__be32 *ts, old;
 
-	if (st->cut || c->killed || c->dead ||
-	    st->rcv_ack >= min(st->custody, st->passed))
-		return;
-	seg = sis_stream_seg_at(st, st->rcv_ack);
-	if (!seg || seg->held)
-		return;
-	dev = sis_forge_dev(sb, d);
-	if (!dev)
-		return;
 	/* Its headers its own, its payload shared with the kept clone. */
 	n = pskb_copy(seg->skb, GFP_ATOMIC);
 	if (!n)
@@ -102,7 +89,8 @@ static void sis_custody_rtx(struct sis_bridge *sb, struct sis_conn *c, int d,
 		return;
 	}
 	/* Newer than the receiver's TS.Recent, as sis_seg_fresh_ts() does. */
-	if (seg->ts_off && st->ts_seen && !skb_ensure_writable(n, seg->ts_off + 4)) {
+	if (seg->ts_off && st->ts_seen &&
+	    !skb_ensure_writable(n, seg->ts_off + 4)) {
 		ts = (__be32 *)(n->data + seg->ts_off);
 		th = (struct tcphdr *)(n->data + seg->th_off);
 		old = *ts;
@@ -122,24 +110,64 @@ static void sis_custody_rtx(struct sis_bridge *sb, struct sis_conn *c, int d,
 	__skb_queue_tail(acks, n);
 }
 
-/* A pure ACK of the receiver of @d below the custody point, dropped. */
-static void sis_custody_dup(struct sis_bridge *sb, struct sis_conn *c, int d,
-			    u32 ack, struct sk_buff_head *acks)
+/*
+ * Send, towards the receiver of direction @d, the bytes in SIS's custody
+ * that went out already and that it lacks: from the first it lacks (or
+ * past what this round sent) up to its own right edge, at least one
+ * segment if @probe, at most SIS_CUSTODY_BURST segments; onto @acks. The
+ * sender will not: it was told they arrived. Locked.
+ */
+static void sis_custody_send(struct sis_bridge *sb, struct sis_conn *c, int d,
+			     bool probe, struct sk_buff_head *acks)
 {
 	struct sis_stream *st = &c->st[d];
-	u64 off;
+	u64 from = max(st->rtx_nxt, st->rcv_ack);
+	u64 lim = min(st->custody, st->passed);
+	const struct sis_seg *seg;
+	struct net_device *dev;
+	unsigned int n = 0;
 
-	if (!sis_seq_off(ack, st->isn + 1 + (u32)st->custody, st->custody,
-			 &off))
+	if (st->cut || c->killed || c->dead || st->rcv_ack >= lim)
 		return;
+	if (probe)
+		from = st->rcv_ack;
+	dev = sis_forge_dev(sb, d);
+	if (!dev)
+		return;
+	while (from < lim && n < SIS_CUSTODY_BURST &&
+	       (from < st->rtx_edge || (probe && !n))) {
+		seg = sis_stream_seg_at(st, from);
+		if (!seg || seg->held || seg->end <= from)
+			break;
+		sis_custody_rtx_seg(sb, c, d, seg, dev, acks);
+		from = seg->end;
+		n++;
+	}
+	st->rtx_nxt = max(st->rtx_nxt, from);
+}
+
+/*
+ * An ACK of the receiver of @d below the custody point, at offset @off
+ * with its own window @win: the bytes it now has room for go (ACK-clocked),
+ * and on its third duplicate, those from the first it lacks again.
+ */
+static void sis_custody_acked(struct sis_bridge *sb, struct sis_conn *c,
+			      int d, u64 off, u32 win, bool pure,
+			      struct sk_buff_head *acks)
+{
+	struct sis_stream *st = &c->st[d];
+	u64 edge = off + win;
+
 	if (off != st->rtx_dup) {
 		st->rtx_dup = off;
 		st->rtx_dups = 0;
-		return;
+	} else if (pure && edge <= st->rtx_edge &&
+		   ++st->rtx_dups == SIS_CUSTODY_DUPTHRESH) {
+		/* Lost past the bridge: once per hole, from the hole on. */
+		st->rtx_nxt = off;
 	}
-	/* Once per hole, as a sender's fast retransmission. */
-	if (++st->rtx_dups == SIS_CUSTODY_DUPTHRESH)
-		sis_custody_rtx(sb, c, d, acks);
+	st->rtx_edge = edge;
+	sis_custody_send(sb, c, d, false, acks);
 }
 
 unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
@@ -155,6 +183,8 @@ unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
 	struct tcphdr *th;
 	__be32 at, old;
 	__be16 oldw;
+	bool pure;
+	u64 off;
 	u32 raw;
 	u8 *opt;
 
@@ -166,12 +196,14 @@ unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
 		return NF_ACCEPT;
 	th = (struct tcphdr *)(skb->data + th_off);
 	at = htonl(st->isn + 1 + (u32)st->custody);
-	if (!before(ntohl(th->ack_seq), ntohl(at)))
+	if (!before(ntohl(th->ack_seq), ntohl(at)) ||
+	    !sis_seq_off(ntohl(th->ack_seq), ntohl(at), st->custody, &off))
 		return NF_ACCEPT;
-	if (!seg->len && !(seg->flags & TCPHDR_FIN)) {
-		sis_custody_dup(sb, c, o, ntohl(th->ack_seq), acks);
+	pure = !seg->len && !(seg->flags & TCPHDR_FIN);
+	/* Its own window, before the window opened for more (rewrite.h). */
+	sis_custody_acked(sb, c, o, off, seg->win << from->wscale, pure, acks);
+	if (pure)
 		return NF_DROP;
-	}
 	/* Its bytes go on; what it says of the other direction is SIS's. */
 	if (skb_ensure_writable(skb, th_off + th->doff * 4))
 		return NF_DROP;
@@ -234,7 +266,9 @@ bool sis_conn_custody_tick(struct sis_bridge *sb, struct sis_conn *c,
 		}
 		if (time_before(now, st->rtx_at))
 			continue;
-		sis_custody_rtx(sb, c, d, acks);
+		/* No progress for a while: from the first byte it lacks. */
+		st->rtx_nxt = st->rcv_ack;
+		sis_custody_send(sb, c, d, true, acks);
 		if (st->rtx_backoff < 8)
 			st->rtx_backoff++;
 		rto = min_t(unsigned long, SIS_CUSTODY_RTO << st->rtx_backoff,
@@ -267,4 +301,14 @@ void sis_conn_custody_over(struct sis_bridge *sb, struct sis_conn *c, int d,
 		return;
 	atomic64_inc(&sb->conns.stats.custody_failed);
 	sis_conn_repass(c, d, done, emit);
+}
+
+void sis_conn_custody_bound(struct sis_bridge *sb, struct sis_conn *c, int d,
+			    struct list_head *done, struct list_head *emit)
+{
+	const struct sis_stream *st = &c->st[d];
+
+	/* All the bounds let come came, and the scanner wants more. */
+	if (st->contain && st->more < st->want && st->seen >= st->more)
+		sis_conn_custody_over(sb, c, d, st->seen, done, emit);
 }

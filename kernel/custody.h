@@ -22,17 +22,23 @@
  *   acknowledge the custody point instead, with the window counted from
  *   it and their SACK blocks emptied (the sender discards them);
  * - the sender never sends those bytes again, so SIS does, from the kept
- *   segments, once they were passed and sent: on the receiver's third
- *   duplicate ACK, and on a timer (the table's work, every SIS_CONN_RETRY
- *   while some bytes wait for it), from SIS_CUSTODY_RTO doubling up to
- *   SIS_CUSTODY_RTO_MAX; numbered through the direction's edits
- *   (rewrite.h), with the newest TSval the receiver has seen, out of the
- *   port towards the receiver with the direction's Ethernet header.
+ *   segments, once they were passed and sent: SIS holds more than the
+ *   receiver's window, and what it lets go at once past that window the
+ *   receiver drops. So each of the receiver's ACKs below the custody
+ *   point lets SIS send what now fits in the receiver's own window, past
+ *   what it sent already (at most SIS_CUSTODY_BURST segments an ACK);
+ *   its third duplicate ACK, and a timer (the table's work, every
+ *   SIS_CONN_RETRY while some bytes wait for it, from SIS_CUSTODY_RTO
+ *   doubling up to SIS_CUSTODY_RTO_MAX), send again from the first byte
+ *   it lacks. Numbered through the direction's edits (rewrite.h), with
+ *   the newest TSval the receiver has seen, out of the port towards the
+ *   receiver with the direction's Ethernet header.
  *
  * At the bound: a segment the scanner waits for (it asked for more than
- * seen, st->want, whatever the bounds let come) that does not fit in conn-bytes, conn-segs, max-memory or the
- * scanner's max-bytes gives each containing scanner of the direction its
- * fail policy (counted: custody_failed), instead of a wait that would end
+ * seen, st->want, whatever the bounds let come) that does not fit in
+ * conn-bytes, conn-segs, max-memory or the scanner's max-bytes gives
+ * each containing scanner of the direction its fail policy (counted:
+ * custody_failed), instead of a wait that would end
  * only with its timeout. A connection with bytes in SIS's custody is
  * never let go untracked (conn.h, sis_conn_carried()): it is killed,
  * and so is one whose direction was cut with bytes in custody, since its
@@ -58,6 +64,8 @@ struct sis_tcp_seg;
 #define SIS_CUSTODY_RTO_MAX	(8 * HZ)
 /* Duplicate ACKs of the receiver's that make SIS retransmit. */
 #define SIS_CUSTODY_DUPTHRESH	3
+/* Segments SIS sends for one of the receiver's ACKs, at most. */
+#define SIS_CUSTODY_BURST	64
 
 /*
  * The window the sender of direction @d is told with an ACK at the
@@ -73,8 +81,8 @@ void sis_conn_custody_ack(struct sis_bridge *sb, struct sis_conn *c, int d,
 /*
  * A segment of direction @d (its TCP header at @th_off, already through
  * the shadow TCBs) whose ACK speaks of the other direction: rewritten, or
- * NF_DROP if it is a pure ACK below the custody point (a retransmission
- * onto @acks on the third duplicate). Returns the hook's verdict. Locked.
+ * NF_DROP if it is a pure ACK below the custody point; what SIS sends
+ * the receiver for it goes onto @acks. Returns the hook's verdict. Locked.
  */
 unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
 				  int d, struct sk_buff *skb,
@@ -90,6 +98,13 @@ unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
 void sis_conn_custody_over(struct sis_bridge *sb, struct sis_conn *c, int d,
 			   u64 start, struct list_head *done,
 			   struct list_head *emit);
+/*
+ * The same when direction @d has all the bytes its bound lets come
+ * (st->more, within conn-bytes) and a scanner asked for more than that
+ * (st->want): none of them can come before it decides. Locked.
+ */
+void sis_conn_custody_bound(struct sis_bridge *sb, struct sis_conn *c, int d,
+			    struct list_head *done, struct list_head *emit);
 /*
  * The timer, from the table's work: retransmissions due onto @acks, and
  * RSTs onto @rsts for a direction cut with bytes in custody. Returns

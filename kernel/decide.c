@@ -407,6 +407,7 @@ static void sis_decision_apply(struct sis_scanner *sc,
 		sis_conn_open_window(sb, c, d, &out->acks);
 		/* Not enough if the sender's bytes in flight are all held. */
 		sis_conn_custody_ack(sb, c, d, &out->acks);
+		sis_conn_custody_bound(sb, c, d, &done, &emit);
 		goto out;
 	case SIS_STREAM_OP_KILL:
 		kill = true;

@@ -111,6 +111,8 @@ struct sis_stream {
 	 */
 	u64 custody;
 	u64 rtx_ack;			/* rcv_ack when the timer was armed */
+	u64 rtx_nxt;			/* sent by SIS up to here, this round */
+	u64 rtx_edge;			/* the receiver's own right edge */
 	u64 rtx_dup;			/* the receiver's last ACK below custody */
 	unsigned long rtx_at;		/* jiffies: retransmit then; 0: unarmed */
 	u8 rtx_backoff;			/* the timer's doublings */

@@ -576,6 +576,9 @@ room:
 	/* A scanner asked for more than its sender has in flight: custody. */
 	else if (st->more > st->custody)
 		sis_conn_custody_ack(sb, c, d, acks);
+	/* More than the bounds let come: its fail policy, not a stall. */
+	if (st->want > st->seen)
+		sis_conn_custody_bound(sb, c, d, done, emit);
 	/* The held frame may already be on @emit: the hook is not its owner. */
 	return hold ? NF_STOLEN : NF_ACCEPT;
 }
