@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=90 limit=900
+# sis-selftest: tiers=check,soak cost=40 limit=900
 # "More" with custody (RFC 3135): a containing scanner (build/sis-stream
 # -e hold:out:BYTES) asks for an entire upload before it passes any of
 # it, far more than the sender has in flight. SIS opens the window, then
