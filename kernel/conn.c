@@ -12,6 +12,8 @@
 
 #include "bridge.h"
 #include "conn.h"
+#include "custody.h"
+#include "dupack.h"
 #include "held.h"
 #include "inject.h"
 #include "queue.h"
@@ -511,13 +513,14 @@ static void sis_conns_gc(struct work_struct *work)
 					    struct sis_conns, gc);
 	struct sis_bridge *sb = container_of(cs, struct sis_bridge, conns);
 	unsigned long now = jiffies;
-	struct sk_buff_head rsts;
+	struct sk_buff_head rsts, acks;
 	bool pending = false;
 	struct sis_conn *c;
 	LIST_HEAD(done);
 	LIST_HEAD(emit);
 
 	__skb_queue_head_init(&rsts);
+	__skb_queue_head_init(&acks);
 	rcu_read_lock();
 	list_for_each_entry_rcu(c, &cs->list, list) {
 		bool expired, waits = false;
@@ -525,7 +528,7 @@ static void sis_conns_gc(struct work_struct *work)
 		spin_lock_bh(&c->lock);
 		expired = !c->dead &&
 			  time_after(now, c->last + sis_conn_timeout(cs, c));
-		if (expired && !c->killed && sis_conn_edited(c)) {
+		if (expired && !c->killed && sis_conn_carried(c)) {
 			/* Untracked, its ends would read each other wrong. */
 			atomic64_inc(&cs->stats.timeouts);
 			sis_conn_kill(sb, c, &rsts);
@@ -536,6 +539,9 @@ static void sis_conns_gc(struct work_struct *work)
 			sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_TIMEOUT);
 		} else if (!c->dead) {
 			sis_conn_overdue(c, now, &done, &emit);
+			/* SIS's retransmissions of what it has in custody. */
+			pending |= sis_conn_custody_tick(sb, c, now, &acks,
+							 &rsts);
 		}
 		if (!c->dead)
 			waits = sis_conn_deliver(c, &done, &emit);
@@ -554,6 +560,7 @@ static void sis_conns_gc(struct work_struct *work)
 		else
 			sis_conn_finish_lost(c);
 		sis_resets_send(sb, &rsts);
+		sis_dupacks_send(sb, &acks);
 	}
 	rcu_read_unlock();
 	sis_conn_emit(sb, &emit);
@@ -588,7 +595,7 @@ void sis_conns_destroy(struct sis_bridge *sb)
 		/* Nothing will carry its segments between its numberings. */
 		__skb_queue_head_init(&rsts);
 		spin_lock_bh(&c->lock);
-		if (!c->dead && sis_conn_edited(c))
+		if (!c->dead && sis_conn_carried(c))
 			sis_conn_kill(sb, c, &rsts);
 		spin_unlock_bh(&c->lock);
 		sis_resets_send(sb, &rsts);

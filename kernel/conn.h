@@ -160,6 +160,9 @@ struct sis_conn_stats {
 	atomic64_t translated;		/* segments renumbered only */
 	atomic64_t kills;		/* killed by a scanner's decision */
 	atomic64_t max_cuts;		/* of those, for a cut over max-cuts */
+	atomic64_t custody_acks;	/* ACKs of held bytes SIS sent (custody.h) */
+	atomic64_t retransmits;		/* SIS's own, of bytes in its custody */
+	atomic64_t custody_failed;	/* a scanner's more over the bounds */
 };
 
 /* A bridge's connection table. */
@@ -198,6 +201,26 @@ static inline bool sis_conn_edited(const struct sis_conn *c)
 {
 	return !sis_seqmap_identity(&c->st[0].map) ||
 	       !sis_seqmap_identity(&c->st[1].map);
+}
+
+/*
+ * Does SIS have bytes in its custody (custody.h): acknowledged to their
+ * sender, not yet to their receiver? Locked.
+ */
+static inline bool sis_conn_in_custody(const struct sis_conn *c)
+{
+	return c->st[0].custody > c->st[0].rcv_ack ||
+	       c->st[1].custody > c->st[1].rcv_ack;
+}
+
+/*
+ * Can only SIS carry the connection's segments now: edited, or with
+ * bytes in its custody, which no one else would deliver? It is then
+ * killed rather than let go untracked. Locked.
+ */
+static inline bool sis_conn_carried(const struct sis_conn *c)
+{
+	return sis_conn_edited(c) || sis_conn_in_custody(c);
 }
 
 /* Would @more bytes put the bridge over max-memory? */

@@ -20,6 +20,7 @@
 #include "bridge.h"
 #include "compat.h"
 #include "conn.h"
+#include "custody.h"
 #include "dupack.h"
 #include "inject.h"
 #include "scanner.h"
@@ -286,6 +287,7 @@ static void sis_decide_more(struct sis_bridge *sb, struct sis_conn *c, int d,
 {
 	struct sis_stream *st = &c->st[d];
 
+	st->want = max(st->want, end);
 	end = min(end, st->rcv_ack + READ_ONCE(sb->conns.limits.conn_bytes));
 	st->more = max(st->more, end);
 }
@@ -403,6 +405,9 @@ static void sis_decision_apply(struct sis_scanner *sc,
 		sis_decide_more(sb, c, d, p->offset + p->len);
 		/* The receiver may have nothing more to ACK: SIS says it. */
 		sis_conn_open_window(sb, c, d, &out->acks);
+		/* Not enough if the sender's bytes in flight are all held. */
+		sis_conn_custody_ack(sb, c, d, &out->acks);
+		sis_conn_custody_bound(sb, c, d, &done, &emit);
 		goto out;
 	case SIS_STREAM_OP_KILL:
 		kill = true;

@@ -4,6 +4,7 @@
 
 #include "bridge.h"
 #include "conn.h"
+#include "custody.h"
 #include "dupack.h"
 #include "forge.h"
 #include "seqmap.h"
@@ -39,14 +40,9 @@ static void sis_dupack_run(const struct sis_stream *st,
 	*a = max(*a, st->seen);
 }
 
-/*
- * A pure ACK from the receiver of direction @d to its sender,
- * acknowledging @ack, with SACK block [@a, @b) of stream offsets if @b,
- * onto @acks. Locked.
- */
-static void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
-			       int d, u32 ack, u64 a, u64 b,
-			       struct sk_buff_head *acks)
+void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
+			int d, u32 ack, u32 win, u64 a, u64 b, u8 kind,
+			struct sk_buff_head *acks)
 {
 	const struct sis_stream *st = &c->st[d];
 	int o = !d;	/* the ACK goes the other way */
@@ -85,8 +81,8 @@ static void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
 	 * Its SYN's window was not scaled, later ones are: in its units now,
 	 * and never rounded down to a zero window it did not offer.
 	 */
-	f.win = min(rcv->last_win >> rcv->wscale, 0xffffU);
-	if (!f.win && rcv->last_win)
+	f.win = min(win >> rcv->wscale, 0xffffU);
+	if (!f.win && win)
 		f.win = 1;
 	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_TS)) {
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
@@ -104,8 +100,10 @@ static void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
 	}
 	f.optlen = (u8 *)p - (u8 *)opts;
 	skb = sis_forge_build(sb, c, o, dev, &f);
-	if (skb)
-		__skb_queue_tail(acks, skb);
+	if (!skb)
+		return;
+	SIS_XMIT_KIND(skb) = kind;
+	__skb_queue_tail(acks, skb);
 }
 
 void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
@@ -113,10 +111,17 @@ void sis_conn_dupack(struct sis_bridge *sb, const struct sis_conn *c, int d,
 {
 	const struct sis_tcb *rcv = &c->tcb[d == SIS_DIR_INDEX_IN ?
 					    SIS_TCB_HOST : SIS_TCB_NET];
+	const struct sis_stream *st = &c->st[d];
+	u32 ack = rcv->rcv_nxt, win = rcv->last_win;
 	u64 a, b;
 
-	sis_dupack_run(&c->st[d], seg, &a, &b);
-	sis_conn_forge_ack(sb, c, d, rcv->rcv_nxt, a, b, acks);
+	sis_dupack_run(st, seg, &a, &b);
+	/* The sender was told more: not an old ACK it would ignore. */
+	if (st->custody > st->rcv_ack) {
+		ack = st->isn + 1 + (u32)st->custody;
+		win = sis_custody_win(c, d);
+	}
+	sis_conn_forge_ack(sb, c, d, ack, win, a, b, SIS_XMIT_DUPACK, acks);
 }
 
 void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
@@ -137,7 +142,8 @@ void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
 	ack = sis_seqmap_rev(&st->map, sis_seqmap_fwd(&st->map, had));
 	if (ack <= had)
 		return;
-	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)ack, 0, 0, acks);
+	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)ack, rcv->last_win,
+			   0, 0, SIS_XMIT_DUPACK, acks);
 }
 
 void sis_conn_open_window(struct sis_bridge *sb, struct sis_conn *c, int d,
@@ -160,14 +166,22 @@ void sis_conn_open_window(struct sis_bridge *sb, struct sis_conn *c, int d,
 	/* What the sender is told from now on, here and in track.c. */
 	rcv->last_win = want;
 	rcv->max_win = max_t(u32, rcv->max_win, want);
-	sis_conn_forge_ack(sb, c, d, rcv->rcv_nxt, 0, 0, acks);
+	sis_conn_forge_ack(sb, c, d, rcv->rcv_nxt, rcv->last_win, 0, 0,
+			   SIS_XMIT_DUPACK, acks);
 }
 
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks)
 {
+	struct sis_conn_stats *s = &sb->conns.stats;
 	struct sk_buff *skb;
+	u8 kind;
 
-	while ((skb = __skb_dequeue(acks)))
-		if (dev_queue_xmit(skb) == NET_XMIT_SUCCESS)
-			atomic64_inc(&sb->conns.stats.dupacks);
+	while ((skb = __skb_dequeue(acks))) {
+		kind = SIS_XMIT_KIND(skb);
+		if (dev_queue_xmit(skb) != NET_XMIT_SUCCESS)
+			continue;
+		atomic64_inc(kind == SIS_XMIT_CUSTODY ? &s->custody_acks :
+			     kind == SIS_XMIT_RTX ? &s->retransmits :
+			     &s->dupacks);
+	}
 }

@@ -69,7 +69,27 @@ void sis_conn_ack_cut(struct sis_bridge *sb, struct sis_conn *c, int d,
  */
 void sis_conn_open_window(struct sis_bridge *sb, struct sis_conn *c, int d,
 			  struct sk_buff_head *acks);
-/* Send them; under RCU, not locked. */
+/*
+ * What a queued segment is, for its counter (skb->cb, until it is sent):
+ * a duplicate ACK or an ACK of cut bytes (dupacks), an ACK of bytes in
+ * SIS's custody (custody_acks), or SIS's own retransmission of them.
+ */
+#define SIS_XMIT_KIND(skb)	((skb)->cb[0])
+enum {
+	SIS_XMIT_DUPACK,
+	SIS_XMIT_CUSTODY,
+	SIS_XMIT_RTX,
+};
+
+/*
+ * A pure ACK from the receiver of direction @d to its sender,
+ * acknowledging @ack with window @win (bytes, scaled here), with SACK
+ * block [@a, @b) of stream offsets if @b, onto @acks as @kind. Locked.
+ */
+void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
+			int d, u32 ack, u32 win, u64 a, u64 b, u8 kind,
+			struct sk_buff_head *acks);
+/* Send them (and retransmissions, custody.h); under RCU, not locked. */
 void sis_dupacks_send(struct sis_bridge *sb, struct sk_buff_head *acks);
 
 #endif /* _SIS_DUPACK_H */

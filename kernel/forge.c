@@ -121,3 +121,24 @@ struct sk_buff *sis_forge_build(struct sis_bridge *sb,
 	}
 	return skb;
 }
+
+int sis_forge_l2(struct sis_bridge *sb, const struct sis_conn *c, int d,
+		 struct net_device *dev, struct sk_buff *skb)
+{
+	const struct sis_conn_l2 *l2 = &c->l2[d];
+	struct ethhdr *eth;
+
+	if (is_zero_ether_addr(l2->dst))
+		return -ENOENT;
+	if (skb_cow_head(skb, ETH_HLEN))
+		return -ENOMEM;
+	skb_reset_network_header(skb);
+	eth = skb_push(skb, ETH_HLEN);
+	memcpy(eth->h_dest, l2->dst, ETH_ALEN);
+	memcpy(eth->h_source, l2->src, ETH_ALEN);
+	eth->h_proto = skb->protocol;
+	skb_reset_mac_header(skb);
+	skb->dev = dev;
+	__vlan_hwaccel_clear_tag(skb);
+	return sis_forge_vlan(sb, dev, l2, skb) ? 0 : -EPERM;
+}

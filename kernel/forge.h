@@ -65,4 +65,12 @@ struct sk_buff *sis_forge_build(struct sis_bridge *sb,
 				struct net_device *dev,
 				const struct sis_forge *f);
 
+/*
+ * Give @skb (data at its network header) the Ethernet header of
+ * direction @d and the VLAN tag @dev sends it with, to go out of @dev
+ * (custody.h's retransmissions). 0, or an error: it cannot go.
+ */
+int sis_forge_l2(struct sis_bridge *sb, const struct sis_conn *c, int d,
+		 struct net_device *dev, struct sk_buff *skb);
+
 #endif /* _SIS_FORGE_H */

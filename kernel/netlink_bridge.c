@@ -219,6 +219,9 @@ static int sis_nl_put_streams(struct sk_buff *skb, const struct sis_bridge *sb)
 		{ SIS_SSTATS_A_TRANSLATED, &s->translated },
 		{ SIS_SSTATS_A_KILLS, &s->kills },
 		{ SIS_SSTATS_A_MAX_CUTS, &s->max_cuts },
+		{ SIS_SSTATS_A_CUSTODY_ACKS, &s->custody_acks },
+		{ SIS_SSTATS_A_RETRANSMITS, &s->retransmits },
+		{ SIS_SSTATS_A_CUSTODY_FAILED, &s->custody_failed },
 	};
 	const struct sis_norm_stats *ns = &sb->norm_stats;
 	const struct {

@@ -104,6 +104,19 @@ struct sis_stream {
 	u32 map_mem;			/* its array, counted in *mem too */
 	/* A scanner needs bytes up to here: the window opens (more). */
 	u64 more;
+	u64 want;			/* the same, before the bounds */
+	/*
+	 * Acknowledged to the sender by SIS, in the receiver's name, up to
+	 * here (custody.h): above rcv_ack, the bytes are SIS's to deliver.
+	 */
+	u64 custody;
+	u64 rtx_ack;			/* rcv_ack when the timer was armed */
+	u64 rtx_nxt;			/* sent by SIS up to here, this round */
+	u64 rtx_edge;			/* the receiver's own right edge */
+	u64 rtx_dup;			/* the receiver's last ACK below custody */
+	unsigned long rtx_at;		/* jiffies: retransmit then; 0: unarmed */
+	u8 rtx_backoff;			/* the timer's doublings */
+	u8 rtx_dups;			/* duplicate ACKs of rtx_dup */
 };
 
 void sis_stream_init(struct sis_stream *st);

@@ -23,6 +23,7 @@
 #include "bridge.h"
 #include "absent.h"
 #include "conn.h"
+#include "custody.h"
 #include "dupack.h"
 #include "held.h"
 #include "rewrite.h"
@@ -528,8 +529,11 @@ static unsigned int sis_conn_payload(struct sis_bridge *sb,
 			goto room;
 		atomic64_inc(over_mem ? &stats->overmemory : &stats->overlimit);
 		/* Held back for containers; TCP sends it again. */
-		if (st->contain)
+		if (st->contain) {
+			/* Unless a scanner waits for it: its fail policy. */
+			sis_conn_custody_over(sb, c, d, start, done, emit);
 			return NF_DROP;
+		}
 		if (!sis_conn_make_room(sb, c, d, len, mem, done))
 			return NF_ACCEPT;
 	}
@@ -569,6 +573,12 @@ room:
 	/* Held past a hole: the receiver would say so, and cannot. */
 	if (hold && st->contain && start > st->seen)
 		sis_conn_dupack(sb, c, d, seg, acks);
+	/* A scanner asked for more than its sender has in flight: custody. */
+	else if (st->more > st->custody)
+		sis_conn_custody_ack(sb, c, d, acks);
+	/* More than the bounds let come: its fail policy, not a stall. */
+	if (st->want > st->seen)
+		sis_conn_custody_bound(sb, c, d, done, emit);
 	/* The held frame may already be on @emit: the hook is not its owner. */
 	return hold ? NF_STOLEN : NF_ACCEPT;
 }
@@ -814,6 +824,10 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 	if (verdict == NF_ACCEPT &&
 	    sis_rewrite_window(c, sis_dir_to_index(dir), skb, p.th_off))
 		verdict = NF_DROP;
+	/* Its ACK below what SIS acknowledged in custody for its peer. */
+	if (verdict == NF_ACCEPT)
+		verdict = sis_custody_incoming(sb, c, sis_dir_to_index(dir),
+					       skb, p.th_off, &p.seg, &acks);
 	if (verdict == NF_ACCEPT)
 		verdict = sis_conn_forward(sb, c, dir, skb, state, &p, &emit,
 					   &acks);

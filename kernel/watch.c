@@ -453,7 +453,7 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 			 * whose ends only SIS can carry segments between.
 			 */
 			if (!c->n_watch && !kill && !c->dead &&
-			    sis_conn_edited(c)) {
+			    sis_conn_carried(c)) {
 				sis_conn_kill(sb, c, &rsts);
 				kill = true;
 			}

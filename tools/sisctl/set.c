@@ -132,6 +132,9 @@ static const struct {
 	[SIS_SSTATS_A_TRANSLATED] = { "translated", "translated" },
 	[SIS_SSTATS_A_KILLS] = { "kills", "kills" },
 	[SIS_SSTATS_A_MAX_CUTS] = { "max-cuts", "max_cuts" },
+	[SIS_SSTATS_A_CUSTODY_ACKS] = { "custody-acks", "custody_acks" },
+	[SIS_SSTATS_A_RETRANSMITS] = { "retransmits", "retransmits" },
+	[SIS_SSTATS_A_CUSTODY_FAILED] = { "custody-failed", "custody_failed" },
 };
 
 static int usage(FILE *f)

@@ -577,6 +577,9 @@ const struct nla_policy sisctl_sstats_policy[SIS_SSTATS_A_MAX + 1] = {
 	[SIS_SSTATS_A_TRANSLATED]	= { .type = NLA_U64 },
 	[SIS_SSTATS_A_KILLS]		= { .type = NLA_U64 },
 	[SIS_SSTATS_A_MAX_CUTS]		= { .type = NLA_U64 },
+	[SIS_SSTATS_A_CUSTODY_ACKS]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_RETRANSMITS]	= { .type = NLA_U64 },
+	[SIS_SSTATS_A_CUSTODY_FAILED]	= { .type = NLA_U64 },
 };
 
 /* SIS_CONN_A_ID and SIS_CONN_A_AGE_MS: u64, a u32 is read as well. */

@@ -372,9 +372,14 @@
  *     before it can decide: the kernel opens the window the receiver
  *     advertises to the sender so that they can come (a window update in
  *     the receiver's name, then its ACKs as they pass), within the
- *     connection's SIS_LIMITS_A_CONN_BYTES. SIS does not acknowledge held
- *     bytes itself: a sender whose congestion window is full of them
- *     still waits.
+ *     connection's SIS_LIMITS_A_CONN_BYTES; when the sender's bytes in
+ *     flight are all held, SIS takes custody of them: it acknowledges
+ *     them to the sender in the receiver's name (up to offset + len, never
+ *     past the bytes it holds contiguously nor a FIN), keeps them, sends
+ *     them to the receiver once passed and retransmits them itself.
+ *     Bytes asked for that cannot fit in the connection's bounds (or the
+ *     scanner's SIS_SCANNER_A_MAX_BYTES) give the containing scanners
+ *     their fail policy when they come (SIS_SSTATS_A_CUSTODY_FAILED).
  *   - SIS_STREAM_OP_KILL: an RST to each end, each at the sequence number
  *     its receiver expects; what is held is dropped, and every watcher
  *     gets SIS_STREAM_EV_END with SIS_STREAM_END_KILLED. offset and len
@@ -986,6 +991,9 @@ enum sis_sstats_attr {
 	SIS_SSTATS_A_TRANSLATED,	/* u64, segments renumbered only */
 	SIS_SSTATS_A_KILLS,		/* u64, connections killed by scanners */
 	SIS_SSTATS_A_MAX_CUTS,		/* u64, of those, over a cap's max-cuts */
+	SIS_SSTATS_A_CUSTODY_ACKS,	/* u64, ACKs of held bytes sent by SIS */
+	SIS_SSTATS_A_RETRANSMITS,	/* u64, bytes in its custody sent again */
+	SIS_SSTATS_A_CUSTODY_FAILED,	/* u64, more over the bounds: fail policy */
 	__SIS_SSTATS_A_LAST
 };
 

@@ -330,7 +330,8 @@ static struct nl_msg *bridge_msg(bool limits, bool sstats)
 	"dupacks 38 pruned 39\n" \
 	"\tinvalid auth 22 state 23 ack 24 paws 25 window 26 fin 27\n" \
 	"\tedits cuts 40 cut-bytes 41 injects 42 inject-bytes 43 " \
-	"rewritten 44 translated 45 kills 46 max-cuts 47\n" \
+	"rewritten 44 translated 45 kills 46 max-cuts 47 custody-acks 48 " \
+	"retransmits 49 custody-failed 50\n" \
 	"\tnormalize reassembled 32 fragments-dropped 33 fragments-bad 34 " \
 	"ip6-exthdr 35 local 36\n"
 
@@ -372,7 +373,7 @@ TAP_SUITE(set_show)
 			       "\"urgent\":31,\"half_open\":32,\"evicted\":33,"
 			       "\"memory\":34,\"over_memory\":35,"
 			       "\"killed\":36,\"resets_sent\":37,"
-			       "\"dupacks\":38,\"pruned\":39,\"cuts\":40," "\"cut_bytes\":41,\"injects\":42,\"inject_bytes\":43," "\"rewritten\":44,\"translated\":45,\"kills\":46," "\"max_cuts\":47}"),
+			       "\"dupacks\":38,\"pruned\":39,\"cuts\":40," "\"cut_bytes\":41,\"injects\":42,\"inject_bytes\":43," "\"rewritten\":44,\"translated\":45,\"kills\":46," "\"max_cuts\":47,\"custody_acks\":48," "\"retransmits\":49,\"custody_failed\":50}"),
 	       "json: \"stream_stats\"");
 	free(s);
 	{

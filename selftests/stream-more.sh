@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# sis-selftest: tiers=check,soak cost=40 limit=900
+# "More" with custody (RFC 3135): a containing scanner (build/sis-stream
+# -e hold:out:BYTES) asks for an entire upload before it passes any of
+# it, far more than the sender has in flight. SIS opens the window, then
+# acknowledges the held bytes to the sender itself, keeps them, delivers
+# them once passed and retransmits them itself when they are lost past
+# the bridge. Through netem loss on both ends and past the bridge, the
+# upload completes byte-exact both ways, without a reset, the custody
+# ACKs and retransmissions counted. With conn-bytes too small for the
+# hold, the scanner's fail policy applies at the bound, counted: failing
+# open the upload completes, failing closed the connection is killed.
+# A few MiB in the check tier, 20 MiB in the soak tier.
+#
+#   tcpio send (client, h0)   NS_B: sis-stream -C -e hold:out:N   tcpio serve (n0)
+#   netem on h0, n0 and np0 (the bridge's port towards the server)
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/stream_lib.sh"
+# shellcheck disable=SC2016 # jq programs
+trap 'kill $ST_PID 2>/dev/null; cleanup_bg' EXIT
+
+PORT=9000
+PORT_CLOSED=9001
+DST=10.0.0.2
+KB=1024
+MB=$((1 << 20))
+if [ "${SIS_TIER:-check}" = soak ]; then
+	SIZE=$((20 * MB))
+else
+	SIZE=$((4 * MB))
+fi
+
+for prog in "$STREAM" "$TCPIO"; do
+	if [ ! -x "$prog" ]; then
+		not_ok "$prog is built"
+		tap_done
+		exit 1
+	fi
+done
+
+netem() {
+	local ns
+	for ns in "$NS_H:h0" "$NS_N:n0" "$NS_B:np0"; do
+		tc -n "${ns%:*}" qdisc "$1" dev "${ns#*:}" root "${@:2}"
+	done
+}
+
+setup_topology
+read -r rmem_max </proc/sys/net/core/rmem_max
+[ "$rmem_max" -ge 4194304 ] || echo 4194304 >/proc/sys/net/core/rmem_max
+check "attach" sis attach br0 host hp0
+check "room for the hold: conn-bytes, conn-segs" \
+	sis set dev br0 conn-bytes $((SIZE * 2)) conn-segs 65536
+check "declare scanner mo, failing open, max-bytes over the hold" \
+	sis scanner add mo bridge br0 user nobody timeout 120000 fail open \
+	max-bytes $((SIZE * 2))
+check "mo: stream capability, read and contain, port $PORT" \
+	sis cap add mo tcp stream net-port "$PORT" rights read,contain
+check "declare scanner mc, failing closed" \
+	sis scanner add mc bridge br0 user nobody timeout 120000 fail closed \
+	max-bytes $((SIZE * 2))
+check "mc: stream capability, read and contain, port $PORT_CLOSED" \
+	sis cap add mc tcp stream net-port "$PORT_CLOSED" rights read,contain
+
+check "netem on h0, n0 and np0: 1% loss, 1 ms" \
+	netem add netem delay 1ms loss 1%
+
+# held NAME: one upload of SIZE bytes (and 64 KiB back) through mo holding
+# all of it before it passes anything: both ends read what the other sent.
+held() {
+	st_start mo -c tcp -C -q -e "hold:out:$((SIZE + 24))" || return
+	srv_start "$PORT" -t 120
+	xfer "$SIZE" $((64 * KB)) -s 7 -t 120
+	srv_line 200
+	intact "$1: the whole upload held, then byte-exact both ways" \
+		"$SIZE" $((64 * KB))
+	srv_stop
+	st_stop
+	[ -s "$ST_ERR" ] && diag "sis-stream: $(<"$ST_ERR")"
+}
+
+# --- custody: the hold fits --------------------------------------------------
+acks=$(sis_json '$b.stream_stats.custody_acks')
+kills=$(sis_json '$b.stream_stats.killed')
+held "custody"
+# at_least NAME COUNTER MIN: the stream counter COUNTER is MIN or more.
+at_least() {
+	local v
+	v=$(sis_json "\$b.stream_stats.$2")
+	if [ "$v" -ge "$3" ] 2>/dev/null; then
+		ok "$1 ($v)"
+	else
+		not_ok "$1 ($v)"
+	fi
+}
+at_least "custody: ACKs of held bytes sent, counted" custody_acks \
+	$((acks + 1))
+at_least "custody: SIS retransmitted what was lost past the bridge" \
+	retransmits 1
+check_eq "custody: nothing killed" "$(sis_json '$b.stream_stats.killed')" \
+	"$kills"
+check_eq "custody: no fail policy at the bound" \
+	"$(sis_json '$b.stream_stats.custody_failed')" 0
+diag "stream counters: $(sis_json '$b.stream_stats' | tr -d '"')"
+
+# --- the bound: conn-bytes too small for the hold ----------------------------
+check "conn-bytes under the hold" sis set dev br0 conn-bytes $((SIZE / 4))
+held "bound, failing open"
+at_least "bound, failing open: the fail policy, counted" custody_failed 1
+failed=$(sis_json '$b.stream_stats.custody_failed')
+
+killed=$(sis_json '$b.stream_stats.killed')
+st_start mc -c tcp -C -q -e "hold:out:$((SIZE + 24))"
+srv_start "$PORT_CLOSED" -t 60
+xfer "$SIZE" $((64 * KB)) -s 8 -t 60
+check_eq "bound, failing closed: the client is reset (tcpio exit 1)" "$XRC" 1
+wait_for "bound, failing closed: killed, counted" "$WAIT_SECS" \
+	test "$(sis_json '$b.stream_stats.killed')" -gt "$killed"
+check_eq "bound, failing closed: counted" \
+	"$(sis_json '$b.stream_stats.custody_failed')" $((failed + 1))
+srv_stop
+st_stop
+
+netem del
+tap_done
