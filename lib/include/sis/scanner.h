@@ -377,9 +377,12 @@ int sis_stream_inject(struct sis_scanner *sc, uint64_t conn, uint8_t dir,
  *
  *	Tells the kernel the scanner needs bytes up to offset + len of
  *	direction dir before it can decide: the window the receiver
- *	advertises to the sender is opened so that they can come, within
- *	the connection's byte limit (sisctl set ... conn-bytes). Queued as
- *	a pass.
+ *	advertises to the sender is opened so that they can come and, when
+ *	the sender has no room left but what is held, the kernel takes
+ *	custody of the held bytes (acknowledges them to the sender itself,
+ *	delivers them later), within the connection's bounds (sisctl set
+ *	... conn-bytes). Past them the scanner's fail policy applies.
+ *	Queued as a pass.
  *
  *	Errors: -EINVAL (bad dir, len 0 or SIS_PASS_ALL, or offset + len
  *	overflows), and send errors.
