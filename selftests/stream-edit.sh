@@ -25,20 +25,7 @@ DST=10.0.0.2
 KB=1024
 MB=$((1 << 20))
 
-for prog in "$STREAM" "$TCPIO"; do
-	if [ ! -x "$prog" ]; then
-		not_ok "$prog is built"
-		tap_done
-		exit 1
-	fi
-done
-
-netem() {
-	local ns
-	for ns in "$NS_H:h0" "$NS_N:n0"; do
-		tc -n "${ns%:*}" qdisc "$1" dev "${ns#*:}" root "${@:2}"
-	done
-}
+st_need "$STREAM" "$TCPIO"
 
 # tcpext NS NAME: the TcpExt counter NAME of namespace NS.
 tcpext() {

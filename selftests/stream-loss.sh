@@ -22,18 +22,7 @@ else
 fi
 SRV_PID=
 
-if [ ! -x "$STREAM" ]; then
-	not_ok "$STREAM is built"
-	tap_done
-	exit 1
-fi
-
-netem() {
-	local ns
-	for ns in "$NS_H:h0" "$NS_N:n0"; do
-		tc -n "${ns%:*}" qdisc "$1" dev "${ns#*:}" root "${@:2}"
-	done
-}
+st_need "$STREAM"
 
 setup_topology
 read -r rmem_max </proc/sys/net/core/rmem_max

@@ -31,20 +31,10 @@ else
 	SIZE=$((4 * MB))
 fi
 
-for prog in "$STREAM" "$TCPIO"; do
-	if [ ! -x "$prog" ]; then
-		not_ok "$prog is built"
-		tap_done
-		exit 1
-	fi
-done
+st_need "$STREAM" "$TCPIO"
 
-netem() {
-	local ns
-	for ns in "$NS_H:h0" "$NS_N:n0" "$NS_B:np0"; do
-		tc -n "${ns%:*}" qdisc "$1" dev "${ns#*:}" root "${@:2}"
-	done
-}
+# The bridge's egress to the server loses too (custody retransmits).
+NETEM_MORE="$NS_B:np0"
 
 setup_topology
 read -r rmem_max </proc/sys/net/core/rmem_max

@@ -85,3 +85,24 @@ intact() {
 		"0 $sr $srh $ss $ssh | $((24 + $2)) $3"
 	[ "$XRC" = 0 ] || diag "client: $CL; server: $SV"
 }
+
+# netem add|del [ARGS...]: a netem qdisc on the ends' devices (h0, n0),
+# and on those of $NETEM_MORE ("NS:DEV ...") too.
+netem() {
+	local _ns
+	for _ns in "$NS_H:h0" "$NS_N:n0" ${NETEM_MORE:-}; do
+		tc -n "${_ns%:*}" qdisc "$1" dev "${_ns#*:}" root "${@:2}"
+	done
+}
+
+# st_need PROG...: each is built, or the test ends, failed.
+st_need() {
+	local _prog
+	for _prog; do
+		if [ ! -x "$_prog" ]; then
+			not_ok "$_prog is built"
+			tap_done
+			exit 1
+		fi
+	done
+}
