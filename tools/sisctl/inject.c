@@ -227,8 +227,10 @@ static int put_scanner(struct nl_msg *msg, const char *scanner)
 	return 0;
 }
 
-int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
-		    uint8_t dir, const void *frame, size_t len)
+/* SIS_A_INJECT with the bytes in @attr, and the kind unless a frame's. */
+static int inject_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
+		       uint8_t dir, uint8_t kind, int attr, const void *data,
+		       size_t len)
 {
 	struct nlattr *nest;
 
@@ -237,10 +239,20 @@ int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
 	nest = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
 	if (!nest || nla_put_u32(msg, SIS_INJECT_A_ID, id) < 0 ||
 	    nla_put_u8(msg, SIS_INJECT_A_DIR, dir) < 0 ||
-	    nla_put(msg, SIS_INJECT_A_FRAME, (int)len, frame) < 0 ||
+	    (kind != SIS_INJECT_FRAME &&
+	     nla_put_u8(msg, SIS_INJECT_A_KIND, kind) < 0) ||
+	    nla_put(msg, attr, (int)len, data) < 0 ||
 	    nla_nest_end(msg, nest) < 0)
 		return -EMSGSIZE;
 	return 0;
+}
+
+/* A frame: no kind said, so that older modules take it as before. */
+int inject_add_fill(struct nl_msg *msg, const char *scanner, uint32_t id,
+		    uint8_t dir, const void *frame, size_t len)
+{
+	return inject_fill(msg, scanner, id, dir, SIS_INJECT_FRAME,
+			   SIS_INJECT_A_FRAME, frame, len);
 }
 
 /* A stream block: its kind said, its bytes in SIS_INJECT_A_DATA. */
@@ -248,18 +260,8 @@ int inject_add_stream_fill(struct nl_msg *msg, const char *scanner,
 			   uint32_t id, uint8_t dir, const void *data,
 			   size_t len)
 {
-	struct nlattr *nest;
-
-	if (put_scanner(msg, scanner) < 0)
-		return -EMSGSIZE;
-	nest = nla_nest_start(msg, SIS_A_INJECT | NLA_F_NESTED);
-	if (!nest || nla_put_u32(msg, SIS_INJECT_A_ID, id) < 0 ||
-	    nla_put_u8(msg, SIS_INJECT_A_DIR, dir) < 0 ||
-	    nla_put_u8(msg, SIS_INJECT_A_KIND, SIS_INJECT_STREAM) < 0 ||
-	    nla_put(msg, SIS_INJECT_A_DATA, (int)len, data) < 0 ||
-	    nla_nest_end(msg, nest) < 0)
-		return -EMSGSIZE;
-	return 0;
+	return inject_fill(msg, scanner, id, dir, SIS_INJECT_STREAM,
+			   SIS_INJECT_A_DATA, data, len);
 }
 
 int inject_del_fill(struct nl_msg *msg, const char *scanner, uint32_t id)
