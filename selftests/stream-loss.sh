@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=70 limit=2400
+# sis-selftest: tiers=check,soak cost=150 limit=3600
 # Containment at size under loss (issue: a contained download stalled): an
 # HTTP download (python3 http.server behind the bridge, curl at the host)
 # through netem with 2% loss, 10% reordering, 1% duplication and 1 ms delay
-# on both sides, first read by a stream scanner, then contained by one that
-# passes every piece as it comes. Both are byte-exact, and the contained
-# one takes at most 1.5 times as long as the read one. 10 MiB in the check
-# tier, 100 MiB in the soak tier.
+# on both sides, read by a stream scanner, then contained by one that
+# passes every piece as it comes, three times each. All are byte-exact, and
+# the contained ones take at most 1.5 times as long as the read ones
+# (medians). 10 MiB in the check tier, 100 MiB in the soak tier.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/stream_lib.sh"
 trap 'kill $SRV_PID $ST_PID 2>/dev/null; cleanup' EXIT
@@ -73,25 +73,41 @@ download() {
 	rm -f "$TMPD/got"
 }
 
-download ro read "$LIMIT"
-ro_ms=$ELAPSED
-check_eq "ro: the receiver said what it lacked: no duplicate ACK from SIS" \
-	"$DUPACKS" 0
-# Past twice the read time, it failed: no need to wait for the rest.
-download ct read,contain $((ro_ms * 2 / 1000 + 10)) -C
-ct_ms=$ELAPSED
-# The counters are the bridge's, since attach: ro sent none.
-if [ "${DUPACKS:-0}" -gt 0 ]; then
-	ok "ct: SIS told the sender of the holes ($DUPACKS duplicate ACKs)"
-else
-	not_ok "ct: SIS told the sender of the holes"
-	diag "dupacks: $DUPACKS"
-fi
+# Download times under loss vary by several times from run to run (where
+# the losses fall against slow start and the RTO): ROUNDS of each, one
+# read then one contained, and the medians compared.
+ROUNDS=3
+ro_all=() ct_all=() ro_max=0
+for r in $(seq "$ROUNDS"); do
+	download "ro$r" read "$LIMIT"
+	ro_all+=("$ELAPSED")
+	[ "$ELAPSED" -gt "$ro_max" ] && ro_max=$ELAPSED
+	check_eq "ro$r: the receiver said what it lacked: no duplicate ACK from SIS" \
+		"$DUPACKS" "${ct_dupacks:-0}"
+	# Far past the slowest read, it stalled: no need to wait for the rest.
+	download "ct$r" read,contain $((ro_max * 4 / 1000 + 30)) -C
+	ct_all+=("$ELAPSED")
+	# The counters are the bridge's, since attach: ro sent none.
+	if [ "${DUPACKS:-0}" -gt "${ct_dupacks:-0}" ]; then
+		ok "ct$r: SIS told the sender of the holes ($((DUPACKS - ${ct_dupacks:-0})) duplicate ACKs)"
+	else
+		not_ok "ct$r: SIS told the sender of the holes"
+		diag "dupacks: $DUPACKS"
+	fi
+	ct_dupacks=$DUPACKS
+done
+# median MS...: the middle one.
+median() {
+	printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"
+}
+ro_ms=$(median "${ro_all[@]}")
+ct_ms=$(median "${ct_all[@]}")
+diag "read ${ro_all[*]} ms, contained ${ct_all[*]} ms"
 if [ $((ct_ms * 2)) -le $((ro_ms * 3)) ]; then
-	ok "contained within 1.5x the read time ($ct_ms ms, $ro_ms ms)"
+	ok "contained within 1.5x the read time (medians $ct_ms ms, $ro_ms ms)"
 else
 	not_ok "contained within 1.5x the read time"
-	diag "contained $ct_ms ms, read $ro_ms ms"
+	diag "medians: contained $ct_ms ms, read $ro_ms ms"
 fi
 
 check "netem off" netem del
