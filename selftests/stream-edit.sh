@@ -8,8 +8,9 @@
 # IPv4 and IPv6, under netem loss, reordering and duplication on both
 # sides. The oracle (stream_oracle.py): each end reads exactly what the
 # other sent, minus the cuts, plus the blocks, and the connection then
-# closes normally. A kill resets both ends at once, without a challenge
-# ACK. Refusals change nothing.
+# closes normally; the scanner judged exactly what was sent (its hashes).
+# A kill resets both ends at once, without a challenge ACK. Refusals
+# change nothing.
 #
 #   tcpio send (client, h0)   NS_B: sis-stream -C -e ...   tcpio serve (n0)
 #   "out": the client's bytes (24-byte header, then its payload), "in": the
@@ -94,6 +95,22 @@ edited() {
 	srv_stop
 	st_stop
 	[ -s "$ST_ERR" ] && diag "sis-stream: $(<"$ST_ERR")"
+	# The differential: the scanner judged exactly what each end sent,
+	# which the receivers read with the edits applied (above).
+	judged "$name" out "$(python3 "$ORACLE" "$TCPIO" out "$seed" "$out" \
+		"$in")" $((out + 24))
+	judged "$name" in "$(python3 "$ORACLE" "$TCPIO" in "$seed" "$out" \
+		"$in")" "$in"
+}
+
+# judged NAME DIR SHA BYTES: the scanner's hash of direction DIR (its
+# "conn" line, at the FIN) is SHA, of BYTES bytes: the bytes the sender
+# sent, before the edits.
+judged() {
+	local line
+	line=$(grep -m1 "^conn [0-9]* $2 " "$ST_OUT")
+	check_match "$1: the scanner judged the $2 bytes as sent" "$line" \
+		" $2 $4 $3 fin"
 }
 
 # --- cut ----------------------------------------------------------------------
