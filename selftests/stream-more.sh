@@ -10,7 +10,8 @@
 # upload completes byte-exact both ways, without a reset, the custody
 # ACKs and retransmissions counted. With conn-bytes too small for the
 # hold, the scanner's fail policy applies at the bound, counted: failing
-# open the upload completes, failing closed the connection is killed.
+# open the upload completes, failing closed the connection is killed and
+# what it held let go at once.
 # A few MiB in the check tier, 20 MiB in the soak tier.
 #
 #   tcpio send (client, h0)   NS_B: sis-stream -C -e hold:out:N   tcpio serve (n0)
@@ -109,6 +110,12 @@ wait_for "bound, failing closed: killed, counted" "$WAIT_SECS" \
 	test "$(sis_json '$b.stream_stats.killed')" -gt "$killed"
 check_eq "bound, failing closed: counted" \
 	"$(sis_json '$b.stream_stats.custody_failed')" $((failed + 1))
+# Killed, it stays for the close timeout (2 minutes) to drop what is still
+# on its way, but what it held and kept is let go at once.
+check_eq "bound, failing closed: still tracked, for the close timeout" \
+	"$(sis_json '$b.stream_stats.conns')" 1
+check_eq "bound, failing closed: what it held and kept let go at once" \
+	"$(sis_json '$b.stream_stats.memory')" 0
 srv_stop
 st_stop
 
