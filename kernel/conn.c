@@ -531,7 +531,7 @@ static void sis_conns_gc(struct work_struct *work)
 		if (expired && !c->killed && sis_conn_carried(c)) {
 			/* Untracked, its ends would read each other wrong. */
 			atomic64_inc(&cs->stats.timeouts);
-			sis_conn_kill(sb, c, &rsts);
+			sis_conn_kill(sb, c, &rsts, &done);
 			expired = false;
 		} else if (expired) {
 			if (!c->closing)
@@ -541,7 +541,7 @@ static void sis_conns_gc(struct work_struct *work)
 			sis_conn_overdue(c, now, &done, &emit);
 			/* SIS's retransmissions of what it has in custody. */
 			pending |= sis_conn_custody_tick(sb, c, now, &acks,
-							 &rsts);
+							 &rsts, &done);
 		}
 		if (!c->dead)
 			waits = sis_conn_deliver(c, &done, &emit);
@@ -596,7 +596,7 @@ void sis_conns_destroy(struct sis_bridge *sb)
 		__skb_queue_head_init(&rsts);
 		spin_lock_bh(&c->lock);
 		if (!c->dead && sis_conn_carried(c))
-			sis_conn_kill(sb, c, &rsts);
+			sis_conn_kill(sb, c, &rsts, &done);
 		spin_unlock_bh(&c->lock);
 		sis_resets_send(sb, &rsts);
 		sis_conn_unlink(sb, c, &done);

@@ -267,6 +267,7 @@ unsigned int sis_conn_hook(struct sis_bridge *sb, u8 dir, struct sk_buff *skb,
 bool sis_conn_deliver(struct sis_conn *c, struct list_head *done,
 		      struct list_head *emit);				/* locked */
 void sis_conn_unaccount(struct sis_conn *c);			/* locked */
+void sis_conn_silence(struct sis_conn *c);			/* locked */
 void sis_conn_end(struct sis_conn *c, u8 dirs, u8 reason);	/* locked */
 void sis_conn_set_passed(struct sis_conn *c, int d);		/* locked */
 void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d); /* locked */

@@ -233,7 +233,7 @@ unsigned int sis_custody_incoming(struct sis_bridge *sb, struct sis_conn *c,
 
 bool sis_conn_custody_tick(struct sis_bridge *sb, struct sis_conn *c,
 			   unsigned long now, struct sk_buff_head *acks,
-			   struct sk_buff_head *rsts)
+			   struct sk_buff_head *rsts, struct list_head *done)
 {
 	bool again = false;
 	int d;
@@ -250,7 +250,7 @@ bool sis_conn_custody_tick(struct sis_bridge *sb, struct sis_conn *c,
 		}
 		/* Cut: its sender was told the bytes arrived. */
 		if (st->cut) {
-			sis_conn_kill(sb, c, rsts);
+			sis_conn_kill(sb, c, rsts, done);
 			return false;
 		}
 		if (st->rcv_ack >= min(st->custody, st->passed)) {

@@ -107,11 +107,11 @@ void sis_conn_custody_bound(struct sis_bridge *sb, struct sis_conn *c, int d,
 			    struct list_head *done, struct list_head *emit);
 /*
  * The timer, from the table's work: retransmissions due onto @acks, and
- * RSTs onto @rsts for a direction cut with bytes in custody. Returns
- * whether it must run again soon. Locked.
+ * RSTs onto @rsts for a direction cut with bytes in custody (what it kept
+ * onto @done). Returns whether it must run again soon. Locked.
  */
 bool sis_conn_custody_tick(struct sis_bridge *sb, struct sis_conn *c,
 			   unsigned long now, struct sk_buff_head *acks,
-			   struct sk_buff_head *rsts);
+			   struct sk_buff_head *rsts, struct list_head *done);
 
 #endif /* _SIS_CUSTODY_H */

@@ -415,7 +415,7 @@ static void sis_decision_apply(struct sis_scanner *sc,
 	}
 	if (kill) {
 		atomic64_inc(&sb->conns.stats.kills);
-		sis_conn_kill(sb, c, &out->rsts);
+		sis_conn_kill(sb, c, &out->rsts, &done);
 		sis_conn_deliver(c, &done, &emit);
 		goto out;
 	}

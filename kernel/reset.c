@@ -86,13 +86,15 @@ static void sis_reset_end(struct sis_bridge *sb, struct sis_conn *c, int d,
 
 /*
  * Kill connection @c, once: RSTs to both ends onto @rsts (sent with
- * sis_resets_send() once unlocked), no more data goes either way, and its
- * watchers are told (end: killed). It stays in the table, closing, for
- * the close timeout: data still on its way is dropped. Counted as killed
- * if an RST was due. Locked, under RCU.
+ * sis_resets_send() once unlocked), no more data goes either way, what it
+ * held is dropped and what it kept let go, onto @done (sis_segs_free()
+ * once unlocked), and its watchers are told (end: killed). It stays in
+ * the table, closing and holding nothing, for the close timeout: data
+ * still on its way is dropped. Counted as killed if an RST was due.
+ * Locked, under RCU.
  */
 void sis_conn_kill(struct sis_bridge *sb, struct sis_conn *c,
-		   struct sk_buff_head *rsts)
+		   struct sk_buff_head *rsts, struct list_head *done)
 {
 	unsigned int queued = skb_queue_len(rsts);
 	int d;
@@ -107,7 +109,10 @@ void sis_conn_kill(struct sis_bridge *sb, struct sis_conn *c,
 		if (c->st[d].end_reason != SIS_STREAM_END_RST)
 			sis_reset_end(sb, c, d, rsts);
 		c->st[d].cut = true;
+		/* The RSTs reckoned, nothing it holds or keeps has a use. */
+		sis_stream_flush(&c->st[d], done);
 	}
+	sis_conn_silence(c);
 	sis_conn_end(c, SIS_DIR_ANY, SIS_STREAM_END_KILLED);
 	c->closing = true;
 	c->last = jiffies;

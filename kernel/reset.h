@@ -29,7 +29,8 @@ struct sis_bridge;
 struct sis_conn;
 
 void sis_conn_kill(struct sis_bridge *sb, struct sis_conn *c,
-		   struct sk_buff_head *rsts);			/* locked */
+		   struct sk_buff_head *rsts,
+		   struct list_head *done);			/* locked */
 void sis_resets_send(struct sis_bridge *sb, struct sk_buff_head *rsts);
 
 #endif /* _SIS_RESET_H */

@@ -91,6 +91,29 @@ void sis_conn_unaccount(struct sis_conn *c)
 	}
 }
 
+/*
+ * Killed, connection @c holds and keeps nothing: its watchers get no more
+ * of its bytes, only its end, and owe nothing. Locked.
+ */
+void sis_conn_silence(struct sis_conn *c)
+{
+	unsigned int i;
+	int d;
+
+	lockdep_assert_held(&c->lock);
+
+	for (i = 0; i < c->n_watch; i++) {
+		struct sis_watch *w = &c->watch[i];
+
+		w->contain = 0;
+		w->dirs = 0;
+		for (d = 0; d < SIS_STREAM_DIRS; d++) {
+			w->owed_since[d] = 0;
+			sis_watch_account(c, w, d);
+		}
+	}
+}
+
 /* The watcher cannot go on with direction d: its fail policy. Locked. */
 void sis_watch_fail(struct sis_conn *c, struct sis_watch *w, int d)
 {
@@ -442,7 +465,7 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 			/* Before the held bytes go: RCV.NXT is reckoned. */
 			kill = sis_watch_cuts(w) && !c->dead;
 			if (kill)
-				sis_conn_kill(sb, c, &rsts);
+				sis_conn_kill(sb, c, &rsts, &done);
 			for (d = 0; d < SIS_STREAM_DIRS; d++)
 				sis_watch_fail(c, w, d);
 			c->watch[i] = c->watch[--c->n_watch];
@@ -454,7 +477,7 @@ void sis_conn_unwatch(struct sis_bridge *sb, struct sis_sub *sub)
 			 */
 			if (!c->n_watch && !kill && !c->dead &&
 			    sis_conn_carried(c)) {
-				sis_conn_kill(sb, c, &rsts);
+				sis_conn_kill(sb, c, &rsts, &done);
 				kill = true;
 			}
 			/* The others are told: end, killed. */
