@@ -8,10 +8,10 @@
 # them once passed and retransmits them itself when they are lost past
 # the bridge. Through netem loss on both ends and past the bridge, the
 # upload completes byte-exact both ways, without a reset, the custody
-# ACKs and retransmissions counted. With conn-bytes too small for the
-# hold, the scanner's fail policy applies at the bound, counted: failing
-# open the upload completes, failing closed the connection is killed and
-# what it held let go at once.
+# ACKs and retransmissions counted, the sender's RTT the path's. With
+# conn-bytes too small for the hold, the scanner's fail policy applies at
+# the bound, counted: failing open the upload completes, failing closed
+# the connection is killed and what it held let go at once.
 # A few MiB in the check tier, 20 MiB in the soak tier.
 #
 #   tcpio send (client, h0)   NS_B: sis-stream -C -e hold:out:N   tcpio serve (n0)
@@ -62,13 +62,46 @@ check "netem on h0, n0 and np0: 1% loss, 1 ms" \
 held() {
 	st_start mo -c tcp -C -q -e "hold:out:$((SIZE + 24))" || return
 	srv_start "$PORT" -t 120
+	rtt_watch
 	xfer "$SIZE" $((64 * KB)) -s 7 -t 120
+	kill "$RTT_PID" 2>/dev/null
+	wait "$RTT_PID" 2>/dev/null
 	srv_line 200
 	intact "$1: the whole upload held, then byte-exact both ways" \
 		"$SIZE" $((64 * KB))
 	srv_stop
 	st_stop
 	[ -s "$ST_ERR" ] && diag "sis-stream: $(<"$ST_ERR")"
+}
+
+# rtt_watch: the client's smoothed RTT (ss), in ms, every 0.2 s into
+# $TMPD/rtts, until RTT_PID is killed.
+rtt_watch() {
+	: >"$TMPD/rtts"
+	while :; do
+		ip netns exec "$NS_H" ss -tin "dport = :$PORT" 2>/dev/null |
+			sed -n 's/.* rtt:\([0-9]*\)[.0-9]*\/.*/\1/p'
+		sleep 0.2
+	done >>"$TMPD/rtts" &
+	RTT_PID=$!
+	bg_pids+=("$RTT_PID")
+}
+
+# rtt_ok NAME: while the last held upload went, its sender's RTT stayed
+# under a second. SIS's ACKs echo the TSval of the segment they
+# acknowledge, as the receiver would (RFC 7323), so the sender's RTT and
+# RTO stay the path's. Echoing the receiver's own TS.Recent, as old as the
+# hold, made them seconds, and at the bound its window probes half a
+# minute apart: the upload stalled.
+rtt_ok() {
+	local max
+	max=$(sort -n "$TMPD/rtts" | tail -n 1)
+	if [ -n "$max" ] && [ "$max" -lt 1000 ]; then
+		ok "$1: the sender's RTT is the path's, not the hold's (at most $max ms in $(wc -l <"$TMPD/rtts") samples)"
+	else
+		not_ok "$1: the sender's RTT is the path's, not the hold's"
+		diag "the client's RTTs (ms): $(sort -n "$TMPD/rtts" | uniq -c | tail -n 5 | tr '\n' ' ')"
+	fi
 }
 
 # --- custody: the hold fits --------------------------------------------------
@@ -93,11 +126,13 @@ check_eq "custody: nothing killed" "$(sis_json '$b.stream_stats.killed')" \
 	"$kills"
 check_eq "custody: no fail policy at the bound" \
 	"$(sis_json '$b.stream_stats.custody_failed')" 0
+rtt_ok custody
 diag "stream counters: $(sis_json '$b.stream_stats' | tr -d '"')"
 
 # --- the bound: conn-bytes too small for the hold ----------------------------
 check "conn-bytes under the hold" sis set dev br0 conn-bytes $((SIZE / 4))
 held "bound, failing open"
+rtt_ok "bound, failing open"
 at_least "bound, failing open: the fail policy, counted" custody_failed 1
 failed=$(sis_json '$b.stream_stats.custody_failed')
 
@@ -115,7 +150,9 @@ check_eq "bound, failing closed: counted" \
 check_eq "bound, failing closed: still tracked, for the close timeout" \
 	"$(sis_json '$b.stream_stats.conns')" 1
 check_eq "bound, failing closed: what it held and kept let go at once" \
-	"$(sis_json '$b.stream_stats.memory')" 0
+	"$(sis -j conns br0 |
+		jq -c 'max_by(.id) | [.out.held, .out.kept, .in.held, .in.kept]')" \
+	"[0,0,0,0]"
 srv_stop
 st_stop
 
