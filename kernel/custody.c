@@ -35,6 +35,7 @@ void sis_conn_custody_ack(struct sis_bridge *sb, struct sis_conn *c, int d,
 {
 	struct sis_stream *st = &c->st[d];
 	struct sis_tcb *rcv = sis_custody_rcv(c, d);
+	const struct sis_seg *seg;
 	u64 to, edge;
 
 	lockdep_assert_held(&c->lock);
@@ -48,6 +49,18 @@ void sis_conn_custody_ack(struct sis_bridge *sb, struct sis_conn *c, int d,
 		to = min(to, st->fin);
 	if (to <= max(st->custody, st->rcv_ack))
 		return;
+	/*
+	 * The sender's TSval to echo, as its receiver would: that of the
+	 * segment with the byte the last ACK asked for. The receiver's own
+	 * TS.Recent would be older by all the custody lasted, and the
+	 * sender's RTT, taken from the echo, as long: its RTO with it.
+	 */
+	seg = sis_stream_seg_at(st, max(st->custody, st->rcv_ack));
+	if (seg && seg->ts_off &&
+	    (!st->custody_ts || !before(seg->tsval, st->custody_tsecr))) {
+		st->custody_tsecr = seg->tsval;
+		st->custody_ts = true;
+	}
 	st->custody = to;
 	/*
 	 * The sender may now send up to the edge it is told of: its
@@ -57,6 +70,19 @@ void sis_conn_custody_ack(struct sis_bridge *sb, struct sis_conn *c, int d,
 	rcv->max_win = max_t(u64, rcv->max_win,
 			     min_t(u64, edge - st->rcv_ack, U32_MAX >> 1));
 	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)to,
+			   sis_custody_win(c, d), 0, 0, SIS_XMIT_CUSTODY, acks);
+}
+
+void sis_conn_custody_reack(struct sis_bridge *sb, struct sis_conn *c, int d,
+			    struct sk_buff_head *acks)
+{
+	struct sis_stream *st = &c->st[d];
+
+	lockdep_assert_held(&c->lock);
+
+	if (st->custody <= st->rcv_ack || st->cut || c->killed || c->dead)
+		return;
+	sis_conn_forge_ack(sb, c, d, st->isn + 1 + (u32)st->custody,
 			   sis_custody_win(c, d), 0, 0, SIS_XMIT_CUSTODY, acks);
 }
 

@@ -99,6 +99,16 @@ void sis_conn_custody_over(struct sis_bridge *sb, struct sis_conn *c, int d,
 			   u64 start, struct list_head *done,
 			   struct list_head *emit);
 /*
+ * The sender of direction @d sent a segment with nothing past what SIS
+ * acknowledged in custody (a window probe, a keepalive, a retransmission):
+ * its receiver would answer with an ACK of what it has, which SIS drops
+ * as redundant (sis_custody_incoming()); SIS answers instead, onto @acks.
+ * Without it, a sender probing a window SIS closed would never hear of it
+ * opening. Locked.
+ */
+void sis_conn_custody_reack(struct sis_bridge *sb, struct sis_conn *c, int d,
+			    struct sk_buff_head *acks);
+/*
  * The same when direction @d has all the bytes its bound lets come
  * (st->more, within conn-bytes) and a scanner asked for more than that
  * (st->want): none of them can come before it decides. Locked.

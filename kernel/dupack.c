@@ -59,6 +59,7 @@ void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
 		.flags = TCPHDR_ACK,
 		.opts = (const u8 *)opts,
 	};
+	u32 tsecr = rcv->ts_recent;
 	struct net_device *dev;
 	struct sk_buff *skb;
 	__be32 *p = opts;
@@ -84,12 +85,16 @@ void sis_conn_forge_ack(struct sis_bridge *sb, const struct sis_conn *c,
 	f.win = min(win >> rcv->wscale, 0xffffU);
 	if (!f.win && win)
 		f.win = 1;
+	/* In custody, SIS is the receiver the sender hears from (custody.h). */
+	if (st->custody > st->rcv_ack && st->custody_ts &&
+	    (!tsecr || after(st->custody_tsecr, tsecr)))
+		tsecr = st->custody_tsecr;
 	if (sis_tcb_negotiated(rcv, snd, SIS_OPT_TS)) {
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
 			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
 		/* The newest the sender got: never ahead of its TS.Recent. */
 		*p++ = htonl(ost->ts_seen ? ost->ts_max : rcv->ts_max);
-		*p++ = htonl(rcv->ts_recent);
+		*p++ = htonl(tsecr);
 	}
 	if (b && sis_tcb_negotiated(rcv, snd, SIS_OPT_SACK_PERM)) {
 		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |

@@ -110,6 +110,12 @@ struct sis_stream {
 	 * here (custody.h): above rcv_ack, the bytes are SIS's to deliver.
 	 */
 	u64 custody;
+	/*
+	 * TS.Recent as SIS keeps it in custody (RFC 7323 section 4.3): the
+	 * TSval of the segment that moved custody, to echo in its ACKs.
+	 */
+	u32 custody_tsecr;
+	bool custody_ts;
 	u64 rtx_ack;			/* rcv_ack when the timer was armed */
 	u64 rtx_nxt;			/* sent by SIS up to here, this round */
 	u64 rtx_edge;			/* the receiver's own right edge */
