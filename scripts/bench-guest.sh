@@ -520,6 +520,7 @@ if [ "${SIS_BENCH_CUSTODY:-1}" = 1 ]; then
 		local mode=$1 n=$2 k p fd line alive got=0 rc=0 start end st
 		local mem=- conns=- kept=- srv=() cl=() sc=()
 		sis detach br0 2>/dev/null || true
+		rm -f "$SIS_OUT"/cu-client-*.txt
 		[ "$mode" = plain ] || cu_start "$mode" "$n"
 		for ((k = 0; k < n; k++)); do
 			exec {fd}< <(exec ip netns exec "$NS_N" "$tcpio" serve \
