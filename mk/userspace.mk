@@ -5,8 +5,9 @@
 #                        sis-stream)
 #   make unit [UNIT=glob] build and run the host unit tests (TAP on stdout)
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
-#                        $(BUILD)/rtt, its ICMP round-trip timer, and
-#                        $(BUILD)/cr-latency, its DNS and connect latency probe
+#                        $(BUILD)/rtt, its ICMP round-trip timer,
+#                        $(BUILD)/cr-latency, its DNS and connect latency probe,
+#                        and $(BUILD)/tcpio, the TCP ends of its custody uploads
 #   make install-codered the Code-Red scanner, its unit and capability snippet
 
 VERSION		:= 0.1
@@ -166,7 +167,7 @@ BENCH_PKGS	:= libnetfilter_queue
 BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 
 .PHONY: bench-tools
-bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt
+bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt $(BUILD)/tcpio
 
 $(BUILD)/rtt: tools/bench/rtt.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
@@ -175,6 +176,16 @@ $(BUILD)/rtt: tools/bench/rtt.c tools/bench/timing.h mk/userspace.mk
 $(BUILD)/cr-latency: tools/bench/cr-latency.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $< -lresolv
+
+# The selftests' TCP helper (scripts/check.sh builds its own copy into
+# $(BUILD)/selftests), with libcrypto as sis-stream.
+$(BUILD)/tcpio: selftests/tcpio.c mk/userspace.mk
+	@pkg-config --exists $(STREAM_PKGS) || { \
+		echo "bench-tools: missing $(STREAM_PKGS) development files (make setup)" >&2; \
+		exit 1; }
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) $$(pkg-config --cflags $(STREAM_PKGS)) -o $@ $< \
+		$$(pkg-config --libs $(STREAM_PKGS))
 
 $(BUILD)/nfq-null: tools/bench/nfq-null.c mk/userspace.mk
 	@pkg-config --exists $(BENCH_PKGS) || { \

@@ -48,6 +48,25 @@
 # SIS (plain) and with a containing stream scanner covering the port
 # (stream: sis-stream -m null), each without and with the flood.
 #
+# Then custody (SIS_BENCH_CUSTODY=0 skips it): uploads of
+# SIS_BENCH_CUSTODY_MB MiB (default 8) from the host, between tcpio ends
+# (build/tcpio -N: they count bytes, but neither generate nor hash each),
+# through a containing stream scanner (sis-stream -C -m null, at
+# SIS_STREAM_NICE) that passes every piece as it comes (pass), or asks for
+# the whole upload first and passes nothing until it came (custody:
+# -e hold:out:BYTES, "more"): SIS acknowledges the held bytes to the
+# sender itself, keeps them, and delivers them once passed. Each timed
+# from the client's connect to the server's last byte; with one upload and
+# with four at once, each to a server of its own (plain: not attached).
+# Memory is taken where it peaks, in runs of their own (held, held-4): the
+# scanner (-w) waits with every upload wholly held until it has been read
+# (`sisctl -j show` stream_stats.memory, the kept segments' truesize and
+# the connections), then passes. conn-bytes and the scanner's max-bytes
+# are set well above the hold, so that no bound is hit. The scanner's
+# receive buffer is as large as net.core.rmem_max lets it be, which
+# SIS_BENCH_CUSTODY_RMEM sets for the section. iperf3 cannot be used: its
+# control connection, on the same port, would be held forever.
+#
 # Then the Code-Red scanner (SIS_BENCH_CODERED=0 skips it): from the host,
 # 100 DNS lookups of different names served by dnsmasq on the network side,
 # and 100 TCP connects each to a freshly resolved address (cr-latency), one
@@ -55,6 +74,7 @@
 # without SIS (plain) and with sis-codered on the attached bridge; both on
 # the bare veths and with a 1 ms netem delay on the network side (a LAN
 # whose resolver answers in about 1 ms, as the paper's 1.5 ms did).
+# shellcheck disable=SC2016 # jq programs
 set -euo pipefail
 source "$(dirname "$0")/../selftests/lib.sh" >/dev/null
 rounds=${SIS_BENCH_ROUNDS:-3}
@@ -268,11 +288,57 @@ codered_stop() {
 	fi
 }
 
+# The custody section's stream scanner: as the one above, on the ports of
+# tcpio's servers, with a hold (-e hold) or without, waiting (-w) or not.
+cu_pid=
+cu_fd=
+cu_log=$SIS_OUT/sis-stream-custody.log
+tcpio=${SIS_TCPIO:-$TOP/build/tcpio}
+cu_size=$((${SIS_BENCH_CUSTODY_MB:-8} << 20))
+# What is held: the upload and tcpio's 24-byte header before it.
+cu_hold=$((cu_size + 24))
+cu_port=9100
+
+# cu_start pass|hold|wait N: the bridge attached, its bounds far above N
+# holds, and the scanner covering N servers' ports.
+cu_start() {
+	local line="" edits=()
+	sis attach br0 host hp0
+	sis set dev br0 conn-bytes $((cu_size * 8)) conn-segs 65536
+	sis scanner add cu bridge br0 user nobody timeout 600000 \
+		max-bytes $((cu_size * 8 * $2))
+	sis cap add cu up stream net-port "$cu_port-$((cu_port + $2 - 1))" \
+		rights read,contain
+	case $1 in
+	hold) edits=(-e "hold:out:$cu_hold") ;;
+	wait) edits=(-e "hold:out:$cu_hold" -w) ;;
+	esac
+	exec {cu_fd}< <(exec ip netns exec "$NS_B" nice -n "${SIS_STREAM_NICE:--10}" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		"$sis_stream" -s cu -c up -C -q -m null "${edits[@]}" 2>>"$cu_log")
+	cu_pid=$!
+	read -r -u "$cu_fd" line || true
+	if [ "$line" != ready ]; then
+		echo "bench: sis-stream (custody) did not start (see $cu_log)" >&2
+		return 1
+	fi
+}
+
+cu_stop() {
+	[ -n "$cu_pid" ] || return 0
+	kill -TERM "$cu_pid" 2>/dev/null || true
+	wait "$cu_pid" || true
+	cat <&"$cu_fd" >>"$cu_log" || true
+	exec {cu_fd}<&-
+	cu_pid=
+}
+
 bench_cleanup() {
 	nfq_table=0
 	nfq_stop >/dev/null 2>&1 || true
 	sis_stop >/dev/null 2>&1 || true
 	stream_stop >/dev/null 2>&1 || true
+	cu_stop >/dev/null 2>&1 || true
 	codered_stop >/dev/null 2>&1 || true
 	cleanup_topology
 }
@@ -441,6 +507,165 @@ print("rounds: %d (medians; ratio: against plain; evicted, untracked and half-op
 print("the stream scanner's bridge at the end of the last round)")
 PY
 	tee -a "$res" <"$SIS_OUT/synflood.txt"
+fi
+
+if [ "${SIS_BENCH_CUSTODY:-1}" = 1 ]; then
+	# cu_run MODE N: N uploads at once, each to a tcpio server of its own
+	# (ports cu_port...), MODE plain (not attached), pass, hold or wait
+	# (held, then read at the peak); cu_res gets "SECONDS MEMORY CONNS
+	# KEPT ACKS RETRANSMITS": seconds from the first connect to the last
+	# byte received, then what was read at the peak, then the counters at
+	# the end ("-" where there is none).
+	cu_run() {
+		local mode=$1 n=$2 k p fd line alive got=0 rc=0 start end st
+		local mem=- conns=- kept=- srv=() cl=() sc=()
+		sis detach br0 2>/dev/null || true
+		rm -f "$SIS_OUT"/cu-client-*.txt
+		[ "$mode" = plain ] || cu_start "$mode" "$n"
+		for ((k = 0; k < n; k++)); do
+			exec {fd}< <(exec ip netns exec "$NS_N" "$tcpio" serve \
+				$((cu_port + k)) -N -T -t 600)
+			srv+=("$fd")
+			read -r -u "$fd" line || true
+			if [ "$line" != ready ]; then
+				echo "bench: tcpio serve did not start" >&2
+				return 1
+			fi
+		done
+		for ((k = 0; k < n; k++)); do
+			ip netns exec "$NS_H" "$tcpio" send 10.0.0.2 $((cu_port + k)) \
+				"$cu_size" 0 -N -T -t 600 >"$SIS_OUT/cu-client-$k.txt" 2>&1 &
+			cl+=("$!")
+		done
+		# Every upload held whole: no client can end before the pass
+		# (its server has not even read tcpio's header). The read's
+		# timeout only looks again whether they are still there.
+		while [ "$mode" = wait ] && [ "$got" -lt "$n" ]; do
+			if read -r -t 1 -u "$cu_fd" line; then
+				case $line in
+				holding*) got=$((got + 1)) ;;
+				*) echo "$line" >>"$cu_log" ;;
+				esac
+				continue
+			fi
+			alive=0
+			for p in "${cl[@]}"; do
+				! kill -0 "$p" 2>/dev/null || alive=$((alive + 1))
+			done
+			if [ "$alive" -lt "$n" ]; then
+				echo "bench: custody: an upload ended before it was held whole:" \
+					"$(cat "$SIS_OUT"/cu-client-*.txt)" \
+					"$(sis_json '$b.stream_stats')" >&2
+				return 1
+			fi
+		done
+		if [ "$mode" = wait ]; then
+			read -r mem conns <<<"$(sis_json '$b.stream_stats | "\(.memory) \(.conns)"')"
+			kept=$(sis -j conns | jq '[.[].out.kept] | add')
+			kill -USR1 "$cu_pid"
+		fi
+		for p in "${cl[@]}"; do
+			wait "$p" || rc=$?
+		done
+		for fd in "${srv[@]}"; do
+			read -r -u "$fd" line || true
+			if [ "$line" != "recv $cu_hold - sent 0 -" ]; then
+				echo "bench: custody $mode: the server got \"$line\", client $rc:" \
+					"$(cat "$SIS_OUT"/cu-client-*.txt)" >&2
+				[ "$mode" = plain ] || sis_json '$b.stream_stats' >&2
+				return 1
+			fi
+			read -r -u "$fd" _ _ end || true
+			echo "$end"
+			exec {fd}<&-
+		done >"$SIS_OUT/cu-ends.txt"
+		start=$(sed -n 's/^time \([^ ]*\) .*/\1/p' "$SIS_OUT"/cu-client-*.txt |
+			sort -g | head -n 1)
+		end=$(sort -g "$SIS_OUT/cu-ends.txt" | tail -n 1)
+		st="- -"
+		if [ "$mode" != plain ]; then
+			sis_json '$b.stream_stats' >>"$cu_log"
+			read -r -a sc <<<"$(sis_json '$b.stream_stats |
+				"\(.custody_acks) \(.retransmits) \(.custody_failed) \(.overlimit) \(.killed)"')"
+			st="${sc[0]} ${sc[1]}"
+			cu_stop
+			sis detach br0
+			if [ "${sc[2]}" != 0 ] || [ "${sc[3]}" != 0 ] || [ "${sc[4]}" != 0 ]; then
+				echo "bench: custody $mode: custody_failed ${sc[2]}, overlimit ${sc[3]}," \
+					"killed ${sc[4]} (see $cu_log)" >&2
+				return 1
+			fi
+			if [ "$mode" != pass ] && [ "${sc[0]}" = 0 ]; then
+				echo "bench: custody $mode: no custody ACK sent (see $cu_log)" >&2
+				return 1
+			fi
+		fi
+		cu_res="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }') $mem $conns $kept $st"
+	}
+
+	# plain, pass, custody: one upload; held: one upload read at its
+	# peak; -4: four at once.
+	read -ra cu_configs <<<"${SIS_BENCH_CUSTODY_CONFIGS:-plain pass custody held pass-4 custody-4 held-4}"
+	[ -z "${SIS_BENCH_CUSTODY_RMEM:-}" ] ||
+		echo "$SIS_BENCH_CUSTODY_RMEM" >/proc/sys/net/core/rmem_max
+	: >"$cu_log"
+	: >"$SIS_OUT/raw-custody.txt"
+	for r in $(seq "$rounds"); do
+		for c in "${cu_configs[@]}"; do
+			n=1
+			[[ "$c" != *-* ]] || n=${c##*-}
+			case $c in
+			plain*) m=plain ;;
+			pass*) m=pass ;;
+			custody*) m=hold ;;
+			held*) m="wait" ;;
+			esac
+			cu_run "$m" "$n"
+			echo "$r $c $n $cu_res" | tee -a "$SIS_OUT/raw-custody.txt"
+		done
+	done
+
+	python3 - "$SIS_OUT/raw-custody.txt" "$cu_size" \
+		"$(cat /proc/sys/net/core/rmem_max)" >"$SIS_OUT/custody.txt" <<'PY'
+import statistics, sys
+size = int(sys.argv[2])
+by = {}
+for l in open(sys.argv[1]):
+    r, c, n, secs, mem, conns, kept, acks, rtx = l.split()
+    by.setdefault(c, []).append((int(n), float(secs), mem, conns, kept, acks, rtx))
+med = lambda v: statistics.median(v)
+print()
+print("Custody: uploads of %d MiB through a containing stream scanner, passed piece by piece" % (size >> 20))
+print("(pass) or held whole first (custody, \"more\"); medians; memory at the peak (held runs)")
+print("%-10s %5s %9s %8s %8s %11s %11s %9s %10s %11s" % ("config", "conns", "Gbit/s", "ratio", "spread%", "mem/conn", "held/conn", "mem/held", "acks", "retransmits"))
+gbit = {}
+for c, v in by.items():
+    gbit[c] = [x[0] * (size + 24) * 8 / x[1] / 1e9 for x in v]
+for c in by:
+    if c.startswith("held"):
+        continue
+    n = by[c][0][0]
+    suffix = c[c.index("-"):] if "-" in c else ""
+    b = med(gbit[c])
+    base = gbit.get("pass" + suffix)
+    ratio = "%8.4f" % (b / med(base)) if base else "%8s" % "-"
+    spread = (max(gbit[c]) / min(gbit[c]) - 1) * 100
+    mc = hc = mh = "-"
+    held = by.get("held" + suffix) if c.startswith("custody") else None
+    if held:
+        mems = [int(x[2]) / int(x[3]) for x in held]
+        kepts = [int(x[4]) / int(x[3]) for x in held]
+        mc = "%.0f" % med(mems)
+        hc = "%.0f" % med(kepts)
+        mh = "%.4f" % med([m / k for m, k in zip(mems, kepts)])
+    acks = by[c][-1][5]
+    rtx = by[c][-1][6]
+    print("%-10s %5d %9.3f %s %8.2f %11s %11s %9s %10s %11s" % (c, n, b, ratio, spread, mc, hc, mh, acks, rtx))
+print("rounds: %d (ratio: against pass with as many connections; mem/conn: stream_stats.memory" % len(by[next(iter(by))]))
+print("over the connections while every upload was held whole, bytes; held/conn: the bytes kept;")
+print("acks (custody ACKs) and retransmits: the last round's; net.core.rmem_max %s)" % sys.argv[3])
+PY
+	tee -a "$res" <"$SIS_OUT/custody.txt"
 fi
 
 [ "${SIS_BENCH_CODERED:-1}" = 1 ] || exit 0

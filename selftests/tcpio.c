@@ -3,8 +3,8 @@
  * TCP helper for the stream selftests (one program for every role: process
  * starts are slow in a KASAN guest under TCG):
  *
- *   tcpio serve PORT [-n CONNS] [-t SECS] [-q]
- *   tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT]
+ *   tcpio serve PORT [-n CONNS] [-t SECS] [-q] [-N] [-T]
+ *   tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT] [-N] [-T]
  *   tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]
  *   tcpio gen BYTES [-s SEED]
  *
@@ -38,6 +38,12 @@
  * With -a an end does not hold the peer to the byte count the header
  * announced (a scanner on the path cut or injected bytes): the stream ends
  * with the peer's FIN, whatever its length.
+ * With -N (for benchmarks: generating and hashing each byte would cost
+ * more than moving it) nothing is checked: the hashes are not computed
+ * (printed as "-"), and the generator fills the send buffer once, whose
+ * bytes then go again and again. With -T each connection's line is followed by
+ * "time START END", CLOCK_MONOTONIC seconds: the client's from before its
+ * connect, the server's from its accept, to the end of the transfer.
  * Exit status: 0 success, 1 error, 2 usage, 3 stalled.
  */
 #include <arpa/inet.h>
@@ -79,12 +85,16 @@ struct conn {
 	uint64_t left, x;
 	bool sending, shut, eof;
 	bool close_last;		/* client -p: shut down after eof */
+	bool full;			/* -N: buf is the generator's bytes */
+	double start, end;		/* -T */
 	unsigned char hdr[HDR_LEN];	/* server: the client's header */
 };
 
 static const char *err_msg;
 static int local_port;		/* -p */
 static bool any_len;		/* -a */
+static bool no_check;		/* -N */
+static bool times;		/* -T */
 
 static double now(void)
 {
@@ -97,8 +107,9 @@ static double now(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: tcpio serve PORT [-n CONNS] [-t SECS] [-q] [-a]\n"
+		"usage: tcpio serve PORT [-n CONNS] [-t SECS] [-q] [-a] [-N] [-T]\n"
 		"       tcpio send ADDR PORT OUTBYTES INBYTES [-s SEED] [-t SECS] [-p LPORT] [-a]\n"
+		"                  [-N] [-T]\n"
 		"       tcpio many ADDR PORT COUNT [-t SECS] [-p LPORT]\n"
 		"       tcpio gen BYTES [-s SEED]\n");
 	exit(2);
@@ -126,6 +137,9 @@ static uint64_t number(const char *s)
 static void hash_init(struct half *h)
 {
 	h->bytes = 0;
+	h->md = NULL;
+	if (no_check)
+		return;
 	h->md = EVP_MD_CTX_new();
 	if (!h->md || !EVP_DigestInit_ex(h->md, EVP_sha256(), NULL)) {
 		fprintf(stderr, "Error: sha256 unavailable\n");
@@ -135,17 +149,25 @@ static void hash_init(struct half *h)
 
 static void hash_add(struct half *h, const void *p, size_t n)
 {
-	EVP_DigestUpdate(h->md, p, n);
+	if (h->md)
+		EVP_DigestUpdate(h->md, p, n);
 	h->bytes += n;
 }
 
-/* "BYTES SHA256HEX" into s (at least 96 bytes); frees the context. */
+/*
+ * "BYTES SHA256HEX" (-N: "BYTES -") into s (at least 96 bytes); frees the
+ * context.
+ */
 static const char *hash_end(struct half *h, char *s)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int len = 0, i;
 	int k;
 
+	if (!h->md) {
+		sprintf(s, "%llu -", (unsigned long long)h->bytes);
+		return s;
+	}
 	EVP_DigestFinal_ex(h->md, md, &len);
 	EVP_MD_CTX_free(h->md);
 	h->md = NULL;
@@ -166,6 +188,7 @@ static void conn_init(struct conn *c, int fd, bool server)
 	c->pos = c->len = 0;
 	c->left = 0;
 	c->sending = c->shut = c->eof = false;
+	c->full = false;
 	hash_init(&c->out);
 	hash_init(&c->in);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
@@ -201,7 +224,7 @@ static void gen_fill(struct conn *c, size_t off)
 	uint64_t v;
 
 	n = c->left < n ? c->left : n;
-	for (i = 0; i < n; i += 8) {
+	for (i = 0; i < n && !(no_check && c->full); i += 8) {
 		c->x ^= c->x >> 12;
 		c->x ^= c->x << 25;
 		c->x ^= c->x >> 27;
@@ -212,6 +235,7 @@ static void gen_fill(struct conn *c, size_t off)
 	c->pos = 0;
 	c->len = off + n;
 	c->left -= n;
+	c->full = c->full || (!off && n == BUF_LEN);
 	hash_add(&c->out, p, n);
 }
 
@@ -432,6 +456,7 @@ fail:
 static int client(struct conn *c, const char *addr, int port, uint64_t out,
 		  uint64_t in, uint32_t seed, double timeout)
 {
+	double start = now();
 	int fd = connect_to(addr, port, timeout);
 	uint32_t u;
 	uint64_t q;
@@ -441,6 +466,7 @@ static int client(struct conn *c, const char *addr, int port, uint64_t out,
 		return -1;
 	}
 	conn_init(c, fd, false);
+	c->start = start;
 	c->close_last = local_port != 0;
 	u = htobe32(MAGIC);
 	memcpy(c->buf, &u, 4);
@@ -469,6 +495,7 @@ static int do_send(int argc, char **argv, uint32_t seed, double timeout)
 	in = number(argv[3]);
 	r = client(&c, argv[0], (int)number(argv[1]), number(argv[2]), in,
 		   seed, timeout);
+	c.end = now();
 	if (r == STALLED) {
 		printf("stalled sent %llu recv %llu\n",
 		       (unsigned long long)(c.out.bytes - (c.len - c.pos)),
@@ -480,6 +507,8 @@ static int do_send(int argc, char **argv, uint32_t seed, double timeout)
 	} else {
 		hash_end(&c.out, a);
 		printf("sent %s recv %s\n", a, hash_end(&c.in, b));
+		if (times)
+			printf("time %.9f %.9f\n", c.start, c.end);
 		if (c.in.bytes != in && !any_len) {
 			fprintf(stderr, "Error: received %llu bytes, expected %llu\n",
 				(unsigned long long)c.in.bytes,
@@ -526,7 +555,7 @@ static int do_serve(int argc, char **argv, uint64_t conns, double timeout,
 {
 	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	int lfd, fd, one = 1, zero = 0, ret = 0;
+	int lfd, fd, one = 1, zero = 0, ret = 0, r;
 	static struct conn c;
 	char a[96], b[96];
 	uint64_t i, want;
@@ -571,8 +600,11 @@ static int do_serve(int argc, char **argv, uint64_t conns, double timeout,
 			return 1;
 		}
 		conn_init(&c, fd, true);
+		c.start = now();
 		err_msg = NULL;
-		switch (transfer(&c, timeout)) {
+		r = transfer(&c, timeout);
+		c.end = now();
+		switch (r) {
 		case 0:
 			memcpy(&want, c.hdr + 8, 8);
 			want = HDR_LEN + be64toh(want);
@@ -586,6 +618,8 @@ static int do_serve(int argc, char **argv, uint64_t conns, double timeout,
 			hash_end(&c.out, b);
 			if (!quiet)
 				printf("recv %s sent %s\n", a, b);
+			if (times)
+				printf("time %.9f %.9f\n", c.start, c.end);
 			break;
 		case STALLED:
 			printf("stalled recv %llu sent %llu\n",
@@ -635,9 +669,11 @@ int main(int argc, char **argv)
 		usage();
 	cmd = argv[1];
 	/* Options may come anywhere after the command. */
-	while ((opt = getopt(argc - 1, argv + 1, "an:p:s:t:q")) != -1) {
+	while ((opt = getopt(argc - 1, argv + 1, "an:p:s:t:qNT")) != -1) {
 		switch (opt) {
 		case 'a': any_len = true; break;
+		case 'N': no_check = true; break;
+		case 'T': times = true; break;
 		case 'n': conns = number(optarg); break;
 		case 'p': local_port = (int)number(optarg); break;
 		case 's': seed = number(optarg); break;

@@ -13,7 +13,7 @@
  *	passall	with -C, pass each direction whole as its connection opens
  *
  *	sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-e EDIT]... [-f FILTER]
- *		   [-k] [-m MODE] [-o FILE] [-q] [-v] [-x]
+ *		   [-k] [-m MODE] [-o FILE] [-q] [-v] [-w] [-x]
  *
  * In sha or null mode, -e gives edits (the paper's active changes) that
  * it makes in every connection instead of passing each piece as it
@@ -33,7 +33,10 @@
  * Without -C the edits are tried all the same, for the kernel to refuse.
  * With -k a request the kernel refuses is not fatal: it prints "refused
  * ERRNAME MESSAGE" and gives up editing, passing the rest of every
- * direction it contains.
+ * direction it contains. With -w, once all the bytes of a hold came, it
+ * prints "holding ID DIR BYTES" on stdout and passes them only after a
+ * SIGUSR1, which lets every hold waiting then go on: until then the whole
+ * hold stays in the kernel's custody, for a benchmark to measure it there.
  *
  * -C subscribes with read and contain rights (default read), -b sets the
  * socket's receive buffer (default: as large as the process may have), -f
@@ -55,7 +58,8 @@
  * DIR is "in" (to the host) or "out", and "any" for an end of both
  * directions; REASON fin, rst, timeout, limit, gone or killed. On stdout, whatever
  * FILE is: "ready" once subscribed, "lost" when events were lost (the
- * receive buffer was full) and "detached" when the scanner was deleted.
+ * receive buffer was full), "detached" when the scanner was deleted and,
+ * with -w, "holding" lines.
  *
  * On SIGINT or SIGTERM it stops waiting, treats the events the kernel had
  * already delivered to its socket (for five seconds at most, should
@@ -101,6 +105,7 @@ struct opts {
 	bool quiet;
 	bool verbose;
 	bool hex;
+	bool wait;
 };
 
 /* An edit of -e, made in every connection. */
@@ -126,6 +131,8 @@ struct half {
 	uint64_t decided;	/* edits: passed or cut up to here */
 	size_t next;		/* edits: the next one to make */
 	bool asked;		/* edits: more asked for the next hold */
+	bool waiting;		/* -w: the hold came, waits for SIGUSR1 */
+	bool resumed;		/* -w: SIGUSR1 came while it waited */
 };
 
 /* sha: a connection, from its open to the end of its directions. */
@@ -143,6 +150,7 @@ static struct {
 } conns;
 
 static volatile sig_atomic_t stop;
+static volatile sig_atomic_t resume;	/* -w: SIGUSR1 */
 static int sock_fd = -1;
 static FILE *out;
 static EVP_MD *sha256;
@@ -173,7 +181,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-e EDIT]... [-f FILTER]\n"
-		"                  [-k] [-m MODE] [-o FILE] [-q] [-v] [-x]\n"
+		"                  [-k] [-m MODE] [-o FILE] [-q] [-v] [-w] [-x]\n"
 		"\n"
 		"  -s SCANNER  attach as scanner SCANNER\n"
 		"  -c CAP      subscribe under stream capability CAP\n"
@@ -190,6 +198,7 @@ static void usage(void)
 		"  -o FILE     write the output lines to FILE (default stdout)\n"
 		"  -q          no \"open\" lines\n"
 		"  -v          also a line per piece of data and per end\n"
+		"  -w          pass what a hold waited for only after a SIGUSR1\n"
 		"  -x          also a line per piece of data with its bytes, in hex\n");
 	exit(2);
 }
@@ -205,20 +214,24 @@ static void on_signal(int sig)
 	struct timeval tv = { .tv_usec = 1000 };
 	int saved = errno;
 
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		resume = 1;
+	else
+		stop = 1;
 	if (sock_fd >= 0)
 		setsockopt(sock_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	errno = saved;
 }
 
-static void signals(void)
+static void signals(const struct opts *o)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (o->wait)
+		sigaction(SIGUSR1, &sa, NULL);
 }
 
 /* The monotonic clock is at or after @t. */
@@ -364,6 +377,14 @@ static bool edit_run(struct sis_scanner *sc, const struct opts *o,
 			h->asked = true;
 			return true;
 		}
+		if (e && e->op == EDIT_HOLD && o->wait && !h->resumed) {
+			if (!h->waiting)
+				printf("holding %llu %s %llu\n",
+				       (unsigned long long)conn, dir_name(dir),
+				       (unsigned long long)e->off);
+			h->waiting = true;
+			return true;
+		}
 		upto = e && e->off < avail ? e->off : avail;
 		if (upto > h->decided) {
 			/* Read-only, nothing is held: only edits are tried. */
@@ -416,6 +437,7 @@ static bool edit_run(struct sis_scanner *sc, const struct opts *o,
 						  e->len));
 		h->next++;
 		h->asked = false;
+		h->waiting = h->resumed = false;
 		if (e->op == EDIT_KILL)
 			return false;
 	}
@@ -475,6 +497,13 @@ static void conn_add(const struct sis_conn *o)
 	conns.count++;
 }
 
+/* Both directions ended, and no hold waits for SIGUSR1 (-w). */
+static bool conn_done(const struct conn *c)
+{
+	return !c->half[0].open && !c->half[1].open &&
+	       !c->half[0].waiting && !c->half[1].waiting;
+}
+
 static void conn_del(struct conn *c)
 {
 	struct conn **p = bucket(c->id);
@@ -484,6 +513,31 @@ static void conn_del(struct conn *c)
 	*p = c->next;
 	conns.count--;
 	free(c);
+}
+
+/*
+ * -w: SIGUSR1 came. Each hold waiting for it goes on, in a direction that
+ * may have ended meanwhile: its held bytes are passed all the same.
+ */
+static void resume_holds(struct sis_scanner *sc, const struct opts *o)
+{
+	struct conn *c, *next;
+
+	for (size_t i = 0; i < conns.nbuckets; i++)
+		for (c = conns.buckets[i]; c; c = next) {
+			next = c->next;
+			for (uint8_t dir = SIS_DIR_IN; dir <= SIS_DIR_OUT;
+			     dir++) {
+				struct half *h = &c->half[half_of(dir)];
+
+				if (!h->waiting || edits_off)
+					continue;
+				h->resumed = true;
+				edit_run(sc, o, c->id, dir, h);
+			}
+			if (conn_done(c))
+				conn_del(c);
+		}
 }
 
 static void sha_data(struct sis_scanner *sc, const struct opts *o,
@@ -546,7 +600,7 @@ static void sha_end(const struct sis_conn_end *e)
 		sha_end_half(c, SIS_DIR_IN, e->reason);
 	if (e->dir & SIS_DIR_OUT)
 		sha_end_half(c, SIS_DIR_OUT, e->reason);
-	if (!c->half[0].open && !c->half[1].open)
+	if (conn_done(c))
 		conn_del(c);
 }
 
@@ -661,7 +715,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 {
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:c:Cb:e:f:km:o:qvx")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:Cb:e:f:km:o:qvwx")) != -1) {
 		switch (opt) {
 		case 's':
 			o->scanner = optarg;
@@ -707,6 +761,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'w':
+			o->wait = true;
+			break;
 		case 'x':
 			o->hex = true;
 			break;
@@ -743,7 +800,7 @@ int main(int argc, char **argv)
 		if (!sha256)
 			fail("sha256: not available");
 	}
-	signals();
+	signals(&o);
 
 	r = sis_scanner_open(o.scanner, &sc, extack, sizeof(extack));
 	if (r < 0)
@@ -768,6 +825,15 @@ int main(int argc, char **argv)
 	 * waiting, until nothing is left.
 	 */
 	for (;;) {
+		if (resume) {
+			/* Blocking again first: a later signal sets it anew. */
+			struct timeval tv = { 0 };
+
+			setsockopt(sock_fd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				   sizeof(tv));
+			resume = 0;
+			resume_holds(sc, &o);
+		}
 		draining = stop;
 		if (draining && !drain_end.tv_sec) {
 			clock_gettime(CLOCK_MONOTONIC, &drain_end);
