@@ -3,7 +3,8 @@
 # sis-selftest: tiers=check,soak cost=40 limit=900
 # "More" with custody (RFC 3135): a containing scanner (build/sis-stream
 # -e hold:out:BYTES) asks for an entire upload before it passes any of
-# it, far more than the sender has in flight. SIS opens the window, then
+# it, far more than the sender has in flight (and, over IPv6, for a
+# whole download). SIS opens the window, then
 # acknowledges the held bytes to the sender itself, keeps them, delivers
 # them once passed and retransmits them itself when they are lost past
 # the bridge. Through netem loss on both ends and past the bridge, the
@@ -130,6 +131,28 @@ check_eq "custody: no fail policy at the bound" \
 	"$(sis_json '$b.stream_stats.custody_failed')" 0
 rtt_ok custody
 diag "stream counters: $(sis_json '$b.stream_stats' | tr -d '"')"
+
+# --- custody the other way, over IPv6: a download held whole -----------------
+ip netns exec "$NS_H" sysctl -qw net.ipv6.conf.h0.disable_ipv6=0
+ip netns exec "$NS_N" sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
+ip -n "$NS_H" addr add fd00::1/64 dev h0 nodad
+ip -n "$NS_N" addr add fd00::2/64 dev n0 nodad
+ip -n "$NS_H" neigh replace fd00::2 lladdr "$MAC_N" dev h0 nud permanent
+ip -n "$NS_N" neigh replace fd00::1 lladdr "$MAC_H" dev n0 nud permanent
+DST=fd00::2
+acks=$(sis_json '$b.stream_stats.custody_acks')
+if st_start mo -c tcp -C -q -e "hold:in:$((2 * MB))"; then
+	srv_start "$PORT" -t 120
+	xfer $((64 * KB)) $((2 * MB)) -s 9 -t 120
+	srv_line 200
+	intact "IPv6, a download held whole: byte-exact both ways" \
+		$((64 * KB)) $((2 * MB))
+	at_least "IPv6, a download held whole: in SIS's custody" \
+		custody_acks $((acks + 1))
+	srv_stop
+	st_stop
+fi
+DST=10.0.0.2
 
 # --- the bound: conn-bytes too small for the hold ----------------------------
 check "conn-bytes under the hold" sis set dev br0 conn-bytes $((SIZE / 4))
