@@ -94,8 +94,6 @@ static void sis_custody_rtx_seg(struct sis_bridge *sb, struct sis_conn *c,
 {
 	struct sis_stream *st = &c->st[d];
 	struct sk_buff *n, *b = NULL;
-	struct tcphdr *th;
-	__be32 *ts, old;
 
 	/* Its headers its own, its payload shared with the kept clone. */
 	n = pskb_copy(seg->skb, GFP_ATOMIC);
@@ -115,14 +113,8 @@ static void sis_custody_rtx_seg(struct sis_bridge *sb, struct sis_conn *c,
 		return;
 	}
 	/* Newer than the receiver's TS.Recent, as sis_seg_fresh_ts() does. */
-	if (seg->ts_off && st->ts_seen &&
-	    !skb_ensure_writable(n, seg->ts_off + 4)) {
-		ts = (__be32 *)(n->data + seg->ts_off);
-		th = (struct tcphdr *)(n->data + seg->th_off);
-		old = *ts;
-		*ts = htonl(st->ts_max);
-		inet_proto_csum_replace4(&th->check, n, old, *ts, false);
-	}
+	if (seg->ts_off && st->ts_seen)
+		sis_tcp_set_tsval(n, seg->th_off, seg->ts_off, st->ts_max);
 	if (n->ip_summed == CHECKSUM_COMPLETE)
 		n->ip_summed = CHECKSUM_NONE;
 	skb_scrub_packet(n, false);

@@ -321,27 +321,34 @@ EXPORT_SYMBOL_IF_KUNIT(sis_stream_ts);
  */
 static void sis_seg_fresh_ts(struct sis_stream *st, struct sis_seg *seg)
 {
-	struct sk_buff *skb = seg->skb;
-	__be32 *ts, old;
-	struct tcphdr *th;
-
 	if (!seg->ts_off)
 		return;
 	if (!st->ts_seen || !before(seg->tsval, st->ts_max)) {
 		sis_stream_ts(st, seg->tsval);
 		return;
 	}
-	if (skb_ensure_writable(skb, seg->ts_off + 4))
-		return;
-	ts = (__be32 *)(skb->data + seg->ts_off);
-	th = (struct tcphdr *)(skb->data + seg->th_off);
+	if (!sis_tcp_set_tsval(seg->skb, seg->th_off, seg->ts_off,
+			       st->ts_max))
+		seg->tsval = st->ts_max;
+}
+
+int sis_tcp_set_tsval(struct sk_buff *skb, unsigned int th_off,
+		      unsigned int ts_off, u32 tsval)
+{
+	struct tcphdr *th;
+	__be32 *ts, old;
+
+	if (skb_ensure_writable(skb, ts_off + 4))
+		return -ENOMEM;
+	ts = (__be32 *)(skb->data + ts_off);
+	th = (struct tcphdr *)(skb->data + th_off);
 	old = *ts;
-	*ts = htonl(st->ts_max);
+	*ts = htonl(tsval);
 	inet_proto_csum_replace4(&th->check, skb, old, *ts, false);
 	/* A checksum over the whole frame no longer holds. */
 	if (skb->ip_summed == CHECKSUM_COMPLETE)
 		skb->ip_summed = CHECKSUM_NONE;
-	seg->tsval = st->ts_max;
+	return 0;
 }
 
 /*

@@ -160,6 +160,12 @@ void sis_stream_release(struct sis_stream *st, struct list_head *emit);
 /* Take off every segment (connection gone, or cut): on @done. */
 void sis_stream_flush(struct sis_stream *st, struct list_head *done);
 
+/*
+ * Give the segment in @skb (its TCP header at @th_off, its TSval at
+ * @ts_off, from skb->data) TSval @tsval, its checksum updated.
+ */
+int sis_tcp_set_tsval(struct sk_buff *skb, unsigned int th_off,
+		      unsigned int ts_off, u32 tsval);
 /* Clear URG and the urgent pointer of the TCP header at @th_off. */
 int sis_tcp_clear_urg(struct sk_buff *skb, unsigned int th_off);
 

@@ -658,17 +658,17 @@ static unsigned int sis_conn_segment(struct sis_bridge *sb, struct sis_conn *c,
 	if (!sis_stream_off(st, seg->seq + !!(seg->flags & TCPHDR_SYN),
 			    &start))
 		return NF_ACCEPT;	/* before the stream: old, harmless */
+	/* Nothing past SIS's custody ACK: SIS answers, its receiver cannot. */
+	if (!(seg->flags & (TCPHDR_SYN | TCPHDR_RST)) &&
+	    st->custody > st->rcv_ack &&
+	    start + max_t(u32, seg->len, 1) <= st->custody)
+		sis_conn_custody_reack(sb, c, d, acks);
 	/*
 	 * A FIN before bytes its sender already sent (tcb.h): the receiver
 	 * drops it once it has them, which is certain only below what it
 	 * acknowledged. Until then it could end the receiver's stream short
 	 * of bytes judged: it goes nowhere near a contained one.
 	 */
-	/* Nothing past SIS's custody ACK: SIS answers, its receiver cannot. */
-	if (!(seg->flags & (TCPHDR_SYN | TCPHDR_RST)) &&
-	    st->custody > st->rcv_ack &&
-	    start + max_t(u32, seg->len, 1) <= st->custody)
-		sis_conn_custody_reack(sb, c, d, acks);
 	stale_fin = sis_tcb_fin_stale(from, seg);
 	if (stale_fin && st->contain && start + seg->len >= st->rcv_ack) {
 		atomic64_inc(&stats->inconsistent);

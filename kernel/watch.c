@@ -98,20 +98,15 @@ void sis_conn_unaccount(struct sis_conn *c)
 void sis_conn_silence(struct sis_conn *c)
 {
 	unsigned int i;
-	int d;
 
 	lockdep_assert_held(&c->lock);
 
 	for (i = 0; i < c->n_watch; i++) {
-		struct sis_watch *w = &c->watch[i];
-
-		w->contain = 0;
-		w->dirs = 0;
-		for (d = 0; d < SIS_STREAM_DIRS; d++) {
-			w->owed_since[d] = 0;
-			sis_watch_account(c, w, d);
-		}
+		c->watch[i].dirs = 0;
+		memset(c->watch[i].owed_since, 0,
+		       sizeof(c->watch[i].owed_since));
 	}
+	sis_conn_unaccount(c);
 }
 
 /* The watcher cannot go on with direction d: its fail policy. Locked. */

@@ -138,12 +138,7 @@ edited "10 MB: a range replaced by a block" $((64 * KB)) $((10 * MB)) 5 \
 diag "stream counters: $(sis_json '$b.stream_stats' | tr -d '"')"
 
 # --- IPv6 ---------------------------------------------------------------------
-ip netns exec "$NS_H" sysctl -qw net.ipv6.conf.h0.disable_ipv6=0
-ip netns exec "$NS_N" sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
-ip -n "$NS_H" addr add fd00::1/64 dev h0 nodad
-ip -n "$NS_N" addr add fd00::2/64 dev n0 nodad
-ip -n "$NS_H" neigh replace fd00::2 lladdr "$MAC_N" dev h0 nud permanent
-ip -n "$NS_N" neigh replace fd00::1 lladdr "$MAC_H" dev n0 nud permanent
+st_ipv6
 DST=fd00::2
 edited "IPv6: cuts and injections both ways" $MB $MB 6 cut:out:100:2000 \
 	inject:out:500000:4 inject:in:1000:2 cut:in:1000:500

@@ -133,12 +133,7 @@ rtt_ok custody
 diag "stream counters: $(sis_json '$b.stream_stats' | tr -d '"')"
 
 # --- custody the other way, over IPv6: a download held whole -----------------
-ip netns exec "$NS_H" sysctl -qw net.ipv6.conf.h0.disable_ipv6=0
-ip netns exec "$NS_N" sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
-ip -n "$NS_H" addr add fd00::1/64 dev h0 nodad
-ip -n "$NS_N" addr add fd00::2/64 dev n0 nodad
-ip -n "$NS_H" neigh replace fd00::2 lladdr "$MAC_N" dev h0 nud permanent
-ip -n "$NS_N" neigh replace fd00::1 lladdr "$MAC_H" dev n0 nud permanent
+st_ipv6
 DST=fd00::2
 acks=$(sis_json '$b.stream_stats.custody_acks')
 if st_start mo -c tcp -C -q -e "hold:in:$((2 * MB))"; then

@@ -35,6 +35,19 @@ st_ready() {
 	return 1
 }
 
+# st_ipv6: IPv6 on the ends, fd00::1 (h0) and fd00::2 (n0), each
+# knowing the other's address without neighbour discovery.
+st_ipv6() {
+	ip netns exec "$NS_H" sysctl -qw net.ipv6.conf.h0.disable_ipv6=0
+	ip netns exec "$NS_N" sysctl -qw net.ipv6.conf.n0.disable_ipv6=0
+	ip -n "$NS_H" addr add fd00::1/64 dev h0 nodad
+	ip -n "$NS_N" addr add fd00::2/64 dev n0 nodad
+	ip -n "$NS_H" neigh replace fd00::2 lladdr "$MAC_N" dev h0 \
+		nud permanent
+	ip -n "$NS_N" neigh replace fd00::1 lladdr "$MAC_H" dev n0 \
+		nud permanent
+}
+
 # st_stop [SIGNAL]: stop it (default TERM); ST_RC is its exit code.
 st_stop() {
 	kill "-${1:-TERM}" "$ST_PID" 2>/dev/null
