@@ -25,6 +25,10 @@ pkgs=(
 	python3-scapy hping3
 	# the YNL spec: the kernel tree's ynl-gen-c.py and its CLI (ynl.sh)
 	python3-yaml python3-jsonschema
+	# the e-mail virus scanner: GMime, libclamav; its tests' real mail
+	# software (swaks, an SMTP server, dovecot for POP3 and IMAP)
+	libgmime-3.0-dev libclamav-dev swaks python3-aiosmtpd
+	dovecot-pop3d dovecot-imapd
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
