@@ -418,6 +418,42 @@ static bool header_at(const struct scan *s, GMimeHeader *h, size_t *off)
 	return true;
 }
 
+/*
+ * The end of the header block of an entity whose fields GMime split
+ * between two objects (a message and its body; b may be NULL): where
+ * the blank line after its last field starts. 0, or -1 when the fields'
+ * offsets do not check out or no blank line follows them.
+ */
+static int header_block_end(const struct scan *s, GMimeObject *a, GMimeObject *b,
+			    size_t *blank)
+{
+	GMimeObject *objs[2] = { a, b };
+	size_t last = 0;
+	bool any = false;
+
+	for (int l = 0; l < 2; l++) {
+		GMimeHeaderList *hl = objs[l] ? g_mime_object_get_header_list(objs[l]) : NULL;
+		int n = hl ? g_mime_header_list_get_count(hl) : 0;
+
+		for (int i = 0; i < n; i++) {
+			size_t off;
+
+			if (!header_at(s, g_mime_header_list_get_header_at(hl, i), &off))
+				return -1;
+			if (!any || off > last)
+				last = off;
+			any = true;
+		}
+	}
+	if (!any)
+		return -1;
+	last = header_field_end(s, last);
+	if (!eol_at(s, last))
+		return -1;
+	*blank = last;
+	return 0;
+}
+
 /* The raw bounds of a leaf's content: a substream of the message. */
 static bool content_bounds(const struct scan *s, GMimePart *part, size_t *start,
 			   size_t *end)
@@ -535,35 +571,12 @@ static int plan_body(struct scan *s, GMimeMessage *owner, GMimeObject *body,
 			return -1;
 		blank = blank_line_before(s, cs);
 	} else {
-		/* The blank line ending the top-level header block. */
-		GMimeHeaderList *lists[2] = {
-			g_mime_object_get_header_list(GMIME_OBJECT(owner)),
-			body ? g_mime_object_get_header_list(body) : NULL,
-		};
-		size_t last = 0;
-		bool any = false;
+		size_t end;
 
-		for (int l = 0; l < 2; l++) {
-			int n = lists[l] ? g_mime_header_list_get_count(lists[l]) : 0;
-
-			for (int i = 0; i < n; i++) {
-				size_t off;
-
-				if (!header_at(s, g_mime_header_list_get_header_at(lists[l], i),
-					       &off))
-					return -1;
-				if (!any || off > last)
-					last = off;
-				any = true;
-			}
-		}
-		if (!any)
+		if (header_block_end(s, GMIME_OBJECT(owner), body, &end))
 			return -1;
-		last = header_field_end(s, last);
-		if (!eol_at(s, last))
-			return -1;
-		blank = last;
-		cs = last + eol_at(s, last);
+		blank = end;
+		cs = end + eol_at(s, end);
 		ce = s->len;
 	}
 	if (blank < 0 || !before_boundary_line(s, ce, bounds))
@@ -686,36 +699,40 @@ static size_t match_text(const struct scan *s, size_t off, const char *text,
 
 /*
  * Where in the message is text that GMime gives us only as a string (a
- * preamble or an epilogue)? A preamble must end at the line end before
- * its multipart's first boundary line, an epilogue start just past its
- * close boundary line; and the text must be found at such a place once,
- * or it is not located exactly.
+ * preamble or an epilogue)? A preamble starts just past the blank line
+ * that ends its multipart's header block (pre_at) and ends at the line
+ * end before its first boundary line. An epilogue starts just past a
+ * close boundary line of its multipart and ends where the multipart
+ * does: at the message's end or before an enclosing boundary line; it
+ * must be found at such a place once, or it is not located exactly.
  */
 static int locate_text(const struct scan *s, const char *text, size_t tl,
-		       const struct bound *b, bool preamble, size_t *at,
-		       size_t *rawlen)
+		       const struct bound *b, bool preamble, ssize_t pre_at,
+		       size_t *at, size_t *rawlen)
 {
-	size_t found = 0;
+	size_t found = 0, n, eol, ls;
 
-	/* Candidates start a line: the message's start, or just past an LF. */
-	for (size_t off = 0; off < s->len; off = next_line(s, off)) {
-		size_t n = match_text(s, off, text, tl), eol, ls;
-
-		if (!n)
+	if (preamble) {
+		if (pre_at < 0)
+			return -1;
+		n = match_text(s, pre_at, text, tl);
+		eol = n ? eol_at(s, pre_at + n) : 0;
+		if (!eol || !boundary_line(s, pre_at + n + eol, b, false))
+			return -1;
+		*at = pre_at;
+		*rawlen = n;
+		return 0;
+	}
+	/* Candidates start a line: just past an LF. */
+	for (size_t off = next_line(s, 0); off < s->len; off = next_line(s, off)) {
+		n = match_text(s, off, text, tl);
+		if (!n || !before_boundary_line(s, off + n, b->up))
 			continue;
-		if (preamble) {
-			eol = eol_at(s, off + n);
-			if (!eol || !boundary_line(s, off + n + eol, b, false))
-				continue;
-		} else {
-			if (!off || !at_line_end(s, off + n) || s->msg[off - 1] != '\n')
-				continue;
-			ls = off - 1;
-			while (ls && s->msg[ls - 1] != '\n')
-				ls--;
-			if (boundary_line(s, ls, b, true) != off)
-				continue;
-		}
+		ls = off - 1;
+		while (ls && s->msg[ls - 1] != '\n')
+			ls--;
+		if (boundary_line(s, ls, b, true) != off)
+			continue;
 		if (found++)
 			return -1;
 		*at = off;
@@ -726,10 +743,11 @@ static int locate_text(const struct scan *s, const char *text, size_t tl,
 
 /* A multipart's preamble or epilogue: checked as text, replaced by BODY. */
 static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
-		     const struct bound *b, bool preamble)
+		     const struct bound *b, const struct where *w, bool preamble)
 {
 	struct hit h = { .by = 0 };
 	size_t tl = text ? strlen(text) : 0, at, rawlen;
+	ssize_t pre_at = -1;	/* where a preamble must start: not known */
 	char *type;
 	int ret;
 
@@ -739,7 +757,10 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 	if (ret <= 0)
 		return ret;
 	type = mime_type(obj);
-	if (locate_text(s, text, tl, b, preamble, &at, &rawlen)) {
+	if (preamble && !header_block_end(s, w->owner ? GMIME_OBJECT(w->owner) : NULL,
+					  obj, &at))
+		pre_at = at + eol_at(s, at);
+	if (locate_text(s, text, tl, b, preamble, pre_at, &at, &rawlen)) {
 		locate_failed(s, &h, preamble ? "a preamble" : "an epilogue");
 		ret = -1;
 	} else if (add_inject(s, at, MAIL_BLOCK_BODY) || add_cut(s, at, rawlen) ||
@@ -770,13 +791,13 @@ static int walk_multipart(struct scan *s, GMimeMultipart *mp,
 				    .len = strlen(boundary) };
 	}
 	if (walk_text(s, GMIME_OBJECT(mp), g_mime_multipart_get_prologue(mp), &b,
-		      true))
+		      w, true))
 		return -1;
 	for (int i = 0; i < n; i++)
 		if (walk(s, g_mime_multipart_get_part(mp, i), &in))
 			return -1;
 	return walk_text(s, GMIME_OBJECT(mp), g_mime_multipart_get_epilogue(mp),
-			 &b, false);
+			 &b, w, false);
 }
 
 static int walk(struct scan *s, GMimeObject *obj, const struct where *w)
