@@ -32,8 +32,13 @@ SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c
+# The e-mail virus scanner: MIME with GMime, detection with libclamav and
+# libcrypto's MD5, each with its pkg-config.
+MAILSCAN_SRCS	:= tools/scanners/mailscan/detect.c \
+		   tools/scanners/mailscan/message.c
+MAILSCAN_PKGS	:= gmime-3.0 libclamav libcrypto
 UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c \
-		   tools/scanners/codered/tests/*.c))
+		   tools/scanners/codered/tests/*.c tools/scanners/mailscan/tests/*.c))
 SCANNERS	:= sis-dump sis-null sis-scan
 SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 
@@ -50,8 +55,9 @@ UNIT_OBJS	:= $(call us_objs,$(UNIT_SRCS))
 SCANNER_OBJS	:= $(call us_objs,$(SCANNERS:%=tools/scanners/%.c))
 CODERED_OBJS	:= $(call us_objs,$(CODERED_SRCS))
 CODERED_MAIN_OBJ := $(call us_objs,$(CODERED_MAIN))
+MAILSCAN_OBJS	:= $(call us_objs,$(MAILSCAN_SRCS))
 US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS) \
-		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ)
+		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ) $(MAILSCAN_OBJS)
 # The stream scanner hashes with OpenSSL's libcrypto, its own pkg-config.
 STREAM_PKGS	:= libcrypto
 STREAM_OBJ	:= $(call us_objs,tools/scanners/sis-stream.c)
@@ -80,7 +86,20 @@ $(US_OBJDIR)/%.o: %.c | us-deps
 $(SISCTL_OBJS): US_CFLAGS += -I lib
 
 # The unit tests also see library internals.
-$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered
+$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered \
+			   -I tools/scanners/mailscan
+
+# The mail scanner's objects and tests compile against its libraries.
+MAILSCAN_PKG_CFLAGS = $(eval MAILSCAN_PKG_CFLAGS := $$(shell pkg-config --cflags $(MAILSCAN_PKGS)))$(MAILSCAN_PKG_CFLAGS)
+MAILSCAN_PKG_LIBS = $(eval MAILSCAN_PKG_LIBS := $$(shell pkg-config --libs $(MAILSCAN_PKGS)))$(MAILSCAN_PKG_LIBS)
+$(MAILSCAN_OBJS) $(UNIT_OBJS): US_CFLAGS += $(MAILSCAN_PKG_CFLAGS)
+$(MAILSCAN_OBJS) $(UNIT_OBJS): | mailscan-deps
+
+.PHONY: mailscan-deps
+mailscan-deps:
+	@pkg-config --exists $(MAILSCAN_PKGS) || { \
+		echo "mailscan: missing $(MAILSCAN_PKGS) development files (make setup)" >&2; \
+		exit 1; }
 
 # Flags and VERSION live here.
 $(US_ALL_OBJS): mk/userspace.mk
@@ -157,9 +176,10 @@ install-codered: $(BUILD)/sis-codered
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(BUILD)/libsis.a
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(MAILSCAN_OBJS) \
+		     $(BUILD)/libsis.a
 	$(CC) $(US_COV) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
-		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
+		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv $(MAILSCAN_PKG_LIBS)
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that
 # `make userspace` does not need libnetfilter_queue.

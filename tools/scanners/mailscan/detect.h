@@ -18,6 +18,13 @@ struct mail_detect_opts {
 	const char *hdb;	/* an .hdb file, or NULL: no MD5 list */
 	const char *clamav_db;	/* a ClamAV database directory, or NULL */
 	size_t clamav_max_size;	/* libclamav's max scan/file size (0: its default) */
+	/*
+	 * A message in which no part was found infected is, when libclamav
+	 * is on, also given whole to libclamav (its own MIME parser), in
+	 * case it sees a part GMime did not. true turns that off (it costs
+	 * a second pass over every clean message).
+	 */
+	bool no_raw_scan;
 };
 
 struct mail_detect;
@@ -46,5 +53,17 @@ unsigned int mail_detect_clamav_sigs(const struct mail_detect *d);
 int mail_detect_check(struct mail_detect *d, const void *data, size_t len,
 		      const char *filename, const char **virname,
 		      unsigned int *by, char *err, size_t errlen);
+
+/* Whether whole messages go to libclamav too (ClamAV on, no_raw_scan false). */
+bool mail_detect_raw_scan(const struct mail_detect *d);
+
+/*
+ * mail_detect_check_raw - give a whole raw message to libclamav alone
+ *
+ *	Returns as mail_detect_check() (*by is then MAIL_BY_CLAMAV); 0 when
+ *	libclamav is off.
+ */
+int mail_detect_check_raw(struct mail_detect *d, const void *msg, size_t len,
+			  const char **virname, char *err, size_t errlen);
 
 #endif /* MAILSCAN_DETECT_H */
