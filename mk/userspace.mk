@@ -32,8 +32,10 @@ SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c
+# The e-mail scanner's parts (sis-mailscan's main.c links them too).
+MAILSCAN_SRCS	:= tools/scanners/mailscan/proto.c
 UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c \
-		   tools/scanners/codered/tests/*.c))
+		   tools/scanners/codered/tests/*.c tools/scanners/mailscan/tests/*.c))
 SCANNERS	:= sis-dump sis-null sis-scan
 SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 
@@ -50,8 +52,9 @@ UNIT_OBJS	:= $(call us_objs,$(UNIT_SRCS))
 SCANNER_OBJS	:= $(call us_objs,$(SCANNERS:%=tools/scanners/%.c))
 CODERED_OBJS	:= $(call us_objs,$(CODERED_SRCS))
 CODERED_MAIN_OBJ := $(call us_objs,$(CODERED_MAIN))
+MAILSCAN_OBJS	:= $(call us_objs,$(MAILSCAN_SRCS))
 US_ALL_OBJS	:= $(LIBSIS_OBJS) $(SISCTL_OBJS) $(SISCTL_MAIN_OBJ) $(UNIT_OBJS) \
-		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ)
+		   $(SCANNER_OBJS) $(CODERED_OBJS) $(CODERED_MAIN_OBJ) $(MAILSCAN_OBJS)
 # The stream scanner hashes with OpenSSL's libcrypto, its own pkg-config.
 STREAM_PKGS	:= libcrypto
 STREAM_OBJ	:= $(call us_objs,tools/scanners/sis-stream.c)
@@ -80,7 +83,8 @@ $(US_OBJDIR)/%.o: %.c | us-deps
 $(SISCTL_OBJS): US_CFLAGS += -I lib
 
 # The unit tests also see library internals.
-$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered
+$(UNIT_OBJS): US_CFLAGS += -I lib -I lib/tests -I tools/sisctl -I tools/scanners/codered \
+			   -I tools/scanners/mailscan
 
 # Flags and VERSION live here.
 $(US_ALL_OBJS): mk/userspace.mk
@@ -157,9 +161,10 @@ install-codered: $(BUILD)/sis-codered
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(BUILD)/libsis.a
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(MAILSCAN_OBJS) \
+		     $(BUILD)/libsis.a
 	$(CC) $(US_COV) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
-		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
+		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that
 # `make userspace` does not need libnetfilter_queue.

@@ -680,7 +680,7 @@ static bool dotmsg_step(struct mail_conn *c, enum mail_side sd)
 		decide_pass(c, sd, s->pos);
 		if (r > 0)
 			dotmsg_done(c, sd);
-		return true;
+		return r > 0 || s->pos != from;
 	}
 	if (r > 0) {
 		dotmsg_judge(c, sd, s->pos - 3, s->pos);
