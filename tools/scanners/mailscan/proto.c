@@ -142,7 +142,10 @@ static const char *const proto_names[] = { "smtp", "pop3", "imap" };
 
 static const uint8_t *side_at(const struct side *s, uint64_t off)
 {
-	return s->buf + (off - s->base);
+	static const uint8_t none[1];
+
+	/* nothing given yet: an empty buffer, not NULL + 0 */
+	return s->buf ? s->buf + (off - s->base) : none;
 }
 
 /* ---- decisions: every call to ops goes through here ---- */
@@ -1414,6 +1417,8 @@ static int side_append(struct side *s, const uint8_t *data, size_t len)
 {
 	size_t keep = s->end - s->decided;
 
+	if (!len)
+		return 0;
 	if (s->base < s->decided) {
 		memmove(s->buf, side_at(s, s->decided), keep);
 		s->base = s->decided;
@@ -1462,8 +1467,9 @@ static void side_truncated(struct mail_conn *c, enum mail_side sd, bool limit)
 	struct side *s = &c->side[sd];
 	uint64_t *counter = limit ? &c->stats->oversize : &c->stats->unparseable;
 
-	if (bad_input(c, "truncated", counter, side_at(s, s->msg_start),
-		      s->end - s->msg_start, "%s ended inside a message%s",
+	/* The alert carries the held bytes as they came (still dot-stuffed). */
+	if (bad_input(c, "truncated", counter, side_at(s, s->decided),
+		      s->end - s->decided, "%s ended inside a message%s",
 		      sd == MAIL_CLIENT ? "client" : "server",
 		      limit ? " (over the connection's bounds)" : ""))
 		decide_pass(c, sd, s->end);
