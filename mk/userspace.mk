@@ -32,10 +32,11 @@ SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c
-# The e-mail virus scanner: MIME with GMime, detection with libclamav and
-# libcrypto's MD5, each with its pkg-config.
+# The e-mail virus scanner's parts: the protocols, MIME with GMime,
+# detection with libclamav and libcrypto's MD5, each with its pkg-config.
 MAILSCAN_SRCS	:= tools/scanners/mailscan/detect.c \
-		   tools/scanners/mailscan/message.c
+		   tools/scanners/mailscan/message.c \
+		   tools/scanners/mailscan/proto.c
 MAILSCAN_PKGS	:= gmime-3.0 libclamav libcrypto
 UNIT_SRCS	:= $(sort $(wildcard tools/sisctl/tests/*.c lib/tests/*.c \
 		   tools/scanners/codered/tests/*.c tools/scanners/mailscan/tests/*.c))

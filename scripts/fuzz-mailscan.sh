@@ -18,6 +18,7 @@ src=tools/scanners/mailscan
 # One line per harness: its name, then the scanner sources it needs.
 harnesses=(
 	"message detect.c message.c"
+	"proto proto.c"
 )
 
 pkgs="gmime-3.0 libclamav libcrypto"

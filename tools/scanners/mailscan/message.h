@@ -30,6 +30,7 @@ enum mail_block {
 	MAIL_BLOCK_PART,	/* a whole MIME part: headers, blank line, text */
 	MAIL_BLOCK_HEADERS,	/* Content-Type etc. lines, each ending in CRLF */
 	MAIL_BLOCK_BODY,	/* a text body ending in CRLF */
+	MAIL_BLOCK_SPACE,	/* one space: the "250-" that must end an EHLO reply */
 	MAIL_BLOCK_COUNT
 };
 
