@@ -103,14 +103,14 @@ const struct scanner_spec scanner_example[3] = {
 	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9, 4, 2 },
 	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
 		      "tcp port 80", 12 } }, .ncaps = 1 },
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9, 4, 2 },
 	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
 	  .ncaps = 1,
 	  .injects = { { 1, SIS_DIR_OUT, 60, 7, SIS_INJECT_FRAME },
@@ -162,6 +162,9 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 			    st->injects_limited);
 		nla_put_u64(msg, SIS_SCANNER_A_ABSENT_DROPPED,
 			    st->absent_dropped);
+		nla_put_u64(msg, SIS_SCANNER_A_ATTACHMENTS, st->attachments);
+		nla_put_u64(msg, SIS_SCANNER_A_ATTACH_DROPPED,
+			    st->attach_dropped);
 	}
 	nla_nest_end(msg, n);
 	for (int i = 0; i < s->ncaps; i++) {

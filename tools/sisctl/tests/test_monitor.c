@@ -83,19 +83,63 @@ TAP_SUITE(monitor_args)
 		bool json = false, good;
 		unsigned int groups = 99;
 		uint32_t count = 99;
-		const char *pcap = "x";
+		const char *pcap = "x", *save = "y";
 		char err[256];
 		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
-				      &groups, &count, &pcap, err, sizeof(err));
+				      &groups, &count, &pcap, &save, err, sizeof(err));
 
 		if (cases[i].want == OK)
 			good = !r && json == cases[i].json && groups == cases[i].groups &&
 			       count == cases[i].count &&
-			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap);
+			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap) &&
+			       !save;
 		else
 			good = r < 0 && strstr(err, cases[i].err);
 		if (!good)
 			tap_diag("got %d, groups %u, \"%s\"", r, groups, err);
+		tap_ok(good, "monitor: %s", cases[i].name);
+	}
+}
+
+TAP_SUITE(monitor_args_save)
+{
+	static const struct {
+		const char *name;
+		int argc;
+		const char *argv[4];
+		unsigned int groups;
+		const char *save;	/* NULL: an error, this message */
+		const char *err;
+	} cases[] = {
+		{ "--save", 2, { "--save", "d" }, MONITOR_ALL, "d", NULL },
+		{ "--save= with alerts", 2, { "alerts", "--save=/x" }, MONITOR_ALERTS,
+		  "/x", NULL },
+		{ "--save with config alone", 3, { "config", "--save", "d" }, 0, NULL,
+		  "--save writes the attachments of alerts: not with config alone" },
+		{ "--save twice", 4, { "--save", "a", "--save", "b" }, 0, NULL,
+		  "--save given twice" },
+		{ "--save without value", 1, { "--save" }, 0, NULL,
+		  "--save needs a value" },
+		{ "--save empty", 1, { "--save=" }, 0, NULL,
+		  "--save needs a directory" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *pcap = "x", *save = "y";
+		unsigned int groups = 99;
+		uint32_t count = 99;
+		bool json = false, good;
+		char err[256];
+		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
+				      &groups, &count, &pcap, &save, err, sizeof(err));
+
+		if (cases[i].save)
+			good = !r && groups == cases[i].groups && save &&
+			       !strcmp(save, cases[i].save) && !pcap;
+		else
+			good = r < 0 && strstr(err, cases[i].err);
+		if (!good)
+			tap_diag("got %d, \"%s\"", r, err);
 		tap_ok(good, "monitor: %s", cases[i].name);
 	}
 }
