@@ -236,6 +236,27 @@ struct nl_msg *alert_msg(const struct alert_spec *a)
 	}
 	if (a->data)
 		nla_put(msg, SIS_ALERT_A_DATA, (int)a->data_len, a->data);
+	if (a->attach_id) {
+		nla_put_u64(msg, SIS_ALERT_A_ID, a->attach_id);
+		nla_put_u64(msg, SIS_ALERT_A_ATTACH_LEN, a->attach_len);
+	}
+	nla_nest_end(msg, n);
+	return msg;
+}
+
+struct nl_msg *piece_msg(uint64_t id, uint64_t off, const void *data,
+			 size_t len)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(len + 512);
+	struct nlattr *n;
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_ALERT_DATA,
+		    SIS_GENL_VERSION);
+	nla_put_u32(msg, SIS_A_IFINDEX, 1);
+	n = nla_nest_start(msg, SIS_A_ALERT | NLA_F_NESTED);
+	nla_put_u64(msg, SIS_ALERT_A_ID, id);
+	nla_put_u64(msg, SIS_ALERT_A_OFFSET, off);
+	nla_put(msg, SIS_ALERT_A_ATTACH_DATA, (int)len, data);
 	nla_nest_end(msg, n);
 	return msg;
 }
