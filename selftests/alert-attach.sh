@@ -5,9 +5,10 @@
 # scanner process (build/sis-scan as nobody, libsis's sis_alert_attach())
 # sends an alert with 5 MiB of random bytes attached, and
 # `sisctl monitor --save DIR` writes exactly those bytes to
-# DIR/alert-ID.eml; over the scanner's byte budget the alert goes without
-# its attachment, counted. An unprivileged user cannot join the alerts
-# group. (netlink.c has the pieces the kernel refuses.)
+# DIR/alert-ID.eml, counted in the scanner's counters. An unprivileged
+# user cannot join the alerts group. (netlink.c has the pieces the kernel
+# refuses and the byte budget: announcements there take it at once,
+# where here the time the bytes take to send would refill it.)
 #
 #   NS_H: h0 --- hp0 [br0, attached] np0 --- n0 :NS_N
 #                NS_B: the scanner (nobody) and the monitor (root)
@@ -79,37 +80,12 @@ check_eq "no temporary file is left" \
 check_eq "counted: one attachment taken, none dropped" \
 	"$(scanner_json mail '[.stats.attachments, .stats.attach_dropped]')" "[1,0]"
 
-# --- over the byte budget: the alert goes without its attachment ---
-# The budget (SIS_ALERT_ATTACH_BUDGET, 64 MiB a minute) has 59 MiB left:
-# 32 MiB go, the next 32 MiB announced at once do not.
-head -c $((32 << 20)) /dev/urandom >"$TMPD/big.eml"
-out=$(ip netns exec "$NS_B" "$SCAN" --uid "$NOBODY" --name mail \
-	--alert-attach "$TMPD/big.eml" --alert-attach "$TMPD/big.eml" \
-	--count 0 2>"$TMPD/scan.err")
-check_eq "32 MiB go, then over the budget the alert goes without them" \
-	"$(tr '\n' ' ' <<<"$out")" \
-	"attached $TMPD/big.eml not attached $TMPD/big.eml ready "
-[ -s "$TMPD/scan.err" ] && diag "sis-scan: $(<"$TMPD/scan.err")"
-check_eq "counted: two attachments taken, one dropped" \
-	"$(scanner_json mail '[.stats.attachments, .stats.attach_dropped]')" "[2,1]"
 check_match "sisctl show prints the counters" "$(sis scanner show mail)" \
-	"attachments 2 dropped 1"
-wait_for "the monitor printed both alerts" 60 \
-	test "$(grep -cF "\"message\":\"$TMPD/big.eml\"" "$TMPD/alerts.json")" = 2
-check_eq "the second without an attachment" \
-	"$(grep -F "\"message\":\"$TMPD/big.eml\"" "$TMPD/alerts.json" |
-	   jq -sc '[.[] | has("attachment_id")]')" "[true,false]"
-big_id=$(grep -F "\"message\":\"$TMPD/big.eml\"" "$TMPD/alerts.json" |
-	 jq -r 'select(.attachment_id) | .attachment_id')
-wait_for "the monitor wrote alert-$big_id.eml" 120 \
-	test -e "$TMPD/save/alert-$big_id.eml"
-check_eq "whole" "$(cmp "$TMPD/save/alert-$big_id.eml" "$TMPD/big.eml" && echo same)" \
-	same
-check_eq "two files saved, nothing else" "$(ls -A "$TMPD/save" | wc -l)" 2
+	"$(printf '\tattachments 1 dropped 0')"
+check_eq "one file saved, nothing else" "$(ls -A "$TMPD/save" | wc -l)" 1
 
 kill "$mon_pid"
 wait "$mon_pid"
 check_eq "the monitor ended cleanly, no warning" \
 	"$?:$(<"$TMPD/monitor.err")" "0:"
-rm -f "$TMPD/big.eml" "$TMPD/save/alert-$big_id.eml"
 tap_done

@@ -2508,6 +2508,40 @@ static int count_attach(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
+/* What the alerts group carried: alerts and pieces, in order. */
+struct heard {
+	int n;
+	struct {
+		uint8_t cmd;
+		bool has_id, has_len;
+		uint64_t id, off;
+		int data_len;
+	} m[16];
+};
+
+static int on_heard(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[SIS_A_MAX + 1], *at[SIS_ALERT_A_MAX + 1];
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct heard *hd = arg;
+
+	if (hd->n == 16 || genlmsg_parse(h, 0, tb, SIS_A_MAX, NULL) ||
+	    !tb[SIS_A_ALERT] ||
+	    nla_parse_nested(at, SIS_ALERT_A_MAX, tb[SIS_A_ALERT], NULL))
+		return NL_OK;
+	hd->m[hd->n].cmd = genlmsg_hdr(h)->cmd;
+	hd->m[hd->n].has_id = at[SIS_ALERT_A_ID];
+	hd->m[hd->n].has_len = at[SIS_ALERT_A_ATTACH_LEN];
+	if (at[SIS_ALERT_A_ID])
+		hd->m[hd->n].id = nla_get_u64(at[SIS_ALERT_A_ID]);
+	if (at[SIS_ALERT_A_OFFSET])
+		hd->m[hd->n].off = nla_get_u64(at[SIS_ALERT_A_OFFSET]);
+	if (at[SIS_ALERT_A_ATTACH_DATA])
+		hd->m[hd->n].data_len = nla_len(at[SIS_ALERT_A_ATTACH_DATA]);
+	hd->n++;
+	return NL_OK;
+}
+
 /*
  * An alert's attachment: the pieces the kernel refuses, each with its
  * reason, a refused piece changing nothing; the byte budget; and the
@@ -2516,11 +2550,19 @@ static int count_attach(struct nl_msg *msg, void *arg)
  */
 TEST_F(attached, alert_attach)
 {
-	uint64_t len, id, big = SIS_ALERT_ATTACH_MAX, counts[2] = { 0 };
-	struct ctx s = { 0 };
+	uint64_t len, id, id1, big = SIS_ALERT_ATTACH_MAX, counts[2] = { 0 };
+	struct ctx s = { 0 }, l = { 0 };
+	struct heard hd = { 0 };
 	struct nl_msg *msg;
 	struct nl_cb *cb;
 	struct reply r;
+	int grp;
+
+	/* A listener on the alerts group. */
+	ASSERT_EQ(0, ctx_open(&l));
+	grp = genl_ctrl_resolve_grp(l.sk, SIS_GENL_NAME, SIS_MCGRP_ALERTS);
+	ASSERT_LE(0, grp);
+	ASSERT_EQ(0, nl_socket_add_membership(l.sk, grp));
 
 	EXPECT_REQ(SIS_CMD_SCANNER_ADD, put_scanner_root, 0, "");
 	ASSERT_EQ(0, ctx_open(&s));
@@ -2541,7 +2583,7 @@ TEST_F(attached, alert_attach)
 	s.arg = NULL;
 	EXPECT_EQ(0, r.error);
 	EXPECT_EQ(1, r.alert_replies);
-	id = r.alert_id;
+	id = id1 = r.alert_id;
 	EXPECT_NE(0, id);
 
 	expect_req(_metadata, &s, "another id", SIS_CMD_ALERT_DATA, 0,
@@ -2572,23 +2614,35 @@ TEST_F(attached, alert_attach)
 		   "no attachment open");
 
 	/*
-	 * The budget: 64 MiB less 100 bytes left; 32 MiB taken, then 32 MiB
-	 * more is over it: the reply's id is 0. The second alert abandoned
-	 * the first's attachment.
+	 * The budget, 64 MiB refilled at about 1.1 MiB a second: 100 bytes
+	 * taken, then 32 MiB and 31 MiB, which leaves about 1 MiB: 32 MiB
+	 * more is over it, unless half a minute went by: the reply's id is
+	 * 0. Each announcement abandoned the attachment before it, the
+	 * refused one too.
 	 */
 	s.arg = &big;
 	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
 	EXPECT_EQ(0, r.error);
 	id = r.alert_id;
 	EXPECT_NE(0, id);
+	len = 31 << 20;
+	s.arg = &len;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	EXPECT_EQ(0, r.error);
+	expect_req(_metadata, &s, "abandoned", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 10 }, EINVAL,
+		   "is not open");
+	id = r.alert_id;
+	EXPECT_NE(0, id);
+	s.arg = &big;
 	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
 	s.arg = NULL;
 	EXPECT_EQ(0, r.error);
 	EXPECT_EQ(1, r.alert_replies);
 	EXPECT_EQ(0, r.alert_id);
-	expect_req(_metadata, &s, "abandoned", SIS_CMD_ALERT_DATA, 0,
-		   put_piece_arg, &(struct piece){ id, 0, 10 }, EINVAL,
-		   "no attachment open");
+	expect_req(_metadata, &s, "abandoned by a refused one",
+		   SIS_CMD_ALERT_DATA, 0, put_piece_arg,
+		   &(struct piece){ id, 0, 10 }, EINVAL, "no attachment open");
 
 	msg = nlmsg_alloc();
 	cb = nl_cb_alloc(NL_CB_DEFAULT);
@@ -2600,8 +2654,32 @@ TEST_F(attached, alert_attach)
 	EXPECT_LE(0, nl_recvmsgs(self->c.sk, cb));
 	nl_cb_put(cb);
 	nlmsg_free(msg);
-	EXPECT_EQ(2, counts[0]);
+	EXPECT_EQ(3, counts[0]);
 	EXPECT_EQ(1, counts[1]);
+
+	/*
+	 * The group heard the alerts and the pieces taken, in order: the
+	 * alert over the budget without an attachment.
+	 */
+	nl_socket_disable_seq_check(l.sk);
+	nl_socket_modify_cb(l.sk, NL_CB_VALID, NL_CB_CUSTOM, on_heard, &hd);
+	nl_socket_set_nonblocking(l.sk);
+	while (nl_recvmsgs_default(l.sk) >= 0)
+		;
+	ASSERT_EQ(6, hd.n);
+	EXPECT_EQ(SIS_CMD_ALERT, hd.m[0].cmd);
+	EXPECT_TRUE(hd.m[0].has_id && hd.m[0].has_len && hd.m[0].id == id1);
+	EXPECT_EQ(SIS_CMD_ALERT_DATA, hd.m[1].cmd);
+	EXPECT_TRUE(hd.m[1].id == id1 && hd.m[1].off == 0 &&
+		    hd.m[1].data_len == 60);
+	EXPECT_EQ(SIS_CMD_ALERT_DATA, hd.m[2].cmd);
+	EXPECT_TRUE(hd.m[2].id == id1 && hd.m[2].off == 60 &&
+		    hd.m[2].data_len == 40);
+	EXPECT_TRUE(hd.m[3].cmd == SIS_CMD_ALERT && hd.m[3].has_id);
+	EXPECT_TRUE(hd.m[4].cmd == SIS_CMD_ALERT && hd.m[4].id == id);
+	EXPECT_EQ(SIS_CMD_ALERT, hd.m[5].cmd);
+	EXPECT_FALSE(hd.m[5].has_id || hd.m[5].has_len);
+	nl_socket_free(l.sk);
 
 	/* An attachment open when the socket closes is forgotten with it. */
 	len = 1000;

@@ -452,9 +452,10 @@ int sis_alert(struct sis_scanner *sc, const void *msg, size_t len,
  *	the alert went without its attachment (over the byte budget) or not
  *	at all (over the alert rate), a negative errno on failure: -EINVAL
  *	(message or attachment empty or too long), -ENOTCONN, -ENOBUFS (an
- *	answer lost, see above) and send errors. After a failure midway the
- *	monitors discard the part they received; the next alert with an
- *	attachment starts afresh.
+ *	answer lost, see above), a refused piece's errno (its reason in
+ *	extack) and send errors. After a failure midway the attachment stays
+ *	incomplete: monitors never save it, and discard what they received
+ *	of it when the scanner announces its next attachment.
  */
 int sis_alert_attach(struct sis_scanner *sc, const void *msg, size_t len,
 		     const void *data, size_t data_len,
