@@ -230,6 +230,12 @@ static const struct genl_ops sis_genl_ops[] = {
 		.maxattr = SIS_A_MAX,
 	},
 	{
+		.cmd = SIS_CMD_ALERT_DATA,
+		.doit = sis_nl_alert_data,
+		.policy = sis_alert_data_policy,
+		.maxattr = SIS_A_MAX,
+	},
+	{
 		.cmd = SIS_CMD_STREAM_PASS,
 		.doit = sis_nl_stream_pass,
 		.policy = sis_stream_pass_policy,

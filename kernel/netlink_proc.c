@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The scanner processes' commands of the "sis" family (uapi/linux/sis.h,
- * "Scanner processes"): attach, subscribe, verdicts, inject and alert. They
- * need no privilege: each is checked against what the administrator
- * declared for the scanner the sending socket is attached as. Closing that
- * socket (NETLINK_URELEASE) releases the scanner.
+ * "Scanner processes"): attach, subscribe, verdicts, inject, alert and the
+ * pieces of an alert's attachment. They need no privilege: each is checked
+ * against what the administrator declared for the scanner the sending
+ * socket is attached as. Closing that socket (NETLINK_URELEASE) releases
+ * the scanner.
  *
  * Subscriptions change under RTNL, like the capabilities they depend on;
  * verdicts, injections and alerts find their scanner under RCU only.
@@ -48,9 +49,24 @@ static const struct nla_policy sis_sub_id_attrs[SIS_SUB_A_MAX + 1] = {
 	[SIS_SUB_A_ID] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
+static struct netlink_range_validation sis_attach_len_range = {
+	.min = 1,
+	.max = SIS_ALERT_ATTACH_MAX,
+};
+
 static const struct nla_policy sis_alert_attrs[SIS_ALERT_A_MAX + 1] = {
 	[SIS_ALERT_A_MSG] = NLA_POLICY_RANGE(NLA_BINARY, 1, SIS_ALERT_MSG_MAX),
 	[SIS_ALERT_A_FRAME_NUM] = NLA_POLICY_MIN(NLA_U64, 1),
+	[SIS_ALERT_A_ATTACH_LEN] = NLA_POLICY_FULL_RANGE(NLA_U64,
+							 &sis_attach_len_range),
+};
+
+/* A piece's bytes: at least one, checked by sis_nl_alert_data(). */
+static const struct nla_policy sis_alert_data_attrs[SIS_ALERT_A_MAX + 1] = {
+	[SIS_ALERT_A_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[SIS_ALERT_A_OFFSET] = { .type = NLA_U64 },
+	[SIS_ALERT_A_ATTACH_DATA] = { .type = NLA_BINARY,
+				      .len = SIS_ALERT_PIECE_MAX },
 };
 
 const struct nla_policy sis_scanner_attach_policy[SIS_A_MAX + 1] = {
@@ -81,6 +97,10 @@ const struct nla_policy sis_inject_policy[SIS_A_MAX + 1] = {
 
 const struct nla_policy sis_alert_policy[SIS_A_MAX + 1] = {
 	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_attrs),
+};
+
+const struct nla_policy sis_alert_data_policy[SIS_A_MAX + 1] = {
+	[SIS_A_ALERT] = NLA_POLICY_NESTED(sis_alert_data_attrs),
 };
 
 const struct nla_policy sis_stream_pass_policy[SIS_A_MAX + 1] = {
@@ -390,6 +410,8 @@ struct sis_alert {
 	u64 frame_num;
 	unsigned int len;		/* the frame's, 0: none attached */
 	u8 dir;
+	u64 attach_id;			/* 0: no attachment */
+	u64 attach_len;
 	u8 data[];			/* SIS_ALERT_DATA_MAX */
 };
 
@@ -403,7 +425,7 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 
 	msg = genlmsg_new(nla_total_size(sizeof(u32)) + nla_total_size(0) +
 			  nla_total_size(SIS_NAME_MAX) +
-			  2 * nla_total_size_64bit(sizeof(u64)) +
+			  4 * nla_total_size_64bit(sizeof(u64)) +
 			  nla_total_size(text_len) +
 			  nla_total_size(sizeof(u8)) +
 			  nla_total_size(sizeof(u32)) +
@@ -428,6 +450,12 @@ static int sis_alert_send(struct net *net, const struct sis_alert *a,
 	     nla_put_u8(msg, SIS_ALERT_A_DIR, a->dir) ||
 	     nla_put_u32(msg, SIS_ALERT_A_LEN, a->len) ||
 	     nla_put(msg, SIS_ALERT_A_DATA, data_len, a->data)))
+		goto err_free;
+	if (a->attach_id &&
+	    (nla_put_u64_64bit(msg, SIS_ALERT_A_ID, a->attach_id,
+			       SIS_ALERT_A_PAD) ||
+	     nla_put_u64_64bit(msg, SIS_ALERT_A_ATTACH_LEN, a->attach_len,
+			       SIS_ALERT_A_PAD)))
 		goto err_free;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);
@@ -460,9 +488,61 @@ static void sis_alert_max_cuts(struct net *net, const char *scanner,
 	sis_alert_send(net, &a, text, len);
 }
 
+/*
+ * Take @len bytes from the scanner's attachment budget, refilled first
+ * for the time since the last refill: SIS_ALERT_ATTACH_BUDGET bytes every
+ * SIS_ALERT_ATTACH_PERIOD seconds, never above it. Under sc->lock.
+ */
+static bool sis_attach_budget_take(struct sis_attach *at, u64 len)
+{
+	const unsigned long period = SIS_ALERT_ATTACH_PERIOD * HZ;
+	unsigned long now = jiffies, elapsed = now - at->stamp;
+
+	if (elapsed >= period)
+		at->budget = SIS_ALERT_ATTACH_BUDGET;
+	else
+		at->budget = min_t(u64, SIS_ALERT_ATTACH_BUDGET, at->budget +
+				   div_u64((u64)elapsed * SIS_ALERT_ATTACH_BUDGET,
+					   period));
+	at->stamp = now;
+	if (at->budget < len)
+		return false;
+	at->budget -= len;
+	return true;
+}
+
+/* The answer to an alert announcing an attachment: its id, or 0. */
+static int sis_alert_reply(struct genl_info *info, u64 id)
+{
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(0) + nla_total_size_64bit(sizeof(u64)),
+			  GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &sis_genl_family, 0, SIS_CMD_ALERT);
+	if (!hdr)
+		goto err_free;
+	nest = nla_nest_start(msg, SIS_A_ALERT);
+	if (!nest ||
+	    nla_put_u64_64bit(msg, SIS_ALERT_A_ID, id, SIS_ALERT_A_PAD))
+		goto err_free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
 int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[SIS_ALERT_A_MAX + 1], *nest = info->attrs[SIS_A_ALERT];
+	struct net *net = genl_info_net(info);
+	u64 attach_len = 0, attach_id = 0;
 	struct sis_scanner *sc;
 	struct sis_alert *a;
 	bool send = false;
@@ -477,6 +557,8 @@ int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG(info->extack, "missing alert message");
 		return -EINVAL;
 	}
+	if (tb[SIS_ALERT_A_ATTACH_LEN])
+		attach_len = nla_get_u64(tb[SIS_ALERT_A_ATTACH_LEN]);
 	a = kzalloc(struct_size(a, data, tb[SIS_ALERT_A_FRAME_NUM] ?
 				SIS_ALERT_DATA_MAX : 0), GFP_KERNEL);
 	if (!a)
@@ -502,19 +584,160 @@ int sis_nl_alert(struct sk_buff *skb, struct genl_info *info)
 	strscpy(a->scanner, sc->name, sizeof(a->scanner));
 	a->ifindex = sc->sb->br_dev->ifindex;
 	spin_lock_bh(&sc->lock);
+	/* A new announcement abandons the attachment open, if any. */
+	if (attach_len)
+		sc->attach.id = 0;
 	send = __ratelimit(&sc->alert_rs);
 	if (send)
 		sc->counts.alerts++;
 	else
 		sc->counts.alerts_dropped++;
+	if (send && attach_len) {
+		if (sis_attach_budget_take(&sc->attach, attach_len)) {
+			attach_id = atomic64_inc_return(&sis_net(net)->alert_id);
+			sc->attach.id = attach_id;
+			sc->attach.len = attach_len;
+			sc->attach.off = 0;
+			sc->counts.attachments++;
+		} else {
+			sc->counts.attach_dropped++;
+		}
+	}
 	spin_unlock_bh(&sc->lock);
+	a->attach_id = attach_id;
+	a->attach_len = attach_len;
 out:
 	rcu_read_unlock();
 	if (send)
-		err = sis_alert_send(genl_info_net(info), a,
-				     nla_data(tb[SIS_ALERT_A_MSG]),
+		err = sis_alert_send(net, a, nla_data(tb[SIS_ALERT_A_MSG]),
 				     nla_len(tb[SIS_ALERT_A_MSG]));
 	kfree(a);
+	/* Even if the group missed it: the pieces can still be sent. */
+	if (!err && attach_len)
+		err = sis_alert_reply(info, attach_id);
+	return err;
+}
+
+/*
+ * Check that a piece continues the scanner's open attachment, and take it:
+ * the attachment closes with its last byte. Under sc->lock.
+ */
+static int sis_attach_take(struct sis_attach *at, struct nlattr **tb,
+			   struct netlink_ext_ack *extack)
+{
+	u64 id = nla_get_u64(tb[SIS_ALERT_A_ID]);
+	u64 off = nla_get_u64(tb[SIS_ALERT_A_OFFSET]);
+	unsigned int len = nla_len(tb[SIS_ALERT_A_ATTACH_DATA]);
+
+	if (!at->id) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[SIS_ALERT_A_ID],
+				    "the scanner has no attachment open: announce one first (SIS_CMD_ALERT with SIS_ALERT_A_ATTACH_LEN)");
+		return -EINVAL;
+	}
+	if (id != at->id) {
+		NL_SET_BAD_ATTR(extack, tb[SIS_ALERT_A_ID]);
+		NL_SET_ERR_MSG_FMT(extack,
+				   "attachment %llu is not open (abandoned, or done)",
+				   id);
+		return -EINVAL;
+	}
+	if (off != at->off) {
+		NL_SET_BAD_ATTR(extack, tb[SIS_ALERT_A_OFFSET]);
+		NL_SET_ERR_MSG_FMT(extack,
+				   "piece at offset %llu, expected %llu (in order)",
+				   off, at->off);
+		return -EINVAL;
+	}
+	if (len > at->len - at->off) {
+		NL_SET_BAD_ATTR(extack, tb[SIS_ALERT_A_ATTACH_DATA]);
+		NL_SET_ERR_MSG_FMT(extack,
+				   "piece ends past the attachment's length, %llu",
+				   at->len);
+		return -EINVAL;
+	}
+	at->off += len;
+	if (at->off == at->len)
+		at->id = 0;
+	return 0;
+}
+
+int sis_nl_alert_data(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[SIS_ALERT_A_MAX + 1], *nest = info->attrs[SIS_A_ALERT];
+	struct net *net = genl_info_net(info);
+	struct sis_scanner *sc;
+	struct nlattr *piece, *out;
+	struct sk_buff *msg;
+	unsigned int len;
+	void *hdr;
+	int err;
+
+	err = SIS_NL_PARSE_NEST(info, tb, SIS_A_ALERT, SIS_ALERT_A_MAX,
+				sis_alert_data_attrs,
+				"missing attachment piece (SIS_A_ALERT)");
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_ALERT_A_ID) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb, SIS_ALERT_A_OFFSET) ||
+	    NL_REQ_ATTR_CHECK(info->extack, nest, tb,
+			      SIS_ALERT_A_ATTACH_DATA)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "a piece needs the attachment's id, its offset and its bytes");
+		return -EINVAL;
+	}
+	piece = tb[SIS_ALERT_A_ATTACH_DATA];
+	len = nla_len(piece);
+	if (!len) {
+		NL_SET_ERR_MSG_ATTR(info->extack, piece, "empty piece");
+		return -EINVAL;
+	}
+
+	/* Built first: once taken, a piece must go on. */
+	msg = genlmsg_new(nla_total_size(sizeof(u32)) + nla_total_size(0) +
+			  2 * nla_total_size_64bit(sizeof(u64)) +
+			  nla_total_size(len), GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, 0, 0, &sis_genl_family, 0, SIS_CMD_ALERT_DATA);
+	out = hdr ? nla_nest_start(msg, SIS_A_ALERT) : NULL;
+	if (!out ||
+	    nla_put_u64_64bit(msg, SIS_ALERT_A_ID,
+			      nla_get_u64(tb[SIS_ALERT_A_ID]), SIS_ALERT_A_PAD) ||
+	    nla_put_u64_64bit(msg, SIS_ALERT_A_OFFSET,
+			      nla_get_u64(tb[SIS_ALERT_A_OFFSET]),
+			      SIS_ALERT_A_PAD) ||
+	    nla_put(msg, SIS_ALERT_A_ATTACH_DATA, len, nla_data(piece))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, out);
+
+	rcu_read_lock();
+	sc = sis_nl_self(skb, info);
+	if (!sc) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	if (nla_put_u32(msg, SIS_A_IFINDEX, sc->sb->br_dev->ifindex)) {
+		err = -EMSGSIZE;
+		goto out;
+	}
+	genlmsg_end(msg, hdr);
+	/*
+	 * Taken and sent under the lock: the group gets the pieces in the
+	 * order they were taken, even from a scanner's several threads.
+	 */
+	spin_lock_bh(&sc->lock);
+	err = sis_attach_take(&sc->attach, tb, info->extack);
+	if (!err)
+		genlmsg_multicast_netns(&sis_genl_family, net, msg, 0,
+					SIS_MCGRP_ALERTS_ID, GFP_ATOMIC);
+	spin_unlock_bh(&sc->lock);
+	if (!err)
+		msg = NULL;	/* consumed */
+out:
+	rcu_read_unlock();
+	nlmsg_free(msg);
 	return err;
 }
 

@@ -535,7 +535,9 @@ static int sis_nl_put_counts(struct sk_buff *skb, struct sis_scanner *sc)
 	    PUT(RELEASED, released) || PUT(STALE, stale) || PUT(LOST, lost) ||
 	    PUT(ALERTS, alerts) || PUT(ALERTS_DROPPED, alerts_dropped) ||
 	    PUT(INJECTS, injects) || PUT(INJECTS_LIMITED, injects_limited) ||
-	    PUT(ABSENT_DROPPED, absent_dropped))
+	    PUT(ABSENT_DROPPED, absent_dropped) ||
+	    PUT(ATTACHMENTS, attachments) ||
+	    PUT(ATTACH_DROPPED, attach_dropped))
 		return -EMSGSIZE;
 #undef PUT
 	return 0;

@@ -11,6 +11,8 @@ struct sis_net {
 	struct list_head closed;	/* struct sis_closed; RTNL + RCU */
 	/* Bumped on every change that a dump may see (RTNL). */
 	unsigned int gen;
+	/* The last alert attachment id given (netlink_proc.c). */
+	atomic64_t alert_id;
 };
 
 struct sis_net *sis_net(const struct net *net);

@@ -236,6 +236,8 @@ void sis_queue_init(struct sis_scanner *sc)
 	sc->flush.function = sis_queue_flush;
 	ratelimit_state_init(&sc->alert_rs, HZ, SIS_ALERT_RATE);
 	ratelimit_set_flags(&sc->alert_rs, RATELIMIT_MSG_ON_RELEASE);
+	sc->attach.budget = SIS_ALERT_ATTACH_BUDGET;
+	sc->attach.stamp = jiffies;
 	ratelimit_state_init(&sc->inject_rs, HZ,
 			     sc->conf.inject_rate ?: SIS_INJECT_RATE);
 	ratelimit_set_flags(&sc->inject_rs, RATELIMIT_MSG_ON_RELEASE);
@@ -272,7 +274,8 @@ EXPORT_SYMBOL_IF_KUNIT(sis_queue_attach);
 
 /*
  * The process is gone, or the scanner is: every frame it holds gets the
- * fail policy at once and unsent frames are dropped. Returns the socket
+ * fail policy at once, unsent frames are dropped and the alert attachment
+ * open is abandoned (its further pieces are refused). Returns the socket
  * that was attached, whose reference the caller puts, or NULL if none.
  * Process context.
  */
@@ -287,6 +290,8 @@ struct sock *sis_queue_release(struct sis_scanner *sc)
 	WRITE_ONCE(sc->sk, NULL);
 	WRITE_ONCE(sc->portid, 0);
 	sc->pid = 0;
+	/* Its attachment is abandoned; the budget stays the scanner's. */
+	sc->attach.id = 0;
 	nlmsg_free(sc->batch);
 	sc->batch = NULL;
 	sc->batch_held_from = 0;

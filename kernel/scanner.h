@@ -83,6 +83,21 @@ struct sis_scanner_counts {
 	u64 injects;
 	u64 injects_limited;
 	u64 absent_dropped;		/* while no process was attached */
+	u64 attachments;		/* alert attachments taken */
+	u64 attach_dropped;		/* not taken: over the byte budget */
+};
+
+/*
+ * A scanner's alert attachment (netlink_proc.c): the one open, and the
+ * byte budget. Only numbers: the bytes go straight on to the alerts
+ * group, the kernel keeps none of them.
+ */
+struct sis_attach {
+	u64 id;				/* the one open, 0: none */
+	u64 len;			/* its announced length */
+	u64 off;			/* bytes of it taken so far */
+	u64 budget;			/* bytes left, SIS_ALERT_ATTACH_BUDGET */
+	unsigned long stamp;		/* jiffies when budget was refilled */
 };
 
 /* Frame numbers whose "held" bit a verdict can still check. */
@@ -124,6 +139,7 @@ struct sis_scanner {
 	bool in_verdicts;		/* applying verdicts: send at the end */
 	struct sis_scanner_counts counts;
 	struct ratelimit_state alert_rs;
+	struct sis_attach attach;
 	struct ratelimit_state inject_rs;
 	struct timer_list timer;	/* the oldest held frame's deadline */
 	struct hrtimer flush;		/* sends a batch being gathered */

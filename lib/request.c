@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT
 /*
  * A libsis scanner's requests (attach, subscribe, unsubscribe, inject,
- * alert): each sent with an ack, read until its answer while frames and
+ * alert, and an alert's attachment piece by piece): each sent with an ack, read until its answer while frames and
  * stream events that come meanwhile are queued for sis_read().
  */
 #include "scanner_priv.h"
@@ -10,10 +10,15 @@ static const struct nla_policy top_policy[SIS_A_MAX + 1] = {
 	[SIS_A_SCANNER] = { .type = NLA_NESTED },
 	[SIS_A_SUB] = { .type = NLA_NESTED },
 	[SIS_A_FRAME] = { .type = NLA_NESTED },
+	[SIS_A_ALERT] = { .type = NLA_NESTED },
 };
 
 static const struct nla_policy sub_policy[SIS_SUB_A_MAX + 1] = {
 	[SIS_SUB_A_ID] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy alert_policy[SIS_ALERT_A_MAX + 1] = {
+	[SIS_ALERT_A_ID] = { .type = NLA_U64 },
 };
 
 
@@ -315,4 +320,84 @@ int sis_alert(struct sis_scanner *sc, const void *text, size_t len,
 	     !nla_put_u64(msg, SIS_ALERT_A_FRAME_NUM, frame_num)))
 		put = nla_nest_end(msg, nest);
 	return request_built(sc, msg, put, NULL, NULL, extack, extack_len);
+}
+
+struct alert_reply {
+	uint64_t id;
+	bool found;
+};
+
+static int alert_reply(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nlattr *tb[SIS_A_MAX + 1], *at[SIS_ALERT_A_MAX + 1];
+	struct alert_reply *rep = arg;
+
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, SIS_A_MAX,
+			  top_policy) < 0 || !tb[SIS_A_ALERT] ||
+	    nla_parse_nested(at, SIS_ALERT_A_MAX, tb[SIS_A_ALERT],
+			     alert_policy) < 0 || !at[SIS_ALERT_A_ID])
+		return -EPROTO;
+	rep->id = nla_get_u64(at[SIS_ALERT_A_ID]);
+	rep->found = true;
+	return 0;
+}
+
+/* Bytes [off, off + len) of attachment id, one SIS_CMD_ALERT_DATA. */
+static int alert_piece(struct sis_scanner *sc, uint64_t id, uint64_t off,
+		       const void *data, size_t len,
+		       char *extack, size_t extack_len)
+{
+	struct nl_msg *msg = new_msg(sc, SIS_CMD_ALERT_DATA, len + 64);
+	struct nlattr *nest;
+	int put = -1;
+
+	if (msg && (nest = nla_nest_start(msg, SIS_A_ALERT)) &&
+	    !nla_put_u64(msg, SIS_ALERT_A_ID, id) &&
+	    !nla_put_u64(msg, SIS_ALERT_A_OFFSET, off) &&
+	    !nla_put(msg, SIS_ALERT_A_ATTACH_DATA, (int)len, data))
+		put = nla_nest_end(msg, nest);
+	return request_built(sc, msg, put, NULL, NULL, extack, extack_len);
+}
+
+int sis_alert_attach(struct sis_scanner *sc, const void *msg, size_t len,
+		     const void *data, size_t data_len,
+		     char *extack, size_t extack_len)
+{
+	struct alert_reply rep = { 0 };
+	struct nl_msg *m;
+	struct nlattr *nest;
+	int put = -1, r;
+
+	sis_scn_set_msg(extack, extack_len, "");
+	if ((!msg && len) || len > UINT16_MAX - 64)
+		return -EINVAL;
+	if (!data || !data_len || data_len > SIS_ALERT_ATTACH_MAX) {
+		sis_scn_set_msg(extack, extack_len,
+				"an attachment is 1 to SIS_ALERT_ATTACH_MAX bytes");
+		return -EINVAL;
+	}
+	m = new_msg(sc, SIS_CMD_ALERT, len + 64);
+	if (m && (nest = nla_nest_start(m, SIS_A_ALERT)) &&
+	    !nla_put(m, SIS_ALERT_A_MSG, (int)len, msg) &&
+	    !nla_put_u64(m, SIS_ALERT_A_ATTACH_LEN, data_len))
+		put = nla_nest_end(m, nest);
+	r = request_built(sc, m, put, alert_reply, &rep, extack, extack_len);
+	if (!r && !rep.found)
+		r = -EPROTO;
+	if (r < 0)
+		return r;
+	if (!rep.id)
+		return 1;	/* sent without it, or not at all (rates) */
+	for (size_t off = 0; off < data_len;) {
+		size_t n = data_len - off;
+
+		if (n > SIS_ALERT_PIECE_MAX)
+			n = SIS_ALERT_PIECE_MAX;
+		r = alert_piece(sc, rep.id, off, (const uint8_t *)data + off, n,
+				extack, extack_len);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
 }

@@ -24,7 +24,7 @@ US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_
 LIBSIS_SRCS	:= lib/filter.c lib/pcap.c lib/nl.c lib/scanner.c lib/event.c lib/verdict.c \
 		   lib/rx.c lib/request.c
 SISCTL_SRCS	:= tools/sisctl/args.c tools/sisctl/attach.c tools/sisctl/cap.c tools/sisctl/filter.c \
-		   tools/sisctl/inject.c tools/sisctl/monitor.c \
+		   tools/sisctl/inject.c tools/sisctl/monitor.c tools/sisctl/monitor_save.c \
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
 		   tools/sisctl/show_scanner.c tools/sisctl/util.c
 SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \

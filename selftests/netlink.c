@@ -41,6 +41,8 @@ struct reply {
 	int sstats_seen;	/* SIS_A_STREAM_STATS seen in a dump */
 	uint32_t sstats_present;	/* mask of 1 << SIS_SSTATS_A_* */
 	uint64_t sstats[SIS_SSTATS_A_MAX + 1];
+	int alert_replies;	/* SIS_CMD_ALERT replies with an id */
+	uint64_t alert_id;	/* the last one's */
 };
 
 /* Defaults of a newly attached bridge (SIS_A_LIMITS). */
@@ -111,6 +113,17 @@ static void parse_sstats(struct reply *r, struct nlattr *nest)
 	}
 }
 
+static void parse_alert_reply(struct reply *r, struct nlattr *nest)
+{
+	struct nlattr *tb[SIS_ALERT_A_MAX + 1];
+
+	if (nla_parse_nested(tb, SIS_ALERT_A_MAX, nest, NULL) ||
+	    !tb[SIS_ALERT_A_ID] || nla_len(tb[SIS_ALERT_A_ID]) != 8)
+		return;
+	r->alert_replies++;
+	r->alert_id = nla_get_u64(tb[SIS_ALERT_A_ID]);
+}
+
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
@@ -129,6 +142,8 @@ static int on_valid(struct nl_msg *msg, void *arg)
 			parse_limits(r, a);
 		if (nla_type(a) == SIS_A_STREAM_STATS)
 			parse_sstats(r, a);
+		if (nla_type(a) == SIS_A_ALERT)
+			parse_alert_reply(r, a);
 	}
 	return NL_OK;
 }
@@ -686,6 +701,42 @@ static void put_alert_ok(struct nl_msg *m, const struct ctx *c)
 }
 
 /* An attribute of another command's. */
+/* An attachment's piece: what struct piece says. */
+struct piece {
+	uint64_t id, off;
+	size_t len;		/* of zeros */
+};
+
+static void put_piece_arg(struct nl_msg *m, const struct ctx *c)
+{
+	static char zeros[SIS_ALERT_PIECE_MAX + 1];
+	const struct piece *p = c->arg;
+	struct nlattr *n = nla_nest_start(m, SIS_A_ALERT | NLA_F_NESTED);
+
+	nla_put_u64(m, SIS_ALERT_A_ID, p->id);
+	nla_put_u64(m, SIS_ALERT_A_OFFSET, p->off);
+	nla_put(m, SIS_ALERT_A_ATTACH_DATA, p->len, zeros);
+	nla_nest_end(m, n);
+}
+
+static void put_piece_ok(struct nl_msg *m, const struct ctx *c)
+{
+	struct ctx d = *c;
+
+	d.arg = &(struct piece){ .id = 1, .off = 0, .len = 10 };
+	put_piece_arg(m, &d);
+}
+
+/* An alert announcing an attachment of *(uint64_t *)c->arg bytes. */
+static void put_alert_attach(struct nl_msg *m, const struct ctx *c)
+{
+	struct nlattr *n = nla_nest_start(m, SIS_A_ALERT | NLA_F_NESTED);
+
+	nla_put(m, SIS_ALERT_A_MSG, 4, "mail");
+	nla_put_u64(m, SIS_ALERT_A_ATTACH_LEN, *(const uint64_t *)c->arg);
+	nla_nest_end(m, n);
+}
+
 static void put_alert_with_verdicts(struct nl_msg *m, const struct ctx *c)
 {
 	put_alert(m, 5);
@@ -891,6 +942,10 @@ REJECT(alert_empty, SIS_CMD_ALERT, put_alert_empty, ERANGE, "");
 REJECT(alert_long, SIS_CMD_ALERT, put_alert_long, ERANGE, "");
 REJECT(alert_unattached, SIS_CMD_ALERT, put_alert_ok, ENOTCONN,
        "not attached as a scanner");
+REJECT(alert_data_unattached, SIS_CMD_ALERT_DATA, put_piece_ok, ENOTCONN,
+       "not attached as a scanner");
+REJECT(alert_data_none, SIS_CMD_ALERT_DATA, NULL, EINVAL,
+       "missing attachment piece");
 /* The kernel sends these; nobody may. */
 FIXTURE_VARIANT_ADD(sis, frame_command) {
 	.cmd = SIS_CMD_FRAME, .fill = put_br, .error = -EOPNOTSUPP, .msg = "",
@@ -2419,6 +2474,221 @@ TEST_F_TIMEOUT(attached, fill_to_limit, 600)
 	EXPECT_EQ(SIS_MAX_RULES, d.rules);
 	EXPECT_LT(1, d.messages);
 	TH_LOG("%d rules in %d dump messages", d.rules, d.messages);
+}
+
+static void put_scanner_root(struct nl_msg *m, const struct ctx *c)
+{
+	put_br(m, c);
+	put_scanner_nest(m, "att", 0, -1);
+}
+
+static void put_scanner_root_name(struct nl_msg *m, const struct ctx *c)
+{
+	put_scanner_nest(m, "att", -1, -1);
+}
+
+/* The counters of scanner "att": attachments and attachments dropped. */
+static int count_attach(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *a, *tb[SIS_SCANNER_A_MAX + 1];
+	uint64_t *v = arg;
+	int rem;
+
+	nlmsg_for_each_attr(a, nlmsg_hdr(msg), GENL_HDRLEN, rem) {
+		if (nla_type(a) != SIS_A_SCANNER ||
+		    nla_parse_nested(tb, SIS_SCANNER_A_MAX, a, NULL) ||
+		    !tb[SIS_SCANNER_A_NAME] ||
+		    strcmp(nla_get_string(tb[SIS_SCANNER_A_NAME]), "att") ||
+		    !tb[SIS_SCANNER_A_ATTACHMENTS] ||
+		    !tb[SIS_SCANNER_A_ATTACH_DROPPED])
+			continue;
+		v[0] = nla_get_u64(tb[SIS_SCANNER_A_ATTACHMENTS]);
+		v[1] = nla_get_u64(tb[SIS_SCANNER_A_ATTACH_DROPPED]);
+	}
+	return NL_OK;
+}
+
+/* What the alerts group carried: alerts and pieces, in order. */
+struct heard {
+	int n;
+	struct {
+		uint8_t cmd;
+		bool has_id, has_len;
+		uint64_t id, off;
+		int data_len;
+	} m[16];
+};
+
+static int on_heard(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[SIS_A_MAX + 1], *at[SIS_ALERT_A_MAX + 1];
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct heard *hd = arg;
+
+	if (hd->n == 16 || genlmsg_parse(h, 0, tb, SIS_A_MAX, NULL) ||
+	    !tb[SIS_A_ALERT] ||
+	    nla_parse_nested(at, SIS_ALERT_A_MAX, tb[SIS_A_ALERT], NULL))
+		return NL_OK;
+	hd->m[hd->n].cmd = genlmsg_hdr(h)->cmd;
+	hd->m[hd->n].has_id = at[SIS_ALERT_A_ID];
+	hd->m[hd->n].has_len = at[SIS_ALERT_A_ATTACH_LEN];
+	if (at[SIS_ALERT_A_ID])
+		hd->m[hd->n].id = nla_get_u64(at[SIS_ALERT_A_ID]);
+	if (at[SIS_ALERT_A_OFFSET])
+		hd->m[hd->n].off = nla_get_u64(at[SIS_ALERT_A_OFFSET]);
+	if (at[SIS_ALERT_A_ATTACH_DATA])
+		hd->m[hd->n].data_len = nla_len(at[SIS_ALERT_A_ATTACH_DATA]);
+	hd->n++;
+	return NL_OK;
+}
+
+/*
+ * An alert's attachment: the pieces the kernel refuses, each with its
+ * reason, a refused piece changing nothing; the byte budget; and the
+ * attachment state gone with the process. The scanner is root's, so that
+ * this process may attach a second socket as it.
+ */
+TEST_F(attached, alert_attach)
+{
+	uint64_t len, id, id1, big = SIS_ALERT_ATTACH_MAX, counts[2] = { 0 };
+	struct ctx s = { 0 }, l = { 0 };
+	struct heard hd = { 0 };
+	struct nl_msg *msg;
+	struct nl_cb *cb;
+	struct reply r;
+	int grp;
+
+	/* A listener on the alerts group. */
+	ASSERT_EQ(0, ctx_open(&l));
+	grp = genl_ctrl_resolve_grp(l.sk, SIS_GENL_NAME, SIS_MCGRP_ALERTS);
+	ASSERT_LE(0, grp);
+	ASSERT_EQ(0, nl_socket_add_membership(l.sk, grp));
+
+	EXPECT_REQ(SIS_CMD_SCANNER_ADD, put_scanner_root, 0, "");
+	ASSERT_EQ(0, ctx_open(&s));
+	expect_req(_metadata, &s, "attach", SIS_CMD_SCANNER_ATTACH, 0,
+		   put_scanner_root_name, NULL, 0, "");
+
+	expect_req(_metadata, &s, "no attachment open", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ 1, 0, 10 }, EINVAL,
+		   "no attachment open");
+	len = SIS_ALERT_ATTACH_MAX + 1;
+	expect_req(_metadata, &s, "over SIS_ALERT_ATTACH_MAX", SIS_CMD_ALERT,
+		   0, put_alert_attach, &len, ERANGE, "");
+
+	/* 100 bytes announced: the reply has the id. */
+	len = 100;
+	s.arg = &len;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	s.arg = NULL;
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(1, r.alert_replies);
+	id = id1 = r.alert_id;
+	EXPECT_NE(0, id);
+
+	expect_req(_metadata, &s, "another id", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id + 1, 0, 10 }, EINVAL,
+		   "is not open");
+	expect_req(_metadata, &s, "not the next offset", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 5, 10 }, EINVAL,
+		   "piece at offset 5, expected 0");
+	expect_req(_metadata, &s, "past the length", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 101 }, EINVAL,
+		   "past the attachment's length, 100");
+	expect_req(_metadata, &s, "too large", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg,
+		   &(struct piece){ id, 0, SIS_ALERT_PIECE_MAX + 1 }, ERANGE, "");
+	expect_req(_metadata, &s, "empty", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 0 }, EINVAL,
+		   "empty piece");
+	/* Nothing taken: the attachment goes on from 0, to its end. */
+	expect_req(_metadata, &s, "first piece", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 60 }, 0, "");
+	expect_req(_metadata, &s, "a piece again", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 60 }, EINVAL,
+		   "expected 60");
+	expect_req(_metadata, &s, "last piece", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 60, 40 }, 0, "");
+	expect_req(_metadata, &s, "after the end", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 100, 1 }, EINVAL,
+		   "no attachment open");
+
+	/*
+	 * The budget, 64 MiB refilled at about 1.1 MiB a second: 100 bytes
+	 * taken, then 32 MiB and 31 MiB, which leaves about 1 MiB: 32 MiB
+	 * more is over it, unless half a minute went by: the reply's id is
+	 * 0. Each announcement abandoned the attachment before it, the
+	 * refused one too.
+	 */
+	s.arg = &big;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	EXPECT_EQ(0, r.error);
+	id = r.alert_id;
+	EXPECT_NE(0, id);
+	len = 31 << 20;
+	s.arg = &len;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	EXPECT_EQ(0, r.error);
+	expect_req(_metadata, &s, "abandoned", SIS_CMD_ALERT_DATA, 0,
+		   put_piece_arg, &(struct piece){ id, 0, 10 }, EINVAL,
+		   "is not open");
+	id = r.alert_id;
+	EXPECT_NE(0, id);
+	s.arg = &big;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	s.arg = NULL;
+	EXPECT_EQ(0, r.error);
+	EXPECT_EQ(1, r.alert_replies);
+	EXPECT_EQ(0, r.alert_id);
+	expect_req(_metadata, &s, "abandoned by a refused one",
+		   SIS_CMD_ALERT_DATA, 0, put_piece_arg,
+		   &(struct piece){ id, 0, 10 }, EINVAL, "no attachment open");
+
+	msg = nlmsg_alloc();
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, self->c.family, 0,
+		    NLM_F_REQUEST | NLM_F_DUMP, SIS_CMD_GET_SCANNER,
+		    SIS_GENL_VERSION);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, count_attach, counts);
+	EXPECT_LE(0, nl_send_auto(self->c.sk, msg));
+	EXPECT_LE(0, nl_recvmsgs(self->c.sk, cb));
+	nl_cb_put(cb);
+	nlmsg_free(msg);
+	EXPECT_EQ(3, counts[0]);
+	EXPECT_EQ(1, counts[1]);
+
+	/*
+	 * The group heard the alerts and the pieces taken, in order: the
+	 * alert over the budget without an attachment.
+	 */
+	nl_socket_disable_seq_check(l.sk);
+	nl_socket_modify_cb(l.sk, NL_CB_VALID, NL_CB_CUSTOM, on_heard, &hd);
+	nl_socket_set_nonblocking(l.sk);
+	while (nl_recvmsgs_default(l.sk) >= 0)
+		;
+	ASSERT_EQ(6, hd.n);
+	EXPECT_EQ(SIS_CMD_ALERT, hd.m[0].cmd);
+	EXPECT_TRUE(hd.m[0].has_id && hd.m[0].has_len && hd.m[0].id == id1);
+	EXPECT_EQ(SIS_CMD_ALERT_DATA, hd.m[1].cmd);
+	EXPECT_TRUE(hd.m[1].id == id1 && hd.m[1].off == 0 &&
+		    hd.m[1].data_len == 60);
+	EXPECT_EQ(SIS_CMD_ALERT_DATA, hd.m[2].cmd);
+	EXPECT_TRUE(hd.m[2].id == id1 && hd.m[2].off == 60 &&
+		    hd.m[2].data_len == 40);
+	EXPECT_TRUE(hd.m[3].cmd == SIS_CMD_ALERT && hd.m[3].has_id);
+	EXPECT_TRUE(hd.m[4].cmd == SIS_CMD_ALERT && hd.m[4].id == id);
+	EXPECT_EQ(SIS_CMD_ALERT, hd.m[5].cmd);
+	EXPECT_FALSE(hd.m[5].has_id || hd.m[5].has_len);
+	nl_socket_free(l.sk);
+
+	/* An attachment open when the socket closes is forgotten with it. */
+	len = 1000;
+	s.arg = &len;
+	request(&s, SIS_CMD_ALERT, 0, put_alert_attach, false, &r);
+	s.arg = NULL;
+	EXPECT_EQ(0, r.alert_replies == 1 && r.alert_id ? 0 : -1);
+	nl_socket_free(s.sk);
+	EXPECT_REQ(SIS_CMD_SCANNER_DEL, put_scanner_root_name, 0, "");
 }
 
 TEST_HARNESS_MAIN

@@ -43,6 +43,9 @@ static struct {
 	const char *answer_extack;
 	bool reply;		/* a SIS_CMD_SUBSCRIBE reply before the ack */
 	uint32_t reply_id;
+	bool alert_reply;	/* a SIS_CMD_ALERT reply before the ack */
+	uint64_t alert_id;
+	int refuse_piece;	/* answer the piece at this index with EINVAL */
 	bool drop_ack;		/* as if the receive buffer was full */
 	bool drop_probe;	/* the same for the ack of a probe */
 	bool frame_after_ack;	/* frame 100 in the ack's datagram */
@@ -176,6 +179,19 @@ static struct nl_msg *ack_msg(uint32_t seq, int error, const char *extack)
 	return msg;
 }
 
+static struct nl_msg *alert_reply_msg(uint32_t seq, uint64_t id)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *nest;
+
+	genlmsg_put(msg, 0, seq, FAMILY, 0, 0, SIS_CMD_ALERT,
+		    SIS_GENL_VERSION);
+	nest = nla_nest_start(msg, SIS_A_ALERT);
+	nla_put_u64(msg, SIS_ALERT_A_ID, id);
+	nla_nest_end(msg, nest);
+	return msg;
+}
+
 static struct nl_msg *sub_reply_msg(uint32_t seq, uint32_t id)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -228,11 +244,19 @@ static void answer(const struct nlmsghdr *h)
 				    "pass 0: bytes not delivered"));
 		return;
 	}
+	if (sent_cmd(h) == SIS_CMD_ALERT_DATA && fk.refuse_piece &&
+	    fk.nsent == fk.refuse_piece + 1) {
+		add(push(), ack_msg(h->nlmsg_seq, -EINVAL,
+				    "piece at offset 1, expected 0 (in order)"));
+		return;
+	}
 	if (!(h->nlmsg_flags & NLM_F_ACK))
 		return;
 	d = push();
 	if (fk.reply && sent_cmd(h) == SIS_CMD_SUBSCRIBE)
 		add(d, sub_reply_msg(h->nlmsg_seq, fk.reply_id));
+	if (fk.alert_reply && sent_cmd(h) == SIS_CMD_ALERT)
+		add(d, alert_reply_msg(h->nlmsg_seq, fk.alert_id));
 	if (!fk.drop_ack)
 		add(d, ack_msg(h->nlmsg_seq, fk.answer_error,
 			       fk.answer_extack));
@@ -698,6 +722,88 @@ TAP_SUITE(lib_scanner_subscribe)
 	tap_eq(r, -EPROTO, "subscribe: an ack without a reply is -EPROTO");
 	tap_ok(sis_read(sc, &ev, SIS_READ_NONBLOCK) == -EAGAIN,
 	       "subscribe: answers are not events");
+	fake_reset();
+}
+
+/* sis_alert_attach(): the alert, then the pieces in order, each acked. */
+TAP_SUITE(lib_scanner_alert_attach)
+{
+	static const struct nla_policy alert_pol[SIS_ALERT_A_MAX + 1] = {
+		[SIS_ALERT_A_ID] = { .type = NLA_U64 },
+		[SIS_ALERT_A_OFFSET] = { .type = NLA_U64 },
+		[SIS_ALERT_A_ATTACH_LEN] = { .type = NLA_U64 },
+	};
+	static uint8_t data[150000], got[150000];
+	struct nlattr *tb[SIS_A_MAX + 1], *at[SIS_ALERT_A_MAX + 1];
+	struct sis_scanner *sc = fake_start();
+	char ext[SIS_EXTACK_MAX];
+	size_t off = 0;
+	bool ok = true;
+	int r;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 31 + 7);
+	fk.alert_reply = true;
+	fk.alert_id = 42;
+	r = sis_alert_attach(sc, "virus", 5, data, sizeof(data), ext,
+			     sizeof(ext));
+	tap_eq(r, 0, "attach: all sent, 0");
+	r = sent_parse(0, tb) == SIS_CMD_ALERT && tb[SIS_A_ALERT] &&
+	    !nla_parse_nested(at, SIS_ALERT_A_MAX, tb[SIS_A_ALERT], alert_pol) &&
+	    at[SIS_ALERT_A_ATTACH_LEN] &&
+	    nla_get_u64(at[SIS_ALERT_A_ATTACH_LEN]) == sizeof(data) &&
+	    at[SIS_ALERT_A_MSG] && nla_len(at[SIS_ALERT_A_MSG]) == 5;
+	tap_ok(r && fk.nsent == 4, "attach: the alert announces the length, 3 pieces follow");
+	for (int i = 1; i < fk.nsent; i++) {
+		size_t n;
+
+		ok = ok && sent_parse(i, tb) == SIS_CMD_ALERT_DATA &&
+		     (fk.sent[i]->nlmsg_flags & NLM_F_ACK) && tb[SIS_A_ALERT] &&
+		     !nla_parse_nested(at, SIS_ALERT_A_MAX, tb[SIS_A_ALERT],
+				       alert_pol) &&
+		     at[SIS_ALERT_A_ID] && at[SIS_ALERT_A_OFFSET] &&
+		     at[SIS_ALERT_A_ATTACH_DATA] &&
+		     nla_get_u64(at[SIS_ALERT_A_ID]) == 42 &&
+		     nla_get_u64(at[SIS_ALERT_A_OFFSET]) == off;
+		if (!ok)
+			break;
+		n = (size_t)nla_len(at[SIS_ALERT_A_ATTACH_DATA]);
+		ok = n <= SIS_ALERT_PIECE_MAX && off + n <= sizeof(got);
+		if (!ok)
+			break;
+		memcpy(got + off, nla_data(at[SIS_ALERT_A_ATTACH_DATA]), n);
+		off += n;
+	}
+	tap_ok(ok && off == sizeof(data) && !memcmp(got, data, sizeof(data)),
+	       "attach: pieces of at most SIS_ALERT_PIECE_MAX, in order, the bytes");
+
+	/* Over the budget or the rate: id 0, nothing more sent. */
+	fake_reset();
+	sc = fake_start();
+	fk.alert_reply = true;
+	fk.alert_id = 0;
+	r = sis_alert_attach(sc, "virus", 5, data, 10, ext, sizeof(ext));
+	tap_ok(r == 1 && fk.nsent == 1, "attach: id 0 is 1, no piece sent");
+
+	/* A refused piece: its error and message, no more pieces. */
+	fk.alert_id = 43;
+	fk.refuse_piece = 2;	/* the third request of this fake: the first piece */
+	r = sis_alert_attach(sc, "virus", 5, data, sizeof(data), ext,
+			     sizeof(ext));
+	tap_ok(r == -EINVAL && strstr(ext, "expected 0") && fk.nsent == 3,
+	       "attach: a refused piece stops it with the kernel's reason");
+	fk.refuse_piece = 0;
+
+	/* An ack without a reply: the kernel is too old. */
+	fk.alert_reply = false;
+	r = sis_alert_attach(sc, "virus", 5, data, 10, ext, sizeof(ext));
+	tap_eq(r, -EPROTO, "attach: no reply is -EPROTO");
+
+	r = sis_alert_attach(sc, "virus", 5, data, 0, ext, sizeof(ext));
+	tap_ok(r == -EINVAL && ext[0], "attach: empty attachment refused");
+	r = sis_alert_attach(sc, "virus", 5, data, SIS_ALERT_ATTACH_MAX + 1ul,
+			     ext, sizeof(ext));
+	tap_ok(r == -EINVAL && ext[0], "attach: too long refused");
 	fake_reset();
 }
 

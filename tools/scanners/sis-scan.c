@@ -5,6 +5,8 @@
  * was delivered. See usage() for the options; the output, line-buffered:
  *
  *	sub ID				a subscription was made
+ *	attached FILE			an alert went with FILE (--alert-attach)
+ *	not attached FILE		the alert went without it, or not at all
  *	ready				set up: attached, subscribed, injected, alerted
  *	NUM DIR LEN CAPLEN SUB [held]	a frame (with --dump)
  *	lost				frames lost (receive buffer full)
@@ -59,6 +61,8 @@ struct opts {
 	const char *alerts[MAX_ITEMS];
 	int nalerts;
 	const char *alert_frame;
+	const char *attach_files[MAX_ITEMS];
+	int nattach;
 	enum verdict verdict;
 	enum verdict verdict_copies;	/* for frames not held */
 	long count;
@@ -98,6 +102,7 @@ static void usage(const char *fmt, const char *arg)
 		"                [--filter EXPR] [--snaplen N]]... [--unsubscribe ID]...\n"
 		"                [--churn N]\n"
 		"                [--inject ID:in|out]... [--alert MSG]... [--alert-frame MSG]\n"
+		"                [--alert-attach FILE]...\n"
 		"                [--verdict pass|cut|hold] [--verdict-copies pass|cut]\n"
 		"                [--count N] [--dump] [--delay MS] [--rcvbuf BYTES]\n"
 		"                [--uid UID[:GID]] [--open-first]\n"
@@ -115,6 +120,8 @@ static void usage(const char *fmt, const char *arg)
 		"  --alert MSG         send an alert once set up\n"
 		"  --alert-frame MSG   send an alert with each frame attached, before its\n"
 		"                      verdict\n"
+		"  --alert-attach FILE send an alert with FILE attached (read before\n"
+		"                      --uid), once set up, after the --alert ones\n"
 		"  --verdict V         for held frames: pass (default), cut, or hold (never\n"
 		"                      answer)\n"
 		"  --verdict-copies V  also give verdict V to frames delivered read-only\n"
@@ -179,7 +186,7 @@ enum {
 	OPT_NAME = 256, OPT_CAP, OPT_RIGHTS, OPT_FILTER, OPT_SNAPLEN,
 	OPT_UNSUB, OPT_INJECT, OPT_ALERT, OPT_ALERT_FRAME, OPT_VERDICT,
 	OPT_VERDICT_COPIES, OPT_COUNT, OPT_DUMP, OPT_DELAY, OPT_RCVBUF, OPT_UID, OPT_OPEN_FIRST,
-	OPT_CHURN,
+	OPT_CHURN, OPT_ALERT_ATTACH,
 };
 
 static const struct option long_opts[] = {
@@ -193,6 +200,7 @@ static const struct option long_opts[] = {
 	{ "inject", required_argument, NULL, OPT_INJECT },
 	{ "alert", required_argument, NULL, OPT_ALERT },
 	{ "alert-frame", required_argument, NULL, OPT_ALERT_FRAME },
+	{ "alert-attach", required_argument, NULL, OPT_ALERT_ATTACH },
 	{ "verdict", required_argument, NULL, OPT_VERDICT },
 	{ "verdict-copies", required_argument, NULL, OPT_VERDICT_COPIES },
 	{ "count", required_argument, NULL, OPT_COUNT },
@@ -275,6 +283,11 @@ static void parse(struct opts *o, int argc, char **argv)
 		case OPT_ALERT_FRAME:
 			o->alert_frame = optarg;
 			break;
+		case OPT_ALERT_ATTACH:
+			if (o->nattach == MAX_ITEMS)
+				usage("too many %s", "--alert-attach");
+			o->attach_files[o->nattach++] = optarg;
+			break;
 		case OPT_VERDICT:
 			o->verdict = parse_verdict(optarg, true);
 			break;
@@ -305,6 +318,31 @@ static void parse(struct opts *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage("unexpected argument: %s", argv[optind]);
+}
+
+/* The files of --alert-attach, read whole while still the caller. */
+static struct attachment {
+	void *data;
+	size_t len;
+} attachments[MAX_ITEMS];
+
+static void read_attachments(const struct opts *o)
+{
+	for (int i = 0; i < o->nattach; i++) {
+		struct attachment *a = &attachments[i];
+		FILE *f = fopen(o->attach_files[i], "rb");
+		size_t n;
+
+		/* One byte over the most, for the kernel to refuse. */
+		a->data = malloc(SIS_ALERT_ATTACH_MAX + 1);
+		if (!f || !a->data)
+			die("alert-attach", -errno, o->attach_files[i]);
+		n = fread(a->data, 1, SIS_ALERT_ATTACH_MAX + 1, f);
+		if (ferror(f))
+			die("alert-attach", -EIO, o->attach_files[i]);
+		fclose(f);
+		a->len = n;
+	}
 }
 
 static void become_user(const struct opts *o)
@@ -376,6 +414,17 @@ static struct sis_scanner *setup(const struct opts *o)
 			      extack, sizeof(extack));
 		if (r < 0)
 			die("alert", r, extack);
+	}
+	for (int i = 0; i < o->nattach; i++) {
+		r = sis_alert_attach(sc, o->attach_files[i],
+				     strlen(o->attach_files[i]),
+				     attachments[i].data, attachments[i].len,
+				     extack, sizeof(extack));
+		if (r < 0)
+			die("alert-attach", r, extack);
+		printf("%s %s\n", r ? "not attached" : "attached",
+		       o->attach_files[i]);
+		free(attachments[i].data);
 	}
 	return sc;
 }
@@ -460,6 +509,7 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
+	read_attachments(&o);
 	sc = setup(&o);
 	printf("ready\n");
 	run(sc, &o, &wait_mask);

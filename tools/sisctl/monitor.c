@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--count N]
+ * sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--save DIR]
+ *		  [--count N]
  *
  * Joins the family's "alerts" and "config" multicast groups (or one of
  * them) and prints each alert and each configuration event as it comes,
  * one line each:
  *
- *   TIME bridge BRIDGE scanner NAME [frame NUM dir in|out len LEN]: MESSAGE
+ *   TIME bridge BRIDGE scanner NAME [frame NUM dir in|out len LEN]
+ *	[attachment ID BYTES]: MESSAGE
  *   TIME bridge BRIDGE COMMAND [NAME] [scanner NAME] [cap NAME] [id ID]
  *	[pid PID] [port NAME] [(REASON)]
  *
@@ -14,6 +16,8 @@
  * configuration event, when it was received). MESSAGE is last, so that it
  * can hold anything: bytes outside printable ASCII are written \xNN, a
  * backslash \\. With -j, one JSON object per line, "event" saying which.
+ * --save DIR writes each alert's attachment to DIR/alert-ID.eml once it
+ * has all come (monitor_save.c).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -34,15 +39,25 @@
 
 /* Room for bursts of alerts with frames (up to SIS_ALERT_DATA_MAX each). */
 #define MONITOR_RCVBUF (4 << 20)
+/*
+ * With --save, room for two whole attachments (SIS_ALERT_ATTACH_MAX) in
+ * pieces (a piece takes 64 KiB of buffer), if the monitor may have it
+ * (CAP_NET_ADMIN, which it needs anyway).
+ */
+#define MONITOR_SAVE_RCVBUF (2 * SIS_ALERT_ATTACH_MAX + (8 << 20))
 
 static int usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--count N]\n"
+		"Usage: sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--save DIR]\n"
+		"                      [--count N]\n"
 		"Prints the scanners' alerts (alerts), the changes of configuration\n"
 		"(config), or both (all, the default) as they come, one per line (-j: one\n"
 		"JSON object per line). --pcap also writes the frames attached to alerts\n"
-		"to FILE, --count stops after N of them. Needs CAP_NET_ADMIN.\n");
+		"to FILE; --save writes each alert's attachment, once whole, to\n"
+		"DIR/alert-ID.eml (an incomplete one is discarded, with a warning);\n"
+		"--count stops after N of them (and their attachments). Needs\n"
+		"CAP_NET_ADMIN.\n");
 	return f == stdout ? 0 : 1;
 }
 
@@ -84,13 +99,14 @@ static unsigned int group_bits(const char *word)
  */
 int monitor_parse(int argc, char *const argv[], bool *json,
 		  unsigned int *groups, uint32_t *count, const char **pcap,
-		  char *err, size_t err_len)
+		  const char **save, char *err, size_t err_len)
 {
 	bool has_count = false;
 
 	*groups = 0;
 	*count = 0;
 	*pcap = NULL;
+	*save = NULL;
 	err[0] = '\0';
 	for (int i = 0; i < argc; i++) {
 		const char *opt = argv[i], *v;
@@ -125,6 +141,22 @@ int monitor_parse(int argc, char *const argv[], bool *json,
 			continue;
 		}
 		if (!missing) {
+			v = opt_value(argc, argv, &i, "--save", &missing);
+			if (v) {
+				if (*save) {
+					snprintf(err, err_len, "--save given twice");
+					return -1;
+				}
+				if (!v[0]) {
+					snprintf(err, err_len,
+						 "--save needs a directory");
+					return -1;
+				}
+				*save = v;
+				continue;
+			}
+		}
+		if (!missing) {
 			v = opt_value(argc, argv, &i, "--count", &missing);
 			if (v) {
 				if (has_count) {
@@ -152,6 +184,11 @@ int monitor_parse(int argc, char *const argv[], bool *json,
 	if (*pcap && !(*groups & MONITOR_ALERTS)) {
 		snprintf(err, err_len,
 			 "--pcap writes the frames of alerts: not with config alone");
+		return -1;
+	}
+	if (*save && !(*groups & MONITOR_ALERTS)) {
+		snprintf(err, err_len,
+			 "--save writes the attachments of alerts: not with config alone");
 		return -1;
 	}
 	return 0;
@@ -195,6 +232,8 @@ struct alert {
 	uint32_t len;
 	const unsigned char *data;
 	size_t data_len;
+	uint64_t attach_id;	/* 0: no attachment */
+	uint64_t attach_len;
 };
 
 static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
@@ -235,6 +274,10 @@ static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
 		a->len = nla_get_u32(atb[SIS_ALERT_A_LEN]);
 	if (a->len < a->data_len)
 		a->len = (uint32_t)a->data_len;
+	if (atb[SIS_ALERT_A_ID] && atb[SIS_ALERT_A_ATTACH_LEN]) {
+		a->attach_id = nla_get_u64(atb[SIS_ALERT_A_ID]);
+		a->attach_len = nla_get_u64(atb[SIS_ALERT_A_ATTACH_LEN]);
+	}
 	return 0;
 }
 
@@ -282,10 +325,12 @@ static const char *bridge_name(uint32_t ifindex, char *buf)
 }
 
 /*
- * TIME bridge BRIDGE scanner NAME [frame NUM dir DIR len LEN]: MESSAGE, or
- * {"event": "alert", "time", "time_ns", "bridge", "ifindex", "scanner",
- * "message" (a string when the message is printable UTF-8) or
- * "message_hex", and with a frame "frame", "dir", "len" and "data" (hex)}.
+ * TIME bridge BRIDGE scanner NAME [frame NUM dir DIR len LEN]
+ * [attachment ID BYTES]: MESSAGE, or {"event": "alert", "time", "time_ns",
+ * "bridge", "ifindex", "scanner", "message" (a string when the message is
+ * printable UTF-8) or "message_hex", with a frame "frame", "dir", "len"
+ * and "data" (hex), with an attachment "attachment_id" and
+ * "attachment_len"}.
  */
 static void alert_print(struct sisctl_print *p, const struct alert *a,
 			const char *time)
@@ -313,6 +358,12 @@ static void alert_print(struct sisctl_print *p, const struct alert *a,
 	}
 	if (a->data)
 		print_hex(p, PRINT_JSON, "data", NULL, a->data, a->data_len);
+	if (a->attach_id) {
+		print_u64(p, PRINT_ANY, "attachment_id", " attachment %" PRIu64,
+			  a->attach_id);
+		print_u64(p, PRINT_ANY, "attachment_len", " %" PRIu64,
+			  a->attach_len);
+	}
 	/* Last, so that it can hold anything. */
 	print_stringn(p, PRINT_FP | PRINT_ESCAPE, NULL, ": %s\n", msg,
 		      a->msg_len);
@@ -378,6 +429,9 @@ static int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
 			return r;
 		}
 	}
+	if (a.attach_id)
+		monitor_save_alert(m, a.ifindex, a.scanner, a.attach_id,
+				   a.attach_len);
 	m->seen++;
 	return 0;
 }
@@ -612,6 +666,10 @@ int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh)
 		return 0;
 	if (g->cmd == SIS_CMD_ALERT)
 		return monitor_alert(m, nlh);
+	if (g->cmd == SIS_CMD_ALERT_DATA) {
+		monitor_save_piece(m, nlh);
+		return 0;
+	}
 	return monitor_config(m, nlh);
 }
 
@@ -631,9 +689,11 @@ struct run_ctx {
 	int family;
 };
 
+/* After --count events, once their attachments are whole or discarded. */
 static bool monitor_done(const struct monitor *m)
 {
-	return m->error || (m->count && m->seen >= m->count);
+	return m->error || (m->count && m->seen >= m->count &&
+			    !monitor_save_pending(m));
 }
 
 static int on_msg(struct nl_msg *msg, void *arg)
@@ -701,6 +761,7 @@ int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
 		if (r == -NLE_NOMEM && errno == ENOBUFS) {
 			fprintf(stderr,
 				"Warning: events were lost, the receive buffer was full.\n");
+			monitor_save_lost(m);
 			r = 0;
 			continue;
 		}
@@ -757,10 +818,11 @@ static int monitor_join_groups(struct nl_sock *sk, unsigned int groups)
 
 int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 {
-	struct monitor m = { .json = o->json, .out = stdout };
+	struct monitor m = { .json = o->json, .out = stdout, .save_fd = -1 };
+	const char *path, *save;
 	unsigned int groups;
 	sigset_t stop, old;
-	const char *path;
+	int rcvbuf;
 	struct sis_nl *nl;
 	struct nl_sock *sk;
 	char err[512];
@@ -769,7 +831,7 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 	if (argc == 2 && is_help(argv[1]))
 		return usage(stdout);
 	if (monitor_parse(argc - 1, argv + 1, &m.json, &groups, &m.count, &path,
-			  err, sizeof(err)) < 0) {
+			  &save, err, sizeof(err)) < 0) {
 		sisctl_error("%s", err);
 		return 1;
 	}
@@ -780,11 +842,20 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 		sis_nl_close(nl);
 		return 1;
 	}
-	nl_socket_set_buffer_size(sk, MONITOR_RCVBUF, 0);
+	rcvbuf = save ? MONITOR_SAVE_RCVBUF : MONITOR_RCVBUF;
+	if (setsockopt(nl_socket_get_fd(sk), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &rcvbuf, sizeof(rcvbuf)) < 0)
+		nl_socket_set_buffer_size(sk, rcvbuf, 0);
+	if (save && monitor_save_open(&m, save, err, sizeof(err)) < 0) {
+		sisctl_error("--save: %s", err);
+		sis_nl_close(nl);
+		return 1;
+	}
 	if (path) {
 		m.pcap = pcapfile_create(path, err, sizeof(err));
 		if (!m.pcap) {
 			sisctl_error("--pcap: %s", err);
+			monitor_save_close(&m);
 			sis_nl_close(nl);
 			return 1;
 		}
@@ -805,6 +876,7 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 		if (r < 0 && r != m.error)
 			sisctl_error("receiving events: %s", strerror(-r));
 	}
+	monitor_save_close(&m);
 	r2 = pcapfile_close(m.pcap);
 	if (r2 < 0 && r >= 0) {
 		sisctl_error("--pcap: write error: %s", strerror(-r2));

@@ -204,6 +204,8 @@ static void set_head(struct sisctl_scanner *s, struct nlattr **tb)
 	get_u64(&st->injects, tb[SIS_SCANNER_A_INJECTS]);
 	get_u64(&st->injects_limited, tb[SIS_SCANNER_A_INJECTS_LIMITED]);
 	get_u64(&st->absent_dropped, tb[SIS_SCANNER_A_ABSENT_DROPPED]);
+	get_u64(&st->attachments, tb[SIS_SCANNER_A_ATTACHMENTS]);
+	get_u64(&st->attach_dropped, tb[SIS_SCANNER_A_ATTACH_DROPPED]);
 }
 
 /* Add one SIS_CMD_GET_SCANNER dump message to l. */
@@ -423,6 +425,11 @@ static void scanner_stats_print(struct sisctl_print *p,
 		  st->injects_limited);
 	print_u64(p, PRINT_ANY, "absent_dropped",
 		  " absent-dropped %" PRIu64 "\n", st->absent_dropped);
+	/* Alert attachments: taken, and dropped over the byte budget. */
+	print_u64(p, PRINT_ANY, "attachments", "\tattachments %" PRIu64,
+		  st->attachments);
+	print_u64(p, PRINT_ANY, "attach_dropped", " dropped %" PRIu64 "\n",
+		  st->attach_dropped);
 	close_object(p);
 }
 

@@ -300,7 +300,7 @@ struct sisctl_sub {
 struct sisctl_scanner_stats {
 	uint64_t frames, passed, cut, timeouts, overflows, released, stale,
 		 lost, alerts, alerts_dropped, injects, injects_limited,
-		 absent_dropped;
+		 absent_dropped, attachments, attach_dropped;
 };
 
 struct sisctl_scanner {
@@ -448,6 +448,20 @@ enum {
 	MONITOR_ALL = MONITOR_ALERTS | MONITOR_CONFIG,
 };
 
+/* Attachments monitor --save receives at once (monitor_save.c). */
+#define MONITOR_ATTACH_MAX	8
+
+/* An attachment being received; its bytes go straight to its file. */
+struct monitor_attach {
+	uint64_t id;		/* SIS_ALERT_A_ID, 0: this slot is free */
+	uint64_t len;		/* SIS_ALERT_A_ATTACH_LEN */
+	uint64_t got;		/* bytes written so far */
+	uint64_t seq;		/* announced as the monitor's seq-th */
+	uint32_t ifindex;
+	char scanner[SIS_NAME_MAX];
+	int fd;			/* its temporary file */
+};
+
 struct monitor {
 	bool json;
 	uint32_t count;		/* stop after this many events, 0: never */
@@ -455,6 +469,11 @@ struct monitor {
 	struct pcapfile *pcap;
 	FILE *out;
 	int error;		/* first error, a negative errno */
+	const char *save;	/* --save DIR, NULL: attachments not saved */
+	int save_fd;		/* DIR, open */
+	struct monitor_attach attach[MONITOR_ATTACH_MAX];
+	uint64_t attach_seq;
+	uint64_t attach_saved, attach_discarded;
 };
 
 /* A configuration event (SIS_A_EVENT); the strings point into its message. */
@@ -471,7 +490,7 @@ struct config_event {
 
 int monitor_parse(int argc, char *const argv[], bool *json,
 		  unsigned int *groups, uint32_t *count, const char **pcap,
-		  char *err, size_t err_len);
+		  const char **save, char *err, size_t err_len);
 int monitor_format_time(char *buf, size_t len, uint64_t ns);
 int config_event_parse(const struct nlmsghdr *nlh, struct config_event *e);
 void config_event_print(struct sisctl_print *p, const struct config_event *e,
@@ -479,5 +498,15 @@ void config_event_print(struct sisctl_print *p, const struct config_event *e,
 int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh);
 int monitor_join(struct nl_sock *sk, const char *family, const char *group);
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd);
+
+/* monitor_save.c */
+int monitor_save_open(struct monitor *m, const char *dir, char *err,
+		      size_t err_len);
+unsigned int monitor_save_pending(const struct monitor *m);
+void monitor_save_alert(struct monitor *m, uint32_t ifindex,
+			const char *scanner, uint64_t id, uint64_t len);
+void monitor_save_piece(struct monitor *m, const struct nlmsghdr *nlh);
+void monitor_save_lost(struct monitor *m);
+void monitor_save_close(struct monitor *m);
 
 #endif

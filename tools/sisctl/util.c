@@ -516,6 +516,10 @@ const struct nla_policy sisctl_alert_policy[SIS_ALERT_A_MAX + 1] = {
 	[SIS_ALERT_A_DIR]	= { .type = NLA_U8 },
 	[SIS_ALERT_A_DATA]	= { .type = NLA_UNSPEC },
 	[SIS_ALERT_A_LEN]	= { .type = NLA_U32 },
+	[SIS_ALERT_A_ID]	= { .type = NLA_U64 },
+	[SIS_ALERT_A_ATTACH_LEN] = { .type = NLA_U64 },
+	[SIS_ALERT_A_OFFSET]	= { .type = NLA_U64 },
+	[SIS_ALERT_A_ATTACH_DATA] = { .type = NLA_UNSPEC },
 };
 
 const struct nla_policy sisctl_limits_policy[SIS_LIMITS_A_MAX + 1] = {

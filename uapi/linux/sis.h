@@ -176,11 +176,11 @@
  *   and SIS_A_SCANNER): SIS_A_IFINDEX (its bridge), SIS_A_SCANNER (its
  *   declaration: name, uid, timeout, fail policy, limits; then, if a process
  *   is attached, SIS_SCANNER_A_PID; and always the counters HELD to
- *   ALERTS_DROPPED), then one SIS_A_CAP per capability (with
- *   SIS_CAP_A_MATCHES, and SIS_CAP_A_MAX_CUTS when not 0), one
- *   SIS_A_INJECT per injection (with SIS_INJECT_A_KIND, _LEN and _SENT,
- *   without its bytes) and one SIS_A_SUB per subscription of the attached
- *   process (ID, CAP, RIGHTS, EXPR, SNAPLEN, MATCHES).
+ *   ALERTS_DROPPED, ATTACHMENTS and ATTACH_DROPPED), then one SIS_A_CAP
+ *   per capability (with SIS_CAP_A_MATCHES, and SIS_CAP_A_MAX_CUTS when
+ *   not 0), one SIS_A_INJECT per injection (with SIS_INJECT_A_KIND, _LEN
+ *   and _SENT, without its bytes) and one SIS_A_SUB per subscription of
+ *   the attached process (ID, CAP, RIGHTS, EXPR, SNAPLEN, MATCHES).
  *
  * Scanner processes (unprivileged)
  * --------------------------------
@@ -283,6 +283,43 @@
  *   epoch), SIS_ALERT_A_MSG and, when a frame was attached,
  *   SIS_ALERT_A_FRAME_NUM, SIS_ALERT_A_DIR, SIS_ALERT_A_LEN (its length)
  *   and SIS_ALERT_A_DATA (its first SIS_ALERT_DATA_MAX bytes at most).
+ *
+ *   An alert may also announce an attachment: bytes of the scanner's own
+ *   (an e-mail message, a file), up to SIS_ALERT_ATTACH_MAX, too large for
+ *   one message. The request then carries
+ *     SIS_ALERT_A_ATTACH_LEN: u64, the attachment's length,
+ *       1..SIS_ALERT_ATTACH_MAX
+ *   and is answered (whatever NLM_F_ACK says) by SIS_CMD_ALERT with
+ *   SIS_A_ALERT: SIS_ALERT_A_ID: u64, the attachment's id (ids are never
+ *   reused in a namespace), or 0 when the attachment will not be taken:
+ *   the alert went over the alert rate (not sent), or the attachment over
+ *   the scanner's byte budget (the alert is sent without it, counted in
+ *   SIS_SCANNER_A_ATTACH_DROPPED). The budget is SIS_ALERT_ATTACH_BUDGET
+ *   bytes, refilled continuously at that many every
+ *   SIS_ALERT_ATTACH_PERIOD seconds; an attachment takes its whole length
+ *   from it when it is announced, whether or not all its bytes follow.
+ *   With an id, the alert goes to the group with SIS_ALERT_A_ID and
+ *   SIS_ALERT_A_ATTACH_LEN, and the attachment is open: the scanner sends
+ *   its bytes with SIS_CMD_ALERT_DATA, in order. A scanner has at most one
+ *   attachment open: a new alert announcing one abandons the one before,
+ *   whose remaining bytes are refused; the last byte closes it, and so
+ *   does the scanner's process leaving, or the scanner's deletion.
+ *
+ * SIS_CMD_ALERT_DATA (scanner to kernel, and kernel to the "alerts" group)
+ *   Request: SIS_A_ALERT: nest
+ *     SIS_ALERT_A_ID: u64, the open attachment's id (required)
+ *     SIS_ALERT_A_OFFSET: u64, of the first byte of the piece in the
+ *       attachment: exactly the bytes sent so far (required)
+ *     SIS_ALERT_A_ATTACH_DATA: binary, 1..SIS_ALERT_PIECE_MAX bytes, not
+ *       past the announced length (required)
+ *   Errors: EINVAL, with an extended ack saying which rule the piece broke
+ *   (no attachment open, another id, another offset, past the length);
+ *   ERANGE (an empty or oversized piece). A refused piece changes nothing.
+ *   Each piece taken goes to the group as SIS_CMD_ALERT_DATA with
+ *   SIS_A_IFINDEX and SIS_A_ALERT: SIS_ALERT_A_ID, SIS_ALERT_A_OFFSET and
+ *   SIS_ALERT_A_ATTACH_DATA, in the order taken. A listener whose receive
+ *   buffer was full loses pieces (ENOBUFS on its next receive): the
+ *   attachments it was receiving are incomplete.
  *
  * SIS_CMD_DETACHED (kernel to scanner, and kernel to the "config" group)
  *   SIS_A_SCANNER: nest with SIS_SCANNER_A_NAME. The scanner was deleted (or
@@ -535,6 +572,12 @@
 #define SIS_MAX_BYTES_DEFAULT	(4 << 20)
 #define SIS_ALERT_MSG_MAX	1024
 #define SIS_ALERT_DATA_MAX	16384
+#define SIS_ALERT_ATTACH_MAX	(32 << 20)	/* an alert's attachment */
+/* The bytes of SIS_CMD_ALERT_DATA: one piece with its headers in 64 KiB. */
+#define SIS_ALERT_PIECE_MAX	64000
+/* Attachment bytes per scanner, refilled at that many per period (s). */
+#define SIS_ALERT_ATTACH_BUDGET	(64 << 20)
+#define SIS_ALERT_ATTACH_PERIOD	60
 #define SIS_VERDICTS_MAX	4000	/* struct sis_verdict per request */
 #define SIS_VERDICT_WINDOW	4096	/* read-only numbers remembered */
 #define SIS_FRAME_DATA_MAX	65000
@@ -584,6 +627,7 @@ enum sis_cmd {
 	SIS_CMD_SET_BRIDGE,
 	SIS_CMD_GET_CONN,
 	SIS_CMD_CLOSED,
+	SIS_CMD_ALERT_DATA,
 	__SIS_CMD_MAX
 };
 
@@ -796,6 +840,8 @@ enum sis_scanner_attr {
 	SIS_SCANNER_A_ABSENT,		/* u8, enum sis_absent */
 	SIS_SCANNER_A_ABSENT_DROPPED,	/* u64, dropped with no process */
 	SIS_SCANNER_A_INJECT_RATE,	/* u32, injections a second */
+	SIS_SCANNER_A_ATTACHMENTS,	/* u64, alert attachments taken */
+	SIS_SCANNER_A_ATTACH_DROPPED,	/* u64, over the byte budget */
 	__SIS_SCANNER_A_LAST
 };
 
@@ -874,6 +920,10 @@ enum sis_alert_attr {
 	SIS_ALERT_A_DIR,
 	SIS_ALERT_A_DATA,
 	SIS_ALERT_A_LEN,
+	SIS_ALERT_A_ID,			/* u64, an attachment's id */
+	SIS_ALERT_A_ATTACH_LEN,		/* u64, its length */
+	SIS_ALERT_A_OFFSET,		/* u64, a piece's offset in it */
+	SIS_ALERT_A_ATTACH_DATA,	/* binary, a piece's bytes */
 	__SIS_ALERT_A_LAST
 };
 

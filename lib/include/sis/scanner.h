@@ -6,8 +6,8 @@
  *	sis_scanner_open, sis_scanner_attach, sis_scanner_fd, sis_subscribe,
  *	sis_unsubscribe, sis_read, sis_read_extack, sis_pass, sis_cut,
  *	sis_stream_pass, sis_stream_cut, sis_stream_inject, sis_stream_more,
- *	sis_stream_kill, sis_flush, sis_inject, sis_alert, sis_scanner_close -
- *	write a SIS scanner process
+ *	sis_stream_kill, sis_flush, sis_inject, sis_alert, sis_alert_attach,
+ *	sis_scanner_close - write a SIS scanner process
  *
  * SYNOPSIS
  *	#include <sis/scanner.h>
@@ -433,6 +433,33 @@ int sis_inject(struct sis_scanner *sc, uint32_t id, uint8_t dir,
  */
 int sis_alert(struct sis_scanner *sc, const void *msg, size_t len,
 	      uint64_t frame_num, char *extack, size_t extack_len);
+
+/*
+ * sis_alert_attach - raise an alert with an attachment (a message, a file)
+ *
+ *	msg is the alert's message, as for sis_alert(); data is the
+ *	attachment, 1..SIS_ALERT_ATTACH_MAX bytes, which the administrator's
+ *	monitors receive whole (sisctl monitor --save writes it to a file).
+ *	The alert announces data_len; the kernel answers with the
+ *	attachment's id, and the bytes follow in pieces of at most
+ *	SIS_ALERT_PIECE_MAX (SIS_CMD_ALERT_DATA), each waiting for its ack:
+ *	the call returns once all are taken. Attachments are bounded by a
+ *	byte budget per scanner (SIS_ALERT_ATTACH_BUDGET every
+ *	SIS_ALERT_ATTACH_PERIOD seconds, taken whole when the alert is
+ *	sent); alerts by the alert rate, as for sis_alert().
+ *
+ *	Returns 0 when the alert and all of the attachment were sent, 1 when
+ *	the alert went without its attachment (over the byte budget) or not
+ *	at all (over the alert rate), a negative errno on failure: -EINVAL
+ *	(message or attachment empty or too long), -ENOTCONN, -ENOBUFS (an
+ *	answer lost, see above), a refused piece's errno (its reason in
+ *	extack) and send errors. After a failure midway the attachment stays
+ *	incomplete: monitors never save it, and discard what they received
+ *	of it when the scanner announces its next attachment.
+ */
+int sis_alert_attach(struct sis_scanner *sc, const void *msg, size_t len,
+		     const void *data, size_t data_len,
+		     char *extack, size_t extack_len);
 
 /*
  * sis_scanner_close - send the queued verdicts and passes, close the scanner

@@ -103,14 +103,14 @@ const struct scanner_spec scanner_example[3] = {
 	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9, 4, 2 },
 	  .caps = { { "web", SIS_DIR_IN, SIS_RIGHT_READ | SIS_RIGHT_CONTAIN,
 		      "tcp port 80", 12 } }, .ncaps = 1 },
 	{ .ifindex = 5, .name = "ids", .uid = 0, .timeout_ms = 250,
 	  .max_held = 16, .max_bytes = 65536, .inject_rate = 5, .fail = SIS_FAIL_OPEN,
 	  .absent = SIS_ABSENT_PASS, .attached = true, .pid = 4242, .counters = true,
 	  .held = 3, .held_bytes = 180,
-	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9 },
+	  .st = { 10, 8, 1, 1, 0, 2, 4, 5, 2, 1, 6, 3, 9, 4, 2 },
 	  .caps = { { "dns", SIS_DIR_ANY, SIS_RIGHT_READ, "udp port 53", 3 } },
 	  .ncaps = 1,
 	  .injects = { { 1, SIS_DIR_OUT, 60, 7, SIS_INJECT_FRAME },
@@ -162,6 +162,9 @@ struct nl_msg *scanner_msg(const struct scanner_spec *s)
 			    st->injects_limited);
 		nla_put_u64(msg, SIS_SCANNER_A_ABSENT_DROPPED,
 			    st->absent_dropped);
+		nla_put_u64(msg, SIS_SCANNER_A_ATTACHMENTS, st->attachments);
+		nla_put_u64(msg, SIS_SCANNER_A_ATTACH_DROPPED,
+			    st->attach_dropped);
 	}
 	nla_nest_end(msg, n);
 	for (int i = 0; i < s->ncaps; i++) {
@@ -233,6 +236,27 @@ struct nl_msg *alert_msg(const struct alert_spec *a)
 	}
 	if (a->data)
 		nla_put(msg, SIS_ALERT_A_DATA, (int)a->data_len, a->data);
+	if (a->attach_id) {
+		nla_put_u64(msg, SIS_ALERT_A_ID, a->attach_id);
+		nla_put_u64(msg, SIS_ALERT_A_ATTACH_LEN, a->attach_len);
+	}
+	nla_nest_end(msg, n);
+	return msg;
+}
+
+struct nl_msg *piece_msg(uint64_t id, uint64_t off, const void *data,
+			 size_t len)
+{
+	struct nl_msg *msg = nlmsg_alloc_size(len + 512);
+	struct nlattr *n;
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, SIS_CMD_ALERT_DATA,
+		    SIS_GENL_VERSION);
+	nla_put_u32(msg, SIS_A_IFINDEX, 1);
+	n = nla_nest_start(msg, SIS_A_ALERT | NLA_F_NESTED);
+	nla_put_u64(msg, SIS_ALERT_A_ID, id);
+	nla_put_u64(msg, SIS_ALERT_A_OFFSET, off);
+	nla_put(msg, SIS_ALERT_A_ATTACH_DATA, (int)len, data);
 	nla_nest_end(msg, n);
 	return msg;
 }

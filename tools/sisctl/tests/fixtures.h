@@ -97,9 +97,14 @@ struct alert_spec {
 	uint32_t len;
 	const void *data;
 	size_t data_len;
+	uint64_t attach_id;	/* 0: no attachment announced */
+	uint64_t attach_len;
 };
 
 struct nl_msg *alert_msg(const struct alert_spec *a);
+/* A piece of attachment id (SIS_CMD_ALERT_DATA). */
+struct nl_msg *piece_msg(uint64_t id, uint64_t off, const void *data,
+			 size_t len);
 
 /* A message of the "config" group: SIS_A_EVENT with what is set here. */
 struct event_spec {

@@ -83,19 +83,63 @@ TAP_SUITE(monitor_args)
 		bool json = false, good;
 		unsigned int groups = 99;
 		uint32_t count = 99;
-		const char *pcap = "x";
+		const char *pcap = "x", *save = "y";
 		char err[256];
 		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
-				      &groups, &count, &pcap, err, sizeof(err));
+				      &groups, &count, &pcap, &save, err, sizeof(err));
 
 		if (cases[i].want == OK)
 			good = !r && json == cases[i].json && groups == cases[i].groups &&
 			       count == cases[i].count &&
-			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap);
+			       (cases[i].pcap ? pcap && !strcmp(pcap, cases[i].pcap) : !pcap) &&
+			       !save;
 		else
 			good = r < 0 && strstr(err, cases[i].err);
 		if (!good)
 			tap_diag("got %d, groups %u, \"%s\"", r, groups, err);
+		tap_ok(good, "monitor: %s", cases[i].name);
+	}
+}
+
+TAP_SUITE(monitor_args_save)
+{
+	static const struct {
+		const char *name;
+		int argc;
+		const char *argv[4];
+		unsigned int groups;
+		const char *save;	/* NULL: an error, this message */
+		const char *err;
+	} cases[] = {
+		{ "--save", 2, { "--save", "d" }, MONITOR_ALL, "d", NULL },
+		{ "--save= with alerts", 2, { "alerts", "--save=/x" }, MONITOR_ALERTS,
+		  "/x", NULL },
+		{ "--save with config alone", 3, { "config", "--save", "d" }, 0, NULL,
+		  "--save writes the attachments of alerts: not with config alone" },
+		{ "--save twice", 4, { "--save", "a", "--save", "b" }, 0, NULL,
+		  "--save given twice" },
+		{ "--save without value", 1, { "--save" }, 0, NULL,
+		  "--save needs a value" },
+		{ "--save empty", 1, { "--save=" }, 0, NULL,
+		  "--save needs a directory" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *pcap = "x", *save = "y";
+		unsigned int groups = 99;
+		uint32_t count = 99;
+		bool json = false, good;
+		char err[256];
+		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
+				      &groups, &count, &pcap, &save, err, sizeof(err));
+
+		if (cases[i].save)
+			good = !r && groups == cases[i].groups && save &&
+			       !strcmp(save, cases[i].save) && !pcap;
+		else
+			good = r < 0 && strstr(err, cases[i].err);
+		if (!good)
+			tap_diag("got %d, \"%s\"", r, err);
 		tap_ok(good, "monitor: %s", cases[i].name);
 	}
 }
@@ -807,4 +851,174 @@ TAP_SUITE(monitor_loop_events)
 	free(out);
 	nl_socket_free(rx);
 	nl_socket_free(tx);
+}
+
+/* Whole file path: its bytes are want[0..len). */
+static bool file_is(const char *path, const unsigned char *want, size_t len)
+{
+	static unsigned char buf[200000];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return n == len && !memcmp(buf, want, len);
+}
+
+/* Entries of dir, "." and ".." aside. */
+static int dir_entries(const char *dir)
+{
+	char cmd[512];
+	int n = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	p = popen(cmd, "r");
+	if (p && fscanf(p, "%d", &n) != 1)
+		n = -1;
+	if (p)
+		pclose(p);
+	return n;
+}
+
+static struct nl_msg *announce(const char *scanner, uint64_t id, uint64_t len)
+{
+	return alert_msg(&(struct alert_spec){
+		.ifindex = 1, .scanner = scanner, .has_time = true,
+		.time_ns = T0, .msg = "virus", .msg_len = 5,
+		.attach_id = id, .attach_len = len });
+}
+
+/* --save: pieces reassembled into files; what is incomplete, discarded. */
+TAP_SUITE(monitor_save)
+{
+	static unsigned char data[150000];
+	char dir[] = "/tmp/sisctl-save-XXXXXX", path[600], err[256], *out;
+	struct monitor m = { .save_fd = -1 };
+	int r, saved;
+
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 13 + i / 251);
+	if (!mkdtemp(dir) || monitor_save_open(&m, dir, err, sizeof(err))) {
+		tap_ok(false, "save: temporary directory");
+		return;
+	}
+
+	/* The alert line names the attachment; 3 pieces make the file. */
+	r = feed(&m, announce("mail", 7, sizeof(data)), &out);
+	tap_ok(!r && out && strstr(out, " attachment 7 150000: virus\n"),
+	       "save: the alert line says attachment ID BYTES");
+	free(out);
+	tap_eq(monitor_save_pending(&m), 1, "save: one attachment in flight");
+	r = feed(&m, piece_msg(7, 0, data, 64000), &out);
+	free(out);
+	r |= feed(&m, piece_msg(7, 64000, data + 64000, 64000), &out);
+	tap_ok(!r && out && !out[0], "save: pieces print nothing");
+	free(out);
+	snprintf(path, sizeof(path), "%s/alert-7.eml", dir);
+	tap_ok(access(path, F_OK) && dir_entries(dir) == 1,
+	       "save: not under its name before the last piece");
+	r = feed(&m, piece_msg(7, 128000, data + 128000, 22000), &out);
+	free(out);
+	tap_ok(!r && file_is(path, data, sizeof(data)) && dir_entries(dir) == 1 &&
+	       !monitor_save_pending(&m) && m.attach_saved == 1,
+	       "save: whole, under alert-7.eml, the temporary file gone");
+
+	/* The same id again (a module reloaded): another name. */
+	feed(&m, announce("mail", 7, 3), &out);
+	free(out);
+	feed(&m, piece_msg(7, 0, "abc", 3), &out);
+	free(out);
+	snprintf(path, sizeof(path), "%s/alert-7-1.eml", dir);
+	tap_ok(file_is(path, (const unsigned char *)"abc", 3),
+	       "save: an existing file is never replaced");
+
+	/* A missed piece: discarded, with a warning; the monitor goes on. */
+	saved = quiet();
+	feed(&m, announce("mail", 8, 100000), &out);
+	free(out);
+	feed(&m, piece_msg(8, 0, data, 64000), &out);
+	free(out);
+	feed(&m, piece_msg(8, 64001, data, 100), &out);
+	free(out);
+	unquiet(saved);
+	tap_ok(!monitor_save_pending(&m) && m.attach_discarded == 1 &&
+	       dir_entries(dir) == 2, "save: a piece missed, the file discarded");
+	feed(&m, piece_msg(8, 64000, data, 36000), &out);
+	tap_ok(out && !out[0] && dir_entries(dir) == 2,
+	       "save: later pieces of it are ignored");
+	free(out);
+
+	/* A piece past the announced length. */
+	saved = quiet();
+	feed(&m, announce("mail", 9, 10), &out);
+	free(out);
+	feed(&m, piece_msg(9, 0, data, 11), &out);
+	free(out);
+	unquiet(saved);
+	tap_ok(m.attach_discarded == 2 && dir_entries(dir) == 2,
+	       "save: a piece past the length, discarded");
+
+	/* A scanner's new announcement abandons its previous one. */
+	saved = quiet();
+	feed(&m, announce("mail", 10, 10), &out);
+	free(out);
+	feed(&m, announce("other", 11, 10), &out);
+	free(out);
+	feed(&m, announce("mail", 12, 10), &out);
+	free(out);
+	unquiet(saved);
+	tap_ok(m.attach_discarded == 3 && monitor_save_pending(&m) == 2,
+	       "save: a scanner's next attachment abandons its previous");
+
+	/* Lost messages: every attachment in flight goes. */
+	saved = quiet();
+	monitor_save_lost(&m);
+	unquiet(saved);
+	tap_ok(m.attach_discarded == 5 && !monitor_save_pending(&m) &&
+	       dir_entries(dir) == 2, "save: after ENOBUFS none is kept");
+
+	/* Bounded: the oldest goes beyond MONITOR_ATTACH_MAX. */
+	saved = quiet();
+	for (int i = 0; i <= MONITOR_ATTACH_MAX; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d", i);
+		feed(&m, announce(name, 100 + i, 10), &out);
+		free(out);
+	}
+	unquiet(saved);
+	tap_ok(monitor_save_pending(&m) == MONITOR_ATTACH_MAX &&
+	       m.attach_discarded == 6 &&
+	       dir_entries(dir) == 2 + MONITOR_ATTACH_MAX,
+	       "save: at most MONITOR_ATTACH_MAX in flight, the oldest discarded");
+
+	/* Stopping discards what is incomplete. */
+	saved = quiet();
+	monitor_save_close(&m);
+	unquiet(saved);
+	tap_ok(dir_entries(dir) == 2 && !m.save,
+	       "save: closing removes the temporary files");
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	tap_ok(system(path) == 0, "save: cleaned up");
+
+	tap_ok(monitor_save_open(&m, "/nonexistent/dir", err, sizeof(err)) < 0 &&
+	       strstr(err, "/nonexistent/dir"), "save: a missing directory refused");
+}
+
+/* JSON: the attachment's keys. */
+TAP_SUITE(monitor_attach_json)
+{
+	struct monitor m = { .json = true, .save_fd = -1 };
+	char *out;
+	int r;
+
+	r = feed(&m, announce("mail", 5, 42), &out);
+	tap_ok(!r && out && strstr(out, "\"attachment_id\":5,\"attachment_len\":42"),
+	       "json: attachment_id and attachment_len");
+	free(out);
+	tap_ok(!monitor_save_pending(&m), "json: without --save nothing in flight");
 }

@@ -17,6 +17,7 @@
 	"\theld 3 bytes 180\n" \
 	"\tframes 10 passed 8 cut 1 timeouts 1 overflows 0 released 2 stale 4 lost 5\n" \
 	"\talerts 2 dropped 1 injects 6 limited 3 absent-dropped 9\n" \
+	"\tattachments 4 dropped 2\n" \
 	"\tcap web dir in rights read,contain matches 12: tcp port 80\n" \
 	"\tcap dns dir any rights read matches 3: udp port 53\n" \
 	"\tinject 1 dir out len 60 sent 7\n" \
@@ -29,7 +30,8 @@
 	" inject-rate 100\n" \
 	"\theld 0 bytes 0\n" \
 	"\tframes 0 passed 0 cut 0 timeouts 0 overflows 0 released 0 stale 0 lost 0\n" \
-	"\talerts 0 dropped 0 injects 0 limited 0 absent-dropped 0\n"
+	"\talerts 0 dropped 0 injects 0 limited 0 absent-dropped 0\n" \
+	"\tattachments 0 dropped 0\n"
 
 #define IDS_JSON \
 	"{\"name\":\"ids\",\"bridge\":\"br0\",\"ifindex\":5,\"uid\":0,\"user\":\"root\"," \
@@ -37,7 +39,8 @@
 	"\"max_bytes\":65536,\"held\":3,\"held_bytes\":180," \
 	"\"stats\":{\"frames\":10,\"passed\":8,\"cut\":1,\"timeouts\":1," \
 	"\"overflows\":0,\"released\":2,\"stale\":4,\"lost\":5,\"alerts\":2," \
-	"\"alerts_dropped\":1,\"injects\":6,\"injects_limited\":3,\"absent_dropped\":9}," \
+	"\"alerts_dropped\":1,\"injects\":6,\"injects_limited\":3,\"absent_dropped\":9," \
+	"\"attachments\":4,\"attach_dropped\":2}," \
 	"\"caps\":[{\"name\":\"web\",\"dir\":\"in\",\"rights\":\"read,contain\"," \
 	"\"filter\":\"tcp port 80\",\"matches\":12,\"kind\":\"frames\"}," \
 	"{\"name\":\"dns\",\"dir\":\"any\",\"rights\":\"read\"," \
