@@ -9,6 +9,7 @@
 #                        $(BUILD)/cr-latency, its DNS and connect latency probe,
 #                        and $(BUILD)/tcpio, the TCP ends of its custody uploads
 #   make install-codered the Code-Red scanner, its unit and capability snippet
+#   make install-mailscan the e-mail virus scanner, its unit and capability snippet
 
 VERSION		:= 0.1
 
@@ -68,7 +69,7 @@ US_ALL_OBJS	+= $(STREAM_OBJ)
 
 userspace: $(BUILD)/sisctl $(BUILD)/libsis.a $(SCANNER_BINS) $(BUILD)/libsis.pc \
 	   $(BUILD)/libsis-uninstalled.pc $(BUILD)/sis-codered
-userspace: $(BUILD)/sis-stream
+userspace: $(BUILD)/sis-stream $(BUILD)/sis-mailscan
 
 # UNIT=glob runs only the suites whose names match (unit-tests -l lists them).
 unit: $(BUILD)/unit-tests
@@ -131,6 +132,15 @@ $(BUILD)/sis-stream: $(STREAM_OBJ) $(BUILD)/libsis.a
 	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
 		$$(pkg-config --libs $(STREAM_PKGS))
 
+# sis-mailscan: MAILSCAN_OBJS (above, also unit-tested) and its main.
+MAILSCAN_MAIN	:= $(call us_objs,tools/scanners/mailscan/main.c)
+US_ALL_OBJS	+= $(MAILSCAN_MAIN)
+$(MAILSCAN_MAIN): US_CFLAGS += $(MAILSCAN_PKG_CFLAGS)
+$(MAILSCAN_MAIN): | mailscan-deps
+$(BUILD)/sis-mailscan: $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) $(BUILD)/libsis.a
+	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
+		$(BUILD)/libsis.a $(US_PKG_LIBS) $(MAILSCAN_PKG_LIBS)
+
 .PHONY: stream-deps
 stream-deps:
 	@pkg-config --exists $(STREAM_PKGS) || { \
@@ -173,6 +183,17 @@ install-codered: $(BUILD)/sis-codered
 		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/sis-codered.service
 	install -D -m 644 $(CR_DIR)/sis-codered.sysusers $(DESTDIR)$(SYSUSERSDIR)/sis-codered.conf
 	install -D -m 644 Documentation/codered.md $(DESTDIR)$(PREFIX)/share/doc/sis/codered.md
+
+# The e-mail virus scanner as an administrator installs it (Documentation/mailscan.md).
+MS_DIR		:= tools/scanners/mailscan
+.PHONY: install-mailscan
+install-mailscan: $(BUILD)/sis-mailscan
+	install -D -m 755 $(BUILD)/sis-mailscan $(DESTDIR)$(PREFIX)/bin/sis-mailscan
+	install -D -m 755 $(MS_DIR)/sis-mailscan-caps.sh $(DESTDIR)$(PREFIX)/sbin/sis-mailscan-caps
+	sed 's|/usr/local|$(PREFIX)|g' $(MS_DIR)/sis-mailscan.service | \
+		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/sis-mailscan.service
+	install -D -m 644 $(MS_DIR)/sis-mailscan.sysusers $(DESTDIR)$(SYSUSERSDIR)/sis-mailscan.conf
+	install -D -m 644 Documentation/mailscan.md $(DESTDIR)$(PREFIX)/share/doc/sis/mailscan.md
 
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))

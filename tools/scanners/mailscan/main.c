@@ -88,7 +88,7 @@ struct mconn {
 	uint64_t decided[2];		/* passed or cut up to here */
 	bool ended[2];
 	bool finished;			/* killed or passed whole: nothing more to decide */
-	char desc[128];			/* "smtp 10.0.0.1:40000 > 10.0.0.2:25" */
+	char desc[160];			/* "smtp 10.0.0.1:40000 > 10.0.0.2:25" */
 };
 
 static int verbose;
@@ -626,7 +626,7 @@ int main(int argc, char **argv)
 {
 	static const char *const tls_words[] = { "allow", "strip", "block", NULL };
 	static const char *const bad_words[] = { "pass", "kill", NULL };
-	struct mail_detect_opts dopts = { .raw_scan = true };
+	struct mail_detect_opts dopts = { 0 };
 	const char *caps[MAX_CAPS];
 	unsigned int ncaps = 0;
 	static struct mailscan ms;
@@ -655,7 +655,7 @@ int main(int argc, char **argv)
 			break;
 		case OPT_HDB: dopts.hdb = optarg; break;
 		case OPT_CLAMAV_DB: dopts.clamav_db = optarg; break;
-		case OPT_NO_RAW: dopts.raw_scan = false; break;
+		case OPT_NO_RAW: dopts.no_raw_scan = true; break;
 		case OPT_MAX_MESSAGE:
 			ms.cfg.max_message = size_arg(optarg, "--max-message", 1024,
 						      (size_t)1 << 30);
