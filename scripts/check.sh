@@ -167,6 +167,17 @@ host_part() {
 		no_warnings systemd-analyze verify "$out/sis-codered.service"
 	host_test "sis-codered.service: sandbox exposure at most 2.0" \
 		systemd-analyze security --offline=true --threshold=20 "$out/sis-codered.service"
+
+	# The e-mail scanner likewise: its protocol and MIME handling fuzzed
+	# (60 s however long the Code-Red run: the bound), its unit.
+	host_test "fuzz: mail protocols and MIME handling, 60 s, ASan+UBSan, no crash" \
+		scripts/fuzz-mailscan.sh 60
+	sed "s|/usr/local/bin/sis-mailscan|$build/sis-mailscan|" \
+		tools/scanners/mailscan/sis-mailscan.service >"$out/sis-mailscan.service"
+	host_test "sis-mailscan.service: systemd-analyze verify" \
+		no_warnings systemd-analyze verify "$out/sis-mailscan.service"
+	host_test "sis-mailscan.service: sandbox exposure at most 2.0" \
+		systemd-analyze security --offline=true --threshold=20 "$out/sis-mailscan.service"
 	selftest_bins
 }
 
@@ -316,6 +327,12 @@ soak)
 			echo "ok 1 - $name" >"$res/fuzz.tap"
 		else
 			echo "not ok 1 - $name (see $out/fuzz.log)" >"$res/fuzz.tap"
+		fi
+		name="fuzz: mail protocols and MIME handling, $secs s, ASan+UBSan, no crash"
+		if scripts/fuzz-mailscan.sh "$secs" >"$out/fuzz-mail.log" 2>&1; then
+			echo "ok 2 - $name" >>"$res/fuzz.tap"
+		else
+			echo "not ok 2 - $name (see $out/fuzz-mail.log)" >>"$res/fuzz.tap"
 		fi
 		echo "fuzzing, beside the guest: $((SECONDS - start)) s" >>"$out/times"
 	) &
