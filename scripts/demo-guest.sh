@@ -84,3 +84,53 @@ tail -n 1 /run/sis-demo-codered.out | jq -M '{attack, held_now: .held,
 	table: .table.entries, table_bytes: .table.bytes, syn: (.syn |
 	{known, random, passed, held, cut}), alerts}'
 kill "$codered_pid" "$dnsmasq_pid" 2>/dev/null || true
+
+say "The e-mail virus scanner (paper 5.2): an infected attachment replaced in flight"
+mkdir -p /run/sis-demo-mail/sigs
+eicar='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
+printf '%s' "$eicar" >/run/sis-demo-mail/eicar.com
+printf '%s:%s:Eicar-Test-Signature\n' \
+	"$(md5sum </run/sis-demo-mail/eicar.com | cut -d' ' -f1)" \
+	"$(stat -c %s /run/sis-demo-mail/eicar.com)" >/run/sis-demo-mail/sigs/eicar.hdb
+printf 'The report you asked for is attached.\n' >/run/sis-demo-mail/report.txt
+ip netns exec "$NS_N" /usr/bin/python3 -m aiosmtpd -n -l 10.0.0.2:25 \
+	-c aiosmtpd.handlers.Mailbox /run/sis-demo-mail/maildir >/dev/null 2>&1 &
+smtpd_pid=$!
+printf '$ sis-mailscan-caps.sh br0 nobody   # its declaration, capabilities and notices\n'
+SISCTL="$SISCTL" SISCTL_NETNS="$NS_B" \
+	"$TOP/tools/scanners/mailscan/sis-mailscan-caps.sh" br0 nobody
+ip netns exec "$NS_B" setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	"$BUILDDIR/sis-mailscan" --hdb /run/sis-demo-mail/sigs/eicar.hdb \
+	>/run/sis-demo-mailscan.out 2>/dev/null &
+mailscan_pid=$!
+sis monitor alerts --count 1 --save /run/sis-demo-mail/alerts >/run/sis-demo-mail-alerts &
+monitor_pid=$!
+for _ in $(seq 150); do grep -q ready /run/sis-demo-mailscan.out && break; sleep 0.2; done
+for _ in $(seq 50); do tcp_try "$NS_H" 10.0.0.2 25 1 >/dev/null 2>&1 && break; sleep 0.2; done
+printf '$ swaks --to bob@sis.test --attach report.txt --attach eicar.com ...   # from the host\n'
+ip netns exec "$NS_H" swaks -4 --server 10.0.0.2 --from alice@host.test \
+	--to bob@sis.test --header 'Subject: the report' \
+	--attach @/run/sis-demo-mail/report.txt \
+	--attach-type application/octet-stream --attach-name eicar.com \
+	--attach @/run/sis-demo-mail/eicar.com --silent 1 || true
+for _ in $(seq 100); do kill -0 "$monitor_pid" 2>/dev/null || break; sleep 0.2; done
+kill "$monitor_pid" 2>/dev/null || true
+run cat /run/sis-demo-mail-alerts
+printf '$ ls alerts/   # the original message, as the alert carried it\n'
+ls -l /run/sis-demo-mail/alerts
+printf '$ the message as bob got it: its parts\n'
+/usr/bin/python3 - /run/sis-demo-mail/maildir <<'PY'
+import mailbox, sys
+for m in mailbox.Maildir(sys.argv[1], create=False):
+    for p in m.walk():
+        if p.is_multipart():
+            continue
+        name = p.get_filename() or "(no file name)"
+        text = p.get_payload(decode=True).decode("ascii", "replace").strip()
+        print("  %-25s %-12s %s" % (p.get_content_type(), name, text.splitlines()[0]))
+PY
+kill -USR1 "$mailscan_pid"
+sleep 1
+printf '$ kill -USR1 $(pidof sis-mailscan)   # its counters\n'
+tail -n 1 /run/sis-demo-mailscan.out | jq -M -c '{messages, clean, infected, parts, parts_replaced, alerts}'
+kill "$mailscan_pid" "$smtpd_pid" 2>/dev/null || true
