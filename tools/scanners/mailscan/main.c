@@ -327,14 +327,14 @@ static void format_end(char *buf, size_t size, int family, const uint8_t *addr,
 	snprintf(buf, size, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
 }
 
-/* Pass both directions of a connection the scanner does not follow. */
+/* Pass the directions (conn->dirs: SIS_DIR_IN, _OUT or both) of a connection not followed. */
 static void pass_unread(struct mailscan *ms, const struct sis_conn *conn)
 {
 	int r = 0;
 
-	if (conn->dirs & (1 << SIS_DIR_IN))
+	if (conn->dirs & SIS_DIR_IN)
 		r = sis_stream_pass(ms->sc, conn->id, SIS_DIR_IN, 0, SIS_PASS_ALL);
-	if (!r && (conn->dirs & (1 << SIS_DIR_OUT)))
+	if (!r && (conn->dirs & SIS_DIR_OUT))
 		r = sis_stream_pass(ms->sc, conn->id, SIS_DIR_OUT, 0, SIS_PASS_ALL);
 	if (r < 0) {
 		ms->n.requests_failed++;
@@ -346,7 +346,6 @@ static void on_open(struct mailscan *ms, const struct sis_conn *conn)
 {
 	/* The server's port: the end that did not open the connection. */
 	uint16_t sport = conn->initiator == SIS_DIR_OUT ? conn->net_port : conn->host_port;
-	const unsigned int both = (1 << SIS_DIR_IN) | (1 << SIS_DIR_OUT);
 	char host[64], net[64];
 	struct mconn *c;
 	int p;
@@ -359,7 +358,7 @@ static void on_open(struct mailscan *ms, const struct sis_conn *conn)
 		pass_unread(ms, conn);
 		return;
 	}
-	if ((conn->dirs & both) != both) {
+	if (conn->dirs != SIS_DIR_ANY) {
 		ms->n.conns_partial++;
 		logmsg("conn %" PRIu64 ": its capability covers one direction: passed unread (use dir any)",
 		       conn->id);
