@@ -271,13 +271,14 @@ static void op_alert(void *ctx, const struct mail_alert *a)
 	char extack[SIS_EXTACK_MAX], text[SIS_ALERT_MSG_MAX + 1];
 	int len, r;
 
-	len = snprintf(text, sizeof(text), "mailscan %s: %s (%s, conn %" PRIu64 ")",
-		       a->what, a->text, c->desc, c->id);
+	/* The connection says the protocol. */
+	len = snprintf(text, sizeof(text), "mailscan: %s (%s, conn %" PRIu64 ")",
+		       a->text, c->desc, c->id);
 	if (len < 0)
 		return;
 	if ((size_t)len > SIS_ALERT_MSG_MAX)
 		len = SIS_ALERT_MSG_MAX;
-	logmsg("%.*s", len, text);
+	logmsg("alert (%s): %.*s", a->what, len, text);
 	if (a->msg_len)
 		r = sis_alert_attach(c->ms->sc, text, (size_t)len, a->msg,
 				     a->msg_len, extack, sizeof(extack));

@@ -138,7 +138,6 @@ struct mail_conn {
 	bool resp_fetch;		/* the response in progress is an untagged FETCH */
 };
 
-static const char *const proto_names[] = { "smtp", "pop3", "imap" };
 
 static const uint8_t *side_at(const struct side *s, uint64_t off)
 {
@@ -186,12 +185,10 @@ static void vtext(char *text, const char *fmt, va_list ap)
 static void alert_text(struct mail_conn *c, const char *what, const uint8_t *msg,
 		       size_t len, const char *text)
 {
-	char line[TEXT_MAX + 16];
 	struct mail_alert a = {
-		.what = what, .text = line, .msg = msg, .msg_len = msg ? len : 0,
+		.what = what, .text = text, .msg = msg, .msg_len = msg ? len : 0,
 	};
 
-	snprintf(line, sizeof(line), "%s: %s", proto_names[c->proto], text);
 	c->ops->alert(c->ctx, &a);
 }
 
