@@ -138,7 +138,6 @@ struct mail_conn {
 	bool resp_fetch;		/* the response in progress is an untagged FETCH */
 };
 
-
 static const uint8_t *side_at(const struct side *s, uint64_t off)
 {
 	static const uint8_t none[1];
