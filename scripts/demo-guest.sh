@@ -86,7 +86,7 @@ tail -n 1 /run/sis-demo-codered.out | jq -M '{attack, held_now: .held,
 kill "$codered_pid" "$dnsmasq_pid" 2>/dev/null || true
 
 say "The e-mail virus scanner (paper 5.2): an infected attachment replaced in flight"
-mkdir -p /run/sis-demo-mail/sigs
+mkdir -p /run/sis-demo-mail/sigs /run/sis-demo-mail/alerts
 eicar='X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'
 printf '%s' "$eicar" >/run/sis-demo-mail/eicar.com
 printf '%s:%s:Eicar-Test-Signature\n' \
