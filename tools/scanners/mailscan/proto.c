@@ -1082,10 +1082,12 @@ static bool imap_literal(const struct line *l, bool client, uint64_t *n,
 	while (i && l->p[i - 1] >= '0' && l->p[i - 1] <= '9') {
 		uint64_t d = l->p[--i] - '0';
 
-		if (++digits > 18)
+		/* leading zeros count for nothing: clients read {007} as 7 */
+		if (d && digits >= 18)
 			return false;	/* not a literal any server could send */
 		v += d * scale;
 		scale *= 10;
+		digits++;
 	}
 	if (!digits || !i || l->p[i - 1] != '{')
 		return false;
