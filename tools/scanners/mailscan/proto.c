@@ -70,6 +70,7 @@ enum dot_state {
 	DS_LS_BARE,	/* at a line start after a bare LF */
 	DS_DOT,		/* "." at a line start */
 	DS_DOT_CR,	/* ".\r" at a line start */
+	DS_DOT_CRS,	/* ".\r\r", more CRs maybe, at a line start */
 	DS_MID,		/* in a line */
 	DS_CR,		/* a CR in a line */
 };
@@ -540,6 +541,17 @@ static int dot_scan(struct side *s)
 		case DS_DOT_CR:
 			if (ch == '\n')
 				return 1;
+			if (ch == '\r') {
+				s->dot = DS_DOT_CRS;
+				continue;
+			}
+			break;
+		case DS_DOT_CRS:
+			/* Postfix strips every CR before the LF: its end line */
+			if (ch == '\n')
+				return -1;
+			if (ch == '\r')
+				continue;
 			break;
 		case DS_CR:
 			if (ch == '\n') {
@@ -951,6 +963,17 @@ static bool pop3_multi_step(struct mail_conn *c)
 		return r < 0;
 	s->pos += l.size;
 	s->bare_lf = l.bare_lf;
+	if (l.len > 1 && l.p[0] == '.') {
+		size_t i = 1;
+
+		while (i < l.len && l.p[i] == '\r')
+			i++;
+		if (i == l.len) {
+			/* ".\r\r\n": the end for a client that strips every CR */
+			ambiguous(c, "a multi-line response's \".\" line ends in CRs");
+			return true;
+		}
+	}
 	if (l.len == 1 && l.p[0] == '.') {
 		if (l.bare_lf || prev_bare) {
 			ambiguous(c, "a multi-line response's \".\" line next to a bare LF");
@@ -1059,10 +1082,12 @@ static bool imap_literal(const struct line *l, bool client, uint64_t *n,
 	while (i && l->p[i - 1] >= '0' && l->p[i - 1] <= '9') {
 		uint64_t d = l->p[--i] - '0';
 
-		if (++digits > 18)
+		/* leading zeros count for nothing: clients read {007} as 7 */
+		if (d && digits >= 18)
 			return false;	/* not a literal any server could send */
 		v += d * scale;
 		scale *= 10;
+		digits++;
 	}
 	if (!digits || !i || l->p[i - 1] != '{')
 		return false;

@@ -653,3 +653,52 @@ TAP_SUITE(mailscan_message_bad)
 out:
 	rm_tmpdir(dir);
 }
+
+/* ---- MIME differentials with mail clients ---- */
+
+static enum mail_status probe(struct mail_detect *d, const char *hdr, const char *boundary)
+{
+	struct buf msg = { 0 };
+	struct mail_result r;
+	enum mail_status st;
+
+	buf_printf(&msg, "From: a@x\r\nSubject: t\r\nMIME-Version: 1.0\r\n%s\r\n"
+		   "preamble\r\n--%s\r\nContent-Type: text/plain\r\n\r\nhi\r\n--%s\r\n"
+		   "Content-Type: application/octet-stream\r\n"
+		   "Content-Transfer-Encoding: base64\r\n\r\n", hdr, boundary, boundary);
+	enc_base64(&msg, eicar(), eicar_len(), "\r\n");
+	buf_printf(&msg, "--%s--\r\n", boundary);
+	if (mail_message_scan(d, (const uint8_t *)msg.p, msg.len, &r))
+		abort();
+	st = r.status;
+	tap_diag("%s -> status %d (%s)", hdr, st, r.why);
+	mail_result_free(&r);
+	buf_free(&msg);
+	return st;
+}
+
+TAP_SUITE(mailscan_message_differentials)
+{
+	char *dir = make_tmpdir();
+	struct mail_detect *d = eicar_detector(dir, 1, 0, 1);
+	static const struct { const char *hdr, *b; } cases[] = {
+		{ "Content-Type: multipart/mixed; boundary=\"B\"\r\n", "B" },
+		{ "Content-Type: text/plain\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n", "B" },
+		{ "Content-Type: multipart/mixed; boundary=\"B\"\r\nContent-Type: text/plain\r\n", "B" },
+		{ "Content-Type: multipart/mixed; boundary=\"C\"; boundary=\"B\"\r\n", "B" },
+		{ "Content-Type: multipart/mixed; boundary=\"B\"; boundary=\"C\"\r\n", "B" },
+		{ "Content-Type: multipart/mixed; boundary=B ; x=\"\r\n", "B" },
+		{ "Content-Type: multipart/mixed; boundary*0=B; boundary*1=C\r\n", "BC" },
+		{ "Content-Type: multipart/mixed; boundary=\"B\"\r\nContent-Type: multipart/mixed; boundary=\"C\"\r\n", "C" },
+		{ "Content-Type: multipart/mixed; boundary=\"C\"\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n", "C" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		tap_eq(probe(d, cases[i].hdr, cases[i].b), MAIL_INFECTED, "MD5 list: case %zu", i);
+	mail_detect_free(d);
+	d = eicar_detector(dir, 0, 1, 1);
+	for (size_t i = 0; d && i < ARRAY_SIZE(cases); i++)
+		tap_eq(probe(d, cases[i].hdr, cases[i].b), MAIL_INFECTED, "libclamav: case %zu", i);
+	mail_detect_free(d);
+	rm_tmpdir(dir);
+}

@@ -945,3 +945,108 @@ TAP_SUITE(mailscan_imap_starttls_literals)
 	tap_streq(r.events, "Sm39+20 !truncated", "literal8 held; truncated passes by policy");
 	tap_ok(strstr(r.side[MAIL_SERVER].out, "Subject:") != NULL, "passed");
 }
+
+/* ---- desynchronisations with real receivers ---- */
+
+/*
+ * Postfix's smtp_get() strips every CR before the LF, so ".\r\r\n" ends
+ * DATA there; what follows is read as commands and a second message.
+ */
+TAP_SUITE(mailscan_smtp_dot_cr_cr)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step steps[] = {
+		S("220 mx\r\n"),
+		C("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\n"),
+		S("250 mx\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+		C("Subject: x\r\n\r\nclean\r\n.\r\r\n"
+		  "MAIL FROM:<e@v>\r\nRCPT TO:<b@y>\r\nDATA\r\n"
+		  "Content-Type: application/octet-stream\r\n\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	session(MAIL_SMTP, &cfg, steps, 0);
+	tap_ok(r.over && !strstr(r.side[MAIL_CLIENT].out, "clean"),
+	       "\".\\r\\r\\n\" (the end of DATA for Postfix) is killed: %s", r.events);
+}
+
+/*
+ * Postfix and aiosmtpd strip every trailing CR of a command, Exim every
+ * trailing isspace(): each of these is DATA for them.
+ */
+TAP_SUITE(mailscan_smtp_data_variants)
+{
+	static const char *const verbs[] = { "DATA\r\r\n", "DATA\v\r\n", "DATA\f\r\n" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++) {
+		struct mail_config cfg = cfg_default();
+		const struct step steps[] = {
+			S("220 mx\r\n"),
+			C("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\n"),
+			S("250 mx\r\n250 ok\r\n250 ok\r\n"),
+			C(verbs[i]),
+			S("354 go\r\n"),
+			C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+			S("250 queued\r\n"),
+			END
+		};
+
+		session(MAIL_SMTP, &cfg, steps, 0);
+		tap_ok(r.over || st.messages == 1,
+		       "verb %zu: the message after 354 is scanned or the connection killed "
+		       "(events \"%s\", messages %llu)", i, r.events,
+		       (unsigned long long)st.messages);
+		tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"),
+		       "verb %zu: the server never reads the message unjudged", i);
+	}
+}
+
+/*
+ * Exim reads a command line of more than 16384 bytes as two commands
+ * (smtp_read_command() returns at SMTP_CMD_BUFFER_SIZE and the rest of the
+ * line is the next one): a server reply more than the engine expects.
+ */
+TAP_SUITE(mailscan_smtp_exim_long_line)
+{
+	struct mail_config cfg = cfg_default();
+	static char line[16384 + 16];
+	struct step steps[] = {
+		S("220 mx\r\n"),
+		C("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\n"),
+		S("250 mx\r\n250 ok\r\n250 ok\r\n"),
+		C(line),
+		S("500 unrecognized command\r\n354 go\r\n"),
+		C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		S("250 queued\r\n"),
+		END
+	};
+
+	cfg.max_line = 65536;
+	memset(line, 'X', 16384);
+	memcpy(line + 16384, "DATA\r\n", 7);
+	session(MAIL_SMTP, &cfg, steps, 0);
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"),
+	       "the message after Exim's 354 is not passed unjudged (events \"%s\")",
+	       r.events);
+}
+
+/*
+ * A literal's length with leading zeros: clients read {000...0019} as 19
+ * (imaplib: int(), C clients: strtoul()).
+ */
+TAP_SUITE(mailscan_imap_literal_zeros)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step steps[] = {
+		S("* OK ready\r\n"),
+		C("a1 FETCH 1 BODY[]\r\n"),
+		S("* 1 FETCH (BODY[] {0000000000000000000019}\r\n"
+		  "Subject: b\r\nVIRUS\r\n)\r\na1 OK done\r\n"),
+		END
+	};
+
+	session(MAIL_IMAP, &cfg, steps, 0);
+	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"),
+	       "a 19-byte literal written with leading zeros is scanned or killed "
+	       "(events \"%s\")", r.events);
+}
