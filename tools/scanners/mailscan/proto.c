@@ -52,6 +52,15 @@
 #define MORE_MARGIN	64	/* more than max_message: the end line and some slack */
 #define TEXT_MAX	512	/* an alert's text */
 #define TAG_MAX		64	/* an IMAP tag we remember */
+/*
+ * An SMTP or POP3 client command line, without its line end: RFC 5321 says
+ * 512, servers take more, and Exim reads a line over 16384 bytes as two
+ * commands. Under every server's split point, so that one line is one
+ * command for all of them. AUTH lines (the command and the answers to its
+ * challenges) may be 12288 bytes (RFC 4954).
+ */
+#define CMD_MAX		2048
+#define AUTH_LINE_MAX	12288
 
 enum side_mode {
 	MODE_LINES,	/* commands or replies, line by line */
@@ -270,6 +279,43 @@ ambiguous(struct mail_conn *c, const char *fmt, ...)
 
 /* ---- lines ---- */
 
+/* What servers strip around a command and split its words at (isspace()). */
+static bool is_cmd_space(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f' ||
+	       ch == '\n';
+}
+
+static bool is_space(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* An SMTP or POP3 command's verb: its first word, leading whitespace skipped. */
+static const uint8_t *cmd_verb(const uint8_t *p, size_t len, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < len && is_cmd_space(p[i]))
+		i++;
+	*n = 0;
+	while (i + *n < len && !is_cmd_space(p[i + *n]))
+		(*n)++;
+	return p + i;
+}
+
+/* The longest client command line at p (size bytes so far, maybe partial). */
+static size_t cmd_max(const struct mail_conn *c, const uint8_t *p, size_t size)
+{
+	size_t n;
+	const uint8_t *v = cmd_verb(p, size, &n);
+
+	if (c->auth_cont || (n == 4 && !strncasecmp((const char *)v, "AUTH", 4)) ||
+	    (v + n == p + size && n < 4 && !strncasecmp((const char *)v, "AUTH", n)))
+		return AUTH_LINE_MAX;
+	return CMD_MAX;
+}
+
 /*
  * The line at sd's parse position: 1 when whole, 0 when not yet, -1 when
  * over max_line (the connection then had the protocol-error policy).
@@ -287,6 +333,12 @@ static int line_get(struct mail_conn *c, enum mail_side sd, struct line *l)
 			       sd == MAIL_CLIENT ? "client" : "server", c->cfg.max_line);
 		return -1;
 	}
+	if (sd == MAIL_CLIENT && c->proto != MAIL_IMAP &&
+	    size > cmd_max(c, p, size) + (lf ? 2 : 0)) {
+		/* some server would read it as two commands, or cut it */
+		ambiguous(c, "client command line over %zu bytes", cmd_max(c, p, size));
+		return -1;
+	}
 	if (!lf)
 		return 0;
 	l->off = s->pos;
@@ -297,11 +349,6 @@ static int line_get(struct mail_conn *c, enum mail_side sd, struct line *l)
 	if (!l->bare_lf)
 		l->len--;
 	return 1;
-}
-
-static bool is_space(uint8_t ch)
-{
-	return ch == ' ' || ch == '\t';
 }
 
 /* The length of the word at p (up to a space or the end). */
@@ -319,17 +366,22 @@ static bool word_eq(const uint8_t *p, size_t n, const char *word)
 	return n == strlen(word) && !strncasecmp((const char *)p, word, n);
 }
 
-/* The line's first word is verb; *args says whether anything but spaces follows. */
+/*
+ * The command's verb is verb, read as the most liberal server reads it
+ * (leading and trailing whitespace, CR, VT and FF included, stripped; words
+ * split at any of them); *args says whether anything else follows.
+ */
 static bool verb_is(const struct line *l, const char *verb, bool *args)
 {
-	size_t n = word_len(l->p, l->len);
+	size_t n;
+	const uint8_t *v = cmd_verb(l->p, l->len, &n);
 
-	if (!word_eq(l->p, n, verb))
+	if (!word_eq(v, n, verb))
 		return false;
 	if (args) {
 		*args = false;
-		for (size_t i = n; i < l->len; i++)
-			if (!is_space(l->p[i]))
+		for (const uint8_t *q = v + n; q < l->p + l->len; q++)
+			if (!is_cmd_space(*q))
 				*args = true;
 	}
 	return true;
@@ -724,6 +776,32 @@ static enum cmd_kind smtp_command(const struct line *l)
 	return CMD_OTHER;
 }
 
+/*
+ * The commands a client may send more of before the reply (RFC 2920), on
+ * an exact list: after any other line, DATA, AUTH, EHLO, or one no server
+ * may read the same way as another, the client's bytes wait for the reply.
+ */
+static bool smtp_pipelinable(const struct line *l)
+{
+	static const char *const verbs[] = {
+		"MAIL", "RCPT", "RSET", "NOOP", "VRFY", "EXPN", "HELP",
+	};
+	size_t len = l->len, i = 0, n;
+
+	while (len && is_cmd_space(l->p[len - 1]))
+		len--;
+	while (i < len && is_cmd_space(l->p[i]))
+		i++;
+	for (n = 0; i + n < len && l->p[i + n] != ' '; n++)
+		if (l->p[i + n] < 'A' || (l->p[i + n] > 'Z' && l->p[i + n] < 'a') ||
+		    l->p[i + n] > 'z')
+			return false;
+	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (word_eq(l->p + i, n, verbs[v]))
+			return true;
+	return false;
+}
+
 static bool smtp_client_step(struct mail_conn *c)
 {
 	struct side *s = &c->side[MAIL_CLIENT];
@@ -750,6 +828,7 @@ static bool smtp_client_step(struct mail_conn *c)
 		/* The answer to a 334: its reply is AUTH's, still pending. */
 		c->auth_cont = false;
 		decide_pass(c, MAIL_CLIENT, s->pos);
+		s->mode = MODE_WAIT;
 		return true;
 	}
 	if (verb_is(&l, "BDAT", NULL)) {
@@ -764,7 +843,7 @@ static bool smtp_client_step(struct mail_conn *c)
 		return true;
 	q_push(c, kind);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	if (kind == CMD_DATA || kind == CMD_TLS)
+	if (!smtp_pipelinable(&l))
 		s->mode = MODE_WAIT;	/* what follows depends on the reply */
 	return true;
 }
@@ -841,34 +920,50 @@ static void smtp_reply_done(struct mail_conn *c, int code)
 	enum cmd_kind head = q_head(c);
 	struct side *client = &c->side[MAIL_CLIENT];
 
-	if (head == CMD_AUTH && code == 334) {
-		c->auth_cont = true;
+	if (code == 354 && head != CMD_DATA) {
+		/* the server reads what follows as a message the engine did not see start */
+		ambiguous(c, "354 reply to a command that is not DATA");
 		return;
 	}
-	q_pop(c);
-	if (head == CMD_DATA) {
-		if (code == 354)
-			dotmsg_start(c, MAIL_CLIENT);
-		else
+	if (head == CMD_AUTH) {
+		if (code == 334) {
+			c->auth_cont = true;	/* the client's next line answers it */
 			client->mode = MODE_LINES;
-	} else if (head == CMD_TLS) {
-		if (code == 220)
-			tls_accepted(c, "STARTTLS");
-		else
-			client->mode = MODE_LINES;
+			return;
+		}
+		c->auth_cont = false;
 	}
+	q_pop(c);
+	if (head == CMD_DATA && code == 354)
+		dotmsg_start(c, MAIL_CLIENT);
+	else if (head == CMD_TLS && code == 220)
+		tls_accepted(c, "STARTTLS");
+	else if (!c->qlen && client->mode == MODE_WAIT)
+		client->mode = MODE_LINES;	/* the command waited for is answered */
 }
 
 static bool smtp_server_step(struct mail_conn *c)
 {
+	const struct side *client = &c->side[MAIL_CLIENT];
 	struct side *s = &c->side[MAIL_SERVER];
 	struct line l;
 	int code, r;
 	bool last;
 
-	/* A reply with no command to answer waits: it answers the next one. */
-	if (!c->qlen || s->mode == MODE_DONE)
+	if (s->mode == MODE_DONE)
 		return false;
+	if (!c->qlen) {
+		/*
+		 * A reply with no command to answer: the client would take it
+		 * for the next command's, the server may be in another state.
+		 * Unless the client's bytes not read yet hold that command.
+		 */
+		if (s->pos == s->end ||
+		    (client->mode == MODE_LINES && client->pos < client->end))
+			return false;
+		ambiguous(c, "server reply with no command pending");
+		return true;
+	}
 	r = line_get(c, MAIL_SERVER, &l);
 	if (r <= 0)
 		return r < 0;
@@ -1503,7 +1598,7 @@ static void conn_finish(struct mail_conn *c)
 	struct side *client = &c->side[MAIL_CLIENT];
 
 	if (c->proto == MAIL_SMTP && client->mode == MODE_WAIT &&
-	    client->end > client->decided && c->qlen && q_head(c) == CMD_DATA) {
+	    client->end > client->decided && c->qlen && q_head(c) != CMD_TLS) {
 		side_truncated(c, MAIL_CLIENT, false);
 		if (c->over)
 			return;
