@@ -1031,8 +1031,10 @@ static bool pop3_client_step(struct mail_conn *c)
 		return r < 0;
 	s->pos += l.size;
 	if (c->auth_cont) {
+		/* the answer to a challenge: AUTH is still pending */
 		c->auth_cont = false;
 		decide_pass(c, MAIL_CLIENT, s->pos);
+		s->mode = MODE_WAIT;
 		return true;
 	}
 	kind = pop3_command(&l);
@@ -1040,8 +1042,8 @@ static bool pop3_client_step(struct mail_conn *c)
 		return true;
 	q_push(c, kind);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	if (kind == CMD_TLS)
-		s->mode = MODE_WAIT;
+	if (kind == CMD_TLS || kind == CMD_AUTH)
+		s->mode = MODE_WAIT;	/* the next line may answer a challenge */
 	return true;
 }
 
@@ -1119,10 +1121,15 @@ static bool pop3_server_step(struct mail_conn *c)
 	s->bare_lf = l.bare_lf;
 	ok = l.len >= 3 && !memcmp(l.p, "+OK", 3);
 	err = l.len >= 1 && l.p[0] == '-';
-	if (head == CMD_AUTH && !ok && l.len >= 1 && l.p[0] == '+') {
-		c->auth_cont = true;	/* a challenge: AUTH stays pending */
-		decide_pass(c, MAIL_SERVER, s->pos);
-		return true;
+	if (head == CMD_AUTH) {
+		if (!ok && l.len >= 1 && l.p[0] == '+') {
+			c->auth_cont = true;	/* a challenge: AUTH stays pending */
+			c->side[MAIL_CLIENT].mode = MODE_LINES;
+			decide_pass(c, MAIL_SERVER, s->pos);
+			return true;
+		}
+		c->auth_cont = false;
+		c->side[MAIL_CLIENT].mode = MODE_LINES;
 	}
 	if (!ok && !err && (head == CMD_MESSAGE || head == CMD_MULTI || head == CMD_CAPA)) {
 		ambiguous(c, "neither +OK nor -ERR to a multi-line command");
