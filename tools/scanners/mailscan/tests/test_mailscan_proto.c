@@ -1052,3 +1052,191 @@ TAP_SUITE(mailscan_imap_literal_zeros)
 	       "a 19-byte literal written with leading zeros is scanned or killed "
 	       "(events \"%s\")", r.events);
 }
+
+/*
+ * A line no server list foresees may still be DATA for some server: the
+ * client's bytes after it wait for its reply, and a 354 to it is killed.
+ */
+TAP_SUITE(mailscan_smtp_unknown_waits)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step odd[] = {
+		S("220 mx\r\n"),
+		C("EHLO me\r\n"),
+		S("250 mx\r\n"),
+		C("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\xa0\r\n"
+		  "Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		S("250 ok\r\n250 ok\r\n"),
+		S("354 go\r\n"),
+		END
+	};
+	static const struct step refused[] = {
+		S("220 mx\r\n"),
+		C("EHLO me\r\nXDATA\r\nNOOP\r\n"),
+		S("250 mx\r\n"),
+		S("500 what\r\n"),
+		S("250 ok\r\n"),
+		END
+	};
+	static const struct step after_dot[] = {
+		S("220 mx\r\n"),
+		C("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\n"),
+		S("250 mx\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+		C("Subject: x\r\n\r\nclean\r\n.\r\nSubject: y\r\n\r\nVIRUS\r\n.\r\n"),
+		S("354 more\r\n"),
+		END
+	};
+	static const struct step verbs[] = {
+		S("220 mx\r\n"),
+		C("  \tdata\f\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nclean\r\n.\r\n"),
+		S("250 queued\r\n"),
+		END
+	};
+
+	session(MAIL_SMTP, &cfg, odd, 0);
+	tap_ok(strstr(r.events, "!ambiguous K") != NULL && !st.messages,
+	       "a 354 to a line the engine does not know: killed (%s)", r.events);
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "what followed it never passed");
+
+	session(MAIL_SMTP, &cfg, refused, 0);
+	tap_streq(r.events, "", "refused: no alert");
+	tap_streq(r.side[MAIL_CLIENT].out, r.side[MAIL_CLIENT].given, "the commands all pass");
+	session(MAIL_SMTP, &cfg, refused, 0);
+	session(MAIL_SMTP, &cfg, (const struct step[]){
+		S("220 mx\r\n"), C("EHLO me\r\nXDATA\r\nNOOP\r\n"), S("250 mx\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "EHLO me\r\nXDATA\r\n",
+		  "the bytes after an unknown line wait for its reply");
+
+	session(MAIL_SMTP, &cfg, after_dot, 0);
+	tap_ok(r.over && strstr(r.events, "!ambiguous"),
+	       "a 354 to the end of a message is killed: %s", r.events);
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "the second message never passed");
+
+	session(MAIL_SMTP, &cfg, verbs, 0);
+	tap_eq(st.messages, 1, "leading whitespace and a trailing FF: still DATA");
+	tap_streq(r.events, "Cm10+4160", "held as a message");
+	same_bytewise("smtp unknown refused", MAIL_SMTP, &cfg, refused);
+}
+
+/* AUTH ends a pipelined group (RFC 4954); only a 334 asks for a line. */
+TAP_SUITE(mailscan_smtp_auth_waits)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step pipelined[] = {
+		S("220 mx\r\n"),
+		C("AUTH PLAIN AGEAYg==\r\nMAIL FROM:<a@x>\r\n"),
+		S("235 ok\r\n"),
+		S("250 ok\r\n"),
+		END
+	};
+	static const struct step refused[] = {
+		S("220 mx\r\n"),
+		C("AUTH LOGIN\r\n"),
+		S("334 VXNlcm5hbWU6\r\n"),
+		C("dXNlcg==\r\n"),
+		S("535 no\r\n"),
+		C("DATA\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	static const struct step unanswered[] = {
+		S("220 mx\r\n"),
+		C("AUTH LOGIN\r\n"),
+		S("334 VXNlcm5hbWU6\r\n"),
+		S("535 too slow\r\n"),	/* before the client answered */
+		C("DATA\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	session(MAIL_SMTP, &cfg, unanswered, 0);
+	tap_eq(st.messages, 1, "a 535 ends the challenge: the next line is a command");
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "and its message scanned");
+	session(MAIL_SMTP, &cfg, (const struct step[]){
+		S("220 mx\r\n"), C("AUTH PLAIN AGEAYg==\r\nMAIL FROM:<a@x>\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "AUTH PLAIN AGEAYg==\r\n",
+		  "the bytes after AUTH wait for its reply");
+	session(MAIL_SMTP, &cfg, pipelined, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, r.side[MAIL_CLIENT].given, "then pass");
+	tap_streq(r.events, "", "no alert");
+	session(MAIL_SMTP, &cfg, refused, 0);
+	tap_eq(st.messages, 1, "after a 535 the next line is a command: DATA, then a message");
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "scanned, the part replaced");
+	same_bytewise("smtp auth refused", MAIL_SMTP, &cfg, refused);
+}
+
+/* Command lines over 2048 bytes are killed whatever --bad-input says. */
+TAP_SUITE(mailscan_command_line_limit)
+{
+	struct mail_config cfg = cfg_default();
+	static char smtp_ok[2048 + 16], smtp_long[2049 + 16], pop3_long[2049 + 16];
+	static char auth_ok[12288 + 16], auth_long[12289 + 16];
+	struct step smtp[] = { S("220 mx\r\n"), C(smtp_ok), S("250 ok\r\n"), END };
+	struct step smtp2[] = { S("220 mx\r\n"), C(smtp_long), END };
+	struct step pop3[] = { S("+OK ready\r\n"), C(pop3_long), END };
+	struct step auth[] = { S("220 mx\r\n"), C("AUTH GSSAPI\r\n"), S("334 \r\n"),
+			       C(auth_ok), S("235 ok\r\n"), END };
+	struct step auth2[] = { S("220 mx\r\n"), C("AUTH GSSAPI\r\n"), S("334 \r\n"),
+				C(auth_long), END };
+
+	cfg.max_line = 65536;
+	cfg.bad = MAIL_BAD_PASS;
+	memcpy(smtp_ok, "NOOP ", 5);
+	memset(smtp_ok + 5, 'x', 2048 - 5);
+	memcpy(smtp_ok + 2048, "\r\n", 3);
+	memcpy(smtp_long, "NOOP ", 5);
+	memset(smtp_long + 5, 'x', 2049 - 5);
+	memcpy(smtp_long + 2049, "\r\n", 3);
+	memcpy(pop3_long, "NOOP ", 5);
+	memset(pop3_long + 5, 'x', 2049 - 5);
+	memcpy(pop3_long + 2049, "\r\n", 3);
+	memset(auth_ok, 'A', 12288);
+	memcpy(auth_ok + 12288, "\r\n", 3);
+	memset(auth_long, 'A', 12289);
+	memcpy(auth_long + 12289, "\r\n", 3);
+
+	session(MAIL_SMTP, &cfg, smtp, 0);
+	tap_streq(r.events, "", "2048 bytes: a command");
+	tap_streq(r.side[MAIL_CLIENT].out, smtp_ok, "passed");
+	session(MAIL_SMTP, &cfg, smtp2, 0);
+	tap_streq(r.events, "!ambiguous K", "2049 bytes: killed, policy pass or not");
+	tap_eq(st.protocol_errors, 1, "counted");
+	tap_streq(r.side[MAIL_CLIENT].out, "", "nothing of it passed");
+	session(MAIL_SMTP, &cfg, smtp2, 7);
+	tap_streq(r.events, "!ambiguous K", "in pieces too");
+	session(MAIL_POP3, &cfg, pop3, 0);
+	tap_streq(r.events, "!ambiguous K", "POP3 as SMTP");
+	session(MAIL_SMTP, &cfg, auth, 0);
+	tap_streq(r.events, "", "an answer to 334 may be 12288 bytes");
+	session(MAIL_SMTP, &cfg, auth2, 0);
+	tap_streq(r.events, "!ambiguous K", "not more");
+}
+
+/* POP3 AUTH: the client waits for the challenge, a refusal ends them. */
+TAP_SUITE(mailscan_pop3_auth)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step refused[] = {
+		S("+OK ready\r\n"),
+		C("AUTH PLAIN\r\n"),
+		S("+ \r\n"),
+		C("AGEAYg==\r\n"),
+		S("-ERR no\r\n"),
+		C("RETR 1\r\n"),
+		S("+OK\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	session(MAIL_POP3, &cfg, (const struct step[]){
+		S("+OK ready\r\n"), C("AUTH PLAIN\r\nRETR 1\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "AUTH PLAIN\r\n", "the bytes after AUTH wait");
+	session(MAIL_POP3, &cfg, refused, 0);
+	tap_eq(st.messages, 1, "after -ERR, RETR is a command and its message scanned");
+	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"), "edited");
+	same_bytewise("pop3 auth refused", MAIL_POP3, &cfg, refused);
+}
