@@ -52,6 +52,7 @@
 #define MORE_MARGIN	64	/* more than max_message: the end line and some slack */
 #define TEXT_MAX	512	/* an alert's text */
 #define TAG_MAX		64	/* an IMAP tag we remember */
+#define WHOLE_MAX	32	/* IMAP FETCH commands for whole messages we remember */
 /*
  * An SMTP or POP3 client command line, without its line end: RFC 5321 says
  * 512, servers take more, and Exim reads a line over 16384 bytes as two
@@ -146,6 +147,11 @@ struct mail_conn {
 	char wait_tag[TAG_MAX];		/* whose tagged response ends the wait */
 	uint64_t wait_lit;		/* the synchronizing literal's length */
 	bool resp_fetch;		/* the response in progress is an untagged FETCH */
+	bool client_fetch;		/* the command in progress is FETCH or UID FETCH */
+	/* the tags of FETCH commands for whole messages not answered yet */
+	char whole_tags[WHOLE_MAX][TAG_MAX];
+	unsigned int nwhole;
+	bool whole_always;		/* more than WHOLE_MAX: for the rest of the connection */
 };
 
 static const uint8_t *side_at(const struct side *s, uint64_t off)
@@ -1164,18 +1170,25 @@ static bool pop3_server_step(struct mail_conn *c)
 
 /* ---- IMAP ---- */
 
+/* The longest server literal: clients read the length into 32 bits. */
+#define LITERAL_MAX	0x7fffffffULL
+
 /*
  * Whether the line ends in a literal: "{N}", "~{N}", or for the client
- * "{N+}" (LITERAL+, *nonsync). *lbrace is where it starts.
+ * "{N+}" (LITERAL+, *nonsync). *lbrace is where it starts. 1: a literal,
+ * 0: none, -1: a server literal longer than clients can read (19
+ * significant digits or more, or over 2^31-1), which they read each their
+ * own way.
  */
-static bool imap_literal(const struct line *l, bool client, uint64_t *n,
-			 bool *nonsync, size_t *lbrace)
+static int imap_literal(const struct line *l, bool client, uint64_t *n,
+			bool *nonsync, size_t *lbrace)
 {
 	size_t i = l->len, digits = 0;
 	uint64_t v = 0, scale = 1;
+	bool big = false;
 
 	if (!i || l->p[--i] != '}')
-		return false;
+		return 0;
 	*nonsync = false;
 	if (client && i && l->p[i - 1] == '+') {
 		*nonsync = true;
@@ -1186,16 +1199,19 @@ static bool imap_literal(const struct line *l, bool client, uint64_t *n,
 
 		/* leading zeros count for nothing: clients read {007} as 7 */
 		if (d && digits >= 18)
-			return false;	/* not a literal any server could send */
-		v += d * scale;
+			big = true;
+		else
+			v += d * scale;
 		scale *= 10;
 		digits++;
 	}
 	if (!digits || !i || l->p[i - 1] != '{')
-		return false;
+		return 0;
+	if (big || (!client && v > LITERAL_MAX))
+		return client ? 0 : -1;	/* the client's: not one any server takes */
 	*lbrace = i - 1;
 	*n = v;
-	return true;
+	return 1;
 }
 
 /* The tag (first word) of a line, copied NUL-terminated. */
@@ -1229,6 +1245,65 @@ static const uint8_t *imap_word(const struct line *l, int n, size_t *len)
 			return l->p + l->len;
 		}
 	}
+}
+
+/*
+ * Whether a FETCH command's line asks for a whole message: BODY[],
+ * BODY.PEEK[], BINARY[], BINARY.PEEK[] (without a partial <...>) or
+ * RFC822, as an item of its own.
+ */
+static bool imap_asks_whole(const struct line *l)
+{
+	static const char *const items[] = {
+		"BODY[]", "BODY.PEEK[]", "BINARY[]", "BINARY.PEEK[]", "RFC822",
+	};
+	size_t i = 0;
+
+	while (i < l->len) {
+		size_t n = 0;
+
+		while (i + n < l->len && l->p[i + n] != ' ' && l->p[i + n] != '(' &&
+		       l->p[i + n] != ')')
+			n++;
+		for (size_t k = 0; k < sizeof(items) / sizeof(items[0]); k++)
+			if (word_eq(l->p + i, n, items[k]))
+				return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+/* The client's FETCH with tag asks for a whole message: remembered until answered. */
+static void imap_whole_add(struct mail_conn *c, const char *tag)
+{
+	for (unsigned int i = 0; i < c->nwhole; i++)
+		if (!strcmp(c->whole_tags[i], tag))
+			return;
+	if (c->nwhole == WHOLE_MAX) {
+		c->whole_always = true;
+		return;
+	}
+	memcpy(c->whole_tags[c->nwhole++], tag, TAG_MAX);
+}
+
+/* The tagged response to tag: its FETCH is answered. */
+static void imap_whole_done(struct mail_conn *c, const char *tag)
+{
+	for (unsigned int i = 0; i < c->nwhole; i++) {
+		if (strcmp(c->whole_tags[i], tag))
+			continue;
+		memcpy(c->whole_tags[i], c->whole_tags[--c->nwhole], TAG_MAX);
+		return;
+	}
+}
+
+/*
+ * While a FETCH for a whole message is outstanding, the server names its
+ * items as it likes: every FETCH literal is then scanned as a message.
+ */
+static bool imap_whole_pending(const struct mail_conn *c)
+{
+	return c->nwhole || c->whole_always;
 }
 
 static void imap_literal_start(struct mail_conn *c, enum mail_side sd, uint64_t n)
@@ -1277,6 +1352,12 @@ static bool imap_client_step(struct mail_conn *c)
 	if (!s->cont) {
 		imap_tag(&l, c->client_tag);
 		w = imap_word(&l, 1, &wlen);
+		c->client_fetch = word_eq(w, wlen, "FETCH");
+		if (word_eq(w, wlen, "UID")) {
+			w = imap_word(&l, 2, &wlen);
+			c->client_fetch = word_eq(w, wlen, "FETCH");
+			w = imap_word(&l, 1, &wlen);
+		}
 		if (word_eq(w, wlen, "STARTTLS") || word_eq(w, wlen, "COMPRESS")) {
 			if (!tls_asked(c))
 				return true;
@@ -1287,8 +1368,10 @@ static bool imap_client_step(struct mail_conn *c)
 			return true;
 		}
 	}
+	if (c->client_fetch && imap_asks_whole(&l))
+		imap_whole_add(c, c->client_tag);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	s->cont = imap_literal(&l, true, &n, &nonsync, &lbrace);
+	s->cont = imap_literal(&l, true, &n, &nonsync, &lbrace) > 0;
 	if (!s->cont)
 		return true;
 	if (nonsync) {
@@ -1401,6 +1484,10 @@ static void imap_response_start(struct mail_conn *c, const struct line *l)
 	c->resp_fetch = l->p[0] == '*' && word_eq(w, wlen, "FETCH");
 	if (c->cfg.tls == MAIL_TLS_STRIP)
 		imap_capabilities(c, l);
+	if (l->p[0] != '*' && l->p[0] != '+') {
+		imap_tag(l, tag);
+		imap_whole_done(c, tag);
+	}
 	if (c->over || c->imap_wait == IW_NONE)
 		return;
 	if (l->p[0] == '+') {
@@ -1432,7 +1519,7 @@ static bool imap_server_step(struct mail_conn *c)
 	bool nonsync;
 	struct line l;
 	uint64_t n;
-	int r;
+	int r, lit;
 
 	switch (s->mode) {
 	case MODE_LITERAL:
@@ -1457,12 +1544,27 @@ static bool imap_server_step(struct mail_conn *c)
 	if (c->over)
 		return true;
 	decide_pass(c, MAIL_SERVER, s->pos);
-	s->cont = imap_literal(&l, false, &n, &nonsync, &lbrace);
+	lit = imap_literal(&l, false, &n, &nonsync, &lbrace);
+	if (lit < 0) {
+		ambiguous(c, "server literal longer than clients read");
+		return true;
+	}
+	s->cont = lit;
 	if (!s->cont) {
 		c->resp_fetch = false;
 		return true;
 	}
-	if (!c->resp_fetch || !imap_item_is_message(&l, lbrace)) {
+	if (!c->resp_fetch) {
+		imap_literal_start(c, MAIL_SERVER, n);
+		return true;
+	}
+	if (!imap_whole_pending(c) && !imap_item_is_message(&l, lbrace)) {
+		if (n > c->cfg.max_message) {
+			/* as big as no message we scan: it may be one under another name */
+			ambiguous(c, "FETCH literal of %llu bytes over --max-message",
+				  (unsigned long long)n);
+			return true;
+		}
 		imap_literal_start(c, MAIL_SERVER, n);
 		return true;
 	}
