@@ -852,10 +852,12 @@ static const struct step imap_session[] = {
 	S("+ go\r\n"),
 	C("user {8+}\r\npassword\r\n"),
 	S("a2 OK [CAPABILITY IMAP4rev1 STARTTLS] logged in\r\n"),
-	C("a3 SELECT INBOX\r\na4 FETCH 1:3 (BODY[] BODY[HEADER] BODY[]<0>)\r\n"),
-	S("* 1 FETCH (BODY[] {13}\r\nSubject: a\r\n BODY[HEADER] {7}\r\nVIRUS\r\n"
-	  " BODY[]<0> {7}\r\nVIRUS\r\n)\r\n"),
-	S("* 2 FETCH (UID 7 RFC822 {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
+	C("a3 SELECT INBOX\r\na4 FETCH 1 BODY[]\r\n"),
+	S("* 1 FETCH (BODY[] {13}\r\nSubject: a\r\n)\r\na4 OK done\r\n"),
+	C("a5 FETCH 2 (BODY[HEADER] BODY[]<0>)\r\n"),
+	S("* 2 FETCH (BODY[HEADER] {7}\r\nVIRUS\r\n BODY[]<0> {7}\r\nVIRUS\r\n)\r\n"
+	  "a5 OK done\r\n"),
+	S("* 3 FETCH (UID 7 RFC822 {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
 	END
 };
 
@@ -864,7 +866,7 @@ TAP_SUITE(mailscan_imap_session)
 	struct mail_config cfg = cfg_default();
 
 	session(MAIL_IMAP, &cfg, imap_session, 0);
-	tap_streq(r.events, "Sm203+13 Sm297+19 !infected K",
+	tap_streq(r.events, "Sm203+13 Sm334+19 !infected K",
 		  "BODY[] and RFC822 are held and scanned; infected kills");
 	tap_eq(st.messages, 2, "two whole messages scanned");
 	tap_streq(r.scanned, "Subject: b\r\nVIRUS\r\n", "the literal is the message");
