@@ -1242,3 +1242,84 @@ TAP_SUITE(mailscan_pop3_auth)
 	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"), "edited");
 	same_bytewise("pop3 auth refused", MAIL_POP3, &cfg, refused);
 }
+
+/* The server names its FETCH items: the client's command says what is a message. */
+TAP_SUITE(mailscan_imap_fetch_labels)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step relabelled[] = {
+		S("* OK ready\r\n"),
+		C("a1 UID FETCH 7 (FLAGS BODY.PEEK[])\r\n"),
+		S("* 1 FETCH (UID 7 FLAGS () BODY[TEXT] {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
+		S("a1 OK done\r\n"),
+		END
+	};
+	static const struct step answered[] = {
+		S("* OK ready\r\n"),
+		C("a1 FETCH 1 RFC822\r\n"),
+		S("* 1 FETCH (RFC822 {13}\r\nSubject: a\r\n)\r\na1 OK done\r\n"),
+		C("a2 FETCH 1 (BODY[1] BINARY[]<0.10>)\r\n"),
+		S("* 1 FETCH (BODY[1] {7}\r\nVIRUS\r\n BINARY[]<0> {7}\r\nVIRUS\r\n)\r\n"
+		  "a2 OK done\r\n"),
+		END
+	};
+	static const struct step others[] = {
+		S("* OK ready\r\n"),
+		C("a1 FETCH 1 BINARY.PEEK[]\r\na2 FETCH 2 BODY[1]\r\n"),
+		S("* 1 FETCH (BODY[1] {7}\r\nVIRUS\r\n)\r\na2 OK done\r\n"),
+		END
+	};
+
+	session(MAIL_IMAP, &cfg, relabelled, 0);
+	tap_streq(r.events, "Sm55+19 !infected K",
+		  "BODY.PEEK[] asked, BODY[TEXT] answered: scanned as a message");
+	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"), "never read unjudged");
+
+	session(MAIL_IMAP, &cfg, answered, 0);
+	tap_eq(st.messages, 1, "after the tagged reply, sections asked for pass unread");
+	tap_streq(r.events, "Sm36+13", "RFC822 held; no alert");
+	tap_streq(r.side[MAIL_SERVER].out, r.side[MAIL_SERVER].given, "all passed");
+	same_bytewise("imap answered", MAIL_IMAP, &cfg, answered);
+
+	session(MAIL_IMAP, &cfg, others, 0);
+	tap_streq(r.events, "Sm36+7 !infected K",
+		  "another command's tagged reply does not end the whole fetch");
+}
+
+/* Literal lengths clients cannot read alike, and FETCH literals too big to be scanned. */
+TAP_SUITE(mailscan_imap_literal_lengths)
+{
+	static const char *const killed[] = {
+		"* 1 FETCH (BODY[1] {1000000000000000000}\r\n",
+		"* LIST () \"/\" {1000000000000000000}\r\n",
+		"* LIST () \"/\" {2147483648}\r\n",
+		"* 1 FETCH (BODY[1] {0002147483648}\r\n",
+		"* 1 FETCH (BODY[1] {4097}\r\n",
+	};
+	struct mail_config cfg = cfg_default();
+	const struct step fine[] = {
+		S("* OK ready\r\n"),
+		C("a1 LIST \"\" *\r\n"),
+		S("* LIST () \"/\" {2147483647}\r\nINBOX"),
+		END
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(killed); i++) {
+		const struct step steps[] = {
+			S("* OK ready\r\n"),
+			C("a1 FETCH 1 BODY[1]\r\n"),
+			S(killed[i]),
+			END
+		};
+
+		cfg.bad = MAIL_BAD_PASS;
+		session(MAIL_IMAP, &cfg, steps, 0);
+		tap_streq(r.events, "!ambiguous K", "killed, whatever the policy: %s", killed[i]);
+		tap_eq(st.protocol_errors, 1, "counted");
+	}
+	cfg.bad = MAIL_BAD_KILL;
+
+	session(MAIL_IMAP, &cfg, fine, 0);
+	tap_streq(r.events, "", "2^31-1 outside a FETCH: a literal passed unread");
+	tap_ok(strstr(r.side[MAIL_SERVER].out, "INBOX") != NULL, "passed");
+}
