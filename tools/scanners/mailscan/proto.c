@@ -10,34 +10,53 @@
  * the bytes in question, and killing where receivers differ:
  *
  * SMTP. Commands end at LF (a CR before it is dropped), as Postfix and
- * most servers accept. Replies answer commands in order (PIPELINING);
- * replies with no command to answer wait, since the client will read them
- * as the answer to its next command. The client's bytes after DATA (or
- * STARTTLS) wait for the reply. A message ends at CRLF "." CRLF only; a
- * "." line that touches a bare LF (LF ".", or "." LF) is read differently
- * by different servers (SMTP smuggling), so the connection is killed.
+ * most servers accept; their verbs are read as the most liberal server
+ * reads them (leading and trailing whitespace, CR, VT and FF too, stripped).
+ * A command line over CMD_MAX bytes (AUTH_LINE_MAX for AUTH) is killed:
+ * Exim reads a long one as two commands. Replies answer commands in order
+ * (PIPELINING); a reply with no command pending, or a 354 to anything but
+ * DATA, is killed (the server is not where the engine is). The client's
+ * bytes after any command not on the RFC 2920 list of those that may be
+ * pipelined (MAIL, RCPT, RSET, NOOP, VRFY, EXPN, HELP: so after DATA,
+ * AUTH, STARTTLS, EHLO and any line the engine does not know) wait for
+ * its reply. A message ends at CRLF "." CRLF only; a "." line that
+ * touches a bare LF (LF ".", or "." LF) is read differently by different
+ * servers (SMTP smuggling), so the connection is killed.
  * A multi-line reply whose lines disagree on the code is killed too (some
  * clients take the first line's code, some the last). The reply to AUTH
- * may be 334: the client's next line is then its answer, not a command.
+ * may be 334: the client's next line is then its answer, not a command;
+ * any other reply ends AUTH.
  *
- * POP3. The same line rules; responses answer commands in order (RFC 2449
- * PIPELINING). +OK (as a prefix, as clients test it) and "-" decide; a
- * response to a command that may be multi-line (RETR, TOP, CAPA, LIST and
- * UIDL without argument, AUTH without argument) that is neither is
- * killed. The "." line of a multi-line response must be CRLF-delimited on
+ * POP3. The same line rules (and command line limit); responses answer
+ * commands in order (RFC 2449 PIPELINING); a response with no command
+ * pending waits, since the client reads it as its next command's. The
+ * client's bytes after AUTH and STLS wait for the response. +OK (as a
+ * prefix, as clients test it) and "-" decide; a response to a command
+ * that may be multi-line (RETR, TOP, CAPA, LIST and UIDL without
+ * argument, AUTH without argument) that is neither is killed. The "." line of a multi-line response must be CRLF-delimited on
  * both sides, or the connection is killed.
  *
  * IMAP. Lines end at CRLF; the server's bare LF is killed (a client might
  * not end the line there, and so read a literal the engine did not see).
  * Literals ({N}, ~{N}; the client's {N+}) are followed by count. A
  * client's synchronizing literal waits for the server's "+" (the literal
- * follows) or the command's tagged response (it does not).
+ * follows) or the command's tagged response (it does not). A server
+ * literal whose length clients cannot all read alike (19 significant
+ * digits or more, over 2^31-1) is killed, and so is a FETCH literal over
+ * max_message that is not scanned. Which FETCH literals are messages: the
+ * server names the items, so while a FETCH or UID FETCH that asked for a
+ * whole message (BODY[], BODY.PEEK[], BINARY[], BINARY.PEEK[], RFC822) is
+ * outstanding (up to its tagged response), every FETCH literal is scanned
+ * as a message; otherwise those the server labels BODY[], BINARY[] or
+ * RFC822.
  *
  * Left unscanned by design: IMAP partial fetches (BODY[]<0>) and sections
- * (BODY[1], BODY[TEXT], BODY[HEADER], RFC822.TEXT, BINARY[1], ...), whose
- * pieces a client may put together; IMAP APPEND literals (client to
- * server); a message sent as an IMAP quoted string; anything after
- * STARTTLS, STLS or COMPRESS when they are allowed.
+ * (BODY[1], BODY[TEXT], BODY[HEADER], RFC822.TEXT, BINARY[1], ...) when no
+ * FETCH for a whole message is outstanding, whose pieces a client may put
+ * together; IMAP literals of FETCH responses the client did not ask for
+ * (unsolicited, before its command was seen) labelled as sections; IMAP
+ * APPEND literals (client to server); a message sent as an IMAP quoted
+ * string; anything after STARTTLS, STLS or COMPRESS when they are allowed.
  */
 #include <errno.h>
 #include <stdarg.h>
