@@ -10,34 +10,53 @@
  * the bytes in question, and killing where receivers differ:
  *
  * SMTP. Commands end at LF (a CR before it is dropped), as Postfix and
- * most servers accept. Replies answer commands in order (PIPELINING);
- * replies with no command to answer wait, since the client will read them
- * as the answer to its next command. The client's bytes after DATA (or
- * STARTTLS) wait for the reply. A message ends at CRLF "." CRLF only; a
- * "." line that touches a bare LF (LF ".", or "." LF) is read differently
- * by different servers (SMTP smuggling), so the connection is killed.
+ * most servers accept; their verbs are read as the most liberal server
+ * reads them (leading and trailing whitespace, CR, VT and FF too, stripped).
+ * A command line over CMD_MAX bytes (AUTH_LINE_MAX for AUTH) is killed:
+ * Exim reads a long one as two commands. Replies answer commands in order
+ * (PIPELINING); a reply with no command pending, or a 354 to anything but
+ * DATA, is killed (the server is not where the engine is). The client's
+ * bytes after any command not on the RFC 2920 list of those that may be
+ * pipelined (MAIL, RCPT, RSET, NOOP, VRFY, EXPN, HELP: so after DATA,
+ * AUTH, STARTTLS, EHLO and any line the engine does not know) wait for
+ * its reply. A message ends at CRLF "." CRLF only; a "." line that
+ * touches a bare LF (LF ".", or "." LF) is read differently by different
+ * servers (SMTP smuggling), so the connection is killed.
  * A multi-line reply whose lines disagree on the code is killed too (some
  * clients take the first line's code, some the last). The reply to AUTH
- * may be 334: the client's next line is then its answer, not a command.
+ * may be 334: the client's next line is then its answer, not a command;
+ * any other reply ends AUTH.
  *
- * POP3. The same line rules; responses answer commands in order (RFC 2449
- * PIPELINING). +OK (as a prefix, as clients test it) and "-" decide; a
- * response to a command that may be multi-line (RETR, TOP, CAPA, LIST and
- * UIDL without argument, AUTH without argument) that is neither is
- * killed. The "." line of a multi-line response must be CRLF-delimited on
+ * POP3. The same line rules (and command line limit); responses answer
+ * commands in order (RFC 2449 PIPELINING); a response with no command
+ * pending waits, since the client reads it as its next command's. The
+ * client's bytes after AUTH and STLS wait for the response. +OK (as a
+ * prefix, as clients test it) and "-" decide; a response to a command
+ * that may be multi-line (RETR, TOP, CAPA, LIST and UIDL without
+ * argument, AUTH without argument) that is neither is killed. The "." line of a multi-line response must be CRLF-delimited on
  * both sides, or the connection is killed.
  *
  * IMAP. Lines end at CRLF; the server's bare LF is killed (a client might
  * not end the line there, and so read a literal the engine did not see).
  * Literals ({N}, ~{N}; the client's {N+}) are followed by count. A
  * client's synchronizing literal waits for the server's "+" (the literal
- * follows) or the command's tagged response (it does not).
+ * follows) or the command's tagged response (it does not). A server
+ * literal whose length clients cannot all read alike (19 significant
+ * digits or more, over 2^31-1) is killed, and so is a FETCH literal over
+ * max_message that is not scanned. Which FETCH literals are messages: the
+ * server names the items, so while a FETCH or UID FETCH that asked for a
+ * whole message (BODY[], BODY.PEEK[], BINARY[], BINARY.PEEK[], RFC822) is
+ * outstanding (up to its tagged response), every FETCH literal is scanned
+ * as a message; otherwise those the server labels BODY[], BINARY[] or
+ * RFC822.
  *
  * Left unscanned by design: IMAP partial fetches (BODY[]<0>) and sections
- * (BODY[1], BODY[TEXT], BODY[HEADER], RFC822.TEXT, BINARY[1], ...), whose
- * pieces a client may put together; IMAP APPEND literals (client to
- * server); a message sent as an IMAP quoted string; anything after
- * STARTTLS, STLS or COMPRESS when they are allowed.
+ * (BODY[1], BODY[TEXT], BODY[HEADER], RFC822.TEXT, BINARY[1], ...) when no
+ * FETCH for a whole message is outstanding, whose pieces a client may put
+ * together; IMAP literals of FETCH responses the client did not ask for
+ * (unsolicited, before its command was seen) labelled as sections; IMAP
+ * APPEND literals (client to server); a message sent as an IMAP quoted
+ * string; anything after STARTTLS, STLS or COMPRESS when they are allowed.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -52,6 +71,16 @@
 #define MORE_MARGIN	64	/* more than max_message: the end line and some slack */
 #define TEXT_MAX	512	/* an alert's text */
 #define TAG_MAX		64	/* an IMAP tag we remember */
+#define WHOLE_MAX	32	/* IMAP FETCH commands for whole messages we remember */
+/*
+ * An SMTP or POP3 client command line, without its line end: RFC 5321 says
+ * 512, servers take more, and Exim reads a line over 16384 bytes as two
+ * commands. Under every server's split point, so that one line is one
+ * command for all of them. AUTH lines (the command and the answers to its
+ * challenges) may be 12288 bytes (RFC 4954).
+ */
+#define CMD_MAX		2048
+#define AUTH_LINE_MAX	12288
 
 enum side_mode {
 	MODE_LINES,	/* commands or replies, line by line */
@@ -137,6 +166,11 @@ struct mail_conn {
 	char wait_tag[TAG_MAX];		/* whose tagged response ends the wait */
 	uint64_t wait_lit;		/* the synchronizing literal's length */
 	bool resp_fetch;		/* the response in progress is an untagged FETCH */
+	bool client_fetch;		/* the command in progress is FETCH or UID FETCH */
+	/* the tags of FETCH commands for whole messages not answered yet */
+	char whole_tags[WHOLE_MAX][TAG_MAX];
+	unsigned int nwhole;
+	bool whole_always;		/* more than WHOLE_MAX: for the rest of the connection */
 };
 
 static const uint8_t *side_at(const struct side *s, uint64_t off)
@@ -270,6 +304,43 @@ ambiguous(struct mail_conn *c, const char *fmt, ...)
 
 /* ---- lines ---- */
 
+/* What servers strip around a command and split its words at (isspace()). */
+static bool is_cmd_space(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' || ch == '\f' ||
+	       ch == '\n';
+}
+
+static bool is_space(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+/* An SMTP or POP3 command's verb: its first word, leading whitespace skipped. */
+static const uint8_t *cmd_verb(const uint8_t *p, size_t len, size_t *n)
+{
+	size_t i = 0;
+
+	while (i < len && is_cmd_space(p[i]))
+		i++;
+	*n = 0;
+	while (i + *n < len && !is_cmd_space(p[i + *n]))
+		(*n)++;
+	return p + i;
+}
+
+/* The longest client command line at p (size bytes so far, maybe partial). */
+static size_t cmd_max(const struct mail_conn *c, const uint8_t *p, size_t size)
+{
+	size_t n;
+	const uint8_t *v = cmd_verb(p, size, &n);
+
+	if (c->auth_cont || (n == 4 && !strncasecmp((const char *)v, "AUTH", 4)) ||
+	    (v + n == p + size && n < 4 && !strncasecmp((const char *)v, "AUTH", n)))
+		return AUTH_LINE_MAX;
+	return CMD_MAX;
+}
+
 /*
  * The line at sd's parse position: 1 when whole, 0 when not yet, -1 when
  * over max_line (the connection then had the protocol-error policy).
@@ -287,6 +358,12 @@ static int line_get(struct mail_conn *c, enum mail_side sd, struct line *l)
 			       sd == MAIL_CLIENT ? "client" : "server", c->cfg.max_line);
 		return -1;
 	}
+	if (sd == MAIL_CLIENT && c->proto != MAIL_IMAP &&
+	    size > cmd_max(c, p, size) + (lf ? 2 : 0)) {
+		/* some server would read it as two commands, or cut it */
+		ambiguous(c, "client command line over %zu bytes", cmd_max(c, p, size));
+		return -1;
+	}
 	if (!lf)
 		return 0;
 	l->off = s->pos;
@@ -297,11 +374,6 @@ static int line_get(struct mail_conn *c, enum mail_side sd, struct line *l)
 	if (!l->bare_lf)
 		l->len--;
 	return 1;
-}
-
-static bool is_space(uint8_t ch)
-{
-	return ch == ' ' || ch == '\t';
 }
 
 /* The length of the word at p (up to a space or the end). */
@@ -319,17 +391,22 @@ static bool word_eq(const uint8_t *p, size_t n, const char *word)
 	return n == strlen(word) && !strncasecmp((const char *)p, word, n);
 }
 
-/* The line's first word is verb; *args says whether anything but spaces follows. */
+/*
+ * The command's verb is verb, read as the most liberal server reads it
+ * (leading and trailing whitespace, CR, VT and FF included, stripped; words
+ * split at any of them); *args says whether anything else follows.
+ */
 static bool verb_is(const struct line *l, const char *verb, bool *args)
 {
-	size_t n = word_len(l->p, l->len);
+	size_t n;
+	const uint8_t *v = cmd_verb(l->p, l->len, &n);
 
-	if (!word_eq(l->p, n, verb))
+	if (!word_eq(v, n, verb))
 		return false;
 	if (args) {
 		*args = false;
-		for (size_t i = n; i < l->len; i++)
-			if (!is_space(l->p[i]))
+		for (const uint8_t *q = v + n; q < l->p + l->len; q++)
+			if (!is_cmd_space(*q))
 				*args = true;
 	}
 	return true;
@@ -724,6 +801,32 @@ static enum cmd_kind smtp_command(const struct line *l)
 	return CMD_OTHER;
 }
 
+/*
+ * The commands a client may send more of before the reply (RFC 2920), on
+ * an exact list: after any other line, DATA, AUTH, EHLO, or one no server
+ * may read the same way as another, the client's bytes wait for the reply.
+ */
+static bool smtp_pipelinable(const struct line *l)
+{
+	static const char *const verbs[] = {
+		"MAIL", "RCPT", "RSET", "NOOP", "VRFY", "EXPN", "HELP",
+	};
+	size_t len = l->len, i = 0, n;
+
+	while (len && is_cmd_space(l->p[len - 1]))
+		len--;
+	while (i < len && is_cmd_space(l->p[i]))
+		i++;
+	for (n = 0; i + n < len && l->p[i + n] != ' '; n++)
+		if (l->p[i + n] < 'A' || (l->p[i + n] > 'Z' && l->p[i + n] < 'a') ||
+		    l->p[i + n] > 'z')
+			return false;
+	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (word_eq(l->p + i, n, verbs[v]))
+			return true;
+	return false;
+}
+
 static bool smtp_client_step(struct mail_conn *c)
 {
 	struct side *s = &c->side[MAIL_CLIENT];
@@ -750,6 +853,7 @@ static bool smtp_client_step(struct mail_conn *c)
 		/* The answer to a 334: its reply is AUTH's, still pending. */
 		c->auth_cont = false;
 		decide_pass(c, MAIL_CLIENT, s->pos);
+		s->mode = MODE_WAIT;
 		return true;
 	}
 	if (verb_is(&l, "BDAT", NULL)) {
@@ -764,7 +868,7 @@ static bool smtp_client_step(struct mail_conn *c)
 		return true;
 	q_push(c, kind);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	if (kind == CMD_DATA || kind == CMD_TLS)
+	if (!smtp_pipelinable(&l))
 		s->mode = MODE_WAIT;	/* what follows depends on the reply */
 	return true;
 }
@@ -841,34 +945,50 @@ static void smtp_reply_done(struct mail_conn *c, int code)
 	enum cmd_kind head = q_head(c);
 	struct side *client = &c->side[MAIL_CLIENT];
 
-	if (head == CMD_AUTH && code == 334) {
-		c->auth_cont = true;
+	if (code == 354 && head != CMD_DATA) {
+		/* the server reads what follows as a message the engine did not see start */
+		ambiguous(c, "354 reply to a command that is not DATA");
 		return;
 	}
-	q_pop(c);
-	if (head == CMD_DATA) {
-		if (code == 354)
-			dotmsg_start(c, MAIL_CLIENT);
-		else
+	if (head == CMD_AUTH) {
+		if (code == 334) {
+			c->auth_cont = true;	/* the client's next line answers it */
 			client->mode = MODE_LINES;
-	} else if (head == CMD_TLS) {
-		if (code == 220)
-			tls_accepted(c, "STARTTLS");
-		else
-			client->mode = MODE_LINES;
+			return;
+		}
+		c->auth_cont = false;
 	}
+	q_pop(c);
+	if (head == CMD_DATA && code == 354)
+		dotmsg_start(c, MAIL_CLIENT);
+	else if (head == CMD_TLS && code == 220)
+		tls_accepted(c, "STARTTLS");
+	else if (!c->qlen && client->mode == MODE_WAIT)
+		client->mode = MODE_LINES;	/* the command waited for is answered */
 }
 
 static bool smtp_server_step(struct mail_conn *c)
 {
+	const struct side *client = &c->side[MAIL_CLIENT];
 	struct side *s = &c->side[MAIL_SERVER];
 	struct line l;
 	int code, r;
 	bool last;
 
-	/* A reply with no command to answer waits: it answers the next one. */
-	if (!c->qlen || s->mode == MODE_DONE)
+	if (s->mode == MODE_DONE)
 		return false;
+	if (!c->qlen) {
+		/*
+		 * A reply with no command to answer: the client would take it
+		 * for the next command's, the server may be in another state.
+		 * Unless the client's bytes not read yet hold that command.
+		 */
+		if (s->pos == s->end ||
+		    (client->mode == MODE_LINES && client->pos < client->end))
+			return false;
+		ambiguous(c, "server reply with no command pending");
+		return true;
+	}
 	r = line_get(c, MAIL_SERVER, &l);
 	if (r <= 0)
 		return r < 0;
@@ -936,8 +1056,10 @@ static bool pop3_client_step(struct mail_conn *c)
 		return r < 0;
 	s->pos += l.size;
 	if (c->auth_cont) {
+		/* the answer to a challenge: AUTH is still pending */
 		c->auth_cont = false;
 		decide_pass(c, MAIL_CLIENT, s->pos);
+		s->mode = MODE_WAIT;
 		return true;
 	}
 	kind = pop3_command(&l);
@@ -945,8 +1067,8 @@ static bool pop3_client_step(struct mail_conn *c)
 		return true;
 	q_push(c, kind);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	if (kind == CMD_TLS)
-		s->mode = MODE_WAIT;
+	if (kind == CMD_TLS || kind == CMD_AUTH)
+		s->mode = MODE_WAIT;	/* the next line may answer a challenge */
 	return true;
 }
 
@@ -1024,10 +1146,15 @@ static bool pop3_server_step(struct mail_conn *c)
 	s->bare_lf = l.bare_lf;
 	ok = l.len >= 3 && !memcmp(l.p, "+OK", 3);
 	err = l.len >= 1 && l.p[0] == '-';
-	if (head == CMD_AUTH && !ok && l.len >= 1 && l.p[0] == '+') {
-		c->auth_cont = true;	/* a challenge: AUTH stays pending */
-		decide_pass(c, MAIL_SERVER, s->pos);
-		return true;
+	if (head == CMD_AUTH) {
+		if (!ok && l.len >= 1 && l.p[0] == '+') {
+			c->auth_cont = true;	/* a challenge: AUTH stays pending */
+			c->side[MAIL_CLIENT].mode = MODE_LINES;
+			decide_pass(c, MAIL_SERVER, s->pos);
+			return true;
+		}
+		c->auth_cont = false;
+		c->side[MAIL_CLIENT].mode = MODE_LINES;
 	}
 	if (!ok && !err && (head == CMD_MESSAGE || head == CMD_MULTI || head == CMD_CAPA)) {
 		ambiguous(c, "neither +OK nor -ERR to a multi-line command");
@@ -1062,18 +1189,25 @@ static bool pop3_server_step(struct mail_conn *c)
 
 /* ---- IMAP ---- */
 
+/* The longest server literal: clients read the length into 32 bits. */
+#define LITERAL_MAX	0x7fffffffULL
+
 /*
  * Whether the line ends in a literal: "{N}", "~{N}", or for the client
- * "{N+}" (LITERAL+, *nonsync). *lbrace is where it starts.
+ * "{N+}" (LITERAL+, *nonsync). *lbrace is where it starts. 1: a literal,
+ * 0: none, -1: a server literal longer than clients can read (19
+ * significant digits or more, or over 2^31-1), which they read each their
+ * own way.
  */
-static bool imap_literal(const struct line *l, bool client, uint64_t *n,
-			 bool *nonsync, size_t *lbrace)
+static int imap_literal(const struct line *l, bool client, uint64_t *n,
+			bool *nonsync, size_t *lbrace)
 {
 	size_t i = l->len, digits = 0;
 	uint64_t v = 0, scale = 1;
+	bool big = false;
 
 	if (!i || l->p[--i] != '}')
-		return false;
+		return 0;
 	*nonsync = false;
 	if (client && i && l->p[i - 1] == '+') {
 		*nonsync = true;
@@ -1084,16 +1218,19 @@ static bool imap_literal(const struct line *l, bool client, uint64_t *n,
 
 		/* leading zeros count for nothing: clients read {007} as 7 */
 		if (d && digits >= 18)
-			return false;	/* not a literal any server could send */
-		v += d * scale;
+			big = true;
+		else
+			v += d * scale;
 		scale *= 10;
 		digits++;
 	}
 	if (!digits || !i || l->p[i - 1] != '{')
-		return false;
+		return 0;
+	if (big || (!client && v > LITERAL_MAX))
+		return client ? 0 : -1;	/* the client's: not one any server takes */
 	*lbrace = i - 1;
 	*n = v;
-	return true;
+	return 1;
 }
 
 /* The tag (first word) of a line, copied NUL-terminated. */
@@ -1127,6 +1264,65 @@ static const uint8_t *imap_word(const struct line *l, int n, size_t *len)
 			return l->p + l->len;
 		}
 	}
+}
+
+/*
+ * Whether a FETCH command's line asks for a whole message: BODY[],
+ * BODY.PEEK[], BINARY[], BINARY.PEEK[] (without a partial <...>) or
+ * RFC822, as an item of its own.
+ */
+static bool imap_asks_whole(const struct line *l)
+{
+	static const char *const items[] = {
+		"BODY[]", "BODY.PEEK[]", "BINARY[]", "BINARY.PEEK[]", "RFC822",
+	};
+	size_t i = 0;
+
+	while (i < l->len) {
+		size_t n = 0;
+
+		while (i + n < l->len && l->p[i + n] != ' ' && l->p[i + n] != '(' &&
+		       l->p[i + n] != ')')
+			n++;
+		for (size_t k = 0; k < sizeof(items) / sizeof(items[0]); k++)
+			if (word_eq(l->p + i, n, items[k]))
+				return true;
+		i += n + 1;
+	}
+	return false;
+}
+
+/* The client's FETCH with tag asks for a whole message: remembered until answered. */
+static void imap_whole_add(struct mail_conn *c, const char *tag)
+{
+	for (unsigned int i = 0; i < c->nwhole; i++)
+		if (!strcmp(c->whole_tags[i], tag))
+			return;
+	if (c->nwhole == WHOLE_MAX) {
+		c->whole_always = true;
+		return;
+	}
+	memcpy(c->whole_tags[c->nwhole++], tag, TAG_MAX);
+}
+
+/* The tagged response to tag: its FETCH is answered. */
+static void imap_whole_done(struct mail_conn *c, const char *tag)
+{
+	for (unsigned int i = 0; i < c->nwhole; i++) {
+		if (strcmp(c->whole_tags[i], tag))
+			continue;
+		memcpy(c->whole_tags[i], c->whole_tags[--c->nwhole], TAG_MAX);
+		return;
+	}
+}
+
+/*
+ * While a FETCH for a whole message is outstanding, the server names its
+ * items as it likes: every FETCH literal is then scanned as a message.
+ */
+static bool imap_whole_pending(const struct mail_conn *c)
+{
+	return c->nwhole || c->whole_always;
 }
 
 static void imap_literal_start(struct mail_conn *c, enum mail_side sd, uint64_t n)
@@ -1175,6 +1371,12 @@ static bool imap_client_step(struct mail_conn *c)
 	if (!s->cont) {
 		imap_tag(&l, c->client_tag);
 		w = imap_word(&l, 1, &wlen);
+		c->client_fetch = word_eq(w, wlen, "FETCH");
+		if (word_eq(w, wlen, "UID")) {
+			w = imap_word(&l, 2, &wlen);
+			c->client_fetch = word_eq(w, wlen, "FETCH");
+			w = imap_word(&l, 1, &wlen);
+		}
 		if (word_eq(w, wlen, "STARTTLS") || word_eq(w, wlen, "COMPRESS")) {
 			if (!tls_asked(c))
 				return true;
@@ -1185,8 +1387,10 @@ static bool imap_client_step(struct mail_conn *c)
 			return true;
 		}
 	}
+	if (c->client_fetch && imap_asks_whole(&l))
+		imap_whole_add(c, c->client_tag);
 	decide_pass(c, MAIL_CLIENT, s->pos);
-	s->cont = imap_literal(&l, true, &n, &nonsync, &lbrace);
+	s->cont = imap_literal(&l, true, &n, &nonsync, &lbrace) > 0;
 	if (!s->cont)
 		return true;
 	if (nonsync) {
@@ -1299,6 +1503,10 @@ static void imap_response_start(struct mail_conn *c, const struct line *l)
 	c->resp_fetch = l->p[0] == '*' && word_eq(w, wlen, "FETCH");
 	if (c->cfg.tls == MAIL_TLS_STRIP)
 		imap_capabilities(c, l);
+	if (l->p[0] != '*' && l->p[0] != '+') {
+		imap_tag(l, tag);
+		imap_whole_done(c, tag);
+	}
 	if (c->over || c->imap_wait == IW_NONE)
 		return;
 	if (l->p[0] == '+') {
@@ -1330,7 +1538,7 @@ static bool imap_server_step(struct mail_conn *c)
 	bool nonsync;
 	struct line l;
 	uint64_t n;
-	int r;
+	int r, lit;
 
 	switch (s->mode) {
 	case MODE_LITERAL:
@@ -1355,12 +1563,27 @@ static bool imap_server_step(struct mail_conn *c)
 	if (c->over)
 		return true;
 	decide_pass(c, MAIL_SERVER, s->pos);
-	s->cont = imap_literal(&l, false, &n, &nonsync, &lbrace);
+	lit = imap_literal(&l, false, &n, &nonsync, &lbrace);
+	if (lit < 0) {
+		ambiguous(c, "server literal longer than clients read");
+		return true;
+	}
+	s->cont = lit;
 	if (!s->cont) {
 		c->resp_fetch = false;
 		return true;
 	}
-	if (!c->resp_fetch || !imap_item_is_message(&l, lbrace)) {
+	if (!c->resp_fetch) {
+		imap_literal_start(c, MAIL_SERVER, n);
+		return true;
+	}
+	if (!imap_whole_pending(c) && !imap_item_is_message(&l, lbrace)) {
+		if (n > c->cfg.max_message) {
+			/* as big as no message we scan: it may be one under another name */
+			ambiguous(c, "FETCH literal of %llu bytes over --max-message",
+				  (unsigned long long)n);
+			return true;
+		}
 		imap_literal_start(c, MAIL_SERVER, n);
 		return true;
 	}
@@ -1503,7 +1726,7 @@ static void conn_finish(struct mail_conn *c)
 	struct side *client = &c->side[MAIL_CLIENT];
 
 	if (c->proto == MAIL_SMTP && client->mode == MODE_WAIT &&
-	    client->end > client->decided && c->qlen && q_head(c) == CMD_DATA) {
+	    client->end > client->decided && c->qlen && q_head(c) != CMD_TLS) {
 		side_truncated(c, MAIL_CLIENT, false);
 		if (c->over)
 			return;

@@ -442,9 +442,9 @@ TAP_SUITE(mailscan_smtp_pipelining_waits)
 	};
 	static const struct step unasked[] = {
 		S("220 mx\r\n"),
-		S("354 early\r\n"),	/* answers HELO, as the client reads it */
+		S("354 early\r\n"),	/* the client reads it as HELO's answer */
 		C("HELO me\r\n"),
-		S("250 mx\r\n"),	/* answers DATA: not 354, no message */
+		S("250 mx\r\n"),
 		C("DATA\r\nQUIT\r\n"),
 		END
 	};
@@ -465,8 +465,10 @@ TAP_SUITE(mailscan_smtp_pipelining_waits)
 	tap_eq(r.scanned_len, 0, "empty");
 
 	session(MAIL_SMTP, &cfg, unasked, 0);
-	tap_streq(r.events, "", "an early reply answers the next command: no message");
-	tap_streq(r.side[MAIL_CLIENT].out, "HELO me\r\nDATA\r\nQUIT\r\n", "QUIT is a command");
+	tap_streq(r.events, "!ambiguous K",
+		  "a reply with no command pending: client and server disagree, killed");
+	tap_streq(r.side[MAIL_SERVER].out, "220 mx\r\n", "the client never reads it");
+	tap_eq(st.protocol_errors, 1, "counted");
 	same_bytewise("smtp early", MAIL_SMTP, &cfg, early);
 	same_bytewise("smtp refused", MAIL_SMTP, &cfg, refused);
 	same_bytewise("smtp unasked", MAIL_SMTP, &cfg, unasked);
@@ -850,10 +852,12 @@ static const struct step imap_session[] = {
 	S("+ go\r\n"),
 	C("user {8+}\r\npassword\r\n"),
 	S("a2 OK [CAPABILITY IMAP4rev1 STARTTLS] logged in\r\n"),
-	C("a3 SELECT INBOX\r\na4 FETCH 1:3 (BODY[] BODY[HEADER] BODY[]<0>)\r\n"),
-	S("* 1 FETCH (BODY[] {13}\r\nSubject: a\r\n BODY[HEADER] {7}\r\nVIRUS\r\n"
-	  " BODY[]<0> {7}\r\nVIRUS\r\n)\r\n"),
-	S("* 2 FETCH (UID 7 RFC822 {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
+	C("a3 SELECT INBOX\r\na4 FETCH 1 BODY[]\r\n"),
+	S("* 1 FETCH (BODY[] {13}\r\nSubject: a\r\n)\r\na4 OK done\r\n"),
+	C("a5 FETCH 2 (BODY[HEADER] BODY[]<0>)\r\n"),
+	S("* 2 FETCH (BODY[HEADER] {7}\r\nVIRUS\r\n BODY[]<0> {7}\r\nVIRUS\r\n)\r\n"
+	  "a5 OK done\r\n"),
+	S("* 3 FETCH (UID 7 RFC822 {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
 	END
 };
 
@@ -862,7 +866,7 @@ TAP_SUITE(mailscan_imap_session)
 	struct mail_config cfg = cfg_default();
 
 	session(MAIL_IMAP, &cfg, imap_session, 0);
-	tap_streq(r.events, "Sm203+13 Sm297+19 !infected K",
+	tap_streq(r.events, "Sm203+13 Sm334+19 !infected K",
 		  "BODY[] and RFC822 are held and scanned; infected kills");
 	tap_eq(st.messages, 2, "two whole messages scanned");
 	tap_streq(r.scanned, "Subject: b\r\nVIRUS\r\n", "the literal is the message");
@@ -1049,4 +1053,273 @@ TAP_SUITE(mailscan_imap_literal_zeros)
 	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"),
 	       "a 19-byte literal written with leading zeros is scanned or killed "
 	       "(events \"%s\")", r.events);
+}
+
+/*
+ * A line no server list foresees may still be DATA for some server: the
+ * client's bytes after it wait for its reply, and a 354 to it is killed.
+ */
+TAP_SUITE(mailscan_smtp_unknown_waits)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step odd[] = {
+		S("220 mx\r\n"),
+		C("EHLO me\r\n"),
+		S("250 mx\r\n"),
+		C("MAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\xa0\r\n"
+		  "Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		S("250 ok\r\n250 ok\r\n"),
+		S("354 go\r\n"),
+		END
+	};
+	static const struct step refused[] = {
+		S("220 mx\r\n"),
+		C("EHLO me\r\nXDATA\r\nNOOP\r\n"),
+		S("250 mx\r\n"),
+		S("500 what\r\n"),
+		S("250 ok\r\n"),
+		END
+	};
+	static const struct step after_dot[] = {
+		S("220 mx\r\n"),
+		C("HELO me\r\nMAIL FROM:<a@x>\r\nRCPT TO:<b@y>\r\nDATA\r\n"),
+		S("250 mx\r\n250 ok\r\n250 ok\r\n354 go\r\n"),
+		C("Subject: x\r\n\r\nclean\r\n.\r\nSubject: y\r\n\r\nVIRUS\r\n.\r\n"),
+		S("354 more\r\n"),
+		END
+	};
+	static const struct step verbs[] = {
+		S("220 mx\r\n"),
+		C("  \tdata\f\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nclean\r\n.\r\n"),
+		S("250 queued\r\n"),
+		END
+	};
+
+	session(MAIL_SMTP, &cfg, odd, 0);
+	tap_ok(strstr(r.events, "!ambiguous K") != NULL && !st.messages,
+	       "a 354 to a line the engine does not know: killed (%s)", r.events);
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "what followed it never passed");
+
+	session(MAIL_SMTP, &cfg, refused, 0);
+	tap_streq(r.events, "", "refused: no alert");
+	tap_streq(r.side[MAIL_CLIENT].out, r.side[MAIL_CLIENT].given, "the commands all pass");
+	session(MAIL_SMTP, &cfg, refused, 0);
+	session(MAIL_SMTP, &cfg, (const struct step[]){
+		S("220 mx\r\n"), C("EHLO me\r\nXDATA\r\nNOOP\r\n"), S("250 mx\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "EHLO me\r\nXDATA\r\n",
+		  "the bytes after an unknown line wait for its reply");
+
+	session(MAIL_SMTP, &cfg, after_dot, 0);
+	tap_ok(r.over && strstr(r.events, "!ambiguous"),
+	       "a 354 to the end of a message is killed: %s", r.events);
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "the second message never passed");
+
+	session(MAIL_SMTP, &cfg, verbs, 0);
+	tap_eq(st.messages, 1, "leading whitespace and a trailing FF: still DATA");
+	tap_streq(r.events, "Cm10+4160", "held as a message");
+	same_bytewise("smtp unknown refused", MAIL_SMTP, &cfg, refused);
+}
+
+/* AUTH ends a pipelined group (RFC 4954); only a 334 asks for a line. */
+TAP_SUITE(mailscan_smtp_auth_waits)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step pipelined[] = {
+		S("220 mx\r\n"),
+		C("AUTH PLAIN AGEAYg==\r\nMAIL FROM:<a@x>\r\n"),
+		S("235 ok\r\n"),
+		S("250 ok\r\n"),
+		END
+	};
+	static const struct step refused[] = {
+		S("220 mx\r\n"),
+		C("AUTH LOGIN\r\n"),
+		S("334 VXNlcm5hbWU6\r\n"),
+		C("dXNlcg==\r\n"),
+		S("535 no\r\n"),
+		C("DATA\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	static const struct step unanswered[] = {
+		S("220 mx\r\n"),
+		C("AUTH LOGIN\r\n"),
+		S("334 VXNlcm5hbWU6\r\n"),
+		S("535 too slow\r\n"),	/* before the client answered */
+		C("DATA\r\n"),
+		S("354 go\r\n"),
+		C("Subject: x\r\n\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	session(MAIL_SMTP, &cfg, unanswered, 0);
+	tap_eq(st.messages, 1, "a 535 ends the challenge: the next line is a command");
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "and its message scanned");
+	session(MAIL_SMTP, &cfg, (const struct step[]){
+		S("220 mx\r\n"), C("AUTH PLAIN AGEAYg==\r\nMAIL FROM:<a@x>\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "AUTH PLAIN AGEAYg==\r\n",
+		  "the bytes after AUTH wait for its reply");
+	session(MAIL_SMTP, &cfg, pipelined, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, r.side[MAIL_CLIENT].given, "then pass");
+	tap_streq(r.events, "", "no alert");
+	session(MAIL_SMTP, &cfg, refused, 0);
+	tap_eq(st.messages, 1, "after a 535 the next line is a command: DATA, then a message");
+	tap_ok(!strstr(r.side[MAIL_CLIENT].out, "VIRUS"), "scanned, the part replaced");
+	same_bytewise("smtp auth refused", MAIL_SMTP, &cfg, refused);
+}
+
+/* Command lines over 2048 bytes are killed whatever --bad-input says. */
+TAP_SUITE(mailscan_command_line_limit)
+{
+	struct mail_config cfg = cfg_default();
+	static char smtp_ok[2048 + 16], smtp_long[2049 + 16], pop3_long[2049 + 16];
+	static char auth_ok[12288 + 16], auth_long[12289 + 16];
+	struct step smtp[] = { S("220 mx\r\n"), C(smtp_ok), S("250 ok\r\n"), END };
+	struct step smtp2[] = { S("220 mx\r\n"), C(smtp_long), END };
+	struct step pop3[] = { S("+OK ready\r\n"), C(pop3_long), END };
+	struct step auth[] = { S("220 mx\r\n"), C("AUTH GSSAPI\r\n"), S("334 \r\n"),
+			       C(auth_ok), S("235 ok\r\n"), END };
+	struct step auth2[] = { S("220 mx\r\n"), C("AUTH GSSAPI\r\n"), S("334 \r\n"),
+				C(auth_long), END };
+
+	cfg.max_line = 65536;
+	cfg.bad = MAIL_BAD_PASS;
+	memcpy(smtp_ok, "NOOP ", 5);
+	memset(smtp_ok + 5, 'x', 2048 - 5);
+	memcpy(smtp_ok + 2048, "\r\n", 3);
+	memcpy(smtp_long, "NOOP ", 5);
+	memset(smtp_long + 5, 'x', 2049 - 5);
+	memcpy(smtp_long + 2049, "\r\n", 3);
+	memcpy(pop3_long, "NOOP ", 5);
+	memset(pop3_long + 5, 'x', 2049 - 5);
+	memcpy(pop3_long + 2049, "\r\n", 3);
+	memset(auth_ok, 'A', 12288);
+	memcpy(auth_ok + 12288, "\r\n", 3);
+	memset(auth_long, 'A', 12289);
+	memcpy(auth_long + 12289, "\r\n", 3);
+
+	session(MAIL_SMTP, &cfg, smtp, 0);
+	tap_streq(r.events, "", "2048 bytes: a command");
+	tap_streq(r.side[MAIL_CLIENT].out, smtp_ok, "passed");
+	session(MAIL_SMTP, &cfg, smtp2, 0);
+	tap_streq(r.events, "!ambiguous K", "2049 bytes: killed, policy pass or not");
+	tap_eq(st.protocol_errors, 1, "counted");
+	tap_streq(r.side[MAIL_CLIENT].out, "", "nothing of it passed");
+	session(MAIL_SMTP, &cfg, smtp2, 7);
+	tap_streq(r.events, "!ambiguous K", "in pieces too");
+	session(MAIL_POP3, &cfg, pop3, 0);
+	tap_streq(r.events, "!ambiguous K", "POP3 as SMTP");
+	session(MAIL_SMTP, &cfg, auth, 0);
+	tap_streq(r.events, "", "an answer to 334 may be 12288 bytes");
+	session(MAIL_SMTP, &cfg, auth2, 0);
+	tap_streq(r.events, "!ambiguous K", "not more");
+}
+
+/* POP3 AUTH: the client waits for the challenge, a refusal ends them. */
+TAP_SUITE(mailscan_pop3_auth)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step refused[] = {
+		S("+OK ready\r\n"),
+		C("AUTH PLAIN\r\n"),
+		S("+ \r\n"),
+		C("AGEAYg==\r\n"),
+		S("-ERR no\r\n"),
+		C("RETR 1\r\n"),
+		S("+OK\r\nVIRUS\r\n.\r\n"),
+		END
+	};
+
+	session(MAIL_POP3, &cfg, (const struct step[]){
+		S("+OK ready\r\n"), C("AUTH PLAIN\r\nRETR 1\r\n"), END }, 0);
+	tap_streq(r.side[MAIL_CLIENT].out, "AUTH PLAIN\r\n", "the bytes after AUTH wait");
+	session(MAIL_POP3, &cfg, refused, 0);
+	tap_eq(st.messages, 1, "after -ERR, RETR is a command and its message scanned");
+	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"), "edited");
+	same_bytewise("pop3 auth refused", MAIL_POP3, &cfg, refused);
+}
+
+/* The server names its FETCH items: the client's command says what is a message. */
+TAP_SUITE(mailscan_imap_fetch_labels)
+{
+	struct mail_config cfg = cfg_default();
+	static const struct step relabelled[] = {
+		S("* OK ready\r\n"),
+		C("a1 UID FETCH 7 (FLAGS BODY.PEEK[])\r\n"),
+		S("* 1 FETCH (UID 7 FLAGS () BODY[TEXT] {19}\r\nSubject: b\r\nVIRUS\r\n)\r\n"),
+		S("a1 OK done\r\n"),
+		END
+	};
+	static const struct step answered[] = {
+		S("* OK ready\r\n"),
+		C("a1 FETCH 1 RFC822\r\n"),
+		S("* 1 FETCH (RFC822 {13}\r\nSubject: a\r\n)\r\na1 OK done\r\n"),
+		C("a2 FETCH 1 (BODY[1] BINARY[]<0.10>)\r\n"),
+		S("* 1 FETCH (BODY[1] {7}\r\nVIRUS\r\n BINARY[]<0> {7}\r\nVIRUS\r\n)\r\n"
+		  "a2 OK done\r\n"),
+		END
+	};
+	static const struct step others[] = {
+		S("* OK ready\r\n"),
+		C("a1 FETCH 1 BINARY.PEEK[]\r\na2 FETCH 2 BODY[1]\r\n"),
+		S("* 1 FETCH (BODY[1] {7}\r\nVIRUS\r\n)\r\na2 OK done\r\n"),
+		END
+	};
+
+	session(MAIL_IMAP, &cfg, relabelled, 0);
+	tap_streq(r.events, "Sm55+19 !infected K",
+		  "BODY.PEEK[] asked, BODY[TEXT] answered: scanned as a message");
+	tap_ok(!strstr(r.side[MAIL_SERVER].out, "VIRUS"), "never read unjudged");
+
+	session(MAIL_IMAP, &cfg, answered, 0);
+	tap_eq(st.messages, 1, "after the tagged reply, sections asked for pass unread");
+	tap_streq(r.events, "Sm36+13", "RFC822 held; no alert");
+	tap_streq(r.side[MAIL_SERVER].out, r.side[MAIL_SERVER].given, "all passed");
+	same_bytewise("imap answered", MAIL_IMAP, &cfg, answered);
+
+	session(MAIL_IMAP, &cfg, others, 0);
+	tap_streq(r.events, "Sm36+7 !infected K",
+		  "another command's tagged reply does not end the whole fetch");
+}
+
+/* Literal lengths clients cannot read alike, and FETCH literals too big to be scanned. */
+TAP_SUITE(mailscan_imap_literal_lengths)
+{
+	static const char *const killed[] = {
+		"* 1 FETCH (BODY[1] {1000000000000000000}\r\n",
+		"* LIST () \"/\" {1000000000000000000}\r\n",
+		"* LIST () \"/\" {2147483648}\r\n",
+		"* 1 FETCH (BODY[1] {0002147483648}\r\n",
+		"* 1 FETCH (BODY[1] {4097}\r\n",
+	};
+	struct mail_config cfg = cfg_default();
+	const struct step fine[] = {
+		S("* OK ready\r\n"),
+		C("a1 LIST \"\" *\r\n"),
+		S("* LIST () \"/\" {2147483647}\r\nINBOX"),
+		END
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(killed); i++) {
+		const struct step steps[] = {
+			S("* OK ready\r\n"),
+			C("a1 FETCH 1 BODY[1]\r\n"),
+			S(killed[i]),
+			END
+		};
+
+		cfg.bad = MAIL_BAD_PASS;
+		session(MAIL_IMAP, &cfg, steps, 0);
+		tap_streq(r.events, "!ambiguous K", "killed, whatever the policy: %s", killed[i]);
+		tap_eq(st.protocol_errors, 1, "counted");
+	}
+	cfg.bad = MAIL_BAD_KILL;
+
+	session(MAIL_IMAP, &cfg, fine, 0);
+	tap_streq(r.events, "", "2^31-1 outside a FETCH: a literal passed unread");
+	tap_ok(strstr(r.side[MAIL_SERVER].out, "INBOX") != NULL, "passed");
 }
