@@ -773,6 +773,171 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 	return ret;
 }
 
+/* ---- fields that GMime and mail clients read differently ---- */
+
+/*
+ * GMime takes the last of two Content-Type fields and the first of two
+ * boundary parameters; other clients take the first field, or the last
+ * parameter. An entity that repeats one of these fields, or a parameter
+ * of one, is read one way here and maybe another by its recipient: the
+ * message is unparseable, never guessed at.
+ */
+static const char *const single_fields[] = {
+	"Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+};
+#define NSINGLE		(sizeof(single_fields) / sizeof(single_fields[0]))
+#define MAX_PARAMS	128
+
+/* Past a comment (at its '('), nested ones included, or at the end. */
+static const char *skip_comment(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && !--depth)
+			return p + 1;
+	}
+	return p;
+}
+
+/* Past a quoted string (at its '"'), or at the end. */
+static const char *skip_qstring(const char *p)
+{
+	for (p++; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return p;
+}
+
+static const char *skip_cfws(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p != '(')
+			return p;
+		p = skip_comment(p);
+	}
+}
+
+/* Just past the next ';' outside quoted strings and comments, or NULL. */
+static const char *next_param(const char *p)
+{
+	while (*p) {
+		if (*p == '"')
+			p = skip_qstring(p);
+		else if (*p == '(')
+			p = skip_comment(p);
+		else if (*p++ == ';')
+			return p;
+	}
+	return NULL;
+}
+
+struct pname {
+	const char *p;
+	size_t len;
+};
+
+/*
+ * One parameter named twice: the same name (its RFC 2231 charset mark
+ * '*' aside), or a plain name and a section of it (name and name*0).
+ */
+static bool same_param(const struct pname *a, const struct pname *b)
+{
+	const struct pname *sh = a->len <= b->len ? a : b;
+	const struct pname *lo = a->len <= b->len ? b : a;
+
+	if (strncasecmp(a->p, b->p, sh->len))
+		return false;
+	if (a->len == b->len)
+		return true;
+	return !memchr(sh->p, '*', sh->len) && lo->p[sh->len] == '*';
+}
+
+/* A parameter named twice in a field's value: 1 (name set), 0, or -1 (too many). */
+static int repeated_param(const char *v, char *name, size_t size)
+{
+	struct pname seen[MAX_PARAMS];
+	size_t n = 0;
+
+	for (const char *p = next_param(v); p; p = next_param(p)) {
+		struct pname cur;
+
+		p = skip_cfws(p);
+		cur.p = p;
+		while (*p && !strchr("=; \t\r\n(\"", *p))
+			p++;
+		cur.len = p - cur.p;
+		if (cur.len && cur.p[cur.len - 1] == '*')
+			cur.len--;
+		if (!cur.len)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (same_param(&seen[i], &cur)) {
+				snprintf(name, size, "%.*s", (int)cur.len, cur.p);
+				return 1;
+			}
+		}
+		if (n == MAX_PARAMS)
+			return -1;
+		seen[n++] = cur;
+	}
+	return 0;
+}
+
+/* Stop when an object's header block repeats a field or parameter above. */
+static int repeated_fields(struct scan *s, GMimeObject *obj)
+{
+	GMimeHeaderList *hl = obj ? g_mime_object_get_header_list(obj) : NULL;
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+	int count[NSINGLE] = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *v = g_mime_header_get_raw_value(h);
+		char param[64];
+		int ret;
+
+		for (size_t f = 0; name && f < NSINGLE; f++) {
+			if (strcasecmp(name, single_fields[f]))
+				continue;
+			if (count[f]++) {
+				stop(s, MAIL_UNPARSEABLE,
+				     "%s appears twice in one header block: mail "
+				     "clients may read another one than the scanner",
+				     single_fields[f]);
+				return -1;
+			}
+			if (!strcasecmp(name, "Content-Transfer-Encoding") || !v)
+				break;
+			ret = repeated_param(v, param, sizeof(param));
+			if (ret > 0) {
+				stop(s, MAIL_UNPARSEABLE,
+				     "the %s parameter \"%s\" is repeated: mail "
+				     "clients may read another one than the scanner",
+				     single_fields[f], param);
+				return -1;
+			}
+			if (ret < 0) {
+				stop(s, MAIL_UNPARSEABLE, "more than %d parameters in %s",
+				     MAX_PARAMS, single_fields[f]);
+				return -1;
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
 static int walk(struct scan *s, GMimeObject *obj, const struct where *w);
 
 static int walk_multipart(struct scan *s, GMimeMultipart *mp,
@@ -813,6 +978,8 @@ static int walk(struct scan *s, GMimeObject *obj, const struct where *w)
 		stop(s, MAIL_UNPARSEABLE, "more than %d MIME parts", MAIL_MAX_PARTS);
 		return -1;
 	}
+	if (repeated_fields(s, obj))
+		return -1;
 	if (GMIME_IS_MULTIPART(obj))
 		return walk_multipart(s, GMIME_MULTIPART(obj), w);
 	if (GMIME_IS_MESSAGE_PART(obj)) {
@@ -820,6 +987,8 @@ static int walk(struct scan *s, GMimeObject *obj, const struct where *w)
 		struct where in = { .bounds = w->bounds, .owner = m,
 				    .depth = w->depth + 1 };
 
+		if (m && repeated_fields(s, GMIME_OBJECT(m)))
+			return -1;
 		return m ? walk(s, g_mime_message_get_mime_part(m), &in) : 0;
 	}
 	if (GMIME_IS_PART(obj))
@@ -932,7 +1101,8 @@ int mail_message_scan(struct mail_detect *d, const uint8_t *msg, size_t len,
 		goto out;
 	}
 	top.owner = m;
-	walk(&s, g_mime_message_get_mime_part(m), &top);
+	if (!repeated_fields(&s, GMIME_OBJECT(m)))
+		walk(&s, g_mime_message_get_mime_part(m), &top);
 	if (s.err || s.stop)
 		goto out;
 	if (!res->nfindings && mail_detect_raw_scan(d) && scan_raw(&s, m))
