@@ -699,46 +699,42 @@ static size_t match_text(const struct scan *s, size_t off, const char *text,
 
 /*
  * Where in the message is text that GMime gives us only as a string (a
- * preamble or an epilogue)? A preamble starts just past the blank line
- * that ends its multipart's header block (pre_at) and ends at the line
- * end before its first boundary line. An epilogue starts just past a
- * close boundary line of its multipart and ends where the multipart
- * does: at the message's end or before an enclosing boundary line; it
- * must be found at such a place once, or it is not located exactly.
+ * preamble or an epilogue)? Both are looked for at one place only, so
+ * that the search is linear in the message. body is where the
+ * multipart's body starts: just past the blank line that ends its header
+ * block. A preamble starts there and ends at the line end before its
+ * first boundary line. An epilogue starts just past the first close
+ * boundary line after body (where GMime ends the multipart) and ends
+ * where the multipart does: at the message's end or before an enclosing
+ * boundary line. Anything else is not located exactly.
  */
 static int locate_text(const struct scan *s, const char *text, size_t tl,
-		       const struct bound *b, bool preamble, ssize_t pre_at,
+		       const struct bound *b, bool preamble, ssize_t body,
 		       size_t *at, size_t *rawlen)
 {
-	size_t found = 0, n, eol, ls;
+	size_t n, eol, off, ep = 0;
 
+	if (body < 0)
+		return -1;
 	if (preamble) {
-		if (pre_at < 0)
+		n = match_text(s, body, text, tl);
+		eol = n ? eol_at(s, body + n) : 0;
+		if (!eol || !boundary_line(s, body + n + eol, b, false))
 			return -1;
-		n = match_text(s, pre_at, text, tl);
-		eol = n ? eol_at(s, pre_at + n) : 0;
-		if (!eol || !boundary_line(s, pre_at + n + eol, b, false))
-			return -1;
-		*at = pre_at;
+		*at = body;
 		*rawlen = n;
 		return 0;
 	}
-	/* Candidates start a line: just past an LF. */
-	for (size_t off = next_line(s, 0); off < s->len; off = next_line(s, off)) {
-		n = match_text(s, off, text, tl);
-		if (!n || !before_boundary_line(s, off + n, b->up))
-			continue;
-		ls = off - 1;
-		while (ls && s->msg[ls - 1] != '\n')
-			ls--;
-		if (boundary_line(s, ls, b, true) != off)
-			continue;
-		if (found++)
-			return -1;
-		*at = off;
-		*rawlen = n;
-	}
-	return found == 1 ? 0 : -1;
+	for (off = body; off < s->len && !ep; off = next_line(s, off))
+		ep = boundary_line(s, off, b, true);
+	if (!ep || ep >= s->len)
+		return -1;
+	n = match_text(s, ep, text, tl);
+	if (!n || !before_boundary_line(s, ep + n, b->up))
+		return -1;
+	*at = ep;
+	*rawlen = n;
+	return 0;
 }
 
 /* A multipart's preamble or epilogue: checked as text, replaced by BODY. */
@@ -747,7 +743,7 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 {
 	struct hit h = { .by = 0 };
 	size_t tl = text ? strlen(text) : 0, at, rawlen;
-	ssize_t pre_at = -1;	/* where a preamble must start: not known */
+	ssize_t body = -1;	/* where the multipart's body starts: not known */
 	char *type;
 	int ret;
 
@@ -757,10 +753,9 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 	if (ret <= 0)
 		return ret;
 	type = mime_type(obj);
-	if (preamble && !header_block_end(s, w->owner ? GMIME_OBJECT(w->owner) : NULL,
-					  obj, &at))
-		pre_at = at + eol_at(s, at);
-	if (locate_text(s, text, tl, b, preamble, pre_at, &at, &rawlen)) {
+	if (!header_block_end(s, w->owner ? GMIME_OBJECT(w->owner) : NULL, obj, &at))
+		body = at + eol_at(s, at);
+	if (locate_text(s, text, tl, b, preamble, body, &at, &rawlen)) {
 		locate_failed(s, &h, preamble ? "a preamble" : "an epilogue");
 		ret = -1;
 	} else if (add_inject(s, at, MAIL_BLOCK_BODY) || add_cut(s, at, rawlen) ||

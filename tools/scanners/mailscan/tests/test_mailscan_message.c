@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gmime/gmime.h>
 
@@ -750,6 +751,55 @@ TAP_SUITE(mailscan_message_differentials)
 	for (size_t i = 0; d && i < ARRAY_SIZE(cases); i++)
 		tap_eq(probe(d, cases[i].hdr, cases[i].b, why, sizeof(why)), cases[i].want,
 		       "libclamav: case %zu", i);
+	mail_detect_free(d);
+	rm_tmpdir(dir);
+}
+
+/* ---- large messages: every search linear ---- */
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * An infected epilogue after megabytes of repeated lines: an epilogue
+ * looked for at every line start, each match running to the next
+ * mismatch, took time quadratic in the message.
+ */
+TAP_SUITE(mailscan_message_large)
+{
+	char *dir = make_tmpdir();
+	struct mail_detect *d = eicar_detector(dir, 1, 0, 1);
+	static const char *const fill[] = { "a\r\n", "--p--\r\n" };
+
+	for (size_t k = 0; d && k < ARRAY_SIZE(fill); k++) {
+		struct buf t = { 0 }, w = { 0 }, uu = { 0 }, ep = { 0 };
+		char what[64];
+		double t0;
+
+		enc_uu(&uu, "epi.com", eicar(), eicar_len(), "\r\n");
+		while (ep.len < (3u << 20))
+			buf_str(&ep, fill[k]);
+		buf_printf(&t, "%sContent-Type: multipart/mixed; boundary=p\r\n\r\n"
+			   "--p\r\nContent-Type: text/plain\r\n\r\nhi\r\n--p--\r\n%s%s",
+			   HDR, ep.p, uu.p);
+		buf_printf(&w, "%sContent-Type: multipart/mixed; boundary=p\r\n\r\n"
+			   "--p\r\nContent-Type: text/plain\r\n\r\nhi\r\n--p--\r\n%s",
+			   HDR, test_blocks[MAIL_BLOCK_BODY]);
+		snprintf(what, sizeof(what), "a %zu MiB epilogue of \"%.*s\" lines",
+			 t.len >> 20, (int)strlen(fill[k]) - 2, fill[k]);
+		t0 = seconds();
+		expect_replaced(d, what, &t, &w, 1, 1, NULL);
+		tap_ok(seconds() - t0 < 2.0, "%s: scanned in %.2f s", what, seconds() - t0);
+		buf_free(&t);
+		buf_free(&w);
+		buf_free(&uu);
+		buf_free(&ep);
+	}
 	mail_detect_free(d);
 	rm_tmpdir(dir);
 }
