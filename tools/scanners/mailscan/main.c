@@ -32,6 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sis/scanner.h>
@@ -42,6 +45,20 @@
 
 #define MAX_CAPS	8
 #define MAX_PORTS	16
+
+/*
+ * The kernel refuses a whole request past SIS_EDITS_MAX cuts and
+ * injections in a direction (-ENOSPC), other connections' decisions in
+ * it too: a connection that would come this close is killed instead.
+ */
+#define EDITS_LIMIT	(SIS_EDITS_MAX - 16)
+
+/*
+ * A connection with no event for this long lost its end events
+ * (SIS_EVENT_LOST): the bridge ends idle connections long before.
+ */
+#define IDLE_TIMEOUT_DEFAULT	(2 * 3600)
+#define REAP_EVERY		60	/* seconds */
 
 static const char *const proto_names[] = {
 	[MAIL_SMTP] = "smtp", [MAIL_POP3] = "pop3", [MAIL_IMAP] = "imap",
@@ -61,6 +78,8 @@ struct main_counters {
 	uint64_t alerts_bare;	/* sent without the message attached */
 	uint64_t alerts_failed;
 	uint64_t requests_failed;
+	uint64_t edits_killed;	/* killed before SIS_EDITS_MAX edits */
+	uint64_t reaped;	/* idle entries freed: their end events lost */
 };
 
 struct mailscan {
@@ -75,6 +94,9 @@ struct mailscan {
 	struct mconn **buckets;
 	size_t nbuckets;		/* a power of two */
 	size_t nconns;
+	struct mconn *editing;		/* edited during this event: flush after */
+	uint64_t idle_timeout;		/* seconds */
+	uint64_t now;			/* seconds, CLOCK_MONOTONIC */
 };
 
 /* A connection the scanner follows. */
@@ -86,8 +108,10 @@ struct mconn {
 	enum mail_proto proto;
 	uint8_t dir[2];			/* by enum mail_side: SIS_DIR_IN or _OUT */
 	uint64_t decided[2];		/* passed or cut up to here */
+	unsigned int edits[2];		/* cuts and injections sent */
 	bool ended[2];
-	bool finished;			/* killed or passed whole: nothing more to decide */
+	bool finished;			/* killed, passed whole or a request failed: no more requests */
+	uint64_t last_event;		/* seconds, CLOCK_MONOTONIC */
 	char desc[160];			/* "smtp 10.0.0.1:40000 > 10.0.0.2:25" */
 };
 
@@ -113,11 +137,25 @@ static void __attribute__((noreturn)) die(const char *step, int err, const char 
 	exit(1);
 }
 
-/* A failed request is counted and logged; the connection's fate is the kernel's. */
+static uint64_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec;
+}
+
+/*
+ * A failed request is counted and logged, and no more are made for the
+ * connection: the kernel never took it, so the offsets after it would be
+ * wrong. Its fate is the kernel's (the fail policy).
+ */
 static void request_failed(struct mconn *c, const char *what, int r)
 {
 	c->ms->n.requests_failed++;
-	logmsg("conn %" PRIu64 ": %s: %s", c->id, what, strerror(-r));
+	c->finished = true;
+	logmsg("conn %" PRIu64 ": %s: %s: no more requests for it", c->id, what,
+	       strerror(-r));
 }
 
 /* ---- the connection table ---- */
@@ -191,12 +229,14 @@ static void op_pass(void *ctx, enum mail_side side, uint64_t upto)
 	struct mconn *c = ctx;
 	int r;
 
-	if (upto <= c->decided[side])
+	if (c->finished || upto <= c->decided[side])
 		return;
 	r = sis_stream_pass(c->ms->sc, c->id, c->dir[side], c->decided[side],
 			    upto - c->decided[side]);
-	if (r < 0)
+	if (r < 0) {
 		request_failed(c, "pass", r);
+		return;
+	}
 	c->decided[side] = upto;
 }
 
@@ -205,10 +245,69 @@ static void op_pass_all(void *ctx, enum mail_side side)
 	struct mconn *c = ctx;
 	int r;
 
+	if (c->finished)
+		return;
 	r = sis_stream_pass(c->ms->sc, c->id, c->dir[side], c->decided[side],
 			    SIS_PASS_ALL);
 	if (r < 0)
 		request_failed(c, "pass", r);
+}
+
+static void op_kill(void *ctx);
+static void op_alert(void *ctx, const struct mail_alert *a);
+
+/*
+ * Before an edit: false when the connection is finished, or killed here
+ * because the edit would go past EDITS_LIMIT. The first edit of an event
+ * first sends what other connections queued, and the event's end sends
+ * the edits (on_data(), on_end()): a request the kernel refuses then
+ * holds this connection's decisions only.
+ */
+static bool edit_ok(struct mconn *c, enum mail_side side)
+{
+	struct mailscan *ms = c->ms;
+	char text[200];
+	int r;
+
+	if (c->finished)
+		return false;
+	if (c->edits[side] >= EDITS_LIMIT) {
+		struct mail_alert a = { .what = "edits", .text = text };
+
+		snprintf(text, sizeof(text),
+			 "more than %d cuts and injections in the %s's stream: "
+			 "connection killed", EDITS_LIMIT,
+			 side == MAIL_CLIENT ? "client" : "server");
+		ms->n.edits_killed++;
+		op_alert(c, &a);
+		op_kill(c);
+		return false;
+	}
+	if (ms->editing != c) {
+		r = sis_flush(ms->sc);
+		if (r < 0) {
+			ms->n.requests_failed++;
+			logmsg("flush: %s", strerror(-r));
+		}
+		ms->editing = c;
+	}
+	c->edits[side]++;
+	return true;
+}
+
+/* After an event: send the edits it made, alone. */
+static void edits_flush(struct mailscan *ms)
+{
+	int r;
+
+	if (!ms->editing)
+		return;
+	ms->editing = NULL;
+	r = sis_flush(ms->sc);
+	if (r < 0) {
+		ms->n.requests_failed++;
+		logmsg("flush: %s", strerror(-r));
+	}
 }
 
 static void op_cut(void *ctx, enum mail_side side, uint64_t off, uint64_t len)
@@ -217,9 +316,13 @@ static void op_cut(void *ctx, enum mail_side side, uint64_t off, uint64_t len)
 	int r;
 
 	op_pass(ctx, side, off);
+	if (!len || !edit_ok(c, side))
+		return;
 	r = sis_stream_cut(c->ms->sc, c->id, c->dir[side], off, len);
-	if (r < 0)
+	if (r < 0) {
 		request_failed(c, "cut", r);
+		return;
+	}
 	c->decided[side] = off + len;
 	if (verbose)
 		logmsg("conn %" PRIu64 ": cut %s %" PRIu64 "+%" PRIu64, c->id,
@@ -233,10 +336,14 @@ static void op_inject(void *ctx, enum mail_side side, uint64_t off,
 	int r;
 
 	op_pass(ctx, side, off);
+	if (!edit_ok(c, side))
+		return;
 	r = sis_stream_inject(c->ms->sc, c->id, c->dir[side], off,
 			      c->ms->block_id[block]);
-	if (r < 0)
+	if (r < 0) {
 		request_failed(c, "inject", r);
+		return;
+	}
 	if (verbose)
 		logmsg("conn %" PRIu64 ": inject block %u %s at %" PRIu64, c->id,
 		       c->ms->block_id[block],
@@ -248,6 +355,8 @@ static void op_more(void *ctx, enum mail_side side, uint64_t off, uint64_t len)
 	struct mconn *c = ctx;
 	int r;
 
+	if (c->finished)
+		return;
 	r = sis_stream_more(c->ms->sc, c->id, c->dir[side], off, len);
 	if (r < 0)
 		request_failed(c, "more", r);
@@ -258,6 +367,8 @@ static void op_kill(void *ctx)
 	struct mconn *c = ctx;
 	int r;
 
+	if (c->finished)
+		return;
 	r = sis_stream_kill(c->ms->sc, c->id, c->dir[MAIL_CLIENT]);
 	if (r < 0)
 		request_failed(c, "kill", r);
@@ -388,6 +499,7 @@ static void on_open(struct mailscan *ms, const struct sis_conn *conn)
 		logmsg("conn %" PRIu64 ": out of memory: left to the fail policy", conn->id);
 		return;
 	}
+	c->last_event = ms->now;
 	conn_insert(ms, c);
 	if (verbose)
 		logmsg("conn %" PRIu64 ": %s", c->id, c->desc);
@@ -410,7 +522,11 @@ static void on_data(struct mailscan *ms, const struct sis_stream_data *d)
 
 	if (!c)
 		return;		/* not followed, or finished */
-	mail_conn_data(c->engine, side_of(c, d->dir), d->offset, d->data, d->len);
+	c->last_event = ms->now;
+	if (!c->finished)
+		mail_conn_data(c->engine, side_of(c, d->dir), d->offset, d->data,
+			       d->len);
+	edits_flush(ms);
 	conn_check_done(ms, c);
 }
 
@@ -421,6 +537,7 @@ static void on_end(struct mailscan *ms, const struct sis_conn_end *e)
 
 	if (!c)
 		return;
+	c->last_event = ms->now;
 	if (e->dir == SIS_DIR_ANY || side_of(c, e->dir) == MAIL_CLIENT) {
 		c->ended[MAIL_CLIENT] = true;
 		mail_conn_end(c->engine, MAIL_CLIENT, limit);
@@ -431,7 +548,40 @@ static void on_end(struct mailscan *ms, const struct sis_conn_end *e)
 	}
 	if (c->finished)
 		c->ended[0] = c->ended[1] = true;
+	edits_flush(ms);
 	conn_check_done(ms, c);
+}
+
+/*
+ * SIS_EVENT_LOST may have taken a connection's end events: an entry idle
+ * for longer than the bridge keeps an idle connection is freed, with
+ * what it holds. The kernel no longer has the connection.
+ */
+static void reap_idle(struct mailscan *ms)
+{
+	for (size_t i = 0; i < ms->nbuckets; i++) {
+		struct mconn *c = ms->buckets[i], *next;
+
+		for (; c; c = next) {
+			next = c->next;
+			if (ms->now - c->last_event < ms->idle_timeout)
+				continue;
+			ms->n.reaped++;
+			logmsg("conn %" PRIu64 ": %s: no event for %" PRIu64
+			       " s, its end lost: forgotten", c->id, c->desc,
+			       ms->now - c->last_event);
+			conn_free(ms, c);
+		}
+	}
+}
+
+/* The wait for events ends within REAP_EVERY seconds, for reap_idle(). */
+static void set_wait(int fd)
+{
+	struct timeval tv = { .tv_sec = REAP_EVERY };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
+		logmsg("SO_RCVTIMEO: %s", strerror(errno));
 }
 
 /* ---- counters ---- */
@@ -456,10 +606,11 @@ static void print_stats(const struct mailscan *ms)
 	printf("\"tls\":%" PRIu64 ",\"tls_stripped\":%" PRIu64
 	       ",\"chunking_stripped\":%" PRIu64 ",\"protocol_errors\":%" PRIu64
 	       ",\"lost\":%" PRIu64 ",\"alerts\":%" PRIu64 ",\"alerts_bare\":%" PRIu64
-	       ",\"alerts_failed\":%" PRIu64 ",\"requests_failed\":%" PRIu64 "}\n",
+	       ",\"alerts_failed\":%" PRIu64 ",\"requests_failed\":%" PRIu64
+	       ",\"edits_killed\":%" PRIu64 ",\"reaped\":%" PRIu64 "}\n",
 	       s->tls, s->tls_stripped, s->chunking_stripped, s->protocol_errors,
 	       ms->n.lost, ms->n.alerts, ms->n.alerts_bare, ms->n.alerts_failed,
-	       ms->n.requests_failed);
+	       ms->n.requests_failed, ms->n.edits_killed, ms->n.reaped);
 	fflush(stdout);
 }
 
@@ -497,6 +648,8 @@ static void usage(int status)
 		"  --blocks PART,HEADERS,BODY,SPACE\n"
 		"                             the stream injections registered for the\n"
 		"                             notices (1,2,3,4: sis-mailscan-caps)\n"
+		"  --idle-timeout SEC         forget a connection with no event for SEC\n"
+		"                             seconds: its end events were lost (7200)\n"
 		"  -v, --verbose              log every connection and edit\n"
 		"  -h, --help                 this text\n"
 		"At least one of --hdb and --clamav-db. Counters go to stdout as JSON\n"
@@ -590,6 +743,7 @@ static void blocks_arg(struct mailscan *ms, const char *s)
 enum {
 	OPT_HDB = 256, OPT_CLAMAV_DB, OPT_NO_RAW, OPT_MAX_MESSAGE, OPT_BAD,
 	OPT_STARTTLS, OPT_SMTP_PORTS, OPT_POP3_PORTS, OPT_IMAP_PORTS, OPT_BLOCKS,
+	OPT_IDLE_TIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -604,6 +758,7 @@ static const struct option longopts[] = {
 	{ "pop3-ports", required_argument, NULL, OPT_POP3_PORTS },
 	{ "imap-ports", required_argument, NULL, OPT_IMAP_PORTS },
 	{ "blocks", required_argument, NULL, OPT_BLOCKS },
+	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 }
@@ -632,6 +787,7 @@ int main(int argc, char **argv)
 	static struct mailscan ms;
 	char extack[SIS_EXTACK_MAX], err[256];
 	struct sigaction sa;
+	uint64_t reaped_at;
 	int opt, r;
 
 	ms.name = "mailscan";
@@ -639,6 +795,7 @@ int main(int argc, char **argv)
 	ms.cfg.bad = MAIL_BAD_KILL;
 	ms.cfg.max_message = 25 << 20;
 	ms.cfg.max_line = 64 << 10;
+	ms.idle_timeout = IDLE_TIMEOUT_DEFAULT;
 	port_list_arg(&ms.ports[MAIL_SMTP], "25,587", "--smtp-ports");
 	port_list_arg(&ms.ports[MAIL_POP3], "110", "--pop3-ports");
 	port_list_arg(&ms.ports[MAIL_IMAP], "143", "--imap-ports");
@@ -674,6 +831,10 @@ int main(int argc, char **argv)
 			port_list_arg(&ms.ports[MAIL_IMAP], optarg, "--imap-ports");
 			break;
 		case OPT_BLOCKS: blocks_arg(&ms, optarg); break;
+		case OPT_IDLE_TIMEOUT:
+			ms.idle_timeout = number(optarg, "--idle-timeout", REAP_EVERY,
+						 30 * 86400);
+			break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(0); break;
 		default: usage(2);
@@ -720,6 +881,10 @@ int main(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 
+	/* Blocking reads that end within a minute anyway (-EAGAIN): reap_idle(). */
+	set_wait(sis_scanner_fd(ms.sc));
+	ms.now = now_s();
+	reaped_at = ms.now;
 	while (!got_stop) {
 		struct sis_event ev;
 
@@ -727,7 +892,13 @@ int main(int argc, char **argv)
 			got_stats = 0;
 			print_stats(&ms);
 		}
+		ms.now = now_s();
+		if (ms.now - reaped_at >= REAP_EVERY) {
+			reaped_at = ms.now;
+			reap_idle(&ms);
+		}
 		r = sis_read(ms.sc, &ev, 0);
+		ms.now = now_s();
 		if (r == -EAGAIN || r == -EINTR)
 			continue;
 		if (r < 0) {

@@ -699,46 +699,42 @@ static size_t match_text(const struct scan *s, size_t off, const char *text,
 
 /*
  * Where in the message is text that GMime gives us only as a string (a
- * preamble or an epilogue)? A preamble starts just past the blank line
- * that ends its multipart's header block (pre_at) and ends at the line
- * end before its first boundary line. An epilogue starts just past a
- * close boundary line of its multipart and ends where the multipart
- * does: at the message's end or before an enclosing boundary line; it
- * must be found at such a place once, or it is not located exactly.
+ * preamble or an epilogue)? Both are looked for at one place only, so
+ * that the search is linear in the message. body is where the
+ * multipart's body starts: just past the blank line that ends its header
+ * block. A preamble starts there and ends at the line end before its
+ * first boundary line. An epilogue starts just past the first close
+ * boundary line after body (where GMime ends the multipart) and ends
+ * where the multipart does: at the message's end or before an enclosing
+ * boundary line. Anything else is not located exactly.
  */
 static int locate_text(const struct scan *s, const char *text, size_t tl,
-		       const struct bound *b, bool preamble, ssize_t pre_at,
+		       const struct bound *b, bool preamble, ssize_t body,
 		       size_t *at, size_t *rawlen)
 {
-	size_t found = 0, n, eol, ls;
+	size_t n, eol, off, ep = 0;
 
+	if (body < 0)
+		return -1;
 	if (preamble) {
-		if (pre_at < 0)
+		n = match_text(s, body, text, tl);
+		eol = n ? eol_at(s, body + n) : 0;
+		if (!eol || !boundary_line(s, body + n + eol, b, false))
 			return -1;
-		n = match_text(s, pre_at, text, tl);
-		eol = n ? eol_at(s, pre_at + n) : 0;
-		if (!eol || !boundary_line(s, pre_at + n + eol, b, false))
-			return -1;
-		*at = pre_at;
+		*at = body;
 		*rawlen = n;
 		return 0;
 	}
-	/* Candidates start a line: just past an LF. */
-	for (size_t off = next_line(s, 0); off < s->len; off = next_line(s, off)) {
-		n = match_text(s, off, text, tl);
-		if (!n || !before_boundary_line(s, off + n, b->up))
-			continue;
-		ls = off - 1;
-		while (ls && s->msg[ls - 1] != '\n')
-			ls--;
-		if (boundary_line(s, ls, b, true) != off)
-			continue;
-		if (found++)
-			return -1;
-		*at = off;
-		*rawlen = n;
-	}
-	return found == 1 ? 0 : -1;
+	for (off = body; off < s->len && !ep; off = next_line(s, off))
+		ep = boundary_line(s, off, b, true);
+	if (!ep || ep >= s->len)
+		return -1;
+	n = match_text(s, ep, text, tl);
+	if (!n || !before_boundary_line(s, ep + n, b->up))
+		return -1;
+	*at = ep;
+	*rawlen = n;
+	return 0;
 }
 
 /* A multipart's preamble or epilogue: checked as text, replaced by BODY. */
@@ -747,7 +743,7 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 {
 	struct hit h = { .by = 0 };
 	size_t tl = text ? strlen(text) : 0, at, rawlen;
-	ssize_t pre_at = -1;	/* where a preamble must start: not known */
+	ssize_t body = -1;	/* where the multipart's body starts: not known */
 	char *type;
 	int ret;
 
@@ -757,10 +753,9 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 	if (ret <= 0)
 		return ret;
 	type = mime_type(obj);
-	if (preamble && !header_block_end(s, w->owner ? GMIME_OBJECT(w->owner) : NULL,
-					  obj, &at))
-		pre_at = at + eol_at(s, at);
-	if (locate_text(s, text, tl, b, preamble, pre_at, &at, &rawlen)) {
+	if (!header_block_end(s, w->owner ? GMIME_OBJECT(w->owner) : NULL, obj, &at))
+		body = at + eol_at(s, at);
+	if (locate_text(s, text, tl, b, preamble, body, &at, &rawlen)) {
 		locate_failed(s, &h, preamble ? "a preamble" : "an epilogue");
 		ret = -1;
 	} else if (add_inject(s, at, MAIL_BLOCK_BODY) || add_cut(s, at, rawlen) ||
@@ -771,6 +766,171 @@ static int walk_text(struct scan *s, GMimeObject *obj, const char *text,
 	}
 	g_free(type);
 	return ret;
+}
+
+/* ---- fields that GMime and mail clients read differently ---- */
+
+/*
+ * GMime takes the last of two Content-Type fields and the first of two
+ * boundary parameters; other clients take the first field, or the last
+ * parameter. An entity that repeats one of these fields, or a parameter
+ * of one, is read one way here and maybe another by its recipient: the
+ * message is unparseable, never guessed at.
+ */
+static const char *const single_fields[] = {
+	"Content-Type", "Content-Transfer-Encoding", "Content-Disposition",
+};
+#define NSINGLE		(sizeof(single_fields) / sizeof(single_fields[0]))
+#define MAX_PARAMS	128
+
+/* Past a comment (at its '('), nested ones included, or at the end. */
+static const char *skip_comment(const char *p)
+{
+	int depth = 0;
+
+	for (; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '(')
+			depth++;
+		else if (*p == ')' && !--depth)
+			return p + 1;
+	}
+	return p;
+}
+
+/* Past a quoted string (at its '"'), or at the end. */
+static const char *skip_qstring(const char *p)
+{
+	for (p++; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return p;
+}
+
+static const char *skip_cfws(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (*p != '(')
+			return p;
+		p = skip_comment(p);
+	}
+}
+
+/* Just past the next ';' outside quoted strings and comments, or NULL. */
+static const char *next_param(const char *p)
+{
+	while (*p) {
+		if (*p == '"')
+			p = skip_qstring(p);
+		else if (*p == '(')
+			p = skip_comment(p);
+		else if (*p++ == ';')
+			return p;
+	}
+	return NULL;
+}
+
+struct pname {
+	const char *p;
+	size_t len;
+};
+
+/*
+ * One parameter named twice: the same name (its RFC 2231 charset mark
+ * '*' aside), or a plain name and a section of it (name and name*0).
+ */
+static bool same_param(const struct pname *a, const struct pname *b)
+{
+	const struct pname *sh = a->len <= b->len ? a : b;
+	const struct pname *lo = a->len <= b->len ? b : a;
+
+	if (strncasecmp(a->p, b->p, sh->len))
+		return false;
+	if (a->len == b->len)
+		return true;
+	return !memchr(sh->p, '*', sh->len) && lo->p[sh->len] == '*';
+}
+
+/* A parameter named twice in a field's value: 1 (name set), 0, or -1 (too many). */
+static int repeated_param(const char *v, char *name, size_t size)
+{
+	struct pname seen[MAX_PARAMS];
+	size_t n = 0;
+
+	for (const char *p = next_param(v); p; p = next_param(p)) {
+		struct pname cur;
+
+		p = skip_cfws(p);
+		cur.p = p;
+		while (*p && !strchr("=; \t\r\n(\"", *p))
+			p++;
+		cur.len = p - cur.p;
+		if (cur.len && cur.p[cur.len - 1] == '*')
+			cur.len--;
+		if (!cur.len)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			if (same_param(&seen[i], &cur)) {
+				snprintf(name, size, "%.*s", (int)cur.len, cur.p);
+				return 1;
+			}
+		}
+		if (n == MAX_PARAMS)
+			return -1;
+		seen[n++] = cur;
+	}
+	return 0;
+}
+
+/* Stop when an object's header block repeats a field or parameter above. */
+static int repeated_fields(struct scan *s, GMimeObject *obj)
+{
+	GMimeHeaderList *hl = obj ? g_mime_object_get_header_list(obj) : NULL;
+	int n = hl ? g_mime_header_list_get_count(hl) : 0;
+	int count[NSINGLE] = { 0 };
+
+	for (int i = 0; i < n; i++) {
+		GMimeHeader *h = g_mime_header_list_get_header_at(hl, i);
+		const char *name = g_mime_header_get_name(h);
+		const char *v = g_mime_header_get_raw_value(h);
+		char param[64];
+		int ret;
+
+		for (size_t f = 0; name && f < NSINGLE; f++) {
+			if (strcasecmp(name, single_fields[f]))
+				continue;
+			if (count[f]++) {
+				stop(s, MAIL_UNPARSEABLE,
+				     "%s appears twice in one header block: mail "
+				     "clients may read another one than the scanner",
+				     single_fields[f]);
+				return -1;
+			}
+			if (!strcasecmp(name, "Content-Transfer-Encoding") || !v)
+				break;
+			ret = repeated_param(v, param, sizeof(param));
+			if (ret > 0) {
+				stop(s, MAIL_UNPARSEABLE,
+				     "the %s parameter \"%s\" is repeated: mail "
+				     "clients may read another one than the scanner",
+				     single_fields[f], param);
+				return -1;
+			}
+			if (ret < 0) {
+				stop(s, MAIL_UNPARSEABLE, "more than %d parameters in %s",
+				     MAX_PARAMS, single_fields[f]);
+				return -1;
+			}
+			break;
+		}
+	}
+	return 0;
 }
 
 static int walk(struct scan *s, GMimeObject *obj, const struct where *w);
@@ -813,6 +973,8 @@ static int walk(struct scan *s, GMimeObject *obj, const struct where *w)
 		stop(s, MAIL_UNPARSEABLE, "more than %d MIME parts", MAIL_MAX_PARTS);
 		return -1;
 	}
+	if (repeated_fields(s, obj))
+		return -1;
 	if (GMIME_IS_MULTIPART(obj))
 		return walk_multipart(s, GMIME_MULTIPART(obj), w);
 	if (GMIME_IS_MESSAGE_PART(obj)) {
@@ -820,6 +982,8 @@ static int walk(struct scan *s, GMimeObject *obj, const struct where *w)
 		struct where in = { .bounds = w->bounds, .owner = m,
 				    .depth = w->depth + 1 };
 
+		if (m && repeated_fields(s, GMIME_OBJECT(m)))
+			return -1;
 		return m ? walk(s, g_mime_message_get_mime_part(m), &in) : 0;
 	}
 	if (GMIME_IS_PART(obj))
@@ -932,7 +1096,8 @@ int mail_message_scan(struct mail_detect *d, const uint8_t *msg, size_t len,
 		goto out;
 	}
 	top.owner = m;
-	walk(&s, g_mime_message_get_mime_part(m), &top);
+	if (!repeated_fields(&s, GMIME_OBJECT(m)))
+		walk(&s, g_mime_message_get_mime_part(m), &top);
 	if (s.err || s.stop)
 		goto out;
 	if (!res->nfindings && mail_detect_raw_scan(d) && scan_raw(&s, m))
