@@ -848,13 +848,23 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 	# tmpfs while timed (a write to 9p would make time jump), then to
 	# SIS_OUT.
 	mail_fetch() {
-		local m n bytes
+		local m n bytes prof=()
 		sis detach br0 2>/dev/null || true
 		sis attach br0 host hp0
 		[ "$3" = none ] || mailscan_start "$3"
-		m=$(ip netns exec "$NS_H" "$pop3_fetch" 10.0.0.2 110 bench bench 0 \
+		[ -z "${SIS_BENCH_PERF:-}" ] || [ "$1" = 0 ] ||
+			prof=(perf record -q -a -o "$mail_dir/perf.data" --)
+		m=$("${prof[@]}" ip netns exec "$NS_H" "$pop3_fetch" 10.0.0.2 110 bench bench 0 \
 			"$mail_dir/pop3.txt")
 		[ "$3" = none ] || mailscan_stop "$mail_n"
+		if [ ${#prof[@]} != 0 ]; then
+			perf report -q -i "$mail_dir/perf.data" --no-children \
+				--sort comm,dso,sym --stdio 2>/dev/null | head -n 80 \
+				>"$SIS_OUT/perf-mail-$1-$2-$3.txt"
+			perf report -q -i "$mail_dir/perf.data" --no-children \
+				--sort comm --stdio 2>/dev/null | head -n 20 \
+				>>"$SIS_OUT/perf-mail-$1-$2-$3.txt"
+		fi
 		sis detach br0
 		cp "$mail_dir/pop3.txt" "$SIS_OUT/pop3-$1-$2-$3.txt"
 		read -r n bytes _ <<<"$m"
@@ -865,6 +875,8 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 		mail_res=$m
 	}
 
+	# The host's clock stamps these files: the section's wall-clock time.
+	: >"$SIS_OUT/mail-start"
 	: >"$mail_log"
 	mail_ticker_start
 	mail_server_start
@@ -883,7 +895,7 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 	done
 	: >"$SIS_OUT/raw-mail.txt"
 	for r in $(seq "$rounds"); do
-		for delay in 0 1; do
+		for delay in ${SIS_BENCH_MAIL_DELAYS:-0 1}; do
 			if [ "$delay" = 1 ]; then
 				ip netns exec "$NS_N" tc qdisc replace dev n0 root netem delay 1ms
 			else
@@ -927,7 +939,7 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 		        print("%-8s %-8s %12.1f %8.4f %9.2f %12.1f %8.4f" % (label, c, mean, mean / base,
 		              spread, med, med / base_med))
 		print("rounds: %d (mean: the rounds' mean per-message latency, averaged; spread: max/min - 1"
-		      % len(by[("none", "0")]))
+		      % len(next(iter(by.values()))))
 		print("of the rounds' means; median: the median message's, median over rounds; ratios")
 		print("against none on the same network)")
 	PY

@@ -122,8 +122,23 @@ static size_t read_body(struct conn *c)
 		if (c->start == c->end)
 			fill(c);
 		while (c->start < c->end) {
-			char ch = c->buf[c->start++];
+			const char *p;
+			char ch;
 
+			/* Within a line: on to its CR at once. */
+			if (state == 0) {
+				p = memchr(c->buf + c->start, '\r', c->end - c->start);
+				if (!p) {
+					bytes += c->end - c->start;
+					c->start = c->end;
+					break;
+				}
+				bytes += (size_t)(p - (c->buf + c->start)) + 1;
+				c->start = (size_t)(p - c->buf) + 1;
+				state = 1;
+				continue;
+			}
+			ch = c->buf[c->start++];
 			bytes++;
 			switch (state) {
 			case 1:
