@@ -858,12 +858,13 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 			"$mail_dir/pop3.txt")
 		[ "$3" = none ] || mailscan_stop "$mail_n"
 		if [ ${#prof[@]} != 0 ]; then
-			perf report -q -i "$mail_dir/perf.data" --no-children \
-				--sort comm,dso,sym --stdio 2>/dev/null | head -n 80 \
-				>"$SIS_OUT/perf-mail-$1-$2-$3.txt"
-			perf report -q -i "$mail_dir/perf.data" --no-children \
-				--sort comm --stdio 2>/dev/null | head -n 20 \
-				>>"$SIS_OUT/perf-mail-$1-$2-$3.txt"
+			{
+				perf report -q -i "$mail_dir/perf.data" --no-children \
+					--sort comm --stdio
+				perf report -q -i "$mail_dir/perf.data" --no-children \
+					--sort comm,dso,sym --stdio
+			} 2>/dev/null >"$mail_dir/perf.txt" || true
+			head -n 120 "$mail_dir/perf.txt" >"$SIS_OUT/perf-mail-$1-$2-$3.txt"
 		fi
 		sis detach br0
 		cp "$mail_dir/pop3.txt" "$SIS_OUT/pop3-$1-$2-$3.txt"
