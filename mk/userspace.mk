@@ -7,7 +7,8 @@
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
 #                        $(BUILD)/rtt, its ICMP round-trip timer,
 #                        $(BUILD)/cr-latency, its DNS and connect latency probe,
-#                        and $(BUILD)/tcpio, the TCP ends of its custody uploads
+#                        $(BUILD)/tcpio, the TCP ends of its custody uploads,
+#                        and $(BUILD)/pop3-fetch, the e-mail bench's client
 #   make install-codered the Code-Red scanner, its unit and capability snippet
 #   make install-mailscan the e-mail virus scanner, its unit and capability snippet
 
@@ -209,9 +210,14 @@ BENCH_PKGS	:= libnetfilter_queue
 BENCH_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 
 .PHONY: bench-tools
-bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt $(BUILD)/tcpio
+bench-tools: $(BUILD)/nfq-null $(BUILD)/cr-latency $(BUILD)/rtt $(BUILD)/tcpio \
+	     $(BUILD)/pop3-fetch
 
 $(BUILD)/rtt: tools/bench/rtt.c tools/bench/timing.h mk/userspace.mk
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+$(BUILD)/pop3-fetch: tools/bench/pop3-fetch.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 

@@ -26,11 +26,19 @@ make -s -C "$kdir" M="$mod" modules
 
 rm -rf "$out"
 mkdir -p "$out"
+# The e-mail bench's mailbox, the same bytes every time (Debian's python3).
+[ "${SIS_BENCH_MAIL:-1}" = 0 ] ||
+	/usr/bin/python3 tools/bench/mail-corpus.py "$out/mail-corpus" | tee "$out/mail-corpus.txt"
 scripts/vm.sh --bench --timeout 3000 --out "$out" -- \
 	env SIS_MODULE="$mod/kernel/sis.ko" SISCTL="$build/sisctl" \
 	SIS_NFQ_NULL="$build/nfq-null" SIS_NULL="$build/sis-null" \
 	SIS_CODERED="$build/sis-codered" SIS_CR_LATENCY="$build/cr-latency" \
 	SIS_RTT="$build/rtt" SIS_STREAM="$build/sis-stream" SIS_TCPIO="$build/tcpio" \
+	SIS_MAILSCAN="$build/sis-mailscan" SIS_POP3_FETCH="$build/pop3-fetch" \
+	SIS_MAIL_CORPUS="$out/mail-corpus" \
+	${SIS_BENCH_MAIL:+SIS_BENCH_MAIL="$SIS_BENCH_MAIL"} \
+	${SIS_BENCH_MAIL_CONFIGS:+SIS_BENCH_MAIL_CONFIGS="$SIS_BENCH_MAIL_CONFIGS"} \
+	${SIS_BENCH_MAIL_DELAYS:+SIS_BENCH_MAIL_DELAYS="$SIS_BENCH_MAIL_DELAYS"} \
 	${SIS_BENCH_CODERED:+SIS_BENCH_CODERED="$SIS_BENCH_CODERED"} \
 	${SIS_BENCH_SYNFLOOD:+SIS_BENCH_SYNFLOOD="$SIS_BENCH_SYNFLOOD"} \
 	${SIS_BENCH_CUSTODY:+SIS_BENCH_CUSTODY="$SIS_BENCH_CUSTODY"} \

@@ -85,7 +85,7 @@ struct main_counters {
 struct mailscan {
 	struct sis_scanner *sc;
 	const char *name;
-	struct mail_detect *detect;
+	struct mail_detect *detect;	/* NULL with --null */
 	struct mail_config cfg;
 	struct mail_stats stats;
 	struct main_counters n;
@@ -411,6 +411,12 @@ static int op_scan(void *ctx, const uint8_t *msg, size_t len,
 {
 	struct mconn *c = ctx;
 
+	/* --null: held whole, passed unread (the benchmark's null scanner). */
+	if (!c->ms->detect) {
+		memset(res, 0, sizeof(*res));
+		res->status = MAIL_CLEAN;
+		return 0;
+	}
 	return mail_message_scan(c->ms->detect, msg, len, res);
 }
 
@@ -636,6 +642,8 @@ static void usage(int status)
 		"  --hdb FILE                 an MD5 list, ClamAV .hdb format (md5:size:name)\n"
 		"  --clamav-db DIR            a ClamAV database directory for libclamav\n"
 		"  --no-raw-scan              with libclamav, do not also scan each message whole\n"
+		"  --null                     hold each message whole, then pass it unparsed\n"
+		"                             and unchecked (a benchmark's null scanner)\n"
 		"  --max-message SIZE         larger messages get the bad-input policy (25m)\n"
 		"  --bad-input pass|kill      a message that cannot be judged: pass it and\n"
 		"                             alert, or kill the connection (kill)\n"
@@ -652,7 +660,7 @@ static void usage(int status)
 		"                             seconds: its end events were lost (7200)\n"
 		"  -v, --verbose              log every connection and edit\n"
 		"  -h, --help                 this text\n"
-		"At least one of --hdb and --clamav-db. Counters go to stdout as JSON\n"
+		"At least one of --hdb, --clamav-db and --null. Counters go to stdout as JSON\n"
 		"on SIGUSR1 and at exit.\n");
 	exit(status);
 }
@@ -744,6 +752,7 @@ enum {
 	OPT_HDB = 256, OPT_CLAMAV_DB, OPT_NO_RAW, OPT_MAX_MESSAGE, OPT_BAD,
 	OPT_STARTTLS, OPT_SMTP_PORTS, OPT_POP3_PORTS, OPT_IMAP_PORTS, OPT_BLOCKS,
 	OPT_IDLE_TIMEOUT,
+	OPT_NULL,
 };
 
 static const struct option longopts[] = {
@@ -751,6 +760,7 @@ static const struct option longopts[] = {
 	{ "hdb", required_argument, NULL, OPT_HDB },
 	{ "clamav-db", required_argument, NULL, OPT_CLAMAV_DB },
 	{ "no-raw-scan", no_argument, NULL, OPT_NO_RAW },
+	{ "null", no_argument, NULL, OPT_NULL },
 	{ "max-message", required_argument, NULL, OPT_MAX_MESSAGE },
 	{ "bad-input", required_argument, NULL, OPT_BAD },
 	{ "starttls", required_argument, NULL, OPT_STARTTLS },
@@ -788,6 +798,7 @@ int main(int argc, char **argv)
 	char extack[SIS_EXTACK_MAX], err[256];
 	struct sigaction sa;
 	uint64_t reaped_at;
+	bool null = false;
 	int opt, r;
 
 	ms.name = "mailscan";
@@ -813,6 +824,7 @@ int main(int argc, char **argv)
 		case OPT_HDB: dopts.hdb = optarg; break;
 		case OPT_CLAMAV_DB: dopts.clamav_db = optarg; break;
 		case OPT_NO_RAW: dopts.no_raw_scan = true; break;
+		case OPT_NULL: null = true; break;
 		case OPT_MAX_MESSAGE:
 			ms.cfg.max_message = size_arg(optarg, "--max-message", 1024,
 						      (size_t)1 << 30);
@@ -844,7 +856,11 @@ int main(int argc, char **argv)
 		usage(2);
 	if (optind < argc)
 		ms.name = argv[optind];
-	if (!dopts.hdb && !dopts.clamav_db) {
+	if (null && (dopts.hdb || dopts.clamav_db)) {
+		logmsg("--null checks nothing: no --hdb or --clamav-db with it");
+		exit(2);
+	}
+	if (!null && !dopts.hdb && !dopts.clamav_db) {
 		logmsg("nothing to detect with: give --hdb, --clamav-db or both");
 		exit(2);
 	}
@@ -854,11 +870,16 @@ int main(int argc, char **argv)
 	}
 
 	/* Signatures first: a scanner that cannot detect never attaches. */
-	r = mail_detect_new(&dopts, &ms.detect, err, sizeof(err));
-	if (r < 0)
-		die("signatures", r, err);
-	logmsg("signatures: %zu MD5 entries, %u ClamAV signatures",
-	       mail_detect_md5_count(ms.detect), mail_detect_clamav_sigs(ms.detect));
+	if (!null) {
+		r = mail_detect_new(&dopts, &ms.detect, err, sizeof(err));
+		if (r < 0)
+			die("signatures", r, err);
+		logmsg("signatures: %zu MD5 entries, %u ClamAV signatures",
+		       mail_detect_md5_count(ms.detect),
+		       mail_detect_clamav_sigs(ms.detect));
+	} else {
+		logmsg("null: messages are held whole and passed unchecked");
+	}
 	ms.nbuckets = 64;
 	ms.buckets = calloc(ms.nbuckets, sizeof(*ms.buckets));
 	if (!ms.buckets)
@@ -935,6 +956,7 @@ int main(int argc, char **argv)
 		while (ms.buckets[i])
 			conn_free(&ms, ms.buckets[i]);
 	free(ms.buckets);
-	mail_detect_free(ms.detect);
+	if (ms.detect)
+		mail_detect_free(ms.detect);
 	return 0;
 }

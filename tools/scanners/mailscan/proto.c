@@ -594,8 +594,29 @@ static void dotmsg_done(struct mail_conn *c, enum mail_side sd)
 static int dot_scan(struct side *s)
 {
 	while (s->pos < s->end) {
-		uint8_t ch = *side_at(s, s->pos++);
+		uint8_t ch;
 
+		/*
+		 * In a line, only its LF and the byte before it matter: on to
+		 * them at once (most of a message is the middle of lines).
+		 */
+		if (s->dot == DS_MID || s->dot == DS_CR) {
+			const uint8_t *p = side_at(s, s->pos);
+			size_t n = (size_t)(s->end - s->pos);
+			const uint8_t *lf = memchr(p, '\n', n);
+			bool cr;
+
+			if (!lf) {
+				s->dot = p[n - 1] == '\r' ? DS_CR : DS_MID;
+				s->pos = s->end;
+				return 0;
+			}
+			cr = lf > p ? lf[-1] == '\r' : s->dot == DS_CR;
+			s->pos += (uint64_t)(lf - p) + 1;
+			s->dot = cr ? DS_LS : DS_LS_BARE;
+			continue;
+		}
+		ch = *side_at(s, s->pos++);
 		switch (s->dot) {
 		case DS_LS_BARE:
 			if (ch == '.')
@@ -662,7 +683,10 @@ static int unstuff(const uint8_t *w, size_t n, struct unstuffed *u)
 	u->msg = malloc(n ? n : 1);
 	if (!u->msg)
 		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n;) {
+		const uint8_t *lf;
+		size_t run;
+
 		if (line_start && w[i] == '.') {
 			if (u->ndots == cap) {
 				size_t *d;
@@ -675,10 +699,16 @@ static int unstuff(const uint8_t *w, size_t n, struct unstuffed *u)
 			}
 			u->dots[u->ndots++] = u->len;
 			line_start = false;
+			i++;
 			continue;
 		}
-		u->msg[u->len++] = w[i];
-		line_start = w[i] == '\n';
+		/* The rest of the line, with its LF, as it is. */
+		lf = memchr(w + i, '\n', n - i);
+		run = lf ? (size_t)(lf - (w + i)) + 1 : n - i;
+		memcpy(u->msg + u->len, w + i, run);
+		u->len += run;
+		i += run;
+		line_start = lf != NULL;
 	}
 	return 0;
 }
