@@ -2,32 +2,41 @@
 # SPDX-License-Identifier: GPL-2.0
 """The mail side of the mail scanner's test (selftests/mailscan.sh).
 
-    mail_client.py gen DIR [BIG_MB]     the test messages, made here (EICAR
-                                        included: nothing is downloaded)
-    mail_client.py block NOTICE         the part sis-mailscan-caps.sh registers
-    mail_client.py expect SENT OUT NOTICE NAME...
-                                        SENT with the parts named NAME (their
-                                        file names) replaced by that block
-    mail_client.py parts SENT GOT NOTICE NAME...
-                                        GOT, parsed, is SENT with those parts
-                                        replaced by the notice, every other
-                                        part byte for byte the same
-    mail_client.py body SENT GOT NOTICE GOT is SENT, a single-part message,
-                                        with its body replaced by the notice
-    mail_client.py smtp ADDR PORT FILE... [--utf8] [--8bit] [--from A] [--to A]
-                                        one connection, a message per FILE
-    mail_client.py ehlo ADDR PORT       the EHLO reply, line by line, checked
-    mail_client.py bdat ADDR PORT       a client sending BDAT, advertised or not
-    mail_client.py starttls ADDR PORT FILE [--anyway]
-                                        STARTTLS, then FILE over TLS
-    mail_client.py pop3 ADDR PORT USER PASS OUT [--top N]
-    mail_client.py imap ADDR PORT USER PASS OUT
+    mail_client.py serve        commands on stdin, one a line, their words
+                                separated by US (0x1f); for each, one line
+                                out: "0 JSON" when it went as it should, "3
+                                JSON" when not (a connection reset under it)
+    mail_client.py NS CMD ARG...   one command
 
-Each client prints one JSON object (what happened) and exits 0 when the
-conversation went as the protocol says, 3 when the connection was reset
-or closed under it.
+A Python start takes seconds in the test guest: the test keeps one of
+these running. Each command's first word is the network namespace it
+runs in (/run/netns/NS, "-" for this one). The commands:
+
+    gen DIR [BIG_MB]            the test messages (EICAR included: made
+                                here, nothing is downloaded)
+    maildir DIR NAME...         a maildir of those messages, in that order
+    same WANT GOT               the files are byte for byte the same
+    edited SENT GOT NOTICE NAME...
+                                GOT is SENT with the parts named NAME
+                                (file names) replaced by the notice part
+                                sis-mailscan-caps.sh registers, every other
+                                byte the same; and, parsed, every other
+                                part is as sent
+    body SENT GOT NOTICE        GOT is SENT, a single-part message, with
+                                its body replaced by the notice
+    top SENT GOT N              GOT is SENT's header and N body lines
+    listening ADDR PORT...      each accepts connections
+    smtp ADDR PORT FILE... [--utf8] [--8bit] [--from A] [--to A]
+                                one connection, a message per FILE
+    ehlo ADDR PORT              the EHLO reply, line by line, checked
+    bdat ADDR PORT              a client sending BDAT, advertised or not
+    starttls ADDR PORT FILE [--anyway]
+                                STARTTLS, then FILE over TLS
+    pop3 ADDR PORT USER PASS OUT [--top N]
+    imap ADDR PORT USER PASS OUT
 """
 import base64
+import ctypes
 import email
 import email.policy
 import hashlib
@@ -282,9 +291,28 @@ def check_body(sent, got, notice):
     return errs
 
 
+def why(e):
+    """An exception and what it was raised from: smtplib turns a reset
+    into SMTPServerDisconnected, the reset is its context."""
+    out = type(e).__name__ + ": " + str(e)
+    while e.__context__ is not None:
+        e = e.__context__
+        out += " <- " + type(e).__name__ + ": " + str(e)
+    return out
+
+
+class Failed(Exception):
+    """The conversation did not go as it should: the result says how."""
+
+    def __init__(self, res):
+        super().__init__()
+        self.res = res
+
+
 def result(obj, ok=True):
-    print(json.dumps(obj), flush=True)
-    sys.exit(0 if ok else 3)
+    if not ok:
+        raise Failed(obj)
+    return obj
 
 
 def opt(args, name, default=None, flag=False):
@@ -321,9 +349,9 @@ def cmd_smtp(args):
                 res["refused"].append([os.path.basename(f), str(e)])
         s.quit()
     except (OSError, smtplib.SMTPServerDisconnected) as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res, not res["refused"])
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res, not res["refused"])
 
 
 def read_reply(f):
@@ -367,9 +395,9 @@ def cmd_ehlo(args):
         sock.sendall(b"QUIT\r\n")
         res["quit"] = read_reply(f)[-1][:3].decode()
     except OSError as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res)
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res)
 
 
 def cmd_bdat(args):
@@ -389,9 +417,9 @@ def cmd_bdat(args):
         sock.sendall(b"QUIT\r\n")
         res["replies"].append(read_reply(f)[-1].decode().rstrip())
     except OSError as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res)
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res)
 
 
 def cmd_starttls(args):
@@ -404,7 +432,7 @@ def cmd_starttls(args):
         res["advertised"] = s.has_extn("starttls")
         if not res["advertised"] and not anyway:
             s.quit()
-            result(res)
+            return result(res)
         if not res["advertised"]:
             # Ask anyway, as a client that knows better would.
             s.esmtp_features["starttls"] = ""
@@ -419,9 +447,9 @@ def cmd_starttls(args):
         res["sent"] = True
         s.quit()
     except (OSError, smtplib.SMTPException) as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res)
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res)
 
 
 def cmd_pop3(args):
@@ -448,9 +476,9 @@ def cmd_pop3(args):
                     f.write(CRLF.join(lines) + CRLF)
         p.quit()
     except (OSError, poplib.error_proto) as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res)
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res)
 
 
 def cmd_imap(args):
@@ -472,38 +500,151 @@ def cmd_imap(args):
             del res["fetching"]
         m.logout()
     except (OSError, imaplib.IMAP4.error) as e:
-        res["error"] = type(e).__name__ + ": " + str(e)
-        result(res, False)
-    result(res)
+        res["error"] = why(e)
+        return result(res, False)
+    return result(res)
+
+
+def read(fn):
+    with open(fn, "rb") as f:
+        return f.read()
+
+
+def first_diff(a, b):
+    n, i = min(len(a), len(b)), 0
+    while i + 4096 <= n and a[i:i + 4096] == b[i:i + 4096]:
+        i += 4096
+    while i < n and a[i] == b[i]:
+        i += 1
+    return {"at": i, "want": a[max(0, i - 40):i + 40].decode("latin-1"),
+            "got": b[max(0, i - 40):i + 40].decode("latin-1")}
+
+
+def same_bytes(want, got):
+    res = {"want": [len(want), hashlib.sha256(want).hexdigest()],
+           "got": [len(got), hashlib.sha256(got).hexdigest()]}
+    if want != got:
+        res["diff"] = first_diff(want, got)
+    return res
+
+
+def cmd_gen(args):
+    gen(args[0], int(args[1]) if len(args) > 1 else 10)
+    return {}
+
+
+def cmd_maildir(args):
+    """DIR NAME...: DIR/{cur,new,tmp}, the messages DIR/../NAME.eml in cur
+    in that order (dovecot gives UIDs by the names' timestamps)."""
+    d, src = args[0], args[1]
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(d, sub), exist_ok=True)
+    for i, name in enumerate(args[2:]):
+        data = read(os.path.join(src, name + ".eml"))
+        with open(os.path.join(d, "cur", "%d.M1P1.sis:2,S" % (1000000001 + i)),
+                  "wb") as f:
+            f.write(data)
+    return {}
+
+
+def cmd_same(args):
+    try:
+        res = same_bytes(read(args[0]), read(args[1]))
+    except OSError as e:
+        return result({"error": why(e)}, False)
+    return result(res, "diff" not in res)
+
+
+def cmd_edited(args):
+    sent, notice = read(args[0]), read(args[2])
+    try:
+        got = read(args[1])
+    except OSError as e:
+        return result({"error": why(e)}, False)
+    res = same_bytes(expect(sent, notice, args[3:]), got)
+    res["parts"] = check_parts(sent, got, notice, args[3:])
+    return result(res, "diff" not in res and not res["parts"])
+
+
+def cmd_body(args):
+    try:
+        errs = check_body(read(args[0]), read(args[1]), read(args[2]))
+    except OSError as e:
+        return result({"error": why(e)}, False)
+    return result({"errors": errs}, not errs)
+
+
+def cmd_top(args):
+    sent, n = read(args[0]), int(args[2])
+    try:
+        got = read(args[1])
+    except OSError as e:
+        return result({"error": why(e)}, False)
+    head, body = sent.split(CRLF + CRLF, 1)
+    lines = body.split(CRLF)[:n]
+    res = same_bytes(head + CRLF + CRLF + b"".join(ln + CRLF for ln in lines), got)
+    return result(res, "diff" not in res)
+
+
+def cmd_listening(args):
+    addr = args[0]
+    for port in args[1:]:
+        try:
+            socket.create_connection((addr, int(port)), timeout=5).close()
+        except OSError as e:
+            return result({"port": port, "error": why(e)}, False)
+    return {}
+
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter_netns(name):
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if _libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns %s: %s" % (name, os.strerror(e)))
+    finally:
+        os.close(fd)
+
+
+COMMANDS = {
+    "gen": cmd_gen, "maildir": cmd_maildir, "same": cmd_same,
+    "edited": cmd_edited, "body": cmd_body, "top": cmd_top,
+    "listening": cmd_listening, "smtp": cmd_smtp, "ehlo": cmd_ehlo,
+    "bdat": cmd_bdat, "starttls": cmd_starttls, "pop3": cmd_pop3,
+    "imap": cmd_imap,
+}
+
+
+def run(words):
+    """One command: its status (0 as it should, 3 not) and its result."""
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    try:
+        if words[0] != "-":
+            enter_netns(words[0])
+        return 0, COMMANDS[words[1]](words[2:])
+    except Failed as f:
+        return 3, f.res
+    except Exception as e:  # a defect of the test: say it, keep serving
+        return 3, {"error": why(e), "exception": True}
+    finally:
+        _libc.setns(home, CLONE_NEWNET)
+        os.close(home)
 
 
 def main():
-    cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "gen":
-        gen(args[0], int(args[1]) if len(args) > 1 else 10)
-    elif cmd == "block":
-        sys.stdout.buffer.write(block_part(open(args[0], "rb").read()))
-    elif cmd == "expect":
-        sent = open(args[0], "rb").read()
-        notice = open(args[2], "rb").read()
-        with open(args[1], "wb") as f:
-            f.write(expect(sent, notice, args[3:]))
-    elif cmd in ("parts", "body"):
-        sent = open(args[0], "rb").read()
-        got = open(args[1], "rb").read()
-        notice = open(args[2], "rb").read()
-        errs = check_parts(sent, got, notice, args[3:]) if cmd == "parts" \
-            else check_body(sent, got, notice)
-        for e in errs:
-            print(e)
-        sys.exit(1 if errs else 0)
-    elif cmd == "sha256":
-        for fn in args:
-            print(hashlib.sha256(open(fn, "rb").read()).hexdigest(), fn)
+    if sys.argv[1:] == ["serve"]:
+        print("ready", flush=True)
+        for line in sys.stdin:
+            st, res = run(line.rstrip("\n").split("\x1f"))
+            print(st, json.dumps(res), flush=True)
     else:
-        {"smtp": cmd_smtp, "ehlo": cmd_ehlo, "bdat": cmd_bdat,
-         "starttls": cmd_starttls, "pop3": cmd_pop3,
-         "imap": cmd_imap}[cmd](args)
+        st, res = run(sys.argv[1:])
+        print(json.dumps(res))
+        sys.exit(st)
 
 
 if __name__ == "__main__":

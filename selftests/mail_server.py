@@ -1,29 +1,52 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""An SMTP server for the mail scanner's test (selftests/mailscan.sh).
+"""The SMTP servers of the mail scanner's test (selftests/mailscan.sh).
 
-    mail_server.py ADDR PORT DIR [--chunking middle|last] [--tls CERT KEY]
+    mail_server.py DIR [--tls CERT KEY] NAME:NETNS:ADDR:PORT[:OPTION...]...
 
-aiosmtpd, accepting every message: each one's raw bytes, as the client
-sent them after the final dot was taken off and dot-stuffing undone (CRLF
-kept: envelope.original_content), go to DIR/N.eml, N counting from 1, and
-its envelope to DIR/N.json. A file appears whole (written, then renamed).
-Every command a client sends goes to DIR/commands, one line each, as the
-server read it: what reached the server through the bridge.
+One process (a Python start is seconds in the test guest) serving every
+listener given, each in its network namespace (/run/netns/NETNS; "-"
+for this one): aiosmtpd, accepting every message. Each message's raw
+bytes as the client sent them, once the final dot is taken off and the
+dot-stuffing undone, CRLF kept (envelope.original_content), go to
+DIR/NAME/N.eml, N counting from 1, and its envelope to DIR/NAME/N.json.
+A file appears whole (written, then renamed). Every command a client
+sends goes to DIR/NAME/commands, one line each, as the server read it:
+what reached the server through the bridge.
 
 The EHLO reply advertises PIPELINING (which aiosmtpd handles, without
-saying so), 8BITMIME and SMTPUTF8; --chunking adds CHUNKING to it, as its
-third line (middle) or as its last; --tls advertises STARTTLS with that certificate. It says
-"ready" on stdout once it listens.
+saying so), 8BITMIME and SMTPUTF8; the OPTIONs:
+
+    chunking-middle  CHUNKING as the third line of the EHLO reply
+    chunking-last    CHUNKING as its last line
+    tls              STARTTLS, with --tls's certificate
+
+It says "ready" on stdout once every listener listens.
 """
-import argparse
 import asyncio
+import ctypes
 import json
 import os
+import socket
 import ssl
 import sys
 
 from aiosmtpd.smtp import SMTP
+
+CLONE_NEWNET = 0x40000000
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def enter_netns(name):
+    """This process's network namespace becomes /run/netns/NAME: the
+    sockets made after it live there."""
+    fd = os.open("/run/netns/" + name, os.O_RDONLY)
+    try:
+        if _libc.setns(fd, CLONE_NEWNET) != 0:
+            e = ctypes.get_errno()
+            raise OSError(e, "setns %s: %s" % (name, os.strerror(e)))
+    finally:
+        os.close(fd)
 
 
 class Handler:
@@ -35,7 +58,6 @@ class Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         # The 5-argument hook replaces aiosmtpd's own bookkeeping.
         session.host_name = hostname
-        # aiosmtpd reads pipelined commands, but does not say so.
         responses.insert(1, "250-PIPELINING")
         if self.chunking == "middle":
             responses.insert(2, "250-CHUNKING")
@@ -59,7 +81,10 @@ class Handler:
 
 
 class LoggingSMTP(SMTP):
-    """Logs each command line read, BDAT (which aiosmtpd does not know) too."""
+    """Logs each command it reads, BDAT (which aiosmtpd does not know) too."""
+
+    # base64 lines are short, 8-bit text need not be
+    line_length_limit = 1 << 20
 
     def __init__(self, *args, log=None, **kw):
         super().__init__(*args, **kw)
@@ -70,11 +95,11 @@ class LoggingSMTP(SMTP):
             f.write(line + "\n")
 
     async def smtp_BDAT(self, arg):
-        self._log("BDAT " + arg)
+        self._log("BDAT " + (arg or ""))
         await self.push("500 Error: BDAT not implemented")
 
     async def smtp_EHLO(self, arg):
-        self._log("EHLO " + arg)
+        self._log("EHLO " + (arg or ""))
         await super().smtp_EHLO(arg)
 
     async def smtp_MAIL(self, arg):
@@ -99,34 +124,40 @@ class LoggingSMTP(SMTP):
 
 
 async def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("addr")
-    p.add_argument("port", type=int)
-    p.add_argument("dir")
-    p.add_argument("--chunking", choices=("middle", "last"))
-    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
-    a = p.parse_args()
+    args = sys.argv[1:]
+    out = args.pop(0)
     tls = None
-    if a.tls:
+    if args and args[0] == "--tls":
         tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        tls.load_cert_chain(*a.tls)
-    handler = Handler(a.dir, a.chunking)
-    log = os.path.join(a.dir, "commands")
-
-    def factory():
-        return LoggingSMTP(handler, log=log, enable_SMTPUTF8=True,
-                           decode_data=False, tls_context=tls,
-                           data_size_limit=64 << 20,
-                           # base64 lines are short, 8-bit text need not be
-                           hostname="mx.sis.test")
-
-    LoggingSMTP.line_length_limit = 1 << 20
+        tls.load_cert_chain(args[1], args[2])
+        del args[:3]
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(factory, a.addr, a.port,
-                                      reuse_address=True)
+    home = os.open("/proc/self/ns/net", os.O_RDONLY)
+    servers = []
+    for spec in args:
+        name, netns, addr, port, *opts = spec.split(":")
+        d = os.path.join(out, name)
+        os.makedirs(d, exist_ok=True)
+        chunking = ("middle" if "chunking-middle" in opts else
+                    "last" if "chunking-last" in opts else None)
+        handler = Handler(d, chunking)
+        ctx = tls if "tls" in opts else None
+        if netns != "-":
+            enter_netns(netns)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((addr, int(port)))
+        _libc.setns(home, CLONE_NEWNET)
+
+        def factory(handler=handler, ctx=ctx, log=os.path.join(d, "commands")):
+            return LoggingSMTP(handler, log=log, enable_SMTPUTF8=True,
+                               decode_data=False, tls_context=ctx,
+                               data_size_limit=64 << 20,
+                               hostname="mx.sis.test")
+
+        servers.append(await loop.create_server(factory, sock=sock))
     print("ready", flush=True)
-    async with server:
-        await server.serve_forever()
+    await asyncio.gather(*(s.serve_forever() for s in servers))
 
 
 if __name__ == "__main__":
