@@ -210,26 +210,43 @@ alerts_reach() {
 }
 
 # next_alert DESC: wait for the alert after the last one seen; ALERT gets
-# its message, ALERT_SAVED the .eml saved from it (if one came with it).
+# its message, ALERT_SAVED the .eml saved from its attachment (if it had
+# one: sisctl monitor --save links DIR/alert-ID.eml, or alert-ID-N.eml
+# for an id seen before, once the attachment has all come).
 ALERTS_SEEN=0
-SAVED_SEEN=()
+SAVED_SEEN=" "
 next_alert() {
-	local f new=()
+	local id
 	ALERT='' ALERT_SAVED=''
 	if ! wait_for "$1: an alert" "$WAIT_SECS" alerts_reach $((ALERTS_SEEN + 1)); then
 		return 1
 	fi
 	ALERTS_SEEN=$((ALERTS_SEEN + 1))
-	ALERT=$(sed -n "${ALERTS_SEEN}p" "$TMPD/alerts.json" |
-		jq -r '.message // .message_hex')
-	for f in "$SAVED"/*; do
-		[ -f "$f" ] || continue
-		[[ " ${SAVED_SEEN[*]} " == *" $f "* ]] && continue
-		new+=("$f")
-	done
-	SAVED_SEEN+=("${new[@]}")
-	[ "${#new[@]}" = 1 ] && ALERT_SAVED=${new[0]}
+	{
+		read -r id
+		read -r ALERT
+	} < <(sed -n "${ALERTS_SEEN}p" "$TMPD/alerts.json" |
+		jq -r '(.attachment_id // 0), (.message // .message_hex)')
+	[ "$id" = 0 ] && return 0
+	if wait_until "$WAIT_SECS" saved_new "$id"; then
+		SAVED_SEEN+="$ALERT_SAVED "
+	else
+		diag "$1: alert attachment $id not saved in $WAIT_SECS s"
+		ALERT_SAVED=''
+	fi
 	return 0
+}
+
+# saved_new ID: ALERT_SAVED gets a saved attachment of ID not seen before.
+saved_new() {
+	local f
+	for f in "$SAVED/alert-$1.eml" "$SAVED/alert-$1"-*.eml; do
+		[ -f "$f" ] || continue
+		[[ "$SAVED_SEEN" == *" $f "* ]] && continue
+		ALERT_SAVED=$f
+		return 0
+	done
+	return 1
 }
 
 # alert_says DESC TEXT: the next alert comes, and says TEXT.
@@ -249,7 +266,8 @@ virus_alert() {
 			"$4" "$ALERT_SAVED"
 	else
 		not_ok "$1: the message saved from the alert is the original"
-		diag "no .eml saved for this alert (saved: $(ls "$SAVED"))"
+		diag "no .eml saved for this alert: $(sed -n "${ALERTS_SEEN}p" \
+			"$TMPD/alerts.json")"
 	fi
 }
 
