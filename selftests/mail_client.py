@@ -53,6 +53,9 @@ import sys
 import zipfile
 
 CRLF = b"\r\n"
+# How long a client waits for its peer, for one read or write: long, for
+# a slow guest, but a test ends in a bounded time when a peer hangs.
+TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "120"))
 # The EICAR test file, put together here so that no file of the tree is
 # the test virus itself.
 EICAR = (b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-" +
@@ -336,7 +339,7 @@ def cmd_smtp(args):
     mo = (["SMTPUTF8"] if utf8 else []) + (["BODY=8BITMIME"] if eightbit or utf8 else [])
     res = {"sent": [], "refused": [], "features": []}
     try:
-        s = smtplib.SMTP(addr, port, local_hostname="client.sis.test", timeout=600)
+        s = smtplib.SMTP(addr, port, local_hostname="client.sis.test", timeout=TIMEOUT)
         s.ehlo()
         res["features"] = sorted(s.esmtp_features)
         for f in files:
@@ -372,7 +375,7 @@ def cmd_ehlo(args):
     addr, port = args[0], int(args[1])
     res = {}
     try:
-        sock = socket.create_connection((addr, port), timeout=600)
+        sock = socket.create_connection((addr, port), timeout=TIMEOUT)
         f = sock.makefile("rb")
         read_reply(f)
         sock.sendall(b"EHLO client.sis.test\r\n")
@@ -405,7 +408,7 @@ def cmd_bdat(args):
     res = {"replies": []}
     chunk = headers("bdat") + CRLF + b"sent in a BDAT chunk" + CRLF
     try:
-        sock = socket.create_connection((addr, port), timeout=600)
+        sock = socket.create_connection((addr, port), timeout=TIMEOUT)
         f = sock.makefile("rb")
         read_reply(f)
         sock.sendall(b"EHLO client.sis.test\r\n")
@@ -427,7 +430,7 @@ def cmd_starttls(args):
     addr, port, fn = args[0], int(args[1]), args[2]
     res = {}
     try:
-        s = smtplib.SMTP(addr, port, local_hostname="client.sis.test", timeout=600)
+        s = smtplib.SMTP(addr, port, local_hostname="client.sis.test", timeout=TIMEOUT)
         s.ehlo()
         res["advertised"] = s.has_extn("starttls")
         if not res["advertised"] and not anyway:
@@ -457,7 +460,7 @@ def cmd_pop3(args):
     addr, port, user, pw, out = args[0], int(args[1]), args[2], args[3], args[4]
     res = {"retr": []}
     try:
-        p = poplib.POP3(addr, port, timeout=600)
+        p = poplib.POP3(addr, port, timeout=TIMEOUT)
         p.user(user)
         p.pass_(pw)
         n, size = p.stat()
@@ -485,7 +488,7 @@ def cmd_imap(args):
     addr, port, user, pw, out = args[0], int(args[1]), args[2], args[3], args[4]
     res = {"fetched": []}
     try:
-        m = imaplib.IMAP4(addr, port, timeout=600)
+        m = imaplib.IMAP4(addr, port, timeout=TIMEOUT)
         m.login(user, pw)
         typ, data = m.select("INBOX", readonly=True)
         res["count"] = int(data[0])
