@@ -348,6 +348,8 @@ def cmd_smtp(args):
             try:
                 s.sendmail(frm, [to], data, mail_options=mo)
                 res["sent"].append(os.path.basename(f))
+            except smtplib.SMTPServerDisconnected:
+                raise
             except smtplib.SMTPException as e:
                 res["refused"].append([os.path.basename(f), str(e)])
         s.quit()

@@ -237,6 +237,7 @@ next_alert() {
 		read -r ALERT
 	} < <(sed -n "${ALERTS_SEEN}p" "$TMPD/alerts.json" |
 		jq -r '(.attachment_id // 0), (.message // .message_hex)')
+	diag "alert: $ALERT"
 	[ "$id" = 0 ] && return 0
 	if wait_until "$WAIT_SECS" saved_new "$id"; then
 		SAVED_SEEN+="$ALERT_SAVED "
@@ -269,7 +270,7 @@ alert_says() {
 virus_alert() {
 	next_alert "$1" || return
 	check_match "$1: the alert names the virus" "$ALERT" \
-		"$3"
+		"mailscan: infected message: $3"
 	check_match "$1: the alert names the file" "$ALERT" "in \"$2\""
 	if [ -n "$ALERT_SAVED" ]; then
 		same "$1: the message saved from the alert is the original" \
@@ -578,7 +579,7 @@ virus_alert "$BIG_MB MB" eicar.com Sis.Test.EICAR "$M/big.eml"
 mc "$NS_H" bdat 10.0.0.2 25
 check_eq "BDAT anyway: the connection is killed" "$CRC" 3
 check_match "BDAT anyway: ... reset" "$(jcl .error)" ConnectionResetError
-alert_says "BDAT anyway" "mailscan bdat: smtp: client sent BDAT"
+alert_says "BDAT anyway" "mailscan: client sent BDAT without CHUNKING (killed)"
 if grep -q '^BDAT' "$TMPD/smtp/mx25/commands"; then
 	not_ok "BDAT anyway: the server never read it"
 else
@@ -592,7 +593,7 @@ check_eq "STARTTLS allowed: a message over TLS" \
 N587=$((N587 + 1))
 same "STARTTLS allowed: it arrives as sent, unread" "$M/tls-eicar.eml" \
 	"$TMPD/smtp/mx587/$N587.eml"
-alert_says "STARTTLS allowed" "mailscan starttls: smtp: STARTTLS accepted"
+alert_says "STARTTLS allowed" "mailscan: STARTTLS accepted"
 
 # POP3: five messages in one session, each retrieved and its top.
 mkdir -p "$TMPD/pop1"
@@ -672,7 +673,7 @@ check_eq "STARTTLS stripped: a client asking anyway is killed" \
 	"$(jcl '[.advertised, .sent]'):$CRC" '[false,null]:3'
 check_match "STARTTLS stripped: ... reset" "$(jcl .error)" ConnectionResetError
 alert_says "STARTTLS stripped, asked anyway" \
-	"mailscan starttls: smtp: client asked for an unoffered STARTTLS"
+	"mailscan: client asked for an unoffered STARTTLS"
 
 mc "$NS_H" smtp 10.0.0.2 25 "$M/oversize.eml"
 check_eq "over --max-message, bad input passed: accepted" \
@@ -681,7 +682,7 @@ N25=$((N25 + 1))
 same "over --max-message, passed: arrives as sent" "$M/oversize.eml" \
 	"$TMPD/smtp/mx25/$N25.eml"
 alert_says "over --max-message, passed" \
-	"mailscan oversize: smtp: message over 1048576 bytes (passed)"
+	"mailscan: message over 1048576 bytes (passed)"
 ms_stop "second run"
 check_eq "second run: messages, clean, infected, oversize, passed, killed" \
 	"$(ms_json '[.messages, .clean, .infected, .oversize, .bad_passed, .killed]')" \
@@ -705,13 +706,13 @@ check_eq "STARTTLS blocked: advertised, the connection killed when asked" \
 check_match "STARTTLS blocked: ... reset" "$(jcl .error)" ConnectionResetError
 check_eq "STARTTLS blocked: the server never read it" \
 	"$(grep -c STARTTLS "$TMPD/smtp/mx587/commands")" "$stls"
-alert_says "STARTTLS blocked" "mailscan starttls: smtp: client asked for STARTTLS"
+alert_says "STARTTLS blocked" "mailscan: client asked for STARTTLS"
 mc "$NS_H" smtp 10.0.0.2 25 "$M/oversize.eml"
 check_eq "over --max-message, bad input killed: the connection is killed" "$CRC" 3
 check_match "over --max-message, killed: ... reset" "$(jcl .error)" \
 	ConnectionResetError
 alert_says "over --max-message, killed" \
-	"mailscan oversize: smtp: message over 1048576 bytes (killed)"
+	"mailscan: message over 1048576 bytes (killed)"
 if stored mx25 $((N25 + 1)); then
 	not_ok "over --max-message, killed: nothing stored"
 else
