@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# sis-selftest: tiers=check,soak cost=200 limit=1500
+# sis-selftest: tiers=check,soak cost=150 limit=1200
 # The e-mail virus scanner (tools/scanners/mailscan, paper section 5.2)
 # against real mail software through the bridge: swaks and Python's
 # smtplib to aiosmtpd servers (selftests/mail_server.py), the host as the
