@@ -857,6 +857,19 @@ static bool smtp_pipelinable(const struct line *l)
 	return false;
 }
 
+/*
+ * A client line that answers an AUTH challenge (SMTP 334, POP3 "+"): it
+ * passes, and the client's next bytes wait, since AUTH's reply is still
+ * pending.
+ */
+static bool auth_answer(struct mail_conn *c, struct side *s)
+{
+	c->auth_cont = false;
+	decide_pass(c, MAIL_CLIENT, s->pos);
+	s->mode = MODE_WAIT;
+	return true;
+}
+
 static bool smtp_client_step(struct mail_conn *c)
 {
 	struct side *s = &c->side[MAIL_CLIENT];
@@ -879,13 +892,8 @@ static bool smtp_client_step(struct mail_conn *c)
 	if (r <= 0)
 		return r < 0;
 	s->pos += l.size;
-	if (c->auth_cont) {
-		/* The answer to a 334: its reply is AUTH's, still pending. */
-		c->auth_cont = false;
-		decide_pass(c, MAIL_CLIENT, s->pos);
-		s->mode = MODE_WAIT;
-		return true;
-	}
+	if (c->auth_cont)
+		return auth_answer(c, s);
 	if (verb_is(&l, "BDAT", NULL)) {
 		/* CHUNKING was taken out of EHLO: chunk sizes would not survive a cut. */
 		c->stats->protocol_errors++;
@@ -1085,13 +1093,8 @@ static bool pop3_client_step(struct mail_conn *c)
 	if (r <= 0)
 		return r < 0;
 	s->pos += l.size;
-	if (c->auth_cont) {
-		/* the answer to a challenge: AUTH is still pending */
-		c->auth_cont = false;
-		decide_pass(c, MAIL_CLIENT, s->pos);
-		s->mode = MODE_WAIT;
-		return true;
-	}
+	if (c->auth_cont)
+		return auth_answer(c, s);
 	kind = pop3_command(&l);
 	if (kind == CMD_TLS && !tls_asked(c))
 		return true;
