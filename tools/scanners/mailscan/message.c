@@ -938,7 +938,13 @@ static int walk(struct scan *s, GMimeObject *obj, const struct where *w);
 static int walk_multipart(struct scan *s, GMimeMultipart *mp,
 			  const struct where *w)
 {
-	const char *boundary = g_mime_multipart_get_boundary(mp);
+	/*
+	 * Not g_mime_multipart_get_boundary(): without a boundary it makes one
+	 * up and encodes the Content-Type header anew, which for a hostile
+	 * parameter list takes seconds and gigabytes (a 109-byte message did).
+	 */
+	const char *boundary =
+		g_mime_object_get_content_type_parameter(GMIME_OBJECT(mp), "boundary");
 	struct bound b;
 	struct where in = { .bounds = &b, .depth = w->depth + 1 };
 	int n = g_mime_multipart_get_count(mp);
