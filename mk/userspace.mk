@@ -9,6 +9,7 @@
 #                        $(BUILD)/cr-latency, its DNS and connect latency probe,
 #                        $(BUILD)/tcpio, the TCP ends of its custody uploads,
 #                        and $(BUILD)/pop3-fetch, the e-mail bench's client
+#   $(BUILD)/mail-cost   what sis-mailscan's checks cost (scripts/mail-cost.sh)
 #   make install-codered the Code-Red scanner, its unit and capability snippet
 #   make install-mailscan the e-mail virus scanner, its unit and capability snippet
 
@@ -220,6 +221,11 @@ $(BUILD)/rtt: tools/bench/rtt.c tools/bench/timing.h mk/userspace.mk
 $(BUILD)/pop3-fetch: tools/bench/pop3-fetch.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+# scripts/mail-cost.sh's program: sis-mailscan's own message and detection code.
+$(BUILD)/mail-cost: tools/bench/mail-cost.c $(MAILSCAN_OBJS) mk/userspace.mk
+	$(CC) $(US_CFLAGS) $(MAILSCAN_PKG_CFLAGS) -I tools/scanners/mailscan -o $@ $< \
+		$(MAILSCAN_OBJS) $(MAILSCAN_PKG_LIBS)
 
 $(BUILD)/cr-latency: tools/bench/cr-latency.c tools/bench/timing.h mk/userspace.mk
 	@mkdir -p $(@D)

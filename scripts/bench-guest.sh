@@ -770,27 +770,12 @@ if [ "${SIS_BENCH_MAIL:-1}" = 1 ]; then
 		wait "$mail_ticker" 2>/dev/null || true
 	}
 
-	# The signatures: an MD5 list of 1000 random sums and EICAR's; a
-	# small ClamAV database (no full one is to be had offline): EICAR's
-	# and ten random sums, and five body signatures, one with wildcards.
+	# The signatures (tools/bench/mail-sigs.py): an MD5 list of 1000
+	# random sums and EICAR's; a small ClamAV database (no full one is to
+	# be had offline): EICAR's and ten random sums, and five body
+	# signatures, one with wildcards.
 	mail_sigs() {
-		mkdir -p "$mail_dir/clamav"
-		python3 - "$mail_dir" <<-'PY'
-			import random, sys
-			d = sys.argv[1]
-			r = random.Random(5)
-			eicar = "44d88612fea8a8f36de82e1278abb02f:68:Eicar-Test-Signature\n"
-			def sums(n, tag):
-			    return "".join("%032x:%d:Sis.Bench.%s-%d\n" % (r.getrandbits(128),
-			                   r.randint(100, 500000), tag, i) for i in range(n))
-			open(d + "/bench.hdb", "w").write(sums(1000, "Md5") + eicar)
-			open(d + "/clamav/bench.hdb", "w").write(sums(10, "Hdb") + eicar)
-			ndb = "".join("Sis.Bench.Body-%d:0:*:%s\n" % (i, r.randbytes(16).hex())
-			              for i in range(4))
-			ndb += "Sis.Bench.Body-4:0:*:%s{10-40}%s\n" % (r.randbytes(8).hex(),
-			                                               r.randbytes(8).hex())
-			open(d + "/clamav/bench.ndb", "w").write(ndb)
-		PY
+		python3 "$TOP/tools/bench/mail-sigs.py" "$mail_dir"
 		chmod -R a+rX "$mail_dir/clamav" "$mail_dir/bench.hdb"
 	}
 
