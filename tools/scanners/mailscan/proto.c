@@ -135,6 +135,7 @@ struct side {
 	uint64_t msg_start;	/* the held message's first byte */
 	uint64_t lit_left;	/* an IMAP literal's bytes still to come */
 	enum dot_state dot;
+	size_t dot_lines;	/* lines of the message that start with a dot, its end's too */
 };
 
 /* A line at a side's parse position. */
@@ -573,6 +574,7 @@ static void dotmsg_start(struct mail_conn *c, enum mail_side sd)
 	s->mode = MODE_DOTMSG;
 	s->msg_start = s->pos;
 	s->dot = DS_LS;
+	s->dot_lines = 0;
 	/* Asked once, from the first byte: the kernel holds or takes custody. */
 	c->ops->more(c->ctx, sd, s->pos, c->cfg.max_message + MORE_MARGIN);
 }
@@ -671,6 +673,7 @@ static int dot_scan(struct side *s)
 		case DS_LS:
 			if (ch == '.') {
 				s->dot = DS_DOT;
+				s->dot_lines++;
 				continue;
 			}
 			break;
@@ -718,14 +721,26 @@ struct unstuffed {
 	size_t len;
 	size_t *dots;		/* message offsets of the lines whose dot was removed */
 	size_t ndots;
+	bool copy;		/* msg is a copy, to be freed */
 };
 
-static int unstuff(const uint8_t *w, size_t n, struct unstuffed *u)
+/*
+ * The message without its dots. stuffed says how many lines start with a
+ * dot: with none, which is most mail, the message is the wire bytes as
+ * they are, neither searched again nor copied (u->copy false).
+ */
+static int unstuff(const uint8_t *w, size_t n, size_t stuffed, struct unstuffed *u)
 {
 	size_t cap = 0;
 	bool line_start = true;
 
 	memset(u, 0, sizeof(*u));
+	if (!stuffed) {
+		u->msg = (uint8_t *)w;
+		u->len = n;
+		return 0;
+	}
+	u->copy = true;
 	u->msg = malloc(n ? n : 1);
 	if (!u->msg)
 		return -ENOMEM;
@@ -812,7 +827,8 @@ static void dotmsg_judge(struct mail_conn *c, enum mail_side sd, uint64_t term,
 			dotmsg_done(c, sd);
 		return;
 	}
-	if (unstuff(side_at(s, s->msg_start), wire_len, &u)) {
+	/* The end line is one of the dot lines; the others are stuffed. */
+	if (unstuff(side_at(s, s->msg_start), wire_len, s->dot_lines - 1, &u)) {
 		if (bad_input(c, "scan-error", &c->stats->scan_errors, NULL, 0,
 			      "message not scanned: out of memory"))
 			decide_pass(c, sd, term_end);
@@ -824,7 +840,8 @@ static void dotmsg_judge(struct mail_conn *c, enum mail_side sd, uint64_t term,
 			decide_pass(c, sd, term_end);
 		mail_result_free(&res);
 	}
-	free(u.msg);
+	if (u.copy)
+		free(u.msg);
 	free(u.dots);
 	if (!c->over)
 		dotmsg_done(c, sd);
