@@ -93,8 +93,8 @@ sisctl_check() {
 	text=$(page_text "$man_dir/sisctl.8") || { bad "sisctl.8 does not render"; return; }
 	words=$(sisctl_words "$build/sisctl") || { bad "cannot read what sisctl takes"; return; }
 	# Words: lower-case keywords, options, and choices (a|b, [x]).
-	for w in $(tr ' \t[]|.' '\n\n\n\n\n\n' <<<"$words" |
-		   grep -E '^(-|--)?[a-z][a-z0-9,-]*$' | sort -u); do
+	for w in $(tr ' \t[]|.' '\n\n\n\n\n\n' <<<"$words" | sed 's/,$//' |
+		   grep -E '^(-[A-Za-z]|--[a-z][a-z0-9-]*|[a-z][a-z0-9,-]*)$' | sort -u); do
 		n=$((n + 1))
 		has "$text" "$w" || bad "sisctl.8 does not name \"$w\""
 	done
