@@ -10,7 +10,8 @@
 #   scripts/man-check.sh scanners BUILD     every option of each scanner's
 #                                           usage is in its page, and every
 #                                           libsis function in libsis.3
-#   scripts/man-check.sh fails BUILD        the two checks above fail on
+#   scripts/man-check.sh fails BUILD        the checks above fail on a
+#                                           page with a bad macro, and on
 #                                           pages that miss a keyword, an
 #                                           option, a function
 #
@@ -49,7 +50,7 @@ render() {
 		out=$(LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
 			man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null)
 		[ -z "$out" ] || bad "$page: man --warnings: $out"
-		out=$(mandoc -T lint -W warning "$page" 2>&1)
+		out=$(mandoc -T lint "$page" 2>&1)
 		[ -z "$out" ] || bad "$page: mandoc -T lint: $out"
 		lexgrog "$page" >/dev/null || bad "$page: lexgrog finds no NAME"
 	done
@@ -157,7 +158,18 @@ expect_fail() {
 }
 
 fails() {
-	local build=$1
+	local build=$1 d out
+	# A macro groff and mandoc do not know, in a copy of a page.
+	d=$(mktemp -d)
+	{ cat "$man_dir/sis-null.1"; echo ".XX not a macro"; } >"$d/sis-null.1"
+	if out=$("$0" render "$d/sis-null.1"); then
+		bad "render passes a page with an unknown macro"
+	elif [ "$(grep -c "XX" <<<"$out")" -lt 2 ]; then
+		bad "render fails, but not for the unknown macro in both man and mandoc: $out"
+	else
+		echo "ok: render fails on an unknown macro, in man and in mandoc"
+	fi
+	rm -rf "$d"
 	expect_fail '"inject-rate"' sisctl "$build" sisctl.8 's/inject\\-rate/inject/g'
 	expect_fail '"show conns"' sisctl "$build" sisctl.8 's/show conns/show/g'
 	expect_fail '--pass-interval' scanners "$build" sis-codered.8 's/pass\\-interval/pass/g'
