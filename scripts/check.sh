@@ -201,7 +201,7 @@ man_pages() {
 		scripts/man-check.sh render
 	host_test "man pages: sisctl.8 names every command, keyword and option of sisctl" \
 		scripts/man-check.sh sisctl "$build"
-	host_test "man pages: each scanner's page its options, libsis.3 every function" \
+	host_test "man pages: each scanner's page its options, libsis.3 every function and a compiling example" \
 		scripts/man-check.sh scanners "$build"
 	host_test "man pages: those checks fail on a page that misses one" \
 		scripts/man-check.sh fails "$build"

@@ -9,7 +9,8 @@
 #                                           takes is in sisctl.8
 #   scripts/man-check.sh scanners BUILD     every option of each scanner's
 #                                           usage is in its page, and every
-#                                           libsis function in libsis.3
+#                                           libsis function in libsis.3,
+#                                           whose example compiles
 #   scripts/man-check.sh fails BUILD        the checks above fail on a
 #                                           page with a bad macro, and on
 #                                           pages that miss a keyword, an
@@ -138,6 +139,17 @@ scanners_check() {
 	done
 	[ "$n" -gt 20 ] || bad "only $n functions read from lib/include/sis/"
 	[ "$fail" = 0 ] && echo "ok: libsis.3 names the $n functions of lib/include/sis/*.h"
+	# Its example compiles against the headers, as the page prints it.
+	mandoc -T ascii -O width=1000 "$man_dir/libsis.3" | col -b |
+		awk '/^ *#include <errno.h>/ { c = 1 } /^ *Built with/ { exit } c { print }' \
+		>"$build/libsis-example.c"
+	if grep -q 'int main' "$build/libsis-example.c" &&
+	   gcc -Wall -Wextra -Werror -I uapi -I lib/include -c \
+		-o "$build/libsis-example.o" "$build/libsis-example.c"; then
+		echo "ok: libsis.3's example compiles"
+	else
+		bad "libsis.3's example does not compile ($build/libsis-example.c)"
+	fi
 }
 
 # expect_fail WHAT MODE BUILD PAGE SED: the check MODE fails, naming WHAT,
