@@ -151,9 +151,10 @@ host_part() {
 	# Userspace and its unit tests.
 	host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace
 	unit_tests
+	man_pages
 	host_test "the test scripts: bash -n" \
 		bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ \
-		selftests/*.sh scripts/*.sh
+		selftests/*.sh scripts/*.sh tools/sisctl/sisctl.bash-completion
 	host_test "selftests/lib.sh: a helper's locals never hide the test's variables" \
 		scripts/selftest-lib-check.sh
 
@@ -189,6 +190,27 @@ unit_tests() {
 		tail -n 20 "$out/unit.log" | sed 's/^/    /' >&2
 	}
 	echo "unit tests: $((SECONDS - start)) s" >>"$out/times"
+}
+
+# The man pages: they render without a warning, and name what the
+# programs take (scripts/man-check.sh); and sisctl's bash completion,
+# each of its cases a result (scripts/completion-test.sh).
+man_pages() {
+	local start=$SECONDS
+	host_test "man pages: render without a warning (man --warnings, mandoc -T lint)" \
+		scripts/man-check.sh render
+	host_test "man pages: sisctl.8 names every command, keyword and option of sisctl" \
+		scripts/man-check.sh sisctl "$build"
+	host_test "man pages: each scanner's page its options, libsis.3 every function and a compiling example" \
+		scripts/man-check.sh scanners "$build"
+	host_test "man pages: those checks fail on a page that misses one" \
+		scripts/man-check.sh fails "$build"
+	scripts/completion-test.sh "$build" >"$res/completion.tap" 2>"$out/completion.log"
+	grep -q '^1\.\.' "$res/completion.tap" || {
+		echo "not ok 1 - bash completion test ran (see $out/completion.log)" >>"$res/completion.tap"
+		tail -n 20 "$out/completion.log" | sed 's/^/    /' >&2
+	}
+	echo "man pages and completion: $((SECONDS - start)) s" >>"$out/times"
 }
 
 # guest FLAVOR TIMEOUT RUN.SH-ARGS...: one boot, then its kernel log checked.

@@ -29,6 +29,8 @@ pkgs=(
 	# software (swaks, an SMTP server, dovecot for POP3 and IMAP)
 	libgmime-3.0-dev libclamav-dev swaks python3-aiosmtpd
 	dovecot-pop3d dovecot-imapd
+	# the man pages' checks: man and groff as lintian runs them, mandoc
+	man-db groff-base mandoc
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
