@@ -29,6 +29,8 @@ pkgs=(
 	# software (swaks, an SMTP server, dovecot for POP3 and IMAP)
 	libgmime-3.0-dev libclamav-dev swaks python3-aiosmtpd
 	dovecot-pop3d dovecot-imapd
+	# make install's checks (readelf, the DKMS build against the 6.1 headers)
+	binutils dkms
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
