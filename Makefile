@@ -40,9 +40,15 @@ module: module-kdir
 	$(MAKE) -C "$(KDIR)" M="$$(scripts/nospace.sh "$(CURDIR)")" modules \
 		$(if $(SIS_KUNIT),SIS_KUNIT=1)
 
+# Into /lib/modules/RELEASE/updates, then depmod (which the kernel's own
+# modules_install skips without a System.map, as with Debian's headers), so
+# that the first use of the family loads it. A staged install is left to
+# its package's depmod.
 modules_install: module
 	$(MAKE) -C "$(KDIR)" M="$$(scripts/nospace.sh "$(CURDIR)")" modules_install \
-		$(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)")
+		INSTALL_MOD_DIR=updates $(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)")
+	@[ -n "$(INSTALL_MOD_PATH)" ] || \
+		depmod -a "$$(modinfo -F vermagic kernel/sis.ko | cut -d' ' -f1)"
 
 include mk/userspace.mk
 include mk/install.mk
