@@ -51,6 +51,8 @@ SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 # counters in every program, for the host unit tests' coverage.
 US_COV		:= $(if $(COVERAGE),--coverage)
 US_CFLAGS	+= $(US_COV)
+# The builder's own flags last (a distribution's hardening: dpkg-buildflags).
+US_CFLAGS	+= $(CPPFLAGS) $(CFLAGS)
 
 us_objs		= $(patsubst %.c,$(US_OBJDIR)/%.o,$(1))
 LIBSIS_OBJS	:= $(call us_objs,$(LIBSIS_SRCS))
@@ -134,15 +136,15 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 
 # --as-needed: libpcap is dlopen()ed by lib/pcap.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # Scanners link libnl through libsis.a (libpcap is loaded for filters).
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # The Code-Red scanner parses DNS with libresolv.
 $(BUILD)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # sis-stream: a scanner like the others, plus libcrypto.
@@ -151,7 +153,7 @@ $(STREAM_OBJ): tools/scanners/sis-stream.c | us-deps stream-deps
 	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) $$(pkg-config --cflags $(STREAM_PKGS)) \
 		-MMD -MP -c -o $@ $<
 $(BUILD)/sis-stream: $(STREAM_OBJ) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
 		$$(pkg-config --libs $(STREAM_PKGS))
 
 # sis-mailscan: MAILSCAN_OBJS (above, also unit-tested) and its main.
@@ -160,7 +162,7 @@ US_ALL_OBJS	+= $(MAILSCAN_MAIN)
 $(MAILSCAN_MAIN): US_CFLAGS += $(MAILSCAN_PKG_CFLAGS)
 $(MAILSCAN_MAIN): | mailscan-deps
 $(BUILD)/sis-mailscan: $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) $(MAILSCAN_PKG_LIBS)
 
 .PHONY: stream-deps
@@ -197,7 +199,7 @@ US_LIBDIR	:= $(BUILD)/lib
 
 $(US_LIBDIR)/$(LIBSIS_REALNAME): $(LIBSIS_OBJS) lib/libsis.map
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -shared -Wl,-soname,$(LIBSIS_SONAME) \
+	$(CC) $(US_COV) $(LDFLAGS) -shared -Wl,-soname,$(LIBSIS_SONAME) \
 		-Wl,--version-script=lib/libsis.map -Wl,--no-undefined -Wl,--as-needed \
 		-Wl,-z,relro -Wl,-z,now -o $@ $(LIBSIS_OBJS) $(US_PKG_LIBS)
 $(US_LIBDIR)/$(LIBSIS_SONAME): $(US_LIBDIR)/$(LIBSIS_REALNAME)
@@ -218,23 +220,23 @@ SISCTL_LIBOBJS	:= $(call us_objs,lib/filter.c lib/pcap.c)
 
 $(US_INST)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(SISCTL_LIBOBJS) $(US_SHARED_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) \
 		$(SISCTL_LIBOBJS) $(US_SHARED) $(US_PKG_LIBS)
 $(addprefix $(US_INST)/,$(SCANNERS)): $(US_INST)/%: $(US_OBJDIR)/tools/scanners/%.o \
 					       $(US_SHARED_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS)
 $(US_INST)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(US_SHARED_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
 		$(US_SHARED) $(US_PKG_LIBS) -lresolv
 $(US_INST)/sis-stream: $(STREAM_OBJ) $(US_SHARED_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS) \
 		$$(pkg-config --libs $(STREAM_PKGS))
 $(US_INST)/sis-mailscan: $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) $(US_SHARED_DEP)
 	@mkdir -p $(@D)
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
 		$(US_SHARED) $(US_PKG_LIBS) $(MAILSCAN_PKG_LIBS)
 
 userspace: $(US_LIBDIR)/libsis.so $(US_INST_BINS)
@@ -244,7 +246,7 @@ US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(MAILSCAN_OBJS) \
 		     $(BUILD)/libsis.a
-	$(CC) $(US_COV) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
 		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv $(MAILSCAN_PKG_LIBS)
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that

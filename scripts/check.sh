@@ -167,6 +167,8 @@ host_part() {
 		scripts/install-check.sh kdir
 	host_test "install: dkms builds sis.ko (version, family alias) against the 6.1 headers" \
 		scripts/install-check.sh dkms
+	host_test "install: dpkg-buildpackage builds the six Debian packages, lintian clean" \
+		scripts/install-check.sh deb
 	host_test "the test scripts: bash -n" \
 		bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ \
 		selftests/*.sh scripts/*.sh

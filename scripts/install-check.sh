@@ -18,6 +18,8 @@
 #                                      what to do
 #   scripts/install-check.sh dkms      dkms builds sis.ko from make
 #                                      install-dkms against the 6.1 headers
+#   scripts/install-check.sh deb       dpkg-buildpackage builds the Debian
+#                                      packages, and lintian passes them
 #
 # Each stages into a directory of its own, removed at the end.
 set -euo pipefail
@@ -279,7 +281,63 @@ check_dkms() {
 	echo "dkms: sis/$version built for $kver"
 }
 
+# The Debian packages (debian/), built from a copy of the tree as a
+# package builder would, then lintian on them. A program that has no
+# manual page in Documentation/man yet may lack one; any other warning
+# or error fails.
+check_deb() {
+	local src=$tmp/src deb p tags allowed
+	mkdir -p "$src/sis"
+	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src/sis"
+	(cd "$src/sis" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
+		dpkg-buildpackage -b -us -uc >"$tmp/deb.log" 2>&1) ||
+		{ tail -n 40 "$tmp/deb.log"; fail "dpkg-buildpackage"; }
+	for p in sis-dkms libsis1 libsis-dev sisctl sis-codered sis-mailscan; do
+		deb=$(ls "$src/${p}_${version}_"*.deb 2>/dev/null) || fail "no package $p"
+		echo "$p: $(dpkg-deb -c "$deb" | grep -vc '/$') files"
+	done
+	# What a package's files and dependencies must be.
+	deb() { ls "$src/${1}_${version}_"*.deb; }
+	dpkg-deb -f "$(deb libsis1)" Depends | grep -q 'libpcap0.8' || fail "libsis1: no libpcap0.8 dependency"
+	dpkg-deb -f "$(deb sisctl)" Depends | grep -q 'libsis1 (>= ' || fail "sisctl: no libsis1 dependency"
+	dpkg-deb -f "$(deb sis-dkms)" Depends | grep -q 'dkms' || fail "sis-dkms: no dkms dependency"
+	# (grep reads all: dpkg-deb fails on a closed pipe.)
+	has() { dpkg-deb -c "$(deb "$1")" | grep -cE -- "$2" >/dev/null; }
+	has sis-dkms "usr/src/sis-$version/dkms.conf$" || fail "sis-dkms: no dkms.conf"
+	has libsis1 'libsis.so.1 -> libsis.so.1.0$' || fail "libsis1: no libsis.so.1"
+	has libsis-dev 'pkgconfig/libsis.pc$' || fail "libsis-dev: no libsis.pc"
+	has sisctl 'usr/sbin/sisctl$' || fail "sisctl: no program"
+	has sis-codered 'usr/sbin/sis-codered$' || fail "sis-codered: no program"
+	has sis-mailscan 'usr/sbin/sis-mailscan$' || fail "sis-mailscan: no program"
+	for p in sis-codered sis-mailscan; do
+		has $p "usr/lib/sysusers.d/$p.conf$" || fail "$p: no sysusers file"
+		dpkg-deb -I "$(deb $p)" postinst | grep -c systemd-sysusers >/dev/null ||
+			fail "$p: its user is not created on installation"
+	done
+	# Only sis-dkms is a DKMS package.
+	for p in libsis1 libsis-dev sisctl sis-codered sis-mailscan; do
+		! has $p "usr/src/" || fail "$p has usr/src"
+		! dpkg-deb -f "$(deb $p)" Depends | grep -c dkms >/dev/null || fail "$p depends on dkms"
+	done
+	# Manual pages not written yet.
+	allowed=()
+	for p in sisctl sis-codered sis-codered-caps sis-mailscan sis-mailscan-caps; do
+		ls Documentation/man/"$p".[1-8] >/dev/null 2>&1 || allowed+=("$p")
+	done
+	lintian --pedantic --no-tag-display-limit "$src"/*_"$version"_*.deb >"$tmp/lintian" 2>&1 || true
+	tags=$(grep -E '^[EW]: ' "$tmp/lintian" | while read -r line; do
+		for p in "${allowed[@]}"; do
+			[[ $line =~ no-manual-page\ \[usr/sbin/$p\]$ ]] && continue 2
+		done
+		echo "$line"
+	done)
+	grep -E '^[EWIP]: ' "$tmp/lintian" | sort -u
+	[ -z "$tags" ] || { echo "$tags"; fail "lintian"; }
+	echo "lintian: no error or warning${allowed:+ (but no-manual-page for ${allowed[*]}: no page in Documentation/man yet)}"
+}
+
 case ${1:-} in
+deb) check_deb ;;
 files) check_files ;;
 run) check_run ;;
 elf) check_elf ;;
@@ -288,7 +346,7 @@ scanners) check_scanners ;;
 kdir) check_kdir ;;
 dkms) check_dkms ;;
 *)
-	echo "usage: $0 files|run|elf|pkgconfig|scanners|kdir|dkms" >&2
+	echo "usage: $0 files|run|elf|pkgconfig|scanners|kdir|dkms|deb" >&2
 	exit 2
 	;;
 esac

@@ -29,8 +29,9 @@ pkgs=(
 	# software (swaks, an SMTP server, dovecot for POP3 and IMAP)
 	libgmime-3.0-dev libclamav-dev swaks python3-aiosmtpd
 	dovecot-pop3d dovecot-imapd
-	# make install's checks (readelf, the DKMS build against the 6.1 headers)
-	binutils dkms
+	# make install's checks (readelf, the DKMS build against the 6.1 headers),
+	# the Debian packages' build and lintian
+	binutils dkms debhelper dh-dkms lintian fakeroot
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
