@@ -287,6 +287,12 @@ check_dkms() {
 # or error fails.
 check_deb() {
 	local src=$tmp/src deb p tags allowed
+	# One version: the package's is VERSION; the symbols file is the ABI.
+	[ "$(dpkg-parsechangelog -S Version)" = "$version" ] ||
+		fail "debian/changelog's version is not VERSION's ($version)"
+	diff -u <(grep -oE '^[[:space:]]+sis_[a-z0-9_]+;' lib/libsis.map | tr -d ' \t;' | LC_ALL=C sort) \
+		<(grep -oE '^ sis_[a-z0-9_]+@' debian/libsis1.symbols | tr -d ' @' | LC_ALL=C sort) ||
+		fail "debian/libsis1.symbols is not lib/libsis.map"
 	mkdir -p "$src/sis"
 	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src/sis"
 	(cd "$src/sis" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
