@@ -281,6 +281,20 @@ check_dkms() {
 	echo "dkms: sis/$version built for $kver"
 }
 
+# copy_sources DIR: the tree's sources, without what builds made: git's
+# list in a checkout, else (make check's copy of one) all but the build
+# products .gitignore names.
+copy_sources() {
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$1"
+	else
+		tar -cf - --exclude=./build --exclude="./${BUILD:-build}" --exclude='*.o' \
+			--exclude='*.ko' --exclude='*.mod' --exclude='*.mod.c' --exclude='.*.cmd' \
+			--exclude='*.a' --exclude=modules.order --exclude=Module.symvers . |
+			tar -xf - -C "$1"
+	fi
+}
+
 # The Debian packages (debian/), built from a copy of the tree as a
 # package builder would, then lintian on them. A program that has no
 # manual page in Documentation/man yet may lack one; any other warning
@@ -294,7 +308,7 @@ check_deb() {
 		<(grep -oE '^ sis_[a-z0-9_]+@' debian/libsis1.symbols | tr -d ' @' | LC_ALL=C sort) ||
 		fail "debian/libsis1.symbols is not lib/libsis.map"
 	mkdir -p "$src/sis"
-	git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$src/sis"
+	copy_sources "$src/sis"
 	(cd "$src/sis" && DEB_BUILD_OPTIONS="nocheck parallel=2" \
 		dpkg-buildpackage -b -us -uc >"$tmp/deb.log" 2>&1) ||
 		{ tail -n 40 "$tmp/deb.log"; fail "dpkg-buildpackage"; }
