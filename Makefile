@@ -1,6 +1,9 @@
 # SIS top-level build.
 #
-#   make                 sis.ko (against the cached guest kernel, or KDIR=...), libsis, tools
+#   make                 sis.ko for the running kernel (or KDIR=...), libsis, tools
+#   make install         libsis, sisctl, the scanners and their files
+#                        [PREFIX=/usr/local DESTDIR=...] (mk/install.mk)
+#   make modules_install sis.ko into /lib/modules (INSTALL_MOD_PATH or DESTDIR)
 #   make check           the whole test suite: host checks, then KUnit and the
 #                        kselftests in a QEMU guest (Documentation/testing.md)
 #   make host-check      builds, static checks, host unit tests [UNIT=glob]
@@ -12,24 +15,43 @@
 #   make bench           benchmarks (Documentation/performance.md)
 
 BUILD		?= build
-KDIR		?=
 export BUILD
+# The kernel sis.ko is built for, as for any out-of-tree module: the running
+# one's unless KDIR says otherwise. The test kernel (scripts/kernel.sh) is
+# only that of make check, kunit, selftest, soak, coverage, demo and bench.
+KDIR		?= /lib/modules/$(shell uname -r)/build
+# Where modules_install puts it: DESTDIR, as for make install.
+INSTALL_MOD_PATH ?= $(DESTDIR)
 
-.PHONY: all module userspace check host-check kunit selftest soak coverage demo bench clean setup
+.PHONY: all module modules_install userspace check host-check kunit selftest soak coverage \
+	demo bench clean setup module-kdir
 all: module userspace
 
 setup:
 	@scripts/setup.sh
 
-module:
-	@if [ -n "$(KDIR)" ]; then \
-		$(MAKE) -C "$(KDIR)" M="$$(scripts/nospace.sh "$(CURDIR)")" modules \
-			$(if $(SIS_KUNIT),SIS_KUNIT=1); \
-	else \
-		scripts/module.sh debug $(if $(SIS_KUNIT),SIS_KUNIT=1) >/dev/null; \
-	fi
+module-kdir:
+	@[ -d "$(KDIR)/" ] || { \
+		echo "module: no kernel build tree at $(KDIR): install the running kernel's headers" >&2; \
+		echo "module: (on Debian linux-headers-$$(uname -r)), or name one: make KDIR=DIR" >&2; \
+		exit 1; }
+
+module: module-kdir
+	$(MAKE) -C "$(KDIR)" M="$$(scripts/nospace.sh "$(CURDIR)")" modules \
+		$(if $(SIS_KUNIT),SIS_KUNIT=1)
+
+# Into /lib/modules/RELEASE/updates, then depmod (which the kernel's own
+# modules_install skips without a System.map, as with Debian's headers), so
+# that the first use of the family loads it. A staged install is left to
+# its package's depmod.
+modules_install: module
+	$(MAKE) -C "$(KDIR)" M="$$(scripts/nospace.sh "$(CURDIR)")" modules_install \
+		INSTALL_MOD_DIR=updates $(if $(INSTALL_MOD_PATH),INSTALL_MOD_PATH="$(INSTALL_MOD_PATH)")
+	@[ -n "$(INSTALL_MOD_PATH)" ] || \
+		depmod -a "$$(modinfo -F vermagic kernel/sis.ko | cut -d' ' -f1)"
 
 include mk/userspace.mk
+include mk/install.mk
 
 check:
 	@scripts/check.sh check
@@ -57,5 +79,5 @@ bench:
 
 clean:
 	rm -rf $(BUILD)
-	@kdir="$(KDIR)"; [ -n "$$kdir" ] || kdir=$$(ls -d $${XDG_CACHE_HOME:-$$HOME/.cache}/sis/kernel-debug-* 2>/dev/null | head -n1); \
+	@kdir="$(KDIR)"; [ -d "$$kdir/" ] || kdir=$$(ls -d $${XDG_CACHE_HOME:-$$HOME/.cache}/sis/kernel-debug-* 2>/dev/null | head -n1); \
 	[ -z "$$kdir" ] || $(MAKE) -C "$$kdir" M="$$(scripts/nospace.sh "$(CURDIR)")" clean

@@ -72,3 +72,6 @@ module_exit(sis_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("SIS: self-securing network interface");
 MODULE_AUTHOR("SIS developers");
+MODULE_VERSION(SIS_VERSION);
+/* The first use of the "sis" family loads the module (request_module()). */
+MODULE_ALIAS_GENL_FAMILY(SIS_GENL_NAME);

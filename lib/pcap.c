@@ -6,8 +6,9 @@
 
 #include "pcap.h"
 
+/* The soname of the libpcap built against (mk/userspace.mk). */
 #ifndef LIBPCAP_SONAME
-#define LIBPCAP_SONAME "libpcap.so.0.8"
+#error "LIBPCAP_SONAME: the soname of libpcap, e.g. \"libpcap.so.0.8\""
 #endif
 
 static struct sis_pcap pcap;

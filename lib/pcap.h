@@ -3,8 +3,11 @@
  * libpcap, loaded when it is first needed rather than linked: Debian's
  * brings the D-Bus, systemd and libgcrypt libraries along, whose loading
  * would be most of a short program's start-up (sisctl's), and only some
- * uses need it. libsis compiles filters with it (filter.c); sisctl reads
- * and writes capture files with it too.
+ * uses need it (linked, it adds 0.7 ms to each start). libsis compiles
+ * filters with it (filter.c); sisctl reads and writes capture files with
+ * it too. It is loaded by the soname of the libpcap the build compiled
+ * against (LIBPCAP_SONAME, read from its libpcap.so), so a package built
+ * here depends on that libpcap, as if it were linked.
  */
 #ifndef SIS_LIB_PCAP_H
 #define SIS_LIB_PCAP_H

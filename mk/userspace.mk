@@ -2,7 +2,9 @@
 #
 #   make userspace       $(BUILD)/libsis.a, libsis.pc, sisctl and the example
 #                        scanners (sis-null, sis-dump, sis-scan, sis-codered,
-#                        sis-stream)
+#                        sis-stream), linked with libsis.a to run from the
+#                        tree; $(BUILD)/lib/libsis.so.1 and $(BUILD)/inst/,
+#                        the same programs linked with it, for make install
 #   make unit [UNIT=glob] build and run the host unit tests (TAP on stdout)
 #   make bench-tools     $(BUILD)/nfq-null, the benchmark's NFQUEUE baseline,
 #                        $(BUILD)/rtt, its ICMP round-trip timer,
@@ -10,16 +12,16 @@
 #                        $(BUILD)/tcpio, the TCP ends of its custody uploads,
 #                        and $(BUILD)/pop3-fetch, the e-mail bench's client
 #   $(BUILD)/mail-cost   what sis-mailscan's checks cost (scripts/mail-cost.sh)
-#   make install-codered the Code-Red scanner, its unit and capability snippet
-#   make install-mailscan the e-mail virus scanner, its unit and capability snippet
+#   make install ...     mk/install.mk
 
-VERSION		:= 0.1
+# The one version of SIS, of the module (kernel/Kbuild) and of every program.
+VERSION		:= $(shell cat VERSION)
 
 US_PKGS		:= libnl-genl-3.0 libpcap jansson
 US_OBJDIR	:= $(BUILD)/obj
 # -I uapi first: <linux/sis.h> must be this tree's, never an installed one.
 US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
-		   -I uapi -I lib/include -DSISCTL_VERSION='"$(VERSION)"'
+		   -I uapi -I lib/include -DSIS_VERSION='"$(VERSION)"'
 # pkg-config runs once, and only when something userspace is built.
 US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
 US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
@@ -50,6 +52,8 @@ SCANNER_BINS	:= $(addprefix $(BUILD)/,$(SCANNERS))
 # counters in every program, for the host unit tests' coverage.
 US_COV		:= $(if $(COVERAGE),--coverage)
 US_CFLAGS	+= $(US_COV)
+# The builder's own flags last (a distribution's hardening: dpkg-buildflags).
+US_CFLAGS	+= $(CPPFLAGS) $(CFLAGS)
 
 us_objs		= $(patsubst %.c,$(US_OBJDIR)/%.o,$(1))
 LIBSIS_OBJS	:= $(call us_objs,$(LIBSIS_SRCS))
@@ -105,8 +109,27 @@ mailscan-deps:
 		echo "mailscan: missing $(MAILSCAN_PKGS) development files (make setup)" >&2; \
 		exit 1; }
 
-# Flags and VERSION live here.
-$(US_ALL_OBJS): mk/userspace.mk
+# Flags live here; the version is in VERSION.
+$(US_ALL_OBJS): mk/userspace.mk VERSION
+
+# libsis's objects go into libsis.a and libsis.so alike: position
+# independent. The shared library exports only what lib/include/sis/
+# declares (lib/libsis.map).
+$(LIBSIS_OBJS): US_CFLAGS += -fPIC
+
+# libpcap is loaded when first needed (lib/pcap.h says why), by the soname
+# of the libpcap this build compiles against: the libpcap.so that
+# pkg-config names links to it.
+LIBPCAP_SONAME	= $(eval LIBPCAP_SONAME := $$(shell objdump -p \
+		  "$$$$(pkg-config --variable=libdir libpcap)/libpcap.so" 2>/dev/null | \
+		  sed -n 's/^ *SONAME *//p'))$(LIBPCAP_SONAME)
+$(call us_objs,lib/pcap.c): US_CFLAGS += -DLIBPCAP_SONAME='"$(LIBPCAP_SONAME)"'
+$(call us_objs,lib/pcap.c): | pcap-soname
+.PHONY: pcap-soname
+pcap-soname:
+	@[ -n "$(LIBPCAP_SONAME)" ] || { \
+		echo "libsis: cannot read the soname of libpcap.so (libpcap-dev, binutils)" >&2; \
+		exit 1; }
 
 $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 	@rm -f $@
@@ -114,15 +137,15 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 
 # --as-needed: libpcap is dlopen()ed by lib/pcap.c, never linked.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # Scanners link libnl through libsis.a (libpcap is loaded for filters).
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS)
 
 # The Code-Red scanner parses DNS with libresolv.
 $(BUILD)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv
 
 # sis-stream: a scanner like the others, plus libcrypto.
@@ -131,7 +154,7 @@ $(STREAM_OBJ): tools/scanners/sis-stream.c | us-deps stream-deps
 	$(CC) $(US_CFLAGS) $(US_PKG_CFLAGS) $$(pkg-config --cflags $(STREAM_PKGS)) \
 		-MMD -MP -c -o $@ $<
 $(BUILD)/sis-stream: $(STREAM_OBJ) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(BUILD)/libsis.a $(US_PKG_LIBS) \
 		$$(pkg-config --libs $(STREAM_PKGS))
 
 # sis-mailscan: MAILSCAN_OBJS (above, also unit-tested) and its main.
@@ -140,7 +163,7 @@ US_ALL_OBJS	+= $(MAILSCAN_MAIN)
 $(MAILSCAN_MAIN): US_CFLAGS += $(MAILSCAN_PKG_CFLAGS)
 $(MAILSCAN_MAIN): | mailscan-deps
 $(BUILD)/sis-mailscan: $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
 		$(BUILD)/libsis.a $(US_PKG_LIBS) $(MAILSCAN_PKG_LIBS)
 
 .PHONY: stream-deps
@@ -149,60 +172,82 @@ stream-deps:
 		echo "sis-stream: missing $(STREAM_PKGS) development files (make setup)" >&2; \
 		exit 1; }
 
-# libsis.pc for an install under PREFIX; libsis-uninstalled.pc, which
-# pkg-config prefers when PKG_CONFIG_PATH has $(BUILD), for this tree.
+# libsis.pc for an install under PREFIX (make install writes its own, for
+# the directories it is given); libsis-uninstalled.pc, which pkg-config
+# prefers when PKG_CONFIG_PATH has $(BUILD), for this tree (libsis.a).
 PREFIX		?= /usr/local
 # $(call libsis_pc,PREFIX,INCLUDEDIR,LIBDIR,CFLAGS,OUTPUT)
 libsis_pc	= sed -e 's|@VERSION@|$(VERSION)|' -e 's|@PREFIX@|$(1)|' \
 		      -e 's|@INCLUDEDIR@|$(2)|' -e 's|@LIBDIR@|$(3)|' \
 		      -e 's|@CFLAGS@|$(4)|' lib/libsis.pc.in > $(5)
 
-$(BUILD)/libsis.pc: lib/libsis.pc.in mk/userspace.mk
+$(BUILD)/libsis.pc: lib/libsis.pc.in mk/userspace.mk VERSION
 	@mkdir -p $(@D)
 	$(call libsis_pc,$(PREFIX),$${prefix}/include,$${prefix}/lib,-I$${includedir},$@)
 
-$(BUILD)/libsis-uninstalled.pc: lib/libsis.pc.in mk/userspace.mk
+$(BUILD)/libsis-uninstalled.pc: lib/libsis.pc.in mk/userspace.mk VERSION
 	@mkdir -p $(@D)
 	$(call libsis_pc,$(CURDIR),$${prefix}/lib/include,$(abspath $(BUILD)),-I$${prefix}/uapi -I$${includedir},$@)
 
-.PHONY: install-libsis
-install-libsis: $(BUILD)/libsis.a
-	install -D -m 644 $(BUILD)/libsis.a $(DESTDIR)$(PREFIX)/lib/libsis.a
-	install -D -m 644 -t $(DESTDIR)$(PREFIX)/include/sis lib/include/sis/*.h
-	install -D -m 644 -t $(DESTDIR)$(PREFIX)/include/linux uapi/linux/sis.h
-	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	$(call libsis_pc,$(PREFIX),$${prefix}/include,$${prefix}/lib,-I$${includedir},$(DESTDIR)$(PREFIX)/lib/pkgconfig/libsis.pc)
+# libsis.so: soname libsis.so.$(LIBSIS_SOVERSION), which changes when the
+# ABI breaks; the file's minor number grows when functions are added. In
+# $(BUILD)/lib, apart from libsis.a, so that -L$(BUILD) still links the
+# archive and the programs in $(BUILD) run from the tree.
+LIBSIS_SOVERSION := 1
+LIBSIS_SONAME	:= libsis.so.$(LIBSIS_SOVERSION)
+LIBSIS_REALNAME	:= $(LIBSIS_SONAME).0
+US_LIBDIR	:= $(BUILD)/lib
 
-# The Code-Red scanner as an administrator installs it (Documentation/codered.md).
-SYSTEMDUNITDIR	?= /etc/systemd/system
-SYSUSERSDIR	?= /usr/lib/sysusers.d
-CR_DIR		:= tools/scanners/codered
-.PHONY: install-codered
-install-codered: $(BUILD)/sis-codered
-	install -D -m 755 $(BUILD)/sis-codered $(DESTDIR)$(PREFIX)/bin/sis-codered
-	install -D -m 755 $(CR_DIR)/sis-codered-caps.sh $(DESTDIR)$(PREFIX)/sbin/sis-codered-caps
-	sed 's|/usr/local|$(PREFIX)|g' $(CR_DIR)/sis-codered.service | \
-		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/sis-codered.service
-	install -D -m 644 $(CR_DIR)/sis-codered.sysusers $(DESTDIR)$(SYSUSERSDIR)/sis-codered.conf
-	install -D -m 644 Documentation/codered.md $(DESTDIR)$(PREFIX)/share/doc/sis/codered.md
+$(US_LIBDIR)/$(LIBSIS_REALNAME): $(LIBSIS_OBJS) lib/libsis.map
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -shared -Wl,-soname,$(LIBSIS_SONAME) \
+		-Wl,--version-script=lib/libsis.map -Wl,--no-undefined -Wl,--as-needed \
+		-Wl,-z,relro -Wl,-z,now -o $@ $(LIBSIS_OBJS) $(US_PKG_LIBS)
+$(US_LIBDIR)/$(LIBSIS_SONAME): $(US_LIBDIR)/$(LIBSIS_REALNAME)
+	ln -sf $(LIBSIS_REALNAME) $@
+$(US_LIBDIR)/libsis.so: $(US_LIBDIR)/$(LIBSIS_SONAME)
+	ln -sf $(LIBSIS_SONAME) $@
 
-# The e-mail virus scanner as an administrator installs it (Documentation/mailscan.md).
-MS_DIR		:= tools/scanners/mailscan
-.PHONY: install-mailscan
-install-mailscan: $(BUILD)/sis-mailscan
-	install -D -m 755 $(BUILD)/sis-mailscan $(DESTDIR)$(PREFIX)/bin/sis-mailscan
-	install -D -m 755 $(MS_DIR)/sis-mailscan-caps.sh $(DESTDIR)$(PREFIX)/sbin/sis-mailscan-caps
-	sed 's|/usr/local|$(PREFIX)|g' $(MS_DIR)/sis-mailscan.service | \
-		install -D -m 644 /dev/stdin $(DESTDIR)$(SYSTEMDUNITDIR)/sis-mailscan.service
-	install -D -m 644 $(MS_DIR)/sis-mailscan.sysusers $(DESTDIR)$(SYSUSERSDIR)/sis-mailscan.conf
-	install -D -m 644 Documentation/mailscan.md $(DESTDIR)$(PREFIX)/share/doc/sis/mailscan.md
+# The programs as make install installs them, in $(BUILD)/inst: the same
+# objects, linked with libsis.so (found in LIBDIR at run time). sisctl also
+# takes the filter compiler and the libpcap loader, which libsis does not
+# export, as objects of its own.
+US_INST		:= $(BUILD)/inst
+US_SHARED	:= -L$(US_LIBDIR) -lsis
+INST_PROGS	:= sisctl sis-codered sis-mailscan sis-stream $(SCANNERS)
+US_INST_BINS	:= $(addprefix $(US_INST)/,$(INST_PROGS))
+US_SHARED_DEP	:= $(US_LIBDIR)/libsis.so
+SISCTL_LIBOBJS	:= $(call us_objs,lib/filter.c lib/pcap.c)
+
+$(US_INST)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(SISCTL_LIBOBJS) $(US_SHARED_DEP)
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) \
+		$(SISCTL_LIBOBJS) $(US_SHARED) $(US_PKG_LIBS)
+$(addprefix $(US_INST)/,$(SCANNERS)): $(US_INST)/%: $(US_OBJDIR)/tools/scanners/%.o \
+					       $(US_SHARED_DEP)
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS)
+$(US_INST)/sis-codered: $(CODERED_MAIN_OBJ) $(CODERED_OBJS) $(US_SHARED_DEP)
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(CODERED_MAIN_OBJ) $(CODERED_OBJS) \
+		$(US_SHARED) $(US_PKG_LIBS) -lresolv
+$(US_INST)/sis-stream: $(STREAM_OBJ) $(US_SHARED_DEP)
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $< $(US_SHARED) $(US_PKG_LIBS) \
+		$$(pkg-config --libs $(STREAM_PKGS))
+$(US_INST)/sis-mailscan: $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) $(US_SHARED_DEP)
+	@mkdir -p $(@D)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(MAILSCAN_MAIN) $(MAILSCAN_OBJS) \
+		$(US_SHARED) $(US_PKG_LIBS) $(MAILSCAN_PKG_LIBS)
+
+userspace: $(US_LIBDIR)/libsis.so $(US_INST_BINS)
 
 # sisctl's calls into libsis can be served by a fake (tools/sisctl/tests/fake_sis.c).
 US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(MAILSCAN_OBJS) \
 		     $(BUILD)/libsis.a
-	$(CC) $(US_COV) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
+	$(CC) $(US_COV) $(LDFLAGS) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
 		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv $(MAILSCAN_PKG_LIBS)
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that

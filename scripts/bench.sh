@@ -20,7 +20,7 @@ make -s userspace bench-tools
 mod=$build/bench-mod
 rm -rf "$mod"
 mkdir -p "$mod"
-cp -r Kbuild kernel uapi "$mod/"
+cp -r Kbuild VERSION kernel uapi "$mod/"
 find "$mod" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
 make -s -C "$kdir" M="$mod" modules
 

@@ -123,7 +123,7 @@ host_part() {
 	if [ -n "$hdr61" ]; then
 		rm -rf "$build/k61"
 		mkdir -p "$build/k61"
-		cp -r Kbuild kernel uapi "$build/k61/"
+		cp -r Kbuild VERSION kernel uapi "$build/k61/"
 		find "$build/k61" -name '*.o' -o -name '*.ko' -o -name '.*.cmd' | xargs rm -f
 		host_test "build: sis.ko against $(basename "$hdr61"), W=1 clean" \
 			no_warnings make -j"$(nproc)" -C "$hdr61" M="$build/k61" W=1 modules
@@ -152,6 +152,24 @@ host_part() {
 	host_test "build: libsis and tools, -Wall -Wextra -Werror" make -s userspace
 	unit_tests
 	man_pages
+
+	# make install as a package would run it (scripts/install-check.sh).
+	host_test "install: make install DESTDIR PREFIX=/usr puts exactly the expected files, uninstall takes them away" \
+		scripts/install-check.sh files
+	host_test "install: each installed program runs --version with the installed libsis.so.1" \
+		scripts/install-check.sh run
+	host_test "install: libsis.so.1's soname, NEEDED entries, no RPATH, exports exactly its headers' functions" \
+		scripts/install-check.sh elf
+	host_test "install: a program built with pkg-config against the staged install runs" \
+		scripts/install-check.sh pkgconfig
+	host_test "install: make install-codered and install-mailscan put what their documents say" \
+		scripts/install-check.sh scanners
+	host_test "install: make without a kernel tree says which headers to install" \
+		scripts/install-check.sh kdir
+	host_test "install: dkms builds sis.ko (version, family alias) against the 6.1 headers" \
+		scripts/install-check.sh dkms
+	host_test "install: dpkg-buildpackage builds the six Debian packages, lintian clean" \
+		scripts/install-check.sh deb
 	host_test "the test scripts: bash -n" \
 		bash -c 'for f in "$@"; do bash -n "$f" || exit 1; done' _ \
 		selftests/*.sh scripts/*.sh tools/sisctl/sisctl.bash-completion
@@ -162,7 +180,7 @@ host_part() {
 	# systemd unit checked (syntax, and a sandbox exposure of 2 at most).
 	host_test "fuzz: Code-Red DNS and frame parsing, $1 s, ASan+UBSan, no crash" \
 		scripts/fuzz-codered.sh "$1"
-	sed "s|/usr/local/bin/sis-codered|$build/sis-codered|" \
+	sed "s|/usr/local/sbin/sis-codered|$build/sis-codered|" \
 		tools/scanners/codered/sis-codered.service >"$out/sis-codered.service"
 	host_test "sis-codered.service: systemd-analyze verify" \
 		no_warnings systemd-analyze verify "$out/sis-codered.service"
@@ -173,7 +191,7 @@ host_part() {
 	# (60 s however long the Code-Red run: the issue's bound), its unit.
 	host_test "fuzz: mail protocols and MIME handling, 60 s, ASan+UBSan, no crash" \
 		scripts/fuzz-mailscan.sh 60
-	sed "s|/usr/local/bin/sis-mailscan|$build/sis-mailscan|" \
+	sed "s|/usr/local/sbin/sis-mailscan|$build/sis-mailscan|" \
 		tools/scanners/mailscan/sis-mailscan.service >"$out/sis-mailscan.service"
 	host_test "sis-mailscan.service: systemd-analyze verify" \
 		no_warnings systemd-analyze verify "$out/sis-mailscan.service"

@@ -29,7 +29,7 @@ if [ "$flavor" != debug ]; then
 	# Unchanged sources keep their times: the build stays incremental.
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod*' --exclude='*.gcno' --exclude='modules.order' \
-		--exclude='Module.symvers' Kbuild kernel uapi "$dir/"
+		--exclude='Module.symvers' Kbuild VERSION kernel uapi "$dir/"
 fi
 
 m=$(scripts/nospace.sh "$dir")

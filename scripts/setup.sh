@@ -31,6 +31,9 @@ pkgs=(
 	dovecot-pop3d dovecot-imapd
 	# the man pages' checks: man and groff as lintian runs them, mandoc
 	man-db groff-base mandoc
+	# make install's checks (readelf, the DKMS build against the 6.1 headers),
+	# the Debian packages' build and lintian
+	binutils dkms debhelper dh-dkms lintian fakeroot
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)

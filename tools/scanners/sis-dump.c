@@ -21,6 +21,7 @@
 #define _GNU_SOURCE	/* ppoll(), strerrorname_np() */
 #endif
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,7 +49,8 @@ static void die(const char *what, int err, const char *extack)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: sis-dump [-r read|contain] [-s SNAPLEN] [-c COUNT] NAME CAP [EXPR...]\n");
+	fprintf(stderr, "usage: sis-dump [-r read|contain] [-s SNAPLEN] [-c COUNT] NAME CAP [EXPR...]\n"
+		"       sis-dump --version\n");
 	exit(2);
 }
 
@@ -106,7 +108,16 @@ int main(int argc, char **argv)
 	sigset_t wait_mask;
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "c:r:s:")) != -1) {
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "c:r:s:", longopts, NULL)) != -1) {
+		if (opt == 'V') {
+			printf("sis-dump %s\n", SIS_VERSION);
+			exit(0);
+		}
 		if (opt == 'r' && !strcmp(optarg, "read"))
 			rights = SIS_RIGHT_READ;
 		else if (opt == 'r' && !strcmp(optarg, "contain"))

@@ -14,6 +14,7 @@
 #define _GNU_SOURCE	/* strerrorname_np() */
 #endif
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,8 @@ static void die(const char *what, int err, const char *extack)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: sis-null [-r read|contain] [-s SNAPLEN] NAME CAP [EXPR...]\n");
+		"usage: sis-null [-r read|contain] [-s SNAPLEN] NAME CAP [EXPR...]\n"
+		"       sis-null --version\n");
 	exit(2);
 }
 
@@ -64,7 +66,16 @@ int main(int argc, char **argv)
 	uint32_t snaplen = 0;
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "r:s:")) != -1) {
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "r:s:", longopts, NULL)) != -1) {
+		if (opt == 'V') {
+			printf("sis-null %s\n", SIS_VERSION);
+			exit(0);
+		}
 		if (opt == 'r' && !strcmp(optarg, "read"))
 			rights = SIS_RIGHT_READ;
 		else if (opt == 'r' && !strcmp(optarg, "contain"))

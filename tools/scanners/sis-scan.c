@@ -131,7 +131,8 @@ static void usage(const char *fmt, const char *arg)
 		"  --delay MS          sleep MS milliseconds per frame (a slow scanner)\n"
 		"  --rcvbuf BYTES      set the socket's SO_RCVBUF\n"
 		"  --uid UID[:GID]     run as this user (GID defaults to UID)\n"
-		"  --open-first        open the socket before changing user\n");
+		"  --open-first        open the socket before changing user\n"
+		"  --version           print the version\n");
 	exit(2);
 }
 
@@ -210,6 +211,7 @@ static const struct option long_opts[] = {
 	{ "uid", required_argument, NULL, OPT_UID },
 	{ "open-first", no_argument, NULL, OPT_OPEN_FIRST },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -312,6 +314,9 @@ static void parse(struct opts *o, int argc, char **argv)
 		case OPT_OPEN_FIRST:
 			o->open_first = true;
 			break;
+		case 'V':
+			printf("sis-scan %s\n", SIS_VERSION);
+			exit(0);
 		default:
 			usage(NULL, NULL);
 		}

@@ -75,6 +75,7 @@
 #define _GNU_SOURCE	/* strerrorname_np() */
 #endif
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdarg.h>
@@ -182,6 +183,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: sis-stream -s SCANNER -c CAP [-C] [-b BYTES] [-e EDIT]... [-f FILTER]\n"
 		"                  [-k] [-m MODE] [-o FILE] [-q] [-v] [-w] [-x]\n"
+		"       sis-stream --version\n"
 		"\n"
 		"  -s SCANNER  attach as scanner SCANNER\n"
 		"  -c CAP      subscribe under stream capability CAP\n"
@@ -713,10 +715,18 @@ static void parse_edit(const char *arg)
 
 static void parse_args(int argc, char **argv, struct opts *o)
 {
+	static const struct option longopts[] = {
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int opt;
 
-	while ((opt = getopt(argc, argv, "s:c:Cb:e:f:km:o:qvwx")) != -1) {
+	while ((opt = getopt_long(argc, argv, "s:c:Cb:e:f:km:o:qvwx", longopts,
+				  NULL)) != -1) {
 		switch (opt) {
+		case 'V':
+			printf("sis-stream %s\n", SIS_VERSION);
+			exit(0);
 		case 's':
 			o->scanner = optarg;
 			break;

@@ -7,8 +7,8 @@
 
 #include "sisctl.h"
 
-#ifndef SISCTL_VERSION
-#define SISCTL_VERSION "unknown"
+#ifndef SIS_VERSION
+#define SIS_VERSION "unknown"
 #endif
 
 static const struct {
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 		case 'h':
 			return finish(usage(stdout));
 		case 'V':
-			printf("sisctl %s\n", SISCTL_VERSION);
+			printf("sisctl %s\n", SIS_VERSION);
 			return finish(0);
 		default:
 			if (optopt == 'n')

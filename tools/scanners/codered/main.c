@@ -495,6 +495,7 @@ static void usage(int status)
 		"  --accept-unsolicited       learn from replies to no query seen\n"
 		"  -v, --verbose              log every decision\n"
 		"  -h, --help                 this text\n"
+		"  -V, --version              print the version\n"
 		"Counters go to stdout as JSON on SIGUSR1 and at exit.\n");
 	exit(status);
 }
@@ -537,6 +538,7 @@ static const struct option longopts[] = {
 	{ "accept-unsolicited", no_argument, NULL, OPT_ACCEPT_UNSOLICITED },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
 
@@ -559,7 +561,7 @@ int main(int argc, char **argv)
 
 	cr.name = "codered";
 	cr.query_timeout_ms = 30000;
-	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "vhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_QUERY_CAP: query_cap = optarg; break;
 		case OPT_REPLY_CAP: reply_cap = optarg; break;
@@ -597,6 +599,7 @@ int main(int argc, char **argv)
 		case OPT_ACCEPT_UNSOLICITED: cr.accept_unsolicited = true; break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(0); break;
+		case 'V': printf("sis-codered %s\n", SIS_VERSION); exit(0);
 		default: usage(2);
 		}
 	}

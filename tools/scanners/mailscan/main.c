@@ -660,6 +660,7 @@ static void usage(int status)
 		"                             seconds: its end events were lost (7200)\n"
 		"  -v, --verbose              log every connection and edit\n"
 		"  -h, --help                 this text\n"
+		"  -V, --version              print the version\n"
 		"At least one of --hdb, --clamav-db and --null. Counters go to stdout as JSON\n"
 		"on SIGUSR1 and at exit.\n");
 	exit(status);
@@ -771,6 +772,7 @@ static const struct option longopts[] = {
 	{ "idle-timeout", required_argument, NULL, OPT_IDLE_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ 0 }
 };
 
@@ -812,7 +814,7 @@ int main(int argc, char **argv)
 	port_list_arg(&ms.ports[MAIL_IMAP], "143", "--imap-ports");
 	for (int i = 0; i < MAIL_BLOCK_COUNT; i++)
 		ms.block_id[i] = i + 1;
-	while ((opt = getopt_long(argc, argv, "c:vh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:vhV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (ncaps == MAX_CAPS) {
@@ -849,6 +851,7 @@ int main(int argc, char **argv)
 			break;
 		case 'v': verbose = 1; break;
 		case 'h': usage(0); break;
+		case 'V': printf("sis-mailscan %s\n", SIS_VERSION); exit(0);
 		default: usage(2);
 		}
 	}
