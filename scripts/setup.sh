@@ -31,6 +31,8 @@ pkgs=(
 	dovecot-pop3d dovecot-imapd
 	# the man pages' checks: man and groff as lintian runs them, mandoc
 	man-db groff-base mandoc
+	# sisctl monitor --journal (libsystemd), the alert log's rotation
+	libsystemd-dev logrotate
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)
