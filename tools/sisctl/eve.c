@@ -117,29 +117,34 @@ int eve_frame_tuple(const unsigned char *f, size_t len, struct eve_tuple *t)
 		type = (uint16_t)(f[off] << 8 | f[off + 1]);
 	}
 	off += 2;
+	/* Copied out: the frame's headers need not be aligned. */
 	if (type == ETHERTYPE_IP && len >= off + sizeof(struct ip)) {
-		const struct ip *ip = (const struct ip *)(f + off);
-		size_t hl = (size_t)ip->ip_hl * 4;
+		struct ip ip;
+		size_t hl;
 
-		if (ip->ip_v != 4 || hl < sizeof(*ip))
+		memcpy(&ip, f + off, sizeof(ip));
+		hl = (size_t)ip.ip_hl * 4;
+		if (ip.ip_v != 4 || hl < sizeof(ip))
 			return -1;
 		t->family = AF_INET;
-		inet_ntop(AF_INET, &ip->ip_src, t->src, sizeof(t->src));
-		inet_ntop(AF_INET, &ip->ip_dst, t->dst, sizeof(t->dst));
-		t->proto = ip->ip_p;
-		later_fragment = ntohs(ip->ip_off) & IP_OFFMASK;
+		inet_ntop(AF_INET, &ip.ip_src, t->src, sizeof(t->src));
+		inet_ntop(AF_INET, &ip.ip_dst, t->dst, sizeof(t->dst));
+		t->proto = ip.ip_p;
+		later_fragment = ntohs(ip.ip_off) & IP_OFFMASK;
 		off += hl;
 	} else if (type == ETHERTYPE_IPV6 && len >= off + sizeof(struct ip6_hdr)) {
-		const struct ip6_hdr *ip6 = (const struct ip6_hdr *)(f + off);
-		uint8_t nh = ip6->ip6_nxt;
+		struct ip6_hdr ip6;
+		uint8_t nh;
 		size_t ext;
 
+		memcpy(&ip6, f + off, sizeof(ip6));
+		nh = ip6.ip6_nxt;
 		if ((f[off] >> 4) != 6)
 			return -1;
 		t->family = AF_INET6;
-		inet_ntop(AF_INET6, &ip6->ip6_src, t->src, sizeof(t->src));
-		inet_ntop(AF_INET6, &ip6->ip6_dst, t->dst, sizeof(t->dst));
-		off += sizeof(*ip6);
+		inet_ntop(AF_INET6, &ip6.ip6_src, t->src, sizeof(t->src));
+		inet_ntop(AF_INET6, &ip6.ip6_dst, t->dst, sizeof(t->dst));
+		off += sizeof(ip6);
 		while (off < len &&
 		       (ext = ip6_ext_len(nh, f + off, len - off, &later_fragment))) {
 			nh = f[off];
