@@ -51,7 +51,12 @@ INST_DEV	:= link|$(LIBSIS_SONAME)|$(LIBDIR)/libsis.so \
 		   pc|lib/libsis.pc.in|$(PKGCONFIGDIR)/libsis.pc \
 		   644|Documentation/scanner-api.md|$(DOCDIR)/scanner-api.md
 INST_SISCTL	:= 755|$(US_INST)/sisctl|$(SBINDIR)/sisctl \
-		   $(if $(wildcard tools/sisctl/sisctl.bash-completion),644|tools/sisctl/sisctl.bash-completion|$(BASHCOMPDIR)/sisctl)
+		   644|tools/sisctl/sisctl.bash-completion|$(BASHCOMPDIR)/sisctl
+# The alert log: its unit, user, rotation and document.
+INST_MONITOR	:= unit|systemd/sis-monitor.service|$(UNITDIR)/sis-monitor.service \
+		   644|systemd/sis-monitor.sysusers|$(SYSUSERSDIR)/sis-monitor.conf \
+		   644|systemd/sis.logrotate|$(SYSCONFDIR)/logrotate.d/sis \
+		   644|Documentation/alerts.md|$(DOCDIR)/alerts.md
 INST_CODERED	:= 755|$(US_INST)/sis-codered|$(SBINDIR)/sis-codered \
 		   755|$(CR_DIR)/sis-codered-caps.sh|$(SBINDIR)/sis-codered-caps \
 		   unit|$(CR_DIR)/sis-codered.service|$(UNITDIR)/sis-codered.service \
@@ -66,7 +71,7 @@ INST_EXAMPLES	:= 755|$(US_INST)/sis-dump|$(BINDIR)/sis-dump \
 		   $(foreach p,sis-null sis-scan sis-stream,755|$(US_INST)/$(p)|$(SIS_LIBEXECDIR)/$(p))
 # The manual pages, whichever there are: Documentation/man/NAME.SECTION.
 INST_MAN	:= $(foreach m,$(sort $(wildcard Documentation/man/*.[1-8])),644|$(m)|$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(notdir $(m)))
-INST_ALL	:= $(INST_LIB) $(INST_DEV) $(INST_SISCTL) $(INST_CODERED) \
+INST_ALL	:= $(INST_LIB) $(INST_DEV) $(INST_SISCTL) $(INST_MONITOR) $(INST_CODERED) \
 		   $(INST_MAILSCAN) $(INST_EXAMPLES) $(INST_MAN)
 # Directories of SIS's own, removed by make uninstall once empty.
 INST_OWN_DIRS	:= $(INCLUDEDIR)/sis $(DOCDIR) $(SIS_LIBEXECDIR)

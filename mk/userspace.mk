@@ -25,6 +25,9 @@ US_CFLAGS	:= -std=gnu11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
 # pkg-config runs once, and only when something userspace is built.
 US_PKG_CFLAGS	= $(eval US_PKG_CFLAGS := $$(shell pkg-config --cflags $(US_PKGS)))$(US_PKG_CFLAGS)
 US_PKG_LIBS	= $(eval US_PKG_LIBS := $$(shell pkg-config --libs $(US_PKGS)))$(US_PKG_LIBS)
+# sisctl monitor --journal sends with libsystemd's sd_journal_sendv().
+SISCTL_PKGS	:= libsystemd
+SISCTL_PKG_LIBS	= $(eval SISCTL_PKG_LIBS := $$(shell pkg-config --libs $(SISCTL_PKGS)))$(SISCTL_PKG_LIBS)
 
 LIBSIS_SRCS	:= lib/filter.c lib/pcap.c lib/nl.c lib/scanner.c lib/event.c lib/verdict.c \
 		   lib/rx.c lib/request.c
@@ -33,7 +36,7 @@ SISCTL_SRCS	:= tools/sisctl/args.c tools/sisctl/attach.c tools/sisctl/cap.c tool
 		   tools/sisctl/prevent.c tools/sisctl/scanner.c tools/sisctl/show.c \
 		   tools/sisctl/show_scanner.c tools/sisctl/util.c
 SISCTL_SRCS	+= tools/sisctl/conns.c tools/sisctl/ports.c tools/sisctl/set.c \
-		   tools/sisctl/print.c
+		   tools/sisctl/print.c tools/sisctl/eve.c
 SISCTL_MAIN	:= tools/sisctl/main.c
 CODERED_SRCS	:= $(addprefix tools/scanners/codered/,dns.c packet.c policy.c table.c)
 CODERED_MAIN	:= tools/scanners/codered/main.c
@@ -82,8 +85,8 @@ unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests $(UNIT)
 
 us-deps:
-	@pkg-config --exists $(US_PKGS) || { \
-		echo "userspace: missing $(US_PKGS) development files (make setup)" >&2; \
+	@pkg-config --exists $(US_PKGS) $(SISCTL_PKGS) || { \
+		echo "userspace: missing $(US_PKGS) $(SISCTL_PKGS) development files (make setup)" >&2; \
 		exit 1; }
 
 $(US_OBJDIR)/%.o: %.c | us-deps
@@ -135,9 +138,11 @@ $(BUILD)/libsis.a: $(LIBSIS_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-# --as-needed: libpcap is dlopen()ed by lib/pcap.c, never linked.
+# --as-needed: libpcap is dlopen()ed by lib/pcap.c, never linked. libresolv
+# encodes base64 (b64_ntop) for monitor --eve.
 $(BUILD)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a
-	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS)
+	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(BUILD)/libsis.a \
+		$(US_PKG_LIBS) $(SISCTL_PKG_LIBS) -lresolv
 
 # Scanners link libnl through libsis.a (libpcap is loaded for filters).
 $(SCANNER_BINS): $(BUILD)/%: $(US_OBJDIR)/tools/scanners/%.o $(BUILD)/libsis.a
@@ -222,7 +227,7 @@ SISCTL_LIBOBJS	:= $(call us_objs,lib/filter.c lib/pcap.c)
 $(US_INST)/sisctl: $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) $(SISCTL_LIBOBJS) $(US_SHARED_DEP)
 	@mkdir -p $(@D)
 	$(CC) $(US_COV) $(LDFLAGS) -Wl,--as-needed -o $@ $(SISCTL_MAIN_OBJ) $(SISCTL_OBJS) \
-		$(SISCTL_LIBOBJS) $(US_SHARED) $(US_PKG_LIBS)
+		$(SISCTL_LIBOBJS) $(US_SHARED) $(US_PKG_LIBS) $(SISCTL_PKG_LIBS) -lresolv
 $(addprefix $(US_INST)/,$(SCANNERS)): $(US_INST)/%: $(US_OBJDIR)/tools/scanners/%.o \
 					       $(US_SHARED_DEP)
 	@mkdir -p $(@D)
@@ -248,7 +253,8 @@ US_UNIT_WRAP	:= $(foreach f,open close msg request dump,-Wl,--wrap=sis_nl_$(f))
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) $(MAILSCAN_OBJS) \
 		     $(BUILD)/libsis.a
 	$(CC) $(US_COV) $(LDFLAGS) $(US_UNIT_WRAP) -o $@ $(UNIT_OBJS) $(SISCTL_OBJS) $(CODERED_OBJS) \
-		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) -lresolv $(MAILSCAN_PKG_LIBS)
+		$(MAILSCAN_OBJS) $(BUILD)/libsis.a $(US_PKG_LIBS) $(SISCTL_PKG_LIBS) -lresolv \
+		$(MAILSCAN_PKG_LIBS)
 
 # The NFQUEUE baseline of `make bench` has a pkg-config of its own, so that
 # `make userspace` does not need libnetfilter_queue.

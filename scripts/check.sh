@@ -197,6 +197,16 @@ host_part() {
 		no_warnings systemd-analyze verify "$out/sis-mailscan.service"
 	host_test "sis-mailscan.service: sandbox exposure at most 2.0" \
 		systemd-analyze security --offline=true --threshold=20 "$out/sis-mailscan.service"
+
+	# The alert log's unit and its rotation (Documentation/alerts.md).
+	sed "s|/usr/local/sbin/sisctl|$build/sisctl|" \
+		systemd/sis-monitor.service >"$out/sis-monitor.service"
+	host_test "sis-monitor.service: systemd-analyze verify" \
+		no_warnings systemd-analyze verify "$out/sis-monitor.service"
+	host_test "sis-monitor.service: sandbox exposure at most 2.0" \
+		systemd-analyze security --offline=true --threshold=20 "$out/sis-monitor.service"
+	host_test "sis.logrotate: a real rotation, as the unit expects" \
+		scripts/logrotate-check.sh
 	selftest_bins
 }
 

@@ -119,7 +119,7 @@ t "inject add: a file" "$tmp/files/rst.pcap" $S inject add ids 3 "$tmp/files/rst
 t "inject add: the kind and dir" "dir frame stream" $S inject add ids 3 f.pcap ""
 t "inject del: the scanner's injection ids" "1 2" $S inject del ids ""
 t "monitor --save: a directory" "$tmp/files/spool" $S monitor --save "$tmp/files/s"
-t "monitor: its options" "--count --pcap --save" $S monitor alerts --json --
+t "monitor: its options" "--count --eve --journal --pcap --save" $S monitor alerts --json --
 t "set: the settings not given yet" \
 	"close-timeout conn-bytes conn-segs fragments idle-timeout ip6-exthdr local max-half-open max-memory syn-timeout" \
 	$S set dev br-a max-conns 100 ""

@@ -59,10 +59,13 @@ expected_files() {
 		usr/lib/libsis.so.1
 		usr/lib/libsis.so.1.0
 		usr/lib/pkgconfig/libsis.pc
+		etc/logrotate.d/sis
 		usr/lib/systemd/system/sis-codered.service
 		usr/lib/systemd/system/sis-mailscan.service
+		usr/lib/systemd/system/sis-monitor.service
 		usr/lib/sysusers.d/sis-codered.conf
 		usr/lib/sysusers.d/sis-mailscan.conf
+		usr/lib/sysusers.d/sis-monitor.conf
 		usr/libexec/sis/sis-null
 		usr/libexec/sis/sis-scan
 		usr/libexec/sis/sis-stream
@@ -71,6 +74,7 @@ expected_files() {
 		usr/sbin/sis-mailscan
 		usr/sbin/sis-mailscan-caps
 		usr/sbin/sisctl
+		usr/share/doc/sis/alerts.md
 		usr/share/doc/sis/codered.md
 		usr/share/doc/sis/mailscan.md
 		usr/share/doc/sis/scanner-api.md
@@ -329,6 +333,12 @@ check_deb() {
 	has sisctl 'usr/sbin/sisctl$' || fail "sisctl: no program"
 	has sis-codered 'usr/sbin/sis-codered$' || fail "sis-codered: no program"
 	has sis-mailscan 'usr/sbin/sis-mailscan$' || fail "sis-mailscan: no program"
+	has sisctl 'lib/systemd/system/sis-monitor.service$' || fail "sisctl: no sis-monitor.service"
+	has sisctl 'etc/logrotate.d/sis$' || fail "sisctl: no logrotate file"
+	has sisctl 'usr/share/man/man8/sisctl.8' || fail "sisctl: no sisctl(8)"
+	has sisctl 'usr/lib/sysusers.d/sis-monitor.conf$' || fail "sisctl: no sysusers file for sis-monitor"
+	dpkg-deb -I "$(deb sisctl)" postinst | grep -c systemd-sysusers >/dev/null ||
+		fail "sisctl: sis-monitor's user is not created on installation"
 	for p in sis-codered sis-mailscan; do
 		has $p "usr/lib/sysusers.d/$p.conf$" || fail "$p: no sysusers file"
 		dpkg-deb -I "$(deb $p)" postinst | grep -c systemd-sysusers >/dev/null ||

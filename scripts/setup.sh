@@ -34,6 +34,8 @@ pkgs=(
 	# make install's checks (readelf, the DKMS build against the 6.1 headers),
 	# the Debian packages' build and lintian
 	binutils dkms debhelper dh-dkms lintian fakeroot
+	# sisctl monitor --journal (libsystemd), the alert log's rotation
+	libsystemd-dev logrotate
 )
 
 [ "${1:-}" = coverage ] && pkgs+=(lcov)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--save DIR]
- *		  [--count N]
+ *		  [--eve FILE] [--journal] [--count N]
  *
  * Joins the family's "alerts" and "config" multicast groups (or one of
  * them) and prints each alert and each configuration event as it comes,
@@ -17,7 +17,9 @@
  * can hold anything: bytes outside printable ASCII are written \xNN, a
  * backslash \\. With -j, one JSON object per line, "event" saying which.
  * --save DIR writes each alert's attachment to DIR/alert-ID.eml once it
- * has all come (monitor_save.c).
+ * has all come (monitor_save.c). --eve FILE and --journal keep each
+ * event, as an EVE JSON line and as a journal entry (eve.c), in place of
+ * the lines on standard output.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +31,7 @@
 #include <unistd.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
 #include <netlink/attr.h>
@@ -50,14 +53,16 @@ static int usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: sisctl monitor [-j] [alerts|config|all] [--pcap FILE] [--save DIR]\n"
-		"                      [--count N]\n"
+		"                      [--eve FILE] [--journal] [--count N]\n"
 		"Prints the scanners' alerts (alerts), the changes of configuration\n"
 		"(config), or both (all, the default) as they come, one per line (-j: one\n"
 		"JSON object per line). --pcap also writes the frames attached to alerts\n"
 		"to FILE; --save writes each alert's attachment, once whole, to\n"
 		"DIR/alert-ID.eml (an incomplete one is discarded, with a warning);\n"
-		"--count stops after N of them (and their attachments). Needs\n"
-		"CAP_NET_ADMIN.\n");
+		"--eve appends each as an EVE JSON line to FILE (created 0640; SIGHUP\n"
+		"reopens it; - is standard output), --journal sends each to the journal;\n"
+		"either replaces the lines on standard output. --count stops after N\n"
+		"of them (and their attachments). Needs CAP_NET_ADMIN.\n");
 	return f == stdout ? 0 : 1;
 }
 
@@ -98,15 +103,15 @@ static unsigned int group_bits(const char *word)
  * -1 with a message in err.
  */
 int monitor_parse(int argc, char *const argv[], bool *json,
-		  unsigned int *groups, uint32_t *count, const char **pcap,
-		  const char **save, char *err, size_t err_len)
+		  unsigned int *groups, struct monitor_opts *o, char *err,
+		  size_t err_len)
 {
+	const char **pcap = &o->pcap, **save = &o->save;
+	uint32_t *count = &o->count;
 	bool has_count = false;
 
 	*groups = 0;
-	*count = 0;
-	*pcap = NULL;
-	*save = NULL;
+	memset(o, 0, sizeof(*o));
 	err[0] = '\0';
 	for (int i = 0; i < argc; i++) {
 		const char *opt = argv[i], *v;
@@ -114,6 +119,14 @@ int monitor_parse(int argc, char *const argv[], bool *json,
 
 		if (!strcmp(opt, "-j") || !strcmp(opt, "--json")) {
 			*json = true;
+			continue;
+		}
+		if (!strcmp(opt, "--journal")) {
+			if (o->journal) {
+				snprintf(err, err_len, "--journal given twice");
+				return -1;
+			}
+			o->journal = true;
 			continue;
 		}
 		if (opt[0] != '-') {
@@ -153,6 +166,22 @@ int monitor_parse(int argc, char *const argv[], bool *json,
 					return -1;
 				}
 				*save = v;
+				continue;
+			}
+		}
+		if (!missing) {
+			v = opt_value(argc, argv, &i, "--eve", &missing);
+			if (v) {
+				if (o->eve) {
+					snprintf(err, err_len, "--eve given twice");
+					return -1;
+				}
+				if (!v[0]) {
+					snprintf(err, err_len,
+						 "--eve needs a file name (- for standard output)");
+					return -1;
+				}
+				o->eve = v;
 				continue;
 			}
 		}
@@ -220,23 +249,8 @@ int monitor_format_time(char *buf, size_t len, uint64_t ns)
 			labs(off) / 60 % 60);
 }
 
-struct alert {
-	uint32_t ifindex;
-	const char *scanner;
-	uint64_t time_ns;
-	const unsigned char *msg;
-	size_t msg_len;
-	bool has_frame;
-	uint64_t frame;
-	uint8_t dir;
-	uint32_t len;
-	const unsigned char *data;
-	size_t data_len;
-	uint64_t attach_id;	/* 0: no attachment */
-	uint64_t attach_len;
-};
-
-static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
+/* An alert into *a: 0, or -EPROTO. */
+int monitor_alert_parse(const struct nlmsghdr *nlh, struct monitor_alert *a)
 {
 	struct nlmsghdr *h = (struct nlmsghdr *)nlh;
 	struct nlattr *tb[SIS_A_MAX + 1], *atb[SIS_ALERT_A_MAX + 1];
@@ -282,7 +296,7 @@ static int alert_parse(const struct nlmsghdr *nlh, struct alert *a)
 }
 
 /* Valid UTF-8 without control characters (C0, DEL, C1). */
-static bool utf8_printable(const unsigned char *s, size_t n)
+bool utf8_printable(const unsigned char *s, size_t n)
 {
 	static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
 
@@ -332,7 +346,7 @@ static const char *bridge_name(uint32_t ifindex, char *buf)
  * and "data" (hex), with an attachment "attachment_id" and
  * "attachment_len"}.
  */
-static void alert_print(struct sisctl_print *p, const struct alert *a,
+static void alert_print(struct sisctl_print *p, const struct monitor_alert *a,
 			const char *time)
 {
 	const char *msg = (const char *)a->msg;
@@ -401,26 +415,94 @@ static void time_text(char *time, size_t len, uint64_t ns)
 		snprintf(time, len, "%llu", (unsigned long long)ns);
 }
 
-/* An alert: printed, and its frame written to the pcap file. */
-static int monitor_alert(struct monitor *m, const struct nlmsghdr *nlh)
+/*
+ * The text line of an event without its time and newline, for the
+ * journal's MESSAGE: malloc()ed, or NULL.
+ */
+char *monitor_message(const struct monitor_alert *a,
+		      const struct config_event *e)
+{
+	struct sisctl_print p;
+	char *buf = NULL, *msg;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int r;
+
+	if (!f)
+		return NULL;
+	print_init(&p, f, false);
+	if (a)
+		alert_print(&p, a, "");
+	else
+		config_event_print(&p, e, "", 0);
+	r = print_end(&p, 0);
+	if (fclose(f) || r < 0 || !buf) {
+		free(buf);
+		return NULL;
+	}
+	if (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	msg = strdup(buf[0] == ' ' ? buf + 1 : buf);
+	free(buf);
+	return msg;
+}
+
+/*
+ * A record to --eve and --journal. rec and message may be NULL (out of
+ * memory): the record is then lost, and counted so.
+ */
+void monitor_keep(struct monitor *m, json_t *rec, const char *message,
+		  int priority)
+{
+	size_t len = 0;
+	char *line = rec ? eve_line(rec, &len) : NULL;
+
+	if (!line || !message) {
+		fprintf(stderr, "Warning: a record could not be built: %s.\n",
+			strerror(ENOMEM));
+		if (m->eve)
+			m->eve->lost++;
+		if (m->journal)
+			m->journal_lost++;
+	} else {
+		if (m->eve)
+			eve_write(m->eve, line, len);
+		if (m->journal)
+			eve_journal(m, rec, message, priority, line, len);
+	}
+	free(line);
+	json_decref(rec);
+}
+
+/* An alert: printed or kept, and its frame written to the pcap file. */
+static int monitor_alert_msg(struct monitor *m, const struct nlmsghdr *nlh)
 {
 	struct sisctl_print p;
 	char time[64];
-	struct alert a;
+	struct monitor_alert a;
 	int r;
 
-	if (alert_parse(nlh, &a) < 0) {
+	if (monitor_alert_parse(nlh, &a) < 0) {
 		fprintf(stderr, "Warning: malformed alert skipped.\n");
 		return 0;
 	}
-	time_text(time, sizeof(time), a.time_ns);
-	print_init(&p, m->out, m->json);
-	alert_print(&p, &a, time);
-	r = monitor_end(m, &p, "an alert");
-	if (!r)
-		r = monitor_flush(m);
-	if (r < 0)
-		return r;
+	if (!m->kept_only) {
+		time_text(time, sizeof(time), a.time_ns);
+		print_init(&p, m->out, m->json);
+		alert_print(&p, &a, time);
+		r = monitor_end(m, &p, "an alert");
+		if (!r)
+			r = monitor_flush(m);
+		if (r < 0)
+			return r;
+	}
+	if (m->eve || m->journal) {
+		char buf[IF_NAMESIZE], *msg = monitor_message(&a, NULL);
+
+		monitor_keep(m, eve_alert(&a, bridge_name(a.ifindex, buf)), msg,
+			     LOG_WARNING);
+		free(msg);
+	}
 	if (m->pcap && a.data) {
 		r = pcapfile_write(m->pcap, a.time_ns, a.data, a.data_len, a.len);
 		if (r < 0) {
@@ -466,8 +548,16 @@ static int config_cmd_index(uint8_t cmd)
 	return -1;
 }
 
+/* A config event's command in JSON; NULL: unknown. */
+const char *config_cmd_json(uint8_t cmd)
+{
+	int c = config_cmd_index(cmd);
+
+	return c < 0 ? NULL : config_cmds[c].json;
+}
+
 /* enum sis_event_reason in JSON; NULL: unknown. */
-static const char *reason_json(uint8_t reason)
+const char *config_reason_json(uint8_t reason)
 {
 	static const char *const names[] = {
 		[SIS_EVENT_REQUEST] = "request",
@@ -581,7 +671,7 @@ void config_event_print(struct sisctl_print *p, const struct config_event *e,
 			const char *time, uint64_t time_ns)
 {
 	int c = config_cmd_index(e->cmd);
-	const char *reason = reason_json(e->reason);
+	const char *reason = config_reason_json(e->reason);
 	char buf[IF_NAMESIZE];
 	bool port_why = e->port && (e->reason == SIS_EVENT_PORT_LEFT ||
 				    e->reason == SIS_EVENT_PORT_GONE);
@@ -640,14 +730,23 @@ static int monitor_config(struct monitor *m, const struct nlmsghdr *nlh)
 		fprintf(stderr, "Warning: malformed configuration event skipped.\n");
 		return 0;
 	}
-	time_text(time, sizeof(time), ns);
-	print_init(&p, m->out, m->json);
-	config_event_print(&p, &e, time, ns);
-	r = monitor_end(m, &p, "a configuration event");
-	if (!r)
-		r = monitor_flush(m);
-	if (r < 0)
-		return r;
+	if (!m->kept_only) {
+		time_text(time, sizeof(time), ns);
+		print_init(&p, m->out, m->json);
+		config_event_print(&p, &e, time, ns);
+		r = monitor_end(m, &p, "a configuration event");
+		if (!r)
+			r = monitor_flush(m);
+		if (r < 0)
+			return r;
+	}
+	if (m->eve || m->journal) {
+		char buf[IF_NAMESIZE], *msg = monitor_message(NULL, &e);
+
+		monitor_keep(m, eve_config(&e, event_bridge(&e, buf), ns), msg,
+			     LOG_NOTICE);
+		free(msg);
+	}
 	m->seen++;
 	return 0;
 }
@@ -665,12 +764,29 @@ int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh)
 	if (!genlmsg_valid_hdr((struct nlmsghdr *)nlh, 0))
 		return 0;
 	if (g->cmd == SIS_CMD_ALERT)
-		return monitor_alert(m, nlh);
+		return monitor_alert_msg(m, nlh);
 	if (g->cmd == SIS_CMD_ALERT_DATA) {
 		monitor_save_piece(m, nlh);
 		return 0;
 	}
 	return monitor_config(m, nlh);
+}
+
+/* The end: what --eve and --journal could not keep is said. */
+void monitor_keep_close(struct monitor *m)
+{
+	if (m->eve) {
+		if (m->eve->lost)
+			fprintf(stderr,
+				"Warning: --eve %s: %" PRIu64 " records could not be written.\n",
+				m->eve->path, m->eve->lost);
+		eve_close(m->eve);
+		m->eve = NULL;
+	}
+	if (m->journal && m->journal_lost)
+		fprintf(stderr,
+			"Warning: --journal: %" PRIu64 " records could not be sent.\n",
+			m->journal_lost);
 }
 
 /* Join family's multicast group: 0 or a negative errno. */
@@ -721,9 +837,10 @@ static int any_seq(struct nl_msg *msg, void *arg)
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
 {
 	struct run_ctx ctx = { .m = m, .family = family };
-	struct pollfd p[2] = {
+	struct pollfd p[3] = {
 		{ .fd = nl_socket_get_fd(sk), .events = POLLIN },
 		{ .fd = stopfd, .events = POLLIN },
+		{ .fd = m->hupfd > 0 ? m->hupfd : -1, .events = POLLIN },
 	};
 	struct nl_cb *cb;
 	int r = 0;
@@ -739,7 +856,8 @@ int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
 		goto out;
 	}
 	while (!monitor_done(m)) {
-		if (poll(p, stopfd >= 0 ? 2 : 1, -1) < 0) {
+		/* A negative descriptor is ignored by poll(). */
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			r = -errno;
@@ -747,6 +865,15 @@ int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd)
 		}
 		if (stopfd >= 0 && p[1].revents)
 			break;
+		if (p[2].revents) {
+			struct signalfd_siginfo si;
+
+			/* SIGHUP: the log was rotated; the file again. */
+			while (read(p[2].fd, &si, sizeof(si)) == sizeof(si))
+				;
+			if (m->eve)
+				eve_reopen(m->eve);
+		}
 		if (!p[0].revents)
 			continue;
 		r = nl_recvmsgs_report(sk, cb);
@@ -818,10 +945,13 @@ static int monitor_join_groups(struct nl_sock *sk, unsigned int groups)
 
 int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 {
-	struct monitor m = { .json = o->json, .out = stdout, .save_fd = -1 };
+	struct monitor m = { .json = o->json, .out = stdout, .save_fd = -1,
+			     .hupfd = -1 };
+	struct monitor_opts mo;
+	struct eve_out eve;
 	const char *path, *save;
 	unsigned int groups;
-	sigset_t stop, old;
+	sigset_t stop, hup, old;
 	int rcvbuf;
 	struct sis_nl *nl;
 	struct nl_sock *sk;
@@ -830,9 +960,18 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 
 	if (argc == 2 && is_help(argv[1]))
 		return usage(stdout);
-	if (monitor_parse(argc - 1, argv + 1, &m.json, &groups, &m.count, &path,
-			  &save, err, sizeof(err)) < 0) {
+	if (monitor_parse(argc - 1, argv + 1, &m.json, &groups, &mo, err,
+			  sizeof(err)) < 0) {
 		sisctl_error("%s", err);
+		return 1;
+	}
+	m.count = mo.count;
+	path = mo.pcap;
+	save = mo.save;
+	m.journal = mo.journal;
+	m.kept_only = mo.eve || mo.journal;
+	if (mo.journal && eve_journal_check(err, sizeof(err)) < 0) {
+		sisctl_error("--journal: %s", err);
 		return 1;
 	}
 	if (sisctl_open(&nl) < 0)
@@ -860,12 +999,32 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 			return 1;
 		}
 	}
+	if (mo.eve) {
+		if (eve_open(&eve, mo.eve, err, sizeof(err)) < 0) {
+			sisctl_error("--eve: %s", err);
+			pcapfile_close(m.pcap);
+			monitor_save_close(&m);
+			sis_nl_close(nl);
+			return 1;
+		}
+		m.eve = &eve;
+	}
 
 	/* SIGINT and SIGTERM end the loop, through a descriptor it polls. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
 	sigprocmask(SIG_BLOCK, &stop, &old);
+	/* SIGHUP reopens a file of --eve (else it ends monitor, as before). */
+	if (m.eve && m.eve->fd != STDOUT_FILENO) {
+		sigprocmask(SIG_BLOCK, &hup, NULL);
+		m.hupfd = signalfd(-1, &hup, SFD_CLOEXEC | SFD_NONBLOCK);
+		if (m.hupfd < 0)
+			sisctl_error("signalfd: %s (SIGHUP will not reopen --eve)",
+				     strerror(errno));
+	}
 	sfd = signalfd(-1, &stop, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		r = -errno;
@@ -877,6 +1036,15 @@ int cmd_monitor(const struct sisctl *o, int argc, char **argv)
 			sisctl_error("receiving events: %s", strerror(-r));
 	}
 	monitor_save_close(&m);
+	monitor_keep_close(&m);
+	if (m.hupfd >= 0) {
+		struct signalfd_siginfo si;
+
+		/* A SIGHUP not taken yet would end us once unblocked. */
+		while (read(m.hupfd, &si, sizeof(si)) == sizeof(si))
+			;
+		close(m.hupfd);
+	}
 	r2 = pcapfile_close(m.pcap);
 	if (r2 < 0 && r >= 0) {
 		sisctl_error("--pcap: write error: %s", strerror(-r2));

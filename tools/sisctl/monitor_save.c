@@ -21,8 +21,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/msg.h>
@@ -33,6 +37,20 @@
 
 /* .alert-18446744073709551615.eml.tmp, alert-ID-4294967295.eml */
 #define SAVE_NAME_MAX	64
+
+/* A string made as printf() would: malloc()ed, or NULL. */
+static char *strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *strf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? NULL : s;
+}
 
 static void tmp_name(char *buf, uint64_t id)
 {
@@ -52,6 +70,35 @@ int monitor_save_open(struct monitor *m, const char *dir, char *err,
 	return 0;
 }
 
+/*
+ * With --eve or --journal, a saved or discarded attachment is a record
+ * too ("fileinfo"), at the time it was saved or given up.
+ */
+static void attach_kept(struct monitor *m, const struct monitor_attach *a,
+			const char *name, const char *why)
+{
+	char buf[IF_NAMESIZE], *msg;
+	const char *bridge;
+	struct timespec now;
+	uint64_t ns;
+
+	if (!m->eve && !m->journal)
+		return;
+	clock_gettime(CLOCK_REALTIME, &now);
+	ns = (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+	bridge = a->ifindex ? if_indextoname(a->ifindex, buf) : NULL;
+	if (name)
+		msg = strf("attachment %" PRIu64 " of scanner %s saved: %s/%s",
+			   a->id, a->scanner, m->save, name);
+	else
+		msg = strf("attachment %" PRIu64 " of scanner %s (%" PRIu64
+			   " of %" PRIu64 " bytes received) not saved: %s",
+			   a->id, a->scanner, a->got, a->len, why);
+	monitor_keep(m, eve_fileinfo(a, bridge, m->save, name, why, ns), msg,
+		     name ? LOG_INFO : LOG_WARNING);
+	free(msg);
+}
+
 /* Stop receiving a, removing its temporary file; why: NULL when saved. */
 static void attach_end(struct monitor *m, struct monitor_attach *a,
 		       const char *why)
@@ -68,6 +115,7 @@ static void attach_end(struct monitor *m, struct monitor_attach *a,
 			" of %" PRIu64 " bytes received) not saved: %s.\n",
 			a->id, a->scanner, a->got, a->len, why);
 		m->attach_discarded++;
+		attach_kept(m, a, NULL, why);
 	}
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
@@ -182,6 +230,7 @@ static void attach_done(struct monitor *m, struct monitor_attach *a)
 	}
 	unlinkat(m->save_fd, tmp, 0);
 	m->attach_saved++;
+	attach_kept(m, a, name, NULL);
 	attach_end(m, a, NULL);
 }
 

@@ -159,6 +159,12 @@ static char *text_of(const char *s, size_t n, enum print_type t)
 	return c;
 }
 
+/* n bytes as monitor prints a message: \\, \xNN outside printable ASCII. */
+char *text_escape(const char *s, size_t n)
+{
+	return text_of(s, n, PRINT_ESCAPE);
+}
+
 void print_stringn(struct sisctl_print *p, enum print_type t, const char *key,
 		   const char *fmt, const char *s, size_t n)
 {

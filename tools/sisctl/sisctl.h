@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <net/if.h>
+#include <sys/uio.h>
 #include <linux/filter.h>
 #include <jansson.h>
 #include <netlink/attr.h>
@@ -118,6 +119,7 @@ void print_hex(struct sisctl_print *p, enum print_type t, const char *key,
 void print_dev(struct sisctl_print *p, enum print_type t, const char *key,
 	       const char *fmt, const char *name, uint32_t ifindex);
 json_t *print_json_take(struct sisctl_print *p);
+char *text_escape(const char *s, size_t n);
 int print_end(struct sisctl_print *p, size_t json_flags);
 
 /* args.c: keyword arguments, one parser for every command. */
@@ -462,8 +464,25 @@ struct monitor_attach {
 	int fd;			/* its temporary file */
 };
 
+/* monitor --eve FILE (eve.c). */
+struct eve_out {
+	const char *path;	/* "-": standard output */
+	int fd;
+	bool failing;		/* the last write failed (said once) */
+	uint64_t written;	/* records written */
+	uint64_t lost;		/* records that could not be written */
+	uint64_t lost_run;	/* of those, since the last success */
+	uint64_t reopened;	/* times SIGHUP reopened it */
+};
+
 struct monitor {
 	bool json;
+	bool kept_only;		/* --eve or --journal: no lines on out */
+	struct eve_out *eve;	/* --eve, NULL: none */
+	bool journal;		/* --journal */
+	bool journal_failing;
+	uint64_t journal_lost, journal_lost_run;
+	int hupfd;		/* SIGHUP: reopen --eve; -1: none */
 	uint32_t count;		/* stop after this many events, 0: never */
 	uint32_t seen;		/* alerts and configuration events printed */
 	struct pcapfile *pcap;
@@ -488,16 +507,52 @@ struct config_event {
 	uint32_t pid;		/* 0: none */
 };
 
+/* What monitor_parse() reads besides the groups and -j. */
+struct monitor_opts {
+	uint32_t count;		/* --count, 0: none */
+	const char *pcap;	/* --pcap FILE */
+	const char *save;	/* --save DIR */
+	const char *eve;	/* --eve FILE ("-": standard output) */
+	bool journal;		/* --journal */
+};
+
 int monitor_parse(int argc, char *const argv[], bool *json,
-		  unsigned int *groups, uint32_t *count, const char **pcap,
-		  const char **save, char *err, size_t err_len);
+		  unsigned int *groups, struct monitor_opts *o, char *err,
+		  size_t err_len);
 int monitor_format_time(char *buf, size_t len, uint64_t ns);
+bool utf8_printable(const unsigned char *s, size_t n);
+
+/* An alert of the "alerts" group; the pointers point into its message. */
+struct monitor_alert {
+	uint32_t ifindex;
+	const char *scanner;
+	uint64_t time_ns;
+	const unsigned char *msg;	/* NULL: none */
+	size_t msg_len;
+	bool has_frame;
+	uint64_t frame;
+	uint8_t dir;
+	uint32_t len;
+	const unsigned char *data;
+	size_t data_len;
+	uint64_t attach_id;	/* 0: no attachment */
+	uint64_t attach_len;
+};
+
+int monitor_alert_parse(const struct nlmsghdr *nlh, struct monitor_alert *a);
+const char *config_cmd_json(uint8_t cmd);
+const char *config_reason_json(uint8_t reason);
 int config_event_parse(const struct nlmsghdr *nlh, struct config_event *e);
 void config_event_print(struct sisctl_print *p, const struct config_event *e,
 			const char *time, uint64_t time_ns);
 int monitor_msg(struct monitor *m, const struct nlmsghdr *nlh);
 int monitor_join(struct nl_sock *sk, const char *family, const char *group);
 int monitor_run(struct monitor *m, struct nl_sock *sk, int family, int stopfd);
+char *monitor_message(const struct monitor_alert *a,
+		      const struct config_event *e);
+void monitor_keep(struct monitor *m, json_t *rec, const char *message,
+		  int priority);
+void monitor_keep_close(struct monitor *m);
 
 /* monitor_save.c */
 int monitor_save_open(struct monitor *m, const char *dir, char *err,
@@ -508,5 +563,50 @@ void monitor_save_alert(struct monitor *m, uint32_t ifindex,
 void monitor_save_piece(struct monitor *m, const struct nlmsghdr *nlh);
 void monitor_save_lost(struct monitor *m);
 void monitor_save_close(struct monitor *m);
+
+/* eve.c */
+#define EVE_IDENTIFIER	"sis-monitor"	/* the journal's SYSLOG_IDENTIFIER */
+#define EVE_VLAN_MAX	2
+
+/* What an alert's frame says of its connection. */
+struct eve_tuple {
+	int family;		/* AF_INET or AF_INET6, 0: not IP */
+	char src[46], dst[46];	/* INET6_ADDRSTRLEN */
+	uint8_t proto;
+	bool ports;		/* sport, dport: TCP, UDP, SCTP */
+	uint16_t sport, dport;
+	bool icmp;
+	uint8_t icmp_type, icmp_code;
+	int nvlan;
+	uint16_t vlan[EVE_VLAN_MAX];
+};
+
+/* A journal entry's fields, each "NAME=value", malloc()ed. */
+#define EVE_FIELDS_MAX	48
+struct eve_fields {
+	struct iovec v[EVE_FIELDS_MAX];
+	size_t n;
+};
+
+int eve_format_time(char *buf, size_t len, uint64_t ns);
+int eve_frame_tuple(const unsigned char *f, size_t len, struct eve_tuple *t);
+json_t *eve_alert(const struct monitor_alert *a, const char *bridge);
+json_t *eve_config(const struct config_event *e, const char *bridge,
+		   uint64_t ns);
+json_t *eve_fileinfo(const struct monitor_attach *at, const char *bridge,
+		     const char *dir, const char *name, const char *why,
+		     uint64_t ns);
+char *eve_line(const json_t *rec, size_t *len);
+int eve_open(struct eve_out *e, const char *path, char *err, size_t err_len);
+void eve_reopen(struct eve_out *e);
+void eve_close(struct eve_out *e);
+int eve_write(struct eve_out *e, const char *line, size_t len);
+int eve_fields(struct eve_fields *f, const json_t *rec, const char *message,
+	       int priority, const char *line, size_t line_len);
+void eve_fields_free(struct eve_fields *f);
+#define EVE_JOURNAL_SOCKET "/run/systemd/journal/socket"
+int eve_journal_check(char *err, size_t err_len);
+int eve_journal(struct monitor *m, const json_t *rec, const char *message,
+		int priority, const char *line, size_t line_len);
 
 #endif

@@ -82,11 +82,12 @@ TAP_SUITE(monitor_args)
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		bool json = false, good;
 		unsigned int groups = 99;
-		uint32_t count = 99;
-		const char *pcap = "x", *save = "y";
+		struct monitor_opts o = { .count = 99, .pcap = "x", .save = "y" };
 		char err[256];
 		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
-				      &groups, &count, &pcap, &save, err, sizeof(err));
+				      &groups, &o, err, sizeof(err));
+		uint32_t count = o.count;
+		const char *pcap = o.pcap, *save = o.save;
 
 		if (cases[i].want == OK)
 			good = !r && json == cases[i].json && groups == cases[i].groups &&
@@ -125,13 +126,13 @@ TAP_SUITE(monitor_args_save)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		const char *pcap = "x", *save = "y";
+		struct monitor_opts o = { .count = 99, .pcap = "x", .save = "y" };
 		unsigned int groups = 99;
-		uint32_t count = 99;
 		bool json = false, good;
 		char err[256];
 		int r = monitor_parse(cases[i].argc, (char *const *)cases[i].argv, &json,
-				      &groups, &count, &pcap, &save, err, sizeof(err));
+				      &groups, &o, err, sizeof(err));
+		const char *pcap = o.pcap, *save = o.save;
 
 		if (cases[i].save)
 			good = !r && groups == cases[i].groups && save &&
