@@ -54,22 +54,9 @@
 #define ETH_P_8021Q_	0x8100
 #define ETH_P_8021AD_	0x88a8
 
-/* Local time as Suricata writes it: 2026-11-27T10:15:03.123456+0100. */
 int eve_format_time(char *buf, size_t len, uint64_t ns)
 {
-	time_t sec = (time_t)(ns / 1000000000u);
-	unsigned int us = (unsigned int)(ns % 1000000000u / 1000u);
-	char date[32];
-	struct tm tm;
-	long off;
-
-	if (!localtime_r(&sec, &tm) ||
-	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
-		return -1;
-	off = tm.tm_gmtoff;
-	return snprintf(buf, len, "%s.%06u%c%02ld%02ld", date, us,
-			off < 0 ? '-' : '+', labs(off) / 3600,
-			labs(off) / 60 % 60);
+	return format_local_time(buf, len, ns, true);
 }
 
 /* Skip an IPv6 extension header at p: its length, or 0 to stop there. */

@@ -231,11 +231,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 }
 
-/* Local time, ISO 8601: 2026-11-27T10:15:03.123+01:00. */
-int monitor_format_time(char *buf, size_t len, uint64_t ns)
+/*
+ * Local time, ISO 8601: 2026-11-27T10:15:03.123+01:00 for the monitor's
+ * lines; with eve, as Suricata writes it: 2026-11-27T10:15:03.123456+0100.
+ */
+int format_local_time(char *buf, size_t len, uint64_t ns, bool eve)
 {
 	time_t sec = (time_t)(ns / 1000000000u);
-	unsigned int ms = (unsigned int)(ns % 1000000000u / 1000000u);
+	unsigned int frac = (unsigned int)(ns % 1000000000u / (eve ? 1000u : 1000000u));
 	char date[32];
 	struct tm tm;
 	long off;
@@ -244,9 +247,14 @@ int monitor_format_time(char *buf, size_t len, uint64_t ns)
 	    !strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm))
 		return -1;
 	off = tm.tm_gmtoff;
-	return snprintf(buf, len, "%s.%03u%c%02ld:%02ld", date, ms,
-			off < 0 ? '-' : '+', labs(off) / 3600,
+	return snprintf(buf, len, "%s.%0*u%c%02ld%s%02ld", date, eve ? 6 : 3, frac,
+			off < 0 ? '-' : '+', labs(off) / 3600, eve ? "" : ":",
 			labs(off) / 60 % 60);
+}
+
+int monitor_format_time(char *buf, size_t len, uint64_t ns)
+{
+	return format_local_time(buf, len, ns, false);
 }
 
 /* An alert into *a: 0, or -EPROTO. */

@@ -519,6 +519,7 @@ struct monitor_opts {
 int monitor_parse(int argc, char *const argv[], bool *json,
 		  unsigned int *groups, struct monitor_opts *o, char *err,
 		  size_t err_len);
+int format_local_time(char *buf, size_t len, uint64_t ns, bool eve);
 int monitor_format_time(char *buf, size_t len, uint64_t ns);
 bool utf8_printable(const unsigned char *s, size_t n);
 
